@@ -1,0 +1,156 @@
+/**
+ * The token service as a Fastify app, built by a factory so tests can start as
+ * many as they like on ephemeral ports, each with its own database and clock.
+ */
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
+import { ErrorBody } from '../shared/api-schemas.js';
+import { Authenticator } from './auth/authenticator.js';
+import { FailureLimiter, type FailureLimit } from './auth/failure-limiter.js';
+import { DEFAULT_SCRYPT_COST } from './auth/passwords.js';
+import { systemClock, type Clock } from './clock.js';
+import { errorBody, registerErrorHandling } from './errors.js';
+import { healthRoutes } from './routes/health.js';
+import { organizationRoutes } from './routes/organizations.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { userRoutes } from './routes/users.js';
+import type { Services } from './services.js';
+import { ApiTokenStore } from './storage/api-tokens.js';
+import { openDatabase } from './storage/database.js';
+import { OrganizationStore } from './storage/organizations.js';
+import { SessionStore } from './storage/sessions.js';
+import { UserStore } from './storage/users.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface AppOptions {
+  /** SQLite file; created (with its schema) if missing. */
+  databaseFile: string;
+  clock?: Clock;
+  signupEnabled?: boolean;
+  maxTokenLifetimeDays?: number;
+  sessionLifetimeDays?: number;
+  /** scrypt N; tests lower it for speed, production keeps the default. */
+  scryptCost?: number;
+  authFailureLimit?: FailureLimit;
+  signInFailureLimit?: FailureLimit;
+  /** Fastify/pino logger options, or false. Redaction is always added. */
+  logger?: false | Exclude<FastifyServerOptions['logger'], boolean | undefined>;
+}
+
+export const DEFAULTS = {
+  maxTokenLifetimeDays: 366,
+  sessionLifetimeDays: 30,
+  authFailureLimit: { maxFailures: 30, windowMs: 60_000 },
+  signInFailureLimit: { maxFailures: 10, windowMs: 15 * 60_000 },
+} as const;
+
+/** Header values that must never reach a log line. */
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+];
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const clock = options.clock ?? systemClock;
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger:
+      options.logger === false || options.logger === undefined
+        ? false
+        : {
+            ...options.logger,
+            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+            serializers: {
+              req: (request) => ({
+                method: request.method,
+                url: request.url,
+                remoteAddress: request.ip,
+                headers: request.headers,
+              }),
+            },
+          },
+    ajv: {
+      // Refuse unknown fields and wrong types instead of silently stripping or coercing them.
+      customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false },
+    },
+    // Errors raised by the router before any handler (bad percent-encoding, an
+    // over-long path segment) get the same body shape as everything else.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode ?? 400;
+      const message =
+        status === 414
+          ? 'A path segment in the URL is too long.'
+          : 'The URL is malformed (check its percent-encoding).';
+      // The framework types this reply for a route it has not matched; it is a plain reply.
+      void (reply as unknown as FastifyReply)
+        .code(status)
+        .send(errorBody(status, 'invalid_request', message));
+    },
+    // Client-supplied request ids would let one request impersonate another in the logs.
+    requestIdHeader: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const db = openDatabase(options.databaseFile);
+  app.addHook('onClose', async () => db.close());
+
+  const tokens = new ApiTokenStore(db);
+  const sessions = new SessionStore(db);
+  const services: Services = {
+    clock,
+    users: new UserStore(db),
+    sessions,
+    tokens,
+    organizations: new OrganizationStore(db),
+    authenticator: new Authenticator({
+      tokens,
+      sessions,
+      clock,
+      failures: new FailureLimiter(options.authFailureLimit ?? DEFAULTS.authFailureLimit, clock),
+    }),
+    signInFailures: new FailureLimiter(
+      options.signInFailureLimit ?? DEFAULTS.signInFailureLimit,
+      clock,
+    ),
+    policy: {
+      signupEnabled: options.signupEnabled ?? true,
+      maxTokenLifetimeMs: (options.maxTokenLifetimeDays ?? DEFAULTS.maxTokenLifetimeDays) * DAY_MS,
+      sessionLifetimeMs: (options.sessionLifetimeDays ?? DEFAULTS.sessionLifetimeDays) * DAY_MS,
+      scryptCost: options.scryptCost ?? DEFAULT_SCRYPT_COST,
+    },
+  };
+
+  // JSON only: a text/plain body gets 415 rather than a confusing type error.
+  app.removeContentTypeParser('text/plain');
+  registerErrorHandling(app);
+  app.addSchema(ErrorBody);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Token Desk token service',
+        description:
+          'Accounts, sessions and API tokens. API tokens (`ca_…`) and session tokens (`ses_…`) are sent as `Authorization: Bearer <token>`.',
+        version: '1.0.0',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+
+  await app.register(healthRoutes);
+  await app.register(userRoutes, services);
+  await app.register(sessionRoutes, services);
+  await app.register(tokenRoutes, services);
+  await app.register(organizationRoutes, services);
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  return app;
+}

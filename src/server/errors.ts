@@ -1,0 +1,147 @@
+/**
+ * Every error leaves the service as `{statusCode, code, error, message}`: a stable
+ * code for programs and a sentence for people (the Capawesome CLI prints `message`).
+ */
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { ApiErrorCode } from '../shared/error-codes.js';
+import type { ErrorBody } from '../shared/api-schemas.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function errorBody(statusCode: number, code: ApiErrorCode, message: string): ErrorBody {
+  return { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message };
+}
+
+/** Fastify's own 4xx errors, translated into our codes and plainer words. */
+const FRAMEWORK_ERRORS: Record<string, { code: ApiErrorCode; message: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'invalid_json',
+    message: 'The request body is not valid JSON, or uses a forbidden key such as "__proto__".',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'invalid_json',
+    message: 'The request body is empty; send a JSON object.',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'unsupported_media_type',
+    message: 'Send the request body as JSON with "Content-Type: application/json".',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'payload_too_large',
+    message: 'The request body is larger than the 64 KB this service accepts.',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'invalid_request',
+    message: 'The request body does not match its Content-Length header.',
+  },
+};
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** Turns the first schema violation into a sentence naming the field. */
+export function describeValidationError(
+  context: string | undefined,
+  errors: readonly AjvError[],
+): string {
+  const error = errors[0];
+  if (!error) return 'The request is not valid.';
+  const path = error.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const where = context === 'querystring' ? 'query parameter' : 'field';
+  const field = path
+    ? `The ${where} "${path}"`
+    : context === 'body'
+      ? 'The request body'
+      : 'The request';
+  const p = error.params;
+  switch (error.keyword) {
+    case 'required':
+      return `The ${where} "${String(p.missingProperty)}" is required.`;
+    case 'additionalProperties':
+      return `The ${where} "${String(p.additionalProperty)}" is not recognised.`;
+    case 'maxLength':
+      return `${field} must be at most ${String(p.limit)} characters.`;
+    case 'minLength':
+      return `${field} must be at least ${String(p.limit)} characters.`;
+    case 'type':
+      return path
+        ? `${field} must be ${article(String(p.type))}.`
+        : `${field} must be a JSON ${String(p.type)}.`;
+    case 'format':
+      return p.format === 'date-time'
+        ? `${field} must be a date and time such as 2027-01-31T12:00:00Z.`
+        : `${field} must be a valid ${p.format === 'email' ? 'email address' : String(p.format)}.`;
+    case 'pattern':
+      return `${field} is not in the expected format.`;
+    case 'anyOf':
+      return `${field} has the wrong type.`;
+    default:
+      return `${field} ${error.message ?? 'is not valid'}.`;
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ApiError) {
+      return reply
+        .code(error.statusCode)
+        .headers(error.headers)
+        .send(errorBody(error.statusCode, error.code, error.message));
+    }
+    if (error.validation) {
+      const message = describeValidationError(
+        error.validationContext,
+        error.validation as AjvError[],
+      );
+      return reply.code(400).send(errorBody(400, 'invalid_request', message));
+    }
+    const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
+    const status = error.statusCode ?? 500;
+    if (known) return reply.code(status).send(errorBody(status, known.code, known.message));
+    if (status >= 400 && status < 500) {
+      // Any other client error Fastify raises (e.g. a prototype-poisoning body).
+      return reply.code(status).send(errorBody(status, 'invalid_request', error.message));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply
+      .code(500)
+      .send(
+        errorBody(
+          500,
+          'internal_error',
+          'The service hit an unexpected error. Try again; if it persists, check the service log.',
+        ),
+      );
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .send(
+        errorBody(
+          404,
+          'route_not_found',
+          `There is no ${request.method} ${request.url.split('?')[0]} endpoint.`,
+        ),
+      );
+  });
+}

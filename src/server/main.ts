@@ -1,0 +1,59 @@
+/**
+ * `npm run server`: the token service as a process. Configuration comes from the
+ * environment (see README); everything else lives in `buildApp`.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp } from './app.js';
+import { readServiceConfig } from './config.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = readServiceConfig(process.env);
+  } catch (error) {
+    console.error(`token service: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const app = await buildApp({
+    databaseFile: join(config.dataDir, 'token-service.sqlite'),
+    signupEnabled: config.signupEnabled,
+    maxTokenLifetimeDays: config.maxTokenLifetimeDays,
+    logger: { level: config.logLevel },
+  });
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    // Finish in-flight requests, close the database, then exit.
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint =
+      code === 'EADDRINUSE' ? ` Port ${config.port} is in use; set PORT to another port.` : '';
+    app.log.error({ err: error }, `could not listen on ${config.host}:${config.port}.${hint}`);
+    await app.close();
+    process.exit(1);
+  }
+  app.log.info(
+    { dataDir: config.dataDir, signupEnabled: config.signupEnabled },
+    'token service ready',
+  );
+}
+
+void main();

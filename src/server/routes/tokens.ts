@@ -1,0 +1,138 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ApiToken, CreateTokenBody, IdParams, IssuedApiToken } from '../../shared/api-schemas.js';
+import { normalizeName } from '../../shared/token-name.js';
+import { ApiError } from '../errors.js';
+import type { Services } from '../services.js';
+import { principalOf, requireAuthentication } from './authenticated.js';
+import { bearerSecurity, errors } from './schema-parts.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const notFound = () =>
+  new ApiError(
+    404,
+    'token_not_found',
+    'No active API token with this id belongs to your account. It may already be revoked.',
+  );
+
+/** `expiresAt` from the body as epoch ms: null for no expiry, else in (now, now + max]. */
+export function parseExpiry(
+  raw: string | null | undefined,
+  now: number,
+  maxLifetimeMs: number,
+): number | null {
+  if (raw === undefined || raw === null) return null;
+  const expiresAt = Date.parse(raw);
+  if (Number.isNaN(expiresAt)) {
+    throw new ApiError(
+      400,
+      'invalid_expiry',
+      'expiresAt must be a date and time such as 2027-01-31T12:00:00Z.',
+    );
+  }
+  if (expiresAt <= now)
+    throw new ApiError(400, 'invalid_expiry', 'expiresAt must be in the future.');
+  if (expiresAt > now + maxLifetimeMs) {
+    const days = Math.floor(maxLifetimeMs / DAY_MS);
+    throw new ApiError(
+      400,
+      'invalid_expiry',
+      `expiresAt must be at most ${days} days from now, or null for a token that does not expire.`,
+    );
+  }
+  return expiresAt;
+}
+
+export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, services) => {
+  requireAuthentication(app, services);
+  const common = { tags: ['tokens'], security: bearerSecurity };
+
+  app.get(
+    '/v1/users/me/tokens',
+    {
+      schema: {
+        ...common,
+        summary: 'List your active API tokens, newest first (never their secrets)',
+        response: { 200: Type.Array(ApiToken), ...errors(401, 429) },
+      },
+    },
+    // Already JSON (serialized by SQLite); sent as is. The schema above documents it
+    // and the tests check the shape.
+    async (request, reply) => {
+      const json = services.tokens.listForUserAsJson(principalOf(request).user.id);
+      // Fastify sends a string with a JSON content type untouched; the type system
+      // only knows the parsed shape.
+      return reply.type('application/json; charset=utf-8').send(json as unknown as ApiToken[]);
+    },
+  );
+
+  app.post(
+    '/v1/users/me/tokens',
+    {
+      schema: {
+        ...common,
+        summary: 'Create an API token; its secret is in this response and never again',
+        body: CreateTokenBody,
+        response: { 201: IssuedApiToken, ...errors(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      const userId = principalOf(request).user.id;
+      const name = normalizeName(request.body.name);
+      if (!name.ok) throw new ApiError(400, 'invalid_name', name.message);
+      const now = services.clock.now();
+      const expiresAt = parseExpiry(
+        request.body.expiresAt,
+        now,
+        services.policy.maxTokenLifetimeMs,
+      );
+      const issued = services.tokens.issue({ userId, name: name.name, expiresAt, now });
+      return reply.code(201).header('Cache-Control', 'no-store').send(issued);
+    },
+  );
+
+  app.delete(
+    '/v1/users/me/tokens/:id',
+    {
+      schema: {
+        ...common,
+        summary: 'Revoke an API token; the next request with it gets 401',
+        params: IdParams,
+        response: { 204: Type.Null({ description: 'No content' }), ...errors(401, 404, 429) },
+      },
+    },
+    async (request, reply) => {
+      const revoked = services.tokens.revoke(
+        principalOf(request).user.id,
+        request.params.id,
+        services.clock.now(),
+      );
+      if (!revoked) throw notFound();
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/v1/users/me/tokens/:id/rotate',
+    {
+      schema: {
+        ...common,
+        summary:
+          'Replace a token with a new secret (same name and expiry policy) and revoke the old one',
+        params: IdParams,
+        response: { 201: IssuedApiToken, ...errors(401, 404, 429) },
+      },
+    },
+    async (request, reply) => {
+      const issued = services.tokens.rotate(
+        principalOf(request).user.id,
+        request.params.id,
+        services.clock.now(),
+        services.policy.maxTokenLifetimeMs,
+      );
+      if (!issued) throw notFound();
+      return reply.code(201).header('Cache-Control', 'no-store').send(issued);
+    },
+  );
+};

@@ -1,0 +1,31 @@
+import type { Authenticator, Principal } from './auth/authenticator.js';
+import type { FailureLimiter } from './auth/failure-limiter.js';
+import type { Clock } from './clock.js';
+import type { ApiTokenStore } from './storage/api-tokens.js';
+import type { OrganizationStore } from './storage/organizations.js';
+import type { SessionStore } from './storage/sessions.js';
+import type { UserStore } from './storage/users.js';
+
+/** Everything a route plugin needs, handed to it as plugin options. */
+export interface Services {
+  clock: Clock;
+  users: UserStore;
+  sessions: SessionStore;
+  tokens: ApiTokenStore;
+  organizations: OrganizationStore;
+  authenticator: Authenticator;
+  signInFailures: FailureLimiter;
+  policy: {
+    signupEnabled: boolean;
+    maxTokenLifetimeMs: number;
+    sessionLifetimeMs: number;
+    scryptCost: number;
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the authentication hook on every route that requires it. */
+    principal: Principal | null;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Opens the service's SQLite database and brings its schema up to date.
+ * WAL lets readers proceed while a write commits; the busy timeout makes a second
+ * process (or a backup) wait briefly instead of failing with SQLITE_BUSY.
+ */
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+// Timestamps are ISO 8601 UTC text as Date#toISOString writes it (fixed width, so
+// they sort and compare as strings). That is SQLite's own recommended form, and it
+// lets the token list be serialized to JSON inside SQLite without conversions.
+//
+// Each entry moves the schema from version i to i + 1. Append only; never edit one
+// that has shipped.
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id            TEXT PRIMARY KEY,
+    email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name          TEXT,
+    password_hash TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+  );
+  CREATE TABLE sessions (
+    id           TEXT PRIMARY KEY,
+    user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    token_digest BLOB NOT NULL,
+    created_at   TEXT NOT NULL,
+    expires_at   TEXT NOT NULL,
+    revoked_at   TEXT
+  );
+  CREATE UNIQUE INDEX sessions_token_digest ON sessions(token_digest);
+  CREATE TABLE api_tokens (
+    id             TEXT PRIMARY KEY,
+    user_id        TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name           TEXT NOT NULL,
+    prefix         TEXT NOT NULL,
+    token_digest   BLOB NOT NULL,
+    created_at     TEXT NOT NULL,
+    expires_at     TEXT,
+    last_used_at   TEXT,
+    revoked_at     TEXT,
+    replaced_by_id TEXT REFERENCES api_tokens(id)
+  );
+  CREATE UNIQUE INDEX api_tokens_token_digest ON api_tokens(token_digest);
+  -- Covers the token list (newest first) so it never touches the table itself.
+  CREATE INDEX api_tokens_active_by_user
+    ON api_tokens(user_id, created_at, id, name, prefix, expires_at, last_used_at)
+    WHERE revoked_at IS NULL;
+  CREATE TABLE organizations (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE organization_members (
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    user_id         TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    role            TEXT NOT NULL,
+    PRIMARY KEY (organization_id, user_id)
+  );
+  CREATE INDEX organization_members_by_user ON organization_members(user_id);
+  CREATE TABLE apps (
+    id              TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    name            TEXT NOT NULL,
+    created_at      TEXT NOT NULL
+  );
+  CREATE INDEX apps_by_organization ON apps(organization_id, created_at);
+  `,
+];
+
+export function openDatabase(file: string): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  // NORMAL is durable across application crashes in WAL mode; only an OS crash or
+  // power loss can lose the last transactions.
+  db.pragma('synchronous = NORMAL');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `The database schema (version ${current}) is newer than this service understands ` +
+        `(version ${MIGRATIONS.length}). Upgrade the service or use another data directory.`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version] as string);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

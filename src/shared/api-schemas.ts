@@ -1,0 +1,106 @@
+/**
+ * The token service's HTTP contract as TypeBox schemas: the service validates and
+ * documents with them (they are JSON Schema), and the desktop app derives its DTO
+ * types from them. No runtime dependency on Node or the DOM.
+ */
+import { Type, type Static } from 'typebox';
+
+const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 timestamp (UTC)' });
+const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
+const Id = Type.String({ description: 'Opaque identifier' });
+
+export const ErrorBody = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    code: Type.String({ description: 'Stable machine-readable error code' }),
+    error: Type.String(),
+    message: Type.String({ description: 'What went wrong, written for people' }),
+  },
+  { $id: 'ErrorBody' },
+);
+export type ErrorBody = Static<typeof ErrorBody>;
+
+export const User = Type.Object({
+  id: Id,
+  email: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Timestamp,
+});
+export type User = Static<typeof User>;
+
+export const CreateUserBody = Type.Object(
+  {
+    email: Type.String({ format: 'email', maxLength: 254 }),
+    password: Type.String({ minLength: 8, maxLength: 1024 }),
+    name: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateUserBody = Static<typeof CreateUserBody>;
+
+export const CreateSessionBody = Type.Object(
+  {
+    email: Type.String({ maxLength: 254 }),
+    password: Type.String({ maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+export type CreateSessionBody = Static<typeof CreateSessionBody>;
+
+export const Session = Type.Object({
+  id: Id,
+  token: Type.String({ description: 'Session bearer token; sent only in this response' }),
+  expiresAt: Timestamp,
+  user: User,
+});
+export type Session = Static<typeof Session>;
+
+export const ApiToken = Type.Object({
+  id: Id,
+  name: Type.String(),
+  prefix: Type.String({ description: 'The first characters of the secret, safe to display' }),
+  createdAt: Timestamp,
+  expiresAt: NullableTimestamp,
+  lastUsedAt: NullableTimestamp,
+});
+export type ApiToken = Static<typeof ApiToken>;
+
+export const IssuedApiToken = Type.Object({
+  ...ApiToken.properties,
+  secret: Type.String({ description: 'The token itself. Sent only once, in this response.' }),
+});
+export type IssuedApiToken = Static<typeof IssuedApiToken>;
+
+export const CreateTokenBody = Type.Object(
+  {
+    name: Type.String({ maxLength: 1000, description: 'Trimmed; 1–100 characters' }),
+    expiresAt: Type.Optional(NullableTimestamp),
+  },
+  { additionalProperties: false },
+);
+export type CreateTokenBody = Static<typeof CreateTokenBody>;
+
+export const Organization = Type.Object({ id: Id, name: Type.String() });
+export type Organization = Static<typeof Organization>;
+
+export const App = Type.Object({ id: Id, name: Type.String(), organizationId: Id });
+export type App = Static<typeof App>;
+
+export const CreateAppBody = Type.Object(
+  { organizationId: Type.String({ maxLength: 100 }), name: Type.String({ maxLength: 1000 }) },
+  { additionalProperties: false },
+);
+export type CreateAppBody = Static<typeof CreateAppBody>;
+
+export const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+
+/** `limit`/`offset` as the Capawesome CLI sends them (query strings are strings). */
+export const PageQuery = {
+  limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })),
+  offset: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$' })),
+};
+export const ListOrganizationsQuery = Type.Object(PageQuery, { additionalProperties: false });
+export const ListAppsQuery = Type.Object(
+  { organizationId: Type.String({ maxLength: 100 }), ...PageQuery },
+  { additionalProperties: false },
+);

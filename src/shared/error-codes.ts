@@ -1,0 +1,31 @@
+/**
+ * Stable machine-readable codes the token service puts in every error body
+ * (`{"statusCode":404,"code":"token_not_found","message":"..."}`). Clients branch on
+ * these; the `message` beside them is for people.
+ */
+export const API_ERROR_CODES = [
+  'invalid_request',
+  'invalid_json',
+  'invalid_name',
+  'invalid_expiry',
+  'unsupported_media_type',
+  'payload_too_large',
+  'route_not_found',
+  'unauthorized',
+  'invalid_token',
+  'token_revoked',
+  'token_expired',
+  'session_expired',
+  'session_required',
+  'invalid_credentials',
+  'too_many_requests',
+  'signup_disabled',
+  'email_taken',
+  'user_not_found',
+  'token_not_found',
+  'session_not_found',
+  'organization_not_found',
+  'internal_error',
+] as const;
+
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

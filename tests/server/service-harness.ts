@@ -1,0 +1,154 @@
+/**
+ * Starts the real token service on an ephemeral 127.0.0.1 port with a real SQLite
+ * file in a fresh temporary directory, and gives tests a small HTTP client for it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from '../../src/server/app.js';
+import type { Clock } from '../../src/server/clock.js';
+
+export class TestClock implements Clock {
+  constructor(private current = Date.parse('2026-06-01T12:00:00Z')) {}
+  now(): number {
+    return this.current;
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+export interface HttpResult<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface RunningService {
+  app: FastifyInstance;
+  baseUrl: string;
+  dataDir: string;
+  databaseFile: string;
+  clock: TestClock;
+  /** Every log line the service wrote. */
+  logs: string[];
+  request<T = any>(method: string, path: string, init?: RequestOptions): Promise<HttpResult<T>>;
+  stop(): Promise<void>;
+}
+
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+/** Cheap scrypt for speed; one test checks the production cost separately. */
+export const TEST_SCRYPT_COST = 2 ** 10;
+
+export async function startService(
+  options: Partial<AppOptions> & { dataDir?: string; clock?: TestClock } = {},
+): Promise<RunningService> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'token-service-'));
+  const databaseFile = join(dataDir, 'token-service.sqlite');
+  const clock = options.clock ?? new TestClock();
+  const logs: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const app = await buildApp({
+    scryptCost: TEST_SCRYPT_COST,
+    logger: { level: 'info', stream },
+    ...options,
+    databaseFile,
+    clock,
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('service did not bind a TCP port');
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+
+  return {
+    app,
+    baseUrl,
+    dataDir,
+    databaseFile,
+    clock,
+    logs,
+    request: (method, path, init = {}) => send(baseUrl, method, path, init),
+    stop: () => app.close(),
+  };
+}
+
+export async function send<T>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  init: RequestOptions = {},
+): Promise<HttpResult<T>> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.token !== undefined) headers.authorization = `Bearer ${init.token}`;
+  let body: string | undefined = init.rawBody;
+  if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(baseUrl + path, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Not JSON: leave the text for the assertion to show.
+  }
+  return { status: response.status, headers: response.headers, body: parsed as T, text };
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+let accounts = 0;
+/** Signs up a fresh account and signs in; returns its session token and user. */
+export async function signUpAndIn(service: RunningService, password = 'correct horse battery') {
+  const email = `dev${++accounts}-${Date.now()}@example.test`;
+  const created = await service.request('POST', '/v1/users', {
+    body: { email, password, name: 'Dev' },
+  });
+  if (created.status !== 201) throw new Error(`sign-up failed: ${created.text}`);
+  const session = await service.request('POST', '/v1/sessions', { body: { email, password } });
+  if (session.status !== 201) throw new Error(`sign-in failed: ${session.text}`);
+  return {
+    email,
+    password,
+    session: session.body.token as string,
+    sessionId: session.body.id as string,
+    user: session.body.user,
+  };
+}
+
+export async function createToken(
+  service: RunningService,
+  session: string,
+  name = 'ci-github',
+  expiresAt?: string | null,
+) {
+  const response = await service.request('POST', '/v1/users/me/tokens', {
+    token: session,
+    body: expiresAt === undefined ? { name } : { name, expiresAt },
+  });
+  if (response.status !== 201) throw new Error(`token creation failed: ${response.text}`);
+  return response.body as {
+    id: string;
+    name: string;
+    prefix: string;
+    secret: string;
+    expiresAt: string | null;
+  };
+}
