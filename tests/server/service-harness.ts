@@ -50,7 +50,7 @@ export interface RequestOptions {
 export const TEST_SCRYPT_COST = 2 ** 10;
 
 export async function startService(
-  options: Partial<AppOptions> & { dataDir?: string; clock?: TestClock } = {},
+  options: Partial<AppOptions> & { dataDir?: string; clock?: TestClock; port?: number } = {},
 ): Promise<RunningService> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'token-service-'));
   const databaseFile = join(dataDir, 'token-service.sqlite');
@@ -62,14 +62,15 @@ export async function startService(
       done();
     },
   });
+  const { port: _port, dataDir: _dataDir, ...appOptions } = options;
   const app = await buildApp({
     scryptCost: TEST_SCRYPT_COST,
     logger: { level: 'info', stream },
-    ...options,
+    ...appOptions,
     databaseFile,
     clock,
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('service did not bind a TCP port');
   const baseUrl = `http://127.0.0.1:${address.port}`;

@@ -1,0 +1,46 @@
+/**
+ * Builds the main process's services and handlers from what the runtime provides.
+ * Electron's glue (index.ts) passes keytar, electron-store and Electron's clipboard;
+ * the e2e harness passes keytar, `conf` and an in-memory clipboard. Same code either way.
+ */
+import { createDeskHandlers } from './desk-handlers.js';
+import { ApiClient, type Fetch } from './services/api-client.js';
+import {
+  SecretClipboard,
+  realTimers,
+  type ClipboardPort,
+  type Timers,
+} from './services/secret-clipboard.js';
+import { SessionVault, type Keychain } from './services/session-vault.js';
+import { SettingsService, type KeyValueStore } from './services/settings.js';
+
+export interface Runtime {
+  keychain: Keychain | null;
+  store: KeyValueStore;
+  clipboard: ClipboardPort;
+  fetch?: Fetch;
+  timers?: Timers;
+}
+
+export function composeDesk(runtime: Runtime) {
+  const timers = runtime.timers ?? realTimers;
+  const settings = new SettingsService(runtime.store);
+  const handlers = createDeskHandlers({
+    api: new ApiClient({ fetch: runtime.fetch ?? fetch }),
+    vault: new SessionVault(runtime.keychain),
+    settings,
+    clipboard: new SecretClipboard(runtime.clipboard, timers),
+    timers,
+  });
+  return { handlers, settings };
+}
+
+/** keytar is native; if it cannot load, the vault reports "no keychain" instead of the app failing. */
+export async function loadKeytar(): Promise<Keychain | null> {
+  try {
+    const module = (await import('keytar')) as { default?: Keychain } & Keychain;
+    return module.default ?? module;
+  } catch {
+    return null;
+  }
+}

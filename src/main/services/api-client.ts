@@ -1,0 +1,144 @@
+/**
+ * The app's client for the token service. Runs in main only (the renderer never
+ * sees a session token). Every failure becomes an `ApiClientError` with a stable
+ * code and a sentence a person can act on.
+ */
+import type {
+  ApiToken,
+  ErrorBody,
+  IssuedApiToken,
+  Session,
+  User,
+} from '../../shared/api-schemas.js';
+
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+export class ApiClientError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'ApiClientError';
+  }
+}
+
+export type Fetch = typeof fetch;
+
+interface RequestOptions {
+  token?: string;
+  body?: unknown;
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ErrorBody).code === 'string' &&
+    typeof (value as ErrorBody).message === 'string'
+  );
+}
+
+export class ApiClient {
+  constructor(private readonly deps: { fetch: Fetch; timeoutMs?: number }) {}
+
+  signUp(
+    baseUrl: string,
+    input: { email: string; password: string; name?: string },
+  ): Promise<User> {
+    return this.request(baseUrl, 'POST', '/v1/users', { body: input });
+  }
+
+  signIn(baseUrl: string, input: { email: string; password: string }): Promise<Session> {
+    return this.request(baseUrl, 'POST', '/v1/sessions', { body: input });
+  }
+
+  signOut(baseUrl: string, token: string, sessionId: string): Promise<void> {
+    return this.request(baseUrl, 'DELETE', `/v1/sessions/${encodeURIComponent(sessionId)}`, {
+      token,
+    });
+  }
+
+  me(baseUrl: string, token: string): Promise<User> {
+    return this.request(baseUrl, 'GET', '/v1/users/me', { token });
+  }
+
+  listTokens(baseUrl: string, token: string): Promise<ApiToken[]> {
+    return this.request(baseUrl, 'GET', '/v1/users/me/tokens', { token });
+  }
+
+  createToken(
+    baseUrl: string,
+    token: string,
+    input: { name: string; expiresAt: string | null },
+  ): Promise<IssuedApiToken> {
+    return this.request(baseUrl, 'POST', '/v1/users/me/tokens', { token, body: input });
+  }
+
+  revokeToken(baseUrl: string, token: string, id: string): Promise<void> {
+    return this.request(baseUrl, 'DELETE', `/v1/users/me/tokens/${encodeURIComponent(id)}`, {
+      token,
+    });
+  }
+
+  rotateToken(baseUrl: string, token: string, id: string): Promise<IssuedApiToken> {
+    return this.request(baseUrl, 'POST', `/v1/users/me/tokens/${encodeURIComponent(id)}/rotate`, {
+      token,
+    });
+  }
+
+  private async request<T>(
+    baseUrl: string,
+    method: string,
+    path: string,
+    options: RequestOptions,
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const timeoutMs = this.deps.timeoutMs ?? REQUEST_TIMEOUT_MS;
+    let response: Response;
+    try {
+      response = await this.deps.fetch(baseUrl + path, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'error',
+      });
+    } catch (error) {
+      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+      throw new ApiClientError(
+        'unreachable',
+        timedOut
+          ? `The token service at ${baseUrl} did not answer within ${timeoutMs / 1000} seconds.`
+          : `Can't reach the token service at ${baseUrl}. Check that it is running and that the URL in Settings is right.`,
+      );
+    }
+    const text = await response.text().catch(() => '');
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    if (response.ok) return body as T;
+    if (isErrorBody(body)) {
+      const sessionGone = response.status === 401 && options.token?.startsWith('ses_');
+      if (sessionGone) {
+        throw new ApiClientError(
+          'session_expired',
+          'Your session has expired or was signed out. Sign in again.',
+          401,
+        );
+      }
+      throw new ApiClientError(body.code, body.message, response.status);
+    }
+    throw new ApiClientError(
+      'bad_response',
+      `The service at ${baseUrl} answered HTTP ${response.status} in a form Token Desk does not understand. Is this the right URL?`,
+      response.status,
+    );
+  }
+}

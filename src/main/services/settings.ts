@@ -1,0 +1,90 @@
+/**
+ * The app's settings, on electron-store in the app and on `conf` (the library
+ * electron-store wraps) in tests. Values are checked on the way in and on the way
+ * out, so a hand-edited or corrupt file falls back to defaults instead of crashing.
+ * Never holds a secret.
+ */
+import { Compile } from 'typebox/compile';
+import { CLIPBOARD_CLEAR_SECONDS, Settings, type Theme } from '../../shared/ipc-contract.js';
+import { DEFAULT_SERVICE_URL, normalizeServiceUrl } from '../../shared/service-url.js';
+
+/** The subset of electron-store / conf that settings need. */
+export interface KeyValueStore {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+}
+
+export interface WindowBounds {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  maximized: boolean;
+}
+
+/** The last account signed in, so the next launch knows which keychain entry to read. Not a secret. */
+export interface LastAccount {
+  serviceUrl: string;
+  email: string;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  serviceUrl: DEFAULT_SERVICE_URL,
+  clipboardClearSeconds: CLIPBOARD_CLEAR_SECONDS.default,
+  theme: 'system' satisfies Theme,
+};
+
+const settingsCheck = Compile(Settings);
+
+export class SettingsError extends Error {
+  readonly code = 'invalid_settings';
+}
+
+export class SettingsService {
+  constructor(private readonly store: KeyValueStore) {}
+
+  get(): Settings {
+    const stored = { ...DEFAULT_SETTINGS, ...(this.store.get('settings') as object | undefined) };
+    return settingsCheck.Check(stored) ? stored : { ...DEFAULT_SETTINGS };
+  }
+
+  update(patch: Partial<Settings>): Settings {
+    const next = { ...this.get(), ...patch };
+    if (patch.serviceUrl !== undefined) {
+      const url = normalizeServiceUrl(patch.serviceUrl);
+      if (!url.ok) throw new SettingsError(url.message);
+      next.serviceUrl = url.url;
+    }
+    if (!settingsCheck.Check(next)) {
+      throw new SettingsError(
+        `The clipboard delay must be a whole number of seconds from ${CLIPBOARD_CLEAR_SECONDS.min} to ${CLIPBOARD_CLEAR_SECONDS.max}.`,
+      );
+    }
+    this.store.set('settings', next);
+    return next;
+  }
+
+  windowBounds(): WindowBounds | null {
+    const value = this.store.get('windowBounds') as Partial<WindowBounds> | undefined;
+    const numbers = [value?.x, value?.y, value?.width, value?.height];
+    if (!value || !numbers.every((n) => typeof n === 'number' && Number.isFinite(n))) return null;
+    return value as WindowBounds;
+  }
+
+  saveWindowBounds(bounds: WindowBounds): void {
+    this.store.set('windowBounds', bounds);
+  }
+
+  lastAccount(): LastAccount | null {
+    const value = this.store.get('lastAccount') as Partial<LastAccount> | undefined;
+    return typeof value?.serviceUrl === 'string' && typeof value.email === 'string'
+      ? { serviceUrl: value.serviceUrl, email: value.email }
+      : null;
+  }
+
+  saveLastAccount(account: LastAccount | null): void {
+    if (account) this.store.set('lastAccount', account);
+    else this.store.delete('lastAccount');
+  }
+}

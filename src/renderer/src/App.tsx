@@ -1,0 +1,109 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { SessionState, Settings } from '../../shared/ipc-contract';
+import { call, desk, messageOf, type DeskFailure } from './bridge';
+import { Banner } from './components/Banner';
+import { SettingsScreen } from './screens/SettingsScreen';
+import { SignInScreen } from './screens/SignInScreen';
+import { TokensScreen } from './screens/TokensScreen';
+
+type View = 'tokens' | 'settings';
+
+export function App() {
+  const [session, setSession] = useState<SessionState | null>(null);
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [view, setView] = useState<View>('tokens');
+  const [startupError, setStartupError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [keychainNoticeShown, setKeychainNoticeShown] = useState(false);
+
+  useEffect(() => {
+    Promise.all([call(desk().settingsGet()), call(desk().sessionGet())]).then(
+      ([loadedSettings, loadedSession]) => {
+        setSettings(loadedSettings);
+        setSession(loadedSession);
+      },
+      (error: unknown) => setStartupError(messageOf(error)),
+    );
+  }, []);
+
+  useEffect(() => {
+    if (settings) document.documentElement.dataset.theme = settings.theme;
+  }, [settings]);
+
+  const onSessionLost = useCallback(async (error: DeskFailure) => {
+    setNotice(error.message);
+    setSession(await call(desk().sessionGet()));
+    setView('tokens');
+  }, []);
+
+  const onSignedIn = (next: SessionState) => {
+    setNotice(null);
+    setSession(next);
+  };
+
+  if (startupError) {
+    return (
+      <main className="centered">
+        <Banner tone="error">{startupError}</Banner>
+      </main>
+    );
+  }
+  if (!session || !settings) {
+    return (
+      <main className="centered" aria-busy="true">
+        <p className="muted">Loading Token Desk…</p>
+      </main>
+    );
+  }
+
+  const keychainBanner =
+    session.keychainMessage && !keychainNoticeShown ? (
+      <Banner
+        tone="warning"
+        action={
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => setKeychainNoticeShown(true)}
+          >
+            Dismiss
+          </button>
+        }
+      >
+        {session.keychainMessage}
+      </Banner>
+    ) : null;
+
+  if (view === 'settings') {
+    return (
+      <SettingsScreen
+        settings={settings}
+        session={session}
+        onSaved={setSettings}
+        onBack={() => setView('tokens')}
+      />
+    );
+  }
+
+  if (!session.account) {
+    return (
+      <SignInScreen
+        defaultServiceUrl={settings.serviceUrl}
+        notice={notice}
+        banner={keychainBanner}
+        onSignedIn={onSignedIn}
+        onOpenSettings={() => setView('settings')}
+      />
+    );
+  }
+
+  return (
+    <TokensScreen
+      account={session.account}
+      banner={keychainBanner}
+      onSessionLost={onSessionLost}
+      onSignedOut={setSession}
+      onOpenSettings={() => setView('settings')}
+    />
+  );
+}

@@ -1,0 +1,55 @@
+import { useState, type ReactNode } from 'react';
+import { Dialog } from '../components/Dialog';
+
+interface Props {
+  title: string;
+  confirmLabel: string;
+  danger?: boolean;
+  children: ReactNode;
+  onConfirm: () => Promise<void>;
+  onCancel: () => void;
+}
+
+export function ConfirmDialog({
+  title,
+  confirmLabel,
+  danger,
+  children,
+  onConfirm,
+  onCancel,
+}: Props) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <Dialog
+      title={title}
+      role="alertdialog"
+      onDismiss={() => !busy && onCancel()}
+      footer={
+        <>
+          <button
+            type="button"
+            className="secondary"
+            onClick={onCancel}
+            disabled={busy}
+            data-autofocus
+          >
+            Cancel
+          </button>
+          <button
+            type="button"
+            className={danger ? 'danger' : 'primary'}
+            disabled={busy}
+            onClick={() => {
+              setBusy(true);
+              void onConfirm().finally(() => setBusy(false));
+            }}
+          >
+            {busy ? 'Working…' : confirmLabel}
+          </button>
+        </>
+      }
+    >
+      {children}
+    </Dialog>
+  );
+}

@@ -1,0 +1,44 @@
+const DAY = 24 * 60 * 60 * 1000;
+/** "Expires soon" from this many days out. */
+export const EXPIRY_WARNING_DAYS = 7;
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function formatAbsolute(iso: string): string {
+  return absolute.format(new Date(iso));
+}
+
+export function formatRelative(iso: string, now: number): string {
+  const diff = Date.parse(iso) - now;
+  const abs = Math.abs(diff);
+  if (abs < 60_000) return 'just now';
+  if (abs < 3_600_000) return relative.format(Math.round(diff / 60_000), 'minute');
+  if (abs < DAY) return relative.format(Math.round(diff / 3_600_000), 'hour');
+  // Days up to two months: "in 30 days" says more than "next month".
+  if (abs < 60 * DAY) return relative.format(Math.round(diff / DAY), 'day');
+  if (abs < 365 * DAY) return relative.format(Math.round(diff / (30 * DAY)), 'month');
+  return relative.format(Math.round(diff / (365 * DAY)), 'year');
+}
+
+export type ExpiryState = 'none' | 'ok' | 'soon' | 'expired';
+
+export function expiryState(expiresAt: string | null, now: number): ExpiryState {
+  if (expiresAt === null) return 'none';
+  const left = Date.parse(expiresAt) - now;
+  if (left <= 0) return 'expired';
+  return left <= EXPIRY_WARNING_DAYS * DAY ? 'soon' : 'ok';
+}
+
+export function expiryLabel(expiresAt: string | null, now: number): string {
+  switch (expiryState(expiresAt, now)) {
+    case 'none':
+      return 'Never';
+    case 'expired':
+      return `Expired ${formatRelative(expiresAt as string, now)}`;
+    default:
+      return `Expires ${formatRelative(expiresAt as string, now)}`;
+  }
+}
+
+export const DAY_MS = DAY;

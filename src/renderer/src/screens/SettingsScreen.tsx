@@ -1,0 +1,109 @@
+import { useState, type FormEvent } from 'react';
+import type { SessionState, Settings } from '../../../shared/ipc-contract';
+import { CLIPBOARD_CLEAR_SECONDS, type Theme } from '../../../shared/settings-rules';
+import { call, desk, messageOf } from '../bridge';
+import { Banner } from '../components/Banner';
+
+interface Props {
+  settings: Settings;
+  session: SessionState;
+  onSaved: (settings: Settings) => void;
+  onBack: () => void;
+}
+
+export function SettingsScreen({ settings, session, onSaved, onBack }: Props) {
+  const [serviceUrl, setServiceUrl] = useState(settings.serviceUrl);
+  const [delay, setDelay] = useState(String(settings.clipboardClearSeconds));
+  const [theme, setTheme] = useState<Theme>(settings.theme);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSaved(false);
+    const seconds = Number(delay);
+    if (
+      !Number.isInteger(seconds) ||
+      seconds < CLIPBOARD_CLEAR_SECONDS.min ||
+      seconds > CLIPBOARD_CLEAR_SECONDS.max
+    ) {
+      setError(
+        `Clear the clipboard after ${CLIPBOARD_CLEAR_SECONDS.min} to ${CLIPBOARD_CLEAR_SECONDS.max} seconds.`,
+      );
+      return;
+    }
+    try {
+      const next = await call(
+        desk().settingsUpdate({ serviceUrl, clipboardClearSeconds: seconds, theme }),
+      );
+      setError(null);
+      setSaved(true);
+      setServiceUrl(next.serviceUrl);
+      onSaved(next);
+    } catch (failure) {
+      setError(messageOf(failure));
+    }
+  }
+
+  return (
+    <main className="page">
+      <header className="toolbar">
+        <button type="button" className="secondary" onClick={onBack}>
+          ← Back
+        </button>
+        <h1>Settings</h1>
+      </header>
+      <form className="card settings" onSubmit={submit} noValidate>
+        {error && <Banner tone="error">{error}</Banner>}
+        {saved && <Banner tone="info">Settings saved.</Banner>}
+        <label htmlFor="settings-service-url">Service URL</label>
+        <input
+          id="settings-service-url"
+          type="url"
+          value={serviceUrl}
+          onChange={(e) => setServiceUrl(e.target.value)}
+        />
+        <p className="hint">
+          Used the next time you sign in.
+          {session.account && ` You are signed in to ${session.account.serviceUrl}.`}
+        </p>
+
+        <label htmlFor="settings-clipboard">
+          Clear a copied secret from the clipboard after (seconds)
+        </label>
+        <input
+          id="settings-clipboard"
+          type="number"
+          min={CLIPBOARD_CLEAR_SECONDS.min}
+          max={CLIPBOARD_CLEAR_SECONDS.max}
+          value={delay}
+          onChange={(e) => setDelay(e.target.value)}
+        />
+        <p className="hint">
+          Only if the clipboard still holds the secret. It is also cleared when Token Desk quits.
+        </p>
+
+        <label htmlFor="settings-theme">Theme</label>
+        <select
+          id="settings-theme"
+          value={theme}
+          onChange={(e) => setTheme(e.target.value as Theme)}
+        >
+          <option value="system">Follow the system</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
+
+        <p className="hint">
+          Keychain:{' '}
+          {session.keychain === 'available'
+            ? 'your session is stored in the system keychain.'
+            : 'unavailable; sessions are kept in memory only.'}
+        </p>
+        <button type="submit" className="primary">
+          Save settings
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,22 @@
+import type { ClipboardPort } from '../../src/main/services/secret-clipboard.js';
+
+/** Stands in for Electron's clipboard, which cannot run here. */
+export class FakeClipboard implements ClipboardPort {
+  text = '';
+  concealed = false;
+  async readText() {
+    return this.text;
+  }
+  async writeText(text: string) {
+    this.text = text;
+    this.concealed = false;
+  }
+  async writeSecret(text: string) {
+    this.text = text;
+    this.concealed = true;
+  }
+  clear() {
+    this.text = '';
+    this.concealed = false;
+  }
+}

@@ -1,0 +1,128 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { DeskHandlers } from '../../src/main/desk-handlers.js';
+import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
+import { registerHandlers, type IpcMainLike } from '../../src/main/ipc/register-handlers.js';
+import { isTrustedSender } from '../../src/main/ipc/trusted-sender.js';
+import { CHANNELS } from '../../src/shared/ipc-contract.js';
+
+const appUrl = 'file:///app/out/renderer/index.html';
+const silent = { error: vi.fn() };
+
+function recordingHandlers() {
+  const calls: Array<[string, unknown]> = [];
+  const handlers = Object.fromEntries(
+    CHANNELS.map((channel) => [
+      channel,
+      async (payload: unknown) => {
+        calls.push([channel, payload]);
+        return 'handled';
+      },
+    ]),
+  ) as unknown as DeskHandlers;
+  return { handlers, calls };
+}
+
+function fakeIpcMain() {
+  const listeners = new Map<string, Parameters<IpcMainLike['handle']>[1]>();
+  const ipcMain: IpcMainLike = { handle: (channel, listener) => listeners.set(channel, listener) };
+  return { ipcMain, listeners };
+}
+
+describe('registerHandlers', () => {
+  it('registers exactly the contract channels', () => {
+    const { ipcMain, listeners } = fakeIpcMain();
+    registerHandlers(ipcMain, recordingHandlers().handlers, () => true, silent);
+    expect([...listeners.keys()].sort()).toEqual([...CHANNELS].sort());
+  });
+
+  it('refuses a sender that is not our main frame, before the handler runs', async () => {
+    const { ipcMain, listeners } = fakeIpcMain();
+    const { handlers, calls } = recordingHandlers();
+    registerHandlers(ipcMain, handlers, (frame) => isTrustedSender(frame, appUrl), silent);
+    const revoke = listeners.get('tokens:revoke')!;
+
+    const fromIframe = await revoke({ senderFrame: { url: appUrl, parent: {} } }, { id: 'x' });
+    const fromElsewhere = await revoke(
+      { senderFrame: { url: 'https://evil.example/', parent: null } },
+      { id: 'x' },
+    );
+    const fromNowhere = await revoke({ senderFrame: null }, { id: 'x' });
+    for (const result of [fromIframe, fromElsewhere, fromNowhere]) {
+      expect(result).toEqual({
+        ok: false,
+        error: { code: 'untrusted_sender', message: expect.any(String) },
+      });
+    }
+    expect(calls).toEqual([]);
+
+    expect(await revoke({ senderFrame: { url: appUrl, parent: null } }, { id: 'x' })).toEqual({
+      ok: true,
+      value: 'handled',
+    });
+    expect(calls).toEqual([['tokens:revoke', { id: 'x' }]]);
+  });
+});
+
+describe('invokeChannel payload validation', () => {
+  const cases: Array<[string, unknown]> = [
+    ['tokens:create', { name: 'ci' }],
+    ['tokens:create', { name: 42, expiresAt: null }],
+    ['tokens:create', { name: 'ci', expiresAt: null, extra: true }],
+    ['tokens:create', 'ci'],
+    ['tokens:revoke', { id: '' }],
+    ['tokens:revoke', { id: 'x'.repeat(101) }],
+    ['tokens:list', { sneaky: true }],
+    ['session:sign-in', { serviceUrl: 'http://x', email: 'a@b.c' }],
+    ['settings:update', { theme: 'neon' }],
+    ['settings:update', { clipboardClearSeconds: 1 }],
+    ['settings:update', { clipboardClearSeconds: 30.5 }],
+    ['snippet:copy', { kind: 'powershell' }],
+    ['secret:copy', {}],
+  ];
+
+  it.each(cases)('refuses %s with %j before the handler runs', async (channel, payload) => {
+    const { handlers, calls } = recordingHandlers();
+    const result = await invokeChannel(handlers, channel, payload, silent);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('invalid_payload');
+      expect(result.error.message).toContain(channel);
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses an unknown channel, including prototype keys', async () => {
+    const { handlers } = recordingHandlers();
+    for (const channel of ['tokens:steal', '__proto__', 'constructor', 'toString']) {
+      const result = await invokeChannel(handlers, channel, null, silent);
+      expect(result).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
+    }
+  });
+
+  it('passes valid payloads through and turns thrown errors into data', async () => {
+    const { handlers } = recordingHandlers();
+    expect(await invokeChannel(handlers, 'tokens:list', null, silent)).toEqual({
+      ok: true,
+      value: 'handled',
+    });
+
+    const failing = {
+      ...handlers,
+      'tokens:list': async () => {
+        throw Object.assign(new Error('Your session has expired.'), { code: 'session_expired' });
+      },
+      'tokens:revoke': async () => {
+        throw new TypeError('cannot read properties of undefined');
+      },
+    } as DeskHandlers;
+    expect(await invokeChannel(failing, 'tokens:list', null, silent)).toEqual({
+      ok: false,
+      error: { code: 'session_expired', message: 'Your session has expired.' },
+    });
+    const log = { error: vi.fn() };
+    const unexpected = await invokeChannel(failing, 'tokens:revoke', { id: 'x' }, log);
+    expect(unexpected).toMatchObject({ ok: false, error: { code: 'internal_error' } });
+    expect(JSON.stringify(unexpected)).not.toContain('undefined');
+    expect(log.error).toHaveBeenCalledOnce();
+  });
+});

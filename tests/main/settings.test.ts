@@ -1,0 +1,90 @@
+import Conf from 'conf';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, SettingsService } from '../../src/main/services/settings.js';
+
+function store(dir = mkdtempSync(join(tmpdir(), 'token-desk-settings-'))) {
+  return {
+    dir,
+    conf: new Conf({
+      cwd: dir,
+      configName: 'settings',
+      projectName: 'token-desk',
+      clearInvalidConfig: true,
+    }),
+  };
+}
+
+describe('SettingsService on conf (what electron-store wraps)', () => {
+  it('starts from defaults: the local service, 30 s clipboard delay, the system theme', () => {
+    expect(new SettingsService(store().conf).get()).toEqual({
+      serviceUrl: 'http://127.0.0.1:4780',
+      clipboardClearSeconds: 30,
+      theme: 'system',
+    });
+    expect(DEFAULT_SETTINGS.clipboardClearSeconds).toBe(30);
+  });
+
+  it('persists updates across instances and normalizes the service URL', () => {
+    const { dir, conf } = store();
+    new SettingsService(conf).update({
+      serviceUrl: ' https://tokens.example.test/ ',
+      clipboardClearSeconds: 45,
+      theme: 'dark',
+    });
+    const again = new SettingsService(store(dir).conf);
+    expect(again.get()).toEqual({
+      serviceUrl: 'https://tokens.example.test',
+      clipboardClearSeconds: 45,
+      theme: 'dark',
+    });
+  });
+
+  it('refuses bad values with a sentence and keeps the old ones', () => {
+    const settings = new SettingsService(store().conf);
+    expect(() => settings.update({ serviceUrl: 'ftp://x' })).toThrow(
+      'must start with http:// or https://',
+    );
+    expect(() => settings.update({ serviceUrl: 'http://user:pw@host' })).toThrow(
+      'must not contain a user name',
+    );
+    expect(() => settings.update({ clipboardClearSeconds: 2 })).toThrow('from 5 to 600');
+    expect(settings.get()).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('falls back to defaults when the file was edited into nonsense', () => {
+    const { dir, conf } = store();
+    new SettingsService(conf).update({ theme: 'light' });
+    writeFileSync(
+      join(dir, 'settings.json'),
+      JSON.stringify({ settings: { theme: 'neon', clipboardClearSeconds: 'x' } }),
+    );
+    expect(new SettingsService(store(dir).conf).get()).toEqual(DEFAULT_SETTINGS);
+    writeFileSync(join(dir, 'settings.json'), '{ broken json');
+    expect(new SettingsService(store(dir).conf).get()).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('remembers window bounds and the last account, which are not secrets', () => {
+    const { dir, conf } = store();
+    const settings = new SettingsService(conf);
+    settings.saveWindowBounds({ x: 10, y: 20, width: 900, height: 600, maximized: false });
+    settings.saveLastAccount({ serviceUrl: 'http://127.0.0.1:4780', email: 'ada@example.test' });
+    const again = new SettingsService(store(dir).conf);
+    expect(again.windowBounds()).toEqual({
+      x: 10,
+      y: 20,
+      width: 900,
+      height: 600,
+      maximized: false,
+    });
+    expect(again.lastAccount()).toEqual({
+      serviceUrl: 'http://127.0.0.1:4780',
+      email: 'ada@example.test',
+    });
+    again.saveLastAccount(null);
+    expect(again.lastAccount()).toBeNull();
+    expect(readFileSync(join(dir, 'settings.json'), 'utf8')).not.toMatch(/ses_|ca_/);
+  });
+});
