@@ -271,6 +271,45 @@ test('search, sort, keyboard and settings', async () => {
   await shot('12-token-list-dark');
 });
 
+test('stays usable with 5,000 tokens: a bounded DOM, scrolling to the end, search', async () => {
+  const { token: session } = await fetch(`${service.url}/v1/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  }).then((r) => r.json() as Promise<{ token: string }>);
+  const total = 5000;
+  for (let i = 0; i < total; i += 50) {
+    await Promise.all(
+      Array.from({ length: 50 }, (_, j) =>
+        fetch(`${service.url}/v1/users/me/tokens`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` },
+          body: JSON.stringify({
+            name: `pipeline-${String(i + j).padStart(4, '0')}`,
+            expiresAt: null,
+          }),
+        }),
+      ),
+    );
+  }
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(page.getByText(`${total + 2} tokens`)).toBeVisible();
+  // Windowed: a screenful of rows, not 5,002.
+  expect(await page.getByRole('row').count()).toBeLessThan(40);
+
+  await page.getByLabel('Sort').selectOption('name');
+  await page.locator('.token-scroller').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await expect(page.getByRole('row', { name: /pipeline-4999/ })).toBeVisible();
+  expect(await page.getByRole('row').count()).toBeLessThan(40);
+
+  await page.getByLabel('Search tokens').fill('pipeline-1234');
+  await expect(page.getByRole('row', { name: /pipeline-1234/ })).toBeVisible();
+  await expect(page.getByRole('row')).toHaveCount(2); // header + the match
+  await page.getByLabel('Search tokens').fill('');
+  await page.locator('.token-scroller').evaluate((el) => el.scrollTo(0, 0));
+  await shot('13-five-thousand-tokens');
+});
+
 test('8. nothing the harness, the settings or the service wrote contains an issued secret', async () => {
   await harness.stop();
   expect(issued.length).toBeGreaterThanOrEqual(4);
