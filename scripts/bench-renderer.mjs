@@ -97,7 +97,7 @@ for (const size of SIZES) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByText(`${size} tokens`).waitFor();
+  await page.getByText(`${size.toLocaleString('en-US')} tokens`).waitFor();
 
   const refresh = [];
   const search = [];
@@ -107,7 +107,9 @@ for (const size of SIZES) {
     await api('POST', '/v1/users/me/tokens', token, { name: `fresh-${run}`, expiresAt: null });
     let t0 = performance.now();
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await page.getByText(`${size + run + 1} tokens`, { exact: true }).waitFor();
+    await page
+      .getByText(`${(size + run + 1).toLocaleString('en-US')} tokens`, { exact: true })
+      .waitFor();
     refresh.push(performance.now() - t0);
 
     t0 = performance.now();

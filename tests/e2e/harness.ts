@@ -19,34 +19,13 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { composeDesk, loadKeytar } from '../../src/main/compose.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
-import type { ClipboardPort } from '../../src/main/services/secret-clipboard.js';
 import { BRIDGE_GLOBAL, CHANNELS, methodName } from '../../src/shared/ipc-channels.js';
 import { DEFAULT_SERVICE_URL } from '../../src/shared/service-url.js';
+import { MemoryClipboard } from '../main/fakes.js';
 
 const ROOT = resolve(process.env.TOKEN_DESK_RENDERER_DIR ?? 'out/renderer');
 const MAX_BODY = 64 * 1024;
 const standalone = process.argv.includes('--standalone');
-
-/** The OS clipboard's stand-in; tests read it through /__harness/clipboard. */
-class MemoryClipboard implements ClipboardPort {
-  text = '';
-  concealed = false;
-  async readText() {
-    return this.text;
-  }
-  async writeText(text: string) {
-    this.text = text;
-    this.concealed = false;
-  }
-  async writeSecret(text: string) {
-    this.text = text;
-    this.concealed = true;
-  }
-  clear() {
-    this.text = '';
-    this.concealed = false;
-  }
-}
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -125,7 +104,7 @@ async function main(): Promise<void> {
     projectName: 'token-desk',
     clearInvalidConfig: true,
   });
-  const clipboard = new MemoryClipboard();
+  const clipboard = new MemoryClipboard(); // the OS clipboard's stand-in; tests read it at /__harness/clipboard
   const { handlers, settings } = composeDesk({ keychain: await loadKeytar(), store, clipboard });
   if (process.env.TOKEN_DESK_SERVICE_URL)
     settings.update({ serviceUrl: process.env.TOKEN_DESK_SERVICE_URL });

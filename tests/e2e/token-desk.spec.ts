@@ -257,6 +257,13 @@ test('search, sort, keyboard and settings', async () => {
   await page.getByLabel('Sort').selectOption('name');
   await expect(page.getByRole('row').nth(1)).toContainText('ci-github');
 
+  // The theme follows the OS until the user picks one.
+  const background = page.locator('body');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(background).toHaveCSS('background-color', 'rgb(22, 24, 29)');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(background).toHaveCSS('background-color', 'rgb(246, 247, 249)');
+
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByLabel('Theme').selectOption('dark');
   await page.getByLabel(/Clear a copied secret/).fill('3');
@@ -266,6 +273,7 @@ test('search, sort, keyboard and settings', async () => {
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText('Settings saved.')).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(background).toHaveCSS('background-color', 'rgb(22, 24, 29)'); // despite the light OS
   await shot('11-settings-dark');
   await page.getByRole('button', { name: '← Back' }).click();
   await shot('12-token-list-dark');
@@ -293,7 +301,7 @@ test('stays usable with 5,000 tokens: a bounded DOM, scrolling to the end, searc
     );
   }
   await page.getByRole('button', { name: 'Refresh' }).click();
-  await expect(page.getByText(`${total + 2} tokens`)).toBeVisible();
+  await expect(page.getByText(`${(total + 2).toLocaleString('en-US')} tokens`)).toBeVisible();
   // Windowed: a screenful of rows, not 5,002.
   expect(await page.getByRole('row').count()).toBeLessThan(40);
 

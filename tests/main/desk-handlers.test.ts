@@ -16,7 +16,7 @@ import {
   type Keychain,
 } from '../../src/main/services/session-vault.js';
 import { removeDir, startService, type RunningService } from '../server/service-harness.js';
-import { FakeClipboard } from './fakes.js';
+import { MemoryClipboard } from './fakes.js';
 
 const inKeyring = Boolean(process.env.TOKEN_DESK_IN_KEYRING);
 /** Outside `npm test` there is no Secret Service; an in-memory keychain keeps the rest of the test meaningful. */
@@ -32,7 +32,7 @@ const keychain: Keychain = inKeyring ? keytar : memoryKeychain();
 
 let service: RunningService;
 let settingsDir: string;
-const clipboard = new FakeClipboard();
+const clipboard = new MemoryClipboard();
 
 function launch() {
   const store = new Conf({ cwd: settingsDir, configName: 'settings', projectName: 'token-desk' });

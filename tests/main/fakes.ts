@@ -1,7 +1,7 @@
 import type { ClipboardPort } from '../../src/main/services/secret-clipboard.js';
 
 /** Stands in for Electron's clipboard, which cannot run here. */
-export class FakeClipboard implements ClipboardPort {
+export class MemoryClipboard implements ClipboardPort {
   text = '';
   concealed = false;
   async readText() {

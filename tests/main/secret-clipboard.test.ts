@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SecretClipboard, type Timers } from '../../src/main/services/secret-clipboard.js';
-import { FakeClipboard } from './fakes.js';
+import { MemoryClipboard } from './fakes.js';
 
 class ManualTimers implements Timers {
   private next = 1;
@@ -28,7 +28,7 @@ class ManualTimers implements Timers {
 
 describe('SecretClipboard', () => {
   it('writes the secret marked as concealed and clears it after the delay', async () => {
-    const clipboard = new FakeClipboard();
+    const clipboard = new MemoryClipboard();
     const timers = new ManualTimers();
     const secrets = new SecretClipboard(clipboard, timers);
     await secrets.copySecret('ca_secret', 30);
@@ -41,7 +41,7 @@ describe('SecretClipboard', () => {
   });
 
   it('leaves the clipboard alone if the user copied something else meanwhile', async () => {
-    const clipboard = new FakeClipboard();
+    const clipboard = new MemoryClipboard();
     const timers = new ManualTimers();
     const secrets = new SecretClipboard(clipboard, timers);
     await secrets.copySecret('ca_secret', 30);
@@ -51,7 +51,7 @@ describe('SecretClipboard', () => {
   });
 
   it('clears on quit only if it still holds our secret', async () => {
-    const clipboard = new FakeClipboard();
+    const clipboard = new MemoryClipboard();
     const secrets = new SecretClipboard(clipboard, new ManualTimers());
     await secrets.copySecret('ca_secret', 30);
     expect(await secrets.clearIfStillOurs()).toBe(true);
@@ -64,7 +64,7 @@ describe('SecretClipboard', () => {
   });
 
   it('restarts the countdown for a second copy and does not clear early', async () => {
-    const clipboard = new FakeClipboard();
+    const clipboard = new MemoryClipboard();
     const timers = new ManualTimers();
     const secrets = new SecretClipboard(clipboard, timers);
     await secrets.copySecret('ca_first', 30);

@@ -236,7 +236,7 @@ export function TokensScreen({
         </button>
         {tokens && (
           <span className="muted count">
-            {tokens.length === 1 ? '1 token' : `${tokens.length} tokens`}
+            {tokens.length === 1 ? '1 token' : `${tokens.length.toLocaleString()} tokens`}
           </span>
         )}
       </div>
