@@ -28,7 +28,7 @@ export default defineConfig({
   projects: [
     {
       name: 'renderer-in-chromium',
-      testMatch: /token-desk\.spec\.ts/,
+      testMatch: /(token-desk|keychain-unavailable)\.spec\.ts/,
       use: {
         browserName: 'chromium',
         launchOptions: { executablePath: chromiumPath, args: chromiumArgs },

@@ -67,10 +67,14 @@ export interface Harness extends Running {
   clipboard(): Promise<{ text: string; concealed: boolean }>;
 }
 
-export async function startHarness(serviceUrl: string, settingsDir: string): Promise<Harness> {
+export async function startHarness(
+  serviceUrl: string,
+  settingsDir: string,
+  env: Record<string, string> = {},
+): Promise<Harness> {
   const started = launch(
     ['out/harness/tests/e2e/harness.js'],
-    { TOKEN_DESK_SERVICE_URL: serviceUrl, TOKEN_DESK_SETTINGS_DIR: settingsDir },
+    { TOKEN_DESK_SERVICE_URL: serviceUrl, TOKEN_DESK_SETTINGS_DIR: settingsDir, ...env },
     (text) => /^\{"url":"([^"]+)"/m.exec(text)?.[1] ?? null,
   );
   const url = await started.found;

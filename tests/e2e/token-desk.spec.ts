@@ -184,6 +184,16 @@ test('5. a restart is still signed in; sign-out removes the keychain entry and t
   await openApp();
   await expect(page.getByRole('heading', { name: 'Sign in to Token Desk' })).toBeVisible();
   await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('not my password');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('alert')).toHaveText('The email or password is incorrect.');
+  await page.getByLabel('Service URL').fill('localhost:4780');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(
+    page.getByText('The service URL must start with http:// or https://.'),
+  ).toBeVisible();
+  await shot('15-sign-in-errors');
+  await page.getByLabel('Service URL').fill(service.url);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('row', { name: /ci-github/ })).toBeVisible();
