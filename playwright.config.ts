@@ -1,16 +1,5 @@
 import { defineConfig } from '@playwright/test';
-
-/** Debian's Chromium; Playwright's own browser download is not possible here (see README). */
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { chromiumLaunchOptions } from './tests/e2e/chromium.js';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -31,7 +20,7 @@ export default defineConfig({
       testMatch: /(token-desk|keychain-unavailable)\.spec\.ts/,
       use: {
         browserName: 'chromium',
-        launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
+        launchOptions: chromiumLaunchOptions,
       },
     },
     { name: 'electron-app', testMatch: /electron-app\.spec\.ts/ },

@@ -3,6 +3,7 @@
 // with 50, in Debian Chromium through the e2e harness against a real service.
 // Prints medians and ratios; asserts nothing (these machines are noisy).
 import { chromium } from '@playwright/test';
+import { chromiumLaunchOptions } from '../out/harness/tests/e2e/chromium.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,18 +58,7 @@ async function api(method, path, token, body) {
   return response.json();
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions);
 
 const results = {};
 for (const size of SIZES) {

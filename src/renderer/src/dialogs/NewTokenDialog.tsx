@@ -10,6 +10,11 @@ const PRESETS = [7, 30, 60, 90] as const;
 /** The service refuses expiries further out than this (TOKEN_DESK_MAX_TOKEN_LIFETIME_DAYS, default 366). */
 const MAX_DAYS = 366;
 type Expiry = `${(typeof PRESETS)[number]}` | 'custom' | 'none';
+const EXPIRY_CHOICES: Array<[Expiry, string]> = [
+  ...PRESETS.map((days): [Expiry, string] => [`${days}`, `${days} days`]),
+  ['custom', 'Custom date'],
+  ['none', 'No expiry'],
+];
 
 interface Props {
   existingNames: Set<string>;
@@ -133,38 +138,18 @@ export function NewTokenDialog({ existingNames, onCreated, onCancel, onFailure }
         <fieldset>
           <legend>Expires</legend>
           <div className="choices">
-            {PRESETS.map((days) => (
-              <label key={days} className="choice">
+            {EXPIRY_CHOICES.map(([value, label]) => (
+              <label key={value} className="choice">
                 <input
                   type="radio"
                   name="expiry"
-                  value={days}
-                  checked={expiry === `${days}`}
-                  onChange={() => setExpiry(`${days}`)}
+                  value={value}
+                  checked={expiry === value}
+                  onChange={() => setExpiry(value)}
                 />
-                {days} days
+                {label}
               </label>
             ))}
-            <label className="choice">
-              <input
-                type="radio"
-                name="expiry"
-                value="custom"
-                checked={expiry === 'custom'}
-                onChange={() => setExpiry('custom')}
-              />
-              Custom date
-            </label>
-            <label className="choice">
-              <input
-                type="radio"
-                name="expiry"
-                value="none"
-                checked={expiry === 'none'}
-                onChange={() => setExpiry('none')}
-              />
-              No expiry
-            </label>
           </div>
           {expiry === 'custom' && (
             <>
