@@ -213,6 +213,37 @@ test('6. the service goes down: a clear error; it comes back: the app recovers w
   await expect(page.getByRole('row', { name: /ci-github/ })).toBeVisible();
 });
 
+test('an expired session returns to sign-in with a notice, and signing in recovers', async () => {
+  const stored = JSON.parse(
+    (await keytar.getPassword(KEYCHAIN_SERVICE, keychainAccount(service.url, email)))!,
+  ) as {
+    token: string;
+    sessionId: string;
+  };
+  // Revoke the app's session behind its back, as an expiry would.
+  const revoked = await fetch(`${service.url}/v1/sessions/${stored.sessionId}`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${stored.token}` },
+  });
+  expect(revoked.status).toBe(204);
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in to Token Desk' })).toBeVisible();
+  await expect(
+    page
+      .getByRole('status')
+      .filter({ hasText: 'Your session has expired or was signed out. Sign in again.' }),
+  ).toBeVisible();
+  expect(
+    await keytar.getPassword(KEYCHAIN_SERVICE, keychainAccount(service.url, email)),
+  ).toBeNull();
+  await expect(page.getByLabel('Email')).toHaveValue(email);
+  await expect(page.getByLabel('Password')).toBeFocused();
+  await shot('16-session-expired');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('row', { name: /ci-github/ })).toBeVisible();
+});
+
 test('7. bad form input shows inline errors and sends nothing', async () => {
   const before = await page.getByRole('row').count();
   await page.getByRole('button', { name: 'New token' }).click();

@@ -14,6 +14,8 @@ export function App() {
   const [view, setView] = useState<View>('tokens');
   const [startupError, setStartupError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  /** After a session is lost, the sign-in form starts with its email filled in. */
+  const [lastEmail, setLastEmail] = useState('');
   const [keychainNoticeShown, setKeychainNoticeShown] = useState(false);
 
   useEffect(() => {
@@ -30,8 +32,9 @@ export function App() {
     if (settings) document.documentElement.dataset.theme = settings.theme;
   }, [settings]);
 
-  const onSessionLost = useCallback(async (error: DeskFailure) => {
+  const onSessionLost = useCallback(async (error: DeskFailure, email: string) => {
     setNotice(error.message);
+    setLastEmail(email);
     setSession(await call(desk().sessionGet()));
     setView('tokens');
   }, []);
@@ -89,6 +92,7 @@ export function App() {
     return (
       <SignInScreen
         defaultServiceUrl={settings.serviceUrl}
+        defaultEmail={lastEmail}
         notice={notice}
         banner={keychainBanner}
         onSignedIn={onSignedIn}

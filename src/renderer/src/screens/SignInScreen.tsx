@@ -6,6 +6,7 @@ import { Banner } from '../components/Banner';
 
 interface Props {
   defaultServiceUrl: string;
+  defaultEmail: string;
   notice: string | null;
   banner: ReactNode;
   onSignedIn: (state: SessionState) => void;
@@ -14,6 +15,7 @@ interface Props {
 
 export function SignInScreen({
   defaultServiceUrl,
+  defaultEmail,
   notice,
   banner,
   onSignedIn,
@@ -21,7 +23,7 @@ export function SignInScreen({
 }: Props) {
   const [mode, setMode] = useState<'sign-in' | 'sign-up'>('sign-in');
   const [serviceUrl, setServiceUrl] = useState(defaultServiceUrl);
-  const [email, setEmail] = useState('');
+  const [email, setEmail] = useState(defaultEmail);
   const [password, setPassword] = useState('');
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
@@ -104,7 +106,7 @@ export function SignInScreen({
           onChange={(e) => setEmail(e.target.value)}
           autoComplete="username"
           required
-          autoFocus
+          autoFocus={!defaultEmail}
         />
 
         <label htmlFor="password">Password</label>
@@ -114,6 +116,7 @@ export function SignInScreen({
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           autoComplete={signUp ? 'new-password' : 'current-password'}
+          autoFocus={Boolean(defaultEmail)}
           aria-describedby={signUp ? 'password-hint' : undefined}
           required
         />

@@ -19,7 +19,7 @@ import { RevealDialog } from '../dialogs/RevealDialog';
 interface Props {
   account: SignedInAccount;
   banner: ReactNode;
-  onSessionLost: (error: DeskFailure) => void;
+  onSessionLost: (error: DeskFailure, email: string) => void;
   onSignedOut: (state: SessionState) => void;
   onOpenSettings: () => void;
 }
@@ -58,11 +58,11 @@ export function TokensScreen({
         error instanceof DeskFailure &&
         (error.code === 'session_expired' || error.code === 'signed_out')
       ) {
-        onSessionLost(error);
+        onSessionLost(error, account.email);
       }
       return messageOf(error);
     },
-    [onSessionLost],
+    [onSessionLost, account.email],
   );
 
   const load = useCallback(
