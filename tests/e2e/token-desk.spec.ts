@@ -244,6 +244,35 @@ test('an expired session returns to sign-in with a notice, and signing in recove
   await expect(page.getByRole('row', { name: /ci-github/ })).toBeVisible();
 });
 
+test('revoking a token that was already revoked elsewhere says so and updates the list', async () => {
+  const secret = await createToken('revoked-elsewhere', '7 days');
+  await closeReveal();
+  const stored = JSON.parse(
+    (await keytar.getPassword(KEYCHAIN_SERVICE, keychainAccount(service.url, email)))!,
+  ) as {
+    token: string;
+  };
+  const list = await fetch(`${service.url}/v1/users/me/tokens`, {
+    headers: { authorization: `Bearer ${stored.token}` },
+  }).then((r) => r.json() as Promise<Array<{ id: string; name: string }>>);
+  const id = list.find((t) => t.name === 'revoked-elsewhere')!.id;
+  await fetch(`${service.url}/v1/users/me/tokens/${id}`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${stored.token}` },
+  });
+  expect(await status(secret)).toBe(401);
+
+  await page.getByRole('button', { name: 'Revoke revoked-elsewhere' }).click();
+  await page.getByRole('button', { name: 'Revoke token' }).click();
+  await expect(
+    page
+      .getByRole('alert')
+      .filter({ hasText: 'No active API token with this id belongs to your account' }),
+  ).toBeVisible();
+  await expect(page.getByRole('row', { name: /revoked-elsewhere/ })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+});
+
 test('7. bad form input shows inline errors and sends nothing', async () => {
   const before = await page.getByRole('row').count();
   await page.getByRole('button', { name: 'New token' }).click();

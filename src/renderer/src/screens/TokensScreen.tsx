@@ -134,8 +134,7 @@ export function TokensScreen({
       setStatus(`Revoked “${token.name}”.`);
       setTokens((current) => current?.filter((t) => t.id !== token.id) ?? null);
     } catch (error) {
-      setDialog(null);
-      setActionError(handleFailure(error));
+      actionFailed(error);
     }
   }
 
@@ -145,9 +144,15 @@ export function TokensScreen({
       setTokens((current) => [revealed.token, ...(current ?? []).filter((t) => t.id !== token.id)]);
       setDialog({ kind: 'reveal', revealed, rotated: true });
     } catch (error) {
-      setDialog(null);
-      setActionError(handleFailure(error));
+      actionFailed(error);
     }
+  }
+
+  /** Shows why a revoke or rotate failed; if the token is gone already (another window, the CLI), the list catches up. */
+  function actionFailed(error: unknown) {
+    setDialog(null);
+    setActionError(handleFailure(error));
+    if (error instanceof DeskFailure && error.code === 'token_not_found') void load();
   }
 
   function created(revealed: RevealedToken) {
