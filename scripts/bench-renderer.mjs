@@ -4,7 +4,7 @@
 // Prints medians and ratios; asserts nothing (these machines are noisy).
 import { chromium } from '@playwright/test';
 import { chromiumLaunchOptions } from '../out/harness/tests/e2e/chromium.js';
-import { spawn } from 'node:child_process';
+import { startHarness, startTokenService } from '../out/harness/tests/processes.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,38 +13,17 @@ import { performance } from 'node:perf_hooks';
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const SIZES = [50, 5000];
 const work = mkdtempSync(join(tmpdir(), 'token-desk-bench-renderer-'));
-const children = [];
+const running = [];
 process.on('exit', () => {
-  for (const child of children) child.kill('SIGTERM');
+  for (const child of running) child.child.kill('SIGTERM');
   rmSync(work, { recursive: true, force: true });
 });
 
-function start(args, env, pattern) {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let text = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      text += chunk;
-      const match = pattern.exec(text);
-      if (match) resolve(match[1]);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', () => reject(new Error(`${args[0]} exited:\n${text}`)));
-  });
-}
-
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-const serviceUrl = await start(
-  ['out/service/server/main.js'],
-  { PORT: '0', TOKEN_DESK_DATA_DIR: join(work, 'service'), LOG_LEVEL: 'info' },
-  /Server listening at (http:\/\/127\.0\.0\.1:\d+)/,
-);
+const service = await startTokenService(join(work, 'service'));
+running.push(service);
+const serviceUrl = service.url;
 
 async function api(method, path, token, body) {
   const response = await fetch(serviceUrl + path, {
@@ -77,13 +56,10 @@ for (const size of SIZES) {
     );
   }
   const settingsDir = mkdtempSync(join(work, 'settings-'));
-  const harnessUrl = await start(
-    ['out/harness/tests/e2e/harness.js'],
-    { TOKEN_DESK_SERVICE_URL: serviceUrl, TOKEN_DESK_SETTINGS_DIR: settingsDir },
-    /^\{"url":"([^"]+)"/m,
-  );
+  const harness = await startHarness(serviceUrl, settingsDir);
+  running.push(harness);
   const page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
-  await page.goto(harnessUrl);
+  await page.goto(harness.url);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();

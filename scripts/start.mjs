@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: build, start the local token service if nothing answers at the
 // configured URL, then launch the desktop app pointed at it.
+// `npm run harness` (`--harness`): the same, but the e2e harness serves the app to a
+// browser instead of Electron.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,8 +10,10 @@ import { join } from 'node:path';
 const serviceUrl = process.env.TOKEN_DESK_SERVICE_URL ?? 'http://127.0.0.1:4780';
 const run = (args) => execFileSync(process.execPath, args, { stdio: 'inherit' });
 
+const harness = process.argv.includes('--harness');
 run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.server.json']);
 run(['node_modules/electron-vite/bin/electron-vite.js', 'build']);
+if (harness) run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.harness.json']);
 
 async function answers(url) {
   try {
@@ -33,10 +37,12 @@ if (!(await answers(serviceUrl))) {
   console.log(`token desk: using the token service already answering at ${serviceUrl}`);
 }
 const stopService = () => service?.kill('SIGTERM');
-process.on('SIGINT', () => {
-  stopService();
-  process.exit(130);
-});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopService();
+    process.exit(130);
+  });
+}
 
 /** The Electron binary, downloading it on first use as the electron package does; null if that fails. */
 function electronBinary() {
@@ -59,8 +65,25 @@ function electronBinary() {
   return binary();
 }
 
-const electron = electronBinary();
-if (!electron) {
+/** Runs the app's front end (Electron, or the harness), stopping the service when it exits. */
+function runFrontEnd(command, args) {
+  const child = spawn(command, args, {
+    stdio: 'inherit',
+    env: { ...process.env, TOKEN_DESK_SERVICE_URL: serviceUrl },
+  });
+  child.on('exit', (code) => {
+    stopService();
+    process.exit(code ?? 0);
+  });
+}
+
+const electron = harness ? null : electronBinary();
+if (harness) {
+  // It prints the URL (with its per-run key) to open in a browser.
+  runFrontEnd(process.execPath, ['out/harness/tests/e2e/harness.js']);
+} else if (electron) {
+  runFrontEnd(electron, ['.']);
+} else {
   console.error(`
 token desk: the Electron binary is not installed and could not be downloaded (the
 electron package fetches it from GitHub on first use, and this machine cannot reach
@@ -70,13 +93,4 @@ a browser with the same main-process code behind it, and \`npm test\` runs every
 test. On a machine with internet access, \`npm start\` downloads Electron and opens
 the window. Press Ctrl+C to stop the service.`);
   if (!service) process.exit(1);
-} else {
-  const app = spawn(electron, ['.'], {
-    stdio: 'inherit',
-    env: { ...process.env, TOKEN_DESK_SERVICE_URL: serviceUrl },
-  });
-  app.on('exit', (code) => {
-    stopService();
-    process.exit(code ?? 0);
-  });
 }

@@ -6,12 +6,11 @@
  * contract over fetch, calling the very handlers main registers
  * (invokeChannel → desk handlers). Requests without the per-run key are refused.
  *
- *   node out/harness/tests/e2e/harness.js [--standalone]
+ *   node out/harness/tests/e2e/harness.js   (or `npm run harness`, which first makes sure a service answers)
  *
  * Prints one JSON line: {"url": "http://127.0.0.1:PORT/#key=…", "port": PORT}.
  */
 import Conf from 'conf';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -20,35 +19,10 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { composeDesk, loadKeytar } from '../../src/main/compose.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import { BRIDGE_GLOBAL, CHANNELS, methodName } from '../../src/shared/ipc-channels.js';
-import { DEFAULT_SERVICE_URL } from '../../src/shared/service-url.js';
 import { MemoryClipboard } from '../main/fakes.js';
 
 const ROOT = resolve(process.env.TOKEN_DESK_RENDERER_DIR ?? 'out/renderer');
 const MAX_BODY = 64 * 1024;
-const standalone = process.argv.includes('--standalone');
-
-async function answers(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(1500) });
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
-
-/** `npm run harness`: start a local token service when nothing answers at the configured URL. */
-async function ensureService(url: string): Promise<ChildProcess | null> {
-  if (await answers(url)) return null;
-  const { hostname, port } = new URL(url);
-  const child = spawn(process.execPath, ['out/service/server/main.js'], {
-    env: { ...process.env, HOST: hostname, PORT: port || '80' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 100 && !(await answers(url)); i++)
-    await new Promise((r) => setTimeout(r, 100));
-  console.error(`harness: started a local token service at ${url}`);
-  return child;
-}
 
 const bridgeScript = (channels: Array<[string, string]>) => `(() => {
   // Key from the URL fragment (never sent to the server as part of a URL), kept for reloads.
@@ -108,9 +82,6 @@ async function main(): Promise<void> {
   const { handlers, settings } = composeDesk({ keychain: await loadKeytar(), store, clipboard });
   if (process.env.TOKEN_DESK_SERVICE_URL)
     settings.update({ serviceUrl: process.env.TOKEN_DESK_SERVICE_URL });
-  const service = standalone
-    ? await ensureService(settings.get().serviceUrl || DEFAULT_SERVICE_URL)
-    : null;
 
   const key = randomBytes(24).toString('hex');
   const keyBuffer = Buffer.from(key);
@@ -225,7 +196,6 @@ async function main(): Promise<void> {
     void handlers
       .dispose()
       .finally(() => {
-        service?.kill('SIGTERM');
         server.close();
         server.closeAllConnections();
       })

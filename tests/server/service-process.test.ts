@@ -2,51 +2,17 @@
  * The service as `npm run server` runs it: a real process configured from the
  * environment, restarted on the same data directory, stopped by signals.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startTokenService } from '../processes.js';
 import { removeDir, send } from './service-harness.js';
 
 const ENTRY = 'out/service/server/main.js';
 const root = mkdtempSync(join(tmpdir(), 'token-service-process-'));
 afterAll(() => removeDir(root));
-
-interface ServiceProcess {
-  child: ChildProcess;
-  baseUrl: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-async function launch(env: Record<string, string>): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [ENTRY], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${output}`)), 15_000);
-    const poll = setInterval(() => {
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    }, 20);
-    void exited.then(() => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(new Error(`service exited early:\n${output}`));
-    });
-  });
-  return { child, baseUrl, output: () => output, exited };
-}
 
 describe('the service process', () => {
   const dataDir = join(root, 'nested', 'data');
@@ -57,20 +23,20 @@ describe('the service process', () => {
 
   it('creates its data directory, serves, logs JSON with Authorization redacted, and stops cleanly on SIGTERM', async () => {
     expect(existsSync(dataDir)).toBe(false);
-    const service = await launch({ TOKEN_DESK_DATA_DIR: dataDir });
+    const service = await startTokenService(dataDir);
     const password = 'process password 1';
     secrets.push(password);
-    await send(service.baseUrl, 'POST', '/v1/users', {
+    await send(service.url, 'POST', '/v1/users', {
       body: { email: 'proc@example.test', password },
     });
-    const signIn = await send<{ token: string }>(service.baseUrl, 'POST', '/v1/sessions', {
+    const signIn = await send<{ token: string }>(service.url, 'POST', '/v1/sessions', {
       body: { email: 'proc@example.test', password },
     });
     session = signIn.body.token;
     secrets.push(session);
     for (const name of ['revoke-me', 'keep-me']) {
       const created = await send<{ id: string; secret: string }>(
-        service.baseUrl,
+        service.url,
         'POST',
         '/v1/users/me/tokens',
         {
@@ -81,19 +47,19 @@ describe('the service process', () => {
       secrets.push(created.body.secret);
       if (name === 'revoke-me') {
         revokedSecret = created.body.secret;
-        await send(service.baseUrl, 'DELETE', `/v1/users/me/tokens/${created.body.id}`, {
+        await send(service.url, 'DELETE', `/v1/users/me/tokens/${created.body.id}`, {
           token: session,
         });
       } else {
         liveSecret = created.body.secret;
       }
-      await send(service.baseUrl, 'GET', '/v1/users/me', { token: created.body.secret });
+      await send(service.url, 'GET', '/v1/users/me', { token: created.body.secret });
     }
     expect(readdirSync(dataDir)).toContain('token-service.sqlite');
 
     service.child.kill('SIGTERM');
     expect(await service.exited).toBe(0);
-    const lines = service.output().trim().split('\n');
+    const lines = service.output.join('').trim().split('\n');
     const records = lines.map((line) => JSON.parse(line) as Record<string, any>);
     const authorized = records.filter((r) => r.req?.headers?.authorization);
     expect(authorized.length).toBeGreaterThan(3);
@@ -102,25 +68,22 @@ describe('the service process', () => {
   });
 
   it('keeps every token across a restart, revoked ones still revoked, and stops on SIGINT', async () => {
-    const service = await launch({ TOKEN_DESK_DATA_DIR: dataDir });
-    const list = await send<Array<{ name: string }>>(
-      service.baseUrl,
-      'GET',
-      '/v1/users/me/tokens',
-      { token: session },
-    );
+    const service = await startTokenService(dataDir);
+    const list = await send<Array<{ name: string }>>(service.url, 'GET', '/v1/users/me/tokens', {
+      token: session,
+    });
     expect(list.body.map((t) => t.name)).toEqual(['keep-me']);
-    expect((await send(service.baseUrl, 'GET', '/v1/users/me', { token: liveSecret })).status).toBe(
+    expect((await send(service.url, 'GET', '/v1/users/me', { token: liveSecret })).status).toBe(
       200,
     );
-    const revoked = await send<{ code: string }>(service.baseUrl, 'GET', '/v1/users/me', {
+    const revoked = await send<{ code: string }>(service.url, 'GET', '/v1/users/me', {
       token: revokedSecret,
     });
     expect(revoked.status).toBe(401);
     expect(revoked.body.code).toBe('token_revoked');
     service.child.kill('SIGINT');
     expect(await service.exited).toBe(0);
-    secrets.forEach((secret) => expect(service.output()).not.toContain(secret));
+    secrets.forEach((secret) => expect(service.output.join('')).not.toContain(secret));
   });
 
   it('never writes a secret or password to the database files', () => {
@@ -134,11 +97,8 @@ describe('the service process', () => {
   });
 
   it('refuses sign-up when TOKEN_DESK_SIGNUP=off', async () => {
-    const service = await launch({
-      TOKEN_DESK_DATA_DIR: join(root, 'closed'),
-      TOKEN_DESK_SIGNUP: 'off',
-    });
-    const response = await send<{ code: string }>(service.baseUrl, 'POST', '/v1/users', {
+    const service = await startTokenService(join(root, 'closed'), 0, { TOKEN_DESK_SIGNUP: 'off' });
+    const response = await send<{ code: string }>(service.url, 'POST', '/v1/users', {
       body: { email: 'x@example.test', password: 'long enough' },
     });
     expect(response.status).toBe(403);

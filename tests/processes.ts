@@ -1,9 +1,17 @@
-/** Starts the real token service and the harness as child processes, and keeps everything they print. */
+/**
+ * Starts the built token service and the e2e harness as child processes, as
+ * `npm run server` and `npm run harness` do, and keeps everything they print.
+ * Used by the service-process tests, the e2e specs and the renderer benchmark.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface Running {
   child: ChildProcess;
+  /** Everything written to stdout and stderr so far, in order. */
   output: string[];
+  /** The exit code once the process has ended. */
+  exited: Promise<number | null>;
+  /** SIGTERM (if still running), then wait for the exit. */
   stop(): Promise<void>;
 }
 
@@ -18,7 +26,9 @@ function launch(
   });
   const output: string[] = [];
   let text = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const found = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`${args.join(' ')} did not start:\n${text}`)),
@@ -41,7 +51,7 @@ function launch(
     if (child.exitCode === null) child.kill('SIGTERM');
     await exited;
   };
-  return { child, output, found, stop };
+  return { child, output, exited, found, stop };
 }
 
 export interface TokenService extends Running {
@@ -49,10 +59,20 @@ export interface TokenService extends Running {
   port: number;
 }
 
-export async function startTokenService(dataDir: string, port = 0): Promise<TokenService> {
+export async function startTokenService(
+  dataDir: string,
+  port = 0,
+  env: Record<string, string> = {},
+): Promise<TokenService> {
   const started = launch(
     ['out/service/server/main.js'],
-    { HOST: '127.0.0.1', PORT: String(port), TOKEN_DESK_DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+    {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      TOKEN_DESK_DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     (text) => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1] ?? null,
   );
   const url = await started.found;
