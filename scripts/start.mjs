@@ -6,6 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { keychainProblem } from './setup.mjs';
 
 const serviceUrl = process.env.TOKEN_DESK_SERVICE_URL ?? 'http://127.0.0.1:4780';
 const run = (args) => execFileSync(process.execPath, args, { stdio: 'inherit' });
@@ -14,6 +15,10 @@ const harness = process.argv.includes('--harness');
 run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.server.json']);
 run(['node_modules/electron-vite/bin/electron-vite.js', 'build']);
 if (harness) run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.harness.json']);
+
+const noKeychain = keychainProblem();
+if (noKeychain)
+  console.warn(`token desk: no OS keychain, so sessions stay in memory only. ${noKeychain}`);
 
 async function answers(url) {
   try {

@@ -16,6 +16,8 @@ import { SettingsService, type KeyValueStore } from './services/settings.js';
 
 export interface Runtime {
   keychain: Keychain | null;
+  /** Why `keychain` is null, for the user (from loadKeytar). */
+  keychainProblem?: string | null;
   store: KeyValueStore;
   clipboard: ClipboardPort;
   fetch?: Fetch;
@@ -27,20 +29,10 @@ export function composeDesk(runtime: Runtime) {
   const settings = new SettingsService(runtime.store);
   const handlers = createDeskHandlers({
     api: new ApiClient({ fetch: runtime.fetch ?? fetch }),
-    vault: new SessionVault(runtime.keychain),
+    vault: new SessionVault(runtime.keychain, runtime.keychainProblem ?? null),
     settings,
     clipboard: new SecretClipboard(runtime.clipboard, timers),
     timers,
   });
   return { handlers, settings };
-}
-
-/** keytar is native; if it cannot load, the vault reports "no keychain" instead of the app failing. */
-export async function loadKeytar(): Promise<Keychain | null> {
-  try {
-    const module = (await import('keytar')) as { default?: Keychain } & Keychain;
-    return module.default ?? module;
-  } catch {
-    return null;
-  }
 }

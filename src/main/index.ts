@@ -18,9 +18,10 @@ import {
   type MenuItemConstructorOptions,
 } from 'electron';
 import Store from 'electron-store';
-import { composeDesk, loadKeytar } from './compose.js';
+import { composeDesk } from './compose.js';
 import { registerHandlers, type IpcMainLike } from './ipc/register-handlers.js';
 import { isTrustedSender } from './ipc/trusted-sender.js';
+import { loadKeytar } from './services/keychain-loader.js';
 import type { ClipboardPort } from './services/secret-clipboard.js';
 import { CONTENT_SECURITY_POLICY, mainWindowOptions } from './window-options.js';
 
@@ -60,8 +61,11 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   const store = new Store({ name: 'settings', clearInvalidConfig: true });
+  const { keychain, problem: keychainProblem } = await loadKeytar();
+  if (keychainProblem) console.warn(`[token-desk] no keychain: ${keychainProblem}`);
   const { handlers, settings } = composeDesk({
-    keychain: await loadKeytar(),
+    keychain,
+    keychainProblem,
     store,
     clipboard: electronClipboard,
   });

@@ -16,7 +16,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { composeDesk, loadKeytar } from '../../src/main/compose.js';
+import { composeDesk } from '../../src/main/compose.js';
+import { loadKeytar } from '../../src/main/services/keychain-loader.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import { BRIDGE_GLOBAL, CHANNELS, methodName } from '../../src/shared/ipc-channels.js';
 import { MemoryClipboard } from '../main/fakes.js';
@@ -79,7 +80,9 @@ async function main(): Promise<void> {
     clearInvalidConfig: true,
   });
   const clipboard = new MemoryClipboard(); // the OS clipboard's stand-in; tests read it at /__harness/clipboard
-  const { handlers, settings } = composeDesk({ keychain: await loadKeytar(), store, clipboard });
+  const { keychain, problem: keychainProblem } = await loadKeytar();
+  if (keychainProblem) console.warn(`harness: no keychain: ${keychainProblem}`);
+  const { handlers, settings } = composeDesk({ keychain, keychainProblem, store, clipboard });
   if (process.env.TOKEN_DESK_SERVICE_URL)
     settings.update({ serviceUrl: process.env.TOKEN_DESK_SERVICE_URL });
 

@@ -49,18 +49,18 @@ describe('SessionVault without a usable keychain', () => {
     const vault = new SessionVault(broken);
     await vault.save('http://127.0.0.1:4780', session);
     expect(vault.status).toBe('unavailable');
-    expect(vault.message).toContain(
-      'No system keychain is available (Cannot autolaunch D-Bus without X11 $DISPLAY)',
-    );
+    expect(vault.message).toContain('No system keychain is available');
+    expect(vault.message).toContain('Why: Cannot autolaunch D-Bus without X11 $DISPLAY.');
     expect(vault.message).toContain('memory only');
     expect(await vault.load('http://127.0.0.1:4780', session.email)).toEqual(session);
     await vault.remove('http://127.0.0.1:4780', session.email);
     expect(await vault.load('http://127.0.0.1:4780', session.email)).toBeNull();
   });
 
-  it('does the same when keytar itself cannot be loaded', async () => {
-    const vault = new SessionVault(null);
+  it('does the same when keytar itself cannot be loaded, and says why', async () => {
+    const vault = new SessionVault(null, 'keytar, the keychain module, was not built.');
     expect(vault.status).toBe('unavailable');
+    expect(vault.message).toContain('Why: keytar, the keychain module, was not built.');
     await vault.save('http://x', session);
     expect(await vault.load('http://x', session.email)).toEqual(session);
   });

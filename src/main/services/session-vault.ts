@@ -49,8 +49,13 @@ export class SessionVault {
   private readonly memory = new Map<string, StoredSession>();
   private unavailableReason: string | null = null;
 
-  constructor(private readonly keychain: Keychain | null) {
-    if (!keychain) this.unavailableReason = 'keytar could not be loaded';
+  /** `loadProblem` says why `keychain` is null (see keychain-loader.ts). */
+  constructor(
+    private readonly keychain: Keychain | null,
+    loadProblem: string | null = null,
+  ) {
+    if (!keychain)
+      this.unavailableReason = loadProblem ?? 'the keychain module could not be loaded';
   }
 
   get status(): 'available' | 'unavailable' {
@@ -61,7 +66,7 @@ export class SessionVault {
   get message(): string | null {
     return this.unavailableReason === null
       ? null
-      : `No system keychain is available (${this.unavailableReason}), so Token Desk keeps your session in memory only: you will need to sign in again next time. Nothing is written to disk.`;
+      : `No system keychain is available, so Token Desk keeps your session in memory only: you will need to sign in again next time, and nothing is written to disk. Why: ${this.unavailableReason.replace(/\.$/, '')}.`;
   }
 
   async save(serviceUrl: string, session: StoredSession): Promise<void> {
