@@ -51,7 +51,7 @@ interface ActiveSession extends StoredSession {
 
 export function createDeskHandlers(
   deps: DeskDependencies,
-): DeskHandlers & { dispose(): Promise<void> } {
+): DeskHandlers & { dispose(): Promise<void>; forgetReveals(): void } {
   let session: ActiveSession | null = null;
   let restored = false;
   const reveals = new Map<string, { secret: string; timer: unknown }>();
@@ -117,6 +117,11 @@ export function createDeskHandlers(
     const timer = deps.timers.setTimeout(() => reveals.delete(revealId), REVEAL_LIFETIME_MS);
     reveals.set(revealId, { secret, timer });
     return { token: token satisfies ApiToken, secret, revealId };
+  }
+
+  function forgetAllReveals(): void {
+    for (const entry of reveals.values()) deps.timers.clearTimeout(entry.timer);
+    reveals.clear();
   }
 
   function revealed(revealId: string): string {
@@ -239,10 +244,14 @@ export function createDeskHandlers(
       return deps.settings.update(patch);
     },
 
+    /** The page reloaded or the renderer went away: no dialog can forget its secret any more. */
+    forgetReveals() {
+      forgetAllReveals();
+    },
+
     /** On quit: clear a secret we put on the clipboard and drop every revealed secret. */
     async dispose() {
-      for (const entry of reveals.values()) deps.timers.clearTimeout(entry.timer);
-      reveals.clear();
+      forgetAllReveals();
       await deps.clipboard.clearIfStillOurs();
     },
   };

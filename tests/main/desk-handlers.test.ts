@@ -112,6 +112,26 @@ describe('desk handlers end to end (no Electron)', () => {
     await desk.dispose();
   });
 
+  it('forgetReveals drops every revealed secret at once (page reload, renderer gone)', async () => {
+    const desk = launch();
+    await desk['session:get'](null);
+    const first = await desk['tokens:create']({ name: 'reload-a', expiresAt: null });
+    const second = await desk['tokens:create']({ name: 'reload-b', expiresAt: null });
+    desk.forgetReveals();
+    for (const revealed of [first, second]) {
+      await expect(desk['secret:copy']({ revealId: revealed.revealId })).rejects.toMatchObject({
+        code: 'secret_gone',
+      });
+    }
+    // The reveal store works again for the next secret.
+    const third = await desk['tokens:create']({ name: 'reload-c', expiresAt: null });
+    await desk['secret:copy']({ revealId: third.revealId });
+    expect(clipboard.text).toBe(third.secret);
+    for (const revealed of [first, second, third])
+      await desk['tokens:revoke']({ id: revealed.token.id });
+    await desk.dispose();
+  });
+
   it('refuses invalid input with a sentence and sends nothing', async () => {
     const desk = launch();
     await desk['session:get'](null);
