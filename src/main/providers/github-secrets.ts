@@ -1,0 +1,319 @@
+/**
+ * GitHub Actions secrets on github.com and GitHub Enterprise Server, through
+ * Octokit. Every answer from GitHub is untrusted: what we read is checked for shape
+ * before use, and failures become ProviderErrors with words and a stable code.
+ */
+import { Octokit } from '@octokit/rest';
+import { ProviderError } from './provider-error.js';
+import { sealForGitHub } from './sealed-box.js';
+
+export const GITHUB_API_URL = 'https://api.github.com';
+
+export type GitHubTarget =
+  | { kind: 'repository'; owner: string; repo: string }
+  | { kind: 'environment'; owner: string; repo: string; environment: string }
+  | {
+      kind: 'organization';
+      org: string;
+      visibility: 'all' | 'private' | 'selected';
+      /** Required with visibility "selected". */
+      selectedRepositoryIds?: number[];
+    };
+
+export interface GitHubRepository {
+  id: number;
+  owner: string;
+  repo: string;
+  private: boolean;
+  /** Whether the user can write secrets here (admin on the repository). */
+  canWriteSecrets: boolean;
+}
+
+export type PushOutcome = 'created' | 'updated';
+
+type Fetch = typeof fetch;
+
+/** GitHub's rules for a secret name (docs: "Naming your secrets"). */
+export function checkGitHubSecretName(name: string): string | null {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    return 'A GitHub secret name may contain only letters, digits and underscores, and must not start with a digit.';
+  if (/^GITHUB_/i.test(name)) return 'A GitHub secret name must not start with GITHUB_.';
+  if (name.length > 255) return 'A GitHub secret name must be at most 255 characters.';
+  return null;
+}
+
+/** The API base URL for a host the user typed: github.com, or GHES's `https://host/api/v3`. */
+export function githubApiBaseUrl(input: string): string {
+  const url = new URL(input.trim());
+  if (url.protocol !== 'https:') throw new Error('A GitHub host must use https://.');
+  if (url.hostname === 'github.com' || url.hostname === 'api.github.com') return GITHUB_API_URL;
+  const path = url.pathname.replace(/\/+$/, '');
+  return `${url.origin}${path.endsWith('/api/v3') ? path : `${path}/api/v3`}`;
+}
+
+export class GitHubSecrets {
+  private readonly octokit: Octokit;
+
+  constructor(options: { apiBaseUrl: string; token: string; fetch?: Fetch }) {
+    this.octokit = new Octokit({
+      auth: options.token,
+      baseUrl: options.apiBaseUrl,
+      userAgent: 'token-desk',
+      request: { fetch: options.fetch ?? fetch, retries: 0 },
+      log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    });
+  }
+
+  /** Who the credential belongs to. */
+  async whoami(): Promise<{ login: string }> {
+    const { data } = await this.call('read your GitHub account', () =>
+      this.octokit.rest.users.getAuthenticated(),
+    );
+    return { login: requireString(data.login, 'login') };
+  }
+
+  async listRepositories(): Promise<GitHubRepository[]> {
+    const repositories = await this.call('list your repositories', () =>
+      this.octokit.paginate(this.octokit.rest.repos.listForAuthenticatedUser, {
+        per_page: 100,
+        sort: 'full_name',
+      }),
+    );
+    return repositories.map((repository) => ({
+      id: requireNumber(repository.id, 'id'),
+      owner: requireString(repository.owner?.login, 'owner.login'),
+      repo: requireString(repository.name, 'name'),
+      private: repository.private === true,
+      canWriteSecrets: repository.permissions?.admin === true,
+    }));
+  }
+
+  async listEnvironments(owner: string, repo: string): Promise<string[]> {
+    const { data } = await this.call(`list the environments of ${owner}/${repo}`, () =>
+      this.octokit.rest.repos.getAllEnvironments({ owner, repo, per_page: 100 }),
+    );
+    return (data.environments ?? []).map((environment) => requireString(environment.name, 'name'));
+  }
+
+  async listOrganizations(): Promise<string[]> {
+    const organizations = await this.call('list your organizations', () =>
+      this.octokit.paginate(this.octokit.rest.orgs.listForAuthenticatedUser, { per_page: 100 }),
+    );
+    return organizations.map((organization) => requireString(organization.login, 'login'));
+  }
+
+  /** Whether a secret of this name already exists at the target (to ask before overwriting). */
+  async secretExists(target: GitHubTarget, name: string): Promise<boolean> {
+    try {
+      await this.call(`read the secret ${name} at ${describeTarget(target)}`, () =>
+        target.kind === 'repository'
+          ? this.octokit.rest.actions.getRepoSecret({ ...repoOf(target), secret_name: name })
+          : target.kind === 'environment'
+            ? this.octokit.rest.actions.getEnvironmentSecret({
+                ...repoOf(target),
+                environment_name: target.environment,
+                secret_name: name,
+              })
+            : this.octokit.rest.actions.getOrgSecret({ org: target.org, secret_name: name }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ProviderError && error.code === 'provider_not_found') {
+        // A missing secret and a missing target both answer 404: tell them apart.
+        await this.publicKey(target);
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /** Encrypts `value` to the target's public key and creates or updates the secret. */
+  async pushSecret(target: GitHubTarget, name: string, value: string): Promise<PushOutcome> {
+    const nameProblem = checkGitHubSecretName(name);
+    if (nameProblem) throw new ProviderError('provider_invalid_name', nameProblem);
+    if (
+      target.kind === 'organization' &&
+      target.visibility === 'selected' &&
+      !target.selectedRepositoryIds?.length
+    ) {
+      throw new ProviderError(
+        'provider_invalid_name',
+        'Choose at least one repository for an organization secret with selected visibility.',
+      );
+    }
+    const key = await this.publicKey(target);
+    const encrypted_value = await sealForGitHub(value, key.key);
+    const what = `write the secret ${name} to ${describeTarget(target)}`;
+    const response = await this.call(what, () =>
+      target.kind === 'repository'
+        ? this.octokit.rest.actions.createOrUpdateRepoSecret({
+            ...repoOf(target),
+            secret_name: name,
+            encrypted_value,
+            key_id: key.keyId,
+          })
+        : target.kind === 'environment'
+          ? this.octokit.rest.actions.createOrUpdateEnvironmentSecret({
+              ...repoOf(target),
+              environment_name: target.environment,
+              secret_name: name,
+              encrypted_value,
+              key_id: key.keyId,
+            })
+          : this.octokit.rest.actions.createOrUpdateOrgSecret({
+              org: target.org,
+              secret_name: name,
+              encrypted_value,
+              key_id: key.keyId,
+              visibility: target.visibility,
+              ...(target.visibility === 'selected'
+                ? { selected_repository_ids: target.selectedRepositoryIds }
+                : {}),
+            }),
+    );
+    if (response.status === 201) return 'created';
+    if (response.status === 204) return 'updated';
+    throw new ProviderError(
+      'provider_invalid_response',
+      `GitHub answered ${response.status} when asked to ${what}; expected 201 or 204.`,
+    );
+  }
+
+  private async publicKey(target: GitHubTarget): Promise<{ keyId: string; key: string }> {
+    const { data } = await this.call(`read the public key of ${describeTarget(target)}`, () =>
+      target.kind === 'repository'
+        ? this.octokit.rest.actions.getRepoPublicKey(repoOf(target))
+        : target.kind === 'environment'
+          ? this.octokit.rest.actions.getEnvironmentPublicKey({
+              ...repoOf(target),
+              environment_name: target.environment,
+            })
+          : this.octokit.rest.actions.getOrgPublicKey({ org: target.org }),
+    );
+    return { keyId: requireString(data.key_id, 'key_id'), key: requireString(data.key, 'key') };
+  }
+
+  private async call<T>(what: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw describeGitHubFailure(error, what);
+    }
+  }
+}
+
+function repoOf(target: { owner: string; repo: string }) {
+  return { owner: target.owner, repo: target.repo };
+}
+
+export function describeTarget(target: GitHubTarget): string {
+  switch (target.kind) {
+    case 'repository':
+      return `${target.owner}/${target.repo}`;
+    case 'environment':
+      return `${target.owner}/${target.repo} (environment ${target.environment})`;
+    case 'organization':
+      return `the organization ${target.org}`;
+  }
+}
+
+/** The permission a write needs, named as GitHub's settings pages name it. */
+function permissionFor(what: string): string {
+  return what.includes('organization')
+    ? 'a fine-grained token with the organization permission "Secrets: Read and write" (or a classic token with the admin:org scope)'
+    : 'a fine-grained token with the repository permission "Secrets: Read and write" (or a classic token with the repo scope)';
+}
+
+interface HttpFailure {
+  status?: unknown;
+  response?: { headers?: Record<string, string | undefined>; data?: unknown };
+  message?: unknown;
+}
+
+export function describeGitHubFailure(
+  error: unknown,
+  what: string,
+  now = Date.now(),
+): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const failure = (error ?? {}) as HttpFailure;
+  const status = typeof failure.status === 'number' ? failure.status : 0;
+  const headers = failure.response?.headers ?? {};
+  const remaining = headers['x-ratelimit-remaining'];
+  const retryAfter = Number(headers['retry-after']);
+  const reset = Number(headers['x-ratelimit-reset']);
+  if (status === 429 || (status === 403 && (remaining === '0' || Number.isFinite(retryAfter)))) {
+    const retryAt = Number.isFinite(retryAfter)
+      ? now + retryAfter * 1000
+      : Number.isFinite(reset)
+        ? reset * 1000
+        : null;
+    const when =
+      retryAt === null
+        ? 'Try again in a few minutes.'
+        : `Try again after ${new Date(retryAt).toISOString().slice(11, 19)} UTC (in ${Math.max(1, Math.ceil((retryAt - now) / 60_000))} min).`;
+    return new ProviderError(
+      'provider_rate_limited',
+      `GitHub is rate-limiting this account, so Token Desk could not ${what}. ${when}`,
+      retryAt,
+    );
+  }
+  switch (status) {
+    case 401:
+      return new ProviderError(
+        'provider_bad_credential',
+        'GitHub refused the access token (bad credentials): it may be mistyped, expired or revoked. Add the account again with a current token.',
+      );
+    case 403: {
+      const accepted = headers['x-accepted-github-permissions'];
+      const needed = accepted
+        ? `the permission GitHub names for it (${accepted.replace(/=/g, ': ')})`
+        : permissionFor(what);
+      return new ProviderError(
+        'provider_missing_permission',
+        `GitHub did not allow Token Desk to ${what}. This needs ${needed}.`,
+      );
+    }
+    case 404:
+      return new ProviderError(
+        'provider_not_found',
+        `GitHub could not find what Token Desk needed to ${what}: check the name, and that the token can see it (GitHub answers "not found" for private repositories a token cannot access).`,
+      );
+    case 422:
+      return new ProviderError(
+        'provider_invalid_name',
+        `GitHub refused the request to ${what}: ${githubMessage(failure.response?.data) ?? 'it is not valid there'}.`,
+      );
+    case 0:
+      return new ProviderError(
+        'provider_unreachable',
+        `Token Desk could not reach GitHub to ${what}. Check the host and your connection.`,
+      );
+    default:
+      return new ProviderError(
+        status >= 500 ? 'provider_unreachable' : 'provider_invalid_response',
+        `GitHub answered ${status} when Token Desk tried to ${what}. Try again later.`,
+      );
+  }
+}
+
+function githubMessage(data: unknown): string | null {
+  const message = (data as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message.slice(0, 200) : null;
+}
+
+function requireString(value: unknown, field: string): string {
+  if (typeof value === 'string' && value.length > 0 && value.length <= 1000) return value;
+  throw new ProviderError(
+    'provider_invalid_response',
+    `GitHub answered without a valid "${field}", so Token Desk stopped.`,
+  );
+}
+
+function requireNumber(value: unknown, field: string): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  throw new ProviderError(
+    'provider_invalid_response',
+    `GitHub answered without a valid "${field}", so Token Desk stopped.`,
+  );
+}
