@@ -4,6 +4,7 @@
  * before use, and failures become ProviderErrors with words and a stable code.
  */
 import { Octokit } from '@octokit/rest';
+import { isLoopbackServiceUrl } from '../../shared/service-url.js';
 import { ProviderError } from './provider-error.js';
 import { sealForGitHub } from './sealed-box.js';
 
@@ -45,7 +46,9 @@ export function checkGitHubSecretName(name: string): string | null {
 /** The API base URL for a host the user typed: github.com, or GHES's `https://host/api/v3`. */
 export function githubApiBaseUrl(input: string): string {
   const url = new URL(input.trim());
-  if (url.protocol !== 'https:') throw new Error('A GitHub host must use https://.');
+  // A personal access token crosses the network: https, except to this computer.
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackServiceUrl(url.href)))
+    throw new Error('A GitHub host must use https://.');
   if (url.hostname === 'github.com' || url.hostname === 'api.github.com') return GITHUB_API_URL;
   const path = url.pathname.replace(/\/+$/, '');
   return `${url.origin}${path.endsWith('/api/v3') ? path : `${path}/api/v3`}`;

@@ -1,0 +1,333 @@
+/**
+ * GitLab CI/CD variables on gitlab.com and self-managed GitLab, through gitbeaker.
+ *
+ * gitbeaker's own request handler retries 429 and 502 up to ten times with growing
+ * delays (about four minutes in all) and drops the Retry-After it was given; a user
+ * waiting on a dialog needs the answer and the time to retry instead. So its
+ * resources run over our requester: one attempt, a timeout, and errors that keep
+ * the status, headers and body. Every answer is untrusted and checked for shape.
+ */
+import { GroupVariables, Groups, ProjectVariables, Projects, Users } from '@gitbeaker/rest';
+import {
+  createRequesterFn,
+  type FormattedResponse,
+  type RequestOptions,
+} from '@gitbeaker/requester-utils';
+import { isLoopbackServiceUrl } from '../../shared/service-url.js';
+import { ProviderError } from './provider-error.js';
+
+export const GITLAB_URL = 'https://gitlab.com';
+const TIMEOUT_MS = 15_000;
+
+export interface GitLabTarget {
+  kind: 'project' | 'group';
+  /** Full path, e.g. `acme/mobile/app` (a project) or `acme/mobile` (a group). */
+  path: string;
+  /** `*` for every environment, or one environment's name. */
+  environmentScope: string;
+}
+
+export interface GitLabVariableFlags {
+  masked: boolean;
+  protected: boolean;
+}
+
+export interface GitLabNamespaceItem {
+  id: number;
+  path: string;
+}
+
+export type PushOutcome = 'created' | 'updated';
+
+/** GitLab's rule for a variable key. */
+export function checkGitLabVariableKey(key: string): string | null {
+  if (!/^[A-Za-z0-9_]+$/.test(key))
+    return 'A GitLab variable key may contain only letters, digits and underscores.';
+  if (key.length > 255) return 'A GitLab variable key must be at most 255 characters.';
+  return null;
+}
+
+/**
+ * GitLab masks a value only if it is one line of at least 8 characters from the
+ * Base64 alphabet plus `@ : . ~ -` (its Ci::Maskable rule). Our `ca_` tokens are.
+ */
+const MASKABLE = /^[A-Za-z0-9_+=/@:.~-]{8,}$/;
+export function maskingProblem(value: string): string | null {
+  return MASKABLE.test(value)
+    ? null
+    : 'GitLab cannot mask this value (it must be one line of at least 8 characters: letters, digits and _ + = / @ : . ~ -). Send it unmasked, or not at all.';
+}
+
+export function checkEnvironmentScope(scope: string): string | null {
+  // \s plus the other C0 controls
+  // eslint-disable-next-line no-control-regex
+  return scope.length >= 1 && scope.length <= 255 && !/[\s\u0000-\u001f]/.test(scope)
+    ? null
+    : 'The environment scope must be * or an environment name (no spaces), at most 255 characters.';
+}
+
+/** What a failed GitLab request left us: enough to say why in words. */
+class GitLabHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly headers: Headers,
+    readonly body: unknown,
+  ) {
+    super(`GitLab answered ${status}`);
+  }
+}
+
+async function oneAttempt(
+  endpoint: string,
+  options?: Record<string, unknown>,
+): Promise<FormattedResponse> {
+  const { prefixUrl, searchParams, method, headers, body } = (options ?? {}) as RequestOptions & {
+    prefixUrl?: string;
+    searchParams?: string;
+  };
+  const base = prefixUrl?.endsWith('/') ? prefixUrl : `${prefixUrl ?? ''}/`;
+  const url = new URL(endpoint, base);
+  url.search = searchParams ?? '';
+  const response = await fetch(url, {
+    method: String(method ?? 'GET'),
+    headers: headers as Record<string, string>,
+    body: body as string | undefined,
+    redirect: 'error', // a redirect could carry PRIVATE-TOKEN to another host
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  const text = await response.text();
+  let parsed: unknown = null;
+  if (text) {
+    try {
+      parsed = JSON.parse(text) as unknown;
+    } catch {
+      parsed = text.slice(0, 500);
+    }
+  }
+  if (!response.ok) throw new GitLabHttpError(response.status, response.headers, parsed);
+  return {
+    body: parsed as FormattedResponse['body'],
+    headers: Object.fromEntries(response.headers.entries()),
+    status: response.status,
+  };
+}
+
+const requesterFn = createRequesterFn(async (_service, request) => request, oneAttempt);
+
+export class GitLabVariables {
+  private readonly config: { host: string; token: string; requesterFn: typeof requesterFn };
+
+  constructor(options: { host: string; token: string }) {
+    this.config = { host: gitlabHost(options.host), token: options.token, requesterFn };
+  }
+
+  async whoami(): Promise<{ username: string }> {
+    const user = await this.call('read your GitLab account', () =>
+      new Users(this.config).showCurrentUser(),
+    );
+    return { username: requireString((user as { username?: unknown }).username, 'username') };
+  }
+
+  /** Projects where the user is at least Maintainer (needed to write variables). */
+  async listProjects(search?: string): Promise<GitLabNamespaceItem[]> {
+    const projects = await this.call('list your projects', () =>
+      new Projects(this.config).all({
+        membership: true,
+        minAccessLevel: 40,
+        simple: true,
+        perPage: 100,
+        maxPages: 20,
+        orderBy: 'path',
+        sort: 'asc',
+        ...(search ? { search } : {}),
+      }),
+    );
+    return (projects as unknown[]).map((project) => namespaceItem(project, 'path_with_namespace'));
+  }
+
+  /** Groups where the user is at least Maintainer. */
+  async listGroups(): Promise<GitLabNamespaceItem[]> {
+    const groups = await this.call('list your groups', () =>
+      new Groups(this.config).all({ minAccessLevel: 40, perPage: 100, maxPages: 20 }),
+    );
+    return (groups as unknown[]).map((group) => namespaceItem(group, 'full_path'));
+  }
+
+  async variableExists(target: GitLabTarget, key: string): Promise<boolean> {
+    try {
+      await this.call(`read the variable ${key} in ${describeTarget(target)}`, () =>
+        this.variables(target).show(target.path, key, {
+          filter: { environment_scope: target.environmentScope },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ProviderError && error.code === 'provider_not_found') {
+        // "Variable not found" and "project not found" are both 404: tell them apart.
+        await this.call(`open ${describeTarget(target)}`, async () => {
+          if (target.kind === 'project') await new Projects(this.config).show(target.path);
+          else await new Groups(this.config).show(target.path);
+        });
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /** Creates the variable, or updates it when the key exists in that environment scope. */
+  async pushVariable(
+    target: GitLabTarget,
+    key: string,
+    value: string,
+    flags: GitLabVariableFlags,
+  ): Promise<PushOutcome> {
+    const problem =
+      checkGitLabVariableKey(key) ??
+      checkEnvironmentScope(target.environmentScope) ??
+      (flags.masked ? maskingProblem(value) : null);
+    if (problem) throw new ProviderError('provider_invalid_name', problem);
+    const options = {
+      masked: flags.masked,
+      protected: flags.protected,
+      variableType: 'env_var' as const,
+      environmentScope: target.environmentScope,
+      // Raw: GitLab would otherwise expand `$…` inside the value.
+      raw: true,
+    };
+    const what = `write the variable ${key} to ${describeTarget(target)}`;
+    if (await this.variableExists(target, key)) {
+      await this.call(what, () =>
+        this.variables(target).edit(target.path, key, value, {
+          ...options,
+          filter: { environment_scope: target.environmentScope },
+        }),
+      );
+      return 'updated';
+    }
+    await this.call(what, () => this.variables(target).create(target.path, key, value, options));
+    return 'created';
+  }
+
+  private variables(target: GitLabTarget) {
+    return target.kind === 'project'
+      ? new ProjectVariables(this.config)
+      : new GroupVariables(this.config);
+  }
+
+  private async call<T>(what: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw describeGitLabFailure(error, what);
+    }
+  }
+}
+
+/** The instance URL as gitbeaker wants it: origin plus any sub-path, without /api/v4. */
+export function gitlabHost(input: string): string {
+  const url = new URL(input.trim());
+  // A personal access token crosses the network: https, except to this computer.
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackServiceUrl(url.href)))
+    throw new Error('A GitLab host must use https://.');
+  return `${url.origin}${url.pathname.replace(/\/+$/, '').replace(/\/api\/v4$/, '')}`;
+}
+
+export function describeTarget(target: GitLabTarget): string {
+  const scope = target.environmentScope === '*' ? '' : ` (environment ${target.environmentScope})`;
+  return `the ${target.kind} ${target.path}${scope}`;
+}
+
+export function describeGitLabFailure(
+  error: unknown,
+  what: string,
+  now = Date.now(),
+): ProviderError {
+  if (error instanceof ProviderError) return error;
+  if (!(error instanceof GitLabHttpError)) {
+    return new ProviderError(
+      'provider_unreachable',
+      `Token Desk could not reach GitLab to ${what}. Check the host and your connection.`,
+    );
+  }
+  const message = gitlabMessage(error.body);
+  switch (error.status) {
+    case 401:
+      return new ProviderError(
+        'provider_bad_credential',
+        'GitLab refused the access token (401 Unauthorized): it may be mistyped, expired or revoked. Add the account again with a current token.',
+      );
+    case 403:
+      return new ProviderError(
+        'provider_missing_permission',
+        `GitLab did not allow Token Desk to ${what}. This needs a personal access token with the api scope, and the Maintainer role (Owner for a group) there.`,
+      );
+    case 404:
+      return new ProviderError(
+        'provider_not_found',
+        `GitLab could not find what Token Desk needed to ${what}: check the path, and that your account is a member (GitLab answers "not found" for what it hides from you).`,
+      );
+    case 400:
+    case 422:
+      return new ProviderError(
+        'provider_invalid_name',
+        `GitLab refused the request to ${what}: ${message ?? 'it is not valid there'}.`,
+      );
+    case 429: {
+      const retryAfter = Number(error.headers.get('retry-after'));
+      const reset = Number(error.headers.get('ratelimit-reset'));
+      const retryAt =
+        Number.isFinite(retryAfter) && error.headers.has('retry-after')
+          ? now + retryAfter * 1000
+          : Number.isFinite(reset) && error.headers.has('ratelimit-reset')
+            ? reset * 1000
+            : null;
+      const when =
+        retryAt === null
+          ? 'Try again in a few minutes.'
+          : `Try again after ${new Date(retryAt).toISOString().slice(11, 19)} UTC (in ${Math.max(1, Math.ceil((retryAt - now) / 60_000))} min).`;
+      return new ProviderError(
+        'provider_rate_limited',
+        `GitLab is rate-limiting this account, so Token Desk could not ${what}. ${when}`,
+        retryAt,
+      );
+    }
+    default:
+      return new ProviderError(
+        error.status >= 500 ? 'provider_unreachable' : 'provider_invalid_response',
+        `GitLab answered ${error.status} when Token Desk tried to ${what}. Try again later.`,
+      );
+  }
+}
+
+/** GitLab's error bodies: `{"message": "..."}`, `{"message": {"key": ["..."]}}` or `{"error": "..."}`. */
+function gitlabMessage(body: unknown): string | null {
+  const record = (body ?? {}) as { message?: unknown; error?: unknown };
+  const raw = record.message ?? record.error;
+  if (typeof raw === 'string') return raw.slice(0, 200);
+  if (raw && typeof raw === 'object') {
+    return Object.entries(raw as Record<string, unknown>)
+      .map(
+        ([field, problems]) =>
+          `${field} ${Array.isArray(problems) ? problems.map(String).join(', ') : String(problems)}`,
+      )
+      .join('; ')
+      .slice(0, 200);
+  }
+  return null;
+}
+
+function namespaceItem(value: unknown, pathField: string): GitLabNamespaceItem {
+  const record = (value ?? {}) as Record<string, unknown>;
+  const id = record.id;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id))
+    throw new ProviderError('provider_invalid_response', 'GitLab answered without a valid "id".');
+  return { id, path: requireString(record[pathField], pathField) };
+}
+
+function requireString(value: unknown, field: string): string {
+  if (typeof value === 'string' && value.length > 0 && value.length <= 1000) return value;
+  throw new ProviderError(
+    'provider_invalid_response',
+    `GitLab answered without a valid "${field}", so Token Desk stopped.`,
+  );
+}

@@ -1,0 +1,308 @@
+/**
+ * A local GitLab of exactly the endpoints Token Desk calls, from GitLab's REST
+ * documentation (api/rest, api/project_level_variables, api/group_level_variables,
+ * api/projects, api/groups, api/users): `/api/v4` under the instance URL, the
+ * PRIVATE-TOKEN header, `{"message": …}` error bodies, offset pagination headers,
+ * 429 with Retry-After and RateLimit-* headers, variables keyed by key and
+ * environment scope, and GitLab's own masking rule applied server-side.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+interface Variable {
+  key: string;
+  value: string;
+  masked: boolean;
+  protected: boolean;
+  raw: boolean;
+  environment_scope: string;
+  variable_type: string;
+}
+
+interface Namespace {
+  id: number;
+  kind: 'project' | 'group';
+  path: string;
+  /** Access level per username: 30 Developer, 40 Maintainer, 50 Owner. */
+  members: Map<string, number>;
+  variables: Variable[];
+}
+
+interface FakeAnswer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface FakeGitLab {
+  url: string;
+  addUser(token: string, username: string, scopes?: string[]): void;
+  addProject(path: string, members: Record<string, number>): number;
+  addGroup(path: string, members: Record<string, number>): number;
+  variable(
+    kind: 'project' | 'group',
+    path: string,
+    key: string,
+    scope?: string,
+  ): Variable | undefined;
+  failNext(pathPart: string, answer: FakeAnswer): void;
+  requests: { method: string; path: string; status: number; privateToken: boolean }[];
+  close(): Promise<void>;
+}
+
+const MASKABLE = /^[A-Za-z0-9_+=/@:.~-]{8,}$/;
+
+export async function startFakeGitLab(): Promise<FakeGitLab> {
+  const users = new Map<string, { username: string; scopes: string[] }>();
+  const namespaces: Namespace[] = [];
+  const failures: { pathPart: string; answer: FakeAnswer }[] = [];
+  const requests: FakeGitLab['requests'] = [];
+  let nextId = 100;
+
+  const find = (kind: Namespace['kind'], idOrPath: string) =>
+    namespaces.find(
+      (namespace) =>
+        namespace.kind === kind &&
+        (namespace.path === idOrPath || String(namespace.id) === idOrPath),
+    );
+
+  const notFound = (what: string): FakeAnswer => ({
+    status: 404,
+    body: { message: `404 ${what} Not Found` },
+  });
+
+  function paginate(items: unknown[], query: URLSearchParams, base: string): FakeAnswer {
+    const perPage = Math.min(100, Math.max(1, Number(query.get('per_page') ?? 20) || 20));
+    const page = Math.max(1, Number(query.get('page') ?? 1) || 1);
+    const totalPages = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (n: number, rel: string) => {
+      const next = new URLSearchParams(query);
+      next.set('page', String(n));
+      next.set('per_page', String(perPage));
+      return `<${base}?${next}>; rel="${rel}"`;
+    };
+    return {
+      status: 200,
+      body: items.slice((page - 1) * perPage, page * perPage),
+      headers: {
+        'x-page': String(page),
+        'x-per-page': String(perPage),
+        'x-total': String(items.length),
+        'x-total-pages': String(totalPages),
+        'x-next-page': page < totalPages ? String(page + 1) : '',
+        'x-prev-page': page > 1 ? String(page - 1) : '',
+        link: [
+          ...(page < totalPages ? [link(page + 1, 'next')] : []),
+          link(1, 'first'),
+          link(totalPages, 'last'),
+        ].join(', '),
+      },
+    };
+  }
+
+  function answer(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: Record<string, unknown>,
+    username: string,
+    base: string,
+  ): FakeAnswer {
+    if (method === 'GET' && path === '/user')
+      return {
+        status: 200,
+        body: { id: 1, username, name: username, state: 'active', web_url: `${base}/${username}` },
+      };
+    if (method === 'GET' && (path === '/projects' || path === '/groups')) {
+      const kind = path === '/projects' ? 'project' : 'group';
+      const minLevel = Number(query.get('min_access_level') ?? 0);
+      const search = query.get('search');
+      const items = namespaces
+        .filter((namespace) => namespace.kind === kind)
+        .filter((namespace) => (namespace.members.get(username) ?? 0) >= Math.max(minLevel, 10))
+        .filter((namespace) => !search || namespace.path.includes(search))
+        .map((namespace) =>
+          kind === 'project'
+            ? {
+                id: namespace.id,
+                name: namespace.path.split('/').pop(),
+                path: namespace.path.split('/').pop(),
+                path_with_namespace: namespace.path,
+                web_url: `${base}/${namespace.path}`,
+              }
+            : {
+                id: namespace.id,
+                name: namespace.path.split('/').pop(),
+                path: namespace.path.split('/').pop(),
+                full_path: namespace.path,
+                web_url: `${base}/groups/${namespace.path}`,
+              },
+        );
+      return paginate(items, query, `${base}/api/v4${path}`);
+    }
+    const match = /^\/(projects|groups)\/([^/]+)(?:\/variables(?:\/([^/]+))?)?$/.exec(path);
+    if (!match) return { status: 404, body: { error: '404 Not Found' } };
+    const kind = match[1] === 'projects' ? 'project' : 'group';
+    const namespace = find(kind, decodeURIComponent(match[2] ?? ''));
+    const level = namespace?.members.get(username) ?? 0;
+    if (!namespace || level < 10) return notFound(kind === 'project' ? 'Project' : 'Group');
+    if (!path.includes('/variables')) {
+      return method === 'GET'
+        ? {
+            status: 200,
+            body: {
+              id: namespace.id,
+              path_with_namespace: namespace.path,
+              full_path: namespace.path,
+            },
+          }
+        : { status: 405, body: { message: '405 Method Not Allowed' } };
+    }
+    // Variables need the Maintainer role (Owner for groups).
+    if (level < (kind === 'group' ? 50 : 40))
+      return { status: 403, body: { message: '403 Forbidden' } };
+    const scope =
+      query.get('filter[environment_scope]') ??
+      (typeof body.environment_scope === 'string' ? body.environment_scope : '*');
+    const key = match[3] === undefined ? undefined : decodeURIComponent(match[3]);
+    const existing = (k: string) =>
+      namespace.variables.find(
+        (variable) => variable.key === k && variable.environment_scope === scope,
+      );
+    const validate = (value: unknown, masked: unknown): FakeAnswer | null => {
+      if (typeof value !== 'string') return { status: 400, body: { error: 'value is missing' } };
+      if (masked === true && !MASKABLE.test(value))
+        return { status: 400, body: { message: { value: ['is invalid'] } } };
+      return null;
+    };
+    if (method === 'GET' && key) {
+      const variable = existing(key);
+      return variable ? { status: 200, body: variable } : notFound('Variable');
+    }
+    if (method === 'POST' && key === undefined) {
+      const newKey = String(body.key ?? '');
+      if (!/^[A-Za-z0-9_]{1,255}$/.test(newKey))
+        return {
+          status: 400,
+          body: { message: { key: ["can contain only letters, digits and '_'."] } },
+        };
+      if (existing(newKey))
+        return {
+          status: 400,
+          body: { message: { key: [`(${newKey}) has already been taken`] } },
+        };
+      const invalid = validate(body.value, body.masked);
+      if (invalid) return invalid;
+      const variable: Variable = {
+        key: newKey,
+        value: String(body.value),
+        masked: body.masked === true,
+        protected: body.protected === true,
+        raw: body.raw === true,
+        environment_scope: scope,
+        variable_type: typeof body.variable_type === 'string' ? body.variable_type : 'env_var',
+      };
+      namespace.variables.push(variable);
+      return { status: 201, body: variable };
+    }
+    if (method === 'PUT' && key) {
+      const variable = existing(key);
+      if (!variable) return notFound('Variable');
+      const invalid = validate(body.value, body.masked ?? variable.masked);
+      if (invalid) return invalid;
+      variable.value = String(body.value);
+      if (typeof body.masked === 'boolean') variable.masked = body.masked;
+      if (typeof body.protected === 'boolean') variable.protected = body.protected;
+      if (typeof body.raw === 'boolean') variable.raw = body.raw;
+      return { status: 200, body: variable };
+    }
+    return { status: 405, body: { message: '405 Method Not Allowed' } };
+  }
+
+  async function handle(incoming: IncomingMessage, outgoing: ServerResponse, base: string) {
+    const url = new URL(incoming.url ?? '/', base);
+    const method = incoming.method ?? 'GET';
+    const chunks: Buffer[] = [];
+    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    let body: Record<string, unknown> = {};
+    try {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      if (raw) body = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      body = {};
+    }
+    const token = incoming.headers['private-token'];
+    const user = typeof token === 'string' ? users.get(token) : undefined;
+    // gitbeaker sends the path as one %2F-encoded segment; routing needs it raw.
+    const rawPath = (incoming.url ?? '/').split('?')[0] ?? '/';
+    let result: FakeAnswer;
+    const failure = failures.findIndex((entry) => rawPath.includes(entry.pathPart));
+    if (!rawPath.startsWith('/api/v4/')) result = { status: 404, body: { error: '404 Not Found' } };
+    else if (!user) result = { status: 401, body: { message: '401 Unauthorized' } };
+    else if (!user.scopes.includes('api') && method !== 'GET')
+      result = {
+        status: 403,
+        body: {
+          error: 'insufficient_scope',
+          error_description:
+            'The request requires higher privileges than provided by the access token.',
+          scope: 'api',
+        },
+      };
+    else if (failure >= 0) result = failures.splice(failure, 1)[0]!.answer;
+    else
+      result = answer(
+        method,
+        rawPath.slice('/api/v4'.length),
+        url.searchParams,
+        body,
+        user.username,
+        base,
+      );
+    requests.push({
+      method,
+      path: rawPath,
+      status: result.status,
+      privateToken: typeof token === 'string',
+    });
+    outgoing
+      .writeHead(result.status, {
+        'content-type': 'application/json',
+        'ratelimit-limit': '2000',
+        'ratelimit-remaining': '1999',
+        ...result.headers,
+      })
+      .end(result.body === undefined ? '' : JSON.stringify(result.body));
+  }
+
+  let base = '';
+  const server = createServer((incoming, outgoing) => {
+    handle(incoming, outgoing, base).catch(() => outgoing.writeHead(500).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const add = (kind: Namespace['kind'], path: string, members: Record<string, number>) => {
+    const id = nextId++;
+    namespaces.push({ id, kind, path, members: new Map(Object.entries(members)), variables: [] });
+    return id;
+  };
+  return {
+    url: base,
+    addUser(token, username, scopes = ['api']) {
+      users.set(token, { username, scopes });
+    },
+    addProject: (path, members) => add('project', path, members),
+    addGroup: (path, members) => add('group', path, members),
+    variable(kind, path, key, scope = '*') {
+      return find(kind, path)?.variables.find(
+        (variable) => variable.key === key && variable.environment_scope === scope,
+      );
+    },
+    failNext(pathPart, failureAnswer) {
+      failures.push({ pathPart, answer: failureAnswer });
+    },
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
