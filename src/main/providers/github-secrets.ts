@@ -5,7 +5,7 @@
  */
 import { Octokit } from '@octokit/rest';
 import { isLoopbackServiceUrl } from '../../shared/service-url.js';
-import { ProviderError } from './provider-error.js';
+import { ProviderError, rateLimited, requireId, requireString } from './provider-error.js';
 import { sealForGitHub } from './sealed-box.js';
 
 export const GITHUB_API_URL = 'https://api.github.com';
@@ -72,7 +72,7 @@ export class GitHubSecrets {
     const { data } = await this.call('read your GitHub account', () =>
       this.octokit.rest.users.getAuthenticated(),
     );
-    return { login: requireString(data.login, 'login') };
+    return { login: requireString('GitHub', data.login, 'login') };
   }
 
   async listRepositories(): Promise<GitHubRepository[]> {
@@ -83,9 +83,9 @@ export class GitHubSecrets {
       }),
     );
     return repositories.map((repository) => ({
-      id: requireNumber(repository.id, 'id'),
-      owner: requireString(repository.owner?.login, 'owner.login'),
-      repo: requireString(repository.name, 'name'),
+      id: requireId('GitHub', repository.id, 'id'),
+      owner: requireString('GitHub', repository.owner?.login, 'owner.login'),
+      repo: requireString('GitHub', repository.name, 'name'),
       private: repository.private === true,
       canWriteSecrets: repository.permissions?.admin === true,
     }));
@@ -95,14 +95,18 @@ export class GitHubSecrets {
     const { data } = await this.call(`list the environments of ${owner}/${repo}`, () =>
       this.octokit.rest.repos.getAllEnvironments({ owner, repo, per_page: 100 }),
     );
-    return (data.environments ?? []).map((environment) => requireString(environment.name, 'name'));
+    return (data.environments ?? []).map((environment) =>
+      requireString('GitHub', environment.name, 'name'),
+    );
   }
 
   async listOrganizations(): Promise<string[]> {
     const organizations = await this.call('list your organizations', () =>
       this.octokit.paginate(this.octokit.rest.orgs.listForAuthenticatedUser, { per_page: 100 }),
     );
-    return organizations.map((organization) => requireString(organization.login, 'login'));
+    return organizations.map((organization) =>
+      requireString('GitHub', organization.login, 'login'),
+    );
   }
 
   /** Whether a secret of this name already exists at the target (to ask before overwriting). */
@@ -193,7 +197,10 @@ export class GitHubSecrets {
             })
           : this.octokit.rest.actions.getOrgPublicKey({ org: target.org }),
     );
-    return { keyId: requireString(data.key_id, 'key_id'), key: requireString(data.key, 'key') };
+    return {
+      keyId: requireString('GitHub', data.key_id, 'key_id'),
+      key: requireString('GitHub', data.key, 'key'),
+    };
   }
 
   private async call<T>(what: string, request: () => Promise<T>): Promise<T> {
@@ -251,15 +258,7 @@ export function describeGitHubFailure(
       : Number.isFinite(reset)
         ? reset * 1000
         : null;
-    const when =
-      retryAt === null
-        ? 'Try again in a few minutes.'
-        : `Try again after ${new Date(retryAt).toISOString().slice(11, 19)} UTC (in ${Math.max(1, Math.ceil((retryAt - now) / 60_000))} min).`;
-    return new ProviderError(
-      'provider_rate_limited',
-      `GitHub is rate-limiting this account, so Token Desk could not ${what}. ${when}`,
-      retryAt,
-    );
+    return rateLimited('GitHub', what, retryAt, now);
   }
   switch (status) {
     case 401:
@@ -303,20 +302,4 @@ export function describeGitHubFailure(
 function githubMessage(data: unknown): string | null {
   const message = (data as { message?: unknown } | null)?.message;
   return typeof message === 'string' ? message.slice(0, 200) : null;
-}
-
-function requireString(value: unknown, field: string): string {
-  if (typeof value === 'string' && value.length > 0 && value.length <= 1000) return value;
-  throw new ProviderError(
-    'provider_invalid_response',
-    `GitHub answered without a valid "${field}", so Token Desk stopped.`,
-  );
-}
-
-function requireNumber(value: unknown, field: string): number {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  throw new ProviderError(
-    'provider_invalid_response',
-    `GitHub answered without a valid "${field}", so Token Desk stopped.`,
-  );
 }

@@ -14,7 +14,7 @@ import {
   type RequestOptions,
 } from '@gitbeaker/requester-utils';
 import { isLoopbackServiceUrl } from '../../shared/service-url.js';
-import { ProviderError } from './provider-error.js';
+import { ProviderError, rateLimited, requireId, requireString } from './provider-error.js';
 
 export const GITLAB_URL = 'https://gitlab.com';
 const TIMEOUT_MS = 15_000;
@@ -125,7 +125,9 @@ export class GitLabVariables {
     const user = await this.call('read your GitLab account', () =>
       new Users(this.config).showCurrentUser(),
     );
-    return { username: requireString((user as { username?: unknown }).username, 'username') };
+    return {
+      username: requireString('GitLab', (user as { username?: unknown }).username, 'username'),
+    };
   }
 
   /** Projects where the user is at least Maintainer (needed to write variables). */
@@ -281,15 +283,7 @@ export function describeGitLabFailure(
           : Number.isFinite(reset) && error.headers.has('ratelimit-reset')
             ? reset * 1000
             : null;
-      const when =
-        retryAt === null
-          ? 'Try again in a few minutes.'
-          : `Try again after ${new Date(retryAt).toISOString().slice(11, 19)} UTC (in ${Math.max(1, Math.ceil((retryAt - now) / 60_000))} min).`;
-      return new ProviderError(
-        'provider_rate_limited',
-        `GitLab is rate-limiting this account, so Token Desk could not ${what}. ${when}`,
-        retryAt,
-      );
+      return rateLimited('GitLab', what, retryAt, now);
     }
     default:
       return new ProviderError(
@@ -318,16 +312,8 @@ function gitlabMessage(body: unknown): string | null {
 
 function namespaceItem(value: unknown, pathField: string): GitLabNamespaceItem {
   const record = (value ?? {}) as Record<string, unknown>;
-  const id = record.id;
-  if (typeof id !== 'number' || !Number.isSafeInteger(id))
-    throw new ProviderError('provider_invalid_response', 'GitLab answered without a valid "id".');
-  return { id, path: requireString(record[pathField], pathField) };
-}
-
-function requireString(value: unknown, field: string): string {
-  if (typeof value === 'string' && value.length > 0 && value.length <= 1000) return value;
-  throw new ProviderError(
-    'provider_invalid_response',
-    `GitLab answered without a valid "${field}", so Token Desk stopped.`,
-  );
+  return {
+    id: requireId('GitLab', record.id, 'id'),
+    path: requireString('GitLab', record[pathField], pathField),
+  };
 }

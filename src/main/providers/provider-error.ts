@@ -19,3 +19,42 @@ export class ProviderError extends Error {
     this.name = 'ProviderError';
   }
 }
+
+export type ProviderName = 'GitHub' | 'GitLab';
+
+/** A rate limit in words: when to retry, from the provider's reset time if it gave one. */
+export function rateLimited(
+  provider: ProviderName,
+  what: string,
+  retryAt: number | null,
+  now: number,
+): ProviderError {
+  const when =
+    retryAt === null
+      ? 'Try again in a few minutes.'
+      : `Try again after ${new Date(retryAt).toISOString().slice(11, 19)} UTC (in ${Math.max(1, Math.ceil((retryAt - now) / 60_000))} min).`;
+  return new ProviderError(
+    'provider_rate_limited',
+    `${provider} is rate-limiting this account, so Token Desk could not ${what}. ${when}`,
+    retryAt,
+  );
+}
+
+/** A field of a provider's answer that must be a short non-empty string. */
+export function requireString(provider: ProviderName, value: unknown, field: string): string {
+  if (typeof value === 'string' && value.length > 0 && value.length <= 1000) return value;
+  throw invalidField(provider, field);
+}
+
+/** A field of a provider's answer that must be an integer id. */
+export function requireId(provider: ProviderName, value: unknown, field: string): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  throw invalidField(provider, field);
+}
+
+function invalidField(provider: ProviderName, field: string): ProviderError {
+  return new ProviderError(
+    'provider_invalid_response',
+    `${provider} answered without a valid "${field}", so Token Desk stopped.`,
+  );
+}
