@@ -12,9 +12,11 @@ import Fastify, {
 import { ErrorBody } from '../shared/api-schemas.js';
 import { Authenticator } from './auth/authenticator.js';
 import { FailureLimiter, type FailureLimit } from './auth/failure-limiter.js';
+import { HashGate, type HashLimits } from './auth/hash-gate.js';
 import { DEFAULT_SCRYPT_COST } from './auth/passwords.js';
 import { systemClock, type Clock } from './clock.js';
-import { errorBody, registerErrorHandling } from './errors.js';
+import { ApiError, errorBody, registerErrorHandling } from './errors.js';
+import { hostChecker, hostRefusal, type HostPolicy } from './host-check.js';
 import { healthRoutes } from './routes/health.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { sessionRoutes } from './routes/sessions.js';
@@ -39,17 +41,41 @@ export interface AppOptions {
   sessionLifetimeDays?: number;
   /** scrypt N; tests lower it for speed, production keeps the default. */
   scryptCost?: number;
+  /** Unknown bearer credentials per client address. */
   authFailureLimit?: FailureLimit;
+  /** Failed password checks per client address (counted before hashing). */
   signInFailureLimit?: FailureLimit;
+  /** Failed password checks per account (email), from any address. */
+  signInAccountLimit?: FailureLimit;
+  /** Sign-up attempts per client address, whatever their outcome. */
+  signUpLimit?: FailureLimit;
+  /** The bound on concurrent password hashes; a gate may be passed in so tests can hold it. */
+  hashGate?: HashGate;
+  /** The address the service will listen on; decides which `Host` names it answers to. */
+  listenHost?: string;
+  /** Host names to answer to besides loopback ones (TOKEN_DESK_ALLOWED_HOSTS); `*` for any. */
+  allowedHosts?: readonly string[];
+  /** Fastify's trustProxy (TOKEN_DESK_TRUST_PROXY): off unless set. */
+  trustProxy?: TrustProxy;
   /** Fastify/pino logger options, or false. Redaction is always added. */
   logger?: false | Exclude<FastifyServerOptions['logger'], boolean | undefined>;
 }
+
+/** Which proxies' `X-Forwarded-For` to believe: none, all, a hop count, or addresses/CIDRs. */
+export type TrustProxy = boolean | number | string[];
 
 export const DEFAULTS = {
   maxTokenLifetimeDays: 366,
   sessionLifetimeDays: 30,
   authFailureLimit: { maxFailures: 30, windowMs: 60_000 },
   signInFailureLimit: { maxFailures: 10, windowMs: 15 * 60_000 },
+  // Higher than per address, so one address meets its own limit first; this one stops
+  // guessing spread over many addresses without handing every stranger a lockout.
+  signInAccountLimit: { maxFailures: 20, windowMs: 15 * 60_000 },
+  signUpLimit: { maxFailures: 20, windowMs: 60 * 60_000 },
+  // 2 × 128 MiB at most; a queue of 8 waits at most ~1.6 s before a 503 would have come.
+  hashing: { maxRunning: 2, maxQueued: 8 } satisfies HashLimits,
+  listenHost: '127.0.0.1',
 } as const;
 
 /** Header values that must never reach a log line. */
@@ -58,6 +84,19 @@ const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers["x-api-key"]',
 ];
+
+/**
+ * Fastify (5.12) trusts nothing for a bare hop count, so a count becomes proxy-addr's own
+ * rule: believe the nearest `hops` addresses in the chain. Safe only when the proxy is the
+ * only way in; addresses or CIDRs are the safer setting.
+ */
+function trustProxyOption(
+  trust: TrustProxy,
+): boolean | string[] | ((a: string, hop: number) => boolean) {
+  if (typeof trust !== 'number') return trust;
+  if (trust <= 0) return false;
+  return (_address, hop) => hop < trust;
+}
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
@@ -97,7 +136,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     // Client-supplied request ids would let one request impersonate another in the logs.
     requestIdHeader: false,
+    // Off unless configured: otherwise any client could pick its own address (and so its
+    // own rate-limit window) with X-Forwarded-For.
+    trustProxy: trustProxyOption(options.trustProxy ?? false),
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // First of all hooks, so no route, body parser or authentication runs for a request
+  // sent to a name we do not answer to. Callback style: no promise per request.
+  const hostPolicy: HostPolicy = {
+    listenHost: options.listenHost ?? DEFAULTS.listenHost,
+    allowedHosts: options.allowedHosts ?? [],
+  };
+  const hostAllowed = hostChecker(hostPolicy);
+  app.addHook('onRequest', (request, _reply, done) => {
+    const host = request.headers.host;
+    if (hostAllowed(host)) {
+      done();
+      return;
+    }
+    done(new ApiError(421, 'host_not_allowed', hostRefusal(host, hostPolicy)));
+  });
 
   const db = openDatabase(options.databaseFile);
   app.addHook('onClose', async () => db.close());
@@ -116,10 +174,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       clock,
       failures: new FailureLimiter(options.authFailureLimit ?? DEFAULTS.authFailureLimit, clock),
     }),
-    signInFailures: new FailureLimiter(
-      options.signInFailureLimit ?? DEFAULTS.signInFailureLimit,
-      clock,
-    ),
+    signInLimits: {
+      address: new FailureLimiter(options.signInFailureLimit ?? DEFAULTS.signInFailureLimit, clock),
+      account: new FailureLimiter(options.signInAccountLimit ?? DEFAULTS.signInAccountLimit, clock),
+    },
+    signUpLimit: new FailureLimiter(options.signUpLimit ?? DEFAULTS.signUpLimit, clock),
+    hashing: options.hashGate ?? new HashGate(DEFAULTS.hashing),
     policy: {
       signupEnabled: options.signupEnabled ?? true,
       maxTokenLifetimeMs: (options.maxTokenLifetimeDays ?? DEFAULTS.maxTokenLifetimeDays) * DAY_MS,

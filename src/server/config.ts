@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import envPaths from 'env-paths';
+import type { TrustProxy } from './app.js';
 
 export interface ServiceConfig {
   host: string;
@@ -7,6 +9,10 @@ export interface ServiceConfig {
   signupEnabled: boolean;
   maxTokenLifetimeDays: number;
   logLevel: string;
+  /** TOKEN_DESK_ALLOWED_HOSTS: host names answered besides loopback ones (lowercase). */
+  allowedHosts: string[];
+  /** TOKEN_DESK_TRUST_PROXY: whose X-Forwarded-For to believe; false by default. */
+  trustProxy: TrustProxy;
 }
 
 export const DEFAULT_PORT = 4780;
@@ -34,7 +40,66 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
       36_500,
     ),
     logLevel,
+    allowedHosts: parseAllowedHosts(env.TOKEN_DESK_ALLOWED_HOSTS),
+    trustProxy: parseTrustProxy(env.TOKEN_DESK_TRUST_PROXY),
   };
+}
+
+// A DNS name (labels of letters, digits and hyphens), an IPv4 address or a bracketed IPv6 one.
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** `tokens.example.com, desk.internal` → `['tokens.example.com', 'desk.internal']`; `*` for any. */
+export function parseAllowedHosts(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  const hosts = raw.split(',').map((entry) => entry.trim().toLowerCase());
+  for (const host of hosts) {
+    const bracketed = host.startsWith('[') && host.endsWith(']') && isIP(host.slice(1, -1)) === 6;
+    if (host === '*' || bracketed || HOST_NAME.test(host)) continue;
+    throw new Error(
+      `TOKEN_DESK_ALLOWED_HOSTS must be a comma-separated list of host names without ports ` +
+        `(e.g. tokens.example.com,desk.internal), or *; "${host}" is not one.`,
+    );
+  }
+  return hosts;
+}
+
+// proxy-addr's names for the usual private ranges.
+const RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * `false` (unset, empty, false, off, 0), `true` (true, on: every proxy is believed, so only
+ * when nothing can reach the service except through the proxy), a hop count, or a
+ * comma-separated list of proxy addresses, CIDR ranges and proxy-addr's range names.
+ */
+export function parseTrustProxy(raw: string | undefined): TrustProxy {
+  const value = (raw ?? '').trim().toLowerCase();
+  if (['', 'false', 'off', 'no', '0'].includes(value)) return false;
+  if (['true', 'on', 'yes'].includes(value)) return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 100) throw new Error(`TOKEN_DESK_TRUST_PROXY: ${hops} proxy hops is not plausible.`);
+    return hops;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    if (RANGE_NAMES.includes(entry) || isAddressOrCidr(entry)) continue;
+    throw new Error(
+      'TOKEN_DESK_TRUST_PROXY must be true, false, a number of proxy hops, or a comma-separated ' +
+        `list of proxy addresses or CIDR ranges (e.g. 10.0.0.0/8,::1); "${entry}" is none of these.`,
+    );
+  }
+  return entries;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  if (extra !== undefined) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 function integer(

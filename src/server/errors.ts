@@ -6,6 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ApiErrorCode } from '../shared/error-codes.js';
 import type { ErrorBody } from '../shared/api-schemas.js';
+import { formatWait } from './human-time.js';
 
 export class ApiError extends Error {
   constructor(
@@ -17,6 +18,16 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+/** 429 with `Retry-After`; `what` says which limit, e.g. "Too many sign-ups from this address." */
+export function tooManyRequests(retryAfterSeconds: number, what: string): ApiError {
+  return new ApiError(
+    429,
+    'too_many_requests',
+    `${what} Try again in ${formatWait(retryAfterSeconds)}.`,
+    { 'Retry-After': String(retryAfterSeconds) },
+  );
 }
 
 export function errorBody(statusCode: number, code: ApiErrorCode, message: string): ErrorBody {

@@ -21,6 +21,9 @@ async function main(): Promise<void> {
     signupEnabled: config.signupEnabled,
     maxTokenLifetimeDays: config.maxTokenLifetimeDays,
     logger: { level: config.logLevel },
+    listenHost: config.host,
+    allowedHosts: config.allowedHosts,
+    trustProxy: config.trustProxy,
   });
 
   let closing = false;
@@ -51,7 +54,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   app.log.info(
-    { dataDir: config.dataDir, signupEnabled: config.signupEnabled },
+    {
+      dataDir: config.dataDir,
+      signupEnabled: config.signupEnabled,
+      allowedHosts: config.allowedHosts,
+      trustProxy: config.trustProxy,
+    },
     'token service ready',
   );
 }

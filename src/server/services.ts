@@ -1,5 +1,6 @@
 import type { Authenticator, Principal } from './auth/authenticator.js';
 import type { FailureLimiter } from './auth/failure-limiter.js';
+import type { HashGate } from './auth/hash-gate.js';
 import type { Clock } from './clock.js';
 import type { ApiTokenStore } from './storage/api-tokens.js';
 import type { OrganizationStore } from './storage/organizations.js';
@@ -14,7 +15,12 @@ export interface Services {
   tokens: ApiTokenStore;
   organizations: OrganizationStore;
   authenticator: Authenticator;
-  signInFailures: FailureLimiter;
+  /** Password checks, counted before hashing: per client address and per account (email). */
+  signInLimits: { address: FailureLimiter; account: FailureLimiter };
+  /** Sign-up attempts per client address, whatever their outcome. */
+  signUpLimit: FailureLimiter;
+  /** The one bound on concurrent password hashes (sign-in and sign-up). */
+  hashing: HashGate;
   policy: {
     signupEnabled: boolean;
     maxTokenLifetimeMs: number;

@@ -19,6 +19,8 @@ export const API_ERROR_CODES = [
   'session_required',
   'invalid_credentials',
   'too_many_requests',
+  'service_busy',
+  'host_not_allowed',
   'signup_disabled',
   'email_taken',
   'user_not_found',

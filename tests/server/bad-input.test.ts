@@ -129,6 +129,17 @@ const cases: Case[] = [
     'invalid_name',
   ],
   [
+    'sign-up with an unpaired surrogate in the password (raw JSON escape)',
+    'POST',
+    '/v1/users',
+    () => ({
+      rawBody: '{"email":"x@example.test","password":"long enough\\ud800"}',
+      headers: { 'content-type': 'application/json' },
+    }),
+    400,
+    'invalid_request',
+  ],
+  [
     'sign-up with an email already taken (any case)',
     'POST',
     '/v1/users',

@@ -3,6 +3,7 @@
  * file in a fresh temporary directory, and gives tests a small HTTP client for it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -152,4 +153,115 @@ export async function createToken(
     secret: string;
     expiresAt: string | null;
   };
+}
+
+export interface RawRequest {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON. */
+  body?: unknown;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: any;
+}
+
+function responsesIn(buffer: Buffer): { parsed: RawResponse[]; rest: Buffer } {
+  const parsed: RawResponse[] = [];
+  let rest = buffer;
+  for (;;) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0) break;
+    const [statusLine = '', ...lines] = rest.subarray(0, end).toString('latin1').split('\r\n');
+    const headers: Record<string, string> = {};
+    for (const line of lines) {
+      const colon = line.indexOf(':');
+      headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    const length = Number(headers['content-length'] ?? 0);
+    if (rest.length < end + 4 + length) break;
+    const text = rest.subarray(end + 4, end + 4 + length).toString('utf8');
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Not JSON: keep the text.
+    }
+    parsed.push({ status: Number(statusLine.split(' ')[1]), headers, body });
+    rest = rest.subarray(end + 4 + length);
+  }
+  return { parsed, rest };
+}
+
+/**
+ * Writes every request on ONE connection in ONE write (HTTP/1.1 pipelining), so they
+ * reach the service together and in this order: a burst with a known order, which
+ * concurrent fetches cannot promise. Resolves with the responses, in order.
+ */
+export function pipeline(baseUrl: string, requests: RawRequest[]): Promise<RawResponse[]> {
+  const { hostname, port } = new URL(baseUrl);
+  let wire = '';
+  for (const request of requests) {
+    const body = request.body === undefined ? '' : JSON.stringify(request.body);
+    const headers: Record<string, string> = {
+      host: `${hostname}:${port}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      'content-length': String(Buffer.byteLength(body)),
+      ...request.headers,
+    };
+    wire += `${request.method} ${request.path} HTTP/1.1\r\n`;
+    for (const [name, value] of Object.entries(headers)) wire += `${name}: ${value}\r\n`;
+    wire += `\r\n${body}`;
+  }
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let received: Buffer = Buffer.alloc(0);
+    const responses: RawResponse[] = [];
+    socket.on('data', (chunk: Buffer) => {
+      const { parsed, rest } = responsesIn(Buffer.concat([received, chunk]));
+      responses.push(...parsed);
+      received = rest;
+      if (responses.length === requests.length) {
+        socket.destroy();
+        resolve(responses);
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () =>
+      reject(new Error(`connection closed after ${responses.length} of ${requests.length}`)),
+    );
+    socket.write(wire);
+  });
+}
+
+/**
+ * One request with exactly the Host header given (or none at all with `null`), which
+ * fetch does not allow. `rawHost` is written byte for byte.
+ */
+export function requestWithHost(
+  baseUrl: string,
+  path: string,
+  rawHost: string | null,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
+  const { hostname, port } = new URL(baseUrl);
+  let wire = `GET ${path} HTTP/1.1\r\n`;
+  if (rawHost !== null) wire += `Host: ${rawHost}\r\n`;
+  for (const [name, value] of Object.entries(headers)) wire += `${name}: ${value}\r\n`;
+  wire += 'Connection: close\r\n\r\n';
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let received: Buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [response] = responsesIn(received).parsed;
+      if (response) resolve(response);
+      else reject(new Error(`no response: ${received.toString('latin1')}`));
+    });
+    socket.write(wire);
+  });
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTokenService } from '../processes.js';
-import { removeDir, send } from './service-harness.js';
+import { removeDir, requestWithHost, send } from './service-harness.js';
 
 const ENTRY = 'out/service/server/main.js';
 const root = mkdtempSync(join(tmpdir(), 'token-service-process-'));
@@ -105,6 +105,48 @@ describe('the service process', () => {
     expect(response.body.code).toBe('signup_disabled');
     service.child.kill('SIGTERM');
     expect(await service.exited).toBe(0);
+  });
+
+  it('answers only to loopback names and TOKEN_DESK_ALLOWED_HOSTS, and trusts proxies only per TOKEN_DESK_TRUST_PROXY', async () => {
+    const service = await startTokenService(join(root, 'hosts'), 0, {
+      TOKEN_DESK_ALLOWED_HOSTS: 'tokens.example.test',
+      TOKEN_DESK_TRUST_PROXY: '127.0.0.1',
+    });
+    try {
+      const at = (host: string) => requestWithHost(service.url, '/v1/health', host);
+      expect((await at(`127.0.0.1:${service.port}`)).status).toBe(200);
+      expect((await at('tokens.example.test')).status).toBe(200);
+      const refused = await at('evil.example');
+      expect(refused.status).toBe(421);
+      expect(refused.body.code).toBe('host_not_allowed');
+      // Trusted proxy: the address in X-Forwarded-For is the client the log names.
+      await send(service.url, 'GET', '/v1/health', {
+        headers: { 'x-forwarded-for': '198.51.100.23' },
+      });
+    } finally {
+      await service.stop();
+    }
+    const records = service.output
+      .join('')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, any>);
+    expect(records.some((r) => r.req?.remoteAddress === '198.51.100.23')).toBe(true);
+  });
+
+  it.each([
+    ['TOKEN_DESK_TRUST_PROXY', 'proxy.example', 'TOKEN_DESK_TRUST_PROXY must be true, false'],
+    ['TOKEN_DESK_ALLOWED_HOSTS', 'https://x.example', 'TOKEN_DESK_ALLOWED_HOSTS must be'],
+  ])('exits with a readable message on a bad %s', async (name, value, message) => {
+    const child = spawn(process.execPath, [ENTRY], {
+      env: { ...process.env, [name]: value, TOKEN_DESK_DATA_DIR: join(root, 'bad') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
   });
 
   it('exits with a readable message on bad configuration', async () => {

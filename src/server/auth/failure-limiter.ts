@@ -1,7 +1,12 @@
 /**
- * Counts failed attempts (bad bearer tokens, wrong passwords) per client in a fixed
- * window and says when a client must wait. @fastify/rate-limit counts every request;
- * here only failures count, so a CI fleet using valid tokens is never throttled.
+ * Counts attempts (unknown bearer tokens, password checks, sign-ups) per key (a client
+ * address or an account) in a fixed window and says when a key must wait.
+ * @fastify/rate-limit counts every request; here the caller decides what counts, so a
+ * CI fleet using valid tokens is never throttled.
+ *
+ * For password checks the attempt is counted with `take` BEFORE the hash runs and given
+ * back on success: counting after the hash let every request already in flight through.
+ * `take` decides synchronously, so concurrent requests cannot all slip under the limit.
  */
 import type { Clock } from '../clock.js';
 
@@ -15,6 +20,11 @@ interface Window {
   resetAt: number;
 }
 
+/** One counted attempt; `giveBack` undoes it if its window is still the current one. */
+export interface Attempt {
+  giveBack(): void;
+}
+
 /** Bounds memory under a spray of distinct client addresses. */
 const MAX_TRACKED_CLIENTS = 10_000;
 
@@ -22,7 +32,7 @@ export class FailureLimiter {
   private readonly windows = new Map<string, Window>();
 
   constructor(
-    private readonly limit: FailureLimit,
+    readonly limit: FailureLimit,
     private readonly clock: Clock,
   ) {}
 
@@ -34,13 +44,33 @@ export class FailureLimiter {
   }
 
   recordFailure(client: string): void {
+    this.count(client);
+  }
+
+  /**
+   * Counts an attempt now, before the work it guards. Call only after
+   * `retryAfterSeconds(client)` returned 0 in the same synchronous step.
+   */
+  take(client: string): Attempt {
+    const window = this.count(client);
+    return {
+      giveBack: () => {
+        // A window that ended meanwhile was replaced; its successor owes nothing.
+        if (this.windows.get(client) === window && window.failures > 0) window.failures--;
+      },
+    };
+  }
+
+  private count(client: string): Window {
     const window = this.current(client);
     if (window) {
       window.failures++;
-      return;
+      return window;
     }
     if (this.windows.size >= MAX_TRACKED_CLIENTS) this.evictExpired();
-    this.windows.set(client, { failures: 1, resetAt: this.clock.now() + this.limit.windowMs });
+    const fresh = { failures: 1, resetAt: this.clock.now() + this.limit.windowMs };
+    this.windows.set(client, fresh);
+    return fresh;
   }
 
   private current(client: string): Window | undefined {

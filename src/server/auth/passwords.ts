@@ -35,6 +35,22 @@ export async function hashPassword(password: string, cost = DEFAULT_SCRYPT_COST)
   ].join('$');
 }
 
+/**
+ * A stored-hash string in the real format with a random key no password derives to.
+ * Verifying against it costs exactly one real hash, so an unknown email takes as long
+ * as a wrong password without hashing anything up front.
+ */
+export function decoyHash(cost = DEFAULT_SCRYPT_COST): string {
+  return [
+    'scrypt',
+    cost,
+    BLOCK_SIZE,
+    PARALLELIZATION,
+    randomBytes(16).toString('base64'),
+    randomBytes(KEY_LENGTH).toString('base64'),
+  ].join('$');
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, key] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !key) return false;

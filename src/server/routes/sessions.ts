@@ -4,53 +4,69 @@ import type {
 } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CreateSessionBody, IdParams, Session } from '../../shared/api-schemas.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
-import { ApiError } from '../errors.js';
+import { clientKey } from '../auth/client-key.js';
+import { decoyHash, verifyPassword } from '../auth/passwords.js';
+import { ApiError, tooManyRequests } from '../errors.js';
 import type { Services } from '../services.js';
 import { principalOf, requireAuthentication } from './authenticated.js';
 import { bearerSecurity, errors } from './schema-parts.js';
 
 export const sessionRoutes: FastifyPluginAsyncTypebox<Services> = async (app, services) => {
-  // Verifying against a throwaway hash when the email is unknown makes both failure
-  // paths cost the same, so response times do not reveal which emails have accounts.
-  let decoyHash: Promise<string> | undefined;
-  const decoy = () => (decoyHash ??= hashPassword('decoy password', services.policy.scryptCost));
+  // Verifying against a decoy when the email is unknown makes both failure paths cost
+  // one hash, so response times do not reveal which emails have accounts.
+  const decoy = decoyHash(services.policy.scryptCost);
+  const limits = services.signInLimits;
 
   app.post(
     '/v1/sessions',
     {
       schema: {
         summary: 'Sign in with email and password',
+        description:
+          'Returns a session token (`ses_…`), the only credential that can manage API tokens. ' +
+          'Throttled before the password is checked: failed attempts are limited per client ' +
+          'address and per account (429 `too_many_requests` with `Retry-After`), and when too ' +
+          'many passwords are being checked at once the answer is 503 `service_busy` with ' +
+          '`Retry-After`. The response is sent with `Cache-Control: no-store`.',
         tags: ['sessions'],
         body: CreateSessionBody,
-        response: { 201: Session, ...errors(400, 401, 429) },
+        response: { 201: Session, ...errors(400, 401, 429, 503) },
       },
     },
     async (request, reply) => {
-      const retryAfter = services.signInFailures.retryAfterSeconds(request.ip);
-      if (retryAfter > 0) {
-        throw new ApiError(
-          429,
-          'too_many_requests',
-          `Too many failed sign-in attempts from this address. Try again in ${retryAfter} seconds.`,
-          { 'Retry-After': String(retryAfter) },
+      const email = request.body.email.trim().toLowerCase();
+      const address = clientKey(request.ip);
+      // Checked and counted in one synchronous step, before the hash: every request in
+      // flight has already been counted, so a burst cannot slip under the limit.
+      const byAddress = limits.address.retryAfterSeconds(address);
+      if (byAddress > 0)
+        throw tooManyRequests(byAddress, 'Too many failed sign-in attempts from this address.');
+      const byAccount = limits.account.retryAfterSeconds(email);
+      if (byAccount > 0)
+        throw tooManyRequests(byAccount, 'Too many failed sign-in attempts for this account.');
+      const attempts = [limits.address.take(address), limits.account.take(email)];
+      const giveBack = () => attempts.forEach((attempt) => attempt.giveBack());
+
+      const account = services.users.findByEmail(email);
+      let valid: boolean;
+      try {
+        valid = await services.hashing.run(() =>
+          verifyPassword(request.body.password, account?.passwordHash ?? decoy),
         );
+      } catch (error) {
+        giveBack(); // busy (503): the password was never checked
+        throw error;
       }
-      const account = services.users.findByEmail(request.body.email.trim().toLowerCase());
-      const valid = await verifyPassword(
-        request.body.password,
-        account?.passwordHash ?? (await decoy()),
-      );
       if (!account || !valid) {
-        services.signInFailures.recordFailure(request.ip);
         throw new ApiError(401, 'invalid_credentials', 'The email or password is incorrect.');
       }
+      giveBack(); // a success is not a guess
       const session = services.sessions.create(
         account.user.id,
         services.clock.now(),
         services.policy.sessionLifetimeMs,
       );
-      return reply.code(201).send({
+      return reply.code(201).header('Cache-Control', 'no-store').send({
         id: session.id,
         token: session.secret,
         expiresAt: session.expiresAt,

@@ -5,10 +5,16 @@ import type {
 import { CreateUserBody, User } from '../../shared/api-schemas.js';
 import { normalizeName } from '../../shared/token-name.js';
 import { hashPassword } from '../auth/passwords.js';
-import { ApiError } from '../errors.js';
+import { clientKey } from '../auth/client-key.js';
+import { ApiError, tooManyRequests } from '../errors.js';
 import type { Services } from '../services.js';
 import { principalOf, requireAuthentication } from './authenticated.js';
 import { bearerSecurity, errors } from './schema-parts.js';
+
+const LONE_SURROGATE = /\p{Cs}/u;
+
+const emailTaken = () =>
+  new ApiError(409, 'email_taken', 'An account with this email already exists. Sign in instead.');
 
 export const userRoutes: FastifyPluginAsyncTypebox<Services> = async (app, services) => {
   app.post(
@@ -16,9 +22,13 @@ export const userRoutes: FastifyPluginAsyncTypebox<Services> = async (app, servi
     {
       schema: {
         summary: 'Create an account (sign-up); it gets a personal organization',
+        description:
+          'Limited per client address (429 `too_many_requests` with `Retry-After`; every attempt ' +
+          'counts, including one that ends in 409). A taken email is answered 409 before any ' +
+          'password is hashed; hashing shares the service-wide bound (503 `service_busy`).',
         tags: ['users'],
         body: CreateUserBody,
-        response: { 201: User, ...errors(400, 403, 409) },
+        response: { 201: User, ...errors(400, 403, 409, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -35,16 +45,34 @@ export const userRoutes: FastifyPluginAsyncTypebox<Services> = async (app, servi
         if (!check.ok) throw new ApiError(400, 'invalid_name', check.message);
         name = check.name;
       }
-      const email = request.body.email.toLowerCase();
-      const passwordHash = await hashPassword(request.body.password, services.policy.scryptCost);
-      const user = services.users.create({ email, name, passwordHash, now: services.clock.now() });
-      if (!user) {
+      // Two passwords that differ only in an unpaired surrogate would hash the same
+      // (both become U+FFFD in UTF-8), so such a password is refused outright.
+      if (LONE_SURROGATE.test(request.body.password)) {
         throw new ApiError(
-          409,
-          'email_taken',
-          'An account with this email already exists. Sign in instead.',
+          400,
+          'invalid_request',
+          'The password contains a damaged character (an unpaired surrogate). Type it again.',
         );
       }
+      const email = request.body.email.toLowerCase();
+      const address = clientKey(request.ip);
+      const wait = services.signUpLimit.retryAfterSeconds(address);
+      if (wait > 0) throw tooManyRequests(wait, 'Too many sign-ups from this address.');
+      const attempt = services.signUpLimit.take(address);
+      // Before the hash: a taken email costs a lookup, not 128 MiB and 0.4 s.
+      if (services.users.findByEmail(email)) throw emailTaken();
+      let passwordHash: string;
+      try {
+        passwordHash = await services.hashing.run(() =>
+          hashPassword(request.body.password, services.policy.scryptCost),
+        );
+      } catch (error) {
+        attempt.giveBack(); // busy (503): nothing was done
+        throw error;
+      }
+      // Still null if another request took the email while this one was hashing.
+      const user = services.users.create({ email, name, passwordHash, now: services.clock.now() });
+      if (!user) throw emailTaken();
       return reply.code(201).send(user);
     },
   );
