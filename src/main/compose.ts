@@ -5,12 +5,14 @@
  */
 import { createDeskHandlers } from './desk-handlers.js';
 import { ApiClient, type Fetch } from './services/api-client.js';
+import { RevealStore } from './services/reveal-store.js';
 import {
   SecretClipboard,
   realTimers,
   type ClipboardPort,
   type Timers,
 } from './services/secret-clipboard.js';
+import { SessionService } from './services/session-service.js';
 import { SessionVault, type Keychain } from './services/session-vault.js';
 import { SettingsService, type KeyValueStore } from './services/settings.js';
 
@@ -27,12 +29,12 @@ export interface Runtime {
 export function composeDesk(runtime: Runtime) {
   const timers = runtime.timers ?? realTimers;
   const settings = new SettingsService(runtime.store);
-  const handlers = createDeskHandlers({
-    api: new ApiClient({ fetch: runtime.fetch ?? fetch }),
-    vault: new SessionVault(runtime.keychain, runtime.keychainProblem ?? null),
-    settings,
-    clipboard: new SecretClipboard(runtime.clipboard, timers),
-    timers,
-  });
-  return { handlers, settings };
+  const api = new ApiClient({ fetch: runtime.fetch ?? fetch });
+  const vault = new SessionVault(runtime.keychain, runtime.keychainProblem ?? null);
+  const sessions = new SessionService({ api, vault, settings });
+  const reveals = new RevealStore(timers);
+  const clipboard = new SecretClipboard(runtime.clipboard, timers);
+  const handlers = createDeskHandlers({ api, sessions, reveals, settings, clipboard });
+  // The services go out too, so tests can look at the state they own.
+  return { handlers, settings, sessions, reveals, clipboard };
 }

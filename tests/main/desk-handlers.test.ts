@@ -34,10 +34,11 @@ let service: RunningService;
 let settingsDir: string;
 const clipboard = new MemoryClipboard();
 
-function launch() {
+function launchDesk() {
   const store = new Conf({ cwd: settingsDir, configName: 'settings', projectName: 'token-desk' });
-  return composeDesk({ keychain, store, clipboard, timers: realTimers }).handlers;
+  return composeDesk({ keychain, store, clipboard, timers: realTimers });
 }
+const launch = () => launchDesk().handlers;
 
 beforeAll(async () => {
   service = await startService();
@@ -69,7 +70,8 @@ describe('desk handlers end to end (no Electron)', () => {
   });
 
   it('creates, copies (concealed), rotates and revokes, and forgets revealed secrets', async () => {
-    const desk = launch();
+    const composed = launchDesk();
+    const desk = composed.handlers;
     expect((await desk['session:get'](null)).account?.email).toBe(email);
     const created = await desk['tokens:create']({
       name: ' ci-github ',
@@ -85,12 +87,19 @@ describe('desk handlers end to end (no Electron)', () => {
     expect(clipboard.text).toBe(created.secret);
     expect(clipboard.concealed).toBe(true);
 
+    expect(composed.clipboard.clearPending).toBe(true);
+
+    // The snippet replaces the secret on the clipboard: nothing of ours is left to clear.
     await desk['snippet:copy']({ kind: 'curl' });
     expect(clipboard.text).toBe(
-      `curl ${service.baseUrl}/v1/users/me -H "Authorization: Bearer $CAPAWESOME_TOKEN"`,
+      `curl '${service.baseUrl}/v1/users/me' -H "Authorization: Bearer $CAPAWESOME_TOKEN"`,
     );
+    expect(clipboard.concealed).toBe(false);
+    expect(composed.clipboard.clearPending).toBe(false);
 
+    expect(composed.reveals.size).toBe(1);
     await desk['secret:forget']({ revealId: created.revealId });
+    expect(composed.reveals.size).toBe(0);
     await expect(desk['secret:copy']({ revealId: created.revealId })).rejects.toMatchObject({
       code: 'secret_gone',
     });
@@ -113,11 +122,14 @@ describe('desk handlers end to end (no Electron)', () => {
   });
 
   it('forgetReveals drops every revealed secret at once (page reload, renderer gone)', async () => {
-    const desk = launch();
+    const composed = launchDesk();
+    const desk = composed.handlers;
     await desk['session:get'](null);
     const first = await desk['tokens:create']({ name: 'reload-a', expiresAt: null });
     const second = await desk['tokens:create']({ name: 'reload-b', expiresAt: null });
+    expect(composed.reveals.size).toBe(2);
     desk.forgetReveals();
+    expect(composed.reveals.size).toBe(0);
     for (const revealed of [first, second]) {
       await expect(desk['secret:copy']({ revealId: revealed.revealId })).rejects.toMatchObject({
         code: 'secret_gone',

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { SecretClipboard, type Timers } from '../../src/main/services/secret-clipboard.js';
 import { MemoryClipboard } from './fakes.js';
@@ -74,6 +75,61 @@ describe('SecretClipboard', () => {
     expect(clipboard.text).toBe('ca_second');
     expect(timers.pending.size).toBe(1);
     await timers.advance(15_000);
+    expect(clipboard.text).toBe('');
+  });
+
+  it('keeps only a digest of the secret while it waits to clear it', async () => {
+    const clipboard = new MemoryClipboard();
+    const timers = new ManualTimers();
+    const secrets = new SecretClipboard(clipboard, timers);
+    const secret = 'ca_digestOnly0123456789abcdefghijABCDEF';
+    await secrets.copySecret(secret, 30);
+    // The user copies something else: now only main could still hold the secret.
+    await clipboard.writeText('something the user copied');
+    const state = inspect(secrets, { depth: Infinity, showHidden: true, maxStringLength: null });
+    expect(state).not.toContain('digestOnly');
+    expect(secrets.clearPending).toBe(true);
+    await timers.advance(30_000);
+    expect(clipboard.text).toBe('something the user copied');
+  });
+
+  it('does not clear text that differs from the secret only in its last character', async () => {
+    const clipboard = new MemoryClipboard();
+    const timers = new ManualTimers();
+    const secrets = new SecretClipboard(clipboard, timers);
+    await secrets.copySecret('ca_secretA', 30);
+    await clipboard.writeText('ca_secretB');
+    await timers.advance(30_000);
+    expect(clipboard.text).toBe('ca_secretB');
+    await clipboard.writeText('ca_secretA ');
+    expect(await secrets.clearIfStillOurs()).toBe(false);
+  });
+
+  it('a snippet copied after the secret replaces it: no clear is pending any more', async () => {
+    const clipboard = new MemoryClipboard();
+    const timers = new ManualTimers();
+    const secrets = new SecretClipboard(clipboard, timers);
+    await secrets.copySecret('ca_secret', 30);
+    expect(secrets.clearPending).toBe(true);
+    await secrets.copyText('npx @capawesome/cli login --token "$CAPAWESOME_TOKEN"');
+    expect(clipboard.text).toContain('npx');
+    expect(clipboard.concealed).toBe(false);
+    expect(secrets.clearPending).toBe(false);
+    expect(timers.pending.size).toBe(0);
+    // Nothing of ours is left to clear, on the timer or on quit.
+    expect(await secrets.clearIfStillOurs()).toBe(false);
+    expect(clipboard.text).toContain('npx');
+  });
+
+  it('keeps the pending clear if writing the snippet failed (the secret is still there)', async () => {
+    const clipboard = new MemoryClipboard();
+    const timers = new ManualTimers();
+    const secrets = new SecretClipboard(clipboard, timers);
+    await secrets.copySecret('ca_secret', 30);
+    clipboard.writeText = () => Promise.reject(new Error('clipboard busy'));
+    await expect(secrets.copyText('snippet')).rejects.toThrow('clipboard busy');
+    expect(secrets.clearPending).toBe(true);
+    await timers.advance(30_000);
     expect(clipboard.text).toBe('');
   });
 });

@@ -1,0 +1,279 @@
+/**
+ * Item 10 of issue 6: credentials never travel in clear text to another computer,
+ * and a new sign-in never leaves the previous session live and forgotten. Against
+ * two real token services over HTTP, the real keychain (inside `npm test`'s private
+ * keyring) and settings on `conf`.
+ */
+import Conf from 'conf';
+import keytar from 'keytar';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeDesk } from '../../src/main/compose.js';
+import { realTimers } from '../../src/main/services/secret-clipboard.js';
+import {
+  KEYCHAIN_SERVICE,
+  keychainAccount,
+  type Keychain,
+  type StoredSession,
+} from '../../src/main/services/session-vault.js';
+import { SERVICE_URL_MESSAGES } from '../../src/shared/service-url.js';
+import { removeDir, startService, type RunningService } from '../server/service-harness.js';
+import { MemoryClipboard } from './fakes.js';
+
+const inKeyring = Boolean(process.env.TOKEN_DESK_IN_KEYRING);
+/** Outside `npm test` there is no Secret Service; an in-memory keychain keeps the rest meaningful. */
+function memoryKeychain(): Keychain {
+  const entries = new Map<string, string>();
+  return {
+    getPassword: async (s, a) => entries.get(`${s}/${a}`) ?? null,
+    setPassword: async (s, a, p) => void entries.set(`${s}/${a}`, p),
+    deletePassword: async (s, a) => entries.delete(`${s}/${a}`),
+  };
+}
+const keychain: Keychain = inKeyring ? keytar : memoryKeychain();
+const PASSWORD = 'replacement password 1';
+
+let serviceA: RunningService;
+let serviceB: RunningService;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  [serviceA, serviceB] = await Promise.all([startService(), startService()]);
+});
+afterAll(async () => {
+  for (const service of [serviceA, serviceB]) {
+    await service.stop();
+    removeDir(service.dataDir);
+  }
+  for (const dir of dirs) removeDir(dir);
+});
+
+let counter = 0;
+function uniqueEmail(label: string): string {
+  counter += 1;
+  return `${label}-${Date.now()}-${counter}@example.test`;
+}
+
+/** One app profile (settings directory); `launch` is one start of the app on it, with a fetch that records every URL it is asked for. */
+function profile() {
+  const dir = mkdtempSync(join(tmpdir(), 'token-desk-replace-'));
+  dirs.push(dir);
+  const requested: string[] = [];
+  const launch = () => {
+    const store = new Conf({ cwd: dir, configName: 'settings', projectName: 'token-desk' });
+    const recordingFetch: typeof fetch = (input, init) => {
+      requested.push(String(input));
+      return fetch(input, init);
+    };
+    const composed = composeDesk({
+      keychain,
+      store,
+      clipboard: new MemoryClipboard(),
+      timers: realTimers,
+      fetch: recordingFetch,
+    });
+    return { ...composed, store };
+  };
+  return { launch, requested };
+}
+
+async function storedSession(serviceUrl: string, email: string): Promise<StoredSession | null> {
+  const raw = await keychain.getPassword(KEYCHAIN_SERVICE, keychainAccount(serviceUrl, email));
+  return raw ? (JSON.parse(raw) as StoredSession) : null;
+}
+
+async function sessionAnswers(service: RunningService, token: string) {
+  const response = await service.request('GET', '/v1/users/me', { token });
+  return { status: response.status, code: (response.body as { code?: string }).code };
+}
+
+describe('a new sign-in retires the previous session', () => {
+  it('signing up on another service signs the old session out there and deletes its keychain entry', async () => {
+    const { launch } = profile();
+    const desk = launch().handlers;
+    const emailA = uniqueEmail('a');
+    const emailB = uniqueEmail('b');
+    await desk['session:sign-up']({
+      serviceUrl: serviceA.baseUrl,
+      email: emailA,
+      password: PASSWORD,
+    });
+    const old = (await storedSession(serviceA.baseUrl, emailA))!;
+    expect(await sessionAnswers(serviceA, old.token)).toEqual({ status: 200, code: undefined });
+
+    const state = await desk['session:sign-up']({
+      serviceUrl: serviceB.baseUrl,
+      email: emailB,
+      password: PASSWORD,
+    });
+
+    expect(state.account).toMatchObject({ serviceUrl: serviceB.baseUrl, email: emailB });
+    expect(await sessionAnswers(serviceA, old.token)).toEqual({
+      status: 401,
+      code: 'session_expired',
+    });
+    expect(await storedSession(serviceA.baseUrl, emailA)).toBeNull();
+    const current = (await storedSession(serviceB.baseUrl, emailB))!;
+    expect(await sessionAnswers(serviceB, current.token)).toMatchObject({ status: 200 });
+    // The next launch comes back as B.
+    expect((await launch().handlers['session:get'](null)).account?.email).toBe(emailB);
+    await desk['session:sign-out'](null);
+  });
+
+  it('signing in as another account on the same service signs the first one out', async () => {
+    const { launch } = profile();
+    const desk = launch().handlers;
+    const first = uniqueEmail('first');
+    const second = uniqueEmail('second');
+    await desk['session:sign-up']({
+      serviceUrl: serviceA.baseUrl,
+      email: second,
+      password: PASSWORD,
+    });
+    await desk['session:sign-out'](null);
+    await desk['session:sign-up']({
+      serviceUrl: serviceA.baseUrl,
+      email: first,
+      password: PASSWORD,
+    });
+    const old = (await storedSession(serviceA.baseUrl, first))!;
+
+    await desk['session:sign-in']({
+      serviceUrl: serviceA.baseUrl,
+      email: second,
+      password: PASSWORD,
+    });
+
+    expect((await sessionAnswers(serviceA, old.token)).code).toBe('session_expired');
+    expect(await storedSession(serviceA.baseUrl, first)).toBeNull();
+    expect(await storedSession(serviceA.baseUrl, second)).not.toBeNull();
+    await desk['session:sign-out'](null);
+  });
+
+  it('signing in again as the same account replaces the session and keeps the new one', async () => {
+    const { launch } = profile();
+    const desk = launch().handlers;
+    const email = uniqueEmail('same');
+    await desk['session:sign-up']({ serviceUrl: serviceA.baseUrl, email, password: PASSWORD });
+    const old = (await storedSession(serviceA.baseUrl, email))!;
+
+    await desk['session:sign-in']({ serviceUrl: serviceA.baseUrl, email, password: PASSWORD });
+
+    const current = (await storedSession(serviceA.baseUrl, email))!;
+    expect(current.token).not.toBe(old.token);
+    expect((await sessionAnswers(serviceA, old.token)).code).toBe('session_expired');
+    expect((await sessionAnswers(serviceA, current.token)).status).toBe(200);
+    expect(await desk['tokens:list'](null)).toEqual([]);
+    await desk['session:sign-out'](null);
+  });
+
+  it('retires the session a fresh launch has not looked at yet', async () => {
+    const { launch } = profile();
+    const emailA = uniqueEmail('stored');
+    const emailB = uniqueEmail('fresh');
+    await launch().handlers['session:sign-up']({
+      serviceUrl: serviceA.baseUrl,
+      email: emailA,
+      password: PASSWORD,
+    });
+    const old = (await storedSession(serviceA.baseUrl, emailA))!;
+
+    // A new launch signs up elsewhere before it ever asked for the session.
+    const desk = launch().handlers;
+    await desk['session:sign-up']({
+      serviceUrl: serviceB.baseUrl,
+      email: emailB,
+      password: PASSWORD,
+    });
+
+    expect((await sessionAnswers(serviceA, old.token)).code).toBe('session_expired');
+    expect(await storedSession(serviceA.baseUrl, emailA)).toBeNull();
+    await desk['session:sign-out'](null);
+  });
+
+  it('still forgets the old session here when its service is unreachable', async () => {
+    const { launch } = profile();
+    const desk = launch().handlers;
+    const emailA = uniqueEmail('gone');
+    const emailB = uniqueEmail('next');
+    await desk['session:sign-up']({
+      serviceUrl: serviceA.baseUrl,
+      email: emailA,
+      password: PASSWORD,
+    });
+    const old = (await storedSession(serviceA.baseUrl, emailA))!;
+    const port = Number(new URL(serviceA.baseUrl).port);
+    await serviceA.stop();
+    try {
+      const state = await desk['session:sign-up']({
+        serviceUrl: serviceB.baseUrl,
+        email: emailB,
+        password: PASSWORD,
+      });
+      expect(state.account?.email).toBe(emailB);
+      expect(await storedSession(serviceA.baseUrl, emailA)).toBeNull();
+    } finally {
+      serviceA = await startService({ dataDir: serviceA.dataDir, clock: serviceA.clock, port });
+    }
+    // It could not be revoked over there; it simply expires on its own.
+    expect((await sessionAnswers(serviceA, old.token)).status).toBe(200);
+    expect((await launch().handlers['session:get'](null)).account?.email).toBe(emailB);
+    await desk['session:sign-out'](null);
+  });
+
+  it('keeps the current session when the new sign-in fails', async () => {
+    const { launch } = profile();
+    const desk = launch().handlers;
+    const email = uniqueEmail('keep');
+    await desk['session:sign-up']({ serviceUrl: serviceA.baseUrl, email, password: PASSWORD });
+    const current = (await storedSession(serviceA.baseUrl, email))!;
+
+    await expect(
+      desk['session:sign-in']({ serviceUrl: serviceB.baseUrl, email, password: 'wrong password' }),
+    ).rejects.toMatchObject({ code: 'invalid_credentials' });
+
+    expect((await desk['session:get'](null)).account?.email).toBe(email);
+    expect((await sessionAnswers(serviceA, current.token)).status).toBe(200);
+    expect(await desk['tokens:list'](null)).toEqual([]);
+    await desk['session:sign-out'](null);
+  });
+});
+
+describe('no credentials over http:// to another computer', () => {
+  it('refuses sign-in and sign-up to a plain-http remote URL before sending anything', async () => {
+    const { launch, requested } = profile();
+    const desk = launch().handlers;
+    for (const serviceUrl of ['http://tokens.example.test', 'http://203.0.113.5:4780']) {
+      await expect(
+        desk['session:sign-in']({ serviceUrl, email: 'a@example.test', password: PASSWORD }),
+      ).rejects.toMatchObject({ code: 'invalid_input', message: SERVICE_URL_MESSAGES.httpsNeeded });
+      await expect(
+        desk['session:sign-up']({ serviceUrl, email: 'a@example.test', password: PASSWORD }),
+      ).rejects.toMatchObject({ code: 'invalid_input', message: SERVICE_URL_MESSAGES.httpsNeeded });
+    }
+    expect(requested).toEqual([]);
+  });
+
+  it('does not send a remembered session to a plain-http remote URL, and forgets it', async () => {
+    const { launch, requested } = profile();
+    const serviceUrl = 'http://tokens.example.test';
+    const email = uniqueEmail('legacy');
+    const first = launch();
+    // As an older version, or a hand edit, would have left them.
+    first.store.set('lastAccount', { serviceUrl, email });
+    await keychain.setPassword(
+      KEYCHAIN_SERVICE,
+      keychainAccount(serviceUrl, email),
+      JSON.stringify({ sessionId: 's', token: 'ses_legacy', email, name: null }),
+    );
+
+    const state = await launch().handlers['session:get'](null);
+
+    expect(state.account).toBeNull();
+    expect(requested).toEqual([]);
+    expect(await storedSession(serviceUrl, email)).toBeNull();
+    expect(first.store.get('lastAccount')).toBeUndefined();
+  });
+});
