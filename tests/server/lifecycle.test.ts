@@ -104,14 +104,16 @@ describe('the token lifecycle over real HTTP', () => {
     expect(await lastUsed()).toBe(new Date(service.clock.now()).toISOString());
   });
 
-  it('lets an API token act for its owner, including managing tokens and apps', async () => {
+  it('lets an API token act for its owner on apps and organizations, but not manage tokens', async () => {
     const { session } = await signUpAndIn(service);
     const token = await createToken(service, session, 'automation');
+    // Contract change (issue 6): managing tokens needs a session; this used to be 201.
     const second = await service.request('POST', '/v1/users/me/tokens', {
       token: token.secret,
       body: { name: 'made-by-a-token' },
     });
-    expect(second.status).toBe(201);
+    expect(second.status).toBe(403);
+    expect(second.body.code).toBe('session_required');
     const [organization] = (
       await service.request('GET', '/v1/organizations', { token: token.secret })
     ).body;

@@ -6,10 +6,11 @@
  * takes effect on the very next one (nothing is cached).
  */
 import type { User } from '../../shared/api-schemas.js';
-import { ApiError } from '../errors.js';
+import { ApiError, tooManyRequests } from '../errors.js';
 import type { Clock } from '../clock.js';
 import type { ApiTokenStore } from '../storage/api-tokens.js';
 import type { SessionStore } from '../storage/sessions.js';
+import { clientKey } from './client-key.js';
 import type { FailureLimiter } from './failure-limiter.js';
 import { parseSecret } from './secrets.js';
 
@@ -37,33 +38,26 @@ export class Authenticator {
     },
   ) {}
 
-  /** Throws an ApiError (401 or 429) unless `header` carries a live secret. */
+  /**
+   * Throws an ApiError (401 or 429) unless `header` carries a live secret.
+   *
+   * A live credential always passes, however many failures its address has: the app and
+   * the local service share 127.0.0.1, and CI runners share NAT addresses. Only
+   * credentials that do not exist count as guesses (and get 429 past the limit); a
+   * revoked or expired one is known, so it gets its own 401 and counts for nothing.
+   */
   authenticate(header: string | undefined, client: string): Principal {
-    const retryAfter = this.deps.failures.retryAfterSeconds(client);
-    if (retryAfter > 0) {
-      throw new ApiError(
-        429,
-        'too_many_requests',
-        `Too many failed authentication attempts from this address. Try again in ${retryAfter} seconds.`,
-        { 'Retry-After': String(retryAfter) },
-      );
-    }
     if (header === undefined || header === '') {
       throw unauthorized(
         'unauthorized',
         'This endpoint needs authentication: send "Authorization: Bearer <token>" with an API token or session token.',
       );
     }
-    try {
-      return this.resolve(header);
-    } catch (error) {
-      this.deps.failures.recordFailure(client);
-      throw error;
-    }
-  }
-
-  private resolve(header: string): Principal {
-    const secret = BEARER.exec(header)?.[1];
+    // The usual form without a regex; anything else goes through the forgiving pattern.
+    const secret =
+      header.startsWith('Bearer ') && header.indexOf(' ', 7) < 0
+        ? header.slice(7)
+        : BEARER.exec(header)?.[1];
     if (!secret) {
       throw unauthorized(
         'unauthorized',
@@ -72,8 +66,8 @@ export class Authenticator {
     }
     const kind = parseSecret(secret);
     if (kind === null) {
-      throw unauthorized(
-        'invalid_token',
+      throw this.guess(
+        client,
         'This token is malformed or mistyped (its checksum does not match). Copy it again from where you stored it.',
       );
     }
@@ -81,7 +75,7 @@ export class Authenticator {
     if (kind === 'session') {
       const session = this.deps.sessions.findCredential(secret);
       if (!session)
-        throw unauthorized('invalid_token', 'This session token is not recognised. Sign in again.');
+        throw this.guess(client, 'This session token is not recognised. Sign in again.');
       if (session.revokedAt !== null || Date.parse(session.expiresAt) <= now) {
         throw unauthorized(
           'session_expired',
@@ -92,8 +86,8 @@ export class Authenticator {
     }
     const token = this.deps.tokens.findCredential(secret);
     if (!token) {
-      throw unauthorized(
-        'invalid_token',
+      throw this.guess(
+        client,
         'This API token is not recognised by this service. Check that CAPAWESOME_TOKEN holds a current token.',
       );
     }
@@ -116,5 +110,16 @@ export class Authenticator {
       this.deps.tokens.recordUse(token.id, now);
     }
     return { kind: 'api_token', user: token.user, tokenId: token.id };
+  }
+
+  /** A credential that does not exist: 429 past the limit, else counted and 401. */
+  private guess(client: string, message: string): ApiError {
+    const key = clientKey(client);
+    const wait = this.deps.failures.retryAfterSeconds(key);
+    if (wait > 0) {
+      return tooManyRequests(wait, 'Too many failed authentication attempts from this address.');
+    }
+    this.deps.failures.recordFailure(key);
+    return unauthorized('invalid_token', message);
   }
 }

@@ -3,17 +3,39 @@ import type { Principal } from '../auth/authenticator.js';
 import { ApiError } from '../errors.js';
 import type { Services } from '../services.js';
 
+/** Who may call the routes of a scope: any live credential, or only a session. */
+export type Access = 'session_or_api_token' | 'session';
+
+export const SESSION_REQUIRED_MESSAGE =
+  'Managing API tokens needs a session: sign in with your email and password (the Token Desk app does this). An API token can read your account, organizations and apps, but cannot list, create, rotate or revoke tokens.';
+
 /**
  * Makes every route registered in `app`'s (encapsulated) context require a bearer
- * token. Runs on `onRequest`, before the body is read or validated, so an
- * unauthenticated client learns nothing from validation errors.
+ * token, and with `session` a session token (403 `session_required` for an API token).
+ * Runs on `onRequest`, before the body is read or validated, so an unauthenticated
+ * client learns nothing from validation errors. Callback style: this runs on every
+ * authenticated request, and an async hook would cost a promise each time.
  */
-export function requireAuthentication(app: FastifyInstance, services: Services): void {
-  app.addHook('onRequest', async (request) => {
-    request.principal = services.authenticator.authenticate(
-      request.headers.authorization,
-      request.ip,
-    );
+export function requireAuthentication(
+  app: FastifyInstance,
+  services: Services,
+  access: Access = 'session_or_api_token',
+): void {
+  const { authenticator } = services;
+  app.addHook('onRequest', (request, _reply, done) => {
+    let principal: Principal;
+    try {
+      principal = authenticator.authenticate(request.headers.authorization, request.ip);
+    } catch (error) {
+      done(error as ApiError);
+      return;
+    }
+    if (access === 'session' && principal.kind !== 'session') {
+      done(new ApiError(403, 'session_required', SESSION_REQUIRED_MESSAGE));
+      return;
+    }
+    request.principal = principal;
+    done();
   });
 }
 

@@ -13,7 +13,7 @@ import { ApiError } from '../errors.js';
 import type { Services } from '../services.js';
 import type { Page } from '../storage/organizations.js';
 import { principalOf, requireAuthentication } from './authenticated.js';
-import { bearerSecurity, errors } from './schema-parts.js';
+import { bearerSecurity, errors, SESSION_OR_API_TOKEN } from './schema-parts.js';
 
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;
@@ -35,7 +35,7 @@ const organizationNotFound = () =>
 
 export const organizationRoutes: FastifyPluginAsyncTypebox<Services> = async (app, services) => {
   requireAuthentication(app, services);
-  const common = { security: bearerSecurity };
+  const common = { security: bearerSecurity, description: SESSION_OR_API_TOKEN };
 
   app.get(
     '/v1/organizations',

@@ -7,3 +7,9 @@ export const bearerSecurity = [{ bearerAuth: [] }];
 export function errors(...statuses: number[]): Record<number, ReturnType<typeof Type.Ref>> {
   return Object.fromEntries(statuses.map((status) => [status, Type.Ref('ErrorBody')]));
 }
+
+/** OpenAPI descriptions of who may call a route. */
+export const SESSION_ONLY =
+  'Needs a session token (`ses_…`, from `POST /v1/sessions`); an API token gets 403 `session_required`, so a leaked CI token cannot mint, rotate, revoke or list tokens.';
+export const SESSION_OR_API_TOKEN =
+  'Works with a session or an API token (`Authorization: Bearer …`).';

@@ -5,7 +5,7 @@ import { normalizeName } from '../../shared/token-name.js';
 import { ApiError } from '../errors.js';
 import type { Services } from '../services.js';
 import { principalOf, requireAuthentication } from './authenticated.js';
-import { bearerSecurity, errors } from './schema-parts.js';
+import { bearerSecurity, errors, SESSION_ONLY } from './schema-parts.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -45,8 +45,8 @@ export function parseExpiry(
 }
 
 export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, services) => {
-  requireAuthentication(app, services);
-  const common = { tags: ['tokens'], security: bearerSecurity };
+  requireAuthentication(app, services, 'session');
+  const common = { tags: ['tokens'], security: bearerSecurity, description: SESSION_ONLY };
 
   app.get(
     '/v1/users/me/tokens',
@@ -54,7 +54,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
       schema: {
         ...common,
         summary: 'List your active API tokens, newest first (never their secrets)',
-        response: { 200: Type.Array(ApiToken), ...errors(401, 429) },
+        response: { 200: Type.Array(ApiToken), ...errors(401, 403, 429) },
       },
     },
     // Already JSON (serialized by SQLite); sent as is. The schema above documents it
@@ -74,7 +74,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
         ...common,
         summary: 'Create an API token; its secret is in this response and never again',
         body: CreateTokenBody,
-        response: { 201: IssuedApiToken, ...errors(400, 401, 429) },
+        response: { 201: IssuedApiToken, ...errors(400, 401, 403, 429) },
       },
     },
     async (request, reply) => {
@@ -99,7 +99,10 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
         ...common,
         summary: 'Revoke an API token; the next request with it gets 401',
         params: IdParams,
-        response: { 204: Type.Null({ description: 'No content' }), ...errors(401, 404, 429) },
+        response: {
+          204: Type.Null({ description: 'No content' }),
+          ...errors(401, 403, 404, 429),
+        },
       },
     },
     async (request, reply) => {
@@ -121,7 +124,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
         summary:
           'Replace a token with a new secret (same name and expiry policy) and revoke the old one',
         params: IdParams,
-        response: { 201: IssuedApiToken, ...errors(401, 404, 429) },
+        response: { 201: IssuedApiToken, ...errors(401, 403, 404, 429) },
       },
     },
     async (request, reply) => {

@@ -9,7 +9,7 @@ import { clientKey } from '../auth/client-key.js';
 import { ApiError, tooManyRequests } from '../errors.js';
 import type { Services } from '../services.js';
 import { principalOf, requireAuthentication } from './authenticated.js';
-import { bearerSecurity, errors } from './schema-parts.js';
+import { bearerSecurity, errors, SESSION_OR_API_TOKEN } from './schema-parts.js';
 
 const LONE_SURROGATE = /\p{Cs}/u;
 
@@ -85,6 +85,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<Services> = async (app, servi
       {
         schema: {
           summary: 'The account behind the bearer token',
+          description: SESSION_OR_API_TOKEN,
           tags: ['users'],
           security: bearerSecurity,
           response: { 200: User, ...errors(401, 429) },
