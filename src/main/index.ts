@@ -1,33 +1,52 @@
 /**
  * Electron glue, kept thin: window, lifecycle, security policy and IPC wiring.
  * Everything the app does lives in desk-handlers.ts and services/, which run (and
- * are tested) without Electron.
+ * are tested) without Electron; the decisions made here live in pure modules
+ * (app-protocol, trusted-sender, window-options, menu, startup-failure), and
+ * tests/main/electron-boot.test.ts runs this file's build against a stand-in Electron.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
   app,
   BrowserWindow,
   clipboard,
   ClipboardItem,
+  dialog,
   ipcMain,
   Menu,
   nativeTheme,
+  protocol,
   screen,
   session,
-  type MenuItemConstructorOptions,
+  type WebContents,
 } from 'electron';
 import Store from 'electron-store';
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  appProtocolHandler,
+} from './app-protocol.js';
 import { composeDesk } from './compose.js';
-import { registerHandlers, type IpcMainLike } from './ipc/register-handlers.js';
-import { isTrustedSender } from './ipc/trusted-sender.js';
+import { registerHandlers } from './ipc/register-handlers.js';
+import { isTrustedSender, type OurWindow } from './ipc/trusted-sender.js';
+import { applicationMenuTemplate } from './menu.js';
 import { loadKeytar } from './services/keychain-loader.js';
 import type { ClipboardPort } from './services/secret-clipboard.js';
-import { CONTENT_SECURITY_POLICY, mainWindowOptions } from './window-options.js';
+import { SettingsError } from './services/settings.js';
+import { reportStartupFailure, StartupError } from './startup-failure.js';
+import { mainWindowOptions, withContentSecurityPolicy } from './window-options.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const rendererUrl =
-  process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(here, '../renderer/index.html')).href;
+const rendererRoot = join(here, '../renderer');
+// `electron-vite dev` serves the page itself; a packaged app never takes its page from the environment.
+const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL || undefined;
+const pageUrl = devServerUrl ?? APP_ENTRY_URL;
+const log = {
+  error: (message: string, detail: unknown) => console.error(`[token-desk] ${message}`, detail),
+};
 
 // Formats clipboard managers read as "this is a password": KDE/KeePassXC, macOS
 // (nspasteboard.org), Windows clipboard history. Written atomically with the text.
@@ -52,15 +71,62 @@ const electronClipboard: ClipboardPort = {
   clear: () => clipboard.clear(),
 };
 
+let mainWindow: BrowserWindow | null = null;
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // Both must happen before the app is ready.
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
   app.enableSandbox();
-  void start();
+  app.on('second-instance', () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  start().catch((error: unknown) =>
+    reportStartupFailure(error, {
+      whenReady: () => app.whenReady(),
+      showErrorBox: (title, message) => {
+        if (mainWindow && !mainWindow.isDestroyed()) mainWindow.destroy();
+        dialog.showErrorBox(title, message);
+      },
+      exit: (code) => app.exit(code),
+      log: log.error,
+    }),
+  );
+}
+
+/** Our window as the IPC trust check needs it, read when a message arrives. */
+function ourWindow(): OurWindow | null {
+  if (!mainWindow || mainWindow.isDestroyed()) return null;
+  const { id, mainFrame } = mainWindow.webContents;
+  return {
+    webContentsId: id,
+    mainFrame: { processId: mainFrame.processId, routingId: mainFrame.routingId },
+    pageUrl,
+  };
+}
+
+/** Every webContents, ours or any other: no new windows, no navigation, no webviews. */
+function lockDown(contents: WebContents): void {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
 async function start(): Promise<void> {
+  if (!devServerUrl && !existsSync(join(rendererRoot, 'index.html'))) {
+    throw new StartupError(
+      'renderer_missing',
+      `The app's page is missing: there is no ${join(rendererRoot, 'index.html')}. ` +
+        'Build it with `npm run build`, or reinstall Token Desk.',
+    );
+  }
   const store = new Store({ name: 'settings', clearInvalidConfig: true });
+  // electron-store answers any renderer's sendSync with our data folder; our page never asks.
+  ipcMain.removeAllListeners('electron-store-get-data');
   const { keychain, problem: keychainProblem } = await loadKeytar();
   if (keychainProblem) console.warn(`[token-desk] no keychain: ${keychainProblem}`);
   const { handlers, settings } = composeDesk({
@@ -69,32 +135,26 @@ async function start(): Promise<void> {
     store,
     clipboard: electronClipboard,
   });
-  // `npm start` points the app at the service it started (or found).
-  if (process.env.TOKEN_DESK_SERVICE_URL)
-    settings.update({ serviceUrl: process.env.TOKEN_DESK_SERVICE_URL });
+  // `npm start` points the app at the service it started (or found), for this run only.
+  const runServiceUrl = process.env.TOKEN_DESK_SERVICE_URL;
+  if (runServiceUrl) {
+    try {
+      settings.overrideForThisRun({ serviceUrl: runServiceUrl }, 'TOKEN_DESK_SERVICE_URL');
+    } catch (error) {
+      if (!(error instanceof SettingsError)) throw error;
+      throw new StartupError(
+        'invalid_service_url',
+        `${error.message} Fix or unset TOKEN_DESK_SERVICE_URL and start Token Desk again.`,
+      );
+    }
+  }
   nativeTheme.themeSource = settings.get().theme;
-
-  const updateSettings = handlers['settings:update'];
-  handlers['settings:update'] = async (patch) => {
-    const next = await updateSettings(patch);
+  settings.onChange((next) => {
     nativeTheme.themeSource = next.theme;
-    return next;
-  };
-  registerHandlers(
-    ipcMain as unknown as IpcMainLike,
-    handlers,
-    (frame) => isTrustedSender(frame, rendererUrl),
-    {
-      error: (message, detail) => console.error(`[token-desk] ${message}`, detail),
-    },
-  );
-
-  app.on('web-contents-created', (_event, contents) => {
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-    contents.on('will-navigate', (event) => event.preventDefault());
-    contents.on('will-redirect', (event) => event.preventDefault());
-    contents.on('will-attach-webview', (event) => event.preventDefault());
   });
+
+  registerHandlers(ipcMain, handlers, (event) => isTrustedSender(event, ourWindow()), log);
+  app.on('web-contents-created', (_event, contents) => lockDown(contents));
 
   let disposed = false;
   app.on('before-quit', (event) => {
@@ -111,15 +171,16 @@ async function start(): Promise<void> {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
+  // The app:// handler sends the policy itself; this covers the dev server and anything else.
   ses.webRequest.onHeadersReceived((details, callback) =>
-    callback({
-      responseHeaders: {
-        ...details.responseHeaders,
-        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
-      },
-    }),
+    callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) }),
   );
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate()));
+  protocol.handle(APP_SCHEME, appProtocolHandler(rendererRoot, log));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      applicationMenuTemplate({ platform: process.platform, isPackaged: app.isPackaged }),
+    ),
+  );
 
   const saved = settings.windowBounds();
   const visible = saved && screen.getDisplayMatching(saved).workArea;
@@ -130,27 +191,31 @@ async function start(): Promise<void> {
     saved.y >= visible.y - 50 &&
     saved.width <= visible.width + 100;
   const window = new BrowserWindow(
-    mainWindowOptions(join(here, '../preload/index.cjs'), onScreen ? saved : null),
+    mainWindowOptions(join(here, '../preload/index.cjs'), onScreen ? saved : null, {
+      isPackaged: app.isPackaged,
+    }),
   );
+  mainWindow = window;
   if (onScreen && saved.maximized) window.maximize();
   window.once('ready-to-show', () => window.show());
   window.on('close', () =>
     settings.saveWindowBounds({ ...window.getNormalBounds(), maximized: window.isMaximized() }),
   );
-  app.on('second-instance', () => {
-    if (window.isMinimized()) window.restore();
-    window.focus();
+  window.on('closed', () => {
+    mainWindow = null;
   });
-  await window.loadURL(rendererUrl);
-}
-
-function menuTemplate(): MenuItemConstructorOptions[] {
-  const mac = process.platform === 'darwin';
-  return [
-    ...(mac ? [{ role: 'appMenu' as const }] : []),
-    { role: 'fileMenu' },
-    { role: 'editMenu' },
-    { role: 'viewMenu' },
-    { role: 'windowMenu' },
-  ];
+  // A page that reloads or crashes can no longer say "forget": main forgets for it.
+  window.webContents.on('did-start-navigation', (details) => {
+    if (details.isMainFrame && !details.isSameDocument) handlers.forgetReveals();
+  });
+  window.webContents.on('render-process-gone', () => handlers.forgetReveals());
+  try {
+    await window.loadURL(pageUrl);
+  } catch (error) {
+    throw new StartupError(
+      'page_load_failed',
+      `The app's page did not load from ${pageUrl} (${error instanceof Error ? error.message : String(error)}). ` +
+        'Rebuild it with `npm run build`, or reinstall Token Desk.',
+    );
+  }
 }

@@ -9,7 +9,16 @@ export interface WindowBoundsOption {
   height: number;
 }
 
-export function mainWindowOptions(preloadPath: string, bounds: WindowBoundsOption | null) {
+export interface WindowBuild {
+  /** A packaged app gets no DevTools at all, not just none in the menu. */
+  isPackaged: boolean;
+}
+
+export function mainWindowOptions(
+  preloadPath: string,
+  bounds: WindowBoundsOption | null,
+  { isPackaged }: WindowBuild,
+) {
   return {
     ...(bounds ?? { width: 1100, height: 720 }),
     minWidth: 720,
@@ -30,6 +39,7 @@ export function mainWindowOptions(preloadPath: string, bounds: WindowBoundsOptio
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      devTools: !isPackaged,
     },
   } as const;
 }
@@ -49,3 +59,16 @@ export const META_CONTENT_SECURITY_POLICY = PAGE_POLICY.join('; ');
 
 /** Applied as a response header to everything the window loads; frame-ancestors only works as a header. */
 export const CONTENT_SECURITY_POLICY = [...PAGE_POLICY, "frame-ancestors 'none'"].join('; ');
+
+/**
+ * Response headers with our policy in place of any the response carried (header
+ * names are case-insensitive, so every spelling of the old one goes).
+ */
+export function withContentSecurityPolicy(
+  headers: Record<string, string[]> | undefined,
+): Record<string, string[]> {
+  const kept = Object.entries(headers ?? {}).filter(
+    ([name]) => name.toLowerCase() !== 'content-security-policy',
+  );
+  return { ...Object.fromEntries(kept), 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] };
+}

@@ -87,4 +87,61 @@ describe('SettingsService on conf (what electron-store wraps)', () => {
     expect(again.lastAccount()).toBeNull();
     expect(readFileSync(join(dir, 'settings.json'), 'utf8')).not.toMatch(/ses_|ca_/);
   });
+
+  describe("a service URL for this run only (npm start's TOKEN_DESK_SERVICE_URL)", () => {
+    const saved = () => ({
+      serviceUrl: 'https://tokens.example.test',
+      clipboardClearSeconds: 45,
+      theme: 'dark' as const,
+    });
+
+    it('get() reflects it, the settings file never holds it', () => {
+      const { dir, conf } = store();
+      new SettingsService(conf).update(saved());
+      const settings = new SettingsService(store(dir).conf);
+      settings.overrideForThisRun({ serviceUrl: 'http://127.0.0.1:4999/' });
+      expect(settings.get()).toEqual({ ...saved(), serviceUrl: 'http://127.0.0.1:4999' });
+
+      // Changing something else this run saves that change, not the run's URL.
+      expect(settings.update({ theme: 'light' })).toEqual({
+        ...saved(),
+        theme: 'light',
+        serviceUrl: 'http://127.0.0.1:4999',
+      });
+      expect(new SettingsService(store(dir).conf).get()).toEqual({ ...saved(), theme: 'light' });
+      expect(readFileSync(join(dir, 'settings.json'), 'utf8')).not.toContain('4999');
+    });
+
+    it('a URL the user picks this run wins over it and is saved', () => {
+      const { dir, conf } = store();
+      const settings = new SettingsService(conf);
+      settings.overrideForThisRun({ serviceUrl: 'http://127.0.0.1:4999' });
+      expect(settings.update({ serviceUrl: 'https://mine.example.test' }).serviceUrl).toBe(
+        'https://mine.example.test',
+      );
+      expect(settings.get().serviceUrl).toBe('https://mine.example.test');
+      expect(new SettingsService(store(dir).conf).get().serviceUrl).toBe(
+        'https://mine.example.test',
+      );
+    });
+
+    it('a bad one is refused with a sentence naming where it came from', () => {
+      const settings = new SettingsService(store().conf);
+      expect(() =>
+        settings.overrideForThisRun({ serviceUrl: 'ftp://x' }, 'TOKEN_DESK_SERVICE_URL'),
+      ).toThrow(/TOKEN_DESK_SERVICE_URL .*must start with http:\/\/ or https:\/\//);
+      expect(settings.get()).toEqual(DEFAULT_SETTINGS);
+    });
+
+    it('tells subscribers about every change, including the theme', () => {
+      const settings = new SettingsService(store().conf);
+      const seen: string[] = [];
+      const unsubscribe = settings.onChange((next) => seen.push(next.theme));
+      settings.update({ theme: 'dark' });
+      settings.update({ theme: 'light' });
+      unsubscribe();
+      settings.update({ theme: 'system' });
+      expect(seen).toEqual(['dark', 'light']);
+    });
+  });
 });

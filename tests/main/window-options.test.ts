@@ -4,10 +4,13 @@ import {
   CONTENT_SECURITY_POLICY,
   META_CONTENT_SECURITY_POLICY,
   mainWindowOptions,
+  withContentSecurityPolicy,
 } from '../../src/main/window-options.js';
 
 describe('main window security options', () => {
-  const { webPreferences } = mainWindowOptions('/app/out/preload/index.cjs', null);
+  const { webPreferences } = mainWindowOptions('/app/out/preload/index.cjs', null, {
+    isPackaged: true,
+  });
 
   it("follows Electron's security checklist", () => {
     expect(webPreferences).toMatchObject({
@@ -25,6 +28,28 @@ describe('main window security options', () => {
     expect(webPreferences.preload).toMatch(/\.cjs$/);
   });
 
+  it('a packaged app has no DevTools; a development run keeps them', () => {
+    expect(webPreferences.devTools).toBe(false);
+    const dev = mainWindowOptions('/app/out/preload/index.cjs', null, { isPackaged: false });
+    expect(dev.webPreferences.devTools).toBe(true);
+  });
+
+  it('the CSP header replaces whatever policy a response carried, in any spelling', () => {
+    expect(
+      withContentSecurityPolicy({
+        'content-security-policy': ["default-src *; script-src 'unsafe-inline'"],
+        'CONTENT-SECURITY-POLICY': ['script-src *'],
+        'Content-Type': ['text/html'],
+      }),
+    ).toEqual({
+      'Content-Type': ['text/html'],
+      'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+    });
+    expect(withContentSecurityPolicy(undefined)).toEqual({
+      'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+    });
+  });
+
   it('has a strict CSP: no inline script, no eval, no remote content, no framing', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
@@ -38,17 +63,8 @@ describe('main window security options', () => {
     expect(CONTENT_SECURITY_POLICY).toBe(`${META_CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`);
   });
 
-  it('the glue denies new windows, navigation and every permission request', () => {
-    const glue = readFileSync('src/main/index.ts', 'utf8');
-    expect(glue).toContain("setWindowOpenHandler(() => ({ action: 'deny' }))");
-    expect(glue).toContain("contents.on('will-navigate', (event) => event.preventDefault())");
-    expect(glue).toContain(
-      'setPermissionRequestHandler((_contents, _permission, callback) => callback(false))',
-    );
-    expect(glue).toContain('setPermissionCheckHandler(() => false)');
-    expect(glue).toContain('requestSingleInstanceLock()');
-    expect(glue).toContain('app.enableSandbox()');
-  });
+  // What the glue does with these (handlers for navigation, new windows, permissions, the
+  // single-instance lock, the sandbox) is checked by running it: tests/main/electron-boot.test.ts.
 
   it('keeps ipcRenderer inside the preload', () => {
     const preload = readFileSync('src/preload/index.ts', 'utf8');

@@ -1,31 +1,31 @@
 import { CHANNELS, type BridgeResult } from '../../shared/ipc-contract.js';
 import type { DeskHandlers } from '../desk-handlers.js';
 import { invokeChannel, type InvokeLog } from './invoke-channel.js';
-import type { SenderFrame } from './trusted-sender.js';
+import type { IpcSenderEvent } from './trusted-sender.js';
 
 /** The slice of Electron's `ipcMain` this needs, so the wrapper is testable in plain Node. */
 export interface IpcMainLike {
   handle(
     channel: string,
-    listener: (event: { senderFrame: SenderFrame | null }, payload: unknown) => Promise<unknown>,
+    listener: (event: IpcSenderEvent, payload: unknown) => Promise<unknown>,
   ): void;
 }
 
 /**
  * Registers every contract channel through one wrapper: the sender is checked
- * first (read from the event at once, before any await), then the payload is
- * validated, then the handler runs.
+ * first (synchronously, before any await, while Electron still knows the frame),
+ * then the payload is validated, then the handler runs.
  */
 export function registerHandlers(
   ipcMain: IpcMainLike,
   handlers: DeskHandlers,
-  isTrusted: (frame: SenderFrame | null) => boolean,
+  isTrusted: (event: IpcSenderEvent) => boolean,
   log: InvokeLog,
 ): void {
   for (const channel of CHANNELS) {
     ipcMain.handle(channel, async (event, payload): Promise<BridgeResult<unknown>> => {
-      if (!isTrusted(event.senderFrame)) {
-        log.error(`refused ${channel} from an untrusted sender`, event.senderFrame?.url);
+      if (!isTrusted(event)) {
+        log.error(`refused ${channel} from an untrusted sender`, event.senderFrame?.url ?? null);
         return {
           ok: false,
           error: { code: 'untrusted_sender', message: 'This window is not allowed to do that.' },

@@ -41,28 +41,64 @@ export class SettingsError extends Error {
   readonly code = 'invalid_settings';
 }
 
+function checkedServiceUrl(raw: string): string {
+  const url = normalizeServiceUrl(raw);
+  if (!url.ok) throw new SettingsError(url.message);
+  return url.url;
+}
+
+/** Settings that apply to this run only, on top of the saved ones, and are never saved. */
+export type RunOverrides = Partial<Pick<Settings, 'serviceUrl'>>;
+
 export class SettingsService {
+  private overrides: RunOverrides = {};
+  private readonly listeners = new Set<(settings: Settings) => void>();
+
   constructor(private readonly store: KeyValueStore) {}
 
   get(): Settings {
-    const stored = { ...DEFAULT_SETTINGS, ...(this.store.get('settings') as object | undefined) };
-    return settingsCheck.Check(stored) ? stored : { ...DEFAULT_SETTINGS };
+    return { ...this.saved(), ...this.overrides };
   }
 
   update(patch: Partial<Settings>): Settings {
-    const next = { ...this.get(), ...patch };
+    const saved = { ...this.saved(), ...patch };
     if (patch.serviceUrl !== undefined) {
-      const url = normalizeServiceUrl(patch.serviceUrl);
-      if (!url.ok) throw new SettingsError(url.message);
-      next.serviceUrl = url.url;
+      saved.serviceUrl = checkedServiceUrl(patch.serviceUrl);
+      // The user's own choice this run replaces the run's default.
+      delete this.overrides.serviceUrl;
     }
-    if (!settingsCheck.Check(next)) {
+    if (!settingsCheck.Check(saved)) {
       throw new SettingsError(
         `The clipboard delay must be a whole number of seconds from ${CLIPBOARD_CLEAR_SECONDS.min} to ${CLIPBOARD_CLEAR_SECONDS.max}.`,
       );
     }
-    this.store.set('settings', next);
+    this.store.set('settings', saved);
+    const next = this.get();
+    for (const listener of this.listeners) listener(next);
     return next;
+  }
+
+  /**
+   * `npm start` points the app at the service it started: that URL is a default
+   * for this run, so `get()` reflects it but the user's saved settings never hold it.
+   * `source` names where the value came from in the error a bad one gets.
+   */
+  overrideForThisRun(overrides: RunOverrides, source = 'The service URL'): void {
+    if (overrides.serviceUrl === undefined) return;
+    const url = normalizeServiceUrl(overrides.serviceUrl);
+    if (!url.ok) throw new SettingsError(`${source} is not usable: ${url.message}`);
+    this.overrides = { ...this.overrides, serviceUrl: url.url };
+  }
+
+  /** Calls `listener` after every successful update; returns the unsubscribe function. */
+  onChange(listener: (settings: Settings) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private saved(): Settings {
+    const stored = { ...DEFAULT_SETTINGS, ...(this.store.get('settings') as object | undefined) };
+    return settingsCheck.Check(stored) ? stored : { ...DEFAULT_SETTINGS };
   }
 
   windowBounds(): WindowBounds | null {
