@@ -10,6 +10,7 @@ import type {
   Session,
   User,
 } from '../../shared/api-schemas.js';
+import { normalizeServiceUrl } from '../../shared/service-url.js';
 
 export const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -94,6 +95,16 @@ export class ApiClient {
     path: string,
     options: RequestOptions,
   ): Promise<T> {
+    // Every caller checks the URL already; this is the one door credentials leave by.
+    const url = normalizeServiceUrl(baseUrl);
+    if (!url.ok || url.url !== baseUrl) {
+      throw new ApiClientError(
+        'insecure_url',
+        url.ok
+          ? `The service URL ${baseUrl} is not in the form Token Desk checked. Sign in again.`
+          : url.message,
+      );
+    }
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
