@@ -3,9 +3,10 @@ import type { DeskHandlers } from '../../src/main/desk-handlers.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import { registerHandlers, type IpcMainLike } from '../../src/main/ipc/register-handlers.js';
 import { isTrustedSender } from '../../src/main/ipc/trusted-sender.js';
-import { CHANNELS } from '../../src/shared/ipc-contract.js';
+import { CHANNELS, SNIPPET_KINDS } from '../../src/shared/ipc-contract.js';
 
-const appUrl = 'file:///app/out/renderer/index.html';
+const appUrl = 'app://token-desk/index.html';
+const ours = { webContentsId: 7, mainFrame: { processId: 4, routingId: 1 }, pageUrl: appUrl };
 const silent = { error: vi.fn() };
 
 function recordingHandlers() {
@@ -38,16 +39,24 @@ describe('registerHandlers', () => {
   it('refuses a sender that is not our main frame, before the handler runs', async () => {
     const { ipcMain, listeners } = fakeIpcMain();
     const { handlers, calls } = recordingHandlers();
-    registerHandlers(ipcMain, handlers, (frame) => isTrustedSender(frame, appUrl), silent);
+    registerHandlers(ipcMain, handlers, (event) => isTrustedSender(event, ours), silent);
     const revoke = listeners.get('tokens:revoke')!;
+    const mainFrame = { url: appUrl, parent: null, processId: 4, routingId: 1 };
 
-    const fromIframe = await revoke({ senderFrame: { url: appUrl, parent: {} } }, { id: 'x' });
-    const fromElsewhere = await revoke(
-      { senderFrame: { url: 'https://evil.example/', parent: null } },
+    const fromIframe = await revoke(
+      { sender: { id: 7 }, senderFrame: { ...mainFrame, parent: {}, routingId: 2 } },
       { id: 'x' },
     );
-    const fromNowhere = await revoke({ senderFrame: null }, { id: 'x' });
-    for (const result of [fromIframe, fromElsewhere, fromNowhere]) {
+    const fromElsewhere = await revoke(
+      { sender: { id: 7 }, senderFrame: { ...mainFrame, url: 'https://evil.example/' } },
+      { id: 'x' },
+    );
+    const fromAnotherWindow = await revoke(
+      { sender: { id: 8 }, senderFrame: mainFrame },
+      { id: 'x' },
+    );
+    const fromNowhere = await revoke({ sender: { id: 7 }, senderFrame: null }, { id: 'x' });
+    for (const result of [fromIframe, fromElsewhere, fromAnotherWindow, fromNowhere]) {
       expect(result).toEqual({
         ok: false,
         error: { code: 'untrusted_sender', message: expect.any(String) },
@@ -55,7 +64,7 @@ describe('registerHandlers', () => {
     }
     expect(calls).toEqual([]);
 
-    expect(await revoke({ senderFrame: { url: appUrl, parent: null } }, { id: 'x' })).toEqual({
+    expect(await revoke({ sender: { id: 7 }, senderFrame: mainFrame }, { id: 'x' })).toEqual({
       ok: true,
       value: 'handled',
     });
@@ -89,6 +98,17 @@ describe('invokeChannel payload validation', () => {
       expect(result.error.message).toContain(channel);
     }
     expect(calls).toEqual([]);
+  });
+
+  it('accepts every snippet kind the renderer offers', async () => {
+    for (const kind of SNIPPET_KINDS) {
+      const { handlers, calls } = recordingHandlers();
+      expect(await invokeChannel(handlers, 'snippet:copy', { kind }, silent)).toEqual({
+        ok: true,
+        value: 'handled',
+      });
+      expect(calls).toEqual([['snippet:copy', { kind }]]);
+    }
   });
 
   it('refuses an unknown channel, including prototype keys', async () => {
