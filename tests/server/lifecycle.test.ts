@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatUtc } from '../../src/server/human-time.js';
 import {
   createToken,
   removeDir,
@@ -218,7 +219,9 @@ describe('the token lifecycle over real HTTP', () => {
     const expired = await service.request('GET', '/v1/users/me', { token: token.secret });
     expect(expired.status).toBe(401);
     expect(expired.body.code).toBe('token_expired');
-    expect(expired.body.message).toContain(expiresAt);
+    // Contract change (issue 6): the date as people read it, not the ISO timestamp.
+    expect(expired.body.message).toContain(formatUtc(expiresAt));
+    expect(expired.body.message).not.toContain(expiresAt);
     // Still listed, so the app can show it as expired.
     const list = await service.request('GET', '/v1/users/me/tokens', { token: session });
     expect(list.body.map((t: { id: string }) => t.id)).toEqual([token.id]);

@@ -8,6 +8,7 @@
 import type { User } from '../../shared/api-schemas.js';
 import { ApiError, tooManyRequests } from '../errors.js';
 import type { Clock } from '../clock.js';
+import { formatUtc } from '../human-time.js';
 import type { ApiTokenStore } from '../storage/api-tokens.js';
 import type { SessionStore } from '../storage/sessions.js';
 import { clientKey } from './client-key.js';
@@ -76,10 +77,16 @@ export class Authenticator {
       const session = this.deps.sessions.findCredential(secret);
       if (!session)
         throw this.guess(client, 'This session token is not recognised. Sign in again.');
-      if (session.revokedAt !== null || Date.parse(session.expiresAt) <= now) {
+      if (session.revokedAt !== null) {
         throw unauthorized(
           'session_expired',
-          'Your session has expired or was signed out. Sign in again.',
+          `This session was signed out on ${formatUtc(session.revokedAt)}. Sign in again.`,
+        );
+      }
+      if (Date.parse(session.expiresAt) <= now) {
+        throw unauthorized(
+          'session_expired',
+          `Your session expired on ${formatUtc(session.expiresAt)}. Sign in again.`,
         );
       }
       return { kind: 'session', user: session.user, sessionId: session.id };
@@ -91,16 +98,11 @@ export class Authenticator {
         'This API token is not recognised by this service. Check that CAPAWESOME_TOKEN holds a current token.',
       );
     }
-    if (token.revokedAt !== null) {
-      throw unauthorized(
-        'token_revoked',
-        `This API token was revoked on ${token.revokedAt}. Create a new token and update the secret in your CI settings.`,
-      );
-    }
+    if (token.revokedAt !== null) throw this.revoked(token.id, token.revokedAt);
     if (token.expiresAt !== null && Date.parse(token.expiresAt) <= now) {
       throw unauthorized(
         'token_expired',
-        `This API token expired on ${token.expiresAt}. Create a new token and update the secret in your CI settings.`,
+        `This API token expired on ${formatUtc(token.expiresAt)}. Create a new token and update the secret in your CI settings.`,
       );
     }
     if (
@@ -110,6 +112,25 @@ export class Authenticator {
       this.deps.tokens.recordUse(token.id, now);
     }
     return { kind: 'api_token', user: token.user, tokenId: token.id };
+  }
+
+  /** The 401 for a revoked token, saying whether a rotation replaced it. */
+  private revoked(tokenId: string, revokedAt: string): ApiError {
+    const when = formatUtc(revokedAt);
+    const why = this.deps.tokens.revocationOf(tokenId);
+    if (why?.reason === 'rotated') {
+      const successor = why.replacementPrefix
+        ? `Put the new token (it starts with ${why.replacementPrefix}) in your CI settings in place of this one.`
+        : 'Put the new token in your CI settings in place of this one.';
+      return unauthorized(
+        'token_revoked',
+        `This API token (${JSON.stringify(why.name)}) was replaced by a rotation on ${when}. ${successor}`,
+      );
+    }
+    return unauthorized(
+      'token_revoked',
+      `This API token was revoked on ${when}. Create a new token and update the secret in your CI settings.`,
+    );
   }
 
   /** A credential that does not exist: 429 past the limit, else counted and 401. */

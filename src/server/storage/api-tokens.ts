@@ -26,6 +26,14 @@ type CredentialRow = [
   createdAt: string,
 ];
 
+/** Why a token stopped working, for its 401 message. */
+export interface Revocation {
+  name: string;
+  reason: 'revoked' | 'rotated';
+  /** The display prefix of the token that replaced it, if a rotation did. */
+  replacementPrefix: string | null;
+}
+
 export class ApiTokenStore {
   private readonly insert;
   private readonly listJson;
@@ -34,6 +42,7 @@ export class ApiTokenStore {
   private readonly markReplaced;
   private readonly credential;
   private readonly touch;
+  private readonly revocation;
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare<[string, string, string, string, Buffer, string, string | null]>(
@@ -57,8 +66,21 @@ export class ApiTokenStore {
     >(
       'SELECT name, created_at, expires_at FROM api_tokens WHERE id = ? AND user_id = ? AND revoked_at IS NULL',
     );
-    this.revokeOwned = db.prepare<[string, string, string]>(
-      'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL',
+    this.revokeOwned = db.prepare<[string, Revocation['reason'], string, string]>(
+      `UPDATE api_tokens SET revoked_at = ?, revoked_reason = ?
+       WHERE id = ? AND user_id = ? AND revoked_at IS NULL`,
+    );
+    // Only on the way to a 401, never on the authentication hot path.
+    this.revocation = db.prepare<
+      [string],
+      {
+        name: string;
+        revoked_reason: Revocation['reason'] | null;
+        replacement_prefix: string | null;
+      }
+    >(
+      `SELECT t.name, t.revoked_reason, r.prefix AS replacement_prefix
+       FROM api_tokens t LEFT JOIN api_tokens r ON r.id = t.replaced_by_id WHERE t.id = ?`,
     );
     this.markReplaced = db.prepare<[string, string]>(
       'UPDATE api_tokens SET replaced_by_id = ? WHERE id = ?',
@@ -109,7 +131,18 @@ export class ApiTokenStore {
 
   /** Revokes one of the user's live tokens; false if it is not theirs or already revoked. */
   revoke(userId: string, id: string, now: number): boolean {
-    return this.revokeOwned.run(toTimestamp(now), id, userId).changes === 1;
+    return this.revokeOwned.run(toTimestamp(now), 'revoked', id, userId).changes === 1;
+  }
+
+  /** Why a revoked token was revoked (null if there is no such token). */
+  revocationOf(id: string): Revocation | null {
+    const row = this.revocation.get(id);
+    if (!row) return null;
+    return {
+      name: row.name,
+      reason: row.revoked_reason ?? 'revoked',
+      replacementPrefix: row.replacement_prefix,
+    };
   }
 
   /**
@@ -125,7 +158,7 @@ export class ApiTokenStore {
         old.expires_at === null ? null : Date.parse(old.expires_at) - Date.parse(old.created_at);
       const expiresAt = lifetime === null ? null : now + Math.min(lifetime, maxLifetimeMs);
       const issued = this.issue({ userId, name: old.name, expiresAt, now });
-      this.revokeOwned.run(toTimestamp(now), id, userId);
+      this.revokeOwned.run(toTimestamp(now), 'rotated', id, userId);
       this.markReplaced.run(issued.id, id);
       return issued;
     })();

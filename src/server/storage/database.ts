@@ -13,7 +13,7 @@ export type Db = Database.Database;
 //
 // Each entry moves the schema from version i to i + 1. Append only; never edit one
 // that has shipped.
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE users (
     id            TEXT PRIMARY KEY,
@@ -67,6 +67,15 @@ const MIGRATIONS: readonly string[] = [
     created_at      TEXT NOT NULL
   );
   CREATE INDEX apps_by_organization ON apps(organization_id, created_at);
+  `,
+  // 2: why a token was revoked, so its 401 can say "replaced by a rotation".
+  `
+  ALTER TABLE api_tokens ADD COLUMN revoked_reason TEXT
+    CHECK (revoked_reason IS NULL OR revoked_reason IN ('revoked', 'rotated'));
+  -- Before this version only a rotation set replaced_by_id.
+  UPDATE api_tokens
+     SET revoked_reason = CASE WHEN replaced_by_id IS NULL THEN 'revoked' ELSE 'rotated' END
+   WHERE revoked_at IS NOT NULL;
   `,
 ];
 
