@@ -26,6 +26,12 @@ test('the real app opens on the sign-in screen with the bridge and nothing else'
   const app = await electron.launch({ executablePath: binary!, args: ['.'] });
   const window = await app.firstWindow();
   await expect(window.getByRole('heading', { name: 'Sign in to Token Desk' })).toBeVisible();
+  // Served from the privileged app:// scheme, never file:// (src/main/app-protocol.ts).
+  expect(window.url()).toBe('app://token-desk/index.html');
+  const origin = await window.evaluate(
+    () => (globalThis as unknown as { location: { origin: string } }).location.origin,
+  );
+  expect(origin).toBe('app://token-desk');
   const globals = await window.evaluate(() => ({
     bridge: Object.keys((window as unknown as { tokenDesk: object }).tokenDesk).sort(),
     require: typeof (window as unknown as { require?: unknown }).require,

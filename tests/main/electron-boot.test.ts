@@ -9,6 +9,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES } from '../../src/main/app-protocol.js';
 import { CONTENT_SECURITY_POLICY, mainWindowOptions } from '../../src/main/window-options.js';
@@ -374,5 +375,38 @@ describe('item 14: a start that fails shows an error box and exits non-zero', ()
     const { box } = await failedStart(built, {}, notAFolder);
     expect(box.content).toMatch(/unexpected error/i);
     expect(box.content).toContain('(startup_failed)');
+  });
+});
+
+describe('the built preload, run as a sandboxed preload is', () => {
+  it('needs nothing but electron, is CommonJS, and exposes one function per channel', async () => {
+    const source = readFileSync(join(built, 'out/preload/index.cjs'), 'utf8');
+    const exposed: Record<string, unknown> = {};
+    const invoked: unknown[][] = [];
+    const electron = {
+      contextBridge: {
+        exposeInMainWorld: (key: string, api: unknown) => (exposed[key] = api),
+      },
+      ipcRenderer: { invoke: async (...args: unknown[]) => invoked.push(args) },
+    };
+    // A sandboxed preload gets a require() with a few modules and no Node; ours asks only for electron.
+    const required: string[] = [];
+    const sandboxRequire = (id: string) => {
+      required.push(id);
+      if (id !== 'electron') throw new Error(`a sandboxed preload cannot require ${id}`);
+      return electron;
+    };
+    const module = { exports: {} };
+    runInNewContext(source, { require: sandboxRequire, module, exports: module.exports });
+    expect(required).toEqual(['electron']);
+    const bridge = exposed.tokenDesk as Record<string, (payload?: unknown) => Promise<unknown>>;
+    expect(Object.keys(bridge)).toHaveLength(CHANNELS.length);
+    for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
+    await bridge.tokensList!();
+    await bridge.tokensRevoke!({ id: 'x' });
+    expect(invoked).toEqual([
+      ['tokens:list', null],
+      ['tokens:revoke', { id: 'x' }],
+    ]);
   });
 });
