@@ -132,4 +132,16 @@ describe('SecretClipboard', () => {
     await timers.advance(30_000);
     expect(clipboard.text).toBe('');
   });
+
+  it('keeps clearing the first secret if writing a second one failed', async () => {
+    const clipboard = new MemoryClipboard();
+    const timers = new ManualTimers();
+    const secrets = new SecretClipboard(clipboard, timers);
+    await secrets.copySecret('ca_first', 30);
+    clipboard.writeSecret = () => Promise.reject(new Error('clipboard busy'));
+    await expect(secrets.copySecret('ca_second', 30)).rejects.toThrow('clipboard busy');
+    expect(clipboard.text).toBe('ca_first');
+    await timers.advance(30_000);
+    expect(clipboard.text).toBe('');
+  });
 });

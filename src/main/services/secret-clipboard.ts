@@ -42,8 +42,9 @@ export class SecretClipboard {
   }
 
   async copySecret(secret: string, clearAfterSeconds: number): Promise<void> {
-    this.cancelTimer();
+    // Written first: if that fails, an earlier secret is still there and still ours to clear.
     await this.clipboard.writeSecret(secret);
+    this.cancelTimer();
     const timer = this.timers.setTimeout(
       () => void this.clearIfStillOurs(),
       clearAfterSeconds * 1000,
