@@ -203,7 +203,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           'Accounts, sessions and API tokens. API tokens (`ca_…`) and session tokens (`ses_…`) are sent as `Authorization: Bearer <token>`. ' +
           'An API token acts for the account that created it and can use every resource its owner can. Managing tokens needs a session: ' +
           'listing, creating, rotating and revoking tokens with an API token gets 403 `session_required`. ' +
-          'Responses that carry a secret are sent with `Cache-Control: no-store`.',
+          'Responses that carry a secret are sent with `Cache-Control: no-store`. ' +
+          'A request whose `Host` is not a loopback name or one listed in TOKEN_DESK_ALLOWED_HOSTS gets 421 `host_not_allowed` before any route runs (DNS rebinding).',
         version: '1.0.0',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
