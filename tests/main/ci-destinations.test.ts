@@ -1,0 +1,89 @@
+import { Value } from 'typebox/value';
+import { describe, expect, it } from 'vitest';
+import {
+  DestinationInput,
+  checkDestinationName,
+  describeDestinationTarget,
+  destinationSettingsUrl,
+  providerOfTarget,
+} from '../../src/shared/ci-destinations.js';
+
+describe('where a token lives: the shared rules', () => {
+  it('links each destination to its settings page on the provider', () => {
+    const repo = { kind: 'repository', owner: 'ada', repo: 'app' } as const;
+    expect(
+      destinationSettingsUrl({ provider: 'github', host: 'https://api.github.com', target: repo }),
+    ).toBe('https://github.com/ada/app/settings/secrets/actions');
+    expect(
+      destinationSettingsUrl({
+        provider: 'github',
+        host: 'https://ghe.example.com/api/v3',
+        target: repo,
+      }),
+    ).toBe('https://ghe.example.com/ada/app/settings/secrets/actions');
+    expect(
+      destinationSettingsUrl({
+        provider: 'github',
+        host: 'https://api.github.com',
+        target: { kind: 'organization', org: 'acme', visibility: 'private' },
+      }),
+    ).toBe('https://github.com/organizations/acme/settings/secrets/actions');
+    expect(
+      destinationSettingsUrl({
+        provider: 'gitlab',
+        host: 'https://gitlab.example.com/gitlab',
+        target: { kind: 'project', path: 'acme/mobile/app', environmentScope: '*' },
+      }),
+    ).toBe(
+      'https://gitlab.example.com/gitlab/acme/mobile/app/-/settings/ci_cd#js-cicd-variables-settings',
+    );
+    expect(() =>
+      destinationSettingsUrl({ provider: 'gitlab', host: 'https://gitlab.com', target: repo }),
+    ).toThrow();
+  });
+
+  it('checks names as each provider does', () => {
+    expect(checkDestinationName('github', 'CAPAWESOME_TOKEN')).toBeNull();
+    expect(checkDestinationName('github', 'GITHUB_TOKEN')).toMatch(/GITHUB_/);
+    expect(checkDestinationName('github', '1ABC')).toMatch(/digit/);
+    expect(checkDestinationName('gitlab', '1ABC')).toBeNull();
+    expect(checkDestinationName('gitlab', 'A-B')).toMatch(/letters, digits and underscores/);
+    expect(checkDestinationName('gitlab', '')).toBe('Enter a name.');
+  });
+
+  it('refuses hostile destination fields at the schema', () => {
+    const good = {
+      provider: 'github',
+      host: 'https://api.github.com',
+      target: { kind: 'environment', owner: 'ada', repo: 'app', environment: 'production' },
+      name: 'CAPAWESOME_TOKEN',
+    };
+    expect(Value.Check(DestinationInput, good)).toBe(true);
+    const bad = [
+      { ...good, host: 'javascript:alert(1)' },
+      { ...good, host: 'https://user:pw@github.com' },
+      { ...good, name: 'A B' },
+      { ...good, target: { ...good.target, owner: '../etc' } },
+      { ...good, target: { ...good.target, environment: 'prod\nuction' } },
+      { ...good, target: { ...good.target, extra: 1 } },
+      { ...good, target: { kind: 'project', path: 'a//b', environmentScope: '*' } },
+      { ...good, target: { kind: 'project', path: '../x', environmentScope: '*' } },
+      { ...good, secret: 'ca_…' },
+    ];
+    for (const value of bad) expect(Value.Check(DestinationInput, value)).toBe(false);
+  });
+
+  it('knows which provider a target belongs to, and labels it', () => {
+    expect(providerOfTarget({ kind: 'group', path: 'acme', environmentScope: '*' })).toBe('gitlab');
+    expect(providerOfTarget({ kind: 'organization', org: 'acme', visibility: 'all' })).toBe(
+      'github',
+    );
+    expect(
+      describeDestinationTarget({
+        kind: 'project',
+        path: 'acme/app',
+        environmentScope: 'production',
+      }),
+    ).toBe('acme/app · production');
+  });
+});
