@@ -22,7 +22,8 @@ export const DEFAULT_SECRET_NAME = 'CAPAWESOME_TOKEN';
 // characters or a slash. GitLab paths are `/`-separated segments of letters,
 // digits, `_`, `-`, `.`, never starting with `.` or `-` (so never `..`).
 const GITHUB_OWNER = '^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$';
-const GITHUB_REPO = '^[A-Za-z0-9._-]{1,100}$';
+// `.` and `..` would walk the API URL's path: never a repository name.
+const GITHUB_REPO = '^(?!\\.{1,2}$)[A-Za-z0-9._-]{1,100}$';
 const GITHUB_ENVIRONMENT = '^[^\\u0000-\\u001f\\u007f/\\\\]{1,255}$';
 const GITLAB_PATH = '^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*){0,19}$';
 const ENVIRONMENT_SCOPE = '^[^\\s\\u0000-\\u001f\\u007f]{1,255}$';

@@ -64,6 +64,8 @@ describe('where a token lives: the shared rules', () => {
       { ...good, host: 'https://user:pw@github.com' },
       { ...good, name: 'A B' },
       { ...good, target: { ...good.target, owner: '../etc' } },
+      { ...good, target: { ...good.target, repo: '..' } },
+      { ...good, target: { ...good.target, repo: '.' } },
       { ...good, target: { ...good.target, environment: 'prod\nuction' } },
       { ...good, target: { ...good.target, extra: 1 } },
       { ...good, target: { kind: 'project', path: 'a//b', environmentScope: '*' } },
