@@ -17,7 +17,8 @@ export default defineConfig({
   projects: [
     {
       name: 'renderer-in-chromium',
-      testMatch: /(token-desk|keychain-unavailable)\.spec\.ts/,
+      testMatch: /\.spec\.ts$/,
+      testIgnore: /electron-app\.spec\.ts$/,
       use: {
         browserName: 'chromium',
         launchOptions: chromiumLaunchOptions,

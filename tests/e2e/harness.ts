@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { composeDesk } from '../../src/main/compose.js';
 import { loadKeytar } from '../../src/main/services/keychain-loader.js';
-import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
+import { invokeChannel, isChannel } from '../../src/main/ipc/invoke-channel.js';
 import { BRIDGE_GLOBAL, CHANNELS, methodName } from '../../src/shared/ipc-channels.js';
 import { MemoryClipboard } from '../main/fakes.js';
 
@@ -54,20 +54,50 @@ const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
+/** A request the harness refuses: its status and a sentence, sent as JSON. */
+class BadRequest extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads a JSON body of at most MAX_BODY bytes. A larger one is refused with 413 and
+ * not buffered; Node then reads and discards the rest, so the client gets the answer
+ * instead of a connection reset.
+ */
 function readBody(request: IncomingMessage): Promise<string> {
+  const tooLarge = () =>
+    new BadRequest(413, 'body_too_large', `The request body must be at most ${MAX_BODY} bytes.`);
+  const declared = Number(request.headers['content-length']);
+  if (declared > MAX_BODY) return Promise.reject(tooLarge());
   return new Promise((resolveBody, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new Error('body too large'));
-        request.destroy();
-      } else chunks.push(chunk);
-    });
+      if (size <= MAX_BODY) return void chunks.push(chunk);
+      request.off('data', onData);
+      chunks.length = 0;
+      reject(tooLarge());
+    };
+    request.on('data', onData);
     request.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
+}
+
+function decodePath(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new BadRequest(400, 'malformed_url', 'The URL is malformed (check its %-escapes).');
+  }
 }
 
 async function main(): Promise<void> {
@@ -97,89 +127,113 @@ async function main(): Promise<void> {
     error: (message: string, detail: unknown) => console.error(`harness: ${message}`, detail),
   };
 
-  const send = (response: ServerResponse, status: number, type: string, body: string | Buffer) => {
+  const send = (
+    response: ServerResponse,
+    status: number,
+    type: string,
+    body: string | Buffer,
+    headers: Record<string, string> = {},
+  ) => {
     response.writeHead(status, {
       'content-type': type,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
+      ...headers,
     });
     response.end(body);
   };
+  const json = (response: ServerResponse, status: number, body: unknown) =>
+    send(response, status, 'application/json', JSON.stringify(body));
+  /** Refusals use the bridge's own failure shape, so the page reads them like any failure. */
+  const refuse = (response: ServerResponse, refusal: BadRequest) =>
+    send(
+      response,
+      refusal.status,
+      'application/json',
+      JSON.stringify({ ok: false, error: { code: refusal.code, message: refusal.message } }),
+      refusal.headers,
+    );
+  const onlyMethods = (request: IncomingMessage, allowed: string[]) => {
+    if (!allowed.includes(request.method ?? ''))
+      throw new BadRequest(405, 'method_not_allowed', `Use ${allowed.join(' or ')} here.`, {
+        allow: allowed.join(', '),
+      });
+  };
+
+  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      throw new BadRequest(400, 'malformed_url', 'The URL is malformed.');
+    }
+    if (url.pathname.startsWith('/__harness/invoke/') || url.pathname === '/__harness/clipboard') {
+      if (!hasKey(request))
+        throw new BadRequest(403, 'harness_key', 'Missing or wrong harness key (x-harness-key).');
+      if (url.pathname === '/__harness/clipboard') {
+        onlyMethods(request, ['GET']);
+        return json(response, 200, { text: clipboard.text, concealed: clipboard.concealed });
+      }
+      onlyMethods(request, ['POST']);
+      if (!String(request.headers['content-type']).startsWith('application/json'))
+        throw new BadRequest(
+          415,
+          'unsupported_media_type',
+          'Send the payload as application/json.',
+        );
+      const channel = decodePath(url.pathname.slice('/__harness/invoke/'.length));
+      if (!isChannel(channel))
+        throw new BadRequest(404, 'unknown_channel', `There is no "${channel}" action.`);
+      let payload: unknown;
+      try {
+        payload = JSON.parse(await readBody(request));
+      } catch (error) {
+        if (error instanceof BadRequest) throw error;
+        throw new BadRequest(400, 'bad_json', 'The request body is not valid JSON.');
+      }
+      const result = await invokeChannel(handlers, channel, payload, log);
+      // A payload that fails the channel's schema is a bad request; a handler's failure
+      // (wrong password, service down) is an answer the page shows, as over IPC.
+      const status = !result.ok && result.error.code === 'invalid_payload' ? 400 : 200;
+      return json(response, status, result);
+    }
+
+    onlyMethods(request, ['GET', 'HEAD']);
+    if (url.pathname === '/__harness/bridge.js')
+      return send(response, 200, CONTENT_TYPES['.js']!, bridge);
+    const relative = url.pathname === '/' ? 'index.html' : decodePath(url.pathname.slice(1));
+    const file = normalize(join(ROOT, relative));
+    const notFound = new BadRequest(404, 'not_found', `Nothing is served at ${url.pathname}.`);
+    if (!file.startsWith(ROOT + sep)) throw notFound;
+    let content: Buffer;
+    try {
+      content = readFileSync(file);
+    } catch {
+      throw notFound;
+    }
+    if (relative === 'index.html') {
+      // A (re)loaded page has no dialog left to forget its secrets, as when Electron reloads.
+      handlers.forgetReveals();
+      // The page is the built one; two changes stand in for Electron: the bridge
+      // script (instead of the preload) and connect-src 'self' so it can reach us.
+      const html = content
+        .toString('utf8')
+        .replace("connect-src 'none'", "connect-src 'self'")
+        .replace('<head>', '<head>\n    <script src="/__harness/bridge.js"></script>');
+      return send(response, 200, CONTENT_TYPES['.html']!, html);
+    }
+    return send(response, 200, CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', content);
+  }
 
   const server = createServer((request, response) => {
-    void (async () => {
-      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-      if (
-        url.pathname.startsWith('/__harness/invoke/') ||
-        url.pathname === '/__harness/clipboard'
-      ) {
-        if (!hasKey(request))
-          return send(
-            response,
-            403,
-            'application/json',
-            JSON.stringify({ error: 'missing or wrong harness key' }),
-          );
-        if (url.pathname === '/__harness/clipboard') {
-          return send(
-            response,
-            200,
-            'application/json',
-            JSON.stringify({ text: clipboard.text, concealed: clipboard.concealed }),
-          );
-        }
-        if (
-          request.method !== 'POST' ||
-          !String(request.headers['content-type']).startsWith('application/json')
-        ) {
-          return send(
-            response,
-            415,
-            'application/json',
-            JSON.stringify({ error: 'POST application/json only' }),
-          );
-        }
-        let payload: unknown;
-        try {
-          payload = JSON.parse(await readBody(request));
-        } catch {
-          return send(response, 400, 'application/json', JSON.stringify({ error: 'bad JSON' }));
-        }
-        const channel = decodeURIComponent(url.pathname.slice('/__harness/invoke/'.length));
-        const result = await invokeChannel(handlers, channel, payload, log);
-        return send(response, 200, 'application/json', JSON.stringify(result));
-      }
-      if (url.pathname === '/__harness/bridge.js')
-        return send(response, 200, CONTENT_TYPES['.js']!, bridge);
-
-      const relative =
-        url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
-      const file = normalize(join(ROOT, relative));
-      if (!file.startsWith(ROOT + sep)) return send(response, 404, 'text/plain', 'not found');
-      let content: Buffer;
-      try {
-        content = readFileSync(file);
-      } catch {
-        return send(response, 404, 'text/plain', 'not found');
-      }
-      if (relative === 'index.html') {
-        // The page is the built one; two changes stand in for Electron: the bridge
-        // script (instead of the preload) and connect-src 'self' so it can reach us.
-        const html = content
-          .toString('utf8')
-          .replace("connect-src 'none'", "connect-src 'self'")
-          .replace('<head>', '<head>\n    <script src="/__harness/bridge.js"></script>');
-        return send(response, 200, CONTENT_TYPES['.html']!, html);
-      }
-      return send(
-        response,
-        200,
-        CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-        content,
-      );
-    })().catch((error: unknown) => {
+    route(request, response).catch((error: unknown) => {
+      if (response.headersSent) return;
+      if (error instanceof BadRequest) return refuse(response, error);
       log.error('request failed', error);
-      if (!response.headersSent) send(response, 500, 'text/plain', 'harness error');
+      refuse(
+        response,
+        new BadRequest(500, 'harness_error', 'The harness failed; its output says why.'),
+      );
     });
   });
 

@@ -104,7 +104,7 @@ test('2. create "ci-github" for 30 days, copy the secret once, and it is gone af
 
   await page.getByRole('button', { name: 'Copy secret' }).click();
   await expect(
-    page.getByText(/Copied\. The clipboard will be cleared in (30|29) s\./),
+    page.getByText(/Copied\. The secret will be cleared from the clipboard in (30|29) s\./),
   ).toBeVisible();
   expect(await harness.clipboard()).toEqual({ text: secret, concealed: true });
   await shot('05-reveal-once');

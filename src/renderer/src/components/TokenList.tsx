@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState, type UIEvent } from 'react';
+import { useRef, useState, type UIEvent } from 'react';
 import type { ApiToken } from '../../../shared/api-schemas';
 import { expiryLabel, expiryState, formatAbsolute, formatRelative } from '../format';
 
@@ -15,10 +15,21 @@ const comparators: Record<SortKey, (a: ApiToken, b: ApiToken) => number> = {
   expires: (a, b) => (a.expiresAt ?? '\uffff').localeCompare(b.expiresAt ?? '\uffff'),
 };
 
+/** The tokens a search shows, in the chosen order. */
+export function visibleTokens(tokens: ApiToken[], query: string, sort: SortKey): ApiToken[] {
+  const needle = query.trim().toLowerCase();
+  const matching = needle
+    ? tokens.filter(
+        (t) => t.name.toLowerCase().includes(needle) || t.prefix.toLowerCase().includes(needle),
+      )
+    : tokens;
+  return [...matching].sort(comparators[sort]);
+}
+
 interface Props {
-  tokens: ApiToken[];
+  /** Already searched and sorted (`visibleTokens`); the screen counts them too. */
+  visible: ApiToken[];
   query: string;
-  sort: SortKey;
   now: number;
   onRevoke: (token: ApiToken) => void;
   onRotate: (token: ApiToken) => void;
@@ -28,20 +39,10 @@ interface Props {
  * The token table, windowed: only the rows in view (plus a few) are in the DOM,
  * so thousands of tokens scroll and filter as fast as ten.
  */
-export function TokenList({ tokens, query, sort, now, onRevoke, onRotate }: Props) {
+export function TokenList({ visible, query, now, onRevoke, onRotate }: Props) {
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
   const scroller = useRef<HTMLDivElement>(null);
-
-  const visible = useMemo(() => {
-    const needle = query.trim().toLowerCase();
-    const matching = needle
-      ? tokens.filter(
-          (t) => t.name.toLowerCase().includes(needle) || t.prefix.toLowerCase().includes(needle),
-        )
-      : tokens;
-    return [...matching].sort(comparators[sort]);
-  }, [tokens, query, sort]);
 
   const onScroll = (event: UIEvent<HTMLDivElement>) => {
     setScrollTop(event.currentTarget.scrollTop);
@@ -67,13 +68,23 @@ export function TokenList({ tokens, query, sort, now, onRevoke, onRotate }: Prop
       aria-rowcount={visible.length + 1}
     >
       <div className="token-row token-head" role="row" aria-rowindex={1}>
-        <span role="columnheader">Name</span>
-        <span role="columnheader">Prefix</span>
-        <span role="columnheader">Created</span>
-        <span role="columnheader">Last used</span>
-        <span role="columnheader">Expires</span>
-        <span role="columnheader" className="visually-hidden">
-          Actions
+        <span role="columnheader" className="cell-name">
+          Name
+        </span>
+        <span role="columnheader" className="cell-prefix">
+          Prefix
+        </span>
+        <span role="columnheader" className="cell-created">
+          Created
+        </span>
+        <span role="columnheader" className="cell-used">
+          Last used
+        </span>
+        <span role="columnheader" className="cell-expires">
+          Expires
+        </span>
+        <span role="columnheader" className="cell-actions">
+          <span className="visually-hidden">Actions</span>
         </span>
       </div>
       <div className="token-scroller" ref={scroller} onScroll={onScroll} role="rowgroup">
@@ -90,18 +101,25 @@ export function TokenList({ tokens, query, sort, now, onRevoke, onRotate }: Prop
                 data-token-id={token.id}
                 style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
               >
-                <span role="cell" className="token-name" title={token.name}>
+                <span role="cell" className="cell-name token-name" title={token.name}>
                   {token.name}
                 </span>
-                <span role="cell">
+                <span role="cell" className="cell-prefix">
                   <code>{token.prefix}…</code>
                 </span>
-                <span role="cell" title={formatAbsolute(token.createdAt)}>
+                <span
+                  role="cell"
+                  className="cell-created"
+                  title={`Created ${formatAbsolute(token.createdAt)}`}
+                >
                   {formatRelative(token.createdAt, now)}
                 </span>
                 <span
                   role="cell"
-                  title={token.lastUsedAt ? formatAbsolute(token.lastUsedAt) : undefined}
+                  className="cell-used"
+                  title={
+                    token.lastUsedAt ? `Last used ${formatAbsolute(token.lastUsedAt)}` : undefined
+                  }
                 >
                   {token.lastUsedAt ? (
                     formatRelative(token.lastUsedAt, now)
@@ -111,15 +129,18 @@ export function TokenList({ tokens, query, sort, now, onRevoke, onRotate }: Prop
                 </span>
                 <span
                   role="cell"
+                  className="cell-expires"
                   title={
-                    token.expiresAt ? formatAbsolute(token.expiresAt) : 'This token does not expire'
+                    token.expiresAt
+                      ? `Expires ${formatAbsolute(token.expiresAt)}`
+                      : 'This token does not expire'
                   }
                 >
                   <span className={`expiry expiry-${state}`}>
                     {expiryLabel(token.expiresAt, now)}
                   </span>
                 </span>
-                <span role="cell" className="row-actions">
+                <span role="cell" className="cell-actions row-actions">
                   <button
                     type="button"
                     className="secondary small"

@@ -17,28 +17,71 @@ interface Props {
   onClosed: () => void;
 }
 
+/** What our last copy put on the clipboard, so the status line can say only what is true. */
+type Copied =
+  | { what: 'secret'; at: number; clearsIn: number }
+  | { what: 'snippet'; kind: SnippetKind; replacedSecret: boolean }
+  | null;
+
+/**
+ * One line of a snippet, wrapped when the dialog is narrow with a hanging indent past
+ * its own indentation, so a wrapped YAML line does not read as a new key. The text
+ * keeps its spaces, so selecting and copying it by hand gives the same snippet.
+ */
+function SnippetLine({ line }: { line: string }) {
+  const hang = line.length - line.trimStart().length + 2;
+  return (
+    <span className="snippet-line" style={{ paddingLeft: `${hang}ch`, textIndent: `-${hang}ch` }}>
+      {line}
+      {'\n'}
+    </span>
+  );
+}
+
+/** Forgets scheduled by an unmount, by reveal id; a remount (React's StrictMode) cancels its own. */
+const pendingForgets = new Map<string, ReturnType<typeof setTimeout>>();
+
 /**
  * Shows a secret exactly once. Copy goes through main (which clears the clipboard
- * later); closing tells main to forget the secret and unmounts the only element
- * holding it, after which the page has no copy left.
+ * later). However the dialog goes away (Close, a lost session, leaving the screen),
+ * unmounting tells main to forget the secret and drops the only element holding it,
+ * after which the page has no copy left.
  */
 export function RevealDialog({ revealed, rotated, serviceUrl, onClosed }: Props) {
-  const [copiedAt, setCopiedAt] = useState<{ at: number; clearsIn: number } | null>(null);
+  const [copied, setCopied] = useState<Copied>(null);
   const [now, setNow] = useState(() => Date.now());
-  const [snippetCopied, setSnippetCopied] = useState<SnippetKind | null>(null);
   const [confirmingClose, setConfirmingClose] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const { revealId } = revealed;
 
   useEffect(() => {
-    if (!copiedAt) return;
+    const pending = pendingForgets.get(revealId);
+    if (pending !== undefined) clearTimeout(pending);
+    pendingForgets.delete(revealId);
+    return () => {
+      // Deferred one task so that StrictMode's simulated unmount and remount keeps the secret.
+      pendingForgets.set(
+        revealId,
+        setTimeout(() => {
+          pendingForgets.delete(revealId);
+          void desk().secretForget({ revealId });
+        }, 0),
+      );
+    };
+  }, [revealId]);
+
+  const counting = copied?.what === 'secret';
+  useEffect(() => {
+    if (!counting) return;
     const timer = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(timer);
-  }, [copiedAt]);
+  }, [counting]);
 
   async function copySecret() {
     try {
-      const { clearsInSeconds } = await call(desk().secretCopy({ revealId: revealed.revealId }));
-      setCopiedAt({ at: Date.now(), clearsIn: clearsInSeconds });
+      const { clearsInSeconds } = await call(desk().secretCopy({ revealId }));
+      // Main started its timer before answering, so this countdown ends after main's.
+      setCopied({ what: 'secret', at: Date.now(), clearsIn: clearsInSeconds });
       setNow(Date.now());
       setError(null);
     } catch (failure) {
@@ -49,20 +92,33 @@ export function RevealDialog({ revealed, rotated, serviceUrl, onClosed }: Props)
   async function copySnippet(kind: SnippetKind) {
     try {
       await call(desk().snippetCopy({ kind }));
-      setSnippetCopied(kind);
+      setCopied((before) => ({
+        what: 'snippet',
+        kind,
+        replacedSecret: before?.what === 'secret' || (before?.replacedSecret ?? false),
+      }));
+      setError(null);
     } catch (failure) {
       setError(messageOf(failure));
     }
   }
 
-  function close() {
-    void desk().secretForget({ revealId: revealed.revealId });
-    onClosed();
+  const remaining =
+    copied?.what === 'secret'
+      ? Math.max(0, copied.clearsIn - Math.floor((now - copied.at) / 1000))
+      : 0;
+  let copyStatus = '';
+  if (copied?.what === 'secret') {
+    copyStatus =
+      remaining > 0
+        ? `Copied. The secret will be cleared from the clipboard in ${remaining} s.`
+        : 'The secret is no longer on the clipboard.';
+  } else if (copied?.what === 'snippet') {
+    copyStatus = copied.replacedSecret
+      ? 'Snippet copied. The secret is no longer on the clipboard.'
+      : 'Snippet copied.';
   }
-
-  const remaining = copiedAt
-    ? Math.max(0, copiedAt.clearsIn - Math.floor((now - copiedAt.at) / 1000))
-    : 0;
+  const everCopiedSecret = copied?.what === 'secret' || copied?.replacedSecret === true;
   const { token } = revealed;
 
   return (
@@ -75,21 +131,23 @@ export function RevealDialog({ revealed, rotated, serviceUrl, onClosed }: Props)
         confirmingClose ? (
           <div className="confirm-close" role="alert">
             <span>
-              {copiedAt ? 'Stored it somewhere safe?' : 'You have not copied the secret.'} Once
-              closed it cannot be shown again
+              {everCopiedSecret ? 'Stored it somewhere safe?' : 'You have not copied the secret.'}{' '}
+              Once closed it cannot be shown again
               {rotated ? '; the old secret has already stopped working.' : '.'}
             </span>
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => setConfirmingClose(false)}
-              autoFocus
-            >
-              Go back
-            </button>
-            <button type="button" className="danger" onClick={close}>
-              Close and forget the secret
-            </button>
+            <span className="confirm-close-actions">
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => setConfirmingClose(false)}
+                autoFocus
+              >
+                Go back
+              </button>
+              <button type="button" className="danger" onClick={onClosed}>
+                Close and forget the secret
+              </button>
+            </span>
           </div>
         ) : (
           <button type="button" className="primary" onClick={() => setConfirmingClose(true)}>
@@ -110,14 +168,11 @@ export function RevealDialog({ revealed, rotated, serviceUrl, onClosed }: Props)
           data-autofocus
           aria-label="Copy secret"
         >
-          {copiedAt ? 'Copy again' : 'Copy'}
+          {copied?.what === 'secret' ? 'Copy again' : 'Copy'}
         </button>
       </div>
       <p className="copy-status" role="status" aria-live="polite">
-        {copiedAt &&
-          (remaining > 0
-            ? `Copied. The clipboard will be cleared in ${remaining} s.`
-            : 'Copied. The clipboard has been cleared.')}
+        {copyStatus}
       </p>
       {rotated && (
         <Banner tone="warning">
@@ -128,19 +183,29 @@ export function RevealDialog({ revealed, rotated, serviceUrl, onClosed }: Props)
       <h3>Use it</h3>
       <ul className="snippets">
         {SNIPPET_KINDS.map((kind) => (
-          <li key={kind}>
-            <span className="snippet-label">{SNIPPET_LABELS[kind]}</span>
-            <div className="snippet">
-              <code>{snippetText(kind, serviceUrl)}</code>
+          <li key={kind} className="snippet">
+            <div className="snippet-head">
+              <span className="snippet-label" id={`snippet-${kind}`}>
+                {SNIPPET_LABELS[kind]}
+              </span>
               <button
                 type="button"
                 className="secondary small"
                 onClick={() => void copySnippet(kind)}
                 aria-label={`Copy the ${kind} snippet`}
               >
-                {snippetCopied === kind ? 'Copied' : 'Copy'}
+                {copied?.what === 'snippet' && copied.kind === kind ? 'Copied' : 'Copy'}
               </button>
             </div>
+            <pre className="snippet-text" aria-labelledby={`snippet-${kind}`}>
+              <code>
+                {snippetText(kind, serviceUrl)
+                  .split('\n')
+                  .map((line, i) => (
+                    <SnippetLine key={i} line={line} />
+                  ))}
+              </code>
+            </pre>
           </li>
         ))}
       </ul>

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { SessionState, Settings } from '../../../shared/ipc-contract';
+import { normalizeServiceUrl } from '../../../shared/service-url';
 import { CLIPBOARD_CLEAR_SECONDS, type Theme } from '../../../shared/settings-rules';
 import { call, desk, messageOf } from '../bridge';
 import { Banner } from '../components/Banner';
@@ -17,19 +18,28 @@ export function SettingsScreen({ settings, session, onSaved, onBack }: Props) {
   const [theme, setTheme] = useState<Theme>(settings.theme);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  /** Fields left or submitted once: their problems show inline and follow the typing. */
+  const [checked, setChecked] = useState<ReadonlySet<'url' | 'delay'>>(new Set());
+
+  const url = normalizeServiceUrl(serviceUrl);
+  const seconds = Number(delay);
+  const delayOk =
+    delay.trim() !== '' &&
+    Number.isInteger(seconds) &&
+    seconds >= CLIPBOARD_CLEAR_SECONDS.min &&
+    seconds <= CLIPBOARD_CLEAR_SECONDS.max;
+  const urlError = checked.has('url') && !url.ok ? url.message : null;
+  const delayError =
+    checked.has('delay') && !delayOk
+      ? `Clear the clipboard after ${CLIPBOARD_CLEAR_SECONDS.min} to ${CLIPBOARD_CLEAR_SECONDS.max} seconds.`
+      : null;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setSaved(false);
-    const seconds = Number(delay);
-    if (
-      !Number.isInteger(seconds) ||
-      seconds < CLIPBOARD_CLEAR_SECONDS.min ||
-      seconds > CLIPBOARD_CLEAR_SECONDS.max
-    ) {
-      setError(
-        `Clear the clipboard after ${CLIPBOARD_CLEAR_SECONDS.min} to ${CLIPBOARD_CLEAR_SECONDS.max} seconds.`,
-      );
+    setChecked(new Set(['url', 'delay']));
+    if (!url.ok || !delayOk) {
+      document.getElementById(!url.ok ? 'settings-service-url' : 'settings-clipboard')?.focus();
       return;
     }
     try {
@@ -61,8 +71,19 @@ export function SettingsScreen({ settings, session, onSaved, onBack }: Props) {
           id="settings-service-url"
           type="url"
           value={serviceUrl}
-          onChange={(e) => setServiceUrl(e.target.value)}
+          onChange={(e) => {
+            setServiceUrl(e.target.value);
+            setSaved(false);
+          }}
+          onBlur={() => setChecked((before) => new Set(before).add('url'))}
+          aria-invalid={urlError ? true : undefined}
+          aria-describedby={urlError ? 'settings-service-url-error' : undefined}
         />
+        {urlError && (
+          <p id="settings-service-url-error" className="field-error" role="alert">
+            {urlError}
+          </p>
+        )}
         <p className="hint">
           Used the next time you sign in.
           {session.account && ` You are signed in to ${session.account.serviceUrl}.`}
@@ -77,8 +98,19 @@ export function SettingsScreen({ settings, session, onSaved, onBack }: Props) {
           min={CLIPBOARD_CLEAR_SECONDS.min}
           max={CLIPBOARD_CLEAR_SECONDS.max}
           value={delay}
-          onChange={(e) => setDelay(e.target.value)}
+          onChange={(e) => {
+            setDelay(e.target.value);
+            setSaved(false);
+          }}
+          onBlur={() => setChecked((before) => new Set(before).add('delay'))}
+          aria-invalid={delayError ? true : undefined}
+          aria-describedby={delayError ? 'settings-clipboard-error' : undefined}
         />
+        {delayError && (
+          <p id="settings-clipboard-error" className="field-error" role="alert">
+            {delayError}
+          </p>
+        )}
         <p className="hint">
           Only if the clipboard still holds the secret. It is also cleared when Token Desk quits.
         </p>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { SessionState } from '../../../shared/ipc-contract';
 import { normalizeServiceUrl } from '../../../shared/service-url';
+import { emailProblem, passwordProblem, PASSWORD_MIN_LENGTH } from '../account-rules';
 import { call, desk, messageOf } from '../bridge';
 import { Banner } from '../components/Banner';
 
@@ -12,6 +13,8 @@ interface Props {
   onSignedIn: (state: SessionState) => void;
   onOpenSettings: () => void;
 }
+
+type Field = 'service-url' | 'email' | 'password';
 
 export function SignInScreen({
   defaultServiceUrl,
@@ -28,13 +31,28 @@ export function SignInScreen({
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [urlError, setUrlError] = useState<string | null>(null);
+  /** Fields left (blurred) or submitted once: their problems show, and update as the user types. */
+  const [checked, setChecked] = useState<ReadonlySet<Field>>(new Set());
+
+  const signUp = mode === 'sign-up';
+  const url = normalizeServiceUrl(serviceUrl);
+  const problems: Record<Field, string | null> = {
+    'service-url': url.ok ? null : url.message,
+    email: emailProblem(email, signUp),
+    password: passwordProblem(password, signUp),
+  };
+  const shown = (field: Field) => (checked.has(field) ? problems[field] : null);
+  const check = (field: Field) => setChecked((before) => new Set(before).add(field));
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const url = normalizeServiceUrl(serviceUrl);
-    setUrlError(url.ok ? null : url.message);
-    if (!url.ok) return;
+    const fields: Field[] = ['service-url', 'email', 'password'];
+    setChecked(new Set(fields));
+    const firstInvalid = fields.find((field) => problems[field] !== null);
+    if (firstInvalid || !url.ok) {
+      document.getElementById(firstInvalid ?? 'service-url')?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -58,7 +76,17 @@ export function SignInScreen({
     }
   }
 
-  const signUp = mode === 'sign-up';
+  const fieldError = (field: Field) => {
+    const problem = shown(field);
+    return problem ? (
+      <p id={`${field}-error`} className="field-error" role="alert">
+        {problem}
+      </p>
+    ) : null;
+  };
+  const describedBy = (field: Field, hint?: string) =>
+    [hint, shown(field) ? `${field}-error` : undefined].filter(Boolean).join(' ') || undefined;
+
   return (
     <main className="centered">
       <form className="card sign-in" onSubmit={submit} aria-labelledby="sign-in-title" noValidate>
@@ -76,15 +104,12 @@ export function SignInScreen({
           type="url"
           value={serviceUrl}
           onChange={(e) => setServiceUrl(e.target.value)}
-          aria-invalid={urlError ? true : undefined}
-          aria-describedby={urlError ? 'service-url-error' : undefined}
+          onBlur={() => check('service-url')}
+          aria-invalid={shown('service-url') ? true : undefined}
+          aria-describedby={describedBy('service-url')}
           required
         />
-        {urlError && (
-          <p id="service-url-error" className="field-error">
-            {urlError}
-          </p>
-        )}
+        {fieldError('service-url')}
 
         {signUp && (
           <>
@@ -104,10 +129,14 @@ export function SignInScreen({
           type="email"
           value={email}
           onChange={(e) => setEmail(e.target.value)}
+          onBlur={() => email && check('email')}
           autoComplete="username"
+          aria-invalid={shown('email') ? true : undefined}
+          aria-describedby={describedBy('email')}
           required
           autoFocus={!defaultEmail}
         />
+        {fieldError('email')}
 
         <label htmlFor="password">Password</label>
         <input
@@ -115,18 +144,21 @@ export function SignInScreen({
           type="password"
           value={password}
           onChange={(e) => setPassword(e.target.value)}
+          onBlur={() => password && check('password')}
           autoComplete={signUp ? 'new-password' : 'current-password'}
           autoFocus={Boolean(defaultEmail)}
-          aria-describedby={signUp ? 'password-hint' : undefined}
+          aria-invalid={shown('password') ? true : undefined}
+          aria-describedby={describedBy('password', signUp ? 'password-hint' : undefined)}
           required
         />
-        {signUp && (
+        {signUp && !shown('password') && (
           <p id="password-hint" className="hint">
-            At least 8 characters.
+            At least {PASSWORD_MIN_LENGTH} characters.
           </p>
         )}
+        {fieldError('password')}
 
-        <button type="submit" className="primary" disabled={busy || !email || !password}>
+        <button type="submit" className="primary" disabled={busy}>
           {busy
             ? signUp
               ? 'Creating account…'

@@ -11,7 +11,7 @@ import type { ApiToken } from '../../../shared/api-schemas';
 import type { RevealedToken, SessionState, SignedInAccount } from '../../../shared/ipc-contract';
 import { call, desk, DeskFailure, messageOf } from '../bridge';
 import { Banner } from '../components/Banner';
-import { TokenList, type SortKey } from '../components/TokenList';
+import { TokenList, visibleTokens, type SortKey } from '../components/TokenList';
 import { ConfirmDialog } from '../dialogs/ConfirmDialog';
 import { NewTokenDialog } from '../dialogs/NewTokenDialog';
 import { RevealDialog } from '../dialogs/RevealDialog';
@@ -30,6 +30,12 @@ type Dialog =
   | { kind: 'revoke'; token: ApiToken }
   | { kind: 'rotate'; token: ApiToken }
   | null;
+
+/** "4 tokens", or "1 of 4 tokens" while a search hides some. */
+function tokenCount(shown: number, total: number, searching: boolean): string {
+  const all = total === 1 ? '1 token' : `${total.toLocaleString()} tokens`;
+  return searching ? `${shown.toLocaleString()} of ${all}` : all;
+}
 
 /** While the service is unreachable the list retries this often, so it recovers without a restart. */
 const RETRY_MS = 3000;
@@ -118,6 +124,10 @@ export function TokensScreen({
   }, [dialog]);
 
   const names = useMemo(() => new Set((tokens ?? []).map((t) => t.name.toLowerCase())), [tokens]);
+  const visible = useMemo(
+    () => (tokens ? visibleTokens(tokens, deferredQuery, sort) : []),
+    [tokens, deferredQuery, sort],
+  );
 
   async function signOut() {
     try {
@@ -162,7 +172,7 @@ export function TokensScreen({
 
   const unreachable = loadError?.code === 'unreachable';
   return (
-    <main className="page">
+    <main className="page page-fill">
       <header className="toolbar">
         <h1>Token Desk</h1>
         <span className="muted account" title={account.serviceUrl}>
@@ -240,8 +250,8 @@ export function TokensScreen({
           Refresh
         </button>
         {tokens && (
-          <span className="muted count">
-            {tokens.length === 1 ? '1 token' : `${tokens.length.toLocaleString()} tokens`}
+          <span className="muted count" role="status">
+            {tokenCount(visible.length, tokens.length, deferredQuery.trim() !== '')}
           </span>
         )}
       </div>
@@ -270,9 +280,8 @@ export function TokensScreen({
       )}
       {tokens && tokens.length > 0 && (
         <TokenList
-          tokens={tokens}
+          visible={visible}
           query={deferredQuery}
-          sort={sort}
           now={now}
           onRevoke={(token) => setDialog({ kind: 'revoke', token })}
           onRotate={(token) => setDialog({ kind: 'rotate', token })}

@@ -1,0 +1,112 @@
+/**
+ * A real token service and harness for one spec file, an account on it, and the
+ * few steps several specs share. token-desk.spec.ts keeps its own story; the
+ * focused specs (dialogs, layout, forms) start from here.
+ */
+import { expect, type Page } from '@playwright/test';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHarness, startTokenService, type Harness, type TokenService } from '../processes.js';
+
+export const SCREENS = 'test-results/screens';
+export const PASSWORD = 'correct horse battery';
+
+export interface Desk {
+  service: TokenService;
+  harness: Harness;
+  email: string;
+  /** A session of the same account straight on the service, for seeding and checking. */
+  apiSession(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startDesk(label: string): Promise<Desk> {
+  mkdirSync(SCREENS, { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), `token-desk-${label}-`));
+  mkdirSync(join(work, 'settings'));
+  const service = await startTokenService(join(work, 'service'));
+  const harness = await startHarness(service.url, join(work, 'settings'));
+  const email = `${label}-${Date.now()}@example.test`;
+  const created = await fetch(`${service.url}/v1/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD, name: 'Layout Person' }),
+  });
+  expect(created.status).toBe(201);
+  let session: string | null = null;
+  return {
+    service,
+    harness,
+    email,
+    async apiSession() {
+      if (session) return session;
+      const response = await fetch(`${service.url}/v1/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: PASSWORD }),
+      });
+      session = ((await response.json()) as { token: string }).token;
+      return session;
+    },
+    async stop() {
+      await harness.stop();
+      await service.stop();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens the app, signing in unless the harness's session is live already. */
+export async function signIn(page: Page, desk: Desk): Promise<void> {
+  await page.goto(desk.harness.url);
+  const signInHeading = page.getByRole('heading', { name: 'Sign in to Token Desk' });
+  const newToken = page.getByRole('button', { name: 'New token' });
+  await expect(signInHeading.or(newToken)).toBeVisible();
+  if (await newToken.isVisible()) return;
+  await page.getByLabel('Email').fill(desk.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'New token' })).toBeVisible();
+}
+
+/** Creates a token through the app and returns its secret, leaving the reveal dialog open. */
+export async function createToken(page: Page, name: string): Promise<string> {
+  await page.getByRole('button', { name: 'New token' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New API token' });
+  await dialog.getByLabel('Name').fill(name);
+  await dialog.getByRole('button', { name: 'Create token' }).click();
+  const secret = page.getByTestId('secret');
+  await expect(secret).toHaveText(/^ca_/);
+  return (await secret.textContent())!;
+}
+
+export async function closeReveal(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Done' }).click();
+  await page.getByRole('button', { name: 'Close and forget the secret' }).click();
+  await expect(page.locator('dialog')).toHaveCount(0);
+}
+
+/** The reveal ids the page asked main to forget, as they cross the bridge. */
+export function recordForgets(page: Page): string[] {
+  const forgotten: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('/__harness/invoke/secret%3Aforget')) {
+      forgotten.push((request.postDataJSON() as { revealId: string }).revealId);
+    }
+  });
+  return forgotten;
+}
+
+/** The reveal id main sent with the next created or rotated token. */
+export async function nextRevealId(page: Page, action: () => Promise<unknown>): Promise<string> {
+  const [response] = await Promise.all([
+    page.waitForResponse(
+      (r) => /\/__harness\/invoke\/tokens%3A(create|rotate)$/.test(r.url()) && r.status() === 200,
+    ),
+    action(),
+  ]);
+  const result = (await response.json()) as { ok: boolean; value: { revealId: string } };
+  expect(result.ok).toBe(true);
+  return result.value.revealId;
+}

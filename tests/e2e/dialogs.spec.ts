@@ -1,0 +1,191 @@
+/**
+ * Dialogs answer Esc however often it is pressed (Chromium stops honouring
+ * preventDefault on repeated `cancel` events and would close a <dialog> behind
+ * React's back), the reveal dialog forgets its secret however it goes away, and
+ * its copy status only ever says what the clipboard really holds.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import type { TokenDeskBridge } from '../../src/shared/ipc-contract.js';
+import { snippetText } from '../../src/shared/snippets.js';
+import {
+  closeReveal,
+  createToken,
+  nextRevealId,
+  recordForgets,
+  signIn,
+  startDesk,
+  type Desk,
+} from './desk-fixture.js';
+
+test.describe.configure({ mode: 'serial' });
+
+/** The page's globals, for bridge calls a person cannot make from the UI (the specs have no DOM types). */
+type PageGlobals = { tokenDesk: TokenDeskBridge };
+
+let desk: Desk;
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  desk = await startDesk('dialogs');
+  page = await browser.newPage();
+  await signIn(page, desk);
+});
+
+test.afterAll(async () => {
+  await page?.close();
+  await desk?.stop();
+});
+
+async function pressEscapeSixTimes() {
+  for (let i = 0; i < 6; i++) await page.keyboard.press('Escape');
+}
+
+/** No dialog left anywhere (open or closed), and both shortcuts still work. */
+async function expectShortcutsWork() {
+  await expect(page.locator('dialog')).toHaveCount(0);
+  await page.locator('h1').click(); // focus out of any field, as a person would
+  await page.keyboard.press('/');
+  await expect(page.getByLabel('Search tokens')).toBeFocused();
+  await page.keyboard.press('Tab'); // '/' only works outside a text field
+  await page.keyboard.press('Control+n');
+  await expect(page.getByRole('dialog', { name: 'New API token' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.locator('dialog')).toHaveCount(0);
+}
+
+test('six Esc presses on the reveal dialog: it stays open on its close confirmation; closing forgets the secret', async () => {
+  const forgotten = recordForgets(page);
+  let secret = '';
+  const revealId = await nextRevealId(page, async () => {
+    secret = await createToken(page, 'esc-reveal');
+  });
+  const reveal = page.getByRole('dialog', { name: 'Token “esc-reveal” created' });
+
+  await pressEscapeSixTimes();
+  await expect(reveal).toBeVisible();
+  await expect(page.locator('dialog[open]')).toHaveCount(1);
+  await expect(reveal.getByText('Once closed it cannot be shown again')).toBeVisible();
+  await expect(reveal.getByTestId('secret')).toHaveText(secret);
+  expect(forgotten).toEqual([]);
+
+  // Go back, and six more: the confirmation again, still open.
+  await reveal.getByRole('button', { name: 'Go back' }).click();
+  await pressEscapeSixTimes();
+  await expect(reveal.getByText('Once closed it cannot be shown again')).toBeVisible();
+  await expect(page.locator('dialog[open]')).toHaveCount(1);
+
+  await reveal.getByRole('button', { name: 'Close and forget the secret' }).click();
+  await expect(page.locator('dialog')).toHaveCount(0);
+  expect(await page.content()).not.toContain(secret);
+  await expect.poll(() => forgotten).toEqual([revealId]);
+  const copy = await page.evaluate(
+    (id) => (globalThis as unknown as PageGlobals).tokenDesk.secretCopy({ revealId: id }),
+    revealId,
+  );
+  expect(copy).toMatchObject({ ok: false, error: { code: 'secret_gone' } });
+  await expectShortcutsWork();
+});
+
+test('six Esc presses on the new-token dialog close it once and leave the shortcuts working', async () => {
+  await page.keyboard.press('Control+n');
+  const dialog = page.getByRole('dialog', { name: 'New API token' });
+  await dialog.getByLabel('Name').fill('half-typed');
+  await pressEscapeSixTimes();
+  await expect(page.locator('dialog')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'New token' })).toBeVisible();
+  await expectShortcutsWork();
+});
+
+for (const action of ['Revoke', 'Rotate'] as const) {
+  test(`six Esc presses on the ${action.toLowerCase()} confirmation cancel it and leave the token alone`, async () => {
+    if ((await page.getByRole('row', { name: /esc-target/ }).count()) === 0) {
+      await createToken(page, 'esc-target');
+      await closeReveal(page);
+    }
+    const prefix = await page
+      .getByRole('row', { name: /esc-target/ })
+      .locator('code')
+      .textContent();
+    await page.getByRole('button', { name: `${action} esc-target` }).click();
+    await expect(page.getByRole('alertdialog', { name: `${action} “esc-target”?` })).toBeVisible();
+    await pressEscapeSixTimes();
+    await expect(page.locator('dialog')).toHaveCount(0);
+    await expect(page.getByRole('row', { name: /esc-target/ }).locator('code')).toHaveText(prefix!);
+    await expectShortcutsWork();
+  });
+}
+
+test('six Esc presses on a rotated secret: the dialog stays, and closing forgets it', async () => {
+  const forgotten = recordForgets(page);
+  await page.getByRole('button', { name: 'Rotate esc-target' }).click();
+  const revealId = await nextRevealId(page, () =>
+    page.getByRole('button', { name: 'Rotate token' }).click(),
+  );
+  const reveal = page.getByRole('dialog', { name: 'New secret for “esc-target”' });
+  const secret = (await reveal.getByTestId('secret').textContent())!;
+  await pressEscapeSixTimes();
+  await expect(reveal.getByText('the old secret has already stopped working')).toBeVisible();
+  await expect(page.locator('dialog[open]')).toHaveCount(1);
+  await reveal.getByRole('button', { name: 'Close and forget the secret' }).click();
+  await expect.poll(() => forgotten).toEqual([revealId]);
+  expect(await page.content()).not.toContain(secret);
+  await expectShortcutsWork();
+});
+
+test('reloading the page with a secret on screen makes main forget it', async () => {
+  const revealId = await nextRevealId(page, () => createToken(page, 'reloaded'));
+  await page.reload();
+  await expect(page.getByRole('row', { name: /reloaded/ })).toBeVisible();
+  await expect(page.locator('dialog')).toHaveCount(0);
+  const copy = await page.evaluate(
+    (id) => (globalThis as unknown as PageGlobals).tokenDesk.secretCopy({ revealId: id }),
+    revealId,
+  );
+  expect(copy).toMatchObject({ ok: false, error: { code: 'secret_gone' } });
+});
+
+test('the copy status tells the truth: a snippet replaces the secret, and the end of the countdown says it is gone', async ({
+  browser,
+}) => {
+  // A page whose clock the test moves, so its countdown ends when main has really cleared.
+  const timed = await browser.newPage();
+  try {
+    await timed.clock.install();
+    await signIn(timed, desk);
+    const delay = await timed.evaluate(() =>
+      (globalThis as unknown as PageGlobals).tokenDesk.settingsUpdate({ clipboardClearSeconds: 5 }),
+    );
+    expect(delay).toMatchObject({ ok: true });
+    const secret = await createToken(timed, 'copy-status');
+    const reveal = timed.getByRole('dialog', { name: 'Token “copy-status” created' });
+    const status = reveal.getByRole('status');
+
+    await reveal.getByRole('button', { name: 'Copy secret' }).click();
+    await expect(status).toHaveText(
+      /^Copied\. The secret will be cleared from the clipboard in [45] s\.$/,
+    );
+    expect(await desk.harness.clipboard()).toEqual({ text: secret, concealed: true });
+
+    await reveal.getByRole('button', { name: 'Copy the curl snippet' }).click();
+    await expect(status).toHaveText('Snippet copied. The secret is no longer on the clipboard.');
+    const snippet = await desk.harness.clipboard();
+    expect(snippet.text).toBe(snippetText('curl', desk.service.url));
+    expect(snippet.text).not.toContain(secret);
+
+    // Copy the secret again; main clears it after 5 s (real time), then the page's
+    // clock passes the delay too, and the status says what is now true.
+    await reveal.getByRole('button', { name: 'Copy secret' }).click();
+    await expect(status).toContainText('will be cleared from the clipboard in');
+    await expect
+      .poll(() => desk.harness.clipboard(), { timeout: 15_000 })
+      .toEqual({
+        text: '',
+        concealed: false,
+      });
+    await timed.clock.fastForward(6_000);
+    await expect(status).toHaveText('The secret is no longer on the clipboard.');
+    await closeReveal(timed);
+  } finally {
+    await timed.close();
+  }
+});

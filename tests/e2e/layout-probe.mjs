@@ -1,0 +1,86 @@
+/* global document, getComputedStyle, innerWidth, innerHeight */
+/**
+ * Runs in the page (Playwright sends its source), so it is plain browser JavaScript;
+ * the specs' TypeScript project has no DOM types. Returns what is wrong with the
+ * layout on screen now, as sentences (empty when all is well): for each visible
+ * control, every ancestor box must contain it (only sideways for an ancestor that
+ * scrolls vertically, whose rows may be out of view); nothing scrolls sideways; a
+ * secret, a time or an expiry is never cut; the table's header lines up with its rows.
+ */
+export function layoutProblemsInPage() {
+  const problems = [];
+  const describe = (el) => {
+    const label = el.getAttribute('aria-label') ?? el.innerText?.trim().slice(0, 40) ?? '';
+    return `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${
+      el.className && typeof el.className === 'string' ? `.${el.className.split(' ')[0]}` : ''
+    } “${label}”`;
+  };
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth + 1)
+    problems.push(`the page scrolls sideways (${root.scrollWidth} > ${root.clientWidth})`);
+  for (const dialog of document.querySelectorAll('dialog')) {
+    if (dialog.scrollWidth > dialog.clientWidth + 1)
+      problems.push(
+        `${describe(dialog)} scrolls sideways (${dialog.scrollWidth} > ${dialog.clientWidth})`,
+      );
+    const box = dialog.getBoundingClientRect();
+    if (box.left < 0 || box.right > innerWidth + 1 || box.top < 0 || box.bottom > innerHeight + 1)
+      problems.push(`${describe(dialog)} does not fit in the window`);
+    for (const el of dialog.querySelectorAll('*')) {
+      const style = getComputedStyle(el);
+      if (style.overflowX === 'auto' || style.overflowX === 'scroll') {
+        if (el.scrollWidth > el.clientWidth + 1) problems.push(`${describe(el)} scrolls sideways`);
+      }
+    }
+  }
+  for (const secret of document.querySelectorAll('[data-testid="secret"]')) {
+    if (secret.scrollWidth > secret.clientWidth + 1) problems.push('the secret is cut off');
+  }
+  // Truncated cells: a time or an expiry must be shown whole.
+  for (const cell of document.querySelectorAll(
+    '.token-row .cell-created, .token-row .cell-used, .token-row .cell-expires, .token-row .cell-prefix',
+  )) {
+    if (cell.scrollWidth > cell.clientWidth + 1)
+      problems.push(`${describe(cell)} is cut off (${cell.scrollWidth} > ${cell.clientWidth})`);
+    if (cell.getClientRects().length && cell.getBoundingClientRect().height > 30)
+      problems.push(`${describe(cell)} wraps onto several lines`);
+  }
+  // The header lines up with the first row, column by column.
+  const head = document.querySelector('.token-head');
+  const row = document.querySelector('.token-scroller .token-row');
+  if (head && row) {
+    const heads = [...head.children].map((c) => c.getBoundingClientRect());
+    const cells = [...row.children].map((c) => c.getBoundingClientRect());
+    heads.forEach((h, i) => {
+      const c = cells[i];
+      if (Math.abs(h.left - c.left) > 1 || Math.abs(h.width - c.width) > 1)
+        problems.push(
+          `column ${i + 1}: header at ${h.left}+${h.width}, cells at ${c.left}+${c.width}`,
+        );
+    });
+  }
+
+  const controls = document.querySelectorAll(
+    'button, input, select, textarea, a[href], [tabindex]:not([tabindex="-1"])',
+  );
+  for (const control of controls) {
+    const rect = control.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0) continue; // not rendered
+    if (control.closest('.visually-hidden')) continue;
+    for (let box = control.parentElement; box && box !== document.body; box = box.parentElement) {
+      const style = getComputedStyle(box);
+      if (style.display === 'contents' || style.display === 'inline') continue;
+      const outer = box.getBoundingClientRect();
+      const scrollsVertically = style.overflowY === 'auto' || style.overflowY === 'scroll';
+      if (scrollsVertically && (rect.bottom <= outer.top || rect.top >= outer.bottom)) break; // scrolled out of view
+      const sideways = rect.left < outer.left - 0.5 || rect.right > outer.right + 0.5;
+      const vertically =
+        !scrollsVertically && (rect.top < outer.top - 0.5 || rect.bottom > outer.bottom + 0.5);
+      if (sideways || vertically) {
+        problems.push(`${describe(control)} sticks out of ${describe(box)}`);
+        break;
+      }
+    }
+  }
+  return problems;
+}

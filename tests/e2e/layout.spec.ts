@@ -1,0 +1,182 @@
+/**
+ * Every screen at every size the window allows (720×480 minimum, 1100×720 default,
+ * full HD), light and dark: each control lies inside the boxes that contain it, no
+ * dialog and no page scrolls sideways, a secret is never cut, the token table's
+ * header lines up with its rows, and times stay whole on one line. Screenshots go to
+ * test-results/screens/layout-*.png for a person to look at.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { closeReveal, SCREENS, signIn, startDesk, type Desk } from './desk-fixture.js';
+import { layoutProblemsInPage } from './layout-probe.mjs';
+
+test.describe.configure({ mode: 'serial' });
+
+const SIZES = [
+  { width: 720, height: 480 },
+  { width: 900, height: 720 },
+  { width: 1100, height: 720 },
+  { width: 1920, height: 1080 },
+] as const;
+const THEMES = ['light', 'dark'] as const;
+const DAY = 24 * 60 * 60 * 1000;
+
+let desk: Desk;
+let page: Page;
+
+async function layoutProblems(): Promise<string[]> {
+  return page.evaluate(layoutProblemsInPage);
+}
+
+async function checkEverywhere(screen: string, show: () => Promise<void>) {
+  for (const theme of THEMES) {
+    await page.emulateMedia({ colorScheme: theme });
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await show();
+      await page.evaluate('document.fonts.ready.then(() => true)');
+      await page.screenshot({
+        path: join(SCREENS, `layout-${screen}-${size.width}x${size.height}-${theme}.png`),
+      });
+      expect(await layoutProblems(), `${screen} at ${size.width}×${size.height}, ${theme}`).toEqual(
+        [],
+      );
+    }
+  }
+}
+
+test.beforeAll(async ({ browser }) => {
+  desk = await startDesk('layout');
+  page = await browser.newPage();
+  await page.clock.install(); // to look at the list two months on, with the longest times
+  await page.goto(desk.harness.url);
+});
+
+test.afterAll(async () => {
+  await page?.close();
+  await desk?.stop();
+});
+
+test('sign-in and create account', async () => {
+  await checkEverywhere('sign-in', async () => {
+    await expect(page.getByRole('heading', { name: 'Sign in to Token Desk' })).toBeVisible();
+  });
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByLabel('Email').fill('not-an-email');
+  await page.getByLabel('Password').fill('short');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await checkEverywhere('create-account', async () => {
+    await expect(page.getByText('Use at least 8 characters')).toBeVisible();
+  });
+  await page.getByRole('button', { name: 'I already have an account' }).click();
+});
+
+test('the empty list, and the new-token dialog', async () => {
+  await signIn(page, desk);
+  await checkEverywhere('empty-list', async () => {
+    await expect(page.getByRole('heading', { name: 'No API tokens yet' })).toBeVisible();
+  });
+  await page.getByRole('button', { name: 'New token' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New API token' });
+  await dialog.getByLabel('Name').fill('ci-github');
+  await dialog.getByLabel('No expiry').check();
+  await checkEverywhere('new-token', async () => {
+    await expect(dialog).toBeVisible();
+  });
+});
+
+test('the reveal dialog: its Copy buttons inside, no sideways scrolling, the secret whole', async () => {
+  const dialog = page.getByRole('dialog', { name: 'New API token' });
+  await dialog.getByLabel('30 days').check();
+  await dialog.getByRole('button', { name: 'Create token' }).click();
+  const reveal = page.getByRole('dialog', { name: 'Token “ci-github” created' });
+  await reveal.getByRole('button', { name: 'Copy secret' }).click();
+  await checkEverywhere('reveal', async () => {
+    await expect(reveal).toBeVisible();
+  });
+  // Copying a snippet must not move the dialog sideways.
+  for (const button of await reveal.getByRole('button', { name: /snippet/ }).all()) {
+    await button.click();
+    expect(await reveal.evaluate((d) => d.scrollLeft)).toBe(0);
+  }
+  await reveal.getByRole('button', { name: 'Done' }).click();
+  await checkEverywhere('reveal-confirm-close', async () => {
+    await expect(reveal.getByText('Once closed it cannot be shown again')).toBeVisible();
+  });
+  await reveal.getByRole('button', { name: 'Close and forget the secret' }).click();
+  await expect(page.locator('dialog')).toHaveCount(0);
+});
+
+test('the token list with data, a search, and the confirmations', async () => {
+  // Tokens in every state a row can show: used and never used, expiring soon, no expiry, a long name.
+  const session = await desk.apiSession();
+  const create = async (name: string, expiresAt: string | null) => {
+    const response = await fetch(`${desk.service.url}/v1/users/me/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` },
+      body: JSON.stringify({ name, expiresAt }),
+    });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { secret: string }).secret;
+  };
+  const used = await create(
+    'deploy-android-release',
+    new Date(Date.now() + 90 * DAY).toISOString(),
+  );
+  await fetch(`${desk.service.url}/v1/users/me`, { headers: { authorization: `Bearer ${used}` } });
+  await create('nightly', new Date(Date.now() + 3 * DAY).toISOString());
+  await create('forever-token', null);
+  await create(`a-very-long-pipeline-name-${'x'.repeat(70)}`, null);
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(page.getByText('5 tokens')).toBeVisible();
+
+  await checkEverywhere('token-list', async () => {
+    await expect(page.getByRole('row', { name: /deploy-android-release/ })).toBeVisible();
+  });
+
+  // Two months on, times read "59 days ago", "Expired 56 days ago": the longest labels.
+  await page.clock.setSystemTime(Date.now() + 59 * DAY);
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(page.getByRole('row', { name: /nightly/ })).toContainText('Expired 56 days ago');
+  await checkEverywhere('token-list-later', async () => {
+    await expect(page.getByRole('row', { name: /deploy-android-release/ })).toContainText(
+      '59 days ago',
+    );
+  });
+
+  await page.getByLabel('Search tokens').fill('nightly');
+  await expect(page.getByText('1 of 5 tokens')).toBeVisible();
+  await checkEverywhere('token-search', async () => {
+    await expect(page.getByRole('row')).toHaveCount(2);
+  });
+  await page.getByLabel('Search tokens').fill('');
+
+  await page.getByRole('button', { name: 'Revoke nightly' }).click();
+  await checkEverywhere('revoke-confirm', async () => {
+    await expect(page.getByRole('alertdialog', { name: 'Revoke “nightly”?' })).toBeVisible();
+  });
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  const long = page.getByRole('row', { name: /a-very-long-pipeline-name/ });
+  await long.getByRole('button', { name: /^Rotate/ }).click();
+  await checkEverywhere('rotate-confirm', async () => {
+    await expect(page.getByRole('alertdialog', { name: /^Rotate “a-very-long/ })).toBeVisible();
+  });
+  await page.getByRole('button', { name: 'Rotate token' }).click();
+  const reveal = page.getByRole('dialog', { name: /^New secret for “a-very-long/ });
+  await checkEverywhere('rotate-reveal', async () => {
+    await expect(reveal).toBeVisible();
+  });
+  await closeReveal(page);
+});
+
+test('settings', async () => {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Service URL').fill('http://tokens.example.com');
+  await page.getByLabel(/Clear a copied secret/).fill('3');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await checkEverywhere('settings', async () => {
+    await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+  });
+  await page.getByRole('button', { name: '← Back' }).click();
+});
