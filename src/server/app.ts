@@ -17,6 +17,7 @@ import { DEFAULT_SCRYPT_COST } from './auth/passwords.js';
 import { systemClock, type Clock } from './clock.js';
 import { ApiError, errorBody, registerErrorHandling } from './errors.js';
 import { hostChecker, hostRefusal, type HostPolicy } from './host-check.js';
+import { destinationRoutes } from './routes/destinations.js';
 import { healthRoutes } from './routes/health.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { sessionRoutes } from './routes/sessions.js';
@@ -25,6 +26,7 @@ import { userRoutes } from './routes/users.js';
 import type { Services } from './services.js';
 import { ApiTokenStore } from './storage/api-tokens.js';
 import { openDatabase } from './storage/database.js';
+import { DestinationStore } from './storage/destinations.js';
 import { OrganizationStore } from './storage/organizations.js';
 import { SessionStore } from './storage/sessions.js';
 import { UserStore } from './storage/users.js';
@@ -160,13 +162,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const db = openDatabase(options.databaseFile);
   app.addHook('onClose', async () => db.close());
 
-  const tokens = new ApiTokenStore(db);
+  const destinations = new DestinationStore(db);
+  const tokens = new ApiTokenStore(db, destinations);
   const sessions = new SessionStore(db);
   const services: Services = {
     clock,
     users: new UserStore(db),
     sessions,
     tokens,
+    destinations,
     organizations: new OrganizationStore(db),
     authenticator: new Authenticator({
       tokens,
@@ -215,6 +219,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(userRoutes, services);
   await app.register(sessionRoutes, services);
   await app.register(tokenRoutes, services);
+  await app.register(destinationRoutes, services);
   await app.register(organizationRoutes, services);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

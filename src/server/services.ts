@@ -3,6 +3,7 @@ import type { FailureLimiter } from './auth/failure-limiter.js';
 import type { HashGate } from './auth/hash-gate.js';
 import type { Clock } from './clock.js';
 import type { ApiTokenStore } from './storage/api-tokens.js';
+import type { DestinationStore } from './storage/destinations.js';
 import type { OrganizationStore } from './storage/organizations.js';
 import type { SessionStore } from './storage/sessions.js';
 import type { UserStore } from './storage/users.js';
@@ -13,6 +14,7 @@ export interface Services {
   users: UserStore;
   sessions: SessionStore;
   tokens: ApiTokenStore;
+  destinations: DestinationStore;
   organizations: OrganizationStore;
   authenticator: Authenticator;
   /** Password checks, counted before hashing: per client address and per account (email). */

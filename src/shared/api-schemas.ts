@@ -4,6 +4,7 @@
  * types from them. No runtime dependency on Node or the DOM.
  */
 import { Type, type Static } from 'typebox';
+import { MAX_GRACE_PERIOD_SECONDS } from './ci-destinations.js';
 
 const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 timestamp (UTC)' });
 const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
@@ -62,6 +63,18 @@ export const ApiToken = Type.Object({
   createdAt: Timestamp,
   expiresAt: NullableTimestamp,
   lastUsedAt: NullableTimestamp,
+  destinationCount: Type.Integer({
+    minimum: 0,
+    description: 'How many places (CI secrets and variables) the token is recorded in',
+  }),
+  replacedById: Type.Union([Id, Type.Null()], {
+    description:
+      'Set while a rotation with a grace period has replaced this token and it still works: the id of its replacement',
+  }),
+  graceEndsAt: Type.Union([Timestamp, Type.Null()], {
+    description:
+      'Set with replacedById: when this replaced token stops working (it is then revoked and no longer listed)',
+  }),
 });
 export type ApiToken = Static<typeof ApiToken>;
 
@@ -70,6 +83,32 @@ export const IssuedApiToken = Type.Object({
   secret: Type.String({ description: 'The token itself. Sent only once, in this response.' }),
 });
 export type IssuedApiToken = Static<typeof IssuedApiToken>;
+
+export const RotateTokenBody = Type.Object(
+  {
+    gracePeriodSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_GRACE_PERIOD_SECONDS,
+        description: `How long the old token keeps working, in whole seconds (at most ${MAX_GRACE_PERIOD_SECONDS}, 7 days). 0 or absent: it is revoked now.`,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type RotateTokenBody = Static<typeof RotateTokenBody>;
+
+export const RotatedApiToken = Type.Object({
+  ...IssuedApiToken.properties,
+  previous: Type.Object({
+    id: Id,
+    graceEndsAt: Type.Union([Timestamp, Type.Null()], {
+      description:
+        'When the old token stops working; null when it was revoked at once (no grace period)',
+    }),
+  }),
+});
+export type RotatedApiToken = Static<typeof RotatedApiToken>;
 
 export const CreateTokenBody = Type.Object(
   {
@@ -93,6 +132,10 @@ export const CreateAppBody = Type.Object(
 export type CreateAppBody = Static<typeof CreateAppBody>;
 
 export const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+export const DestinationParams = Type.Object({
+  id: Type.String({ maxLength: 100 }),
+  destinationId: Type.String({ maxLength: 100 }),
+});
 
 /** `limit`/`offset` as the Capawesome CLI sends them (query strings are strings). */
 export const PageQuery = {

@@ -79,6 +79,10 @@ describe('the token lifecycle over real HTTP', () => {
         createdAt: created.body.createdAt,
         expiresAt,
         lastUsedAt: null,
+        // Issue 7 (additive): where it lives, and whether a rotation replaced it.
+        destinationCount: 0,
+        replacedById: null,
+        graceEndsAt: null,
       },
     ]);
     expect(list.text).not.toContain(created.body.secret);
@@ -313,6 +317,8 @@ describe('the token lifecycle over real HTTP', () => {
       '/v1/users/me',
       '/v1/users/me/tokens',
       '/v1/users/me/tokens/{id}',
+      '/v1/users/me/tokens/{id}/destinations',
+      '/v1/users/me/tokens/{id}/destinations/{destinationId}',
       '/v1/users/me/tokens/{id}/rotate',
     ]);
     expect(spec.body.paths['/v1/users/me/tokens'].post.requestBody).toBeDefined();

@@ -99,6 +99,11 @@ export class Authenticator {
       );
     }
     if (token.revokedAt !== null) throw this.revoked(token.id, token.revokedAt);
+    // A token replaced by a rotation with a grace period works until the grace ends and
+    // is revoked from that instant: one comparison on the row already read, no write.
+    if (token.graceEndsAt !== null && Date.parse(token.graceEndsAt) <= now) {
+      throw this.revoked(token.id, token.graceEndsAt);
+    }
     if (token.expiresAt !== null && Date.parse(token.expiresAt) <= now) {
       throw unauthorized(
         'token_expired',

@@ -1,15 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ApiToken, CreateTokenBody, IdParams, IssuedApiToken } from '../../shared/api-schemas.js';
+import {
+  ApiToken,
+  CreateTokenBody,
+  IdParams,
+  IssuedApiToken,
+  RotateTokenBody,
+  RotatedApiToken,
+} from '../../shared/api-schemas.js';
+import { MAX_GRACE_PERIOD_SECONDS } from '../../shared/ci-destinations.js';
 import { normalizeName } from '../../shared/token-name.js';
-import { ApiError } from '../errors.js';
+import { ApiError, describeValidationError } from '../errors.js';
+import { formatUtc } from '../human-time.js';
 import type { Services } from '../services.js';
 import { principalOf, requireAuthentication } from './authenticated.js';
 import { bearerSecurity, errors, SESSION_ONLY } from './schema-parts.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const notFound = () =>
+export const tokenNotFound = () =>
   new ApiError(
     404,
     'token_not_found',
@@ -60,7 +69,10 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
     // Already JSON (serialized by SQLite); sent as is. The schema above documents it
     // and the tests check the shape.
     async (request, reply) => {
-      const json = services.tokens.listForUserAsJson(principalOf(request).user.id);
+      const json = services.tokens.listForUserAsJson(
+        principalOf(request).user.id,
+        services.clock.now(),
+      );
       // Fastify sends a string with a JSON content type untouched; the type system
       // only knows the parsed shape.
       return reply.type('application/json; charset=utf-8').send(json as unknown as ApiToken[]);
@@ -111,7 +123,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
         request.params.id,
         services.clock.now(),
       );
-      if (!revoked) throw notFound();
+      if (!revoked) throw tokenNotFound();
       return reply.code(204).send(null);
     },
   );
@@ -122,20 +134,61 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
       schema: {
         ...common,
         summary:
-          'Replace a token with a new secret (same name and expiry policy) and revoke the old one',
+          'Replace a token with a new secret (same name and expiry policy); the old one is revoked now or after a grace period',
+        description:
+          `${SESSION_ONLY} The replacement inherits the old token's destinations. With ` +
+          `\`gracePeriodSeconds\` (1 to ${MAX_GRACE_PERIOD_SECONDS}, 7 days) the old token keeps ` +
+          'working until `previous.graceEndsAt` (never past its own expiry), is listed with ' +
+          '`replacedById` and `graceEndsAt` meanwhile, and can be revoked early as any token; ' +
+          'without one (absent or 0) it is revoked in the same transaction. A token already ' +
+          'replaced this way cannot be rotated again: 409 `token_replaced`.',
         params: IdParams,
-        response: { 201: IssuedApiToken, ...errors(401, 403, 404, 429) },
+        body: RotateTokenBody,
+        response: { 201: RotatedApiToken, ...errors(400, 401, 403, 404, 409, 429) },
       },
+      // The body's problems get their own code and words (below).
+      attachValidation: true,
     },
     async (request, reply) => {
-      const issued = services.tokens.rotate(
-        principalOf(request).user.id,
-        request.params.id,
-        services.clock.now(),
-        services.policy.maxTokenLifetimeMs,
-      );
-      if (!issued) throw notFound();
-      return reply.code(201).header('Cache-Control', 'no-store').send(issued);
+      // No body at all is today's rotation; Fastify validates it as a missing object.
+      const invalid = request.body === undefined ? undefined : request.validationError;
+      if (invalid) {
+        const problems = (invalid.validation ?? []) as Parameters<
+          typeof describeValidationError
+        >[1];
+        if (problems[0]?.instancePath.startsWith('/gracePeriodSeconds')) {
+          throw new ApiError(
+            400,
+            'invalid_grace_period',
+            `gracePeriodSeconds must be a whole number of seconds from 0 to ${MAX_GRACE_PERIOD_SECONDS} (7 days); 0 revokes the old token at once.`,
+          );
+        }
+        throw new ApiError(
+          400,
+          'invalid_request',
+          describeValidationError(invalid.validationContext, problems),
+        );
+      }
+      const now = services.clock.now();
+      const rotation = services.tokens.rotate({
+        userId: principalOf(request).user.id,
+        id: request.params.id,
+        now,
+        maxLifetimeMs: services.policy.maxTokenLifetimeMs,
+        graceMs: (request.body?.gracePeriodSeconds ?? 0) * 1000,
+      });
+      if (rotation.outcome === 'not_found') throw tokenNotFound();
+      if (rotation.outcome === 'replaced') {
+        throw new ApiError(
+          409,
+          'token_replaced',
+          `This token was already replaced by a rotation; it keeps working until ${formatUtc(rotation.graceEndsAt)}. Rotate its replacement instead, or revoke this one now.`,
+        );
+      }
+      return reply
+        .code(201)
+        .header('Cache-Control', 'no-store')
+        .send({ ...rotation.issued, previous: rotation.previous });
     },
   );
 };

@@ -77,6 +77,35 @@ export const MIGRATIONS: readonly string[] = [
      SET revoked_reason = CASE WHEN replaced_by_id IS NULL THEN 'revoked' ELSE 'rotated' END
    WHERE revoked_at IS NOT NULL;
   `,
+  // 3: where each token was sent (never a secret), and rotation with a grace period:
+  // the replaced token keeps revoked_at NULL until grace_ends_at, and is treated as
+  // revoked from then on (revoked_reason is already 'rotated').
+  `
+  ALTER TABLE api_tokens ADD COLUMN grace_ends_at TEXT;
+  CREATE TABLE token_destinations (
+    id              TEXT PRIMARY KEY,
+    token_id        TEXT NOT NULL REFERENCES api_tokens(id) ON DELETE CASCADE,
+    provider        TEXT NOT NULL CHECK (provider IN ('github', 'gitlab')),
+    host            TEXT NOT NULL,
+    -- Canonical JSON (fixed key order), so one place is one row.
+    target          TEXT NOT NULL CHECK (json_valid(target)),
+    name            TEXT NOT NULL,
+    first_pushed_at TEXT NOT NULL,
+    last_pushed_at  TEXT NOT NULL
+  );
+  -- The upsert's conflict target; it also serves every lookup by token.
+  CREATE UNIQUE INDEX token_destinations_place
+    ON token_destinations(token_id, provider, host, target, name);
+  -- The token list reads the grace columns too, still from the index alone.
+  DROP INDEX api_tokens_active_by_user;
+  CREATE INDEX api_tokens_active_by_user
+    ON api_tokens(user_id, created_at, id, name, prefix, expires_at, last_used_at,
+                  grace_ends_at, replaced_by_id)
+    WHERE revoked_at IS NULL;
+  -- The few tokens in a grace period, so ending them is a small range scan.
+  CREATE INDEX api_tokens_in_grace ON api_tokens(grace_ends_at)
+    WHERE revoked_at IS NULL AND grace_ends_at IS NOT NULL;
+  `,
 ];
 
 export function openDatabase(file: string): Db {
