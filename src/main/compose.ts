@@ -4,8 +4,13 @@
  * the e2e harness passes keytar, `conf` and an in-memory clipboard. Same code either way.
  */
 import { createDeskHandlers } from './desk-handlers.js';
+import { openProvider as openRealProvider, type OpenProvider } from './providers/ci-provider.js';
 import { ApiClient, type Fetch } from './services/api-client.js';
+import { DestinationService } from './services/destination-service.js';
+import { ProviderAccounts } from './services/provider-accounts.js';
+import { ProviderVault } from './services/provider-vault.js';
 import { RevealStore } from './services/reveal-store.js';
+import { RotationService } from './services/rotation-service.js';
 import {
   SecretClipboard,
   realTimers,
@@ -24,6 +29,8 @@ export interface Runtime {
   clipboard: ClipboardPort;
   fetch?: Fetch;
   timers?: Timers;
+  /** GitHub and GitLab clients; tests point the real ones at local fakes by host instead. */
+  openProvider?: OpenProvider;
 }
 
 export function composeDesk(runtime: Runtime) {
@@ -34,7 +41,24 @@ export function composeDesk(runtime: Runtime) {
   const sessions = new SessionService({ api, vault, settings });
   const reveals = new RevealStore(timers);
   const clipboard = new SecretClipboard(runtime.clipboard, timers);
-  const handlers = createDeskHandlers({ api, sessions, reveals, settings, clipboard });
+  const accounts = new ProviderAccounts({
+    vault: new ProviderVault(runtime.keychain),
+    settings,
+    sessions,
+    openProvider: runtime.openProvider ?? openRealProvider,
+  });
+  const destinations = new DestinationService({ api, sessions, reveals, accounts });
+  const rotations = new RotationService({ api, sessions, reveals, settings, destinations });
+  const handlers = createDeskHandlers({
+    api,
+    sessions,
+    reveals,
+    settings,
+    clipboard,
+    accounts,
+    destinations,
+    rotations,
+  });
   // The services go out too, so tests can look at the state they own.
-  return { handlers, settings, sessions, reveals, clipboard };
+  return { handlers, settings, sessions, reveals, clipboard, accounts, rotations };
 }

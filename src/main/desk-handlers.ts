@@ -10,7 +10,10 @@ import { snippetText } from '../shared/snippets.js';
 import { normalizeName } from '../shared/token-name.js';
 import { DeskError } from './desk-error.js';
 import type { ApiClient } from './services/api-client.js';
+import type { DestinationService } from './services/destination-service.js';
+import type { ProviderAccounts } from './services/provider-accounts.js';
 import type { RevealStore } from './services/reveal-store.js';
+import type { RotationService } from './services/rotation-service.js';
 import type { SecretClipboard } from './services/secret-clipboard.js';
 import type { SessionService } from './services/session-service.js';
 import type { SettingsService } from './services/settings.js';
@@ -33,10 +36,13 @@ export interface DeskDependencies {
   reveals: RevealStore;
   settings: SettingsService;
   clipboard: SecretClipboard;
+  accounts: ProviderAccounts;
+  destinations: DestinationService;
+  rotations: RotationService;
 }
 
 export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskLifecycle {
-  const { api, sessions, reveals, settings, clipboard } = deps;
+  const { api, sessions, reveals, settings, clipboard, accounts, destinations, rotations } = deps;
 
   return {
     'session:get': () => sessions.restore(),
@@ -99,6 +105,49 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
     async 'settings:update'(patch) {
       return settings.update(patch);
     },
+
+    async 'providers:list'() {
+      return accounts.list();
+    },
+
+    'providers:add': (input) => accounts.add(input),
+
+    async 'providers:remove'({ accountId }) {
+      await accounts.remove(accountId);
+      return null;
+    },
+
+    async 'providers:targets'(request) {
+      const { client } = await accounts.open(request.accountId);
+      return client.targets(request);
+    },
+
+    'destinations:check': ({ accountId, target, name }) =>
+      destinations.check(accountId, target, name),
+
+    'destinations:send': (input) => destinations.send(input),
+
+    'destinations:list': ({ tokenId }) => destinations.list(tokenId),
+
+    async 'destinations:remove'({ tokenId, destinationId }) {
+      await destinations.remove(tokenId, destinationId);
+      return null;
+    },
+
+    'tokens:rotate-and-update': ({ id, gracePeriodSeconds }) =>
+      rotations.rotateAndUpdate(id, gracePeriodSeconds),
+
+    async 'rotations:list'() {
+      return rotations.list();
+    },
+
+    'rotations:retry': ({ rotationId, destinationId }) =>
+      rotations.retry(rotationId, destinationId),
+
+    'rotations:revoke-old': ({ rotationId }) => rotations.revokeOld(rotationId),
+
+    'rotations:finish': ({ rotationId, gracePeriodSeconds }) =>
+      rotations.finish(rotationId, gracePeriodSeconds),
 
     forgetReveals() {
       reveals.forgetAll();

@@ -17,6 +17,19 @@ export const CHANNELS = [
   'snippet:copy',
   'settings:get',
   'settings:update',
+  'providers:list',
+  'providers:add',
+  'providers:remove',
+  'providers:targets',
+  'destinations:check',
+  'destinations:send',
+  'destinations:list',
+  'destinations:remove',
+  'tokens:rotate-and-update',
+  'rotations:list',
+  'rotations:retry',
+  'rotations:revoke-old',
+  'rotations:finish',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

@@ -7,6 +7,12 @@
  */
 import { Type, type Static, type TSchema } from 'typebox';
 import type { ApiToken } from './api-schemas.js';
+import {
+  DestinationTarget,
+  MAX_GRACE_PERIOD_SECONDS,
+  type Destination,
+  type Provider,
+} from './ci-destinations.js';
 import type { Channel, MethodName } from './ipc-channels.js';
 
 export { BRIDGE_GLOBAL, CHANNELS, methodName, type Channel } from './ipc-channels.js';
@@ -19,8 +25,24 @@ export { SNIPPET_KINDS, type SnippetKind } from './snippets.js';
 const ServiceUrl = Type.String({ minLength: 1, maxLength: 2048 });
 const Email = Type.String({ minLength: 1, maxLength: 254 });
 const Password = Type.String({ minLength: 1, maxLength: 1024 });
-const Id = Type.String({ minLength: 1, maxLength: 100 });
-const RevealId = Type.String({ minLength: 1, maxLength: 100 });
+/**
+ * An id the service or main made (UUIDs today). Letters, digits and `-` only, and
+ * never shaped like a credential: a secret sent where an id belongs would otherwise
+ * end up in a URL path, and so in the service's request log.
+ */
+const CREDENTIAL_PREFIXES = '(?!(?:ca|ses|gh[pousr]|github_pat)_|glpat-|gloas-|glrt-)';
+export const ID_PATTERN = `^${CREDENTIAL_PREFIXES}[A-Za-z0-9][A-Za-z0-9-]{0,99}$`;
+const Id = Type.String({ pattern: ID_PATTERN, maxLength: 100 });
+const RevealId = Type.String({ pattern: ID_PATTERN, maxLength: 100 });
+/** A provider personal access token as typed: printable ASCII, no spaces. */
+const ProviderToken = Type.String({ pattern: '^[\\x21-\\x7e]{1,1024}$' });
+const GracePeriodSeconds = Type.Integer({ minimum: 0, maximum: MAX_GRACE_PERIOD_SECONDS });
+/** The default grace period of "rotate and update N places": long enough for slow CI, 1 hour. */
+export const ROTATION_GRACE_SECONDS = {
+  min: 5 * 60,
+  max: MAX_GRACE_PERIOD_SECONDS,
+  default: 60 * 60,
+} as const;
 const NoPayload = Type.Null();
 
 export const Settings = Type.Object(
@@ -31,6 +53,10 @@ export const Settings = Type.Object(
       maximum: CLIPBOARD_CLEAR_SECONDS.max,
     }),
     theme: Type.Union([Type.Literal('system'), Type.Literal('light'), Type.Literal('dark')]),
+    rotationGraceSeconds: Type.Integer({
+      minimum: ROTATION_GRACE_SECONDS.min,
+      maximum: ROTATION_GRACE_SECONDS.max,
+    }),
   },
   { additionalProperties: false },
 );
@@ -62,6 +88,89 @@ export interface CopyResult {
   clearsInSeconds: number;
 }
 
+/** A GitHub or GitLab account main holds a credential for; the credential itself never leaves main. */
+export interface ProviderAccountInfo {
+  id: string;
+  provider: Provider;
+  /** GitHub: the API base URL (https://api.github.com or GHES's …/api/v3). GitLab: the instance URL. */
+  host: string;
+  login: string;
+}
+
+export interface ProviderAccountList {
+  accounts: ProviderAccountInfo[];
+  /** False without a keychain: credentials are kept for this run only. */
+  remembered: boolean;
+}
+
+/** One entry of the searchable target list; the renderer adds visibility or environment scope. */
+export type TargetChoice =
+  | { kind: 'repository'; owner: string; repo: string; private: boolean }
+  | { kind: 'environment'; owner: string; repo: string; environment: string }
+  | { kind: 'organization'; org: string }
+  | { kind: 'project'; path: string }
+  | { kind: 'group'; path: string };
+
+export interface DestinationCheck {
+  /** A secret or variable of that name is already there: ask before overwriting. */
+  exists: boolean;
+  settingsUrl: string;
+}
+
+/** A recorded destination, with what the details view shows beside it. */
+export interface DestinationView extends Destination {
+  label: string;
+  settingsUrl: string;
+}
+
+export interface SendResult {
+  outcome: 'created' | 'updated';
+  label: string;
+  settingsUrl: string;
+  /** The service's record of it; null when the push worked but recording it did not. */
+  destination: Destination | null;
+  recordProblem: BridgeError | null;
+}
+
+export type PushStatus = 'pending' | 'updated' | 'failed';
+
+export interface RotationDestinationState {
+  destinationId: string;
+  provider: Provider;
+  host: string;
+  target: DestinationTarget;
+  name: string;
+  label: string;
+  settingsUrl: string;
+  status: PushStatus;
+  error: BridgeError | null;
+}
+
+/** A rotation whose pushes are not all done. Nothing here is secret. */
+export interface RotationState {
+  id: string;
+  tokenName: string;
+  /** The replacement token the destinations should now hold. */
+  newTokenId: string;
+  /** Tokens that stay valid until every push succeeded (then are revoked) or graceEndsAt. */
+  oldTokenIds: string[];
+  graceEndsAt: string | null;
+  /** Every push succeeded, or the user revoked the old token anyway: nothing left to do. */
+  finished: boolean;
+  oldRevoked: boolean;
+  /** Main still holds the new secret, so Retry works; otherwise Finish rotates again. */
+  secretAvailable: boolean;
+  destinations: RotationDestinationState[];
+  /** What stopped the rotation short of its places (the service unreachable, say), or null. */
+  problem: BridgeError | null;
+}
+
+export interface RotationReport {
+  rotation: RotationState;
+  /** The new secret, shown once as after any rotation; null when it is not new (a retry). */
+  revealed: RevealedToken | null;
+}
+
 const SignInPayload = Type.Object(
   { serviceUrl: ServiceUrl, email: Email, password: Password },
   { additionalProperties: false },
@@ -90,6 +199,91 @@ const SnippetPayload = Type.Object(
 );
 const SettingsPatch = Type.Partial(Settings, { additionalProperties: false });
 
+const ProviderKind = Type.Union([Type.Literal('github'), Type.Literal('gitlab')]);
+const AccountId = Id;
+const AddProviderAccountPayload = Type.Object(
+  {
+    provider: ProviderKind,
+    host: Type.String({ minLength: 1, maxLength: 2048 }),
+    token: ProviderToken,
+    /** Optional: a target to check the credential can manage secrets at. */
+    target: Type.Optional(DestinationTarget),
+  },
+  { additionalProperties: false },
+);
+const AccountPayload = Type.Object({ accountId: AccountId }, { additionalProperties: false });
+const TargetsPayload = Type.Union([
+  Type.Object(
+    {
+      accountId: AccountId,
+      list: Type.Union([
+        Type.Literal('repositories'),
+        Type.Literal('organizations'),
+        Type.Literal('groups'),
+      ]),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      accountId: AccountId,
+      list: Type.Literal('environments'),
+      owner: Type.String({ minLength: 1, maxLength: 100 }),
+      repo: Type.String({ minLength: 1, maxLength: 100 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      accountId: AccountId,
+      list: Type.Literal('projects'),
+      search: Type.Optional(Type.String({ maxLength: 255 })),
+    },
+    { additionalProperties: false },
+  ),
+]);
+const DestinationName = Type.String({ maxLength: 1000 });
+const CheckDestinationPayload = Type.Object(
+  { accountId: AccountId, target: DestinationTarget, name: DestinationName },
+  { additionalProperties: false },
+);
+const SendPayload = Type.Object(
+  {
+    revealId: RevealId,
+    accountId: AccountId,
+    target: DestinationTarget,
+    name: DestinationName,
+    /** The user confirmed replacing an existing secret or variable of that name. */
+    overwrite: Type.Boolean(),
+    /** GitLab only; masked by default, not protected. */
+    masked: Type.Optional(Type.Boolean()),
+    protected: Type.Optional(Type.Boolean()),
+    /** GitHub organization secrets with visibility "selected". */
+    selectedRepositoryIds: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const TokenPayload = Type.Object({ tokenId: Id }, { additionalProperties: false });
+const DestinationPayload = Type.Object(
+  { tokenId: Id, destinationId: Id },
+  { additionalProperties: false },
+);
+const RotateAndUpdatePayload = Type.Object(
+  { id: Id, gracePeriodSeconds: Type.Optional(GracePeriodSeconds) },
+  { additionalProperties: false },
+);
+const RotationPayload = Type.Object({ rotationId: Id }, { additionalProperties: false });
+const RetryPayload = Type.Object(
+  { rotationId: Id, destinationId: Type.Optional(Id) },
+  { additionalProperties: false },
+);
+const FinishPayload = Type.Object(
+  { rotationId: Id, gracePeriodSeconds: Type.Optional(GracePeriodSeconds) },
+  { additionalProperties: false },
+);
+
 function channel<Payload extends TSchema, Result>(payload: Payload) {
   return { payload, result: undefined as unknown as Result };
 }
@@ -108,6 +302,25 @@ export const IPC_CONTRACT = {
   'snippet:copy': channel<typeof SnippetPayload, null>(SnippetPayload),
   'settings:get': channel<typeof NoPayload, Settings>(NoPayload),
   'settings:update': channel<typeof SettingsPatch, Settings>(SettingsPatch),
+  'providers:list': channel<typeof NoPayload, ProviderAccountList>(NoPayload),
+  'providers:add': channel<typeof AddProviderAccountPayload, ProviderAccountInfo>(
+    AddProviderAccountPayload,
+  ),
+  'providers:remove': channel<typeof AccountPayload, null>(AccountPayload),
+  'providers:targets': channel<typeof TargetsPayload, TargetChoice[]>(TargetsPayload),
+  'destinations:check': channel<typeof CheckDestinationPayload, DestinationCheck>(
+    CheckDestinationPayload,
+  ),
+  'destinations:send': channel<typeof SendPayload, SendResult>(SendPayload),
+  'destinations:list': channel<typeof TokenPayload, DestinationView[]>(TokenPayload),
+  'destinations:remove': channel<typeof DestinationPayload, null>(DestinationPayload),
+  'tokens:rotate-and-update': channel<typeof RotateAndUpdatePayload, RotationReport>(
+    RotateAndUpdatePayload,
+  ),
+  'rotations:list': channel<typeof NoPayload, RotationState[]>(NoPayload),
+  'rotations:retry': channel<typeof RetryPayload, RotationReport>(RetryPayload),
+  'rotations:revoke-old': channel<typeof RotationPayload, RotationState>(RotationPayload),
+  'rotations:finish': channel<typeof FinishPayload, RotationReport>(FinishPayload),
   // `satisfies` makes a missing or unknown channel a type error.
 } as const satisfies Record<Channel, { payload: TSchema; result: unknown }>;
 

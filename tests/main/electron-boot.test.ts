@@ -307,6 +307,7 @@ describe("item 14: npm start's TOKEN_DESK_SERVICE_URL", () => {
         serviceUrl: 'http://127.0.0.1:4780',
         clipboardClearSeconds: 30,
         theme: 'dark',
+        rotationGraceSeconds: 3600,
       });
     } finally {
       await app.kill();

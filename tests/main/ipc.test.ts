@@ -87,6 +87,57 @@ describe('invokeChannel payload validation', () => {
     ['settings:update', { clipboardClearSeconds: 30.5 }],
     ['snippet:copy', { kind: 'powershell' }],
     ['secret:copy', {}],
+    // Issue 7: a credential or secret where an id belongs never reaches a handler (or a URL).
+    ['tokens:revoke', { id: 'ca_0123456789abcdefghijABCDEFGHIJ0a1B2c' }],
+    ['tokens:revoke', { id: 'ses_0123456789abcdefghij' }],
+    ['providers:remove', { accountId: 'ghp_0123456789abcdefghij0123456789abcd' }],
+    ['providers:remove', { accountId: 'github_pat_11AAAAAAA0123456789' }],
+    ['rotations:retry', { rotationId: 'glpat-0123456789abcdefghij' }],
+    ['destinations:list', { tokenId: '../../sessions' }],
+    [
+      'destinations:send',
+      {
+        revealId: 'ca_0123456789abcdefghijABCDEFGHIJ0a1B2c',
+        accountId: 'a1',
+        target: { kind: 'repository', owner: 'ada', repo: 'app' },
+        name: 'CAPAWESOME_TOKEN',
+        overwrite: false,
+      },
+    ],
+    // …nor a secret beside the revealId: main sends only what it holds itself.
+    [
+      'destinations:send',
+      {
+        revealId: 'r1',
+        accountId: 'a1',
+        target: { kind: 'repository', owner: 'ada', repo: 'app' },
+        name: 'CAPAWESOME_TOKEN',
+        overwrite: false,
+        secret: 'ca_0123456789abcdefghijABCDEFGHIJ0a1B2c',
+      },
+    ],
+    ['providers:add', { provider: 'bitbucket', host: 'https://x', token: 'abc' }],
+    ['providers:add', { provider: 'github', host: 'https://x', token: 'has space' }],
+    ['providers:add', { provider: 'github', host: 'https://x', token: '' }],
+    ['providers:targets', { accountId: 'a1', list: 'environments' }],
+    ['providers:targets', { accountId: 'a1', list: 'everything' }],
+    [
+      'destinations:check',
+      {
+        accountId: 'a1',
+        target: { kind: 'organization', org: 'acme', visibility: 'public' },
+        name: 'X',
+      },
+    ],
+    [
+      'destinations:check',
+      { accountId: 'a1', target: { kind: 'repository', owner: 'ada', repo: '..' }, name: 'X' },
+    ],
+    ['tokens:rotate-and-update', { id: 'x', gracePeriodSeconds: 604801 }],
+    ['tokens:rotate-and-update', { id: 'x', gracePeriodSeconds: -1 }],
+    ['tokens:rotate-and-update', { id: 'x', gracePeriodSeconds: 1.5 }],
+    ['rotations:finish', { rotationId: 'x', gracePeriodSeconds: 604801 }],
+    ['settings:update', { rotationGraceSeconds: 60 }],
   ];
 
   it.each(cases)('refuses %s with %j before the handler runs', async (channel, payload) => {
@@ -96,6 +147,8 @@ describe('invokeChannel payload validation', () => {
     if (!result.ok) {
       expect(result.error.code).toBe('invalid_payload');
       expect(result.error.message).toContain(channel);
+      // Neither the value sent nor the id pattern (which names credential prefixes) is echoed.
+      expect(result.error.message).not.toMatch(/ca_0123|ses_0123|ghp_|glpat-|github_pat/);
     }
     expect(calls).toEqual([]);
   });

@@ -18,11 +18,12 @@ function store(dir = mkdtempSync(join(tmpdir(), 'token-desk-settings-'))) {
 }
 
 describe('SettingsService on conf (what electron-store wraps)', () => {
-  it('starts from defaults: the local service, 30 s clipboard delay, the system theme', () => {
+  it('starts from defaults: the local service, 30 s clipboard delay, the system theme, 1 h rotation grace', () => {
     expect(new SettingsService(store().conf).get()).toEqual({
       serviceUrl: 'http://127.0.0.1:4780',
       clipboardClearSeconds: 30,
       theme: 'system',
+      rotationGraceSeconds: 3600,
     });
     expect(DEFAULT_SETTINGS.clipboardClearSeconds).toBe(30);
   });
@@ -39,6 +40,7 @@ describe('SettingsService on conf (what electron-store wraps)', () => {
       serviceUrl: 'https://tokens.example.test',
       clipboardClearSeconds: 45,
       theme: 'dark',
+      rotationGraceSeconds: 3600,
     });
   });
 
@@ -51,7 +53,12 @@ describe('SettingsService on conf (what electron-store wraps)', () => {
       'must not contain a user name',
     );
     expect(() => settings.update({ clipboardClearSeconds: 2 })).toThrow('from 5 to 600');
+    expect(() => settings.update({ rotationGraceSeconds: 604_801 })).toThrow(
+      'The rotation grace period must be a whole number of seconds from 300 (5 minutes) to 604800 (7 days).',
+    );
+    expect(() => settings.update({ rotationGraceSeconds: 299 })).toThrow('rotation grace period');
     expect(settings.get()).toEqual(DEFAULT_SETTINGS);
+    expect(settings.update({ rotationGraceSeconds: 604_800 }).rotationGraceSeconds).toBe(604_800);
   });
 
   it('falls back to defaults when the file was edited into nonsense', () => {
@@ -93,6 +100,7 @@ describe('SettingsService on conf (what electron-store wraps)', () => {
       serviceUrl: 'https://tokens.example.test',
       clipboardClearSeconds: 45,
       theme: 'dark' as const,
+      rotationGraceSeconds: 3600,
     });
 
     it('get() reflects it, the settings file never holds it', () => {
@@ -142,6 +150,63 @@ describe('SettingsService on conf (what electron-store wraps)', () => {
       unsubscribe();
       settings.update({ theme: 'system' });
       expect(seen).toEqual(['dark', 'light']);
+    });
+  });
+
+  describe('provider accounts and unfinished rotations (issue 7)', () => {
+    const owner = { serviceUrl: 'http://127.0.0.1:4780', email: 'ada@example.test' };
+    const account = {
+      id: '6f1c2a52-0d7c-4b5e-9d43-6a3c1c2d9e10',
+      provider: 'github' as const,
+      host: 'https://api.github.com',
+      login: 'ada',
+      owner,
+    };
+    const rotation = {
+      id: '0b1e9c3a-6e4f-4d0a-8a55-2f3c4d5e6f70',
+      owner,
+      tokenName: 'ci',
+      newTokenId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+      oldTokenIds: ['1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'],
+      graceEndsAt: '2026-06-01T13:00:00.000Z',
+      destinations: [
+        {
+          destinationId: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e',
+          provider: 'github' as const,
+          host: 'https://api.github.com',
+          target: { kind: 'repository' as const, owner: 'ada', repo: 'app' },
+          name: 'CAPAWESOME_TOKEN',
+          status: 'failed' as const,
+          error: { code: 'provider_unreachable', message: 'GitHub answered 503.' },
+        },
+      ],
+    };
+
+    it('round-trips them, and refuses to save one carrying anything more (a secret)', () => {
+      const { dir, conf } = store();
+      const settings = new SettingsService(conf);
+      settings.saveProviderAccounts([account]);
+      settings.savePendingRotations([rotation]);
+      const again = new SettingsService(store(dir).conf);
+      expect(again.providerAccounts()).toEqual([account]);
+      expect(again.pendingRotations()).toEqual([rotation]);
+      expect(() =>
+        settings.saveProviderAccounts([{ ...account, token: 'ghp_secret' } as typeof account]),
+      ).toThrow('schema');
+      expect(() =>
+        settings.savePendingRotations([{ ...rotation, secret: 'ca_x' } as typeof rotation]),
+      ).toThrow('schema');
+      expect(readFileSync(join(dir, 'settings.json'), 'utf8')).not.toMatch(/ghp_secret|ca_x/);
+    });
+
+    it('drops entries a hand edit broke, keeps the rest', () => {
+      const { dir, conf } = store();
+      new SettingsService(conf).saveProviderAccounts([account]);
+      const file = join(dir, 'settings.json');
+      const data = JSON.parse(readFileSync(file, 'utf8')) as { providerAccounts: unknown[] };
+      data.providerAccounts.push({ ...account, id: 'ghp_looksLikeAToken', token: 'x' });
+      writeFileSync(file, JSON.stringify(data));
+      expect(new SettingsService(store(dir).conf).providerAccounts()).toEqual([account]);
     });
   });
 });

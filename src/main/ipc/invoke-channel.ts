@@ -54,11 +54,15 @@ export async function invokeChannel(
   if (!validator.Check(payload)) {
     const [first] = validator.Errors(payload);
     const where = first?.instancePath ? ` at ${first.instancePath}` : '';
+    // A pattern is for machines, and the id pattern names credential prefixes.
+    const problem = first?.message?.startsWith('must match pattern')
+      ? 'is not in the expected form'
+      : (first?.message ?? 'invalid');
     return {
       ok: false,
       error: {
         code: 'invalid_payload',
-        message: `The request for ${channel} is malformed${where}: ${first?.message ?? 'invalid'}.`,
+        message: `The request for ${channel} is malformed${where}: ${problem}.`,
       },
     };
   }

@@ -134,6 +134,20 @@ export class GitHubSecrets {
     }
   }
 
+  /** The repositories an organization secret with visibility "selected" is shared with. */
+  async selectedRepositoryIds(org: string, name: string): Promise<number[]> {
+    const repositories = await this.call(
+      `read which repositories the secret ${name} of the organization ${org} is shared with`,
+      () =>
+        this.octokit.paginate(this.octokit.rest.actions.listSelectedReposForOrgSecret, {
+          org,
+          secret_name: name,
+          per_page: 100,
+        }),
+    );
+    return repositories.map((repository) => requireId('GitHub', repository.id, 'id'));
+  }
+
   /** Encrypts `value` to the target's public key and creates or updates the secret. */
   async pushSecret(target: GitHubTarget, name: string, value: string): Promise<PushOutcome> {
     const nameProblem = checkGitHubSecretName(name);
@@ -247,7 +261,10 @@ export function describeGitHubFailure(
 ): ProviderError {
   if (error instanceof ProviderError) return error;
   const failure = (error ?? {}) as HttpFailure;
-  const status = typeof failure.status === 'number' ? failure.status : 0;
+  // Octokit reports a request that never got an answer (refused, reset, timed out)
+  // as status 500 without a response: that is "unreachable", not GitHub failing.
+  const status =
+    typeof failure.status === 'number' && failure.response !== undefined ? failure.status : 0;
   const headers = failure.response?.headers ?? {};
   const remaining = headers['x-ratelimit-remaining'];
   const retryAfter = Number(headers['retry-after']);

@@ -156,13 +156,21 @@ export class GitLabVariables {
   }
 
   async variableExists(target: GitLabTarget, key: string): Promise<boolean> {
+    return (await this.variableFlags(target, key)) !== null;
+  }
+
+  /** An existing variable's masked and protected flags (kept when a rotation updates it), or null. */
+  async variableFlags(target: GitLabTarget, key: string): Promise<GitLabVariableFlags | null> {
     try {
-      await this.call(`read the variable ${key} in ${describeTarget(target)}`, () =>
-        this.variables(target).show(target.path, key, {
-          filter: { environment_scope: target.environmentScope },
-        }),
+      const variable = await this.call(
+        `read the variable ${key} in ${describeTarget(target)}`,
+        () =>
+          this.variables(target).show(target.path, key, {
+            filter: { environment_scope: target.environmentScope },
+          }),
       );
-      return true;
+      const record = (variable ?? {}) as { masked?: unknown; protected?: unknown };
+      return { masked: record.masked === true, protected: record.protected === true };
     } catch (error) {
       if (error instanceof ProviderError && error.code === 'provider_not_found') {
         // "Variable not found" and "project not found" are both 404: tell them apart.
@@ -170,7 +178,7 @@ export class GitLabVariables {
           if (target.kind === 'project') await new Projects(this.config).show(target.path);
           else await new Groups(this.config).show(target.path);
         });
-        return false;
+        return null;
       }
       throw error;
     }

@@ -1,4 +1,6 @@
 /** A CI provider's failure, in words a user can act on, with a stable code. */
+import { DeskError } from '../desk-error.js';
+
 export type ProviderErrorCode =
   | 'provider_bad_credential'
   | 'provider_missing_permission'
@@ -57,4 +59,19 @@ function invalidField(provider: ProviderName, field: string): ProviderError {
     'provider_invalid_response',
     `${provider} answered without a valid "${field}", so Token Desk stopped.`,
   );
+}
+
+/**
+ * A failure on its way to the renderer, settings or a log: a DeskError with the
+ * same code and sentence, with any of `secrets` cut out (a provider's error body
+ * is untrusted and could echo what it was sent). Anything else is a bug: rethrown.
+ */
+export function inWords(error: unknown, secrets: readonly string[]): DeskError {
+  if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string')
+    throw error;
+  let message = error.message;
+  for (const secret of secrets) {
+    if (secret.length >= 4) message = message.split(secret).join('[redacted]');
+  }
+  return new DeskError(error.code, message);
 }

@@ -10,7 +10,13 @@ import type {
   Session,
   User,
 } from '../../shared/api-schemas.js';
+import type { Destination, DestinationInput } from '../../shared/ci-destinations.js';
 import { normalizeServiceUrl } from '../../shared/service-url.js';
+
+/** A rotation's answer: the replacement (with its secret) and what became of the old token. */
+export type RotatedApiToken = IssuedApiToken & {
+  previous?: { id: string; graceEndsAt: string | null };
+};
 
 export const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -30,6 +36,10 @@ export type Fetch = typeof fetch;
 interface RequestOptions {
   token?: string;
   body?: unknown;
+}
+
+function destinationsPath(tokenId: string): string {
+  return `/v1/users/me/tokens/${encodeURIComponent(tokenId)}/destinations`;
 }
 
 function isErrorBody(value: unknown): value is ErrorBody {
@@ -83,10 +93,45 @@ export class ApiClient {
     });
   }
 
-  rotateToken(baseUrl: string, token: string, id: string): Promise<IssuedApiToken> {
+  /** Without a grace period the old token is revoked at once; with one it lasts until graceEndsAt. */
+  rotateToken(
+    baseUrl: string,
+    token: string,
+    id: string,
+    gracePeriodSeconds?: number,
+  ): Promise<RotatedApiToken> {
     return this.request(baseUrl, 'POST', `/v1/users/me/tokens/${encodeURIComponent(id)}/rotate`, {
       token,
+      ...(gracePeriodSeconds === undefined ? {} : { body: { gracePeriodSeconds } }),
     });
+  }
+
+  listDestinations(baseUrl: string, token: string, tokenId: string): Promise<Destination[]> {
+    return this.request(baseUrl, 'GET', destinationsPath(tokenId), { token });
+  }
+
+  /** Records a push (an upsert: the same provider, host, target and name updates lastPushedAt). */
+  addDestination(
+    baseUrl: string,
+    token: string,
+    tokenId: string,
+    input: DestinationInput,
+  ): Promise<Destination> {
+    return this.request(baseUrl, 'POST', destinationsPath(tokenId), { token, body: input });
+  }
+
+  removeDestination(
+    baseUrl: string,
+    token: string,
+    tokenId: string,
+    destinationId: string,
+  ): Promise<void> {
+    return this.request(
+      baseUrl,
+      'DELETE',
+      `${destinationsPath(tokenId)}/${encodeURIComponent(destinationId)}`,
+      { token },
+    );
   }
 
   private async request<T>(

@@ -18,10 +18,13 @@ export interface ProviderAccount {
   host: string;
   /** The login (GitHub) or username (GitLab) the provider reported. */
   login: string;
+  /** The Token Desk account that added it; each keeps its own entry. */
+  owner?: { serviceUrl: string; email: string };
 }
 
 export function providerKeychainAccount(account: ProviderAccount): string {
-  return `${account.provider}:${account.login} @ ${account.host}`;
+  const owner = account.owner ? ` for ${account.owner.email} on ${account.owner.serviceUrl}` : '';
+  return `${account.provider}:${account.login} @ ${account.host}${owner}`;
 }
 
 export class ProviderVault {

@@ -14,7 +14,7 @@ import type { Timers } from './secret-clipboard.js';
 export const REVEAL_LIFETIME_MS = 15 * 60 * 1000;
 
 export class RevealStore {
-  private readonly entries = new Map<string, { secret: string; timer: unknown }>();
+  private readonly entries = new Map<string, { secret: string; token: ApiToken; timer: unknown }>();
 
   constructor(private readonly timers: Timers) {}
 
@@ -24,14 +24,34 @@ export class RevealStore {
   }
 
   reveal(issued: IssuedApiToken): RevealedToken {
-    const { secret, ...token } = issued;
+    // A rotation's answer also carries `previous`, which is not part of the token.
+    const {
+      secret,
+      previous: _previous,
+      ...token
+    } = issued as IssuedApiToken & {
+      previous?: unknown;
+    };
     const revealId = randomUUID();
     const timer = this.timers.setTimeout(() => this.forget(revealId), REVEAL_LIFETIME_MS);
-    this.entries.set(revealId, { secret, timer });
-    return { token: token satisfies ApiToken, secret, revealId };
+    this.entries.set(revealId, { secret, token, timer });
+    return { token, secret, revealId };
   }
 
   secret(revealId: string): string {
+    return this.entry(revealId).secret;
+  }
+
+  /** Which token a revealed secret belongs to (to record where it was sent). */
+  token(revealId: string): ApiToken {
+    return this.entry(revealId).token;
+  }
+
+  has(revealId: string): boolean {
+    return this.entries.has(revealId);
+  }
+
+  private entry(revealId: string) {
     const entry = this.entries.get(revealId);
     if (!entry) {
       throw new DeskError(
@@ -39,7 +59,7 @@ export class RevealStore {
         'This secret is no longer available. If you did not store it, rotate the token to get a new one.',
       );
     }
-    return entry.secret;
+    return entry;
   }
 
   forget(revealId: string): void {

@@ -55,6 +55,13 @@ export class SessionService {
     };
   }
 
+  /** Who is signed in (service and email), for records kept per Token Desk account. */
+  owner(): { serviceUrl: string; email: string } {
+    if (!this.session)
+      throw new DeskError('signed_out', 'You are signed out. Sign in to manage your tokens.');
+    return { serviceUrl: this.session.serviceUrl, email: this.session.email };
+  }
+
   /** On the first call after launch, picks up the last session from the keychain and checks it. */
   async restore(): Promise<SessionState> {
     if (this.restored) return this.state();

@@ -5,7 +5,18 @@
  * Never holds a secret.
  */
 import { Compile } from 'typebox/compile';
-import { CLIPBOARD_CLEAR_SECONDS, Settings, type Theme } from '../../shared/ipc-contract.js';
+import {
+  CLIPBOARD_CLEAR_SECONDS,
+  ROTATION_GRACE_SECONDS,
+  Settings,
+  type Theme,
+} from '../../shared/ipc-contract.js';
+import {
+  PendingRotationRecord,
+  ProviderAccountRecord,
+  type PendingRotationRecord as PendingRotation,
+  type ProviderAccountRecord as ProviderAccount,
+} from './ci-records.js';
 import { DEFAULT_SERVICE_URL, normalizeServiceUrl } from '../../shared/service-url.js';
 
 /** The subset of electron-store / conf that settings need. */
@@ -33,9 +44,12 @@ export const DEFAULT_SETTINGS: Settings = {
   serviceUrl: DEFAULT_SERVICE_URL,
   clipboardClearSeconds: CLIPBOARD_CLEAR_SECONDS.default,
   theme: 'system' satisfies Theme,
+  rotationGraceSeconds: ROTATION_GRACE_SECONDS.default,
 };
 
 const settingsCheck = Compile(Settings);
+const accountCheck = Compile(ProviderAccountRecord);
+const rotationCheck = Compile(PendingRotationRecord);
 
 export class SettingsError extends Error {
   readonly code = 'invalid_settings';
@@ -68,8 +82,11 @@ export class SettingsService {
       delete this.overrides.serviceUrl;
     }
     if (!settingsCheck.Check(saved)) {
+      const [first] = settingsCheck.Errors(saved);
       throw new SettingsError(
-        `The clipboard delay must be a whole number of seconds from ${CLIPBOARD_CLEAR_SECONDS.min} to ${CLIPBOARD_CLEAR_SECONDS.max}.`,
+        first?.instancePath === '/rotationGraceSeconds'
+          ? `The rotation grace period must be a whole number of seconds from ${ROTATION_GRACE_SECONDS.min} (5 minutes) to ${ROTATION_GRACE_SECONDS.max} (7 days).`
+          : `The clipboard delay must be a whole number of seconds from ${CLIPBOARD_CLEAR_SECONDS.min} to ${CLIPBOARD_CLEAR_SECONDS.max}.`,
       );
     }
     this.store.set('settings', saved);
@@ -122,5 +139,37 @@ export class SettingsService {
   saveLastAccount(account: LastAccount | null): void {
     if (account) this.store.set('lastAccount', account);
     else this.store.delete('lastAccount');
+  }
+
+  /** CI provider accounts (who, where; never the credential, which is in the keychain). */
+  providerAccounts(): ProviderAccount[] {
+    return this.checkedList('providerAccounts', accountCheck);
+  }
+
+  saveProviderAccounts(accounts: ProviderAccount[]): void {
+    this.saveList('providerAccounts', accounts, accountCheck);
+  }
+
+  /** Rotations whose pushes are not all done, so the next launch can offer to finish them. */
+  pendingRotations(): PendingRotation[] {
+    return this.checkedList('pendingRotations', rotationCheck);
+  }
+
+  savePendingRotations(rotations: PendingRotation[]): void {
+    this.saveList('pendingRotations', rotations, rotationCheck);
+  }
+
+  /** Entries that fail their schema (hand-edited, older format) are dropped, not trusted. */
+  private checkedList<T>(key: string, check: { Check(value: unknown): value is T }): T[] {
+    const value = this.store.get(key);
+    return Array.isArray(value) ? value.filter((entry): entry is T => check.Check(entry)) : [];
+  }
+
+  private saveList<T>(key: string, entries: T[], check: { Check(value: unknown): boolean }): void {
+    // The schemas allow no extra properties: whatever a caller passes, nothing else is written.
+    if (!entries.every((entry) => check.Check(entry)))
+      throw new Error(`refusing to save ${key} that do not match their schema`);
+    if (entries.length === 0) this.store.delete(key);
+    else this.store.set(key, entries);
   }
 }

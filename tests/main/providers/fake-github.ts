@@ -60,6 +60,7 @@ interface Secret {
   createdAt: string;
   updatedAt: string;
   visibility?: string;
+  selectedRepositoryIds?: number[];
 }
 
 interface KeyPair {
@@ -176,7 +177,7 @@ export async function startFakeGitHub(
     };
   };
   const writeSecret = (target: string, name: string, body: unknown): FakeResponse => {
-    const { encrypted_value, key_id, visibility } = (body ?? {}) as Json;
+    const { encrypted_value, key_id, visibility, selected_repository_ids } = (body ?? {}) as Json;
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || /^GITHUB_/i.test(name))
       return basicError(
         422,
@@ -204,6 +205,14 @@ export async function startFakeGitHub(
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
       ...(typeof visibility === 'string' ? { visibility } : {}),
+      // GitHub keeps an organization secret's selection when an update names none.
+      ...(visibility === 'selected'
+        ? {
+            selectedRepositoryIds: Array.isArray(selected_repository_ids)
+              ? (selected_repository_ids as number[])
+              : (existing?.selectedRepositoryIds ?? []),
+          }
+        : {}),
     });
     // GitHub answers 201 with an empty object on create, 204 without a body on update.
     return existing ? { status: 204 } : { status: 201, body: {} };
@@ -351,6 +360,32 @@ export async function startFakeGitHub(
       orgFor(request) ??
       readSecret(`org:${request.params.org}`, request.params.secret_name ?? '', true)
     );
+  });
+  route('GET', '/orgs/{org}/actions/secrets/{secret_name}/repositories', (request) => {
+    const refused = orgFor(request);
+    if (refused) return refused;
+    const secret = secrets.get(
+      `org:${request.params.org}#${(request.params.secret_name ?? '').toUpperCase()}`,
+    );
+    if (!secret) return basicError(404, 'Not Found');
+    const example = contract.example<{ repositories: Json[] }>('public-repository-paginated');
+    const template = example.repositories[0] ?? {};
+    const selected = [...repositories.values()].filter((repository) =>
+      (secret.selectedRepositoryIds ?? []).includes(repository.id),
+    );
+    return {
+      status: 200,
+      body: {
+        total_count: selected.length,
+        repositories: selected.map((repository) => ({
+          ...template,
+          id: repository.id,
+          name: repository.name,
+          full_name: `${repository.owner}/${repository.name}`,
+          owner: { ...(template.owner as Json), login: repository.owner },
+        })),
+      },
+    };
   });
   route('PUT', '/orgs/{org}/actions/secrets/{secret_name}', (request) => {
     return (

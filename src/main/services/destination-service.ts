@@ -1,0 +1,228 @@
+/**
+ * Sending a revealed secret to a CI secret store and recording where it went. The
+ * secret comes from the RevealStore by revealId (it never comes back from the
+ * renderer); the record on the token service holds provider, host, target and name,
+ * never the secret. Rotation uses `pushRecorded` to update a place already recorded.
+ */
+import { Compile } from 'typebox/compile';
+import {
+  Destination,
+  checkDestinationName,
+  describeDestinationTarget,
+  destinationSettingsUrl,
+  providerOfTarget,
+  type DestinationInput,
+  type DestinationTarget,
+  type Provider,
+} from '../../shared/ci-destinations.js';
+import type { DestinationCheck, DestinationView, SendResult } from '../../shared/ipc-contract.js';
+import { DeskError } from '../desk-error.js';
+import { wrongProvider, type PushOptions, type PushOutcome } from '../providers/ci-provider.js';
+import { inWords } from '../providers/provider-error.js';
+import type { ApiClient } from './api-client.js';
+import type { ProviderAccounts } from './provider-accounts.js';
+import type { RevealStore } from './reveal-store.js';
+import type { SessionService } from './session-service.js';
+
+const destinationCheck = Compile(Destination);
+
+export interface SendInput {
+  revealId: string;
+  accountId: string;
+  target: DestinationTarget;
+  name: string;
+  overwrite: boolean;
+  masked?: boolean;
+  protected?: boolean;
+  selectedRepositoryIds?: number[];
+}
+
+export interface Place {
+  provider: Provider;
+  host: string;
+  target: DestinationTarget;
+  name: string;
+}
+
+export function placeLabel(place: Place): string {
+  return `${place.name} in ${describeDestinationTarget(place.target)}`;
+}
+
+export function settingsUrlOf(place: Place): string {
+  try {
+    return destinationSettingsUrl(place);
+  } catch {
+    return place.host;
+  }
+}
+
+function checkedName(provider: Provider, name: string): string {
+  const problem = checkDestinationName(provider, name);
+  if (problem) throw new DeskError('invalid_name', problem);
+  return name;
+}
+
+export class DestinationService {
+  constructor(
+    private readonly deps: {
+      api: ApiClient;
+      sessions: SessionService;
+      reveals: RevealStore;
+      accounts: ProviderAccounts;
+    },
+  ) {}
+
+  /** Whether a secret or variable of that name is already there, to ask before overwriting. */
+  async check(
+    accountId: string,
+    target: DestinationTarget,
+    name: string,
+  ): Promise<DestinationCheck> {
+    const { account, client } = await this.deps.accounts.open(accountId);
+    if (providerOfTarget(target) !== account.provider)
+      throw wrongProvider(account.provider, target);
+    checkedName(account.provider, name);
+    const credential = await this.deps.accounts.credentialOf(account);
+    try {
+      return {
+        exists: await client.exists(target, name),
+        settingsUrl: settingsUrlOf({ ...account, target, name }),
+      };
+    } catch (error) {
+      throw inWords(error, credential);
+    }
+  }
+
+  async send(input: SendInput): Promise<SendResult> {
+    const secret = this.deps.reveals.secret(input.revealId);
+    const token = this.deps.reveals.token(input.revealId);
+    const { account, client } = await this.deps.accounts.open(input.accountId);
+    const { target } = input;
+    if (providerOfTarget(target) !== account.provider)
+      throw wrongProvider(account.provider, target);
+    const name = checkedName(account.provider, input.name);
+    const place: Place = { provider: account.provider, host: account.host, target, name };
+    const scrub = [secret, ...(await this.deps.accounts.credentialOf(account))];
+    let outcome: PushOutcome;
+    try {
+      if (!input.overwrite && (await client.exists(target, name))) {
+        throw new DeskError(
+          'destination_exists',
+          `${placeLabel(place)} already exists. Replace it with this token? Pipelines using it will get the new token.`,
+        );
+      }
+      const options: PushOptions = {
+        ...(input.masked === undefined ? {} : { masked: input.masked }),
+        ...(input.protected === undefined ? {} : { protected: input.protected }),
+        ...(input.selectedRepositoryIds
+          ? { selectedRepositoryIds: input.selectedRepositoryIds }
+          : {}),
+      };
+      outcome = await client.push(target, name, secret, options);
+    } catch (error) {
+      throw inWords(error, scrub);
+    }
+    const recorded = await this.record(token.id, place);
+    return {
+      outcome,
+      label: placeLabel(place),
+      settingsUrl: settingsUrlOf(place),
+      destination: recorded.destination,
+      recordProblem: recorded.problem,
+    };
+  }
+
+  /**
+   * Pushes a secret to a place recorded on the service, with an account of the
+   * signed-in user on that provider and host, keeping the place's own settings.
+   */
+  async pushRecorded(place: Place, secret: string, tokenId: string): Promise<PushOutcome> {
+    const accounts = this.deps.accounts.forHost(place.provider, place.host);
+    if (accounts.length === 0) {
+      throw new DeskError(
+        'provider_account_missing',
+        `No ${place.provider === 'github' ? 'GitHub' : 'GitLab'} account for ${place.host} is set up in Token Desk. Add one in Settings, then retry.`,
+      );
+    }
+    let failure: unknown = null;
+    // With several accounts on one host, the first that may write there wins.
+    for (const account of accounts) {
+      const scrub = [secret, ...(await this.deps.accounts.credentialOf(account))];
+      try {
+        const client = await this.deps.accounts.clientFor(account);
+        const outcome = await client.push(place.target, place.name, secret, {
+          keepExistingSettings: true,
+        });
+        await this.record(tokenId, place);
+        return outcome;
+      } catch (error) {
+        failure = inWords(error, scrub);
+        const code = (failure as DeskError).code;
+        const tryNext = [
+          'provider_bad_credential',
+          'provider_missing_permission',
+          'provider_not_found',
+          'provider_credential_missing',
+        ].includes(code);
+        if (!tryNext) break;
+      }
+    }
+    throw failure;
+  }
+
+  async list(tokenId: string): Promise<DestinationView[]> {
+    const destinations = await this.deps.sessions.withSession((active) =>
+      this.deps.api.listDestinations(active.serviceUrl, active.token, tokenId),
+    );
+    if (
+      !Array.isArray(destinations) ||
+      !destinations.every((entry) => destinationCheck.Check(entry))
+    )
+      throw new DeskError(
+        'bad_response',
+        'The token service answered the list of places in a form Token Desk does not understand.',
+      );
+    return destinations.map((destination) => ({
+      ...destination,
+      label: placeLabel(destination),
+      settingsUrl: settingsUrlOf(destination),
+    }));
+  }
+
+  async remove(tokenId: string, destinationId: string): Promise<void> {
+    await this.deps.sessions.withSession((active) =>
+      this.deps.api.removeDestination(active.serviceUrl, active.token, tokenId, destinationId),
+    );
+  }
+
+  /** Records a push on the service; a failure there is reported, not thrown: the push happened. */
+  private async record(
+    tokenId: string,
+    place: Place,
+  ): Promise<{
+    destination: Destination | null;
+    problem: { code: string; message: string } | null;
+  }> {
+    const input: DestinationInput = {
+      provider: place.provider,
+      host: place.host,
+      target: place.target,
+      name: place.name,
+    };
+    try {
+      const destination = await this.deps.sessions.withSession((active) =>
+        this.deps.api.addDestination(active.serviceUrl, active.token, tokenId, input),
+      );
+      return { destination, problem: null };
+    } catch (error) {
+      const words = inWords(error, []);
+      return {
+        destination: null,
+        problem: {
+          code: words.code,
+          message: `It was sent, but Token Desk could not record where: ${words.message}`,
+        },
+      };
+    }
+  }
+}

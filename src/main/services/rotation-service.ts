@@ -1,0 +1,295 @@
+/**
+ * "Rotate and update N places": the service issues a replacement while the old
+ * token stays valid for a grace period; main pushes the new secret to every place
+ * the token is recorded in; when every push succeeded, the old token is revoked at
+ * once. Otherwise the old token lasts until the grace period ends, failures carry
+ * words, and the user can retry or revoke the old token anyway.
+ *
+ * Each unfinished rotation is saved in settings (ids, places, statuses, when the
+ * grace period ends; never a secret) before the first push and after each one, so
+ * a restart can list it. The new secret lives only in the RevealStore: after a
+ * restart (or once the reveal has expired) "finish" rotates the replacement again
+ * and pushes that one.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RotationReport, RotationState, RevealedToken } from '../../shared/ipc-contract.js';
+import { DeskError } from '../desk-error.js';
+import { inWords } from '../providers/provider-error.js';
+import { ApiClientError, type ApiClient, type RotatedApiToken } from './api-client.js';
+import type { PendingRotationRecord, RotationDestinationRecord } from './ci-records.js';
+import { placeLabel, settingsUrlOf, type DestinationService } from './destination-service.js';
+import type { RevealStore } from './reveal-store.js';
+import type { SessionService } from './session-service.js';
+import type { SettingsService } from './settings.js';
+
+export class RotationService {
+  /** rotation id → the RevealStore entry holding its new secret (memory only). */
+  private readonly secrets = new Map<string, string>();
+  private readonly busy = new Set<string>();
+
+  constructor(
+    private readonly deps: {
+      api: ApiClient;
+      sessions: SessionService;
+      reveals: RevealStore;
+      settings: SettingsService;
+      destinations: DestinationService;
+    },
+  ) {}
+
+  /** The signed-in user's unfinished rotations (after a restart too). */
+  list(): RotationState[] {
+    return this.mine().map((record) => this.view(record, {}));
+  }
+
+  async rotateAndUpdate(tokenId: string, gracePeriodSeconds?: number): Promise<RotationReport> {
+    const grace = gracePeriodSeconds ?? this.deps.settings.get().rotationGraceSeconds;
+    const issued = await this.deps.sessions.withSession((active) =>
+      this.deps.api.rotateToken(active.serviceUrl, active.token, tokenId, grace),
+    );
+    return this.begin(issued, tokenId, null);
+  }
+
+  /** Pushes again to the places that failed (or one of them) with the secret main still holds. */
+  async retry(rotationId: string, destinationId?: string): Promise<RotationReport> {
+    const record = this.find(rotationId);
+    const secret = this.heldSecret(rotationId);
+    if (secret === null) {
+      throw new DeskError(
+        'secret_gone',
+        'Token Desk no longer holds the new secret (it is kept in memory only, and the app restarted or the dialog closed). Choose Finish to rotate again and update every place.',
+      );
+    }
+    if (
+      destinationId !== undefined &&
+      !record.destinations.some((d) => d.destinationId === destinationId)
+    )
+      throw new DeskError('destination_not_found', 'That place is not part of this rotation.');
+    const state = await this.exclusively(rotationId, () =>
+      this.pushAll(record, secret, destinationId),
+    );
+    return { rotation: state, revealed: null };
+  }
+
+  /** Ends the old token(s) now, even though some places still hold them. */
+  async revokeOld(rotationId: string): Promise<RotationState> {
+    const record = this.find(rotationId);
+    return this.exclusively(rotationId, async () => {
+      await this.revokeOldTokens(record);
+      this.forgetRecord(record.id);
+      return this.view(record, { finished: true });
+    });
+  }
+
+  /**
+   * Completes a rotation whose new secret is gone from memory: rotates the
+   * replacement again (with a grace period) and pushes that to every place. When
+   * main still holds the secret, it is a retry of everything that failed.
+   */
+  async finish(rotationId: string, gracePeriodSeconds?: number): Promise<RotationReport> {
+    const record = this.find(rotationId);
+    const secret = this.heldSecret(rotationId);
+    if (secret !== null) return this.retry(rotationId);
+    return this.exclusively(rotationId, async () => {
+      const grace = gracePeriodSeconds ?? this.deps.settings.get().rotationGraceSeconds;
+      const issued = await this.deps.sessions.withSession((active) =>
+        this.deps.api.rotateToken(active.serviceUrl, active.token, record.newTokenId, grace),
+      );
+      return this.begin(issued, record.newTokenId, record);
+    });
+  }
+
+  /** `earlier`: the unfinished rotation this one completes (its old tokens end with ours). */
+  private async begin(
+    issued: RotatedApiToken,
+    replacedId: string,
+    earlier: PendingRotationRecord | null,
+  ): Promise<RotationReport> {
+    const revealed: RevealedToken = this.deps.reveals.reveal(issued);
+    const graceEndsAt = issued.previous?.graceEndsAt ?? null;
+    const earlierOldIds = earlier?.oldTokenIds ?? [];
+    // Without a grace period the service has already revoked the replaced token.
+    const oldTokenIds = graceEndsAt === null ? earlierOldIds : [...earlierOldIds, replacedId];
+    const record: PendingRotationRecord = {
+      id: randomUUID(),
+      owner: this.deps.sessions.owner(),
+      tokenName: issued.name,
+      newTokenId: issued.id,
+      oldTokenIds,
+      graceEndsAt: earliest(graceEndsAt, earlier?.graceEndsAt ?? null),
+      destinations:
+        earlier?.destinations.map((place) => ({ ...place, status: 'pending', error: null })) ?? [],
+    };
+    // Saved before the earlier record goes, so a crash in between loses nothing.
+    this.save(record);
+    if (earlier) this.forgetRecord(earlier.id);
+    this.secrets.set(record.id, revealed.revealId);
+    const state = await this.exclusively(record.id, () =>
+      this.pushAll(record, revealed.secret, undefined),
+    );
+    return { rotation: state, revealed };
+  }
+
+  /** Brings the record's places up to date with the service, pushes, and ends the old token when all succeeded. */
+  private async pushAll(
+    record: PendingRotationRecord,
+    secret: string,
+    only: string | undefined,
+  ): Promise<RotationState> {
+    try {
+      await this.syncPlaces(record);
+    } catch (error) {
+      // The rotation stands (the new secret is shown); the places wait for Retry or Finish.
+      return this.view(record, { problem: inWords(error, [secret]) });
+    }
+    for (const place of record.destinations) {
+      if (place.status === 'updated' || (only !== undefined && place.destinationId !== only))
+        continue;
+      try {
+        await this.deps.destinations.pushRecorded(place, secret, record.newTokenId);
+        place.status = 'updated';
+        place.error = null;
+      } catch (error) {
+        const words = inWords(error, [secret]);
+        place.status = 'failed';
+        place.error = { code: words.code, message: words.message.slice(0, 1000) };
+      }
+      this.save(record);
+    }
+    if (!record.destinations.every((place) => place.status === 'updated'))
+      return this.view(record, {});
+    try {
+      await this.revokeOldTokens(record);
+    } catch (error) {
+      // Every place has the new token; only ending the old one failed. Keep the
+      // record so "revoke the old token now" can be tried again.
+      return this.view(record, { problem: inWords(error, [secret]) });
+    }
+    this.forgetRecord(record.id);
+    return this.view(record, { finished: true });
+  }
+
+  /** The service's places for the new token are the truth: new ones join as pending, removed ones go. */
+  private async syncPlaces(record: PendingRotationRecord): Promise<void> {
+    const current = await this.deps.sessions.withSession((active) =>
+      this.deps.api.listDestinations(active.serviceUrl, active.token, record.newTokenId),
+    );
+    const known = new Map(record.destinations.map((place) => [place.destinationId, place]));
+    record.destinations = current.map(
+      (destination): RotationDestinationRecord =>
+        known.get(destination.id) ?? {
+          destinationId: destination.id,
+          provider: destination.provider,
+          host: destination.host,
+          target: destination.target,
+          name: destination.name,
+          status: 'pending',
+          error: null,
+        },
+    );
+    this.save(record);
+  }
+
+  private async revokeOldTokens(record: PendingRotationRecord): Promise<void> {
+    for (const id of record.oldTokenIds) {
+      try {
+        await this.deps.sessions.withSession((active) =>
+          this.deps.api.revokeToken(active.serviceUrl, active.token, id),
+        );
+      } catch (error) {
+        // Already ended (its grace period passed, or revoked elsewhere): nothing to do.
+        if (!(error instanceof ApiClientError && error.code === 'token_not_found')) throw error;
+      }
+    }
+  }
+
+  /** `finished`: every place updated or the user ended the old token anyway; it is revoked either way. */
+  private view(
+    record: PendingRotationRecord,
+    { finished = false, problem = null }: { finished?: boolean; problem?: DeskError | null },
+  ): RotationState {
+    const oldRevoked = finished;
+    return {
+      id: record.id,
+      tokenName: record.tokenName,
+      newTokenId: record.newTokenId,
+      oldTokenIds: [...record.oldTokenIds],
+      graceEndsAt: record.graceEndsAt,
+      finished,
+      oldRevoked,
+      secretAvailable: !finished && this.heldSecret(record.id) !== null,
+      destinations: record.destinations.map((place) => ({
+        destinationId: place.destinationId,
+        provider: place.provider,
+        host: place.host,
+        target: place.target,
+        name: place.name,
+        label: placeLabel(place),
+        settingsUrl: settingsUrlOf(place),
+        status: place.status,
+        error: place.error,
+      })),
+      problem: problem ? { code: problem.code, message: problem.message } : null,
+    };
+  }
+
+  private heldSecret(rotationId: string): string | null {
+    const revealId = this.secrets.get(rotationId);
+    return revealId !== undefined && this.deps.reveals.has(revealId)
+      ? this.deps.reveals.secret(revealId)
+      : null;
+  }
+
+  private mine(): PendingRotationRecord[] {
+    const owner = this.deps.sessions.owner();
+    return this.deps.settings
+      .pendingRotations()
+      .filter(
+        (record) =>
+          record.owner.serviceUrl === owner.serviceUrl &&
+          record.owner.email.toLowerCase() === owner.email.toLowerCase(),
+      );
+  }
+
+  private find(rotationId: string): PendingRotationRecord {
+    const record = this.mine().find((entry) => entry.id === rotationId);
+    if (!record)
+      throw new DeskError(
+        'rotation_not_found',
+        'That rotation is finished or belongs to another account. Refresh the list.',
+      );
+    return record;
+  }
+
+  private save(record: PendingRotationRecord): void {
+    const others = this.deps.settings.pendingRotations().filter((entry) => entry.id !== record.id);
+    this.deps.settings.savePendingRotations([...others, record]);
+  }
+
+  private forgetRecord(rotationId: string): void {
+    this.secrets.delete(rotationId);
+    this.deps.settings.savePendingRotations(
+      this.deps.settings.pendingRotations().filter((entry) => entry.id !== rotationId),
+    );
+  }
+
+  private async exclusively<T>(rotationId: string, work: () => Promise<T>): Promise<T> {
+    if (this.busy.has(rotationId))
+      throw new DeskError(
+        'rotation_busy',
+        'This rotation is already updating its places. Wait for it to finish.',
+      );
+    this.busy.add(rotationId);
+    try {
+      return await work();
+    } finally {
+      this.busy.delete(rotationId);
+    }
+  }
+}
+
+function earliest(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Date.parse(a) <= Date.parse(b) ? a : b;
+}

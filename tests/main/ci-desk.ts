@@ -1,0 +1,94 @@
+/**
+ * Main's handlers for CI hand-off against real parts: the token service over HTTP,
+ * the local GitHub and GitLab on 127.0.0.1, the real keychain inside
+ * scripts/with-keyring.sh (an in-memory one outside it), settings on `conf`.
+ */
+import Conf from 'conf';
+import keytar from 'keytar';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { composeDesk } from '../../src/main/compose.js';
+import { realTimers } from '../../src/main/services/secret-clipboard.js';
+import type { Keychain } from '../../src/main/services/session-vault.js';
+import { startService, type RunningService } from '../server/service-harness.js';
+import { MemoryClipboard } from './fakes.js';
+import { startFakeGitHub, type FakeGitHub } from './providers/fake-github.js';
+import { startFakeGitLab, type FakeGitLab } from './providers/fake-gitlab.js';
+
+export const inKeyring = Boolean(process.env.TOKEN_DESK_IN_KEYRING);
+
+function memoryKeychain(): Keychain {
+  const entries = new Map<string, string>();
+  return {
+    getPassword: async (s, a) => entries.get(`${s}/${a}`) ?? null,
+    setPassword: async (s, a, p) => void entries.set(`${s}/${a}`, p),
+    deletePassword: async (s, a) => entries.delete(`${s}/${a}`),
+  };
+}
+
+export const MAINTAINER = 40;
+export const OWNER = 50;
+export const DEVELOPER = 30;
+
+export interface CiWorld {
+  service: RunningService;
+  github: FakeGitHub;
+  gitlab: FakeGitLab;
+  settingsDir: string;
+  keychain: Keychain;
+  /** A fresh main process (as after a restart) on the same settings and keychain. */
+  launch(): ReturnType<typeof composeDesk>;
+  /** Every file under the settings directory, concatenated. */
+  settingsText(): string;
+  close(): Promise<void>;
+}
+
+export async function startCiWorld(): Promise<CiWorld> {
+  const service = await startService();
+  // Any host but github.com is GitHub Enterprise Server to the client: /api/v3.
+  const github = await startFakeGitHub({ enterprise: true });
+  const gitlab = await startFakeGitLab();
+  const settingsDir = mkdtempSync(join(tmpdir(), 'token-desk-ci-'));
+  const keychain: Keychain = inKeyring ? keytar : memoryKeychain();
+  const clipboard = new MemoryClipboard();
+  return {
+    service,
+    github,
+    gitlab,
+    settingsDir,
+    keychain,
+    launch() {
+      const store = new Conf({
+        cwd: settingsDir,
+        configName: 'settings',
+        projectName: 'token-desk',
+      });
+      return composeDesk({ keychain, store, clipboard, timers: realTimers });
+    },
+    settingsText() {
+      const walk = (dir: string): string[] =>
+        readdirSync(dir).flatMap((entry) => {
+          const path = join(dir, entry);
+          return statSync(path).isDirectory() ? walk(path) : [readFileSync(path, 'utf8')];
+        });
+      return walk(settingsDir).join('\n');
+    },
+    async close() {
+      await Promise.all([service.stop(), github.close(), gitlab.close()]);
+    },
+  };
+}
+
+/** Signs a new Token Desk user up through the handlers. */
+export async function signUp(
+  desk: ReturnType<typeof composeDesk>['handlers'],
+  world: CiWorld,
+  email: string,
+) {
+  return desk['session:sign-up']({
+    serviceUrl: world.service.baseUrl,
+    email,
+    password: 'ci desk password 1',
+  });
+}
