@@ -18,6 +18,8 @@ export interface Desk {
   email: string;
   /** A session of the same account straight on the service, for seeding and checking. */
   apiSession(): Promise<string>;
+  /** Stops the service; the returned function starts it again on the same port and data. */
+  stopService(): Promise<() => Promise<void>>;
   stop(): Promise<void>;
 }
 
@@ -25,7 +27,7 @@ export async function startDesk(label: string): Promise<Desk> {
   mkdirSync(SCREENS, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), `token-desk-${label}-`));
   mkdirSync(join(work, 'settings'));
-  const service = await startTokenService(join(work, 'service'));
+  let service = await startTokenService(join(work, 'service'));
   const harness = await startHarness(service.url, join(work, 'settings'));
   const email = `${label}-${Date.now()}@example.test`;
   const created = await fetch(`${service.url}/v1/users`, {
@@ -36,9 +38,18 @@ export async function startDesk(label: string): Promise<Desk> {
   expect(created.status).toBe(201);
   let session: string | null = null;
   return {
-    service,
+    get service() {
+      return service;
+    },
     harness,
     email,
+    async stopService() {
+      const port = service.port;
+      await service.stop();
+      return async () => {
+        service = await startTokenService(join(work, 'service'), port);
+      };
+    },
     async apiSession() {
       if (session) return session;
       const response = await fetch(`${service.url}/v1/sessions`, {
@@ -106,7 +117,9 @@ export async function nextRevealId(page: Page, action: () => Promise<unknown>): 
     ),
     action(),
   ]);
-  const result = (await response.json()) as { ok: boolean; value: { revealId: string } };
-  expect(result.ok).toBe(true);
+  const result = (await response.json()) as
+    | { ok: true; value: { revealId: string } }
+    | { ok: false; error: { code: string; message: string } };
+  if (!result.ok) throw new Error(`main refused: ${result.error.code}: ${result.error.message}`);
   return result.value.revealId;
 }

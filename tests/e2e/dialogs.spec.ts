@@ -4,7 +4,9 @@
  * React's back), the reveal dialog forgets its secret however it goes away, and
  * its copy status only ever says what the clipboard really holds.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import keytar from 'keytar';
+import { KEYCHAIN_SERVICE, keychainAccount } from '../../src/main/services/session-vault.js';
 import type { TokenDeskBridge } from '../../src/shared/ipc-contract.js';
 import { snippetText } from '../../src/shared/snippets.js';
 import {
@@ -35,6 +37,13 @@ test.afterAll(async () => {
   await page?.close();
   await desk?.stop();
 });
+
+async function ensureToken(name: string) {
+  if ((await page.getByRole('row', { name: new RegExp(name) }).count()) === 0) {
+    await createToken(page, name);
+    await closeReveal(page);
+  }
+}
 
 async function pressEscapeSixTimes() {
   for (let i = 0; i < 6; i++) await page.keyboard.press('Escape');
@@ -98,10 +107,7 @@ test('six Esc presses on the new-token dialog close it once and leave the shortc
 
 for (const action of ['Revoke', 'Rotate'] as const) {
   test(`six Esc presses on the ${action.toLowerCase()} confirmation cancel it and leave the token alone`, async () => {
-    if ((await page.getByRole('row', { name: /esc-target/ }).count()) === 0) {
-      await createToken(page, 'esc-target');
-      await closeReveal(page);
-    }
+    await ensureToken('esc-target');
     const prefix = await page
       .getByRole('row', { name: /esc-target/ })
       .locator('code')
@@ -116,6 +122,7 @@ for (const action of ['Revoke', 'Rotate'] as const) {
 }
 
 test('six Esc presses on a rotated secret: the dialog stays, and closing forgets it', async () => {
+  await ensureToken('esc-target');
   const forgotten = recordForgets(page);
   await page.getByRole('button', { name: 'Rotate esc-target' }).click();
   const revealId = await nextRevealId(page, () =>
@@ -132,6 +139,24 @@ test('six Esc presses on a rotated secret: the dialog stays, and closing forgets
   await expectShortcutsWork();
 });
 
+test('a dialog the browser closes on its own (not through React) is put back in step', async () => {
+  const forgotten = recordForgets(page);
+  const revealId = await nextRevealId(page, () => createToken(page, 'closed-natively'));
+  const reveal = page.getByRole('dialog', { name: 'Token “closed-natively” created' });
+  await page.evaluate("document.querySelector('dialog').close()");
+  await expect(reveal).toBeVisible();
+  await expect(page.locator('dialog[open]')).toHaveCount(1);
+  await expect(reveal.getByText('Once closed it cannot be shown again')).toBeVisible();
+  expect(forgotten).toEqual([]);
+  await reveal.getByRole('button', { name: 'Close and forget the secret' }).click();
+  await expect.poll(() => forgotten).toEqual([revealId]);
+
+  await page.keyboard.press('Control+n');
+  await expect(page.getByRole('dialog', { name: 'New API token' })).toBeVisible();
+  await page.evaluate("document.querySelector('dialog').close()");
+  await expectShortcutsWork();
+});
+
 test('reloading the page with a secret on screen makes main forget it', async () => {
   const revealId = await nextRevealId(page, () => createToken(page, 'reloaded'));
   await page.reload();
@@ -142,6 +167,69 @@ test('reloading the page with a secret on screen makes main forget it', async ()
     revealId,
   );
   expect(copy).toMatchObject({ ok: false, error: { code: 'secret_gone' } });
+});
+
+test('losing the session while a secret is on screen unmounts the dialog, and main forgets the secret', async ({
+  browser,
+}) => {
+  // The list's retry timer is what notices the lost session; this page's clock runs it on cue.
+  const timed = await browser.newPage();
+  try {
+    await timed.clock.install();
+    await signIn(timed, desk);
+    await timed.clock.pauseAt(Date.now() + 1000);
+    const forgotten = recordForgets(timed);
+    // With the clock paused, React's own timers wait too: nudge them along in small
+    // steps that together stay well short of the list's 3 s retry.
+    const settle = async (locator: Locator) =>
+      expect
+        .poll(async () => {
+          await timed.clock.runFor(10);
+          return locator.count();
+        })
+        .toBe(1);
+
+    // The service goes away: the list says so and will retry every 3 s.
+    const startService = await desk.stopService();
+    await timed.getByRole('button', { name: 'Refresh' }).click();
+    await settle(timed.getByText("Can't reach the token service"));
+    await startService();
+
+    // Before the retry, a token is created; then the app's session ends behind its back.
+    await timed.getByRole('button', { name: 'New token' }).click();
+    await settle(timed.getByRole('dialog', { name: 'New API token' }));
+    await timed.getByLabel('Name').fill('session-lost');
+    const revealId = await nextRevealId(timed, () =>
+      timed.getByRole('button', { name: 'Create token' }).click(),
+    );
+    await settle(timed.locator('dialog[open]').getByTestId('secret'));
+    const stored = JSON.parse(
+      (await keytar.getPassword(KEYCHAIN_SERVICE, keychainAccount(desk.service.url, desk.email)))!,
+    ) as { token: string; sessionId: string };
+    const signedOut = await fetch(`${desk.service.url}/v1/sessions/${stored.sessionId}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${stored.token}` },
+    });
+    expect(signedOut.status).toBe(204);
+
+    await timed.clock.runFor(3_000); // the retry finds the session gone
+    await settle(timed.getByRole('heading', { name: 'Sign in to Token Desk' }));
+    await expect(timed.locator('dialog')).toHaveCount(0);
+    await expect
+      .poll(async () => {
+        await timed.clock.runFor(10);
+        return forgotten;
+      })
+      .toEqual([revealId]);
+    const copy = await timed.evaluate(
+      (id) => (globalThis as unknown as PageGlobals).tokenDesk.secretCopy({ revealId: id }),
+      revealId,
+    );
+    expect(copy).toMatchObject({ ok: false, error: { code: 'secret_gone' } });
+  } finally {
+    await timed.close();
+  }
+  await signIn(page, desk); // the shared page's session went too
 });
 
 test('the copy status tells the truth: a snippet replaces the secret, and the end of the countdown says it is gone', async ({
