@@ -48,7 +48,14 @@ export function composeDesk(runtime: Runtime) {
     openProvider: runtime.openProvider ?? openRealProvider,
   });
   const destinations = new DestinationService({ api, sessions, reveals, accounts });
-  const rotations = new RotationService({ api, sessions, reveals, settings, destinations });
+  const rotations = new RotationService({
+    api,
+    sessions,
+    reveals,
+    settings,
+    destinations,
+    timers,
+  });
   const handlers = createDeskHandlers({
     api,
     sessions,

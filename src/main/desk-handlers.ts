@@ -26,7 +26,7 @@ export type DeskHandlers = { [C in Channel]: (payload: PayloadOf<C>) => Promise<
 export interface DeskLifecycle {
   /** The page reloaded or the renderer went away: no dialog is left to forget its secret. */
   forgetReveals(): void;
-  /** On quit: drop every revealed secret and clear the clipboard if it still holds ours. */
+  /** On quit: drop every revealed or held secret and clear the clipboard if it still holds ours. */
   dispose(): Promise<void>;
 }
 
@@ -155,6 +155,7 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
 
     async dispose() {
       reveals.forgetAll();
+      rotations.forgetAll();
       await clipboard.clearIfStillOurs();
     },
   };

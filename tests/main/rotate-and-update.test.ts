@@ -14,6 +14,7 @@ const silent = { error: () => {} };
 const HOUR = 3600;
 
 let world: CiWorld;
+let composed: ReturnType<CiWorld['launch']>;
 let desk: ReturnType<CiWorld['launch']>['handlers'];
 const email = `rotate-${Date.now()}@example.test`;
 const results: unknown[] = [];
@@ -66,7 +67,8 @@ beforeAll(async () => {
   world.github.addRepository('ada', 'app');
   world.gitlab.addUser(GL_TOKEN, 'ada');
   world.gitlab.addProject('acme/app', { ada: MAINTAINER });
-  desk = world.launch().handlers;
+  composed = world.launch();
+  desk = composed.handlers;
   await signUp(desk, world, email);
   await must('providers:add', {
     provider: 'github',
@@ -147,6 +149,9 @@ describe('rotate and update every place', () => {
     expect(world.settingsText()).toContain(report.rotation.id);
     expect(world.settingsText()).not.toContain(fresh);
 
+    // The reveal dialog closes: Retry still has the new secret, held for the rotation.
+    await desk['secret:forget']({ revealId: report.revealed!.revealId });
+    expect(composed.rotations.heldSecrets).toBe(1);
     const retried = await must<RotationReport>('rotations:retry', {
       rotationId: report.rotation.id,
       destinationId: failed.destinationId,
@@ -157,6 +162,69 @@ describe('rotate and update every place', () => {
     expect(await status(old.secret)).toBe(401);
     expect(await status(fresh)).toBe(200);
     expect(await must('rotations:list', null)).toEqual([]);
+    // Done: main no longer holds it for the rotation.
+    expect(composed.rotations.heldSecrets).toBe(0);
+  });
+
+  it('keeps each place’s own settings: a protected variable stays protected, an org secret keeps its repositories', async () => {
+    world.github.addOrganization('acme', ['ada']);
+    const siteId = world.github.addRepository('acme', 'site', { admins: ['ada'] });
+    const revealed = await desk['tokens:create']({ name: 'ci-settings', expiresAt: null });
+    secrets.push(revealed.secret);
+    const [github, gitlab] = (await must('providers:list', null)).accounts;
+    const org = { kind: 'organization', org: 'acme', visibility: 'selected' } as const;
+    const staging = { ...project, environmentScope: 'staging' };
+    await must('destinations:send', {
+      revealId: revealed.revealId,
+      accountId: github.id,
+      target: org,
+      name: 'ORG_TOKEN',
+      overwrite: false,
+      selectedRepositoryIds: [siteId],
+    });
+    await must('destinations:send', {
+      revealId: revealed.revealId,
+      accountId: gitlab.id,
+      target: staging,
+      name: 'CAPAWESOME_TOKEN',
+      overwrite: false,
+      masked: true,
+      protected: true,
+    });
+    const report = await must<RotationReport>('tokens:rotate-and-update', {
+      id: revealed.token.id,
+    });
+    secrets.push(report.revealed!.secret);
+    expect(report.rotation.finished).toBe(true);
+    expect(world.github.secret('org:acme', 'ORG_TOKEN')).toBe(report.revealed!.secret);
+    expect(world.github.selectedRepositories('acme', 'ORG_TOKEN')).toEqual([siteId]);
+    expect(
+      world.gitlab.variable('project', 'acme/app', 'CAPAWESOME_TOKEN', 'staging'),
+    ).toMatchObject({ value: report.revealed!.secret, masked: true, protected: true });
+    expect(world.github.violations).toEqual([]);
+  });
+
+  it('a place whose account was removed fails in words, and Retry works once it is back', async () => {
+    const old = await tokenInTwoPlaces('ci-no-account');
+    const gitlab = (await must('providers:list', null)).accounts[1];
+    await must('providers:remove', { accountId: gitlab.id });
+    const report = await must<RotationReport>('tokens:rotate-and-update', { id: old.token.id });
+    secrets.push(report.revealed!.secret);
+    expect(report.rotation.destinations[1]).toMatchObject({
+      status: 'failed',
+      error: {
+        code: 'provider_account_missing',
+        message: `No GitLab account for ${world.gitlab.url} is set up in Token Desk. Add one in Settings, then retry.`,
+      },
+    });
+    expect(await status(old.secret)).toBe(200);
+    await must('providers:add', { provider: 'gitlab', host: world.gitlab.url, token: GL_TOKEN });
+    const retried = await must<RotationReport>('rotations:retry', {
+      rotationId: report.rotation.id,
+    });
+    expect(retried.rotation.finished).toBe(true);
+    expect(glSecret()).toBe(report.revealed!.secret);
+    expect(await status(old.secret)).toBe(401);
   });
 
   it('"revoke the old token now anyway" ends it while a place still fails', async () => {

@@ -7,9 +7,11 @@
  *
  * Each unfinished rotation is saved in settings (ids, places, statuses, when the
  * grace period ends; never a secret) before the first push and after each one, so
- * a restart can list it. The new secret lives only in the RevealStore: after a
- * restart (or once the reveal has expired) "finish" rotates the replacement again
- * and pushes that one.
+ * a restart can list it. The new secret is held in memory only, apart from the
+ * reveal dialog's copy (closing the dialog must not take Retry away), until every
+ * place has it, the old token is revoked, the grace period is over, or the app
+ * quits; after that (or a restart) "finish" rotates the replacement again and
+ * pushes that one.
  */
 import { randomUUID } from 'node:crypto';
 import type { RotationReport, RotationState, RevealedToken } from '../../shared/ipc-contract.js';
@@ -18,13 +20,14 @@ import { inWords } from '../providers/provider-error.js';
 import { ApiClientError, type ApiClient, type RotatedApiToken } from './api-client.js';
 import type { PendingRotationRecord, RotationDestinationRecord } from './ci-records.js';
 import { placeLabel, settingsUrlOf, type DestinationService } from './destination-service.js';
-import type { RevealStore } from './reveal-store.js';
+import { REVEAL_LIFETIME_MS, type RevealStore } from './reveal-store.js';
+import type { Timers } from './secret-clipboard.js';
 import type { SessionService } from './session-service.js';
 import type { SettingsService } from './settings.js';
 
 export class RotationService {
-  /** rotation id → the RevealStore entry holding its new secret (memory only). */
-  private readonly secrets = new Map<string, string>();
+  /** rotation id → its new secret, while Retry may need it (memory only). */
+  private readonly held = new Map<string, { secret: string; timer: unknown }>();
   private readonly busy = new Set<string>();
 
   constructor(
@@ -34,8 +37,19 @@ export class RotationService {
       reveals: RevealStore;
       settings: SettingsService;
       destinations: DestinationService;
+      timers: Timers;
     },
   ) {}
+
+  /** How many new secrets are held for Retry right now. */
+  get heldSecrets(): number {
+    return this.held.size;
+  }
+
+  /** On quit: drop every held secret. */
+  forgetAll(): void {
+    for (const rotationId of [...this.held.keys()]) this.release(rotationId);
+  }
 
   /** The signed-in user's unfinished rotations (after a restart too). */
   list(): RotationState[] {
@@ -47,7 +61,7 @@ export class RotationService {
     const issued = await this.deps.sessions.withSession((active) =>
       this.deps.api.rotateToken(active.serviceUrl, active.token, tokenId, grace),
     );
-    return this.begin(issued, tokenId, null);
+    return this.begin(issued, tokenId, null, grace);
   }
 
   /** Pushes again to the places that failed (or one of them) with the secret main still holds. */
@@ -95,7 +109,7 @@ export class RotationService {
       const issued = await this.deps.sessions.withSession((active) =>
         this.deps.api.rotateToken(active.serviceUrl, active.token, record.newTokenId, grace),
       );
-      return this.begin(issued, record.newTokenId, record);
+      return this.begin(issued, record.newTokenId, record, grace);
     });
   }
 
@@ -104,6 +118,7 @@ export class RotationService {
     issued: RotatedApiToken,
     replacedId: string,
     earlier: PendingRotationRecord | null,
+    graceSeconds: number,
   ): Promise<RotationReport> {
     const revealed: RevealedToken = this.deps.reveals.reveal(issued);
     const graceEndsAt = issued.previous?.graceEndsAt ?? null;
@@ -123,7 +138,10 @@ export class RotationService {
     // Saved before the earlier record goes, so a crash in between loses nothing.
     this.save(record);
     if (earlier) this.forgetRecord(earlier.id);
-    this.secrets.set(record.id, revealed.revealId);
+    // Measured from now, not from graceEndsAt: the service's clock is its own.
+    const holdMs = Math.max(graceSeconds * 1000, REVEAL_LIFETIME_MS);
+    const timer = this.deps.timers.setTimeout(() => this.release(record.id), holdMs);
+    this.held.set(record.id, { secret: revealed.secret, timer });
     const state = await this.exclusively(record.id, () =>
       this.pushAll(record, revealed.secret, undefined),
     );
@@ -171,9 +189,7 @@ export class RotationService {
 
   /** The service's places for the new token are the truth: new ones join as pending, removed ones go. */
   private async syncPlaces(record: PendingRotationRecord): Promise<void> {
-    const current = await this.deps.sessions.withSession((active) =>
-      this.deps.api.listDestinations(active.serviceUrl, active.token, record.newTokenId),
-    );
+    const current = await this.deps.destinations.list(record.newTokenId);
     const known = new Map(record.destinations.map((place) => [place.destinationId, place]));
     record.destinations = current.map(
       (destination): RotationDestinationRecord =>
@@ -234,10 +250,14 @@ export class RotationService {
   }
 
   private heldSecret(rotationId: string): string | null {
-    const revealId = this.secrets.get(rotationId);
-    return revealId !== undefined && this.deps.reveals.has(revealId)
-      ? this.deps.reveals.secret(revealId)
-      : null;
+    return this.held.get(rotationId)?.secret ?? null;
+  }
+
+  private release(rotationId: string): void {
+    const entry = this.held.get(rotationId);
+    if (!entry) return;
+    this.deps.timers.clearTimeout(entry.timer);
+    this.held.delete(rotationId);
   }
 
   private mine(): PendingRotationRecord[] {
@@ -267,7 +287,7 @@ export class RotationService {
   }
 
   private forgetRecord(rotationId: string): void {
-    this.secrets.delete(rotationId);
+    this.release(rotationId);
     this.deps.settings.savePendingRotations(
       this.deps.settings.pendingRotations().filter((entry) => entry.id !== rotationId),
     );

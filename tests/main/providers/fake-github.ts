@@ -81,6 +81,8 @@ export interface FakeGitHub {
   addOrganization(org: string, admins: string[]): void;
   /** The decrypted value stored under `target` (`owner/repo`, `owner/repo:env`, `org:NAME`). */
   secret(target: string, name: string): string | undefined;
+  /** The repository ids an organization secret with visibility "selected" is shared with. */
+  selectedRepositories(org: string, name: string): number[] | undefined;
   /** Makes the next request whose path contains `pathPart` fail with this answer. */
   failNext(pathPart: string, response: FakeResponse): void;
   requests: RecordedRequest[];
@@ -507,6 +509,9 @@ export async function startFakeGitHub(
     },
     secret(target, name) {
       return secrets.get(`${target}#${name.toUpperCase()}`)?.value;
+    },
+    selectedRepositories(org, name) {
+      return secrets.get(`org:${org}#${name.toUpperCase()}`)?.selectedRepositoryIds;
     },
     failNext(pathPart, response) {
       failures.push({ pathPart, response });
