@@ -24,7 +24,8 @@ let token: { id: string; secret: string; prefix: string };
 const secrets: string[] = [];
 
 beforeAll(async () => {
-  service = await startService();
+  // Many fresh accounts, one per case, all from 127.0.0.1.
+  service = await startService({ signUpLimit: { maxFailures: 1000, windowMs: 60_000 } });
   session = (await signUpAndIn(service)).session;
   token = await createToken(service, session, 'ci-dest');
   secrets.push(token.secret, session);
