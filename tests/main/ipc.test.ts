@@ -70,6 +70,18 @@ describe('registerHandlers', () => {
     });
     expect(calls).toEqual([['tokens:revoke', { id: 'x' }]]);
   });
+
+  it('checks the sender on every channel, the issue 7 ones included', async () => {
+    const { ipcMain, listeners } = fakeIpcMain();
+    const { handlers, calls } = recordingHandlers();
+    registerHandlers(ipcMain, handlers, (event) => isTrustedSender(event, ours), silent);
+    const evil = { url: 'https://evil.example/', parent: null, processId: 4, routingId: 1 };
+    for (const channel of CHANNELS) {
+      const result = await listeners.get(channel)!({ sender: { id: 7 }, senderFrame: evil }, null);
+      expect(result).toMatchObject({ ok: false, error: { code: 'untrusted_sender' } });
+    }
+    expect(calls).toEqual([]);
+  });
 });
 
 describe('invokeChannel payload validation', () => {

@@ -3,13 +3,19 @@
  * GitHub and GitLab, the credential in the keychain and nowhere else, and every
  * hostile or failing case answered in words.
  */
+import Conf from 'conf';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeDesk } from '../../src/main/compose.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import {
   PROVIDER_KEYCHAIN_SERVICE,
   providerKeychainAccount,
 } from '../../src/main/services/provider-vault.js';
 import { DEVELOPER, MAINTAINER, OWNER, signUp, startCiWorld, type CiWorld } from './ci-desk.js';
+import { MemoryClipboard } from './fakes.js';
 
 const GH_TOKEN = 'ghp_accountsTestToken000000000000000001';
 const GH_READONLY = 'ghp_accountsTestToken000000000000000002';
@@ -35,6 +41,8 @@ beforeAll(async () => {
   world.github.addAccount(GH_READONLY, 'bob');
   world.github.addRepository('ada', 'app', { environments: ['production'] });
   world.github.addRepository('ada', 'site', { admins: ['someone-else'], private: false });
+  // A name GitHub would never allow: whatever the provider says, it is not offered as a target.
+  world.github.addRepository('ada', '..', { admins: ['ada'] });
   world.github.addOrganization('acme', ['ada']);
   world.gitlab.addUser(GL_TOKEN, 'ada');
   world.gitlab.addProject('acme/mobile/app', { ada: MAINTAINER });
@@ -126,7 +134,8 @@ describe('provider accounts', () => {
       accountId: githubId,
       list: 'repositories',
     });
-    // ada/site is visible but ada is not an admin there: it cannot hold secrets.
+    // ada/site is visible but ada is not an admin there: it cannot hold secrets. ada/.. is
+    // not a repository name, so it is not offered either.
     expect(targets).toEqual({
       ok: true,
       value: [{ kind: 'repository', owner: 'ada', repo: 'app', private: true }],
@@ -388,5 +397,53 @@ describe('provider accounts', () => {
         expect(text).not.toContain(credential);
       expect(text).not.toMatch(/ghp_|glpat-/);
     }
+  });
+});
+
+describe('provider accounts without a keychain', () => {
+  it('keeps the credential for this run only and says so; after a restart it asks for it again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'token-desk-nokeychain-'));
+    const launch = () =>
+      composeDesk({
+        keychain: null,
+        keychainProblem: 'no Secret Service',
+        store: new Conf({ cwd: dir, configName: 'settings', projectName: 'token-desk' }),
+        clipboard: new MemoryClipboard(),
+      }).handlers;
+    const desk = launch();
+    const email = `nokeychain-${Date.now()}@example.test`;
+    await signUp(desk, world, email);
+    const added = await call(desk, 'providers:add', {
+      provider: 'github',
+      host: world.github.apiBaseUrl,
+      token: GH_TOKEN,
+    });
+    expect(added.ok).toBe(true);
+    const accountId = (added as { value: { id: string } }).value.id;
+    expect(await call(desk, 'providers:list', null)).toMatchObject({
+      ok: true,
+      value: { remembered: false, accounts: [{ id: accountId }] },
+    });
+    expect((await call(desk, 'providers:targets', { accountId, list: 'organizations' })).ok).toBe(
+      true,
+    );
+
+    // Restart: the session is gone too (memory only), so sign in again.
+    const restarted = launch();
+    await restarted['session:sign-in']({
+      serviceUrl: world.service.baseUrl,
+      email,
+      password: 'ci desk password 1',
+    });
+    expect(
+      await call(restarted, 'providers:targets', { accountId, list: 'organizations' }),
+    ).toEqual({
+      ok: false,
+      error: {
+        code: 'provider_credential_missing',
+        message: `Token Desk no longer has the access token for ada on GitHub (${world.github.apiBaseUrl}): without a keychain it is kept for one run only. Add the account again in Settings.`,
+      },
+    });
+    expect(JSON.stringify(results)).not.toContain(GH_TOKEN);
   });
 });
