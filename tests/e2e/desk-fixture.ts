@@ -70,6 +70,8 @@ export async function startDesk(label: string): Promise<Desk> {
 
 /** Opens the app, signing in unless the harness's session is live already. */
 export async function signIn(page: Page, desk: Desk): Promise<void> {
+  // From the app's own page, a URL differing only in its #fragment would not reload it.
+  await page.goto('about:blank');
   await page.goto(desk.harness.url);
   const signInHeading = page.getByRole('heading', { name: 'Sign in to Token Desk' });
   const newToken = page.getByRole('button', { name: 'New token' });

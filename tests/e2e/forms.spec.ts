@@ -110,6 +110,7 @@ test('settings: the service URL and the clipboard delay are checked inline', asy
 
 test('the token count follows the search: "1 of 4 tokens"', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in to Token Desk' })).toBeVisible();
   await signIn(page, desk);
   const session = await desk.apiSession();
   for (const name of ['ci-github', 'ci-gitlab', 'deploy-android', 'nightly']) {
