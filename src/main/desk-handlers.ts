@@ -47,12 +47,24 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
   return {
     'session:get': () => sessions.restore(),
 
-    'session:sign-in': ({ serviceUrl, email, password }) =>
-      sessions.signIn(serviceUrl, email, password),
+    // A rotation's held secret belongs to the account that rotated: none survives a change of account.
+    async 'session:sign-in'({ serviceUrl, email, password }) {
+      const state = await sessions.signIn(serviceUrl, email, password);
+      rotations.forgetAll();
+      return state;
+    },
 
-    'session:sign-up': (input) => sessions.signUp(input),
+    async 'session:sign-up'(input) {
+      const state = await sessions.signUp(input);
+      rotations.forgetAll();
+      return state;
+    },
 
-    'session:sign-out': () => sessions.signOut(),
+    async 'session:sign-out'() {
+      const state = await sessions.signOut();
+      rotations.forgetAll();
+      return state;
+    },
 
     'tokens:list': () =>
       sessions.withSession((active) => api.listTokens(active.serviceUrl, active.token)),

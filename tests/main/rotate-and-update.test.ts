@@ -262,7 +262,8 @@ describe('rotate and update every place', () => {
     secrets.push(lost);
 
     // The app restarts: the new secret is gone from memory, the record is not.
-    desk = world.launch().handlers;
+    composed = world.launch();
+    desk = composed.handlers;
     await desk['session:get'](null);
     const [pending] = await must('rotations:list', null);
     expect(pending).toMatchObject({
@@ -324,9 +325,10 @@ describe('rotate and update every place', () => {
       }),
     ).toMatchObject({ ok: false, error: { code: 'destination_not_found' } });
 
-    const other = world.launch().handlers;
-    desk = other;
+    // Another account signs in on this app: main stops holding the first one's new secret.
+    expect(composed.rotations.heldSecrets).toBe(1);
     await signUp(desk, world, `intruder-${Date.now()}@example.test`);
+    expect(composed.rotations.heldSecrets).toBe(0);
     expect(await must('rotations:list', null)).toEqual([]);
     for (const channel of ['rotations:retry', 'rotations:revoke-old', 'rotations:finish']) {
       expect(await call(channel, { rotationId: report.rotation.id })).toMatchObject({
