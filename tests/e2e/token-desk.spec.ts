@@ -192,6 +192,8 @@ test('5. a restart is still signed in; sign-out removes the keychain entry and t
   await expect(
     page.getByText('The service URL must start with http:// or https://.'),
   ).toBeVisible();
+  // The last attempt's answer is gone: only what is wrong now is shown.
+  await expect(page.getByText('The email or password is incorrect.')).toHaveCount(0);
   await shot('15-sign-in-errors');
   await page.getByLabel('Service URL').fill(service.url);
   await page.getByLabel('Password').fill(password);

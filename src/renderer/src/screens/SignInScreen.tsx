@@ -46,6 +46,7 @@ export function SignInScreen({
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    setError(null); // the last attempt's answer no longer applies
     const fields: Field[] = ['service-url', 'email', 'password'];
     setChecked(new Set(fields));
     const firstInvalid = fields.find((field) => problems[field] !== null);
@@ -54,7 +55,6 @@ export function SignInScreen({
       return;
     }
     setBusy(true);
-    setError(null);
     try {
       const state =
         mode === 'sign-in'

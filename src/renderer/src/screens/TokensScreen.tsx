@@ -10,6 +10,7 @@ import {
 import type { ApiToken } from '../../../shared/api-schemas';
 import type { RevealedToken, SessionState, SignedInAccount } from '../../../shared/ipc-contract';
 import { call, desk, DeskFailure, messageOf } from '../bridge';
+import { useTokenList } from '../hooks/use-token-list';
 import { Banner } from '../components/Banner';
 import { TokenList, visibleTokens, type SortKey } from '../components/TokenList';
 import { ConfirmDialog } from '../dialogs/ConfirmDialog';
@@ -37,9 +38,6 @@ function tokenCount(shown: number, total: number, searching: boolean): string {
   return searching ? `${shown.toLocaleString()} of ${all}` : all;
 }
 
-/** While the service is unreachable the list retries this often, so it recovers without a restart. */
-const RETRY_MS = 3000;
-
 export function TokensScreen({
   account,
   banner,
@@ -47,14 +45,11 @@ export function TokensScreen({
   onSignedOut,
   onOpenSettings,
 }: Props) {
-  const [tokens, setTokens] = useState<ApiToken[] | null>(null);
-  const [loadError, setLoadError] = useState<DeskFailure | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const [sort, setSort] = useState<SortKey>('created');
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [now, setNow] = useState(() => Date.now());
   const searchRef = useRef<HTMLInputElement>(null);
   const deferredQuery = useDeferredValue(query);
 
@@ -70,41 +65,8 @@ export function TokensScreen({
     },
     [onSessionLost, account.email],
   );
-
-  const load = useCallback(
-    () =>
-      call(desk().tokensList()).then(
-        (list) => {
-          setTokens(list);
-          setLoadError(null);
-          setNow(Date.now());
-        },
-        (error: unknown) => {
-          handleFailure(error);
-          setLoadError(
-            error instanceof DeskFailure ? error : new DeskFailure('unknown', messageOf(error)),
-          );
-        },
-      ),
-    [handleFailure],
-  );
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  // Keep retrying while unreachable; stop once the list is back.
-  useEffect(() => {
-    if (loadError?.code !== 'unreachable') return;
-    const timer = setInterval(() => void load(), RETRY_MS);
-    return () => clearInterval(timer);
-  }, [loadError, load]);
-
-  // "Expires in…" and "expired" stay true while the window is open.
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 60_000);
-    return () => clearInterval(timer);
-  }, []);
+  const list = useTokenList(handleFailure);
+  const { tokens, loadError, now, load } = list;
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -142,7 +104,7 @@ export function TokensScreen({
       await call(desk().tokensRevoke({ id: token.id }));
       setDialog(null);
       setStatus(`Revoked “${token.name}”.`);
-      setTokens((current) => current?.filter((t) => t.id !== token.id) ?? null);
+      list.removed(token.id);
     } catch (error) {
       actionFailed(error);
     }
@@ -151,7 +113,7 @@ export function TokensScreen({
   async function rotate(token: ApiToken) {
     try {
       const revealed = await call(desk().tokensRotate({ id: token.id }));
-      setTokens((current) => [revealed.token, ...(current ?? []).filter((t) => t.id !== token.id)]);
+      list.replaced(token.id, revealed.token);
       setDialog({ kind: 'reveal', revealed, rotated: true });
     } catch (error) {
       actionFailed(error);
@@ -166,7 +128,7 @@ export function TokensScreen({
   }
 
   function created(revealed: RevealedToken) {
-    setTokens((current) => [revealed.token, ...(current ?? [])]);
+    list.added(revealed.token);
     setDialog({ kind: 'reveal', revealed, rotated: false });
   }
 
