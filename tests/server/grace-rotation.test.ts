@@ -373,7 +373,7 @@ describe('the grace period: destinations', () => {
   });
 });
 
-describe('the schema migration to version 3', () => {
+describe('the schema migrations for issue 7 (versions 3 and 4)', () => {
   let upgraded: RunningService | undefined;
   afterEach(async () => {
     if (upgraded) {
@@ -418,7 +418,6 @@ describe('the schema migration to version 3', () => {
     upgraded = await startService({ dataDir });
     const check = new Database(join(dataDir, 'token-service.sqlite'), { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(MIGRATIONS.length).toBe(3);
     const indexes = check
       .prepare(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'token_destinations'",
@@ -457,6 +456,47 @@ describe('the schema migration to version 3', () => {
         graceEndsAt: null,
       }),
     ]);
+  });
+
+  it('upgrades a version-3 database: destination counts are taken from the rows already there', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'token-service-v3-'));
+    const db = new Database(join(dataDir, 'token-service.sqlite'));
+    for (const migration of MIGRATIONS.slice(0, 3)) db.exec(migration);
+    db.pragma('user_version = 3');
+    const at = '2026-05-30T08:15:42.123Z';
+    db.prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?)').run(
+      'u1',
+      'v3@example.test',
+      null,
+      'x',
+      at,
+    );
+    const token = db.prepare(
+      `INSERT INTO api_tokens (id, user_id, name, prefix, token_digest, created_at)
+       VALUES (?, 'u1', 'n', 'ca_x', ?, ?)`,
+    );
+    token.run('t-two', digestSecret(generateSecret('api_token')), at);
+    token.run('t-none', digestSecret(generateSecret('api_token')), at);
+    const place = db.prepare(
+      `INSERT INTO token_destinations VALUES (?, 't-two', 'gitlab', 'https://gitlab.com', ?, 'K', ?, ?)`,
+    );
+    place.run('d1', '{"kind":"group","path":"a","environmentScope":"*"}', at, at);
+    place.run('d2', '{"kind":"group","path":"b","environmentScope":"*"}', at, at);
+    db.close();
+
+    upgraded = await startService({ dataDir });
+    const check = new Database(join(dataDir, 'token-service.sqlite'));
+    const counts = () =>
+      check.prepare('SELECT id, destination_count FROM api_tokens ORDER BY id').all();
+    expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(counts()).toEqual([
+      { id: 't-none', destination_count: 0 },
+      { id: 't-two', destination_count: 2 },
+    ]);
+    // The triggers keep it from then on, whoever writes the rows.
+    check.prepare("DELETE FROM token_destinations WHERE id = 'd1'").run();
+    expect(counts()[1]).toEqual({ id: 't-two', destination_count: 1 });
+    check.close();
   });
 
   it('deleting a token row deletes its destinations (ON DELETE CASCADE)', async () => {

@@ -77,7 +77,7 @@ export class ApiTokenStore {
     // Serialized to JSON by SQLite from the covering index: with 10,000 tokens this
     // is several times faster than building 10,000 objects and stringifying them. A
     // token whose grace period has ended counts as revoked (the sweep may not have
-    // written revoked_at yet); destinationCount is one probe of the destinations index.
+    // written revoked_at yet). destination_count is kept by triggers (schema v4).
     this.listJson = db
       .prepare<[string, string], string>(
         `SELECT json_group_array(json_object(
@@ -86,10 +86,8 @@ export class ApiTokenStore {
            'destinationCount', destination_count,
            'replacedById', replaced_by_id, 'graceEndsAt', grace_ends_at))
          FROM (SELECT id, name, prefix, created_at, expires_at, last_used_at,
-                      replaced_by_id, grace_ends_at,
-                      (SELECT count(*) FROM token_destinations d WHERE d.token_id = t.id)
-                        AS destination_count
-               FROM api_tokens t
+                      replaced_by_id, grace_ends_at, destination_count
+               FROM api_tokens
                WHERE user_id = ? AND revoked_at IS NULL
                  AND (grace_ends_at IS NULL OR grace_ends_at > ?)
                ORDER BY created_at DESC, id DESC)`,
