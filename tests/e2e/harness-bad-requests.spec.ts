@@ -4,7 +4,8 @@
  * harness keeps answering afterwards.
  */
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -170,4 +171,34 @@ test('after all of that the harness still serves the app and answers the bridge'
   expect(session.status).toBe(200);
   expect(await session.json()).toMatchObject({ ok: true, value: { account: null } });
   expect(harness.child.exitCode).toBeNull();
+});
+
+test("the environment's service URL is this run's default, never written to the settings", async () => {
+  const settings = await invoke('settings%3Aget', { body: 'null' });
+  expect(await settings.json()).toMatchObject({ ok: true, value: { serviceUrl: service.url } });
+  const dir = join(work, 'settings');
+  const saved = existsSync(dir)
+    ? readdirSync(dir).map((file) => readFileSync(join(dir, file), 'utf8'))
+    : [];
+  expect(saved.join('\n')).not.toContain(service.url);
+});
+
+test('a bad TOKEN_DESK_SERVICE_URL stops the harness with a sentence and exit code 1', async () => {
+  const child = spawn(process.execPath, ['out/harness/tests/e2e/harness.js'], {
+    env: {
+      ...process.env,
+      TOKEN_DESK_SERVICE_URL: 'http://tokens.example.com',
+      TOKEN_DESK_SETTINGS_DIR: join(work, 'bad-url-settings'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  expect(code).toBe(1);
+  expect(output).toMatch(
+    /harness: could not start: TOKEN_DESK_SERVICE_URL is not usable: Use https:\/\//,
+  );
+  expect(output).not.toMatch(/^\s+at /m); // a sentence, not a stack trace
 });

@@ -113,8 +113,11 @@ async function main(): Promise<void> {
   const { keychain, problem: keychainProblem } = await loadKeytar();
   if (keychainProblem) console.warn(`harness: no keychain: ${keychainProblem}`);
   const { handlers, settings } = composeDesk({ keychain, keychainProblem, store, clipboard });
-  if (process.env.TOKEN_DESK_SERVICE_URL)
-    settings.update({ serviceUrl: process.env.TOKEN_DESK_SERVICE_URL });
+  // As in Electron: the environment's URL is this run's default, never written to settings.
+  settings.overrideForThisRun(
+    { serviceUrl: process.env.TOKEN_DESK_SERVICE_URL },
+    'TOKEN_DESK_SERVICE_URL',
+  );
 
   const key = randomBytes(24).toString('hex');
   const keyBuffer = Buffer.from(key);
@@ -262,4 +265,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', shutdown);
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(
+    `harness: could not start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+});
