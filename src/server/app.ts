@@ -100,6 +100,26 @@ function trustProxyOption(
   return (_address, hop) => hop < trust;
 }
 
+/**
+ * @fastify/swagger marks every body as required; a route that accepts none says so with
+ * OPTIONAL_BODY (schema-parts.ts), and its requestBody is published as optional.
+ */
+function markOptionalBodies(document: object): object {
+  if (!('openapiObject' in document)) return document;
+  const spec = document.openapiObject as {
+    paths?: Record<string, Record<string, Record<string, unknown>>>;
+  };
+  for (const operations of Object.values(spec.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      if (operation['x-optional-body'] !== true) continue;
+      delete operation['x-optional-body'];
+      const body = operation.requestBody as { required?: boolean } | undefined;
+      if (body) body.required = false;
+    }
+  }
+  return spec;
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock;
   const app = Fastify({
@@ -213,6 +233,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
     },
+    transformObject: (document) => markOptionalBodies(document),
   });
 
   await app.register(healthRoutes);

@@ -278,6 +278,25 @@ describe('the grace period: the old token', () => {
     expect((await me(short.secret)).body.code).toBe('token_revoked');
   });
 
+  it('documents the optional body and the 409 in OpenAPI', async () => {
+    const spec = (await service.request('GET', '/v1/openapi.json')).body;
+    const operation = spec.paths['/v1/users/me/tokens/{id}/rotate'].post;
+    expect(operation.requestBody.required).toBe(false);
+    expect(operation['x-optional-body']).toBeUndefined();
+    expect(
+      operation.requestBody.content['application/json'].schema.properties.gracePeriodSeconds,
+    ).toMatchObject({ type: 'integer', minimum: 0, maximum: MAX_GRACE_PERIOD_SECONDS });
+    expect(operation.responses['409']).toBeDefined();
+    expect(
+      operation.responses['201'].content['application/json'].schema.properties.previous,
+    ).toBeDefined();
+    // Every other body stays required.
+    expect(spec.paths['/v1/users/me/tokens'].post.requestBody.required).toBe(true);
+    expect(spec.paths['/v1/users/me/tokens/{id}/destinations'].post.requestBody.required).toBe(
+      true,
+    );
+  });
+
   it('a rotation needs a session, with or without a grace period', async () => {
     const { session } = await signUpAndIn(service);
     const token = await createToken(service, session, 'self');

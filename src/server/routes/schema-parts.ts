@@ -13,3 +13,6 @@ export const SESSION_ONLY =
   'Needs a session token (`ses_…`, from `POST /v1/sessions`); an API token gets 403 `session_required`, so a leaked CI token cannot mint, rotate, revoke or list tokens.';
 export const SESSION_OR_API_TOKEN =
   'Works with a session or an API token (`Authorization: Bearer …`).';
+
+/** In a route's schema when its body may be left out (the route copes with none); see app.ts. */
+export const OPTIONAL_BODY = { 'x-optional-body': true } as const;

@@ -14,7 +14,7 @@ import { ApiError, describeValidationError } from '../errors.js';
 import { formatUtc } from '../human-time.js';
 import type { Services } from '../services.js';
 import { principalOf, requireAuthentication } from './authenticated.js';
-import { bearerSecurity, errors, SESSION_ONLY } from './schema-parts.js';
+import { bearerSecurity, errors, OPTIONAL_BODY, SESSION_ONLY } from './schema-parts.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -142,6 +142,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
           '`replacedById` and `graceEndsAt` meanwhile, and can be revoked early as any token; ' +
           'without one (absent or 0) it is revoked in the same transaction. A token already ' +
           'replaced this way cannot be rotated again: 409 `token_replaced`.',
+        ...OPTIONAL_BODY,
         params: IdParams,
         body: RotateTokenBody,
         response: { 201: RotatedApiToken, ...errors(400, 401, 403, 404, 409, 429) },
