@@ -78,7 +78,8 @@ export function Dialog({
       window.removeEventListener('keydown', onKeyDown);
       dialog.removeEventListener('cancel', onCancel);
       dialog.removeEventListener('close', onClose);
-      openDialogs.splice(openDialogs.indexOf(dialog), 1);
+      const index = openDialogs.indexOf(dialog);
+      if (index !== -1) openDialogs.splice(index, 1);
       dialog.close();
       previouslyFocused?.focus?.();
     };
