@@ -29,7 +29,9 @@ const GITHUB_REPO = '^(?!\\.{1,2}$)[A-Za-z0-9._-]{1,100}$';
 // `.` and `..` would walk the API URL's path (…/environments/../secrets) just as for a repo.
 const GITHUB_ENVIRONMENT = '^(?!\\.{1,2}$)[^\\u0000-\\u001f\\u007f/\\\\]{1,255}$';
 const GITLAB_PATH = '^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*){0,19}$';
-const ENVIRONMENT_SCOPE = '^[^\\s\\u0000-\\u001f\\u007f]{1,255}$';
+// GitLab environment names: ASCII letters, digits, spaces and - _ / $ { } . (its own
+// rule); a variable's scope may also use the * wildcard. No space at either end.
+const ENVIRONMENT_SCOPE = '^(?! )(?!.* $)[A-Za-z0-9_/${}.* -]{1,255}$';
 /** An https URL (or http to loopback, checked in code), no credentials, at most 2048 characters. */
 const HOST_URL = '^https?://[^\\s/?#@]+(?:/[^\\s?#]*)?$';
 
@@ -226,7 +228,7 @@ const FIELD_RULES = {
   },
   environmentScope: {
     pattern: new RegExp(ENVIRONMENT_SCOPE),
-    rule: 'a GitLab environment scope such as * or production: 1 to 255 characters without spaces or control characters',
+    rule: 'a GitLab environment scope such as *, production or review/*: 1 to 255 letters, digits, spaces and - _ / $ { } . *, not starting or ending with a space',
   },
 } as const;
 

@@ -131,6 +131,11 @@ describe('recording where a token was sent', () => {
       { ...GITHUB_REPO, target: { kind: 'organization', org: 'acme', visibility: 'selected' } },
       { ...GITLAB_PROJECT, host: 'https://gitlab.example.com/gitlab' },
       { ...GITLAB_PROJECT, target: { kind: 'group', path: 'acme', environmentScope: 'review/*' } },
+      // GitLab environment names may hold spaces and $ { } (its own rule).
+      {
+        ...GITLAB_PROJECT,
+        target: { kind: 'project', path: 'acme/app', environmentScope: 'review app ${CI_X}' },
+      },
       { ...GITHUB_REPO, host: 'http://127.0.0.1:9999/api/v3' },
       { ...GITLAB_PROJECT, host: 'http://localhost:8080' },
       { ...GITLAB_PROJECT, name: '1_STARTS_WITH_A_DIGIT' },
@@ -421,8 +426,23 @@ const badCases: BadCase[] = [
     /"target.environmentScope"/,
   ],
   [
-    'an environment scope with a space',
-    gitlabTarget({ kind: 'project', path: 'acme/app', environmentScope: 'prod uction' }),
+    'an environment scope starting with a space',
+    gitlabTarget({ kind: 'project', path: 'acme/app', environmentScope: ' production' }),
+    /"target.environmentScope".*space/,
+  ],
+  [
+    'an environment scope ending with a space',
+    gitlabTarget({ kind: 'project', path: 'acme/app', environmentScope: 'production ' }),
+    /"target.environmentScope"/,
+  ],
+  [
+    'an environment scope with a character GitLab refuses',
+    gitlabTarget({ kind: 'project', path: 'acme/app', environmentScope: 'prod:uction' }),
+    /"target.environmentScope"/,
+  ],
+  [
+    'an environment scope with a line break',
+    gitlabTarget({ kind: 'project', path: 'acme/app', environmentScope: 'prod\nuction' }),
     /"target.environmentScope"/,
   ],
   [
