@@ -28,7 +28,9 @@ const GITHUB_OWNER = '^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$';
 const GITHUB_REPO = '^(?!\\.{1,2}$)[A-Za-z0-9._-]{1,100}$';
 // `.` and `..` would walk the API URL's path (…/environments/../secrets) just as for a repo.
 const GITHUB_ENVIRONMENT = '^(?!\\.{1,2}$)[^\\u0000-\\u001f\\u007f/\\\\]{1,255}$';
-const GITLAB_PATH = '^[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*){0,19}$';
+// GitLab also refuses a part ending in "." and one ending in .git or .atom.
+const GITLAB_SEGMENT = '[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?';
+const GITLAB_PATH = `^(?!.*\\.(?:git|atom)(?:/|$))${GITLAB_SEGMENT}(?:/${GITLAB_SEGMENT}){0,19}$`;
 // GitLab environment names: ASCII letters, digits, spaces and - _ / $ { } . (its own
 // rule); a variable's scope may also use the * wildcard. No space at either end.
 const ENVIRONMENT_SCOPE = '^(?! )(?!.* $)[A-Za-z0-9_/${}.* -]{1,255}$';
@@ -224,7 +226,7 @@ const FIELD_RULES = {
   },
   path: {
     pattern: new RegExp(GITLAB_PATH),
-    rule: 'a GitLab project or group path such as acme/mobile/app: up to 20 parts separated by single "/", each of letters, digits, "_", "-" and ".", not starting with "." or "-"',
+    rule: 'a GitLab project or group path such as acme/mobile/app: up to 20 parts separated by single "/", each of letters, digits, "_", "-" and ".", not starting with "." or "-", not ending with "." or .git or .atom',
   },
   environmentScope: {
     pattern: new RegExp(ENVIRONMENT_SCOPE),

@@ -130,6 +130,10 @@ describe('recording where a token was sent', () => {
       },
       { ...GITHUB_REPO, target: { kind: 'organization', org: 'acme', visibility: 'selected' } },
       { ...GITLAB_PROJECT, host: 'https://gitlab.example.com/gitlab' },
+      {
+        ...GITLAB_PROJECT,
+        target: { kind: 'project', path: 'a/b.c/d-e/_f/g.gitlab/x', environmentScope: '*' },
+      },
       { ...GITLAB_PROJECT, target: { kind: 'group', path: 'acme', environmentScope: 'review/*' } },
       // GitLab environment names may hold spaces and $ { } (its own rule).
       {
@@ -409,6 +413,16 @@ const badCases: BadCase[] = [
     'a path segment starting with a dot',
     gitlabTarget({ kind: 'project', path: 'acme/.hidden', environmentScope: '*' }),
     /"target.path"/,
+  ],
+  [
+    'a path part ending with a dot',
+    gitlabTarget({ kind: 'project', path: 'acme./app', environmentScope: '*' }),
+    /"target.path"/,
+  ],
+  [
+    'a path ending in .git',
+    gitlabTarget({ kind: 'project', path: 'acme/app.git', environmentScope: '*' }),
+    /"target.path".*\.git/,
   ],
   [
     'a path with a percent escape',
