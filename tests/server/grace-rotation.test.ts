@@ -201,6 +201,12 @@ describe('the grace period: the old token', () => {
       expect(response.status).toBe(404);
       expect(response.body.code).toBe('token_not_found');
     }
+    // The next write wrote the end down, so the row left the token list's index.
+    const db = new Database(service.databaseFile, { readonly: true });
+    expect(
+      db.prepare('SELECT revoked_at, revoked_reason FROM api_tokens WHERE id = ?').get(token.id),
+    ).toEqual({ revoked_at: graceEndsAt, revoked_reason: 'rotated' });
+    db.close();
   });
 
   it('can be revoked early: 401 at once, still "replaced by a rotation", reason kept', async () => {
