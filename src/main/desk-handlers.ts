@@ -66,6 +66,32 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
       return state;
     },
 
+    async 'accounts:list'() {
+      await sessions.restore();
+      return sessions.accounts();
+    },
+
+    async 'accounts:add'(input) {
+      const state =
+        input.mode === 'sign-in'
+          ? await sessions.signIn(input.serviceUrl, input.email, input.password)
+          : await sessions.signUp(input);
+      rotations.forgetAll();
+      return state;
+    },
+
+    async 'accounts:switch'(ref) {
+      const state = await sessions.switchTo(ref);
+      rotations.forgetAll();
+      return state;
+    },
+
+    async 'accounts:sign-out'(ref) {
+      const state = await sessions.signOut(ref);
+      rotations.forgetAll();
+      return state;
+    },
+
     'tokens:list': () =>
       sessions.withSession((active) => api.listTokens(active.serviceUrl, active.token)),
 

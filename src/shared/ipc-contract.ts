@@ -57,6 +57,8 @@ export const Settings = Type.Object(
       minimum: ROTATION_GRACE_SECONDS.min,
       maximum: ROTATION_GRACE_SECONDS.max,
     }),
+    /** Desktop notifications 7 days and 1 day before a token expires, and when it has. */
+    expiryReminders: Type.Boolean(),
   },
   { additionalProperties: false },
 );
@@ -70,8 +72,18 @@ export interface SignedInAccount {
   name: string | null;
 }
 
+/** One account in the account menu: who and where, never the session. */
+export interface AccountSummary extends SignedInAccount {
+  active: boolean;
+  /** False once its session ended (expired, signed out elsewhere): sign in to it again. */
+  signedIn: boolean;
+}
+
 export interface SessionState {
+  /** The active account, whose tokens the app shows; null on the sign-in screen. */
   account: SignedInAccount | null;
+  /** Every account added on this computer, in the order they were added. */
+  accounts: AccountSummary[];
   keychain: KeychainStatus;
   /** Set once, when the keychain first turned out to be unusable: why sessions are not remembered. */
   keychainMessage: string | null;
@@ -184,6 +196,26 @@ const SignUpPayload = Type.Object(
   },
   { additionalProperties: false },
 );
+const AddAccountPayload = Type.Union([
+  Type.Object(
+    { mode: Type.Literal('sign-in'), serviceUrl: ServiceUrl, email: Email, password: Password },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      mode: Type.Literal('sign-up'),
+      serviceUrl: ServiceUrl,
+      email: Email,
+      password: Password,
+      name: Type.Optional(Type.String({ maxLength: 1000 })),
+    },
+    { additionalProperties: false },
+  ),
+]);
+const AccountRefPayload = Type.Object(
+  { serviceUrl: ServiceUrl, email: Email },
+  { additionalProperties: false },
+);
 const CreateTokenPayload = Type.Object(
   {
     name: Type.String({ maxLength: 1000 }),
@@ -293,6 +325,10 @@ export const IPC_CONTRACT = {
   'session:sign-in': channel<typeof SignInPayload, SessionState>(SignInPayload),
   'session:sign-up': channel<typeof SignUpPayload, SessionState>(SignUpPayload),
   'session:sign-out': channel<typeof NoPayload, SessionState>(NoPayload),
+  'accounts:list': channel<typeof NoPayload, AccountSummary[]>(NoPayload),
+  'accounts:add': channel<typeof AddAccountPayload, SessionState>(AddAccountPayload),
+  'accounts:switch': channel<typeof AccountRefPayload, SessionState>(AccountRefPayload),
+  'accounts:sign-out': channel<typeof AccountRefPayload, SessionState>(AccountRefPayload),
   'tokens:list': channel<typeof NoPayload, ApiToken[]>(NoPayload),
   'tokens:create': channel<typeof CreateTokenPayload, RevealedToken>(CreateTokenPayload),
   'tokens:revoke': channel<typeof IdPayload, null>(IdPayload),

@@ -308,6 +308,7 @@ describe("item 14: npm start's TOKEN_DESK_SERVICE_URL", () => {
         clipboardClearSeconds: 30,
         theme: 'dark',
         rotationGraceSeconds: 3600,
+        expiryReminders: true,
       });
     } finally {
       await app.kill();

@@ -1,6 +1,7 @@
 /**
  * Item 10 of issue 6: credentials never travel in clear text to another computer,
- * and a new sign-in never leaves the previous session live and forgotten. Against
+ * and a new sign-in never leaves the previous session live and forgotten: since
+ * issue 8 it stays a known account (signed in, in the keychain, in the menu). Against
  * two real token services over HTTP, the real keychain (inside `npm test`'s private
  * keyring) and settings on `conf`.
  */
@@ -89,8 +90,8 @@ async function sessionAnswers(service: RunningService, token: string) {
   return { status: response.status, code: (response.body as { code?: string }).code };
 }
 
-describe('a new sign-in retires the previous session', () => {
-  it('signing up on another service signs the old session out there and deletes its keychain entry', async () => {
+describe('a new sign-in keeps the previous session as a known account (issue 8)', () => {
+  it('signing up on another service keeps the old session live, in the keychain and in the account list', async () => {
     const { launch } = profile();
     const desk = launch().handlers;
     const emailA = uniqueEmail('a');
@@ -110,19 +111,26 @@ describe('a new sign-in retires the previous session', () => {
     });
 
     expect(state.account).toMatchObject({ serviceUrl: serviceB.baseUrl, email: emailB });
-    expect(await sessionAnswers(serviceA, old.token)).toEqual({
-      status: 401,
-      code: 'session_expired',
-    });
-    expect(await storedSession(serviceA.baseUrl, emailA)).toBeNull();
+    expect(state.accounts).toEqual([
+      { serviceUrl: serviceA.baseUrl, email: emailA, name: null, active: false, signedIn: true },
+      { serviceUrl: serviceB.baseUrl, email: emailB, name: null, active: true, signedIn: true },
+    ]);
+    expect(await sessionAnswers(serviceA, old.token)).toEqual({ status: 200, code: undefined });
+    expect((await storedSession(serviceA.baseUrl, emailA))?.token).toBe(old.token);
     const current = (await storedSession(serviceB.baseUrl, emailB))!;
     expect(await sessionAnswers(serviceB, current.token)).toMatchObject({ status: 200 });
-    // The next launch comes back as B.
-    expect((await launch().handlers['session:get'](null)).account?.email).toBe(emailB);
+    // The next launch comes back as B, with A still known and signed in.
+    const next = await launch().handlers['session:get'](null);
+    expect(next.account?.email).toBe(emailB);
+    expect(next.accounts.map((a) => [a.email, a.active, a.signedIn])).toEqual([
+      [emailA, false, true],
+      [emailB, true, true],
+    ]);
+    await desk['accounts:sign-out']({ serviceUrl: serviceA.baseUrl, email: emailA });
     await desk['session:sign-out'](null);
   });
 
-  it('signing in as another account on the same service signs the first one out', async () => {
+  it('signing in as another account on the same service keeps the first one', async () => {
     const { launch } = profile();
     const desk = launch().handlers;
     const first = uniqueEmail('first');
@@ -140,16 +148,19 @@ describe('a new sign-in retires the previous session', () => {
     });
     const old = (await storedSession(serviceA.baseUrl, first))!;
 
-    await desk['session:sign-in']({
+    const state = await desk['session:sign-in']({
       serviceUrl: serviceA.baseUrl,
       email: second,
       password: PASSWORD,
     });
 
-    expect((await sessionAnswers(serviceA, old.token)).code).toBe('session_expired');
-    expect(await storedSession(serviceA.baseUrl, first)).toBeNull();
+    expect(state.account?.email).toBe(second);
+    expect((await sessionAnswers(serviceA, old.token)).status).toBe(200);
+    expect(await storedSession(serviceA.baseUrl, first)).not.toBeNull();
     expect(await storedSession(serviceA.baseUrl, second)).not.toBeNull();
     await desk['session:sign-out'](null);
+    await desk['session:sign-out'](null);
+    expect((await desk['session:get'](null)).accounts).toEqual([]);
   });
 
   it('signing in again as the same account replaces the session and keeps the new one', async () => {
@@ -159,17 +170,22 @@ describe('a new sign-in retires the previous session', () => {
     await desk['session:sign-up']({ serviceUrl: serviceA.baseUrl, email, password: PASSWORD });
     const old = (await storedSession(serviceA.baseUrl, email))!;
 
-    await desk['session:sign-in']({ serviceUrl: serviceA.baseUrl, email, password: PASSWORD });
+    const state = await desk['session:sign-in']({
+      serviceUrl: serviceA.baseUrl,
+      email,
+      password: PASSWORD,
+    });
 
     const current = (await storedSession(serviceA.baseUrl, email))!;
     expect(current.token).not.toBe(old.token);
     expect((await sessionAnswers(serviceA, old.token)).code).toBe('session_expired');
     expect((await sessionAnswers(serviceA, current.token)).status).toBe(200);
+    expect(state.accounts).toHaveLength(1);
     expect(await desk['tokens:list'](null)).toEqual([]);
     await desk['session:sign-out'](null);
   });
 
-  it('retires the session a fresh launch has not looked at yet', async () => {
+  it('keeps the session a fresh launch has not looked at yet', async () => {
     const { launch } = profile();
     const emailA = uniqueEmail('stored');
     const emailB = uniqueEmail('fresh');
@@ -182,18 +198,20 @@ describe('a new sign-in retires the previous session', () => {
 
     // A new launch signs up elsewhere before it ever asked for the session.
     const desk = launch().handlers;
-    await desk['session:sign-up']({
+    const state = await desk['session:sign-up']({
       serviceUrl: serviceB.baseUrl,
       email: emailB,
       password: PASSWORD,
     });
 
-    expect((await sessionAnswers(serviceA, old.token)).code).toBe('session_expired');
-    expect(await storedSession(serviceA.baseUrl, emailA)).toBeNull();
+    expect(state.accounts.map((a) => a.email)).toEqual([emailA, emailB]);
+    expect((await sessionAnswers(serviceA, old.token)).status).toBe(200);
+    expect((await storedSession(serviceA.baseUrl, emailA))?.token).toBe(old.token);
+    await desk['session:sign-out'](null);
     await desk['session:sign-out'](null);
   });
 
-  it('still forgets the old session here when its service is unreachable', async () => {
+  it('keeps the old account while its service is unreachable', async () => {
     const { launch } = profile();
     const desk = launch().handlers;
     const emailA = uniqueEmail('gone');
@@ -213,14 +231,15 @@ describe('a new sign-in retires the previous session', () => {
         password: PASSWORD,
       });
       expect(state.account?.email).toBe(emailB);
-      expect(await storedSession(serviceA.baseUrl, emailA)).toBeNull();
+      expect((await storedSession(serviceA.baseUrl, emailA))?.token).toBe(old.token);
     } finally {
       serviceA = await startService({ dataDir: serviceA.dataDir, clock: serviceA.clock, port });
     }
-    // It could not be revoked over there; it simply expires on its own.
     expect((await sessionAnswers(serviceA, old.token)).status).toBe(200);
     expect((await launch().handlers['session:get'](null)).account?.email).toBe(emailB);
     await desk['session:sign-out'](null);
+    await desk['session:sign-out'](null);
+    expect((await sessionAnswers(serviceA, old.token)).code).toBe('session_expired');
   });
 
   it('keeps the current session when the new sign-in fails', async () => {
@@ -234,7 +253,9 @@ describe('a new sign-in retires the previous session', () => {
       desk['session:sign-in']({ serviceUrl: serviceB.baseUrl, email, password: 'wrong password' }),
     ).rejects.toMatchObject({ code: 'invalid_credentials' });
 
-    expect((await desk['session:get'](null)).account?.email).toBe(email);
+    const state = await desk['session:get'](null);
+    expect(state.account?.email).toBe(email);
+    expect(state.accounts).toHaveLength(1);
     expect((await sessionAnswers(serviceA, current.token)).status).toBe(200);
     expect(await desk['tokens:list'](null)).toEqual([]);
     await desk['session:sign-out'](null);

@@ -18,12 +18,13 @@ function store(dir = mkdtempSync(join(tmpdir(), 'token-desk-settings-'))) {
 }
 
 describe('SettingsService on conf (what electron-store wraps)', () => {
-  it('starts from defaults: the local service, 30 s clipboard delay, the system theme, 1 h rotation grace', () => {
+  it('starts from defaults: the local service, 30 s clipboard delay, the system theme, 1 h rotation grace, expiry reminders on', () => {
     expect(new SettingsService(store().conf).get()).toEqual({
       serviceUrl: 'http://127.0.0.1:4780',
       clipboardClearSeconds: 30,
       theme: 'system',
       rotationGraceSeconds: 3600,
+      expiryReminders: true,
     });
     expect(DEFAULT_SETTINGS.clipboardClearSeconds).toBe(30);
   });
@@ -41,6 +42,7 @@ describe('SettingsService on conf (what electron-store wraps)', () => {
       clipboardClearSeconds: 45,
       theme: 'dark',
       rotationGraceSeconds: 3600,
+      expiryReminders: true,
     });
   });
 
@@ -101,6 +103,7 @@ describe('SettingsService on conf (what electron-store wraps)', () => {
       clipboardClearSeconds: 45,
       theme: 'dark' as const,
       rotationGraceSeconds: 3600,
+      expiryReminders: true,
     });
 
     it('get() reflects it, the settings file never holds it', () => {

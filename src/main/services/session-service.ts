@@ -1,20 +1,28 @@
 /**
- * Owns who is signed in: sign-in, sign-up, sign-out, restoring the last session
- * from the keychain, and forgetting a session the service no longer honours
- * (GitHub Desktop's accounts-store shape). One session at a time: a new sign-in
- * first retires the previous one, on its service and in the keychain, so no live
- * session is ever left behind and forgotten.
+ * Owns who is signed in: several accounts (another email, or another service URL),
+ * each session its own keychain entry, one of them active (GitHub Desktop's
+ * accounts-store shape). Signing in adds an account and makes it active; the
+ * previous one stays a known account, still signed in, never live and forgotten.
+ * Signing out of one revokes its session on its service, deletes its keychain
+ * entry and leaves the others. Settings remember who the accounts are (service
+ * URL, email, name: no secret) so the next launch restores all of them.
  */
-import type { SessionState } from '../../shared/ipc-contract.js';
+import type { AccountSummary, SessionState } from '../../shared/ipc-contract.js';
 import { normalizeServiceUrl } from '../../shared/service-url.js';
 import { normalizeName } from '../../shared/token-name.js';
 import { DeskError } from '../desk-error.js';
 import { ApiClientError, type ApiClient } from './api-client.js';
-import type { SessionVault, StoredSession } from './session-vault.js';
-import type { SettingsService } from './settings.js';
+import { keychainAccount, type SessionVault, type StoredSession } from './session-vault.js';
+import type { KnownAccountRecord, SettingsService } from './settings.js';
 
 export interface ActiveSession extends StoredSession {
   serviceUrl: string;
+}
+
+/** Which account: its service and email, as the account menu names it. */
+export interface AccountRef {
+  serviceUrl: string;
+  email: string;
 }
 
 export interface SignUpInput {
@@ -30,14 +38,26 @@ function checkedServiceUrl(raw: string): string {
   return url.url;
 }
 
+const keyOf = (account: AccountRef) => keychainAccount(account.serviceUrl, account.email);
+
+const signedOut = () =>
+  new DeskError('signed_out', 'You are signed out. Sign in to manage your tokens.');
+
 export class SessionService {
-  private session: ActiveSession | null = null;
-  /** Whether the last account has been looked up in the keychain since launch. */
-  private restored = false;
+  /** Live sessions by keychain account name; a known account without one must sign in again. */
+  private readonly sessions = new Map<string, ActiveSession>();
+  private activeKey: string | null = null;
+  private loading: Promise<void> | null = null;
+  private restoring: Promise<void> | null = null;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly deps: { api: ApiClient; vault: SessionVault; settings: SettingsService },
   ) {}
+
+  private get session(): ActiveSession | null {
+    return this.activeKey ? (this.sessions.get(this.activeKey) ?? null) : null;
+  }
 
   /** The signed-in service, or the one in Settings. */
   get serviceUrl(): string {
@@ -50,33 +70,47 @@ export class SessionService {
       account: session
         ? { serviceUrl: session.serviceUrl, email: session.email, name: session.name }
         : null,
+      accounts: this.accounts(),
       keychain: this.deps.vault.status,
       keychainMessage: this.deps.vault.message,
     };
   }
 
+  /** Every known account, in the order they were added, and whether it is active and signed in. */
+  accounts(): AccountSummary[] {
+    return this.deps.settings.knownAccounts().map((known) => ({
+      serviceUrl: known.serviceUrl,
+      email: known.email,
+      name: known.name,
+      active: keyOf(known) === this.activeKey && this.session !== null,
+      signedIn: this.sessions.has(keyOf(known)),
+    }));
+  }
+
+  /** Called after the active account or the set of accounts changes (sign-in, switch, sign-out, expiry). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** Who is signed in (service and email), for records kept per Token Desk account. */
-  owner(): { serviceUrl: string; email: string } {
-    if (!this.session)
-      throw new DeskError('signed_out', 'You are signed out. Sign in to manage your tokens.');
+  owner(): AccountRef {
+    if (!this.session) throw signedOut();
     return { serviceUrl: this.session.serviceUrl, email: this.session.email };
   }
 
-  /** On the first call after launch, picks up the last session from the keychain and checks it. */
+  /** The accounts with a live session (as far as this app knows), for work done for each. */
+  async signedInAccounts(): Promise<ActiveSession[]> {
+    await this.ensureLoaded();
+    return [...this.sessions.values()];
+  }
+
+  /** On the first call after launch, picks up every known session from the keychain and checks it. */
   async restore(): Promise<SessionState> {
-    if (this.restored) return this.state();
-    const stored = await this.loadLastSession();
-    if (stored) {
-      try {
-        const user = await this.deps.api.me(stored.serviceUrl, stored.token);
-        if (this.session === stored) this.session = { ...stored, name: user.name };
-      } catch (error) {
-        // Unreachable: stay signed in and let the token list report it. Expired: sign in again.
-        if (error instanceof ApiClientError && error.code === 'session_expired') {
-          await this.forgetLocally(stored);
-        }
-      }
-    }
+    this.restoring ??= this.ensureLoaded().then(() =>
+      Promise.all([...this.sessions.values()].map((stored) => this.check(stored))).then(() => {}),
+    );
+    await this.restoring;
     return this.state();
   }
 
@@ -101,88 +135,204 @@ export class SessionService {
     return this.start(serviceUrl, email, input.password);
   }
 
-  async signOut(): Promise<SessionState> {
-    if (!this.restored) await this.loadLastSession();
-    if (this.session) await this.retire(this.session);
+  /** Makes a known, signed-in account the active one. */
+  async switchTo(ref: AccountRef): Promise<SessionState> {
+    await this.ensureLoaded();
+    const known = this.known(ref);
+    const session = this.sessions.get(keyOf(known));
+    if (!session) {
+      throw new DeskError(
+        'sign_in_needed',
+        `The session for ${known.email} on ${known.serviceUrl} has ended. Sign in to that account again.`,
+      );
+    }
+    this.activate(session);
     return this.state();
   }
 
-  /** Runs an authenticated call; an expired session is forgotten so the app returns to sign-in. */
-  async withSession<T>(call: (active: ActiveSession) => Promise<T>): Promise<T> {
-    const active = this.session;
-    if (!active)
-      throw new DeskError('signed_out', 'You are signed out. Sign in to manage your tokens.');
+  /**
+   * Signs one account out (the active one without `ref`): its session is revoked on
+   * its service (best effort), its keychain entry deleted and it leaves the account
+   * list. Other accounts keep their sessions; if it was active, the next signed-in
+   * account becomes active.
+   */
+  async signOut(ref?: AccountRef): Promise<SessionState> {
+    await this.ensureLoaded();
+    const target = ref ? this.known(ref) : this.session;
+    if (!target) return this.state();
+    const key = keyOf(target);
+    const session = this.sessions.get(key);
+    if (session) await this.revokeOnService(session);
+    this.sessions.delete(key);
+    await this.deps.vault.remove(target.serviceUrl, target.email);
+    this.deps.settings.saveKnownAccounts(
+      this.deps.settings.knownAccounts().filter((known) => keyOf(known) !== key),
+    );
+    if (this.activeKey === key) {
+      const next = this.deps.settings
+        .knownAccounts()
+        .map((known) => this.sessions.get(keyOf(known)))
+        .find((candidate) => candidate !== undefined);
+      if (next) this.activate(next);
+      else this.deactivate();
+    }
+    this.changed();
+    return this.state();
+  }
+
+  /** Runs an authenticated call for the active account (or `ref`); an expired session is forgotten. */
+  async withSession<T>(call: (active: ActiveSession) => Promise<T>, ref?: AccountRef): Promise<T> {
+    const session = ref ? (this.sessions.get(keyOf(ref)) ?? null) : this.session;
+    if (!session) throw signedOut();
     try {
-      return await call(active);
+      return await call(session);
     } catch (error) {
       if (
         error instanceof ApiClientError &&
         error.code === 'session_expired' &&
-        this.session === active
+        this.sessions.get(keyOf(session)) === session
       ) {
-        await this.forgetLocally(active);
+        await this.forgetSession(session);
       }
       throw error;
     }
   }
 
+  /** Reads the known accounts' sessions from the keychain once, without asking any service. */
+  private ensureLoaded(): Promise<void> {
+    this.loading ??= this.loadSessions();
+    return this.loading;
+  }
+
+  private async loadSessions(): Promise<void> {
+    const { settings, vault } = this.deps;
+    const active = settings.lastAccount();
+    let known = settings.knownAccounts();
+    // Before several accounts, only the active one was remembered.
+    if (active && !known.some((entry) => keyOf(entry) === keyOf(active))) {
+      known = [...known, { ...active, name: null }];
+    }
+    const kept: KnownAccountRecord[] = [];
+    for (const entry of known) {
+      const url = normalizeServiceUrl(entry.serviceUrl);
+      if (!url.ok || url.url !== entry.serviceUrl) {
+        // Saved before http:// was limited to loopback, or edited by hand: never send the
+        // session there again. Forget it here; it expires on the service by itself.
+        await vault.remove(entry.serviceUrl, entry.email);
+        continue;
+      }
+      kept.push(entry);
+      const stored = await vault.load(entry.serviceUrl, entry.email);
+      if (stored) this.sessions.set(keyOf(entry), { ...stored, serviceUrl: entry.serviceUrl });
+    }
+    settings.saveKnownAccounts(kept);
+    const activeSession = active ? this.sessions.get(keyOf(active)) : undefined;
+    if (activeSession) this.activeKey = keyOf(activeSession);
+    else if (active) settings.saveLastAccount(null);
+  }
+
+  /** Asks the service whether a restored session still works (and the account's name). */
+  private async check(stored: ActiveSession): Promise<void> {
+    try {
+      const user = await this.deps.api.me(stored.serviceUrl, stored.token);
+      if (this.sessions.get(keyOf(stored)) === stored) {
+        const updated = { ...stored, name: user.name };
+        this.sessions.set(keyOf(stored), updated);
+        this.remember(updated);
+      }
+    } catch (error) {
+      // Unreachable: stay signed in and let the token list report it. Expired: sign in again.
+      if (error instanceof ApiClientError && error.code === 'session_expired') {
+        await this.forgetSession(stored);
+      }
+    }
+  }
+
   private async start(serviceUrl: string, email: string, password: string) {
-    // Even before the first restore, the keychain may hold a live session to retire.
-    if (!this.restored) await this.loadLastSession();
-    const previous = this.session;
+    await this.ensureLoaded();
     const created = await this.deps.api.signIn(serviceUrl, { email, password });
-    if (previous) await this.retire(previous);
-    const stored: StoredSession = {
+    const session: ActiveSession = {
       sessionId: created.id,
       token: created.token,
       email: created.user.email,
       name: created.user.name,
+      serviceUrl,
     };
-    await this.deps.vault.save(serviceUrl, stored);
+    // The same account signing in again: its old session is replaced, so revoke it.
+    const previous = this.sessions.get(keyOf(session));
+    if (previous) await this.revokeOnService(previous);
+    await this.deps.vault.save(serviceUrl, {
+      sessionId: session.sessionId,
+      token: session.token,
+      email: session.email,
+      name: session.name,
+    });
+    this.sessions.set(keyOf(session), session);
+    this.remember(session);
     // Saved only when it differs: a run's default URL (npm start) stays out of saved settings.
     if (this.deps.settings.get().serviceUrl !== serviceUrl)
       this.deps.settings.update({ serviceUrl });
-    this.deps.settings.saveLastAccount({ serviceUrl, email: stored.email });
-    this.session = { ...stored, serviceUrl };
-    this.restored = true;
+    this.activate(session);
     return this.state();
   }
 
-  /** Makes the keychain's last session the current one, without asking the service. */
-  private async loadLastSession(): Promise<ActiveSession | null> {
-    this.restored = true;
-    const last = this.deps.settings.lastAccount();
-    const stored = last ? await this.deps.vault.load(last.serviceUrl, last.email) : null;
-    if (!last || !stored) return null;
-    const active: ActiveSession = { ...stored, serviceUrl: last.serviceUrl };
-    const url = normalizeServiceUrl(last.serviceUrl);
-    if (!url.ok || url.url !== last.serviceUrl) {
-      // Saved before http:// was limited to loopback, or edited by hand: never send the
-      // session there again. Forget it here; it expires on the service by itself.
-      await this.forgetLocally(active);
-      return null;
+  private known(ref: AccountRef): KnownAccountRecord {
+    const key = keyOf(ref);
+    const known = this.deps.settings.knownAccounts().find((entry) => keyOf(entry) === key);
+    if (!known) {
+      throw new DeskError(
+        'account_not_found',
+        `${ref.email} on ${ref.serviceUrl} is not one of your accounts here. Add it from the account menu.`,
+      );
     }
-    this.session = active;
-    return active;
+    return known;
   }
 
-  /** Signs a session out on its service (best effort) and always forgets it here. */
-  private async retire(previous: ActiveSession): Promise<void> {
+  /** Adds the account to the known list, or updates its name there. */
+  private remember(session: ActiveSession): void {
+    const record: KnownAccountRecord = {
+      serviceUrl: session.serviceUrl,
+      email: session.email,
+      name: session.name,
+    };
+    const known = this.deps.settings.knownAccounts();
+    const index = known.findIndex((entry) => keyOf(entry) === keyOf(record));
+    if (index === -1) known.push(record);
+    else known[index] = record;
+    this.deps.settings.saveKnownAccounts(known);
+  }
+
+  private activate(session: ActiveSession): void {
+    const changed = this.activeKey !== keyOf(session);
+    this.activeKey = keyOf(session);
+    this.deps.settings.saveLastAccount({ serviceUrl: session.serviceUrl, email: session.email });
+    if (changed) this.changed();
+  }
+
+  private deactivate(): void {
+    this.activeKey = null;
+    this.deps.settings.saveLastAccount(null);
+  }
+
+  /** Signs a session out on its service, best effort: expired or unreachable, it still goes here. */
+  private async revokeOnService(session: ActiveSession): Promise<void> {
     try {
-      await this.deps.api.signOut(previous.serviceUrl, previous.token, previous.sessionId);
+      await this.deps.api.signOut(session.serviceUrl, session.token, session.sessionId);
     } catch (error) {
-      // Already expired, or the service is down: still forget it here.
       if (!(error instanceof ApiClientError)) throw error;
     }
-    await this.forgetLocally(previous);
   }
 
-  private async forgetLocally(previous: ActiveSession): Promise<void> {
-    if (this.session === previous) this.session = null;
-    const last = this.deps.settings.lastAccount();
-    if (last?.serviceUrl === previous.serviceUrl && last.email === previous.email) {
-      this.deps.settings.saveLastAccount(null);
-    }
-    await this.deps.vault.remove(previous.serviceUrl, previous.email);
+  /** The service no longer honours this session: drop it and its keychain entry, keep the account known. */
+  private async forgetSession(session: ActiveSession): Promise<void> {
+    const key = keyOf(session);
+    if (this.sessions.get(key) === session) this.sessions.delete(key);
+    if (this.activeKey === key) this.deactivate();
+    await this.deps.vault.remove(session.serviceUrl, session.email);
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
   }
 }

@@ -4,6 +4,7 @@
  * out, so a hand-edited or corrupt file falls back to defaults instead of crashing.
  * Never holds a secret.
  */
+import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import {
   CLIPBOARD_CLEAR_SECONDS,
@@ -34,22 +35,48 @@ export interface WindowBounds {
   maximized: boolean;
 }
 
-/** The last account signed in, so the next launch knows which keychain entry to read. Not a secret. */
+/** The active account, so the next launch opens on it. Not a secret. */
 export interface LastAccount {
   serviceUrl: string;
   email: string;
 }
+
+/** An account signed in on this computer (who and where, never the session): the account menu. */
+export const KnownAccountRecord = Type.Object(
+  {
+    serviceUrl: Type.String({ minLength: 1, maxLength: 2048 }),
+    email: Type.String({ minLength: 1, maxLength: 254 }),
+    name: Type.Union([Type.String({ maxLength: 1000 }), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type KnownAccountRecord = Static<typeof KnownAccountRecord>;
+
+/** An expiry reminder already shown: once per token per threshold, per account. */
+export const ShownReminderRecord = Type.Object(
+  {
+    serviceUrl: Type.String({ minLength: 1, maxLength: 2048 }),
+    email: Type.String({ minLength: 1, maxLength: 254 }),
+    tokenId: Type.String({ minLength: 1, maxLength: 100 }),
+    threshold: Type.Union([Type.Literal('7d'), Type.Literal('1d'), Type.Literal('expired')]),
+  },
+  { additionalProperties: false },
+);
+export type ShownReminderRecord = Static<typeof ShownReminderRecord>;
 
 export const DEFAULT_SETTINGS: Settings = {
   serviceUrl: DEFAULT_SERVICE_URL,
   clipboardClearSeconds: CLIPBOARD_CLEAR_SECONDS.default,
   theme: 'system' satisfies Theme,
   rotationGraceSeconds: ROTATION_GRACE_SECONDS.default,
+  expiryReminders: true,
 };
 
 const settingsCheck = Compile(Settings);
 const accountCheck = Compile(ProviderAccountRecord);
 const rotationCheck = Compile(PendingRotationRecord);
+const knownAccountCheck = Compile(KnownAccountRecord);
+const reminderCheck = Compile(ShownReminderRecord);
 
 export class SettingsError extends Error {
   readonly code = 'invalid_settings';
@@ -83,10 +110,13 @@ export class SettingsService {
     }
     if (!settingsCheck.Check(saved)) {
       const [first] = settingsCheck.Errors(saved);
+      const messages: Record<string, string> = {
+        '/rotationGraceSeconds': `The rotation grace period must be a whole number of seconds from ${ROTATION_GRACE_SECONDS.min} (5 minutes) to ${ROTATION_GRACE_SECONDS.max} (7 days).`,
+        '/expiryReminders': 'Expiry reminders are either on or off.',
+      };
       throw new SettingsError(
-        first?.instancePath === '/rotationGraceSeconds'
-          ? `The rotation grace period must be a whole number of seconds from ${ROTATION_GRACE_SECONDS.min} (5 minutes) to ${ROTATION_GRACE_SECONDS.max} (7 days).`
-          : `The clipboard delay must be a whole number of seconds from ${CLIPBOARD_CLEAR_SECONDS.min} to ${CLIPBOARD_CLEAR_SECONDS.max}.`,
+        messages[first?.instancePath ?? ''] ??
+          `The clipboard delay must be a whole number of seconds from ${CLIPBOARD_CLEAR_SECONDS.min} to ${CLIPBOARD_CLEAR_SECONDS.max}.`,
       );
     }
     this.store.set('settings', saved);
@@ -139,6 +169,24 @@ export class SettingsService {
   saveLastAccount(account: LastAccount | null): void {
     if (account) this.store.set('lastAccount', account);
     else this.store.delete('lastAccount');
+  }
+
+  /** Every account signed in on this computer, in the order they were added. */
+  knownAccounts(): KnownAccountRecord[] {
+    return this.checkedList('knownAccounts', knownAccountCheck);
+  }
+
+  saveKnownAccounts(accounts: KnownAccountRecord[]): void {
+    this.saveList('knownAccounts', accounts, knownAccountCheck);
+  }
+
+  /** Expiry reminders already shown, so a restart does not show them again. */
+  shownReminders(): ShownReminderRecord[] {
+    return this.checkedList('shownReminders', reminderCheck);
+  }
+
+  saveShownReminders(reminders: ShownReminderRecord[]): void {
+    this.saveList('shownReminders', reminders, reminderCheck);
   }
 
   /** CI provider accounts (who, where; never the credential, which is in the keychain). */
