@@ -10,6 +10,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import { ErrorBody } from '../shared/api-schemas.js';
+import { DEFAULT_EVENT_RETENTION_DAYS } from '../shared/events.js';
 import { Authenticator } from './auth/authenticator.js';
 import { FailureLimiter, type FailureLimit } from './auth/failure-limiter.js';
 import { HashGate, type HashLimits } from './auth/hash-gate.js';
@@ -17,7 +18,9 @@ import { DEFAULT_SCRYPT_COST } from './auth/passwords.js';
 import { systemClock, type Clock } from './clock.js';
 import { ApiError, errorBody, registerErrorHandling } from './errors.js';
 import { hostChecker, hostRefusal, type HostPolicy } from './host-check.js';
+import { Housekeeping, type HousekeepingOptions } from './housekeeping.js';
 import { destinationRoutes } from './routes/destinations.js';
+import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { organizationRoutes } from './routes/organizations.js';
 import { sessionRoutes } from './routes/sessions.js';
@@ -27,6 +30,7 @@ import type { Services } from './services.js';
 import { ApiTokenStore } from './storage/api-tokens.js';
 import { openDatabase } from './storage/database.js';
 import { DestinationStore } from './storage/destinations.js';
+import { EventStore } from './storage/events.js';
 import { OrganizationStore } from './storage/organizations.js';
 import { SessionStore } from './storage/sessions.js';
 import { UserStore } from './storage/users.js';
@@ -59,6 +63,10 @@ export interface AppOptions {
   allowedHosts?: readonly string[];
   /** Fastify's trustProxy (TOKEN_DESK_TRUST_PROXY): off unless set. */
   trustProxy?: TrustProxy;
+  /** TOKEN_DESK_EVENT_RETENTION_DAYS: events older than this are pruned (default 400). */
+  eventRetentionDays?: number;
+  /** The background sweep's batch size and interval; `intervalMs: null` leaves it to tests. */
+  housekeeping?: Omit<HousekeepingOptions, 'retentionDays'>;
   /** Fastify/pino logger options, or false. Redaction is always added. */
   logger?: false | Exclude<FastifyServerOptions['logger'], boolean | undefined>;
 }
@@ -180,10 +188,29 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const db = openDatabase(options.databaseFile);
-  app.addHook('onClose', async () => db.close());
 
   const destinations = new DestinationStore(db);
-  const tokens = new ApiTokenStore(db, destinations);
+  const events = new EventStore(db);
+  const tokens = new ApiTokenStore(db, destinations, events);
+  const housekeeping = new Housekeeping(
+    {
+      clock,
+      tokens,
+      events,
+      onError: (error) => app.log.error({ err: error }, 'background housekeeping failed'),
+    },
+    {
+      retentionDays: options.eventRetentionDays ?? DEFAULT_EVENT_RETENTION_DAYS,
+      ...options.housekeeping,
+    },
+  );
+  app.decorate('housekeeping', housekeeping);
+  // The sweep stops (its batch in progress finishes) before the database closes.
+  app.addHook('onClose', async () => {
+    await housekeeping.stop();
+    db.close();
+  });
+  app.addHook('onReady', async () => housekeeping.start());
   const sessions = new SessionStore(db);
   const services: Services = {
     clock,
@@ -191,6 +218,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sessions,
     tokens,
     destinations,
+    events,
     organizations: new OrganizationStore(db),
     authenticator: new Authenticator({
       tokens,
@@ -241,6 +269,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sessionRoutes, services);
   await app.register(tokenRoutes, services);
   await app.register(destinationRoutes, services);
+  await app.register(eventRoutes, services);
   await app.register(organizationRoutes, services);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import envPaths from 'env-paths';
+import { DEFAULT_EVENT_RETENTION_DAYS } from '../shared/events.js';
 import type { TrustProxy } from './app.js';
 
 export interface ServiceConfig {
@@ -13,6 +14,8 @@ export interface ServiceConfig {
   allowedHosts: string[];
   /** TOKEN_DESK_TRUST_PROXY: whose X-Forwarded-For to believe; false by default. */
   trustProxy: TrustProxy;
+  /** TOKEN_DESK_EVENT_RETENTION_DAYS: how long the audit trail keeps events. */
+  eventRetentionDays: number;
 }
 
 export const DEFAULT_PORT = 4780;
@@ -42,6 +45,13 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     logLevel,
     allowedHosts: parseAllowedHosts(env.TOKEN_DESK_ALLOWED_HOSTS),
     trustProxy: parseTrustProxy(env.TOKEN_DESK_TRUST_PROXY),
+    eventRetentionDays: integer(
+      env.TOKEN_DESK_EVENT_RETENTION_DAYS,
+      'TOKEN_DESK_EVENT_RETENTION_DAYS',
+      DEFAULT_EVENT_RETENTION_DAYS,
+      1,
+      36_500,
+    ),
   };
 }
 

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     listenHost: config.host,
     allowedHosts: config.allowedHosts,
     trustProxy: config.trustProxy,
+    eventRetentionDays: config.eventRetentionDays,
   });
 
   let closing = false;
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
       signupEnabled: config.signupEnabled,
       allowedHosts: config.allowedHosts,
       trustProxy: config.trustProxy,
+      eventRetentionDays: config.eventRetentionDays,
     },
     'token service ready',
   );

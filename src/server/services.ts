@@ -3,7 +3,9 @@ import type { FailureLimiter } from './auth/failure-limiter.js';
 import type { HashGate } from './auth/hash-gate.js';
 import type { Clock } from './clock.js';
 import type { ApiTokenStore } from './storage/api-tokens.js';
+import type { Housekeeping } from './housekeeping.js';
 import type { DestinationStore } from './storage/destinations.js';
+import type { EventStore } from './storage/events.js';
 import type { OrganizationStore } from './storage/organizations.js';
 import type { SessionStore } from './storage/sessions.js';
 import type { UserStore } from './storage/users.js';
@@ -15,6 +17,8 @@ export interface Services {
   sessions: SessionStore;
   tokens: ApiTokenStore;
   destinations: DestinationStore;
+  /** The account audit trail (issue 8). */
+  events: EventStore;
   organizations: OrganizationStore;
   authenticator: Authenticator;
   /** Password checks, counted before hashing: per client address and per account (email). */
@@ -32,6 +36,10 @@ export interface Services {
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Background pruning and expiry sweep; tests call `run()` instead of waiting. */
+    housekeeping: Housekeeping;
+  }
   interface FastifyRequest {
     /** Set by the authentication hook on every route that requires it. */
     principal: Principal | null;

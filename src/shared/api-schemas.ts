@@ -63,6 +63,13 @@ export const ApiToken = Type.Object({
   createdAt: Timestamp,
   expiresAt: NullableTimestamp,
   lastUsedAt: NullableTimestamp,
+  lastUsedIp: Type.Union([Type.String(), Type.Null()], {
+    description: 'The address of the last use, written with lastUsedAt (at most once a minute)',
+  }),
+  lastUsedUserAgent: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'The User-Agent of the last use, without control or invisible characters, at most 200 characters',
+  }),
   destinationCount: Type.Integer({
     minimum: 0,
     description: 'How many places (CI secrets and variables) the token is recorded in',
@@ -147,3 +154,25 @@ export const ListAppsQuery = Type.Object(
   { organizationId: Type.String({ maxLength: 100 }), ...PageQuery },
   { additionalProperties: false },
 );
+
+/** Bulk revoke: 1 to 100 distinct token ids. */
+export const MAX_BULK_REVOKE = 100;
+export const BulkRevokeBody = Type.Object(
+  {
+    ids: Type.Array(Type.String({ maxLength: 100 }), {
+      minItems: 1,
+      maxItems: MAX_BULK_REVOKE,
+      uniqueItems: true,
+    }),
+  },
+  { additionalProperties: false },
+);
+export type BulkRevokeBody = Static<typeof BulkRevokeBody>;
+
+export const BulkRevokeResult = Type.Object({
+  revoked: Type.Array(Id, { description: 'Revoked by this request' }),
+  notFound: Type.Array(Id, {
+    description: 'Not yours, missing, or already revoked (the same answer for each)',
+  }),
+});
+export type BulkRevokeResult = Static<typeof BulkRevokeResult>;

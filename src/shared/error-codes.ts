@@ -10,6 +10,7 @@ export const API_ERROR_CODES = [
   'invalid_expiry',
   'invalid_destination',
   'invalid_grace_period',
+  'invalid_cursor',
   'unsupported_media_type',
   'payload_too_large',
   'route_not_found',

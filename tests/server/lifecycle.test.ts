@@ -79,6 +79,9 @@ describe('the token lifecycle over real HTTP', () => {
         createdAt: created.body.createdAt,
         expiresAt,
         lastUsedAt: null,
+        // Issue 8 (additive): where and by which client it was last used.
+        lastUsedIp: null,
+        lastUsedUserAgent: null,
         // Issue 7 (additive): where it lives, and whether a rotation replaced it.
         destinationCount: 0,
         replacedById: null,
@@ -315,7 +318,9 @@ describe('the token lifecycle over real HTTP', () => {
       '/v1/sessions/{id}',
       '/v1/users',
       '/v1/users/me',
+      '/v1/users/me/events',
       '/v1/users/me/tokens',
+      '/v1/users/me/tokens/revoke',
       '/v1/users/me/tokens/{id}',
       '/v1/users/me/tokens/{id}/destinations',
       '/v1/users/me/tokens/{id}/destinations/{destinationId}',

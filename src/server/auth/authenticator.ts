@@ -9,7 +9,8 @@ import type { User } from '../../shared/api-schemas.js';
 import { ApiError, tooManyRequests } from '../errors.js';
 import type { Clock } from '../clock.js';
 import { formatUtc } from '../human-time.js';
-import type { ApiTokenStore } from '../storage/api-tokens.js';
+import type { ApiTokenStore, TokenCredential } from '../storage/api-tokens.js';
+import { cleanUserAgent } from '../storage/events.js';
 import type { SessionStore } from '../storage/sessions.js';
 import { clientKey } from './client-key.js';
 import type { FailureLimiter } from './failure-limiter.js';
@@ -47,7 +48,7 @@ export class Authenticator {
    * credentials that do not exist count as guesses (and get 429 past the limit); a
    * revoked or expired one is known, so it gets its own 401 and counts for nothing.
    */
-  authenticate(header: string | undefined, client: string): Principal {
+  authenticate(header: string | undefined, client: string, userAgent?: string): Principal {
     if (header === undefined || header === '') {
       throw unauthorized(
         'unauthorized',
@@ -98,25 +99,45 @@ export class Authenticator {
         'This API token is not recognised by this service. Check that CAPAWESOME_TOKEN holds a current token.',
       );
     }
-    if (token.revokedAt !== null) throw this.revoked(token.id, token.revokedAt);
+    if (token.revokedAt !== null) {
+      this.refused(token, 'revoked', now, client, userAgent);
+      throw this.revoked(token.id, token.revokedAt);
+    }
     // A token replaced by a rotation with a grace period works until the grace ends and
     // is revoked from that instant: one comparison on the row already read, no write.
     if (token.graceEndsAt !== null && Date.parse(token.graceEndsAt) <= now) {
+      this.refused(token, 'revoked', now, client, userAgent);
       throw this.revoked(token.id, token.graceEndsAt);
     }
     if (token.expiresAt !== null && Date.parse(token.expiresAt) <= now) {
+      this.refused(token, 'expired', now, client, userAgent);
       throw unauthorized(
         'token_expired',
         `This API token expired on ${formatUtc(token.expiresAt)}. Create a new token and update the secret in your CI settings.`,
       );
     }
-    if (
+    // Between writes, a request from the last recorded address compares one string and
+    // writes nothing; another address costs one read of the token's seen-address set.
+    const due =
       token.lastUsedAt === null ||
-      now - Date.parse(token.lastUsedAt) >= LAST_USED_WRITE_INTERVAL_MS
-    ) {
-      this.deps.tokens.recordUse(token.id, now);
+      now - Date.parse(token.lastUsedAt) >= LAST_USED_WRITE_INTERVAL_MS;
+    if (due || token.lastUsedIp !== client) {
+      this.deps.tokens.recordUse(token, now, client, userAgent, due);
     }
     return { kind: 'api_token', user: token.user, tokenId: token.id };
+  }
+
+  private refused(
+    token: TokenCredential,
+    reason: 'revoked' | 'expired',
+    now: number,
+    client: string,
+    userAgent: string | undefined,
+  ): void {
+    this.deps.tokens.recordRefusal(token, reason, now, {
+      ip: client,
+      userAgent: cleanUserAgent(userAgent),
+    });
   }
 
   /** The 401 for a revoked token, saying whether a rotation replaced it. */

@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/authenticator.js';
 import { ApiError } from '../errors.js';
+import type { EventActor } from '../../shared/events.js';
+import type { Actor } from '../storage/api-tokens.js';
+import { cleanUserAgent, type EventOrigin } from '../storage/events.js';
 import type { Services } from '../services.js';
 
 /** Who may call the routes of a scope: any live credential, or only a session. */
@@ -25,7 +28,11 @@ export function requireAuthentication(
   app.addHook('onRequest', (request, _reply, done) => {
     let principal: Principal;
     try {
-      principal = authenticator.authenticate(request.headers.authorization, request.ip);
+      principal = authenticator.authenticate(
+        request.headers.authorization,
+        request.ip,
+        request.headers['user-agent'],
+      );
     } catch (error) {
       done(error as ApiError);
       return;
@@ -37,6 +44,23 @@ export function requireAuthentication(
     request.principal = principal;
     done();
   });
+}
+
+/** Where a request came from, as an event records it (the User-Agent cleaned). */
+export function originOf(request: FastifyRequest): EventOrigin {
+  return { ip: request.ip, userAgent: cleanUserAgent(request.headers['user-agent']) };
+}
+
+/** The acting principal as an event's actor. */
+export function actorOf(principal: Principal): EventActor {
+  return principal.kind === 'session'
+    ? { kind: 'session', id: principal.sessionId }
+    : { kind: 'api_token', id: principal.tokenId };
+}
+
+/** Actor and origin of an authenticated request, for the stores' event records. */
+export function byRequest(request: FastifyRequest): Actor {
+  return { actor: actorOf(principalOf(request)), origin: originOf(request) };
 }
 
 export function principalOf(request: FastifyRequest): Principal {

@@ -11,11 +11,12 @@ import {
   DestinationInput,
   MAX_DESTINATIONS_PER_TOKEN,
   checkDestinationInput,
+  describeDestinationTarget,
 } from '../../shared/ci-destinations.js';
 import { ApiError, describeValidationError } from '../errors.js';
 import { formatUtc } from '../human-time.js';
 import type { Services } from '../services.js';
-import { principalOf, requireAuthentication } from './authenticated.js';
+import { byRequest, principalOf, requireAuthentication } from './authenticated.js';
 import { bearerSecurity, errors, SESSION_ONLY } from './schema-parts.js';
 import { tokenNotFound } from './tokens.js';
 
@@ -29,6 +30,29 @@ const destinationNotFound = () =>
 export const destinationRoutes: FastifyPluginAsyncTypebox<Services> = async (app, services) => {
   requireAuthentication(app, services, 'session');
   const common = { tags: ['destinations'], security: bearerSecurity };
+
+  /** destination.added / destination.removed: where, never a secret (none is stored). */
+  const recordDestination = (
+    kind: 'destination.added' | 'destination.removed',
+    request: Parameters<typeof byRequest>[0],
+    tokenId: string,
+    destination: Destination,
+    now: number,
+  ) =>
+    services.events.record({
+      userId: principalOf(request).user.id,
+      kind,
+      at: now,
+      tokenId,
+      ...byRequest(request),
+      details: {
+        destinationId: destination.id,
+        provider: destination.provider,
+        host: destination.host,
+        target: describeDestinationTarget(destination.target),
+        name: destination.name,
+      },
+    });
 
   /** The user's live token (a token in its grace period included), or the token 404. */
   const liveToken = (userId: string, tokenId: string, now: number) => {
@@ -114,6 +138,9 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<Services> = async (app
           `A token can be recorded in at most ${MAX_DESTINATIONS_PER_TOKEN} places. Remove places it is no longer used in, or use another token for the rest.`,
         );
       }
+      if (result.outcome === 'created') {
+        recordDestination('destination.added', request, request.params.id, result.destination, now);
+      }
       return reply.code(result.outcome === 'created' ? 201 : 200).send(result.destination);
     },
   );
@@ -134,10 +161,11 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<Services> = async (app
     },
     async (request, reply) => {
       const userId = principalOf(request).user.id;
-      liveToken(userId, request.params.id, services.clock.now());
-      if (!services.destinations.remove(request.params.id, request.params.destinationId)) {
-        throw destinationNotFound();
-      }
+      const now = services.clock.now();
+      liveToken(userId, request.params.id, now);
+      const removed = services.destinations.remove(request.params.id, request.params.destinationId);
+      if (!removed) throw destinationNotFound();
+      recordDestination('destination.removed', request, request.params.id, removed, now);
       return reply.code(204).send(null);
     },
   );

@@ -8,7 +8,8 @@ import { clientKey } from '../auth/client-key.js';
 import { decoyHash, verifyPassword } from '../auth/passwords.js';
 import { ApiError, tooManyRequests } from '../errors.js';
 import type { Services } from '../services.js';
-import { principalOf, requireAuthentication } from './authenticated.js';
+import { SERVICE_ACTOR } from '../storage/events.js';
+import { originOf, principalOf, requireAuthentication } from './authenticated.js';
 import { bearerSecurity, errors } from './schema-parts.js';
 
 export const sessionRoutes: FastifyPluginAsyncTypebox<Services> = async (app, services) => {
@@ -57,6 +58,17 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<Services> = async (app, se
         giveBack(); // busy (503): the password was never checked
         throw error;
       }
+      if (account && !valid) {
+        // Only for an account that exists: an unknown email has no trail to write to.
+        // Bounded by the per-account limit above (a throttled attempt never gets here).
+        services.events.record({
+          userId: account.user.id,
+          kind: 'session.sign_in_failed',
+          at: services.clock.now(),
+          actor: SERVICE_ACTOR,
+          origin: originOf(request),
+        });
+      }
       if (!account || !valid) {
         throw new ApiError(401, 'invalid_credentials', 'The email or password is incorrect.');
       }
@@ -66,6 +78,14 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<Services> = async (app, se
         services.clock.now(),
         services.policy.sessionLifetimeMs,
       );
+      services.events.record({
+        userId: account.user.id,
+        kind: 'session.signed_in',
+        at: services.clock.now(),
+        sessionId: session.id,
+        actor: { kind: 'session', id: session.id },
+        origin: originOf(request),
+      });
       return reply.code(201).header('Cache-Control', 'no-store').send({
         id: session.id,
         token: session.secret,
@@ -101,13 +121,22 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<Services> = async (app, se
             'Sign out with a session token, not an API token. To stop an API token working, revoke it.',
           );
         }
-        if (!services.sessions.revoke(principal.user.id, request.params.id, services.clock.now())) {
+        const now = services.clock.now();
+        if (!services.sessions.revoke(principal.user.id, request.params.id, now)) {
           throw new ApiError(
             404,
             'session_not_found',
             'No active session with this id belongs to your account.',
           );
         }
+        services.events.record({
+          userId: principal.user.id,
+          kind: 'session.signed_out',
+          at: now,
+          sessionId: request.params.id,
+          actor: { kind: 'session', id: principal.sessionId },
+          origin: originOf(request),
+        });
         return reply.code(204).send(null);
       },
     );

@@ -2,7 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
   ApiToken,
+  BulkRevokeBody,
+  BulkRevokeResult,
   CreateTokenBody,
+  MAX_BULK_REVOKE,
   IdParams,
   IssuedApiToken,
   RotateTokenBody,
@@ -13,7 +16,7 @@ import { normalizeName } from '../../shared/token-name.js';
 import { ApiError, describeValidationError } from '../errors.js';
 import { formatUtc } from '../human-time.js';
 import type { Services } from '../services.js';
-import { principalOf, requireAuthentication } from './authenticated.js';
+import { byRequest, principalOf, requireAuthentication } from './authenticated.js';
 import { bearerSecurity, errors, OPTIONAL_BODY, SESSION_ONLY } from './schema-parts.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -51,6 +54,49 @@ export function parseExpiry(
     );
   }
   return expiresAt;
+}
+
+/**
+ * The bulk revoke body, with a sentence per problem (the schema's first error would say
+ * "must NOT have more than 100 items"). Returns the ids.
+ */
+function checkBulkIds(body: unknown, invalid: { validation?: unknown } | undefined): string[] {
+  const bad = (message: string) => new ApiError(400, 'invalid_request', message);
+  const ids =
+    typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as { ids?: unknown }).ids
+      : undefined;
+  if (!Array.isArray(ids)) {
+    throw bad(`Send {"ids": [...]} with 1 to ${MAX_BULK_REVOKE} token ids to revoke.`);
+  }
+  if (ids.length === 0) throw bad('ids is empty: list at least one token id to revoke.');
+  if (ids.length > MAX_BULK_REVOKE) {
+    throw bad(
+      `ids lists ${ids.length} tokens; at most ${MAX_BULK_REVOKE} can be revoked at once. Send them in several requests.`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const [index, id] of ids.entries()) {
+    if (typeof id !== 'string' || id === '') {
+      throw bad(`ids[${index}] must be a token id (a non-empty string).`);
+    }
+    if (id.length > 100) throw bad(`ids[${index}] is longer than any token id (100 characters).`);
+    if (seen.has(id))
+      throw bad(`ids lists ${JSON.stringify(id)} more than once; list each token once.`);
+    seen.add(id);
+  }
+  if (invalid) {
+    // Anything else the schema refuses (an unknown field beside ids).
+    throw bad(
+      describeValidationError(
+        'body',
+        ((invalid as { validation?: unknown }).validation ?? []) as Parameters<
+          typeof describeValidationError
+        >[1],
+      ),
+    );
+  }
+  return ids as string[];
 }
 
 export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, services) => {
@@ -99,7 +145,10 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
         now,
         services.policy.maxTokenLifetimeMs,
       );
-      const issued = services.tokens.issue({ userId, name: name.name, expiresAt, now });
+      const issued = services.tokens.issue(
+        { userId, name: name.name, expiresAt, now },
+        byRequest(request),
+      );
       return reply.code(201).header('Cache-Control', 'no-store').send(issued);
     },
   );
@@ -122,9 +171,38 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
         principalOf(request).user.id,
         request.params.id,
         services.clock.now(),
+        byRequest(request),
       );
       if (!revoked) throw tokenNotFound();
       return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/v1/users/me/tokens/revoke',
+    {
+      schema: {
+        ...common,
+        summary: `Revoke up to ${MAX_BULK_REVOKE} API tokens in one transaction`,
+        description:
+          `${SESSION_ONLY} \`ids\`: 1 to ${MAX_BULK_REVOKE} distinct token ids. In one ` +
+          'transaction, every id that is yours and live (a token in its grace period ' +
+          'included, whose grace then ends) is revoked and listed in `revoked`; the rest ' +
+          '(not yours, missing, already revoked: the same answer for each) in `notFound`. ' +
+          'Concurrent calls with the same ids revoke, and report, each id exactly once.',
+        body: BulkRevokeBody,
+        response: { 200: BulkRevokeResult, ...errors(400, 401, 403, 429) },
+      },
+      attachValidation: true,
+    },
+    async (request) => {
+      const ids = checkBulkIds(request.body, request.validationError);
+      return services.tokens.revokeMany(
+        principalOf(request).user.id,
+        ids,
+        services.clock.now(),
+        byRequest(request),
+      );
     },
   );
 
@@ -171,13 +249,16 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
         );
       }
       const now = services.clock.now();
-      const rotation = services.tokens.rotate({
-        userId: principalOf(request).user.id,
-        id: request.params.id,
-        now,
-        maxLifetimeMs: services.policy.maxTokenLifetimeMs,
-        graceMs: (request.body?.gracePeriodSeconds ?? 0) * 1000,
-      });
+      const rotation = services.tokens.rotate(
+        {
+          userId: principalOf(request).user.id,
+          id: request.params.id,
+          now,
+          maxLifetimeMs: services.policy.maxTokenLifetimeMs,
+          graceMs: (request.body?.gracePeriodSeconds ?? 0) * 1000,
+        },
+        byRequest(request),
+      );
       if (rotation.outcome === 'not_found') throw tokenNotFound();
       if (rotation.outcome === 'replaced') {
         throw new ApiError(

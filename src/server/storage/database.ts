@@ -125,6 +125,52 @@ export const MIGRATIONS: readonly string[] = [
                   grace_ends_at, replaced_by_id, destination_count)
     WHERE revoked_at IS NULL;
   `,
+  // 5 (issue 8): usage details, the per-token set of addresses seen, and the account's
+  // append-only audit trail. seq orders events that share a millisecond and is the
+  // cursor's tie-breaker; id is the public one.
+  `
+  ALTER TABLE api_tokens ADD COLUMN last_used_ip TEXT;
+  ALTER TABLE api_tokens ADD COLUMN last_used_user_agent TEXT;
+  -- When token.refused was last recorded (at most one an hour per token).
+  ALTER TABLE api_tokens ADD COLUMN refused_event_at TEXT;
+  -- 1 once token.expired is recorded, so the sweep records it once.
+  ALTER TABLE api_tokens ADD COLUMN expiry_recorded INTEGER NOT NULL DEFAULT 0;
+  DROP INDEX api_tokens_active_by_user;
+  CREATE INDEX api_tokens_active_by_user
+    ON api_tokens(user_id, created_at, id, name, prefix, expires_at, last_used_at,
+                  grace_ends_at, replaced_by_id, destination_count,
+                  last_used_ip, last_used_user_agent)
+    WHERE revoked_at IS NULL;
+  -- Live tokens with an expiry whose token.expired is not recorded yet: the sweep's range.
+  CREATE INDEX api_tokens_expiry_pending ON api_tokens(expires_at)
+    WHERE revoked_at IS NULL AND expires_at IS NOT NULL AND expiry_recorded = 0;
+  CREATE TABLE token_addresses (
+    token_id      TEXT NOT NULL REFERENCES api_tokens(id) ON DELETE CASCADE,
+    address       TEXT NOT NULL,
+    first_seen_at TEXT NOT NULL,
+    PRIMARY KEY (token_id, address)
+  ) WITHOUT ROWID;
+  CREATE TABLE events (
+    seq         INTEGER PRIMARY KEY,
+    id          TEXT NOT NULL,
+    user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    token_id    TEXT,
+    token_name  TEXT,
+    session_id  TEXT,
+    actor_kind  TEXT NOT NULL CHECK (actor_kind IN ('session', 'api_token', 'service')),
+    actor_id    TEXT,
+    ip          TEXT,
+    user_agent  TEXT,
+    details     TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details))
+  );
+  -- Newest first per account, and per token; seq (the rowid) breaks ties.
+  CREATE INDEX events_by_user ON events(user_id, at DESC, seq DESC);
+  CREATE INDEX events_by_user_token ON events(user_id, token_id, at DESC, seq DESC);
+  -- Retention pruning takes the oldest first, in small batches.
+  CREATE INDEX events_by_at ON events(at);
+  `,
 ];
 
 export function openDatabase(file: string): Db {

@@ -95,8 +95,8 @@ export class DestinationStore {
          (id, token_id, provider, host, target, name, first_pushed_at, last_pushed_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.removeOne = db.prepare<[string, string]>(
-      'DELETE FROM token_destinations WHERE id = ? AND token_id = ?',
+    this.removeOne = db.prepare<[string, string], DestinationRow>(
+      `DELETE FROM token_destinations WHERE id = ? AND token_id = ? RETURNING ${COLUMNS}`,
     );
     this.copyRow = this.insert;
   }
@@ -157,9 +157,10 @@ export class DestinationStore {
       .immediate();
   }
 
-  /** Removes one destination of the token; false if the token has no such destination. */
-  remove(tokenId: string, destinationId: string): boolean {
-    return this.removeOne.run(destinationId, tokenId).changes === 1;
+  /** Removes one destination of the token and returns it; null if the token has none such. */
+  remove(tokenId: string, destinationId: string): Destination | null {
+    const row = this.removeOne.get(destinationId, tokenId);
+    return row ? toDestination(row) : null;
   }
 
   /**
