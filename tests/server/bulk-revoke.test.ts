@@ -28,10 +28,14 @@ afterAll(async () => {
 });
 
 const bulk = (session: string, body: unknown) =>
-  service.request<{ revoked: string[]; notFound: string[] }>('POST', '/v1/users/me/tokens/revoke', {
-    token: session,
-    body,
-  });
+  service.request<{ revoked: string[]; notFound: string[]; code?: string }>(
+    'POST',
+    '/v1/users/me/tokens/revoke',
+    {
+      token: session,
+      body,
+    },
+  );
 const liveIds = async (session: string) =>
   (
     (await service.request('GET', '/v1/users/me/tokens', { token: session })).body as Array<{
