@@ -5,6 +5,7 @@
  */
 import { createDeskHandlers } from './desk-handlers.js';
 import { openProvider as openRealProvider, type OpenProvider } from './providers/ci-provider.js';
+import { ActivityService, type SaveDialogPort } from './services/activity-service.js';
 import { ApiClient, type Fetch } from './services/api-client.js';
 import { DestinationService } from './services/destination-service.js';
 import { ProviderAccounts } from './services/provider-accounts.js';
@@ -31,6 +32,10 @@ export interface Runtime {
   timers?: Timers;
   /** GitHub and GitLab clients; tests point the real ones at local fakes by host instead. */
   openProvider?: OpenProvider;
+  /** Where an export goes (Electron's save dialog); without one, exports say they are unavailable. */
+  saveDialog?: SaveDialogPort;
+  /** The time, for reminders and export names; tests inject the service's clock. */
+  now?: () => number;
 }
 
 export function composeDesk(runtime: Runtime) {
@@ -56,7 +61,15 @@ export function composeDesk(runtime: Runtime) {
     destinations,
     timers,
   });
+  const now = runtime.now ?? Date.now;
+  const activity = new ActivityService({
+    api,
+    sessions,
+    saveDialog: runtime.saveDialog ?? null,
+    now,
+  });
   const handlers = createDeskHandlers({
+    activity,
     api,
     sessions,
     reveals,

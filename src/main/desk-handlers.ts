@@ -9,7 +9,9 @@ import type { Channel, PayloadOf, ResultOf } from '../shared/ipc-contract.js';
 import { snippetText } from '../shared/snippets.js';
 import { normalizeName } from '../shared/token-name.js';
 import { DeskError } from './desk-error.js';
+import type { ActivityService } from './services/activity-service.js';
 import type { ApiClient } from './services/api-client.js';
+import { revokeMany } from './services/bulk-revoke.js';
 import type { DestinationService } from './services/destination-service.js';
 import type { ProviderAccounts } from './services/provider-accounts.js';
 import type { RevealStore } from './services/reveal-store.js';
@@ -39,10 +41,21 @@ export interface DeskDependencies {
   accounts: ProviderAccounts;
   destinations: DestinationService;
   rotations: RotationService;
+  activity: ActivityService;
 }
 
 export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskLifecycle {
-  const { api, sessions, reveals, settings, clipboard, accounts, destinations, rotations } = deps;
+  const {
+    api,
+    sessions,
+    reveals,
+    settings,
+    clipboard,
+    accounts,
+    destinations,
+    rotations,
+    activity,
+  } = deps;
 
   return {
     'session:get': () => sessions.restore(),
@@ -186,6 +199,12 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
 
     'rotations:finish': ({ rotationId, gracePeriodSeconds }) =>
       rotations.finish(rotationId, gracePeriodSeconds),
+
+    'tokens:revoke-many': ({ ids }) => revokeMany({ api, sessions }, ids),
+
+    'events:list': (request) => activity.list(request),
+
+    'events:export': ({ format, filter }) => activity.export(format, filter),
 
     forgetReveals() {
       reveals.forgetAll();

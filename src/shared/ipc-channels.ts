@@ -34,6 +34,9 @@ export const CHANNELS = [
   'rotations:retry',
   'rotations:revoke-old',
   'rotations:finish',
+  'tokens:revoke-many',
+  'events:list',
+  'events:export',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

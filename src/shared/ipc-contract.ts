@@ -6,7 +6,8 @@
  * checker points at every place that must handle it.
  */
 import { Type, type Static, type TSchema } from 'typebox';
-import type { ApiToken } from './api-schemas.js';
+import { MAX_BULK_REVOKE, type ApiToken } from './api-schemas.js';
+import { EVENT_KINDS, EVENTS_PAGE, type EventKind, type EventPage } from './events.js';
 import {
   DestinationTarget,
   MAX_GRACE_PERIOD_SECONDS,
@@ -196,6 +197,22 @@ const SignUpPayload = Type.Object(
   },
   { additionalProperties: false },
 );
+/** A token named in a bulk outcome; `name` is null for an id the list did not hold. */
+export interface TokenRef {
+  id: string;
+  name: string | null;
+}
+
+/** What "Revoke N tokens" did, per token: revoked now, or not found (not yours, gone, already revoked). */
+export interface BulkRevokeReport {
+  revoked: TokenRef[];
+  notFound: TokenRef[];
+}
+
+/** An export: where main wrote it (the name only) and how many events, or the user cancelled. */
+export type ExportResult =
+  { saved: true; fileName: string; count: number } | { saved: false; fileName: null; count: 0 };
+
 const AddAccountPayload = Type.Union([
   Type.Object(
     { mode: Type.Literal('sign-in'), serviceUrl: ServiceUrl, email: Email, password: Password },
@@ -316,6 +333,53 @@ const FinishPayload = Type.Object(
   { additionalProperties: false },
 );
 
+const RevokeManyPayload = Type.Object(
+  { ids: Type.Array(Id, { minItems: 1, maxItems: MAX_BULK_REVOKE, uniqueItems: true }) },
+  { additionalProperties: false },
+);
+/** An ISO 8601 date or date-time; main parses it again before it goes anywhere. */
+const EventTime = Type.String({
+  pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:.]{2,15}(Z|[+-][0-9]{2}:[0-9]{2})?)?$',
+  maxLength: 40,
+});
+/** One literal per value, typed as the union of the values (a mapped array would type as never). */
+function literalUnion<T extends string>(values: readonly T[]) {
+  return Type.Unsafe<T>(Type.Union(values.map((value) => Type.Literal(value))));
+}
+const EventFilterFields = {
+  tokenId: Type.Optional(Id),
+  kinds: Type.Optional(
+    Type.Array(literalUnion<EventKind>(EVENT_KINDS), {
+      minItems: 1,
+      maxItems: EVENT_KINDS.length,
+      uniqueItems: true,
+    }),
+  ),
+  since: Type.Optional(EventTime),
+  until: Type.Optional(EventTime),
+};
+const EventFilter = Type.Object(EventFilterFields, { additionalProperties: false });
+export type EventFilter = Static<typeof EventFilter>;
+const ListEventsPayload = Type.Object(
+  {
+    ...EventFilterFields,
+    /** From the previous page's nextCursor (the service's base64url position). */
+    cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: EVENTS_PAGE.max })),
+  },
+  { additionalProperties: false },
+);
+export type ListEventsPayload = Static<typeof ListEventsPayload>;
+export const EXPORT_FORMATS = ['csv', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+const ExportEventsPayload = Type.Object(
+  {
+    format: literalUnion(EXPORT_FORMATS),
+    filter: EventFilter,
+  },
+  { additionalProperties: false },
+);
+
 function channel<Payload extends TSchema, Result>(payload: Payload) {
   return { payload, result: undefined as unknown as Result };
 }
@@ -357,6 +421,9 @@ export const IPC_CONTRACT = {
   'rotations:retry': channel<typeof RetryPayload, RotationReport>(RetryPayload),
   'rotations:revoke-old': channel<typeof RotationPayload, RotationState>(RotationPayload),
   'rotations:finish': channel<typeof FinishPayload, RotationReport>(FinishPayload),
+  'tokens:revoke-many': channel<typeof RevokeManyPayload, BulkRevokeReport>(RevokeManyPayload),
+  'events:list': channel<typeof ListEventsPayload, EventPage>(ListEventsPayload),
+  'events:export': channel<typeof ExportEventsPayload, ExportResult>(ExportEventsPayload),
   // `satisfies` makes a missing or unknown channel a type error.
 } as const satisfies Record<Channel, { payload: TSchema; result: unknown }>;
 

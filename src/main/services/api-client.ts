@@ -5,13 +5,25 @@
  */
 import type {
   ApiToken,
+  BulkRevokeResult,
   ErrorBody,
   IssuedApiToken,
   Session,
   User,
 } from '../../shared/api-schemas.js';
 import type { Destination, DestinationInput } from '../../shared/ci-destinations.js';
+import type { EventKind, EventPage } from '../../shared/events.js';
 import { normalizeServiceUrl } from '../../shared/service-url.js';
+
+/** What GET /v1/users/me/events filters on; main has checked every field already. */
+export interface EventsQueryInput {
+  tokenId?: string;
+  kinds?: readonly EventKind[];
+  since?: string;
+  until?: string;
+  cursor?: string;
+  limit?: number;
+}
 
 /** A rotation's answer: the replacement (with its secret) and what became of the old token. */
 export type RotatedApiToken = IssuedApiToken & {
@@ -103,6 +115,30 @@ export class ApiClient {
     return this.request(baseUrl, 'POST', `/v1/users/me/tokens/${encodeURIComponent(id)}/rotate`, {
       token,
       ...(gracePeriodSeconds === undefined ? {} : { body: { gracePeriodSeconds } }),
+    });
+  }
+
+  /** One page of the account's audit trail, newest first. */
+  listEvents(baseUrl: string, token: string, query: EventsQueryInput): Promise<EventPage> {
+    const params = new URLSearchParams();
+    if (query.tokenId !== undefined) params.set('tokenId', query.tokenId);
+    if (query.kinds !== undefined && query.kinds.length > 0)
+      params.set('kind', query.kinds.join(','));
+    if (query.since !== undefined) params.set('since', query.since);
+    if (query.until !== undefined) params.set('until', query.until);
+    if (query.cursor !== undefined) params.set('cursor', query.cursor);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    const search = params.toString();
+    return this.request(baseUrl, 'GET', `/v1/users/me/events${search ? `?${search}` : ''}`, {
+      token,
+    });
+  }
+
+  /** Revokes up to 100 tokens in one transaction: which were revoked, which were not found. */
+  revokeTokens(baseUrl: string, token: string, ids: readonly string[]): Promise<BulkRevokeResult> {
+    return this.request(baseUrl, 'POST', '/v1/users/me/tokens/revoke', {
+      token,
+      body: { ids },
     });
   }
 
