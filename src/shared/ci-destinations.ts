@@ -6,6 +6,7 @@
  * renderer (inline checks). No Node or DOM.
  */
 import { Type, type Static } from 'typebox';
+import { looksLikeCredential } from './credential-patterns.js';
 import { Value } from 'typebox/value';
 import { SERVICE_URL_MESSAGES, normalizeServiceUrl } from './service-url.js';
 
@@ -199,9 +200,9 @@ const TARGET_FIELDS: Record<DestinationTarget['kind'], readonly string[]> = {
 };
 const VISIBILITIES = ['all', 'private', 'selected'] as const;
 
-// A Token Desk secret anywhere in a destination is a client bug leaking it into a record
-// that is stored and listed: refuse it, checksum or not.
-const SECRET_LIKE = /(?:ca|ses)_[0-9A-Za-z]{36}/;
+// A Token Desk secret or a provider credential anywhere in a destination is a client
+// bug leaking it into a record that is stored and listed: refuse it, checksum or not.
+const SECRET_LIKE = { test: (text: string) => looksLikeCredential(text) };
 // Characters a person cannot see or that reorder text, and damaged ones (as in
 // token-name.ts): an environment shown as "production" must be "production".
 const INVISIBLE_OR_BROKEN =
@@ -280,7 +281,7 @@ function requiredString(value: Record<string, unknown>, key: string, prefix = ''
   if (typeof raw !== 'string') return refuse(`The field "${field}" must be a string.`);
   if (SECRET_LIKE.test(raw)) {
     refuse(
-      `The field "${field}" looks like a Token Desk secret (ca_… or ses_…). A destination records where a token was sent, never the token itself.`,
+      `The field "${field}" looks like a secret or access token (ca_…, ses_…, ghp_…, glpat-…). A destination records where a token was sent, never a credential.`,
     );
   }
   return raw;

@@ -9,6 +9,9 @@ import { ProviderError, rateLimited, requireId, requireString } from './provider
 import { sealForGitHub } from './sealed-box.js';
 
 export const GITHUB_API_URL = 'https://api.github.com';
+const TIMEOUT_MS = 15_000;
+/** 20 pages of 100: more repositories than a picker can show; a provider that never stops paging is cut off. */
+const MAX_PAGES = 20;
 
 export type GitHubTarget =
   | { kind: 'repository'; owner: string; repo: string }
@@ -54,15 +57,39 @@ export function githubApiBaseUrl(input: string): string {
   return `${url.origin}${path.endsWith('/api/v3') ? path : `${path}/api/v3`}`;
 }
 
+/**
+ * Every request with a timeout, and never following a redirect: a redirect would
+ * let another host answer for GitHub (a login, a public key to seal to).
+ */
+function guardedFetch(inner: Fetch, timeoutMs: number): Fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    return inner(input, {
+      ...init,
+      redirect: 'error',
+      signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
+    });
+  };
+}
+
+/** For octokit.paginate: stops after MAX_PAGES pages. */
+function capped<T>(response: { data: T[] }, done: () => void, pages: { count: number }): T[] {
+  if (++pages.count >= MAX_PAGES) done();
+  return response.data;
+}
+
 export class GitHubSecrets {
   private readonly octokit: Octokit;
 
-  constructor(options: { apiBaseUrl: string; token: string; fetch?: Fetch }) {
+  constructor(options: { apiBaseUrl: string; token: string; fetch?: Fetch; timeoutMs?: number }) {
     this.octokit = new Octokit({
       auth: options.token,
       baseUrl: options.apiBaseUrl,
       userAgent: 'token-desk',
-      request: { fetch: options.fetch ?? fetch, retries: 0 },
+      request: {
+        fetch: guardedFetch(options.fetch ?? fetch, options.timeoutMs ?? TIMEOUT_MS),
+        retries: 0,
+      },
       log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     });
   }
@@ -76,11 +103,13 @@ export class GitHubSecrets {
   }
 
   async listRepositories(): Promise<GitHubRepository[]> {
+    const pages = { count: 0 };
     const repositories = await this.call('list your repositories', () =>
-      this.octokit.paginate(this.octokit.rest.repos.listForAuthenticatedUser, {
-        per_page: 100,
-        sort: 'full_name',
-      }),
+      this.octokit.paginate(
+        this.octokit.rest.repos.listForAuthenticatedUser,
+        { per_page: 100, sort: 'full_name' },
+        (response, done) => capped(response, done, pages),
+      ),
     );
     return repositories.map((repository) => ({
       id: requireId('GitHub', repository.id, 'id'),
@@ -101,8 +130,13 @@ export class GitHubSecrets {
   }
 
   async listOrganizations(): Promise<string[]> {
+    const pages = { count: 0 };
     const organizations = await this.call('list your organizations', () =>
-      this.octokit.paginate(this.octokit.rest.orgs.listForAuthenticatedUser, { per_page: 100 }),
+      this.octokit.paginate(
+        this.octokit.rest.orgs.listForAuthenticatedUser,
+        { per_page: 100 },
+        (response, done) => capped(response, done, pages),
+      ),
     );
     return organizations.map((organization) =>
       requireString('GitHub', organization.login, 'login'),
@@ -136,14 +170,15 @@ export class GitHubSecrets {
 
   /** The repositories an organization secret with visibility "selected" is shared with. */
   async selectedRepositoryIds(org: string, name: string): Promise<number[]> {
+    const pages = { count: 0 };
     const repositories = await this.call(
       `read which repositories the secret ${name} of the organization ${org} is shared with`,
       () =>
-        this.octokit.paginate(this.octokit.rest.actions.listSelectedReposForOrgSecret, {
-          org,
-          secret_name: name,
-          per_page: 100,
-        }),
+        this.octokit.paginate(
+          this.octokit.rest.actions.listSelectedReposForOrgSecret,
+          { org, secret_name: name, per_page: 100 },
+          (response, done) => capped(response, done, pages),
+        ),
     );
     return repositories.map((repository) => requireId('GitHub', repository.id, 'id'));
   }

@@ -1,4 +1,5 @@
 /** A CI provider's failure, in words a user can act on, with a stable code. */
+import { redactSecrets } from '../../shared/credential-patterns.js';
 import { DeskError } from '../desk-error.js';
 
 export type ProviderErrorCode =
@@ -63,15 +64,13 @@ function invalidField(provider: ProviderName, field: string): ProviderError {
 
 /**
  * A failure on its way to the renderer, settings or a log: a DeskError with the
- * same code and sentence, with any of `secrets` cut out (a provider's error body
- * is untrusted and could echo what it was sent). Anything else is a bug: rethrown.
+ * same code and sentence, with `secrets` (whole or in pieces of 8 characters or
+ * more) and anything credential-shaped cut out: a provider's error body is
+ * untrusted, could echo what it was sent, and may have been cut to length in the
+ * middle of a secret. Anything else is a bug: rethrown.
  */
 export function inWords(error: unknown, secrets: readonly string[]): DeskError {
   if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string')
     throw error;
-  let message = error.message;
-  for (const secret of secrets) {
-    if (secret.length >= 4) message = message.split(secret).join('[redacted]');
-  }
-  return new DeskError(error.code, message);
+  return new DeskError(error.code, redactSecrets(error.message, secrets));
 }

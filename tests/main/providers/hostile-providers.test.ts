@@ -1,0 +1,112 @@
+/**
+ * Provider answers are untrusted: a redirect to another host, a server that never
+ * answers, one that pages forever, and error bodies that echo the secret (whole,
+ * or cut to length in the middle of it).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GitHubSecrets } from '../../../src/main/providers/github-secrets.js';
+import { ProviderError, inWords } from '../../../src/main/providers/provider-error.js';
+import { checkDestinationInput } from '../../../src/shared/ci-destinations.js';
+import { redactSecrets } from '../../../src/shared/credential-patterns.js';
+
+const servers: Server[] = [];
+async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v3`;
+}
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
+describe('a hostile or broken GitHub', () => {
+  it('never follows a redirect to another host', async () => {
+    const other = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"login":"from-other"}');
+    });
+    const redirecting = await serve((_req, res) => {
+      res.writeHead(302, { location: `${other}/user` }).end();
+    });
+    const client = new GitHubSecrets({ apiBaseUrl: redirecting, token: 'ghp_x' });
+    await expect(client.whoami()).rejects.toMatchObject({ code: 'provider_unreachable' });
+  });
+
+  it('gives up on a server that never answers', async () => {
+    const silent = await serve(() => {
+      /* never answers */
+    });
+    const client = new GitHubSecrets({ apiBaseUrl: silent, token: 'ghp_x', timeoutMs: 300 });
+    await expect(client.whoami()).rejects.toBeInstanceOf(ProviderError);
+  });
+
+  it('stops paging after 20 pages of a list that never ends', async () => {
+    let served = 0;
+    const endless = await serve((req, res) => {
+      served++;
+      const page = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('page') ?? 1);
+      const base = `http://${req.headers.host}/api/v3/user/repos`;
+      const repos = Array.from({ length: 100 }, (_, i) => ({
+        id: page * 1000 + i,
+        name: `r${page}-${i}`,
+        owner: { login: 'ada' },
+        private: true,
+        permissions: { admin: true },
+      }));
+      res
+        .writeHead(200, {
+          'content-type': 'application/json',
+          link: `<${base}?per_page=100&page=${page + 1}>; rel="next"`,
+        })
+        .end(JSON.stringify(repos));
+    });
+    const client = new GitHubSecrets({ apiBaseUrl: endless, token: 'ghp_x' });
+    const repositories = await client.listRepositories();
+    expect(served).toBe(20);
+    expect(repositories).toHaveLength(2000);
+  });
+});
+
+describe('provider error text on its way to the window or settings', () => {
+  const secret = 'ca_zv2PAbGiOwFoFU5uxlfQlUdQWdPXsU19kGIv';
+
+  it('loses a secret echoed whole, or cut to length in the middle', () => {
+    const cut = `GitLab refused: ${'x'.repeat(164)}${secret}`.slice(0, 200);
+    expect(cut).toContain(secret.slice(0, 20));
+    for (const message of [`echo ${secret} back`, cut]) {
+      const words = inWords(new ProviderError('provider_invalid_name', message), [secret]);
+      expect(words.message).toContain('[redacted]');
+      for (let start = 0; start + 8 <= secret.length; start++)
+        expect(words.message).not.toContain(secret.slice(start, start + 8));
+    }
+  });
+
+  it('loses anything shaped like a credential, even one it was not told about', () => {
+    const text = redactSecrets(
+      'keys ghp_abcdEFGH1234 GLPAT-abcd_efgh glptt-1234abcd github_pat_11AAAA and ses_abcd1234',
+      [],
+    );
+    expect(text).toBe('keys [redacted] [redacted] [redacted] [redacted] and [redacted]');
+  });
+
+  it('refuses a provider credential in a destination record', () => {
+    const base = {
+      provider: 'github',
+      host: 'https://ghe.example.com',
+      target: { kind: 'environment', owner: 'ada', repo: 'app', environment: 'production' },
+      name: 'CAPAWESOME_TOKEN',
+    };
+    const smuggled = [
+      { ...base, target: { ...base.target, environment: `ghp_${'a'.repeat(36)}` } },
+      { ...base, target: { ...base.target, environment: 'glpat-abcdefghijklmnopqrst' } },
+      { ...base, host: `https://ghe.example.com/ghp_${'a'.repeat(36)}` },
+    ];
+    for (const value of smuggled) expect(checkDestinationInput(value).ok).toBe(false);
+    expect(checkDestinationInput(base).ok).toBe(true);
+  });
+});
