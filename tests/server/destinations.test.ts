@@ -524,12 +524,12 @@ const badCases: BadCase[] = [
   [
     'an API token as the variable name',
     () => ({ ...GITLAB_PROJECT, name: token.secret }),
-    /looks like a Token Desk secret/,
+    /looks like a secret or access token \(ca_…, ses_…, ghp_…, glpat-…\)/,
   ],
   [
     'a session token as the GitHub environment',
     () => githubEnv(`x-${session}`)(),
-    /looks like a Token Desk secret/,
+    /looks like a secret or access token \(ca_…, ses_…, ghp_…, glpat-…\)/,
   ],
   [
     'an API token in the GitLab path',
@@ -537,7 +537,7 @@ const badCases: BadCase[] = [
       ...GITLAB_PROJECT,
       target: { kind: 'project', path: `acme/${token.secret}`, environmentScope: '*' },
     }),
-    /looks like a Token Desk secret/,
+    /looks like a secret or access token \(ca_…, ses_…, ghp_…, glpat-…\)/,
   ],
 ];
 
