@@ -414,6 +414,12 @@ describe('the trail as a whole', () => {
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toEqual(before.map((e) => e.id));
     expect(await all(session)).toHaveLength(18);
+    // Several kinds (each read through its own index range, then merged) page the same way.
+    const everything = await all(session);
+    const twoKinds = await all(session, '?kind=session.signed_in,token.created&limit=4');
+    expect(twoKinds.map((e) => e.id)).toEqual(everything.map((e) => e.id));
+    const oneKind = await all(session, '?kind=token.created&limit=3');
+    expect(oneKind.map((e) => e.id)).toEqual(everything.slice(0, 17).map((e) => e.id));
   });
 
   it('every kind in the shared list is recorded by this file, and no event or database page holds a secret', async () => {

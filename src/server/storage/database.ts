@@ -171,6 +171,11 @@ export const MIGRATIONS: readonly string[] = [
   -- Retention pruning takes the oldest first, in small batches.
   CREATE INDEX events_by_at ON events(at);
   `,
+  // 6: the kind filter reads its own range: a kind the account rarely (or never) had
+  // scanned all of its events through events_by_user (44 ms at 100,000 events).
+  `
+  CREATE INDEX events_by_user_kind ON events(user_id, kind, at DESC, seq DESC);
+  `,
 ];
 
 export function openDatabase(file: string): Db {

@@ -168,15 +168,52 @@ export class EventStore {
    * than asked when there is a next page.
    */
   page(filter: EventFilter): { events: AccountEvent[]; last: EventPosition | null } {
+    const rows =
+      filter.kinds !== undefined && filter.tokenId === undefined
+        ? this.byKinds(filter, filter.kinds)
+        : this.rows(
+            filter,
+            filter.kinds,
+            filter.tokenId === undefined ? 'events_by_user' : 'events_by_user_token',
+          );
+    const more = rows.length > filter.limit;
+    const kept = more ? rows.slice(0, filter.limit) : rows;
+    const tail = kept[kept.length - 1];
+    return {
+      events: kept.map(toAccountEvent),
+      last: more && tail ? { at: tail.at, seq: tail.seq } : null,
+    };
+  }
+
+  /**
+   * Kinds without a token: each kind's own newest limit + 1 through events_by_user_kind,
+   * merged. A single IN (...) would either scan the account or sort every match.
+   */
+  private byKinds(filter: EventFilter, kinds: readonly EventKind[]): EventRow[] {
+    const merged = kinds.flatMap((kind) => this.rows(filter, [kind], 'events_by_user_kind'));
+    if (kinds.length > 1) {
+      merged.sort((a, b) => (a.at === b.at ? b.seq - a.seq : a.at < b.at ? 1 : -1));
+    }
+    return merged.slice(0, filter.limit + 1);
+  }
+
+  /** Up to limit + 1 rows, newest first, through the named index (the plan never guesses). */
+  private rows(
+    filter: EventFilter,
+    kinds: readonly EventKind[] | undefined,
+    index: 'events_by_user' | 'events_by_user_token' | 'events_by_user_kind',
+  ): EventRow[] {
     const clauses = ['user_id = ?'];
     const params: Array<string | number> = [filter.userId];
     if (filter.tokenId !== undefined) {
       clauses.push('token_id = ?');
       params.push(filter.tokenId);
     }
-    if (filter.kinds !== undefined) {
-      clauses.push(`kind IN (${filter.kinds.map(() => '?').join(', ')})`);
-      params.push(...filter.kinds);
+    if (kinds !== undefined) {
+      clauses.push(
+        kinds.length === 1 ? 'kind = ?' : `kind IN (${kinds.map(() => '?').join(', ')})`,
+      );
+      params.push(...kinds);
     }
     if (filter.since !== undefined) {
       clauses.push('at >= ?');
@@ -190,22 +227,15 @@ export class EventStore {
       clauses.push('(at, seq) < (?, ?)');
       params.push(filter.after.at, filter.after.seq);
     }
-    const sql = `SELECT ${COLUMNS} FROM events WHERE ${clauses.join(' AND ')}
-                 ORDER BY at DESC, seq DESC LIMIT ?`;
+    const sql = `SELECT ${COLUMNS} FROM events INDEXED BY ${index}
+                 WHERE ${clauses.join(' AND ')} ORDER BY at DESC, seq DESC LIMIT ?`;
     let statement = this.pages.get(sql);
     if (!statement) {
       // One statement per filter shape (a handful), prepared once.
       statement = this.db.prepare<Array<string | number>, EventRow>(sql);
       this.pages.set(sql, statement);
     }
-    const rows = statement.all(...params, filter.limit + 1);
-    const more = rows.length > filter.limit;
-    const kept = more ? rows.slice(0, filter.limit) : rows;
-    const tail = kept[kept.length - 1];
-    return {
-      events: kept.map(toAccountEvent),
-      last: more && tail ? { at: tail.at, seq: tail.seq } : null,
-    };
+    return statement.all(...params, filter.limit + 1);
   }
 
   /** Deletes at most `batch` events older than `before`; returns how many. */
