@@ -1,12 +1,17 @@
 /**
  * Builds the main process's services and handlers from what the runtime provides.
- * Electron's glue (index.ts) passes keytar, electron-store and Electron's clipboard;
- * the e2e harness passes keytar, `conf` and an in-memory clipboard. Same code either way.
+ * Electron's glue (index.ts) passes keytar, electron-store, Electron's clipboard,
+ * save dialog and Notification; the e2e harness passes keytar, `conf`, an in-memory
+ * clipboard and recording fakes. Same code either way. Whoever shows the page
+ * subscribes to `rendererEvents`, and calls `reminders.start()` once it shows.
  */
 import { createDeskHandlers } from './desk-handlers.js';
 import { openProvider as openRealProvider, type OpenProvider } from './providers/ci-provider.js';
 import { ActivityService, type SaveDialogPort } from './services/activity-service.js';
 import { ApiClient, type Fetch } from './services/api-client.js';
+import { ExpiryReminders, type NotifierPort } from './services/expiry-reminders.js';
+import { RendererEvents } from './ipc/renderer-events.js';
+import type { InvokeLog } from './ipc/invoke-channel.js';
 import { DestinationService } from './services/destination-service.js';
 import { ProviderAccounts } from './services/provider-accounts.js';
 import { ProviderVault } from './services/provider-vault.js';
@@ -36,7 +41,15 @@ export interface Runtime {
   saveDialog?: SaveDialogPort;
   /** The time, for reminders and export names; tests inject the service's clock. */
   now?: () => number;
+  /** Desktop notifications (Electron's Notification); without one, no reminders are checked. */
+  notifier?: NotifierPort;
+  /** Where main reports what it cannot show the user (the console in the app). */
+  log?: InvokeLog;
 }
+
+const consoleLog: InvokeLog = {
+  error: (message, detail) => console.error(`[token-desk] ${message}`, detail),
+};
 
 export function composeDesk(runtime: Runtime) {
   const timers = runtime.timers ?? realTimers;
@@ -68,8 +81,24 @@ export function composeDesk(runtime: Runtime) {
     saveDialog: runtime.saveDialog ?? null,
     now,
   });
+  const rendererEvents = new RendererEvents();
+  const reminders = runtime.notifier
+    ? new ExpiryReminders({
+        api,
+        sessions,
+        settings,
+        notifier: runtime.notifier,
+        rendererEvents,
+        timers,
+        now,
+        log: runtime.log ?? consoleLog,
+      })
+    : null;
+  // A rotation's held secret belongs to the account that rotated, whatever changes the account.
+  sessions.onChange(() => rotations.forgetAll());
   const handlers = createDeskHandlers({
     activity,
+    reminders,
     api,
     sessions,
     reveals,
@@ -80,5 +109,15 @@ export function composeDesk(runtime: Runtime) {
     rotations,
   });
   // The services go out too, so tests can look at the state they own.
-  return { handlers, settings, sessions, reveals, clipboard, accounts, rotations };
+  return {
+    handlers,
+    settings,
+    sessions,
+    reveals,
+    clipboard,
+    accounts,
+    rotations,
+    rendererEvents,
+    reminders,
+  };
 }

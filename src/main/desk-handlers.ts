@@ -12,6 +12,7 @@ import { DeskError } from './desk-error.js';
 import type { ActivityService } from './services/activity-service.js';
 import type { ApiClient } from './services/api-client.js';
 import { revokeMany } from './services/bulk-revoke.js';
+import type { ExpiryReminders } from './services/expiry-reminders.js';
 import type { DestinationService } from './services/destination-service.js';
 import type { ProviderAccounts } from './services/provider-accounts.js';
 import type { RevealStore } from './services/reveal-store.js';
@@ -42,6 +43,8 @@ export interface DeskDependencies {
   destinations: DestinationService;
   rotations: RotationService;
   activity: ActivityService;
+  /** Null without a notifier port. */
+  reminders: ExpiryReminders | null;
 }
 
 export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskLifecycle {
@@ -211,6 +214,7 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
     },
 
     async dispose() {
+      deps.reminders?.stop();
       reveals.forgetAll();
       rotations.forgetAll();
       await clipboard.clearIfStillOurs();

@@ -17,6 +17,7 @@ import {
   ipcMain,
   Menu,
   nativeTheme,
+  Notification,
   protocol,
   screen,
   session,
@@ -34,6 +35,8 @@ import { registerHandlers } from './ipc/register-handlers.js';
 import { isTrustedSender, type OurWindow } from './ipc/trusted-sender.js';
 import { applicationMenuTemplate } from './menu.js';
 import { loadKeytar } from './services/keychain-loader.js';
+import type { SaveDialogPort } from './services/activity-service.js';
+import type { NotifierPort } from './services/expiry-reminders.js';
 import type { ClipboardPort } from './services/secret-clipboard.js';
 import { SettingsError } from './services/settings.js';
 import { reportStartupFailure, StartupError } from './startup-failure.js';
@@ -72,6 +75,47 @@ const electronClipboard: ClipboardPort = {
 };
 
 let mainWindow: BrowserWindow | null = null;
+
+// Held until closed or clicked: a notification that is garbage-collected loses its click handler.
+const shownNotifications = new Set<Notification>();
+const electronNotifier: NotifierPort = {
+  show({ title, body, onClick }) {
+    if (!Notification.isSupported()) return;
+    const notification = new Notification({ title, body });
+    shownNotifications.add(notification);
+    notification.on('click', () => {
+      shownNotifications.delete(notification);
+      if (mainWindow && !mainWindow.isDestroyed()) {
+        if (mainWindow.isMinimized()) mainWindow.restore();
+        mainWindow.focus();
+      }
+      onClick();
+    });
+    notification.on('close', () => shownNotifications.delete(notification));
+    notification.show();
+  },
+};
+
+// The user picks the path in the OS dialog; the page never names one.
+const electronSaveDialog: SaveDialogPort = {
+  async askSavePath({ title, defaultFileName, format }) {
+    const options: Electron.SaveDialogOptions = {
+      title,
+      defaultPath: join(app.getPath('downloads'), defaultFileName),
+      filters: [
+        format === 'csv'
+          ? { name: 'CSV', extensions: ['csv'] }
+          : { name: 'JSON', extensions: ['json'] },
+      ],
+      properties: ['createDirectory', 'showOverwriteConfirmation'],
+    };
+    const answer =
+      mainWindow && !mainWindow.isDestroyed()
+        ? await dialog.showSaveDialog(mainWindow, options)
+        : await dialog.showSaveDialog(options);
+    return answer.canceled || !answer.filePath ? null : answer.filePath;
+  },
+};
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -129,11 +173,18 @@ async function start(): Promise<void> {
   ipcMain.removeAllListeners('electron-store-get-data');
   const { keychain, problem: keychainProblem } = await loadKeytar();
   if (keychainProblem) console.warn(`[token-desk] no keychain: ${keychainProblem}`);
-  const { handlers, settings } = composeDesk({
+  const { handlers, settings, rendererEvents, reminders } = composeDesk({
     keychain,
     keychainProblem,
     store,
     clipboard: electronClipboard,
+    saveDialog: electronSaveDialog,
+    notifier: electronNotifier,
+    log,
+  });
+  // Main → renderer events go to our window only, and only once its page is ours.
+  rendererEvents.subscribe((event, payload) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(event, payload);
   });
   // `npm start` points the app at the service it started (or found), for this run only.
   const runServiceUrl = process.env.TOKEN_DESK_SERVICE_URL;
@@ -218,4 +269,6 @@ async function start(): Promise<void> {
         'Rebuild it with `npm run build`, or reinstall Token Desk.',
     );
   }
+  // Expiry reminders: now and hourly (a failed check is logged and tried again next hour).
+  void reminders?.start();
 }

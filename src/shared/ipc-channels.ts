@@ -51,6 +51,69 @@ type CamelCase<S extends string> = S extends `${infer A}-${infer B}`
   ? `${A}${Capitalize<CamelCase<B>>}`
   : S;
 
-export function methodName<C extends Channel>(channel: C): MethodName<C> {
+export function methodName<C extends string>(channel: C): MethodName<C> {
   return channel.replace(/[:-](\w)/g, (_, c: string) => c.toUpperCase()) as MethodName<C>;
+}
+
+/**
+ * An id the service or main made (UUIDs today). Letters, digits and `-` only, and
+ * never shaped like a credential: a secret sent where an id belongs would otherwise
+ * end up in a URL path, and so in the service's request log.
+ */
+const CREDENTIAL_PREFIXES = '(?!(?:ca|ses|gh[pousr]|github_pat)_|glpat-|gloas-|glrt-)';
+export const ID_PATTERN = `^${CREDENTIAL_PREFIXES}[A-Za-z0-9][A-Za-z0-9-]{0,99}$`;
+const idPattern = new RegExp(ID_PATTERN);
+
+// ---------------------------------------------------------------- main → renderer events
+
+/** "Open this token": a reminder was clicked; main has already made `account` the active one. */
+export interface OpenTokenEvent {
+  account: { serviceUrl: string; email: string };
+  tokenId: string;
+}
+
+/** A plain object with exactly these own keys (a payload smuggling more is refused). */
+function hasExactly(value: unknown, keys: readonly string[]): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const own = Object.keys(value);
+  return own.length === keys.length && keys.every((key) => Object.hasOwn(value, key));
+}
+
+const isText = (value: unknown, max: number): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= max;
+
+function isOpenTokenEvent(value: unknown): value is OpenTokenEvent {
+  return (
+    hasExactly(value, ['account', 'tokenId']) &&
+    hasExactly(value.account, ['serviceUrl', 'email']) &&
+    isText(value.account.serviceUrl, 2048) &&
+    isText(value.account.email, 254) &&
+    isText(value.tokenId, 100) &&
+    idPattern.test(value.tokenId)
+  );
+}
+
+/**
+ * Every event main sends to the renderer, with the check its payload must pass.
+ * Plain functions rather than schemas, so the sandboxed preload can check what it
+ * hands the page without bundling a schema library; main checks with the same one
+ * before sending.
+ */
+export const RENDERER_EVENTS = {
+  'ui:open-token': isOpenTokenEvent,
+} as const;
+
+export type RendererEvent = keyof typeof RENDERER_EVENTS;
+export type RendererEventPayload<E extends RendererEvent> = (typeof RENDERER_EVENTS)[E] extends (
+  value: unknown,
+) => value is infer P
+  ? P
+  : never;
+
+/** The bridge's subscription for an event: `ui:open-token` → `onUiOpenToken`. */
+export type SubscriptionName<E extends string> = `on${Capitalize<MethodName<E>>}`;
+
+export function subscriptionName<E extends RendererEvent>(event: E): SubscriptionName<E> {
+  const method = methodName(event);
+  return `on${method.charAt(0).toUpperCase()}${method.slice(1)}` as SubscriptionName<E>;
 }

@@ -14,9 +14,27 @@ import {
   type Destination,
   type Provider,
 } from './ci-destinations.js';
-import type { Channel, MethodName } from './ipc-channels.js';
+import {
+  ID_PATTERN,
+  type Channel,
+  type MethodName,
+  type RendererEvent,
+  type RendererEventPayload,
+  type SubscriptionName,
+} from './ipc-channels.js';
 
-export { BRIDGE_GLOBAL, CHANNELS, methodName, type Channel } from './ipc-channels.js';
+export {
+  BRIDGE_GLOBAL,
+  CHANNELS,
+  ID_PATTERN,
+  RENDERER_EVENTS,
+  methodName,
+  subscriptionName,
+  type Channel,
+  type OpenTokenEvent,
+  type RendererEvent,
+  type RendererEventPayload,
+} from './ipc-channels.js';
 
 import { CLIPBOARD_CLEAR_SECONDS } from './settings-rules.js';
 
@@ -26,13 +44,6 @@ export { SNIPPET_KINDS, type SnippetKind } from './snippets.js';
 const ServiceUrl = Type.String({ minLength: 1, maxLength: 2048 });
 const Email = Type.String({ minLength: 1, maxLength: 254 });
 const Password = Type.String({ minLength: 1, maxLength: 1024 });
-/**
- * An id the service or main made (UUIDs today). Letters, digits and `-` only, and
- * never shaped like a credential: a secret sent where an id belongs would otherwise
- * end up in a URL path, and so in the service's request log.
- */
-const CREDENTIAL_PREFIXES = '(?!(?:ca|ses|gh[pousr]|github_pat)_|glpat-|gloas-|glrt-)';
-export const ID_PATTERN = `^${CREDENTIAL_PREFIXES}[A-Za-z0-9][A-Za-z0-9-]{0,99}$`;
 const Id = Type.String({ pattern: ID_PATTERN, maxLength: 100 });
 const RevealId = Type.String({ pattern: ID_PATTERN, maxLength: 100 });
 /** A provider personal access token as typed: printable ASCII, no spaces. */
@@ -437,9 +448,17 @@ export interface BridgeError {
 }
 export type BridgeResult<T> = { ok: true; value: T } | { ok: false; error: BridgeError };
 
-/** What the preload exposes as `window.tokenDesk`: one function per channel, no raw IPC. */
+/**
+ * What the preload exposes as `window.tokenDesk`: one function per channel, and one
+ * subscription per main → renderer event (the callback gets the checked payload
+ * alone, never Electron's event object; the function returned unsubscribes). No raw IPC.
+ */
 export type TokenDeskBridge = {
   [C in Channel as MethodName<C>]: (
     ...args: PayloadOf<C> extends null ? [] : [payload: PayloadOf<C>]
   ) => Promise<BridgeResult<ResultOf<C>>>;
+} & {
+  [E in RendererEvent as SubscriptionName<E>]: (
+    callback: (payload: RendererEventPayload<E>) => void,
+  ) => () => void;
 };

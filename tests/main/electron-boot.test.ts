@@ -6,6 +6,7 @@
  * each security decision the glue makes, through the very objects it registers.
  * The token service, keytar and electron-store (over conf) are real.
  */
+import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,12 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES } from '../../src/main/app-protocol.js';
 import { CONTENT_SECURITY_POLICY, mainWindowOptions } from '../../src/main/window-options.js';
-import { CHANNELS } from '../../src/shared/ipc-channels.js';
+import {
+  CHANNELS,
+  RENDERER_EVENTS,
+  methodName,
+  subscriptionName,
+} from '../../src/shared/ipc-channels.js';
 import type { RevealedToken } from '../../src/shared/ipc-contract.js';
 import { startTokenService, type TokenService } from '../processes.js';
 import { bootApp, buildApp, copyWithoutRenderer, type BootedApp } from './fake-electron/boot.js';
@@ -381,15 +387,22 @@ describe('item 14: a start that fails shows an error box and exits non-zero', ()
 });
 
 describe('the built preload, run as a sandboxed preload is', () => {
-  it('needs nothing but electron, is CommonJS, and exposes one function per channel', async () => {
+  function loadPreload() {
     const source = readFileSync(join(built, 'out/preload/index.cjs'), 'utf8');
     const exposed: Record<string, unknown> = {};
     const invoked: unknown[][] = [];
+    const listeners = new EventEmitter();
     const electron = {
       contextBridge: {
         exposeInMainWorld: (key: string, api: unknown) => (exposed[key] = api),
       },
-      ipcRenderer: { invoke: async (...args: unknown[]) => invoked.push(args) },
+      ipcRenderer: {
+        invoke: async (...args: unknown[]) => invoked.push(args),
+        on: (channel: string, listener: (...args: unknown[]) => void) =>
+          listeners.on(channel, listener),
+        removeListener: (channel: string, listener: (...args: unknown[]) => void) =>
+          listeners.removeListener(channel, listener),
+      },
     };
     // A sandboxed preload gets a require() with a few modules and no Node; ours asks only for electron.
     const required: string[] = [];
@@ -400,9 +413,21 @@ describe('the built preload, run as a sandboxed preload is', () => {
     };
     const module = { exports: {} };
     runInNewContext(source, { require: sandboxRequire, module, exports: module.exports });
+    const bridge = exposed.tokenDesk as Record<string, (payload?: unknown) => unknown>;
+    return { bridge, invoked, listeners, required };
+  }
+
+  it('needs nothing but electron, is CommonJS, and exposes one function per channel and event', async () => {
+    const { bridge, invoked, required } = loadPreload();
     expect(required).toEqual(['electron']);
-    const bridge = exposed.tokenDesk as Record<string, (payload?: unknown) => Promise<unknown>>;
-    expect(Object.keys(bridge)).toHaveLength(CHANNELS.length);
+    expect(Object.keys(bridge).sort()).toEqual(
+      [
+        ...CHANNELS.map((channel) => methodName(channel)),
+        ...Object.keys(RENDERER_EVENTS).map((event) =>
+          subscriptionName(event as keyof typeof RENDERER_EVENTS),
+        ),
+      ].sort(),
+    );
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
     await bridge.tokensList!();
     await bridge.tokensRevoke!({ id: 'x' });
@@ -410,5 +435,39 @@ describe('the built preload, run as a sandboxed preload is', () => {
       ['tokens:list', null],
       ['tokens:revoke', { id: 'x' }],
     ]);
+  });
+
+  it('hands an event subscriber the checked payload alone, never the IPC event, until it unsubscribes', () => {
+    const { bridge, listeners } = loadPreload();
+    const received: unknown[][] = [];
+    const unsubscribe = bridge.onUiOpenToken!((...args: unknown[]) =>
+      received.push(args),
+    ) as () => void;
+    const ipcEvent = { sender: { send: () => {} }, ports: [] };
+    const payload = {
+      account: { serviceUrl: 'http://127.0.0.1:4780', email: 'ada@example.test' },
+      tokenId: '4ec2c920-78bc-4ab9-8f64-f4081d9708d4',
+    };
+    listeners.emit('ui:open-token', ipcEvent, payload);
+    expect(received).toEqual([[payload]]);
+
+    // Whatever else arrives on the channel never reaches the page.
+    for (const hostile of [
+      null,
+      'open',
+      { ...payload, extra: 1 },
+      { ...payload, tokenId: 'ca_secretsecretsecret' },
+      { ...payload, tokenId: '../../etc' },
+      { account: { ...payload.account, token: 'ses_x' }, tokenId: payload.tokenId },
+      { account: null, tokenId: payload.tokenId },
+    ])
+      listeners.emit('ui:open-token', ipcEvent, hostile);
+    expect(received).toHaveLength(1);
+
+    unsubscribe();
+    listeners.emit('ui:open-token', ipcEvent, payload);
+    expect(received).toHaveLength(1);
+    expect(listeners.listenerCount('ui:open-token')).toBe(0);
+    expect(() => bridge.onUiOpenToken!('not a function')).toThrow('needs a callback');
   });
 });

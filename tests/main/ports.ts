@@ -4,6 +4,11 @@
  */
 import { join } from 'node:path';
 import type { SaveDialogPort } from '../../src/main/services/activity-service.js';
+import type {
+  DesktopNotification,
+  NotifierPort,
+} from '../../src/main/services/expiry-reminders.js';
+import type { Timers } from '../../src/main/services/secret-clipboard.js';
 
 /** Answers every save dialog with the next `export-N.<format>` in `dir`, or `answer` when set. */
 export class RecordingSaveDialog implements SaveDialogPort {
@@ -17,5 +22,38 @@ export class RecordingSaveDialog implements SaveDialogPort {
     this.requests.push(request);
     if (this.answer !== undefined) return this.answer;
     return join(this.dir, `export-${this.requests.length}.${request.format}`);
+  }
+}
+
+/** Records every notification main would have shown; `click(i)` clicks one. */
+export class RecordingNotifier implements NotifierPort {
+  readonly shown: DesktopNotification[] = [];
+  show(notification: DesktopNotification): void {
+    this.shown.push(notification);
+  }
+  titles(): string[] {
+    return this.shown.map((n) => n.title);
+  }
+}
+
+/** Timers that run only when the test says so, and say how far ahead they were set. */
+export class ManualTimers implements Timers {
+  private next = 1;
+  readonly pending = new Map<number, { callback: () => void; ms: number }>();
+  setTimeout(callback: () => void, ms: number): unknown {
+    const handle = this.next++;
+    this.pending.set(handle, { callback, ms });
+    return handle;
+  }
+  clearTimeout(handle: unknown): void {
+    this.pending.delete(handle as number);
+  }
+  /** Runs every pending timer once (those set while running wait for the next call). */
+  runPending(): void {
+    const due = [...this.pending.entries()];
+    for (const [handle, { callback }] of due) {
+      this.pending.delete(handle);
+      callback();
+    }
   }
 }

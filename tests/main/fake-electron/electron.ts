@@ -381,7 +381,33 @@ export const dialog = {
     errorBoxes.push({ title, content });
     journal('dialog.showErrorBox', { title, content });
   },
-} satisfies Pick<Electron.Dialog, 'showErrorBox'>;
+  /** Records the request and answers as a user who cancels. */
+  async showSaveDialog(
+    windowOrOptions: Electron.BaseWindow | Electron.SaveDialogOptions,
+    maybeOptions?: Electron.SaveDialogOptions,
+  ): Promise<Electron.SaveDialogReturnValue> {
+    if (!app.ready) throw new ElectronRuleError('dialogs cannot be shown before the app is ready');
+    const options = maybeOptions ?? (windowOrOptions as Electron.SaveDialogOptions);
+    journal('dialog.showSaveDialog', options);
+    return { canceled: true, filePath: '' };
+  },
+} satisfies Pick<Electron.Dialog, 'showErrorBox' | 'showSaveDialog'>;
+
+/** Desktop notifications: recorded, never shown. */
+export class Notification extends EventEmitter implements Pick<Electron.Notification, 'show'> {
+  static isSupported(): boolean {
+    return true;
+  }
+
+  constructor(readonly options: Electron.NotificationConstructorOptions) {
+    super();
+    if (!app.ready) throw new ElectronRuleError('Notification cannot be used before ready');
+  }
+
+  show(): void {
+    journal('notification.show', { title: this.options.title, body: this.options.body });
+  }
+}
 
 // ---------------------------------------------------------------- webContents, frames, windows
 
@@ -614,6 +640,7 @@ export default {
   ipcMain,
   Menu,
   nativeTheme,
+  Notification,
   protocol,
   screen,
   session,

@@ -1,0 +1,262 @@
+/**
+ * Expiry reminders (issue 8), decided in main: against the real token service with
+ * its injected clock (which main reads too), the real keychain inside
+ * scripts/with-keyring.sh, settings on `conf`, a recording notifier (Electron's
+ * Notification cannot run here) and timers the test runs by hand.
+ */
+import Conf from 'conf';
+import keytar from 'keytar';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeDesk } from '../../src/main/compose.js';
+import { REMINDER_CHECK_INTERVAL_MS } from '../../src/main/services/expiry-reminders.js';
+import type { Keychain } from '../../src/main/services/session-vault.js';
+import type { OpenTokenEvent } from '../../src/shared/ipc-channels.js';
+import { removeDir, startService, type RunningService } from '../server/service-harness.js';
+import { MemoryClipboard } from './fakes.js';
+import { ManualTimers, RecordingNotifier } from './ports.js';
+
+const inKeyring = Boolean(process.env.TOKEN_DESK_IN_KEYRING);
+function memoryKeychain(): Keychain {
+  const entries = new Map<string, string>();
+  return {
+    getPassword: async (s, a) => entries.get(`${s}/${a}`) ?? null,
+    setPassword: async (s, a, p) => void entries.set(`${s}/${a}`, p),
+    deletePassword: async (s, a) => entries.delete(`${s}/${a}`),
+  };
+}
+const keychain: Keychain = inKeyring ? keytar : memoryKeychain();
+const PASSWORD = 'reminder password 1';
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+
+let service: RunningService;
+const dirs: string[] = [];
+beforeAll(async () => {
+  service = await startService();
+});
+afterAll(async () => {
+  await service.stop();
+  removeDir(service.dataDir);
+  for (const dir of dirs) removeDir(dir);
+});
+
+let counter = 0;
+const uniqueEmail = (label: string) => `${label}-${Date.now()}-${++counter}@example.test`;
+const inFromNow = (ms: number) => new Date(service.clock.now() + ms).toISOString();
+
+/** One settings directory; each `launch()` is a start of the app on it. */
+function profile() {
+  const dir = mkdtempSync(join(tmpdir(), 'token-desk-reminders-'));
+  dirs.push(dir);
+  const launch = () => {
+    const notifier = new RecordingNotifier();
+    const timers = new ManualTimers();
+    const opened: OpenTokenEvent[] = [];
+    const composed = composeDesk({
+      keychain,
+      store: new Conf({ cwd: dir, configName: 'settings', projectName: 'token-desk' }),
+      clipboard: new MemoryClipboard(),
+      timers,
+      notifier,
+      now: () => service.clock.now(),
+      log: { error: () => {} },
+    });
+    composed.rendererEvents.subscribe((event, payload) => {
+      if (event === 'ui:open-token') opened.push(payload as OpenTokenEvent);
+    });
+    const reminders = composed.reminders!;
+    /** The hourly timer fires and its check finishes. */
+    const hourPasses = async () => {
+      service.clock.advance(HOUR);
+      timers.runPending();
+      await reminders.check();
+    };
+    return {
+      ...composed,
+      desk: composed.handlers,
+      notifier,
+      timers,
+      opened,
+      reminders,
+      hourPasses,
+    };
+  };
+  return { dir, launch };
+}
+
+describe('expiry reminders', () => {
+  it('at 7 days, 1 day and expiry, once per token per threshold, and not again after a restart', async () => {
+    const { dir, launch } = profile();
+    const first = launch();
+    const email = uniqueEmail('remind');
+    await first.desk['accounts:add']({
+      mode: 'sign-up',
+      serviceUrl: service.baseUrl,
+      email,
+      password: PASSWORD,
+    });
+    const later = await first.desk['tokens:create']({
+      name: 'later',
+      expiresAt: inFromNow(10 * DAY),
+    });
+    const soon = await first.desk['tokens:create']({ name: 'soon', expiresAt: inFromNow(3 * DAY) });
+    await first.desk['tokens:create']({ name: 'tomorrow', expiresAt: inFromNow(20 * HOUR) });
+    await first.desk['tokens:create']({ name: 'forever', expiresAt: null });
+    const before = await first.desk['tokens:create']({
+      name: 'never-reminded',
+      expiresAt: inFromNow(2 * DAY),
+    });
+    await first.desk['tokens:revoke']({ id: before.token.id });
+
+    await first.reminders.start();
+
+    // 'tomorrow' is within a day already: one reminder, not a 7-day one as well.
+    expect(first.notifier.titles().sort()).toEqual([
+      'Token “soon” expires within 7 days',
+      'Token “tomorrow” expires within a day',
+    ]);
+    const soonReminder = first.notifier.shown.find((n) => n.title.includes('soon'))!;
+    expect(soonReminder.body).toContain(email);
+    expect(soonReminder.body).toContain(
+      `${soon.token.expiresAt!.slice(0, 10)} ${soon.token.expiresAt!.slice(11, 16)} UTC`,
+    );
+    // Checked hourly with the injected timers (the other pending ones are reveals' 15 minutes).
+    const hourly = (timers: ManualTimers) =>
+      [...timers.pending.values()].filter((t) => t.ms === REMINDER_CHECK_INTERVAL_MS);
+    expect(hourly(first.timers)).toHaveLength(1);
+    await first.hourPasses();
+    expect(first.notifier.shown).toHaveLength(2);
+
+    // Three days on: 'later' is inside 7 days, 'soon' and 'tomorrow' have expired.
+    service.clock.advance(3 * DAY);
+    await first.hourPasses();
+    expect(first.notifier.titles().slice(2).sort()).toEqual([
+      'Token “later” expires within 7 days',
+      'Token “soon” has expired',
+      'Token “tomorrow” has expired',
+    ]);
+    await first.hourPasses();
+    expect(first.notifier.shown).toHaveLength(5);
+    await first.desk.dispose();
+    expect(hourly(first.timers)).toEqual([]);
+
+    // A restart on the same settings: nothing is shown again.
+    const second = launch();
+    await second.reminders.start();
+    expect(second.notifier.shown).toEqual([]);
+
+    // 'later' reaches its last day, then expires: one reminder each.
+    service.clock.advance(6 * DAY - 3 * HOUR);
+    await second.hourPasses();
+    expect(second.notifier.titles()).toEqual(['Token “later” expires within a day']);
+    service.clock.advance(DAY);
+    await second.hourPasses();
+    await second.hourPasses();
+    expect(second.notifier.titles()).toEqual([
+      'Token “later” expires within a day',
+      'Token “later” has expired',
+    ]);
+    const third = launch();
+    await third.reminders.start();
+    expect(third.notifier.shown).toEqual([]);
+
+    // Remembered in settings, per account and token, never a secret.
+    const settingsFile = readFileSync(join(dir, 'settings.json'), 'utf8');
+    const remembered = JSON.parse(settingsFile).shownReminders as Array<{ tokenId: string }>;
+    expect(remembered.filter((r) => r.tokenId === later.token.id)).toHaveLength(3);
+    expect(remembered.some((r) => r.tokenId === before.token.id)).toBe(false);
+    for (const secret of [later.secret, soon.secret]) expect(settingsFile).not.toContain(secret);
+    expect(settingsFile).not.toMatch(/ses_/);
+  });
+
+  it('clicking one makes its account active and asks the page to open that token', async () => {
+    const { launch } = profile();
+    const app = launch();
+    const a = { serviceUrl: service.baseUrl, email: uniqueEmail('click-a') };
+    const b = { serviceUrl: service.baseUrl, email: uniqueEmail('click-b') };
+    await app.desk['accounts:add']({ mode: 'sign-up', ...a, password: PASSWORD });
+    const token = await app.desk['tokens:create']({
+      name: 'a-expiring',
+      expiresAt: inFromNow(5 * DAY),
+    });
+    await app.desk['accounts:add']({ mode: 'sign-up', ...b, password: PASSWORD });
+    await app.desk['tokens:create']({ name: 'b-expiring', expiresAt: inFromNow(6 * DAY) });
+
+    await app.reminders.start();
+
+    // Per account: each account's own tokens, each saying whose it is.
+    expect(app.notifier.titles().sort()).toEqual([
+      'Token “a-expiring” expires within 7 days',
+      'Token “b-expiring” expires within 7 days',
+    ]);
+    const reminder = app.notifier.shown.find((n) => n.title.includes('a-expiring'))!;
+    expect(reminder.body).toContain(a.email);
+    expect((await app.desk['session:get'](null)).account?.email).toBe(b.email);
+
+    reminder.onClick();
+    await vi_waitFor(() => app.opened.length === 1);
+
+    expect(app.opened).toEqual([{ account: a, tokenId: token.token.id }]);
+    expect((await app.desk['session:get'](null)).account?.email).toBe(a.email);
+  });
+
+  it('shows nothing while Settings has them off, and resumes when they are on again', async () => {
+    const { launch } = profile();
+    const app = launch();
+    await app.desk['accounts:add']({
+      mode: 'sign-up',
+      serviceUrl: service.baseUrl,
+      email: uniqueEmail('off'),
+      password: PASSWORD,
+    });
+    await app.desk['tokens:create']({ name: 'quiet', expiresAt: inFromNow(2 * DAY) });
+    expect((await app.desk['settings:update']({ expiryReminders: false })).expiryReminders).toBe(
+      false,
+    );
+
+    await app.reminders.start();
+    await app.hourPasses();
+    service.clock.advance(2 * DAY);
+    await app.hourPasses();
+    const restarted = launch();
+    await restarted.reminders.start();
+    expect([...app.notifier.shown, ...restarted.notifier.shown]).toEqual([]);
+    expect(restarted.settings.shownReminders()).toEqual([]);
+
+    await restarted.desk['settings:update']({ expiryReminders: true });
+    await restarted.hourPasses();
+    expect(restarted.notifier.titles()).toEqual(['Token “quiet” has expired']);
+  });
+});
+
+describe('the ui:open-token event', () => {
+  it('leaves main only with a payload that passes its check', () => {
+    const { launch } = profile();
+    const app = launch();
+    const good = {
+      account: { serviceUrl: service.baseUrl, email: 'ada@example.test' },
+      tokenId: '4ec2c920-78bc-4ab9-8f64-f4081d9708d4',
+    };
+    for (const bad of [
+      { ...good, tokenId: 'ca_0123456789012345678901234567890123' },
+      { ...good, secret: 'x' },
+      { account: { ...good.account, token: 'ses_x' }, tokenId: good.tokenId },
+      { account: good.account },
+    ])
+      expect(() => app.rendererEvents.emit('ui:open-token', bad as OpenTokenEvent)).toThrow(
+        'fails its check',
+      );
+    expect(app.opened).toEqual([]);
+    app.rendererEvents.emit('ui:open-token', good);
+    expect(app.opened).toEqual([good]);
+  });
+});
+
+/** Waits for a click's asynchronous work (switching account) without timing anything. */
+async function vi_waitFor(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !done(); i += 1) await new Promise((r) => setImmediate(r));
+  expect(done()).toBe(true);
+}
