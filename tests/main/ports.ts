@@ -2,6 +2,7 @@
  * Recording stand-ins for the ports main asks Electron for (save dialog, notifier),
  * which cannot run here. The e2e harness can use the same ones.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SaveDialogPort } from '../../src/main/services/activity-service.js';
 import type {
@@ -16,7 +17,9 @@ export class RecordingSaveDialog implements SaveDialogPort {
   /** undefined: the next file in `dir`; null: the user cancels; a string: that path. */
   answer: string | null | undefined = undefined;
 
-  constructor(readonly dir: string) {}
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
 
   async askSavePath(request: Parameters<SaveDialogPort['askSavePath']>[0]) {
     this.requests.push(request);

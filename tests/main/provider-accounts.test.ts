@@ -216,7 +216,20 @@ describe('provider accounts', () => {
         error: { code: 'provider_account_not_found' },
       });
     }
-    // Back to the first user: both accounts are still there.
+    // Switching back to the first user (still signed in since issue 8): both accounts are there;
+    // and switching to the other again shows none of them.
+    const other = (await desk['session:get'](null)).account!;
+    await desk['accounts:switch']({ serviceUrl: world.service.baseUrl, email });
+    expect(await call(desk, 'providers:list', null)).toMatchObject({
+      ok: true,
+      value: { accounts: [{ id: githubId }, { id: gitlabId }] },
+    });
+    await desk['accounts:switch'](other);
+    expect(await call(desk, 'providers:list', null)).toMatchObject({
+      ok: true,
+      value: { accounts: [] },
+    });
+    // Signing in to the first user again: both accounts are still there.
     await desk['session:sign-in']({
       serviceUrl: world.service.baseUrl,
       email,
