@@ -137,6 +137,11 @@ describe('the service process', () => {
   it.each([
     ['TOKEN_DESK_TRUST_PROXY', 'proxy.example', 'TOKEN_DESK_TRUST_PROXY must be true, false'],
     ['TOKEN_DESK_ALLOWED_HOSTS', 'https://x.example', 'TOKEN_DESK_ALLOWED_HOSTS must be'],
+    [
+      'TOKEN_DESK_EVENT_RETENTION_DAYS',
+      '0',
+      'TOKEN_DESK_EVENT_RETENTION_DAYS must be a whole number from 1 to 36500, not "0".',
+    ],
   ])('exits with a readable message on a bad %s', async (name, value, message) => {
     const child = spawn(process.execPath, [ENTRY], {
       env: { ...process.env, [name]: value, TOKEN_DESK_DATA_DIR: join(root, 'bad') },
