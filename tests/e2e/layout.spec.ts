@@ -7,7 +7,9 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { closeReveal, SCREENS, signIn, startDesk, type Desk } from './desk-fixture.js';
+import { startFakeGitHub, type FakeGitHub } from '../main/providers/fake-github.js';
+import { startFakeGitLab, type FakeGitLab } from '../main/providers/fake-gitlab.js';
+import { closeReveal, createToken, SCREENS, signIn, startDesk, type Desk } from './desk-fixture.js';
 import { layoutProblemsInPage } from './layout-probe.mjs';
 
 test.describe.configure({ mode: 'serial' });
@@ -52,9 +54,14 @@ test.beforeAll(async ({ browser }) => {
   await page.goto(desk.harness.url);
 });
 
+let github: FakeGitHub | undefined;
+let gitlab: FakeGitLab | undefined;
+
 test.afterAll(async () => {
   await page?.close();
   await desk?.stop();
+  await github?.close();
+  await gitlab?.close();
 });
 
 test('sign-in and create account', async () => {
@@ -179,4 +186,105 @@ test('settings', async () => {
     await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
   });
   await page.getByRole('button', { name: '← Back' }).click();
+});
+
+test('CI hand-off: provider accounts, Send to CI, token details, rotate and update', async () => {
+  github = await startFakeGitHub({ enterprise: true });
+  gitlab = await startFakeGitLab();
+  github.addAccount('ghp_layoutToken000000000000000000000001', 'ada-lovelace');
+  github.addRepository('ada-lovelace', 'capacitor-app', { environments: ['production'] });
+  github.addRepository('ada-lovelace', `a-repository-with-a-long-name-${'y'.repeat(40)}`);
+  gitlab.addUser('glpat-layoutToken0000000001', 'ada');
+  gitlab.addProject('acme/mobile/app', { ada: 40 });
+
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const form = page.getByRole('form', { name: 'Add a CI provider account' });
+  const add = async (provider: 'GitHub' | 'GitLab', host: string, token: string) => {
+    await form.getByLabel(provider, { exact: true }).check();
+    await form.getByLabel(`${provider} address`).fill(host);
+    await form.getByLabel('Personal access token').fill(token);
+    await form.getByRole('button', { name: `Add ${provider} account` }).click();
+    await expect(form.getByLabel('Personal access token')).toHaveValue('');
+  };
+  await add('GitHub', new URL(github.apiBaseUrl).origin, 'ghp_layoutToken000000000000000000000001');
+  await add('GitLab', gitlab.url, 'glpat-layoutToken0000000001');
+  await add('GitHub', 'http://127.0.0.1:9', 'ghp_layoutToken000000000000000000000001');
+  await checkEverywhere('settings-ci-accounts', async () => {
+    await expect(page.getByRole('list', { name: 'CI provider accounts' })).toBeVisible();
+    await expect(page.getByText('could not reach GitHub')).toBeVisible();
+  });
+  await page.getByRole('button', { name: '← Back' }).click();
+
+  await createToken(page, 'deploy-ios');
+  const reveal = page.getByRole('dialog', { name: 'Token “deploy-ios” created' });
+  await reveal.getByRole('button', { name: 'Send to CI…' }).click();
+  const send = page.getByRole('dialog', { name: 'Send “deploy-ios” to CI' });
+  await send.getByRole('radio', { name: /capacitor-app/ }).check();
+  await checkEverywhere('send-to-ci', async () => {
+    await expect(send).toBeVisible();
+  });
+  await send.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(send.getByRole('list', { name: 'Sent to CI' })).toContainText('Created');
+  await send.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(send.getByText('already exists there')).toBeVisible();
+  await checkEverywhere('send-to-ci-overwrite', async () => {
+    await expect(send.getByRole('button', { name: 'Replace it' })).toBeVisible();
+  });
+  await send.getByRole('button', { name: 'Keep the existing one' }).click();
+  await send.getByLabel('Account').selectOption({ index: 1 });
+  await send.getByRole('radio', { name: /acme\/mobile\/app/ }).check();
+  await send.getByLabel('Variable key').fill('GITLAB-KEY');
+  await checkEverywhere('send-to-ci-gitlab', async () => {
+    await expect(send.getByText('A GitLab variable key may contain only')).toBeVisible();
+  });
+  await send.getByLabel('Variable key').fill('CAPAWESOME_TOKEN');
+  await send.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(send.getByRole('list', { name: 'Sent to CI' })).toContainText('acme/mobile/app');
+  await send.getByRole('button', { name: 'Done' }).click();
+  await checkEverywhere('reveal-sent', async () => {
+    await expect(reveal.getByRole('list', { name: 'Sent to CI' })).toBeVisible();
+  });
+  await closeReveal(page);
+
+  await page.getByLabel('Search tokens').fill('deploy-ios');
+  await checkEverywhere('token-list-places', async () => {
+    await expect(page.getByRole('row', { name: /deploy-ios/ })).toContainText('Used in 2 places');
+  });
+  await page.getByRole('button', { name: 'Details of deploy-ios' }).click();
+  await checkEverywhere('token-details', async () => {
+    await expect(page.getByRole('list', { name: 'Where deploy-ios is used' })).toBeVisible();
+  });
+  await page.keyboard.press('Escape');
+
+  await page.getByRole('button', { name: 'Send deploy-ios to CI' }).click();
+  await checkEverywhere('row-send-to-ci', async () => {
+    await expect(page.getByRole('dialog', { name: 'Send “deploy-ios” to CI' })).toBeVisible();
+  });
+  await page.keyboard.press('Escape');
+
+  gitlab.failNext('/variables', { status: 403, body: { message: '403 Forbidden' } });
+  await page.getByRole('button', { name: 'Rotate deploy-ios and update 2 places' }).click();
+  await checkEverywhere('rotate-and-update-confirm', async () => {
+    await expect(page.getByRole('alertdialog')).toBeVisible();
+  });
+  await page.getByRole('button', { name: 'Rotate and update 2 places' }).click();
+  const rotated = page.getByRole('dialog', { name: 'New secret for “deploy-ios”' });
+  await expect(rotated.getByText('1 of 2 places updated; 1 failed.')).toBeVisible();
+  await checkEverywhere('rotation-failed', async () => {
+    await rotated.getByRole('region', { name: 'Rotation of deploy-ios' }).scrollIntoViewIfNeeded();
+  });
+  await rotated.getByRole('button', { name: 'Revoke the old token now anyway' }).click();
+  await checkEverywhere('rotation-revoke-anyway', async () => {
+    await expect(rotated.getByRole('button', { name: 'Revoke it now' })).toBeVisible();
+  });
+  await rotated.getByRole('button', { name: 'Keep it' }).click();
+  await closeReveal(page);
+  // The unfinished rotation stays above the list, with Retry.
+  await checkEverywhere('token-list-pending-rotation', async () => {
+    await expect(page.getByRole('region', { name: 'Unfinished rotations' })).toBeVisible();
+    await expect(page.getByRole('row', { name: /deploy-ios/ }).first()).toBeVisible();
+  });
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await expect(page.getByRole('region', { name: 'Unfinished rotations' })).toHaveCount(0);
+  await page.getByLabel('Search tokens').fill('');
 });

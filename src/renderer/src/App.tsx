@@ -105,6 +105,7 @@ export function App() {
     <TokensScreen
       account={session.account}
       banner={keychainBanner}
+      graceSeconds={settings.rotationGraceSeconds}
       onSessionLost={onSessionLost}
       onSignedOut={setSession}
       onOpenSettings={() => setView('settings')}

@@ -42,3 +42,30 @@ export function expiryLabel(expiresAt: string | null, now: number): string {
 }
 
 export const DAY_MS = DAY;
+
+const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+/** A moment in few characters: the time if it is within the day, else the date. */
+export function formatShort(iso: string, now: number): string {
+  const at = Date.parse(iso);
+  return Math.abs(at - now) < DAY / 2 ? timeOnly.format(at) : dateOnly.format(at);
+}
+
+export function placesLabel(count: number): string {
+  return count === 1 ? 'Used in 1 place' : `Used in ${count.toLocaleString()} places`;
+}
+
+/** A grace period in words: "1 hour", "90 minutes", "2 days". */
+export function durationWords(seconds: number): string {
+  const minutes = Math.round(seconds / 60);
+  if (minutes % (24 * 60) === 0) {
+    const days = minutes / (24 * 60);
+    return days === 1 ? '1 day' : `${days} days`;
+  }
+  if (minutes % 60 === 0) {
+    const hours = minutes / 60;
+    return hours === 1 ? '1 hour' : `${hours} hours`;
+  }
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}

@@ -1,6 +1,13 @@
 import { useRef, useState, type UIEvent } from 'react';
 import type { ApiToken } from '../../../shared/api-schemas';
-import { expiryLabel, expiryState, formatAbsolute, formatRelative } from '../format';
+import {
+  expiryLabel,
+  expiryState,
+  formatAbsolute,
+  formatRelative,
+  formatShort,
+  placesLabel,
+} from '../format';
 
 export type SortKey = 'created' | 'name' | 'lastUsed' | 'expires';
 
@@ -33,13 +40,15 @@ interface Props {
   now: number;
   onRevoke: (token: ApiToken) => void;
   onRotate: (token: ApiToken) => void;
+  onSend: (token: ApiToken) => void;
+  onDetails: (token: ApiToken) => void;
 }
 
 /**
  * The token table, windowed: only the rows in view (plus a few) are in the DOM,
  * so thousands of tokens scroll and filter as fast as ten.
  */
-export function TokenList({ visible, query, now, onRevoke, onRotate }: Props) {
+export function TokenList({ visible, query, now, onRevoke, onRotate, onSend, onDetails }: Props) {
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
   const scroller = useRef<HTMLDivElement>(null);
@@ -83,6 +92,9 @@ export function TokenList({ visible, query, now, onRevoke, onRotate }: Props) {
         <span role="columnheader" className="cell-expires">
           Expires
         </span>
+        <span role="columnheader" className="cell-places">
+          Used in
+        </span>
         <span role="columnheader" className="cell-actions">
           <span className="visually-hidden">Actions</span>
         </span>
@@ -102,7 +114,14 @@ export function TokenList({ visible, query, now, onRevoke, onRotate }: Props) {
                 style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
               >
                 <span role="cell" className="cell-name token-name" title={token.name}>
-                  {token.name}
+                  <button
+                    type="button"
+                    className="name-button"
+                    onClick={() => onDetails(token)}
+                    aria-label={`Details of ${token.name}`}
+                  >
+                    {token.name}
+                  </button>
                 </span>
                 <span role="cell" className="cell-prefix">
                   <code>{token.prefix}…</code>
@@ -127,28 +146,66 @@ export function TokenList({ visible, query, now, onRevoke, onRotate }: Props) {
                     <span className="muted">Never used</span>
                   )}
                 </span>
-                <span
-                  role="cell"
-                  className="cell-expires"
-                  title={
-                    token.expiresAt
-                      ? `Expires ${formatAbsolute(token.expiresAt)}`
-                      : 'This token does not expire'
-                  }
-                >
-                  <span className={`expiry expiry-${state}`}>
-                    {expiryLabel(token.expiresAt, now)}
+                {token.graceEndsAt ? (
+                  <span
+                    role="cell"
+                    className="cell-expires"
+                    title={`Replaced by a rotation; this secret works until ${formatAbsolute(token.graceEndsAt)}, then it is revoked.`}
+                  >
+                    <span className="expiry expiry-replaced">
+                      <span className="expiry-line">Replaced, valid</span>{' '}
+                      <span className="expiry-line">
+                        until {formatShort(token.graceEndsAt, now)}
+                      </span>
+                    </span>
                   </span>
+                ) : (
+                  <span
+                    role="cell"
+                    className="cell-expires"
+                    title={
+                      token.expiresAt
+                        ? `Expires ${formatAbsolute(token.expiresAt)}`
+                        : 'This token does not expire'
+                    }
+                  >
+                    <span className={`expiry expiry-${state}`}>
+                      {expiryLabel(token.expiresAt, now)}
+                    </span>
+                  </span>
+                )}
+                <span role="cell" className="cell-places">
+                  {token.destinationCount > 0 ? (
+                    placesLabel(token.destinationCount)
+                  ) : (
+                    <span className="muted">Not recorded</span>
+                  )}
                 </span>
                 <span role="cell" className="cell-actions row-actions">
-                  <button
-                    type="button"
-                    className="secondary small"
-                    onClick={() => onRotate(token)}
-                    aria-label={`Rotate ${token.name}`}
-                  >
-                    Rotate
-                  </button>
+                  {!token.replacedById && (
+                    <>
+                      <button
+                        type="button"
+                        className="secondary small"
+                        onClick={() => onSend(token)}
+                        aria-label={`Send ${token.name} to CI`}
+                      >
+                        Send to CI…
+                      </button>
+                      <button
+                        type="button"
+                        className="secondary small"
+                        onClick={() => onRotate(token)}
+                        aria-label={
+                          token.destinationCount > 0
+                            ? `Rotate ${token.name} and update ${placesLabel(token.destinationCount).replace('Used in ', '')}`
+                            : `Rotate ${token.name}`
+                        }
+                      >
+                        Rotate
+                      </button>
+                    </>
+                  )}
                   <button
                     type="button"
                     className="danger small"

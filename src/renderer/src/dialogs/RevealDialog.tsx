@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { RevealedToken } from '../../../shared/ipc-contract';
+import type { RevealedToken, RotationState } from '../../../shared/ipc-contract';
 import {
   SNIPPET_KINDS,
   SNIPPET_LABELS,
@@ -9,12 +9,23 @@ import {
 import { call, desk, messageOf } from '../bridge';
 import { Banner } from '../components/Banner';
 import { Dialog } from '../components/Dialog';
+import { RotationPanel } from '../components/RotationPanel';
+import { SendOutcomes, SendToCiDialog, type SendOutcome } from './SendToCiDialog';
 
 interface Props {
   revealed: RevealedToken;
   rotated: boolean;
   serviceUrl: string;
   onClosed: () => void;
+  /** "Rotate and update N places": how the pushes went, with Retry and revoke-anyway. */
+  rotation?: RotationState | null;
+  onRotationChange?: (next: RotationState) => void;
+  /** Finish rotated again: show that secret instead. */
+  onRevealedAgain?: (revealed: RevealedToken, rotation: RotationState) => void;
+  /** Sends made before this dialog opened (a row's Send to CI…). */
+  initialOutcomes?: SendOutcome[];
+  /** After each send that reached its place: the list's "Used in N places" changes. */
+  onSent?: () => void;
 }
 
 /** What our last copy put on the clipboard, so the status line can say only what is true. */
@@ -47,8 +58,20 @@ const pendingForgets = new Map<string, ReturnType<typeof setTimeout>>();
  * unmounting tells main to forget the secret and drops the only element holding it,
  * after which the page has no copy left.
  */
-export function RevealDialog({ revealed, rotated, serviceUrl, onClosed }: Props) {
+export function RevealDialog({
+  revealed,
+  rotated,
+  serviceUrl,
+  onClosed,
+  rotation = null,
+  onRotationChange,
+  onRevealedAgain,
+  initialOutcomes = [],
+  onSent,
+}: Props) {
   const [copied, setCopied] = useState<Copied>(null);
+  const [sending, setSending] = useState(false);
+  const [outcomes, setOutcomes] = useState<SendOutcome[]>(initialOutcomes);
   const [now, setNow] = useState(() => Date.now());
   const [confirmingClose, setConfirmingClose] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -133,7 +156,11 @@ export function RevealDialog({ revealed, rotated, serviceUrl, onClosed }: Props)
             <span>
               {everCopiedSecret ? 'Stored it somewhere safe?' : 'You have not copied the secret.'}{' '}
               Once closed it cannot be shown again
-              {rotated ? '; the old secret has already stopped working.' : '.'}
+              {!rotated
+                ? '.'
+                : rotation && !rotation.oldRevoked && rotation.graceEndsAt
+                  ? '; the old secret keeps working until the time shown.'
+                  : '; the old secret has already stopped working.'}
             </span>
             <span className="confirm-close-actions">
               <button
@@ -174,10 +201,51 @@ export function RevealDialog({ revealed, rotated, serviceUrl, onClosed }: Props)
       <p className="copy-status" role="status" aria-live="polite">
         {copyStatus}
       </p>
-      {rotated && (
+      <div className="send-ci-row">
+        <span className="muted">Or put it straight into a CI secret store, no clipboard:</span>
+        <button type="button" className="secondary" onClick={() => setSending(true)}>
+          Send to CI…
+        </button>
+      </div>
+      <SendOutcomes outcomes={outcomes} />
+      {rotated && !rotation && (
         <Banner tone="warning">
           The previous secret no longer works. Update it wherever “{token.name}” is used.
         </Banner>
+      )}
+      {rotation && onRotationChange && (
+        <RotationPanel
+          rotation={rotation}
+          onChange={onRotationChange}
+          onRevealed={(next, state) => onRevealedAgain?.(next, state)}
+        />
+      )}
+      {sending && (
+        <SendToCiDialog
+          title={`Send “${token.name}” to CI`}
+          intro="Token Desk encrypts the secret for GitHub, or sends it over https to GitLab, and records where it went (never the secret)."
+          sendLabel="Send"
+          repeatable
+          outcomes={outcomes}
+          onOutcome={(outcome) => {
+            setOutcomes((before) => upsert(before, outcome));
+            if (outcome.state === 'created' || outcome.state === 'updated') onSent?.();
+          }}
+          onClose={() => setSending(false)}
+          deliver={(choice, overwrite) =>
+            call(
+              desk().destinationsSend({
+                revealId,
+                accountId: choice.accountId,
+                target: choice.target,
+                name: choice.name,
+                overwrite,
+                ...(choice.masked === undefined ? {} : { masked: choice.masked }),
+                ...(choice.protected === undefined ? {} : { protected: choice.protected }),
+              }),
+            )
+          }
+        />
       )}
 
       <h3>Use it</h3>
@@ -211,4 +279,11 @@ export function RevealDialog({ revealed, rotated, serviceUrl, onClosed }: Props)
       </ul>
     </Dialog>
   );
+}
+
+/** Replaces an outcome with the same key (its progress), or adds it. */
+export function upsert(list: SendOutcome[], outcome: SendOutcome): SendOutcome[] {
+  return list.some((o) => o.key === outcome.key)
+    ? list.map((o) => (o.key === outcome.key ? outcome : o))
+    : [...list, outcome];
 }

@@ -1,9 +1,19 @@
 import { useState, type FormEvent } from 'react';
-import type { SessionState, Settings } from '../../../shared/ipc-contract';
+import {
+  ROTATION_GRACE_SECONDS,
+  type SessionState,
+  type Settings,
+} from '../../../shared/ipc-contract';
 import { normalizeServiceUrl } from '../../../shared/service-url';
 import { CLIPBOARD_CLEAR_SECONDS, type Theme } from '../../../shared/settings-rules';
 import { call, desk, messageOf } from '../bridge';
 import { Banner } from '../components/Banner';
+import { ProviderAccounts } from '../components/ProviderAccounts';
+
+const GRACE_MINUTES = {
+  min: ROTATION_GRACE_SECONDS.min / 60,
+  max: ROTATION_GRACE_SECONDS.max / 60,
+};
 
 interface Props {
   settings: Settings;
@@ -16,10 +26,11 @@ export function SettingsScreen({ settings, session, onSaved, onBack }: Props) {
   const [serviceUrl, setServiceUrl] = useState(settings.serviceUrl);
   const [delay, setDelay] = useState(String(settings.clipboardClearSeconds));
   const [theme, setTheme] = useState<Theme>(settings.theme);
+  const [grace, setGrace] = useState(String(Math.round(settings.rotationGraceSeconds / 60)));
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   /** Fields left or submitted once: their problems show inline and follow the typing. */
-  const [checked, setChecked] = useState<ReadonlySet<'url' | 'delay'>>(new Set());
+  const [checked, setChecked] = useState<ReadonlySet<'url' | 'delay' | 'grace'>>(new Set());
 
   const url = normalizeServiceUrl(serviceUrl);
   const seconds = Number(delay);
@@ -28,6 +39,16 @@ export function SettingsScreen({ settings, session, onSaved, onBack }: Props) {
     Number.isInteger(seconds) &&
     seconds >= CLIPBOARD_CLEAR_SECONDS.min &&
     seconds <= CLIPBOARD_CLEAR_SECONDS.max;
+  const graceMinutes = Number(grace);
+  const graceOk =
+    grace.trim() !== '' &&
+    Number.isInteger(graceMinutes) &&
+    graceMinutes >= GRACE_MINUTES.min &&
+    graceMinutes <= GRACE_MINUTES.max;
+  const graceError =
+    checked.has('grace') && !graceOk
+      ? `Keep the old token for ${GRACE_MINUTES.min} to ${GRACE_MINUTES.max.toLocaleString()} minutes (7 days).`
+      : null;
   const urlError = checked.has('url') && !url.ok ? url.message : null;
   const delayError =
     checked.has('delay') && !delayOk
@@ -37,14 +58,23 @@ export function SettingsScreen({ settings, session, onSaved, onBack }: Props) {
   async function submit(event: FormEvent) {
     event.preventDefault();
     setSaved(false);
-    setChecked(new Set(['url', 'delay']));
-    if (!url.ok || !delayOk) {
-      document.getElementById(!url.ok ? 'settings-service-url' : 'settings-clipboard')?.focus();
+    setChecked(new Set(['url', 'delay', 'grace']));
+    if (!url.ok || !delayOk || !graceOk) {
+      document
+        .getElementById(
+          !url.ok ? 'settings-service-url' : !delayOk ? 'settings-clipboard' : 'settings-grace',
+        )
+        ?.focus();
       return;
     }
     try {
       const next = await call(
-        desk().settingsUpdate({ serviceUrl, clipboardClearSeconds: seconds, theme }),
+        desk().settingsUpdate({
+          serviceUrl,
+          clipboardClearSeconds: seconds,
+          theme,
+          rotationGraceSeconds: graceMinutes * 60,
+        }),
       );
       setError(null);
       setSaved(true);
@@ -115,6 +145,34 @@ export function SettingsScreen({ settings, session, onSaved, onBack }: Props) {
           Only if the clipboard still holds the secret. It is also cleared when Token Desk quits.
         </p>
 
+        <label htmlFor="settings-grace">
+          When rotating a token used in CI, keep the old one working for (minutes)
+        </label>
+        <input
+          id="settings-grace"
+          type="number"
+          min={GRACE_MINUTES.min}
+          max={GRACE_MINUTES.max}
+          value={grace}
+          onChange={(e) => {
+            setGrace(e.target.value);
+            setSaved(false);
+          }}
+          onBlur={() => setChecked((before) => new Set(before).add('grace'))}
+          aria-invalid={graceError ? true : undefined}
+          aria-describedby={graceError ? 'settings-grace-error' : 'settings-grace-hint'}
+        />
+        {graceError ? (
+          <p id="settings-grace-error" className="field-error" role="alert">
+            {graceError}
+          </p>
+        ) : (
+          <p id="settings-grace-hint" className="hint">
+            The old token ends as soon as every place has the new one; if a place fails, it lasts
+            this long so no pipeline sees a dead token.
+          </p>
+        )}
+
         <label htmlFor="settings-theme">Theme</label>
         <select
           id="settings-theme"
@@ -136,6 +194,7 @@ export function SettingsScreen({ settings, session, onSaved, onBack }: Props) {
           Save settings
         </button>
       </form>
+      <ProviderAccounts signedIn={session.account !== null} />
     </main>
   );
 }
