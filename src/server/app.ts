@@ -13,6 +13,7 @@ import { ErrorBody } from '../shared/api-schemas.js';
 import { DEFAULT_EVENT_RETENTION_DAYS } from '../shared/events.js';
 import { Authenticator } from './auth/authenticator.js';
 import { FailureLimiter, type FailureLimit } from './auth/failure-limiter.js';
+import { KnownSignIns } from './auth/known-sign-ins.js';
 import { HashGate, type HashLimits } from './auth/hash-gate.js';
 import { DEFAULT_SCRYPT_COST } from './auth/passwords.js';
 import { systemClock, type Clock } from './clock.js';
@@ -55,6 +56,8 @@ export interface AppOptions {
   signInAccountLimit?: FailureLimit;
   /** Sign-up attempts per client address, whatever their outcome. */
   signUpLimit?: FailureLimit;
+  /** Successful sign-ins per client address. */
+  signInSuccessLimit?: FailureLimit;
   /** The bound on concurrent password hashes; a gate may be passed in so tests can hold it. */
   hashGate?: HashGate;
   /** The address the service will listen on; decides which `Host` names it answers to. */
@@ -84,7 +87,13 @@ export const DEFAULTS = {
   signInAccountLimit: { maxFailures: 20, windowMs: 15 * 60_000 },
   signUpLimit: { maxFailures: 20, windowMs: 60 * 60_000 },
   // 2 × 128 MiB at most; a queue of 8 waits at most ~1.6 s before a 503 would have come.
-  hashing: { maxRunning: 2, maxQueued: 8 } satisfies HashLimits,
+  // One hash in the gate per address, so one client cannot fill it for everyone.
+  hashing: { maxRunning: 2, maxQueued: 8, maxPerClient: 1 } satisfies HashLimits,
+  // Correct passwords are not guesses, but each one costs a hash and a 30-day session;
+  // a person signing in never comes near this, a loop soon does.
+  signInSuccessLimit: { maxFailures: 100, windowMs: 15 * 60_000 },
+  // How long a successful sign-in exempts its address from the account's failure window.
+  knownSignInMs: 30 * 24 * 60 * 60_000,
   listenHost: '127.0.0.1',
 } as const;
 
@@ -229,6 +238,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     signInLimits: {
       address: new FailureLimiter(options.signInFailureLimit ?? DEFAULTS.signInFailureLimit, clock),
       account: new FailureLimiter(options.signInAccountLimit ?? DEFAULTS.signInAccountLimit, clock),
+      successes: new FailureLimiter(
+        options.signInSuccessLimit ?? DEFAULTS.signInSuccessLimit,
+        clock,
+      ),
+      known: new KnownSignIns(DEFAULTS.knownSignInMs, clock),
     },
     signUpLimit: new FailureLimiter(options.signUpLimit ?? DEFAULTS.signUpLimit, clock),
     hashing: options.hashGate ?? new HashGate(DEFAULTS.hashing),

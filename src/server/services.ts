@@ -1,5 +1,6 @@
 import type { Authenticator, Principal } from './auth/authenticator.js';
 import type { FailureLimiter } from './auth/failure-limiter.js';
+import type { KnownSignIns } from './auth/known-sign-ins.js';
 import type { HashGate } from './auth/hash-gate.js';
 import type { Clock } from './clock.js';
 import type { ApiTokenStore } from './storage/api-tokens.js';
@@ -22,7 +23,14 @@ export interface Services {
   organizations: OrganizationStore;
   authenticator: Authenticator;
   /** Password checks, counted before hashing: per client address and per account (email). */
-  signInLimits: { address: FailureLimiter; account: FailureLimiter };
+  signInLimits: {
+    address: FailureLimiter;
+    account: FailureLimiter;
+    /** Successful sign-ins per address (never given back). */
+    successes: FailureLimiter;
+    /** Addresses that signed in to an account recently: not held to its failure window. */
+    known: KnownSignIns;
+  };
   /** Sign-up attempts per client address, whatever their outcome. */
   signUpLimit: FailureLimiter;
   /** The one bound on concurrent password hashes (sign-in and sign-up). */

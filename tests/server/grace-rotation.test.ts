@@ -236,6 +236,34 @@ describe('the grace period: the old token', () => {
     });
   });
 
+  it('ends with its replacement: revoking the new token revokes the old one still in grace', async () => {
+    // Found by the security review: after "revoke" on the new token, the old (perhaps
+    // leaked) one kept working for the rest of its grace, up to a week.
+    const { session } = await signUpAndIn(service);
+    const token = await createToken(service, session, 'leaked');
+    const rotated = await rotate(session, token.id, { gracePeriodSeconds: 3600 });
+    expect((await me(token.secret)).status).toBe(200);
+    service.clock.advance(60_000);
+    const revoked = await service.request('DELETE', `/v1/users/me/tokens/${rotated.body.id}`, {
+      token: session,
+    });
+    expect(revoked.status).toBe(204);
+    const old = await me(token.secret);
+    expect(old.status).toBe(401);
+    expect(old.body.code).toBe('token_revoked');
+    // It must not point people at the replacement that was just revoked.
+    expect(old.body.message).not.toContain(String(rotated.body.prefix));
+    expect(await tokens(session)).toEqual([]);
+    const events = await service.request('GET', `/v1/users/me/events?tokenId=${token.id}`, {
+      token: session,
+    });
+    expect(
+      (events.body.events as Array<{ kind: string; details: { reason?: string } }>).find(
+        (event) => event.kind === 'token.revoked',
+      )?.details.reason,
+    ).toBe('grace_ended');
+  });
+
   it('cannot be rotated again while its grace runs (409 token_replaced); its replacement can', async () => {
     const { session } = await signUpAndIn(service);
     const token = await createToken(service, session, 'twice');

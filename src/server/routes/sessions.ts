@@ -42,7 +42,13 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<Services> = async (app, se
       const byAddress = limits.address.retryAfterSeconds(address);
       if (byAddress > 0)
         throw tooManyRequests(byAddress, 'Too many failed sign-in attempts from this address.');
-      const byAccount = limits.account.retryAfterSeconds(email);
+      const bySuccesses = limits.successes.retryAfterSeconds(address);
+      if (bySuccesses > 0)
+        throw tooManyRequests(bySuccesses, 'Too many sign-ins from this address.');
+      // An address the owner signed in from recently is not locked out by strangers'
+      // guesses; its own failures still count toward the address window above.
+      const knownAddress = limits.known.knows(email, address);
+      const byAccount = knownAddress ? 0 : limits.account.retryAfterSeconds(email);
       if (byAccount > 0)
         throw tooManyRequests(byAccount, 'Too many failed sign-in attempts for this account.');
       const attempts = [limits.address.take(address), limits.account.take(email)];
@@ -51,11 +57,12 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<Services> = async (app, se
       const account = services.users.findByEmail(email);
       let valid: boolean;
       try {
-        valid = await services.hashing.run(() =>
-          verifyPassword(request.body.password, account?.passwordHash ?? decoy),
+        valid = await services.hashing.run(
+          () => verifyPassword(request.body.password, account?.passwordHash ?? decoy),
+          address,
         );
       } catch (error) {
-        giveBack(); // busy (503): the password was never checked
+        giveBack(); // busy (503) or one at a time (429): the password was never checked
         throw error;
       }
       if (account && !valid) {
@@ -72,7 +79,9 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<Services> = async (app, se
       if (!account || !valid) {
         throw new ApiError(401, 'invalid_credentials', 'The email or password is incorrect.');
       }
-      giveBack(); // a success is not a guess
+      giveBack(); // a success is not a guess…
+      limits.successes.take(address); // …but is counted, generously
+      limits.known.remember(email, address);
       const session = services.sessions.create(
         account.user.id,
         services.clock.now(),

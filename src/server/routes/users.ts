@@ -63,8 +63,9 @@ export const userRoutes: FastifyPluginAsyncTypebox<Services> = async (app, servi
       if (services.users.findByEmail(email)) throw emailTaken();
       let passwordHash: string;
       try {
-        passwordHash = await services.hashing.run(() =>
-          hashPassword(request.body.password, services.policy.scryptCost),
+        passwordHash = await services.hashing.run(
+          () => hashPassword(request.body.password, services.policy.scryptCost),
+          address,
         );
       } catch (error) {
         attempt.giveBack(); // busy (503): nothing was done

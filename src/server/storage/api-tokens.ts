@@ -76,6 +76,8 @@ export class ApiTokenStore {
   private readonly listJson;
   private readonly activeOwned;
   private readonly revokeOwned;
+  private readonly predecessorsInGrace;
+  private readonly endGraceNow;
   private readonly markReplaced;
   private readonly credential;
   private readonly touch;
@@ -154,6 +156,20 @@ export class ApiTokenStore {
     >(
       `SELECT id, user_id, grace_ends_at, replaced_by_id FROM api_tokens
        WHERE revoked_at IS NULL AND grace_ends_at IS NOT NULL AND grace_ends_at <= ?`,
+    );
+    // A replacement revoked while its predecessor is still in grace takes that grace
+    // with it: otherwise revoking "the token" would leave the old (perhaps leaked) one
+    // working for up to a week.
+    this.predecessorsInGrace = db
+      .prepare<[string, string], string>(
+        `SELECT id FROM api_tokens WHERE replaced_by_id = ? AND user_id = ?
+           AND revoked_at IS NULL AND grace_ends_at IS NOT NULL`,
+      )
+      .pluck();
+    this.endGraceNow = db.prepare<[string, string, string]>(
+      // 'revoked', not 'rotated': its 401 must not send people to a replacement that is gone.
+      `UPDATE api_tokens SET revoked_at = ?, grace_ends_at = ?, revoked_reason = 'revoked'
+       WHERE id = ? AND revoked_at IS NULL`,
     );
     this.endGrace = db.prepare<[string]>(
       'UPDATE api_tokens SET revoked_at = grace_ends_at WHERE id = ? AND revoked_at IS NULL',
@@ -361,6 +377,17 @@ export class ApiTokenStore {
             ...by,
             details: bulk ? { reason: 'revoked', bulk: true } : { reason: 'revoked' },
           });
+          for (const predecessor of this.predecessorsInGrace.all(id, userId)) {
+            if (this.endGraceNow.run(at, at, predecessor).changes !== 1) continue;
+            this.events.record({
+              userId,
+              kind: 'token.revoked',
+              at: now,
+              tokenId: predecessor,
+              ...by,
+              details: { reason: 'grace_ended' },
+            });
+          }
         }
         return result;
       })

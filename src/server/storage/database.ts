@@ -4,6 +4,7 @@
  * process (or a backup) wait briefly instead of failing with SQLITE_BUSY.
  */
 import Database from 'better-sqlite3';
+import { chmodSync } from 'node:fs';
 
 export type Db = Database.Database;
 
@@ -180,6 +181,9 @@ export const MIGRATIONS: readonly string[] = [
 
 export function openDatabase(file: string): Db {
   const db = new Database(file);
+  // Password hashes live here: owner-only, even in a data directory others can read.
+  // SQLite gives the -wal and -shm files the database file's mode.
+  if (file !== ':memory:') chmodSync(file, 0o600);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
