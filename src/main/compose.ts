@@ -94,8 +94,13 @@ export function composeDesk(runtime: Runtime) {
         log: runtime.log ?? consoleLog,
       })
     : null;
-  // A rotation's held secret belongs to the account that rotated, whatever changes the account.
-  sessions.onChange(() => rotations.forgetAll());
+  // Secrets belong to the account that revealed or rotated them, whatever changes the
+  // account (a sign-in, a switch, a reminder's click): none may be sent with another
+  // account's provider credentials.
+  sessions.onChange(() => {
+    rotations.forgetAll();
+    reveals.forgetAll();
+  });
   const handlers = createDeskHandlers({
     activity,
     reminders,

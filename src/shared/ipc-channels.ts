@@ -60,7 +60,10 @@ export function methodName<C extends string>(channel: C): MethodName<C> {
  * never shaped like a credential: a secret sent where an id belongs would otherwise
  * end up in a URL path, and so in the service's request log.
  */
-const CREDENTIAL_PREFIXES = '(?!(?:ca|ses|gh[pousr]|github_pat)_|glpat-|gloas-|glrt-)';
+// `_` is outside the id alphabet, so `ca_`, `ses_`, `ghp_`, `github_pat_` cannot match;
+// GitLab's prefixes end in `-` (glpat-, glptt-, gldt-, glrt-, glagent-, …; more keep
+// coming), so anything starting gl + letters + `-`, in any case, is refused.
+const CREDENTIAL_PREFIXES = '(?![Gg][Ll][A-Za-z]{1,12}-)';
 export const ID_PATTERN = `^${CREDENTIAL_PREFIXES}[A-Za-z0-9][A-Za-z0-9-]{0,99}$`;
 const idPattern = new RegExp(ID_PATTERN);
 

@@ -114,6 +114,20 @@ describe('several accounts', () => {
     await desk['accounts:sign-out'](b);
   });
 
+  it('a secret revealed under one account cannot be copied or sent after a switch', async () => {
+    // Found by the security review: a reveal from account A could be sent with B's
+    // provider accounts.
+    const { desk, a, b } = await twoAccounts();
+    const revealed = await desk['tokens:create']({ name: 'bob-release', expiresAt: null });
+    expect((await desk['secret:copy']({ revealId: revealed.revealId })).clearsInSeconds).toBe(30);
+    await desk['accounts:switch'](a);
+    await expect(desk['secret:copy']({ revealId: revealed.revealId })).rejects.toMatchObject({
+      code: 'secret_gone',
+    });
+    await desk['accounts:sign-out'](a);
+    await desk['accounts:sign-out'](b);
+  });
+
   it('restores every account on launch, the last active one active, sessions checked', async () => {
     const { launch, desk, a, b } = await twoAccounts();
     await desk['accounts:switch'](a);

@@ -105,6 +105,11 @@ describe('invokeChannel payload validation', () => {
     ['providers:remove', { accountId: 'ghp_0123456789abcdefghij0123456789abcd' }],
     ['providers:remove', { accountId: 'github_pat_11AAAAAAA0123456789' }],
     ['rotations:retry', { rotationId: 'glpat-0123456789abcdefghij' }],
+    // Found by the security review: GitLab's other prefixes, and upper case.
+    ['tokens:revoke', { id: 'glptt-0123456789abcdefghij' }],
+    ['tokens:revoke', { id: 'gldt-0123456789abcdefghij' }],
+    ['tokens:revoke', { id: 'GLPAT-0123456789abcdefghij' }],
+    ['tokens:rotate', { id: 'glagent-0123456789abcdefghij' }],
     ['destinations:list', { tokenId: '../../sessions' }],
     [
       'destinations:send',
