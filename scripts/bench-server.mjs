@@ -1,20 +1,25 @@
 #!/usr/bin/env node
-// `npm run bench:server`: throughput of an authenticated route against /v1/health,
-// measured side by side under the same wrk load, and list latency at 10,000 tokens.
-// Prints ratios and percentiles; it asserts nothing (these machines are noisy).
+// `npm run bench:server`: throughput of an authenticated route against /v1/health, measured
+// side by side under the same wrk load, at LOG_LEVEL=info and =warn, and list latency at
+// 10,000 tokens. For each route it also prints the service's own CPU time per request (user +
+// system from /proc/<pid>/stat, divided by the requests wrk completed), which does not depend
+// on whether wrk saturates its core. BENCH_BASELINE=<path to another build's main.js> runs
+// that build alongside in the same rounds, for before/after figures from one run.
+// Prints ratios, µs and percentiles; it asserts nothing (these machines are noisy).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 10_000);
 const LIST_SAMPLES = Number(process.env.BENCH_LIST_SAMPLES ?? 200);
-const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'warn';
+const BASELINE = process.env.BENCH_BASELINE;
+const TICKS_PER_SECOND = 100; // USER_HZ, 100 on Linux for every architecture Node supports
 
 function need(tool, hint) {
   if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
@@ -45,27 +50,22 @@ const percentile = (values, p) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
 
-const dataDir = mkdtempSync(join(tmpdir(), 'token-desk-bench-'));
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const [command, ...args] = onCore(1, [process.execPath, 'out/service/server/main.js']);
-const service = spawn(command, args, {
-  env: {
-    ...process.env,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    TOKEN_DESK_DATA_DIR: dataDir,
-    LOG_LEVEL,
-  },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const stop = () => {
-  service.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
-};
-process.on('exit', stop);
+/** User + system CPU seconds of a process so far (fields 14 and 15 of /proc/<pid>/stat). */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
 
-async function call(method, path, { token, body } = {}) {
+const services = [];
+process.on('exit', () => {
+  for (const s of services) {
+    s.child.kill('SIGTERM');
+    rmSync(s.dataDir, { recursive: true, force: true });
+  }
+});
+
+async function call(base, method, path, { token, body } = {}) {
   const headers = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body) headers['content-type'] = 'application/json';
@@ -79,72 +79,142 @@ async function call(method, path, { token, body } = {}) {
   return text ? JSON.parse(text) : undefined;
 }
 
-for (let i = 0; ; i++) {
-  try {
-    await call('GET', '/v1/health');
-    break;
-  } catch {
-    if (i > 200) throw new Error('the service did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function account(email) {
+async function account(base, email) {
   const password = 'benchmark password';
-  await call('POST', '/v1/users', { body: { email, password } });
-  return (await call('POST', '/v1/sessions', { body: { email, password } })).token;
+  await call(base, 'POST', '/v1/users', { body: { email, password } });
+  return (await call(base, 'POST', '/v1/sessions', { body: { email, password } })).token;
 }
 
-function wrk(path, token) {
+async function startService(label, entry, logLevel) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'token-desk-bench-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const [command, ...args] = onCore(1, [process.execPath, entry]);
+  // taskset execs node, so the child's pid is the service's.
+  const child = spawn(command, args, {
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      TOKEN_DESK_DATA_DIR: dataDir,
+      LOG_LEVEL: logLevel,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const service = { label, base, child, dataDir, health: [], me: [], healthUs: [], meUs: [] };
+  services.push(service);
+  for (let i = 0; ; i++) {
+    try {
+      await call(base, 'GET', '/v1/health');
+      break;
+    } catch {
+      if (i > 200) throw new Error(`the service (${label}) did not start`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  service.session = await account(base, 'bench@example.test');
+  service.secret = (
+    await call(base, 'POST', '/v1/users/me/tokens', {
+      token: service.session,
+      body: { name: 'bench' },
+    })
+  ).secret;
+  return service;
+}
+
+/** Requests per second and the service's CPU µs per request for one wrk run. */
+function wrk(service, path, token) {
   const argv = onCore(0, [
     'wrk',
     '-t1',
     `-c${CONNECTIONS}`,
     `-d${SECONDS}s`,
     ...(token ? ['-H', `Authorization: Bearer ${token}`] : []),
-    base + path,
+    service.base + path,
   ]);
+  const before = cpuSeconds(service.child.pid);
   const output = execFileSync(argv[0], argv.slice(1), { encoding: 'utf8' });
+  const after = cpuSeconds(service.child.pid);
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(output);
+  const total = /(\d+) requests in/.exec(output);
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output);
-  if (!rps) throw new Error(`could not read wrk's output:\n${output}`);
-  if (non2xx) throw new Error(`${non2xx[1]} failed responses on ${path}`);
-  return Number(rps[1]);
+  if (!rps || !total) throw new Error(`could not read wrk's output:\n${output}`);
+  if (non2xx) throw new Error(`${non2xx[1]} failed responses on ${path} (${service.label})`);
+  return { rps: Number(rps[1]), us: ((after - before) * 1e6) / Number(total[1]) };
 }
 
 console.log(
-  `token service benchmark: ${ROUNDS} alternating rounds of ${SECONDS}s, ${CONNECTIONS} connections, ` +
-    `log level ${LOG_LEVEL}, ${pinned ? 'wrk on core 0, service on core 1' : 'NOT pinned (fewer than 2 cores or no taskset)'}`,
+  `token service benchmark: ${ROUNDS} alternating rounds of ${SECONDS}s per route and service, ` +
+    `${CONNECTIONS} connections, ${pinned ? 'wrk on core 0, services on core 1' : 'NOT pinned (fewer than 2 cores or no taskset)'}`,
 );
 
-const session = await account('bench@example.test');
-const { secret } = await call('POST', '/v1/users/me/tokens', {
-  token: session,
-  body: { name: 'bench' },
-});
-
-wrk('/v1/health'); // warm-up, not counted
-const ratios = [];
+const entries = [
+  ...(BASELINE ? [['baseline', BASELINE]] : []),
+  ['current', 'out/service/server/main.js'],
+];
+for (const [name, entry] of entries) {
+  for (const level of ['info', 'warn']) await startService(`${name} ${level}`, entry, level);
+}
+for (const service of services) wrk(service, '/v1/health'); // warm-up, not counted
 for (let round = 1; round <= ROUNDS; round++) {
-  const health = wrk('/v1/health');
-  const me = wrk('/v1/users/me', secret);
-  ratios.push(me / health);
+  const parts = [];
+  for (const service of services) {
+    const health = wrk(service, '/v1/health');
+    const me = wrk(service, '/v1/users/me', service.secret);
+    service.health.push(health.rps);
+    service.me.push(me.rps);
+    service.healthUs.push(health.us);
+    service.meUs.push(me.us);
+    parts.push(`${service.label}: health ${health.rps.toFixed(0)}, me ${me.rps.toFixed(0)}`);
+  }
+  console.log(`  round ${round} (req/s): ${parts.join('; ')}`);
+}
+
+const row = (service) => {
+  const ratios = service.me.map((me, i) => me / service.health[i]);
+  const authUs = service.meUs.map((us, i) => us - service.healthUs[i]);
+  return {
+    health: median(service.health),
+    me: median(service.me),
+    ratio: median(ratios),
+    healthUs: median(service.healthUs),
+    meUs: median(service.meUs),
+    authUs: median(authUs),
+  };
+};
+console.log(
+  '\nmedians of the rounds: req/s, service CPU µs per request, ratio GET /v1/users/me (API token) / GET /v1/health',
+);
+const rows = new Map();
+for (const service of services) {
+  const r = row(service);
+  rows.set(service.label, r);
   console.log(
-    `  round ${round}: GET /v1/health ${health.toFixed(0)} req/s, GET /v1/users/me (API token) ${me.toFixed(0)} req/s, ratio ${(me / health).toFixed(3)}`,
+    `  ${service.label.padEnd(13)} health ${r.health.toFixed(0).padStart(6)} req/s ${r.healthUs.toFixed(1).padStart(5)} µs | ` +
+      `me ${r.me.toFixed(0).padStart(6)} req/s ${r.meUs.toFixed(1).padStart(5)} µs | ratio ${r.ratio.toFixed(3)} | ` +
+      `authentication ${r.authUs.toFixed(1)} µs per request`,
   );
 }
-const ratio = median(ratios);
-console.log(
-  `authenticated/health throughput ratio, median of ${ROUNDS}: ${ratio.toFixed(3)} (target ≥ 0.75) ${ratio >= 0.75 ? 'MET' : 'NOT MET'}`,
-);
+for (const [name] of entries) {
+  const info = services.find((s) => s.label === `${name} info`);
+  const warn = services.find((s) => s.label === `${name} warn`);
+  const logRatio = median(info.health.map((h, i) => h / warn.health[i]));
+  const authRatio = rows.get(`${name} info`).ratio;
+  console.log(
+    `${name}: health at info / health at warn, median of ${ROUNDS}: ${logRatio.toFixed(3)} (target ≥ 0.8) ${logRatio >= 0.8 ? 'MET' : 'NOT MET'}; ` +
+      `authenticated / health at info: ${authRatio.toFixed(3)} (target ≥ 0.85) ${authRatio >= 0.85 ? 'MET' : 'NOT MET'}; ` +
+      `authentication costs ${rows.get(`${name} info`).authUs.toFixed(1)} µs of service CPU per request at info`,
+  );
+}
 
-const heavy = await account('many-tokens@example.test');
+const listed = services.find((s) => s.label === 'current info');
+const heavy = await account(listed.base, 'many-tokens@example.test');
 const started = performance.now();
 for (let created = 0; created < TOKENS;) {
   const batch = Math.min(50, TOKENS - created);
   await Promise.all(
     Array.from({ length: batch }, (_, i) =>
-      call('POST', '/v1/users/me/tokens', {
+      call(listed.base, 'POST', '/v1/users/me/tokens', {
         token: heavy,
         body: { name: `pipeline-${created + i}` },
       }),
@@ -158,7 +228,7 @@ const samples = [];
 let count = 0;
 for (let i = 0; i < LIST_SAMPLES + 10; i++) {
   const t0 = performance.now();
-  const response = await fetch(`${base}/v1/users/me/tokens`, {
+  const response = await fetch(`${listed.base}/v1/users/me/tokens`, {
     headers: { authorization: `Bearer ${heavy}` },
   });
   const body = await response.text();
@@ -172,5 +242,4 @@ console.log(
   `GET /v1/users/me/tokens with ${count} tokens, ${LIST_SAMPLES} sequential requests (request sent until the whole body arrived): ` +
     `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (target p50 < 20 ms) ${p50 < 20 ? 'MET' : 'NOT MET'}`,
 );
-stop();
 process.exit(0);

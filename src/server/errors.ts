@@ -113,6 +113,7 @@ function article(type: string): string {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) {
+      request.errorCode = error.code;
       return reply
         .code(error.statusCode)
         .headers(error.headers)
@@ -123,10 +124,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
         error.validationContext,
         error.validation as AjvError[],
       );
+      request.errorCode = 'invalid_request';
       return reply.code(400).send(errorBody(400, 'invalid_request', message));
     }
     const known = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
     const status = error.statusCode ?? 500;
+    request.errorCode = known?.code ?? (status < 500 ? 'invalid_request' : 'internal_error');
     if (known) return reply.code(status).send(errorBody(status, known.code, known.message));
     if (status >= 400 && status < 500) {
       // Any other client error Fastify raises (e.g. a prototype-poisoning body).
@@ -145,6 +148,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    request.errorCode = 'route_not_found';
     reply
       .code(404)
       .send(

@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import pino from 'pino';
 import { buildApp } from './app.js';
 import { readServiceConfig } from './config.js';
 
@@ -20,7 +21,10 @@ async function main(): Promise<void> {
     databaseFile: join(config.dataDir, 'token-service.sqlite'),
     signupEnabled: config.signupEnabled,
     maxTokenLifetimeDays: config.maxTokenLifetimeDays,
-    logger: { level: config.logLevel },
+    // Asynchronous: lines are buffered and written in the background instead of one
+    // blocking write(2) per line (the profile's largest item); pino flushes the buffer
+    // synchronously on exit, so shutdown and startup failures are still written.
+    logger: { level: config.logLevel, stream: pino.destination({ dest: 1, sync: false }) },
     listenHost: config.host,
     allowedHosts: config.allowedHosts,
     trustProxy: config.trustProxy,

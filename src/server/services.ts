@@ -51,5 +51,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the authentication hook on every route that requires it. */
     principal: Principal | null;
+    /** The stable code of the error this request was answered with, for the request log. */
+    errorCode: string | null;
   }
 }
