@@ -16,6 +16,14 @@ export interface Desk {
   service: TokenService;
   harness: Harness;
   email: string;
+  /** The harness's settings folder and the folder its stand-in save dialog writes to. */
+  settingsDir: string;
+  exportDir(): string;
+  /** Stops the harness and starts it again on the same settings and keychain (a restart). */
+  restartHarness(): Promise<void>;
+  /** What the harness's stand-in notifier would have shown, in order. */
+  notifications(): Promise<Array<{ title: string; body: string }>>;
+  clickNotification(index: number): Promise<void>;
   /** A session of the same account straight on the service, for seeding and checking. */
   apiSession(): Promise<string>;
   /** Stops the service; the returned function starts it again on the same port and data. */
@@ -28,7 +36,16 @@ export async function startDesk(label: string): Promise<Desk> {
   const work = mkdtempSync(join(tmpdir(), `token-desk-${label}-`));
   mkdirSync(join(work, 'settings'));
   let service = await startTokenService(join(work, 'service'));
-  const harness = await startHarness(service.url, join(work, 'settings'));
+  const settingsDir = join(work, 'settings');
+  const exportDir = join(work, 'exports');
+  let harness = await startHarness(service.url, settingsDir, {
+    TOKEN_DESK_EXPORT_DIR: exportDir,
+  });
+  const keyed = (path: string, init: RequestInit = {}) =>
+    fetch(`${harness.origin}${path}`, {
+      ...init,
+      headers: { 'x-harness-key': harness.key },
+    });
   const email = `${label}-${Date.now()}@example.test`;
   const created = await fetch(`${service.url}/v1/users`, {
     method: 'POST',
@@ -41,8 +58,28 @@ export async function startDesk(label: string): Promise<Desk> {
     get service() {
       return service;
     },
-    harness,
+    get harness() {
+      return harness;
+    },
     email,
+    settingsDir,
+    exportDir: () => exportDir,
+    async restartHarness() {
+      await harness.stop();
+      harness = await startHarness(service.url, settingsDir, {
+        TOKEN_DESK_EXPORT_DIR: exportDir,
+      });
+    },
+    async notifications() {
+      return (await (await keyed('/__harness/notifications')).json()) as Array<{
+        title: string;
+        body: string;
+      }>;
+    },
+    async clickNotification(index: number) {
+      const response = await keyed(`/__harness/notifications/${index}/click`, { method: 'POST' });
+      expect(response.status).toBe(200);
+    },
     async stopService() {
       const port = service.port;
       await service.stop();

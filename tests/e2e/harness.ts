@@ -19,13 +19,24 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { composeDesk } from '../../src/main/compose.js';
 import { loadKeytar } from '../../src/main/services/keychain-loader.js';
 import { invokeChannel, isChannel } from '../../src/main/ipc/invoke-channel.js';
-import { BRIDGE_GLOBAL, CHANNELS, methodName } from '../../src/shared/ipc-channels.js';
+import {
+  BRIDGE_GLOBAL,
+  CHANNELS,
+  RENDERER_EVENTS,
+  methodName,
+  subscriptionName,
+  type RendererEvent,
+} from '../../src/shared/ipc-channels.js';
 import { MemoryClipboard } from '../main/fakes.js';
+import { RecordingNotifier, RecordingSaveDialog } from '../main/ports.js';
 
 const ROOT = resolve(process.env.TOKEN_DESK_RENDERER_DIR ?? 'out/renderer');
 const MAX_BODY = 64 * 1024;
 
-const bridgeScript = (channels: Array<[string, string]>) => `(() => {
+const bridgeScript = (
+  channels: Array<[string, string]>,
+  events: Array<[string, string]>,
+) => `(() => {
   // Key from the URL fragment (never sent to the server as part of a URL), kept for reloads.
   const match = /key=([0-9a-f]+)/.exec(location.hash);
   if (match) {
@@ -43,6 +54,34 @@ const bridgeScript = (channels: Array<[string, string]>) => `(() => {
   };
   const bridge = {};
   for (const [channel, method] of ${JSON.stringify(channels)}) bridge[method] = (payload) => invoke(channel, payload);
+  // Main → page events (a reminder clicked) arrive as lines of JSON on one keyed stream.
+  const listeners = new Map();
+  for (const [event, name] of ${JSON.stringify(events)}) {
+    listeners.set(event, new Set());
+    bridge[name] = (callback) => {
+      listeners.get(event).add(callback);
+      return () => listeners.get(event).delete(callback);
+    };
+  }
+  (async () => {
+    const response = await fetch('/__harness/events', { headers: { 'x-harness-key': key || '' } });
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffered = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffered += decoder.decode(value, { stream: true });
+      let newline;
+      while ((newline = buffered.indexOf('\\n')) !== -1) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        if (!line) continue;
+        const { event, payload } = JSON.parse(line);
+        for (const callback of listeners.get(event) ?? []) callback(payload);
+      }
+    }
+  })().catch(() => {});
   Object.defineProperty(window, ${JSON.stringify(BRIDGE_GLOBAL)}, { value: Object.freeze(bridge) });
 })();`;
 
@@ -112,7 +151,25 @@ async function main(): Promise<void> {
   const clipboard = new MemoryClipboard(); // the OS clipboard's stand-in; tests read it at /__harness/clipboard
   const { keychain, problem: keychainProblem } = await loadKeytar();
   if (keychainProblem) console.warn(`harness: no keychain: ${keychainProblem}`);
-  const { handlers, settings } = composeDesk({ keychain, keychainProblem, store, clipboard });
+  // Stand-ins for Electron's save dialog (answers with the next file in a folder of its
+  // own) and Notification (records what would have been shown; tests click them).
+  const exportDir =
+    process.env.TOKEN_DESK_EXPORT_DIR ?? mkdtempSync(join(tmpdir(), 'token-desk-exports-'));
+  const saveDialog = new RecordingSaveDialog(exportDir);
+  const notifier = new RecordingNotifier();
+  const { handlers, settings, rendererEvents, reminders } = composeDesk({
+    keychain,
+    keychainProblem,
+    store,
+    clipboard,
+    saveDialog,
+    notifier,
+  });
+  /** The page's open event streams. */
+  const eventStreams = new Set<ServerResponse>();
+  rendererEvents.subscribe((event, payload) => {
+    for (const stream of eventStreams) stream.write(`${JSON.stringify({ event, payload })}\n`);
+  });
   // As in Electron: the environment's URL is this run's default, never written to settings.
   settings.overrideForThisRun(
     { serviceUrl: process.env.TOKEN_DESK_SERVICE_URL },
@@ -125,7 +182,13 @@ async function main(): Promise<void> {
     const given = Buffer.from(String(request.headers['x-harness-key'] ?? ''));
     return given.length === keyBuffer.length && timingSafeEqual(given, keyBuffer);
   };
-  const bridge = bridgeScript(CHANNELS.map((channel) => [channel, methodName(channel)]));
+  const bridge = bridgeScript(
+    CHANNELS.map((channel) => [channel, methodName(channel)]),
+    (Object.keys(RENDERER_EVENTS) as RendererEvent[]).map((event) => [
+      event,
+      subscriptionName(event),
+    ]),
+  );
   const log = {
     error: (message: string, detail: unknown) => console.error(`harness: ${message}`, detail),
   };
@@ -170,12 +233,46 @@ async function main(): Promise<void> {
     } catch {
       throw new BadRequest(400, 'malformed_url', 'The URL is malformed.');
     }
-    if (url.pathname.startsWith('/__harness/invoke/') || url.pathname === '/__harness/clipboard') {
+    const notificationClick = /^\/__harness\/notifications\/(\d+)\/click$/.exec(url.pathname);
+    if (
+      url.pathname.startsWith('/__harness/invoke/') ||
+      url.pathname === '/__harness/clipboard' ||
+      url.pathname === '/__harness/events' ||
+      url.pathname === '/__harness/notifications' ||
+      notificationClick
+    ) {
       if (!hasKey(request))
         throw new BadRequest(403, 'harness_key', 'Missing or wrong harness key (x-harness-key).');
       if (url.pathname === '/__harness/clipboard') {
         onlyMethods(request, ['GET']);
         return json(response, 200, { text: clipboard.text, concealed: clipboard.concealed });
+      }
+      if (url.pathname === '/__harness/events') {
+        onlyMethods(request, ['GET']);
+        response.writeHead(200, {
+          'content-type': 'application/x-ndjson',
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+        });
+        response.write('\n'); // headers out now, so the page's fetch resolves
+        eventStreams.add(response);
+        request.on('close', () => eventStreams.delete(response));
+        return;
+      }
+      if (url.pathname === '/__harness/notifications') {
+        onlyMethods(request, ['GET']);
+        return json(
+          response,
+          200,
+          notifier.shown.map(({ title, body }) => ({ title, body })),
+        );
+      }
+      if (notificationClick) {
+        onlyMethods(request, ['POST']);
+        const shown = notifier.shown[Number(notificationClick[1])];
+        if (!shown) throw new BadRequest(404, 'not_found', 'There is no such notification.');
+        shown.onClick();
+        return json(response, 200, { clicked: true });
       }
       onlyMethods(request, ['POST']);
       if (!String(request.headers['content-type']).startsWith('application/json'))
@@ -249,10 +346,15 @@ async function main(): Promise<void> {
       url: `http://127.0.0.1:${actualPort}/#key=${key}`,
       port: actualPort,
       settingsDir,
+      exportDir,
     }),
   );
+  // As Electron's glue does once the window shows: check reminders now and hourly.
+  void reminders?.start();
 
   const shutdown = () => {
+    reminders?.stop();
+    for (const stream of eventStreams) stream.end();
     void handlers
       .dispose()
       .finally(() => {

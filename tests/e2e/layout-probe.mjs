@@ -69,6 +69,9 @@ export function layoutProblemsInPage() {
     const rect = control.getBoundingClientRect();
     if (rect.width === 0 || rect.height === 0) continue; // not rendered
     if (control.closest('.visually-hidden')) continue;
+    // Inside a box that scrolls vertically, a row half scrolled out of view is not
+    // sticking out of the boxes around that scroller: it is clipped by it.
+    let inScroller = false;
     for (let box = control.parentElement; box && box !== document.body; box = box.parentElement) {
       const style = getComputedStyle(box);
       if (style.display === 'contents' || style.display === 'inline') continue;
@@ -77,9 +80,27 @@ export function layoutProblemsInPage() {
       if (scrollsVertically && (rect.bottom <= outer.top || rect.top >= outer.bottom)) break; // scrolled out of view
       const sideways = rect.left < outer.left - 0.5 || rect.right > outer.right + 0.5;
       const vertically =
-        !scrollsVertically && (rect.top < outer.top - 0.5 || rect.bottom > outer.bottom + 0.5);
+        !scrollsVertically &&
+        !inScroller &&
+        (rect.top < outer.top - 0.5 || rect.bottom > outer.bottom + 0.5);
+      if (scrollsVertically) inScroller = true;
       if (sideways || vertically) {
         problems.push(`${describe(control)} sticks out of ${describe(box)}`);
+        break;
+      }
+      // A popup (a menu) floats over the page: past it, only the window contains it.
+      // (Stacked above the page: the list's absolutely placed rows are not popups.)
+      if (
+        style.position === 'fixed' ||
+        (style.position === 'absolute' && style.zIndex !== 'auto')
+      ) {
+        if (
+          outer.left < 0 ||
+          outer.top < 0 ||
+          outer.right > innerWidth + 0.5 ||
+          outer.bottom > innerHeight + 0.5
+        )
+          problems.push(`${describe(box)} does not fit in the window`);
         break;
       }
     }

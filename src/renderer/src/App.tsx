@@ -2,11 +2,12 @@ import { useCallback, useEffect, useState } from 'react';
 import type { SessionState, Settings } from '../../shared/ipc-contract';
 import { call, desk, messageOf, type DeskFailure } from './bridge';
 import { Banner } from './components/Banner';
+import { ActivityScreen } from './screens/ActivityScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { SignInScreen } from './screens/SignInScreen';
 import { TokensScreen } from './screens/TokensScreen';
 
-type View = 'tokens' | 'settings';
+type View = 'tokens' | 'settings' | 'activity';
 
 export function App() {
   const [session, setSession] = useState<SessionState | null>(null);
@@ -17,6 +18,23 @@ export function App() {
   /** After a session is lost, the sign-in form starts with its email filled in. */
   const [lastEmail, setLastEmail] = useState('');
   const [keychainNoticeShown, setKeychainNoticeShown] = useState(false);
+  /** A clicked expiry reminder: the token whose details to open (main made its account active). */
+  const [openTokenId, setOpenTokenId] = useState<string | null>(null);
+
+  useEffect(
+    () =>
+      desk().onUiOpenToken?.((event) => {
+        void call(desk().sessionGet()).then(
+          (next) => {
+            setSession(next);
+            setView('tokens');
+            setOpenTokenId(event.tokenId);
+          },
+          (error: unknown) => setNotice(messageOf(error)),
+        );
+      }),
+    [],
+  );
 
   useEffect(() => {
     Promise.all([call(desk().settingsGet()), call(desk().sessionGet())]).then(
@@ -77,6 +95,10 @@ export function App() {
       </Banner>
     ) : null;
 
+  if (view === 'activity' && session.account) {
+    return <ActivityScreen onBack={() => setView('tokens')} />;
+  }
+
   if (view === 'settings') {
     return (
       <SettingsScreen
@@ -103,12 +125,18 @@ export function App() {
 
   return (
     <TokensScreen
+      // Another account is another list, filters and selection: a fresh screen.
+      key={`${session.account.serviceUrl} ${session.account.email}`}
       account={session.account}
+      accounts={session.accounts}
       banner={keychainBanner}
       graceSeconds={settings.rotationGraceSeconds}
       onSessionLost={onSessionLost}
       onSignedOut={setSession}
       onOpenSettings={() => setView('settings')}
+      onOpenActivity={() => setView('activity')}
+      openTokenId={openTokenId}
+      onOpenedToken={() => setOpenTokenId(null)}
     />
   );
 }

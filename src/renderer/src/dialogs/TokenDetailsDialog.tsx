@@ -4,6 +4,7 @@ import type { DestinationView } from '../../../shared/ipc-contract';
 import { call, desk, messageOf } from '../bridge';
 import { Banner } from '../components/Banner';
 import { Dialog } from '../components/Dialog';
+import { EventList } from '../components/EventList';
 import { PROVIDER_NAMES } from '../components/ProviderAccountForm';
 import { expiryLabel, formatAbsolute, formatRelative, placesLabel } from '../format';
 
@@ -114,6 +115,18 @@ export function TokenDetailsDialog({
             ? `${formatAbsolute(token.lastUsedAt)} (${formatRelative(token.lastUsedAt, now)})`
             : 'Never used'}
         </dd>
+        {token.lastUsedIp && (
+          <>
+            <dt>From</dt>
+            <dd>{token.lastUsedIp}</dd>
+          </>
+        )}
+        {token.lastUsedUserAgent && (
+          <>
+            <dt>Client</dt>
+            <dd className="details-client">{token.lastUsedUserAgent}</dd>
+          </>
+        )}
       </dl>
 
       <h3>Where it is used</h3>
@@ -166,6 +179,13 @@ export function TokenDetailsDialog({
           </p>
         </>
       )}
+
+      <h3>History</h3>
+      <EventList
+        filter={{ tokenId: token.id }}
+        label={`History of ${token.name}`}
+        showToken={false}
+      />
     </Dialog>
   );
 }

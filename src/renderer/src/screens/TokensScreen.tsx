@@ -8,7 +8,10 @@ import {
   type ReactNode,
 } from 'react';
 import type { ApiToken } from '../../../shared/api-schemas';
+import { MAX_BULK_REVOKE } from '../../../shared/api-schemas';
 import type {
+  AccountSummary,
+  BulkRevokeReport,
   RevealedToken,
   RotationReport,
   RotationState,
@@ -17,7 +20,9 @@ import type {
 } from '../../../shared/ipc-contract';
 import { call, desk, DeskFailure, messageOf } from '../bridge';
 import { useTokenList } from '../hooks/use-token-list';
+import { AccountMenu } from '../components/AccountMenu';
 import { Banner } from '../components/Banner';
+import { AddAccountDialog } from '../dialogs/AddAccountDialog';
 import { RotationPanel } from '../components/RotationPanel';
 import { TokenList, visibleTokens, type SortKey } from '../components/TokenList';
 import { ConfirmDialog } from '../dialogs/ConfirmDialog';
@@ -25,16 +30,25 @@ import { NewTokenDialog } from '../dialogs/NewTokenDialog';
 import { RevealDialog, upsert } from '../dialogs/RevealDialog';
 import { SendToCiDialog, type SendOutcome } from '../dialogs/SendToCiDialog';
 import { TokenDetailsDialog } from '../dialogs/TokenDetailsDialog';
+import { BulkRevokeDialog } from '../dialogs/BulkRevokeDialog';
+import { HEALTH_FILTERS, healthCounts, type HealthFilter } from '../token-health';
 import { durationWords } from '../format';
 
 interface Props {
   account: SignedInAccount;
+  /** Every account on this computer, for the account menu. */
+  accounts: AccountSummary[];
   banner: ReactNode;
   /** Settings' grace period for "rotate and update", to say how long the old token lasts. */
   graceSeconds: number;
   onSessionLost: (error: DeskFailure, email: string) => void;
+  /** Signed out, switched or added an account: the app shows whatever is now active. */
   onSignedOut: (state: SessionState) => void;
   onOpenSettings: () => void;
+  onOpenActivity: () => void;
+  /** Open this token's details once the list has it (a clicked reminder). */
+  openTokenId: string | null;
+  onOpenedToken: () => void;
 }
 
 type Dialog =
@@ -50,6 +64,9 @@ type Dialog =
   | { kind: 'rotate'; token: ApiToken }
   | { kind: 'details'; token: ApiToken }
   | { kind: 'send'; token: ApiToken }
+  | { kind: 'replace'; token: ApiToken }
+  | { kind: 'bulk-revoke'; tokens: ApiToken[] }
+  | { kind: 'add-account'; email?: string; serviceUrl?: string }
   | null;
 
 function placesWord(count: number): string {
@@ -64,16 +81,24 @@ function tokenCount(shown: number, total: number, searching: boolean): string {
 
 export function TokensScreen({
   account,
+  accounts,
   banner,
   graceSeconds,
   onSessionLost,
   onSignedOut,
   onOpenSettings,
+  onOpenActivity,
+  openTokenId,
+  onOpenedToken,
 }: Props) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [query, setQuery] = useState('');
-  const [sort, setSort] = useState<SortKey>('created');
+  const [sort, setSort] = useState<SortKey>('attention');
+  const [health, setHealth] = useState<HealthFilter | null>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  /** The last checkbox toggled, by token id: where a Shift+click range starts. */
+  const anchor = useRef<string | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
   /** Rotations whose places are not all updated: this session's and any left by an earlier run. */
   const [rotations, setRotations] = useState<RotationState[]>([]);
@@ -131,23 +156,105 @@ export function TokensScreen({
       } else if (event.key === '/' && !typing) {
         event.preventDefault();
         searchRef.current?.focus();
+      } else if (
+        (event.ctrlKey || event.metaKey) &&
+        event.key.toLowerCase() === 'a' &&
+        !typing &&
+        visibleRef.current.length > 0
+      ) {
+        event.preventDefault();
+        setSelected(new Set(visibleRef.current.map((t) => t.id)));
+      } else if (event.key === 'Escape' && !typing && selectedCount.current > 0) {
+        setSelected(new Set());
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [dialog]);
 
+  const visibleRef = useRef<ApiToken[]>([]);
+  const selectedCount = useRef(0);
   const names = useMemo(() => new Set((tokens ?? []).map((t) => t.name.toLowerCase())), [tokens]);
   const visible = useMemo(
-    () => (tokens ? visibleTokens(tokens, deferredQuery, sort) : []),
-    [tokens, deferredQuery, sort],
+    () => (tokens ? visibleTokens(tokens, deferredQuery, sort, now, health) : []),
+    [tokens, deferredQuery, sort, now, health],
   );
+  const counts = useMemo(() => healthCounts(tokens ?? [], now), [tokens, now]);
+  // Only what is in the list can stay selected (after a revoke, a refresh, a filter).
+  const chosen = useMemo(() => visible.filter((t) => selected.has(t.id)), [visible, selected]);
+
+  function select(token: ApiToken, index: number, range: boolean) {
+    const from = range && anchor.current ? visible.findIndex((t) => t.id === anchor.current) : -1;
+    setSelected((before) => {
+      const next = new Set(before);
+      if (from === -1) {
+        if (next.has(token.id)) next.delete(token.id);
+        else next.add(token.id);
+      } else {
+        // Shift+click: the range takes the state of the anchor, as in file managers.
+        const on = before.has(anchor.current as string);
+        const [a, b] = from < index ? [from, index] : [index, from];
+        for (const t of visible.slice(a, b + 1)) {
+          if (on) next.add(t.id);
+          else next.delete(t.id);
+        }
+      }
+      return next;
+    });
+    if (from === -1) anchor.current = token.id;
+  }
+
+  // A clicked reminder opens its token once the list has loaded (state adjusted while
+  // rendering, as React recommends over an effect); the app then forgets the request.
+  const [openedFor, setOpenedFor] = useState<string | null>(null);
+  if (openTokenId && tokens && openedFor !== openTokenId) {
+    setOpenedFor(openTokenId);
+    const token = tokens.find((t) => t.id === openTokenId);
+    if (token) setDialog({ kind: 'details', token });
+    else
+      setActionError('That token is no longer in the list (revoked, or replaced by a rotation).');
+  }
+  if (!openTokenId && openedFor !== null) setOpenedFor(null);
+  useEffect(() => {
+    if (openedFor) onOpenedToken();
+  }, [openedFor, onOpenedToken]);
+
+  useEffect(() => {
+    visibleRef.current = visible;
+    selectedCount.current = chosen.length;
+  });
+
+  function bulkRevoked(report: BulkRevokeReport | null) {
+    setDialog(null);
+    if (!report) return;
+    for (const ref of [...report.revoked, ...report.notFound]) list.removed(ref.id);
+    setSelected(new Set());
+    setStatus(
+      `Revoked ${report.revoked.length} ${report.revoked.length === 1 ? 'token' : 'tokens'}${report.notFound.length ? `; ${report.notFound.length} not found` : ''}.`,
+    );
+    void load();
+  }
 
   async function signOut() {
     try {
       onSignedOut(await call(desk().sessionSignOut()));
     } catch (error) {
       setActionError(handleFailure(error));
+    }
+  }
+
+  async function switchTo(entry: AccountSummary) {
+    if (entry.active) return;
+    if (!entry.signedIn) {
+      setDialog({ kind: 'add-account', email: entry.email, serviceUrl: entry.serviceUrl });
+      return;
+    }
+    try {
+      onSignedOut(
+        await call(desk().accountsSwitch({ serviceUrl: entry.serviceUrl, email: entry.email })),
+      );
+    } catch (error) {
+      setActionError(messageOf(error));
     }
   }
 
@@ -208,9 +315,13 @@ export function TokensScreen({
     <main className="page page-fill">
       <header className="toolbar">
         <h1>Token Desk</h1>
-        <span className="muted account" title={account.serviceUrl}>
-          {account.email} · {account.serviceUrl}
-        </span>
+        <AccountMenu
+          account={account}
+          accounts={accounts}
+          onSwitch={(entry) => void switchTo(entry)}
+          onAdd={() => setDialog({ kind: 'add-account' })}
+          onSignOut={() => void signOut()}
+        />
         <div className="toolbar-actions">
           <button
             type="button"
@@ -219,6 +330,9 @@ export function TokensScreen({
             aria-keyshortcuts="Control+N Meta+N"
           >
             New token
+          </button>
+          <button type="button" className="secondary" onClick={onOpenActivity}>
+            Activity
           </button>
           <button type="button" className="secondary" onClick={onOpenSettings}>
             Settings
@@ -272,6 +386,28 @@ export function TokensScreen({
         </div>
       )}
 
+      {tokens && tokens.length > 0 && (
+        <div className="health" role="group" aria-label="Needs attention">
+          {HEALTH_FILTERS.map(([filter, label]) => (
+            <button
+              key={filter}
+              type="button"
+              className={`health-count health-${filter}`}
+              aria-pressed={health === filter}
+              onClick={() => setHealth((current) => (current === filter ? null : filter))}
+            >
+              <span className="health-number">{counts[filter].toLocaleString()}</span>{' '}
+              <span className="health-label">{label}</span>
+            </button>
+          ))}
+          {health && (
+            <button type="button" className="link-button" onClick={() => setHealth(null)}>
+              Show all
+            </button>
+          )}
+        </div>
+      )}
+
       <div className="list-controls">
         <label htmlFor="search" className="visually-hidden">
           Search tokens
@@ -287,6 +423,7 @@ export function TokensScreen({
         />
         <label htmlFor="sort">Sort</label>
         <select id="sort" value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
+          <option value="attention">Needs attention first</option>
           <option value="created">Newest first</option>
           <option value="name">Name</option>
           <option value="lastUsed">Recently used</option>
@@ -297,10 +434,29 @@ export function TokensScreen({
         </button>
         {tokens && (
           <span className="muted count" role="status">
-            {tokenCount(visible.length, tokens.length, deferredQuery.trim() !== '')}
+            {tokenCount(visible.length, tokens.length, deferredQuery.trim() !== '' || !!health)}
           </span>
         )}
       </div>
+      {chosen.length > 0 && (
+        <div className="selection-bar" role="region" aria-label="Selection">
+          <span role="status">{chosen.length.toLocaleString()} selected</span>
+          <button
+            type="button"
+            className="danger small"
+            disabled={chosen.length > MAX_BULK_REVOKE}
+            onClick={() => setDialog({ kind: 'bulk-revoke', tokens: chosen })}
+          >
+            Revoke {chosen.length === 1 ? '1 token' : `${chosen.length.toLocaleString()} tokens`}
+          </button>
+          {chosen.length > MAX_BULK_REVOKE && (
+            <span className="field-error">At most {MAX_BULK_REVOKE} at a time.</span>
+          )}
+          <button type="button" className="link-button" onClick={() => setSelected(new Set())}>
+            Clear selection
+          </button>
+        </div>
+      )}
 
       {tokens === null && !loadError && (
         <p className="muted loading" aria-busy="true">
@@ -336,6 +492,9 @@ export function TokensScreen({
             setDialog({ kind: 'send', token });
           }}
           onDetails={(token) => setDialog({ kind: 'details', token })}
+          onReplace={(token) => setDialog({ kind: 'replace', token })}
+          selected={selected}
+          onSelect={select}
         />
       )}
 
@@ -408,6 +567,41 @@ export function TokensScreen({
             meanwhile.
           </p>
         </ConfirmDialog>
+      )}
+      {dialog?.kind === 'replace' && (
+        <ConfirmDialog
+          title={`Replace “${dialog.token.name}”?`}
+          confirmLabel={
+            dialog.token.destinationCount > 0
+              ? `Replace and update ${placesWord(dialog.token.destinationCount)}`
+              : 'Replace token'
+          }
+          onConfirm={() => rotate(dialog.token)}
+          onCancel={() => setDialog(null)}
+        >
+          <p>
+            <strong>{dialog.token.name}</strong> has expired. Token Desk issues a new secret under
+            the same name, with the same lifetime counted from today
+            {dialog.token.destinationCount > 0
+              ? `, and puts it into the ${placesWord(dialog.token.destinationCount)} it is recorded in`
+              : ''}
+            . The new secret is shown once.
+          </p>
+        </ConfirmDialog>
+      )}
+      {dialog?.kind === 'add-account' && (
+        <AddAccountDialog
+          defaultServiceUrl={dialog.serviceUrl ?? account.serviceUrl}
+          email={dialog.email}
+          onAdded={(state) => {
+            setDialog(null);
+            onSignedOut(state);
+          }}
+          onCancel={() => setDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'bulk-revoke' && (
+        <BulkRevokeDialog tokens={dialog.tokens} onDone={bulkRevoked} onFailure={handleFailure} />
       )}
       {dialog?.kind === 'details' && (
         <TokenDetailsDialog

@@ -1,0 +1,48 @@
+/**
+ * Which tokens need attention, and why: computed from the list itself (expiry and
+ * last use), so counting and filtering 5,000 tokens is one pass with no request.
+ */
+import type { ApiToken } from '../../shared/api-schemas';
+import { DAY_MS, EXPIRY_WARNING_DAYS } from './format';
+
+export const UNUSED_DAYS = 90;
+
+export type HealthFilter = 'expiring' | 'expired' | 'never-used' | 'unused';
+export const HEALTH_FILTERS: Array<[HealthFilter, string]> = [
+  ['expiring', `Expiring within ${EXPIRY_WARNING_DAYS} days`],
+  ['expired', 'Expired'],
+  ['never-used', 'Never used'],
+  ['unused', `Not used for ${UNUSED_DAYS} days`],
+];
+
+/** The filters a token falls under; a replaced token (in its grace period) under none. */
+export function healthOf(token: ApiToken, now: number): HealthFilter[] {
+  if (token.replacedById) return [];
+  const found: HealthFilter[] = [];
+  if (token.expiresAt !== null) {
+    const left = Date.parse(token.expiresAt) - now;
+    if (left <= 0) found.push('expired');
+    else if (left <= EXPIRY_WARNING_DAYS * DAY_MS) found.push('expiring');
+  }
+  if (token.lastUsedAt === null) found.push('never-used');
+  else if (now - Date.parse(token.lastUsedAt) >= UNUSED_DAYS * DAY_MS) found.push('unused');
+  return found;
+}
+
+export type HealthCounts = Record<HealthFilter, number>;
+
+export function healthCounts(tokens: ApiToken[], now: number): HealthCounts {
+  const counts: HealthCounts = { expiring: 0, expired: 0, 'never-used': 0, unused: 0 };
+  for (const token of tokens) for (const filter of healthOf(token, now)) counts[filter] += 1;
+  return counts;
+}
+
+/** Lower first: what breaks soonest, then dead weight, then the rest. */
+export function attentionRank(token: ApiToken, now: number): number {
+  const health = healthOf(token, now);
+  if (health.includes('expired')) return 0;
+  if (health.includes('expiring')) return 1;
+  if (health.includes('unused')) return 2;
+  if (health.includes('never-used')) return 3;
+  return 4;
+}
