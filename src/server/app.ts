@@ -13,6 +13,7 @@ import Fastify, {
 import { ErrorBody } from '../shared/api-schemas.js';
 import { DEFAULT_EVENT_RETENTION_DAYS } from '../shared/events.js';
 import { Authenticator } from './auth/authenticator.js';
+import { CredentialCache, DEFAULT_CREDENTIAL_CACHE_SIZE } from './auth/credential-cache.js';
 import { FailureLimiter, type FailureLimit } from './auth/failure-limiter.js';
 import { KnownSignIns } from './auth/known-sign-ins.js';
 import { HashGate, type HashLimits } from './auth/hash-gate.js';
@@ -72,6 +73,8 @@ export interface AppOptions {
   eventRetentionDays?: number;
   /** The background sweep's batch size and interval; `intervalMs: null` leaves it to tests. */
   housekeeping?: Omit<HousekeepingOptions, 'retentionDays'>;
+  /** Live credentials kept in memory per kind (tokens, sessions); 0 turns the cache off. */
+  credentialCacheSize?: number;
   /** Fastify/pino logger options, or false. Redaction is always added. */
   logger?: false | Exclude<FastifyServerOptions['logger'], boolean | undefined>;
 }
@@ -202,7 +205,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const destinations = new DestinationStore(db);
   const events = new EventStore(db);
-  const tokens = new ApiTokenStore(db, destinations, events);
+  const cacheSize = options.credentialCacheSize ?? DEFAULT_CREDENTIAL_CACHE_SIZE;
+  const tokens = new ApiTokenStore(db, destinations, events, new CredentialCache(cacheSize));
   const housekeeping = new Housekeeping(
     {
       clock,
@@ -222,7 +226,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     db.close();
   });
   app.addHook('onReady', async () => housekeeping.start());
-  const sessions = new SessionStore(db);
+  const sessions = new SessionStore(db, new CredentialCache(cacheSize));
+  app.decorate('credentialCaches', { tokens: tokens.cache, sessions: sessions.cache });
   const services: Services = {
     clock,
     users: new UserStore(db),

@@ -1,14 +1,15 @@
 import type { Authenticator, Principal } from './auth/authenticator.js';
+import type { CredentialCache } from './auth/credential-cache.js';
 import type { FailureLimiter } from './auth/failure-limiter.js';
 import type { KnownSignIns } from './auth/known-sign-ins.js';
 import type { HashGate } from './auth/hash-gate.js';
 import type { Clock } from './clock.js';
-import type { ApiTokenStore } from './storage/api-tokens.js';
+import type { ApiTokenStore, TokenCredential } from './storage/api-tokens.js';
 import type { Housekeeping } from './housekeeping.js';
 import type { DestinationStore } from './storage/destinations.js';
 import type { EventStore } from './storage/events.js';
 import type { OrganizationStore } from './storage/organizations.js';
-import type { SessionStore } from './storage/sessions.js';
+import type { SessionCredential, SessionStore } from './storage/sessions.js';
 import type { UserStore } from './storage/users.js';
 
 /** Everything a route plugin needs, handed to it as plugin options. */
@@ -47,6 +48,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Background pruning and expiry sweep; tests call `run()` instead of waiting. */
     housekeeping: Housekeeping;
+    /** The exact credential caches, exposed so tests can check what they hold. */
+    credentialCaches: {
+      tokens: CredentialCache<TokenCredential>;
+      sessions: CredentialCache<SessionCredential>;
+    };
   }
   interface FastifyRequest {
     /** Set by the authentication hook on every route that requires it. */

@@ -2,8 +2,9 @@
  * Resolves an `Authorization: Bearer …` header to the account behind it.
  *
  * A secret with a bad shape or checksum is refused before any database work; a
- * known secret is looked up by its SHA-256 digest on every request, so revocation
- * takes effect on the very next one (nothing is cached).
+ * known secret is looked up by its SHA-256 digest, in the exact credential cache
+ * (credential-cache.ts) or the database, and checked against the clock on every
+ * request, so revocation and expiry take effect on the very next one.
  */
 import type { User } from '../../shared/api-schemas.js';
 import { ApiError, tooManyRequests } from '../errors.js';
@@ -75,7 +76,7 @@ export class Authenticator {
     }
     const now = this.deps.clock.now();
     if (kind === 'session') {
-      const session = this.deps.sessions.findCredential(secret);
+      const session = this.deps.sessions.findCredential(secret, now);
       if (!session)
         throw this.guess(client, 'This session token is not recognised. Sign in again.');
       if (session.revokedAt !== null) {
@@ -92,7 +93,7 @@ export class Authenticator {
       }
       return { kind: 'session', user: session.user, sessionId: session.id };
     }
-    const token = this.deps.tokens.findCredential(secret);
+    const token = this.deps.tokens.findCredential(secret, now);
     if (!token) {
       throw this.guess(
         client,

@@ -64,6 +64,11 @@ export function digestSecret(secret: string): Buffer {
   return hash('sha256', secret, 'buffer');
 }
 
+/** The same digest as text, the credential cache's key (a string keys a Map directly). */
+export function digestKey(secret: string): string {
+  return hash('sha256', secret, 'base64');
+}
+
 /** The non-secret part shown in lists, e.g. `ca_Ab3x`. */
 export function displayPrefix(secret: string): string {
   const kindPrefix = secret.startsWith(API_TOKEN_PREFIX) ? API_TOKEN_PREFIX : SESSION_TOKEN_PREFIX;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IssuedApiToken, User } from '../../shared/api-schemas.js';
-import { digestSecret, displayPrefix, generateSecret } from '../auth/secrets.js';
+import { CredentialCache } from '../auth/credential-cache.js';
+import { digestKey, digestSecret, displayPrefix, generateSecret } from '../auth/secrets.js';
 import type { Db } from './database.js';
 import type { DestinationStore } from './destinations.js';
 import { cleanUserAgent, SERVICE_ACTOR, type EventOrigin, type EventStore } from './events.js';
@@ -98,6 +99,8 @@ export class ApiTokenStore {
     private readonly db: Db,
     private readonly destinations: DestinationStore,
     private readonly events: EventStore,
+    /** Live credentials by digest; every write below that can end a token invalidates it. */
+    readonly cache: CredentialCache<TokenCredential> = new CredentialCache(),
   ) {
     this.insert = db.prepare<[string, string, string, string, Buffer, string, string | null]>(
       `INSERT INTO api_tokens (id, user_id, name, prefix, token_digest, created_at, expires_at)
@@ -242,6 +245,7 @@ export class ApiTokenStore {
     const at = toTimestamp(now);
     const ended = this.endedGraces.all(at);
     for (const row of ended) {
+      this.cache.invalidate(row.id);
       if (this.endGrace.run(row.id).changes !== 1) continue;
       this.events.record({
         userId: row.user_id,
@@ -364,6 +368,8 @@ export class ApiTokenStore {
         this.endGraces(now);
         const result: BulkRevocation = { revoked: [], notFound: [] };
         for (const id of ids) {
+          // Invalidated before the write, whatever its outcome: a miss is only a read.
+          this.cache.invalidate(id);
           if (this.revokeOwned.run(at, 'revoked', id, userId, at).changes !== 1) {
             result.notFound.push(id);
             continue;
@@ -378,6 +384,7 @@ export class ApiTokenStore {
             details: bulk ? { reason: 'revoked', bulk: true } : { reason: 'revoked' },
           });
           for (const predecessor of this.predecessorsInGrace.all(id, userId)) {
+            this.cache.invalidate(predecessor);
             if (this.endGraceNow.run(at, at, predecessor).changes !== 1) continue;
             this.events.record({
               userId,
@@ -450,6 +457,8 @@ export class ApiTokenStore {
             ...by,
             details: { ...details },
           });
+        // Revoked now or given a grace end: either way its cached row is out of date.
+        this.cache.invalidate(id);
         if (graceEnds === null || graceEnds <= now) {
           this.revokeOwned.run(at, 'rotated', id, userId, at);
           this.markReplaced.run(issued.id, id);
@@ -465,8 +474,16 @@ export class ApiTokenStore {
       .immediate();
   }
 
-  findCredential(secret: string): TokenCredential | null {
-    const row = this.credential.get(digestSecret(secret));
+  /**
+   * The credential behind `secret`: from the cache, or read by digest and cached if it is
+   * live at `now` (unknown, revoked, ended or expired ones are never cached). The caller
+   * still checks revocation, grace and expiry against its clock on every call.
+   */
+  findCredential(secret: string, now: number): TokenCredential | null {
+    const key = digestKey(secret);
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit;
+    const row = this.credential.get(Buffer.from(key, 'base64'));
     if (!row) return null;
     const [
       id,
@@ -480,7 +497,7 @@ export class ApiTokenStore {
       name,
       createdAt,
     ] = row;
-    return {
+    const credential: TokenCredential = {
       id,
       user: { id: userId, email, name, createdAt },
       expiresAt,
@@ -489,6 +506,12 @@ export class ApiTokenStore {
       revokedAt,
       graceEndsAt,
     };
+    const live =
+      revokedAt === null &&
+      (graceEndsAt === null || Date.parse(graceEndsAt) > now) &&
+      (expiresAt === null || Date.parse(expiresAt) > now);
+    if (live) this.cache.set(key, credential);
+    return credential;
   }
 
   /**
@@ -537,6 +560,10 @@ export class ApiTokenStore {
         });
       }
     })();
+    // The cached credential is this object: keep it equal to the row just written, so the
+    // once-a-minute rule and the last-address comparison hold for cache hits too.
+    token.lastUsedAt = at;
+    token.lastUsedIp = address;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { User } from '../../shared/api-schemas.js';
-import { digestSecret, generateSecret } from '../auth/secrets.js';
+import { CredentialCache } from '../auth/credential-cache.js';
+import { digestKey, digestSecret, generateSecret } from '../auth/secrets.js';
 import type { Db } from './database.js';
 import { toTimestamp } from './timestamps.js';
 import { USER_COLUMNS, userFrom, type UserColumns } from './users.js';
@@ -23,7 +24,11 @@ export class SessionStore {
   private readonly credential;
   private readonly revokeOwned;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    /** Live sessions by digest; sign-out invalidates, expiry is checked on every hit. */
+    readonly cache: CredentialCache<SessionCredential> = new CredentialCache(),
+  ) {
     this.insert = db.prepare<[string, string, Buffer, string, string]>(
       'INSERT INTO sessions (id, user_id, token_digest, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
     );
@@ -48,14 +53,27 @@ export class SessionStore {
     return { id, secret, expiresAt };
   }
 
-  findCredential(secret: string): SessionCredential | null {
-    const row = this.credential.get(digestSecret(secret));
-    return row
-      ? { id: row.id, user: userFrom(row), expiresAt: row.expires_at, revokedAt: row.revoked_at }
-      : null;
+  /** The session behind `secret`, from the cache or read and cached if live at `now`. */
+  findCredential(secret: string, now: number): SessionCredential | null {
+    const key = digestKey(secret);
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit;
+    const row = this.credential.get(Buffer.from(key, 'base64'));
+    if (!row) return null;
+    const session: SessionCredential = {
+      id: row.id,
+      user: userFrom(row),
+      expiresAt: row.expires_at,
+      revokedAt: row.revoked_at,
+    };
+    if (session.revokedAt === null && Date.parse(session.expiresAt) > now) {
+      this.cache.set(key, session);
+    }
+    return session;
   }
 
   revoke(userId: string, id: string, now: number): boolean {
+    this.cache.invalidate(id);
     return this.revokeOwned.run(toTimestamp(now), id, userId).changes === 1;
   }
 }
