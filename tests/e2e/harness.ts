@@ -339,6 +339,9 @@ async function main(): Promise<void> {
 
   const port = Number(process.env.HARNESS_PORT ?? 0);
   await new Promise<void>((ready) => server.listen(port, '127.0.0.1', ready));
+  // As Electron's glue does once the window shows: check reminders now and hourly. The
+  // first check ends before the harness says it is ready, so a test can tell what it showed.
+  await reminders?.start().catch((error: unknown) => log.error('reminders failed', error));
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   console.log(
@@ -349,8 +352,6 @@ async function main(): Promise<void> {
       exportDir,
     }),
   );
-  // As Electron's glue does once the window shows: check reminders now and hourly.
-  void reminders?.start();
 
   const shutdown = () => {
     reminders?.stop();

@@ -122,11 +122,7 @@ export function ActivityScreen({ onBack }: { onBack: () => void }) {
         </p>
       )}
       {error && <Banner tone="error">{error}</Banner>}
-      {notice && (
-        <Banner tone="info">
-          <span role="status">{notice}</span>
-        </Banner>
-      )}
+      {notice && <Banner tone="info">{notice}</Banner>}
       <section className="card activity" aria-label="Events">
         <EventList filter={filter} label="Account activity" />
       </section>

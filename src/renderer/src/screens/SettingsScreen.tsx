@@ -26,6 +26,7 @@ export function SettingsScreen({ settings, session, onSaved, onBack }: Props) {
   const [serviceUrl, setServiceUrl] = useState(settings.serviceUrl);
   const [delay, setDelay] = useState(String(settings.clipboardClearSeconds));
   const [theme, setTheme] = useState<Theme>(settings.theme);
+  const [reminders, setReminders] = useState(settings.expiryReminders);
   const [grace, setGrace] = useState(String(Math.round(settings.rotationGraceSeconds / 60)));
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -74,6 +75,7 @@ export function SettingsScreen({ settings, session, onSaved, onBack }: Props) {
           clipboardClearSeconds: seconds,
           theme,
           rotationGraceSeconds: graceMinutes * 60,
+          expiryReminders: reminders,
         }),
       );
       setError(null);
@@ -172,6 +174,22 @@ export function SettingsScreen({ settings, session, onSaved, onBack }: Props) {
             this long so no pipeline sees a dead token.
           </p>
         )}
+
+        <label className="choice settings-check">
+          <input
+            type="checkbox"
+            checked={reminders}
+            onChange={(e) => {
+              setReminders(e.target.checked);
+              setSaved(false);
+            }}
+            aria-describedby="settings-reminders-hint"
+          />
+          Remind me before a token expires
+        </label>
+        <p id="settings-reminders-hint" className="hint">
+          A desktop notification 7 days and 1 day before, and when it has expired; once each.
+        </p>
 
         <label htmlFor="settings-theme">Theme</label>
         <select

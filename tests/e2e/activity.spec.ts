@@ -1,0 +1,165 @@
+/**
+ * Issue 8 in the app: the Activity view (filters, paging, CSV and JSON export through
+ * the harness's stand-in save dialog), a token's history in its details, expiry
+ * reminders recorded once across restarts, and a clicked reminder opening its token.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SCREENS, signIn, startDesk, type Desk } from './desk-fixture.js';
+import { layoutProblemsInPage } from './layout-probe.mjs';
+
+test.describe.configure({ mode: 'serial' });
+
+const DAY = 24 * 60 * 60 * 1000;
+let desk: Desk;
+let page: Page;
+const secrets: string[] = [];
+
+async function api(method: string, path: string, body?: unknown) {
+  const session = await desk.apiSession();
+  return fetch(`${desk.service.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${session}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+async function createToken(name: string, expiresAt: string | null): Promise<string> {
+  const response = await api('POST', '/v1/users/me/tokens', { name, expiresAt });
+  expect(response.status).toBe(201);
+  const { id, secret } = (await response.json()) as { id: string; secret: string };
+  secrets.push(secret);
+  return id;
+}
+
+async function checkEverywhere(screen: string, show: () => Promise<void>) {
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    for (const size of [
+      { width: 720, height: 480 },
+      { width: 1100, height: 720 },
+      { width: 1920, height: 1080 },
+    ]) {
+      await page.setViewportSize(size);
+      await show();
+      await page.screenshot({
+        path: join(SCREENS, `layout-${screen}-${size.width}x${size.height}-${theme}.png`),
+      });
+      expect(
+        await page.evaluate(layoutProblemsInPage),
+        `${screen} at ${size.width}×${size.height}, ${theme}`,
+      ).toEqual([]);
+    }
+  }
+  await page.setViewportSize({ width: 1100, height: 720 });
+}
+
+test.beforeAll(async ({ browser }) => {
+  desk = await startDesk('activity');
+  page = await browser.newPage();
+  await signIn(page, desk);
+});
+
+test.afterAll(async () => {
+  await page?.close();
+  await desk?.stop();
+});
+
+test('the Activity view pages through events, filters them, and exports CSV and JSON', async () => {
+  for (let i = 1; i <= 28; i += 1) await createToken(`pipeline-${i}`, null);
+  const revokedId = await createToken('to-be-revoked', null);
+  expect((await api('DELETE', `/v1/users/me/tokens/${revokedId}`)).status).toBe(204);
+
+  await page.getByRole('button', { name: 'Activity', exact: true }).click();
+  const list = page.getByRole('list', { name: 'Account activity' });
+  await expect(list.getByRole('listitem')).toHaveCount(25);
+  await expect(list.getByRole('listitem').first()).toContainText('Revoked · to-be-revoked');
+  await page.getByRole('button', { name: 'Load older events' }).click();
+  // 29 created, 1 revoked, and the sign-ins of this run.
+  await expect.poll(async () => list.getByRole('listitem').count()).toBeGreaterThanOrEqual(30);
+  await expect(page.getByRole('button', { name: 'Load older events' })).toHaveCount(0);
+  await expect(list).toContainText('Token created · pipeline-1');
+  await expect(list).toContainText('Signed in');
+
+  await page.getByLabel('What').selectOption('token.revoked');
+  await expect(list.getByRole('listitem')).toHaveCount(1);
+  await checkEverywhere('activity', async () => {
+    await expect(list).toBeVisible();
+  });
+
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved 1 event to' })).toBeVisible();
+  const csv = readFileSync(join(desk.exportDir(), 'export-1.csv'), 'utf8');
+  expect(csv.split('\r\n')[1]).toContain('token.revoked');
+  expect(csv).toContain('to-be-revoked');
+  await page.getByLabel('What').selectOption('');
+  await page.getByRole('button', { name: 'Export JSON' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /Saved \d+ events to/ })).toBeVisible();
+  const json = JSON.parse(readFileSync(join(desk.exportDir(), 'export-2.json'), 'utf8')) as {
+    events: Array<{ kind: string; tokenName: string | null }>;
+  };
+  expect(json.events.filter((e) => e.kind === 'token.created')).toHaveLength(29);
+  for (const secret of secrets) {
+    expect(csv).not.toContain(secret);
+    expect(JSON.stringify(json)).not.toContain(secret);
+  }
+
+  // An impossible range is refused inline, before any request.
+  await page.getByLabel('From').fill('2026-12-31');
+  await page.getByLabel('To').fill('2026-01-01');
+  await expect(page.getByText('The “from” day is after the “to” day.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Export CSV' })).toBeDisabled();
+  await page.getByRole('button', { name: '← Back' }).click();
+});
+
+test('a token’s details show its history', async () => {
+  await page.getByLabel('Search tokens').fill('pipeline-7');
+  await page.getByRole('button', { name: 'Details of pipeline-7' }).click();
+  const details = page.getByRole('dialog', { name: 'pipeline-7' });
+  const history = details.getByRole('list', { name: 'History of pipeline-7' });
+  await expect(history.getByRole('listitem')).toHaveCount(1);
+  await expect(history).toContainText('Token created');
+  await checkEverywhere('token-history', async () => {
+    await expect(history).toBeVisible();
+  });
+  await page.keyboard.press('Escape');
+  await page.getByLabel('Search tokens').fill('');
+});
+
+test('expiry reminders: shown once per threshold, not again after a restart; clicking one opens its token', async () => {
+  await createToken('expires-soon', new Date(Date.now() + 3 * DAY).toISOString());
+  await desk.restartHarness(); // main checks at start, as the app does
+  expect(await desk.notifications()).toEqual([
+    {
+      title: 'Token “expires-soon” expires within 7 days',
+      body: expect.stringContaining('Rotate it before it breaks a pipeline.') as string,
+    },
+  ]);
+  await signIn(page, desk);
+  await desk.clickNotification(0);
+  const details = page.getByRole('dialog', { name: 'expires-soon' });
+  await expect(details).toBeVisible();
+  await page.screenshot({ path: join(SCREENS, 'reminder-opened.png') });
+  await page.keyboard.press('Escape');
+
+  await desk.restartHarness();
+  await signIn(page, desk);
+  expect(await desk.notifications()).toEqual([]);
+});
+
+test('Settings turns reminders off', async () => {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const box = page.getByLabel('Remind me before a token expires');
+  await expect(box).toBeChecked();
+  await box.uncheck();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Settings saved.')).toBeVisible();
+  await createToken('expires-tomorrow', new Date(Date.now() + 20 * 60 * 60 * 1000).toISOString());
+  await desk.restartHarness();
+  await signIn(page, desk);
+  expect(await desk.notifications()).toEqual([]);
+});
