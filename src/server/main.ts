@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { readServiceConfig } from './config.js';
+import { DataDirLockedError, lockDataDir, type DataDirLock } from './data-dir-lock.js';
 
 async function main(): Promise<void> {
   let config;
@@ -17,6 +18,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  let lock: DataDirLock;
+  try {
+    lock = lockDataDir(config.dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirLockedError)) throw error;
+    console.error(`token service: ${error.message}`);
+    process.exit(1);
+  }
   const app = await buildApp({
     databaseFile: join(config.dataDir, 'token-service.sqlite'),
     signupEnabled: config.signupEnabled,
@@ -38,7 +47,10 @@ async function main(): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     // Finish in-flight requests, close the database, then exit.
     app.close().then(
-      () => process.exit(0),
+      () => {
+        lock.release();
+        process.exit(0);
+      },
       (error: unknown) => {
         app.log.error({ err: error }, 'error while shutting down');
         process.exit(1);
@@ -49,15 +61,26 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 
   try {
-    await app.listen({ host: config.host, port: config.port });
+    await app.listen({
+      host: config.host,
+      port: config.port,
+      // Called with the bound address just before "Server listening" is logged, so the
+      // pid file names the address by the time anyone can see the service is up.
+      listenTextResolver: (address) => {
+        lock.setAddress(address);
+        return `Server listening at ${address}`;
+      },
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const hint =
       code === 'EADDRINUSE' ? ` Port ${config.port} is in use; set PORT to another port.` : '';
     app.log.error({ err: error }, `could not listen on ${config.host}:${config.port}.${hint}`);
     await app.close();
+    lock.release();
     process.exit(1);
   }
+
   app.log.info(
     {
       dataDir: config.dataDir,
