@@ -348,10 +348,57 @@ test('every provider error reaches the user in words', async () => {
   // Nothing reached the stores under those names.
   for (const name of ['RATE_LIMITED', 'BAD_CREDENTIAL', 'NOT_FOUND', 'UNREACHABLE'])
     expect(github.secret('ada/app', name)).toBeUndefined();
-  await send.getByRole('button', { name: 'Done' }).click();
+  // Esc closes the innermost dialog only: the reveal (and its secret) stays.
+  await page.keyboard.press('Escape');
+  await expect(send).toHaveCount(0);
+  await expect(reveal).toBeVisible();
+  await expect(reveal.getByRole('button', { name: 'Send to CI…' })).toBeFocused();
   await reveal.getByRole('button', { name: 'Done' }).click();
   await reveal.getByRole('button', { name: 'Close and forget the secret' }).click();
   await expect(page.locator('dialog')).toHaveCount(0);
+});
+
+test('an unfinished rotation survives a restart: the list offers Finish, which updates every place', async () => {
+  const before = secrets[2]!; // the row send's secret, live now
+  expect(await status(before)).toBe(200);
+  gitlab.failNext('/variables', { status: 403, body: { message: '403 Forbidden' } });
+  await page.getByLabel('Search tokens').fill('ci-pipeline');
+  await page.getByRole('button', { name: 'Rotate ci-pipeline and update 3 places' }).click();
+  await page.getByRole('button', { name: 'Rotate and update 3 places' }).click();
+  const reveal = page.getByRole('dialog', { name: 'New secret for “ci-pipeline”' });
+  const abandoned = (await reveal.getByTestId('secret').textContent())!;
+  secrets.push(abandoned);
+  await expect(reveal).toContainText('2 of 3 places updated; 1 failed.');
+  await reveal.getByRole('button', { name: 'Done' }).click();
+  await reveal.getByRole('button', { name: 'Close and forget the secret' }).click();
+  expect(await status(before)).toBe(200); // still valid: GitLab holds it
+
+  // The app quits half-way; on the next launch the rotation is still there.
+  await desk.restartHarness();
+  await signIn(page, desk);
+  const pending = page.getByRole('region', { name: 'Unfinished rotations' });
+  await expect(pending).toContainText('The rotation of “ci-pipeline” is not finished');
+  await expect(pending).toContainText('Token Desk no longer holds the new secret');
+  await expect(pending).toContainText('GitLab did not allow Token Desk');
+  await page.screenshot({ path: join(SCREENS, 'ci-unfinished-after-restart.png') });
+  await pending.getByRole('button', { name: 'Finish' }).click();
+
+  const again = page.getByRole('dialog', { name: 'New secret for “ci-pipeline”' });
+  const fresh = (await again.getByTestId('secret').textContent())!;
+  secrets.push(fresh);
+  await expect(again.getByRole('region', { name: 'Rotation of ci-pipeline' })).toContainText(
+    'All 3 places have the new token; the old one is revoked.',
+  );
+  expect(ghSecret()).toBe(fresh);
+  expect(github.secret('ada/app:production', 'CAPAWESOME_TOKEN')).toBe(fresh);
+  expect(glVariable()?.value).toBe(fresh);
+  expect(await status(fresh)).toBe(200);
+  expect(await status(abandoned)).toBe(401);
+  expect(await status(before)).toBe(401);
+  await again.getByRole('button', { name: 'Done' }).click();
+  await again.getByRole('button', { name: 'Close and forget the secret' }).click();
+  await expect(pending).toHaveCount(0);
+  await page.getByLabel('Search tokens').fill('');
 });
 
 test('no provider credential and no secret in the settings directory, the harness output or the page storage', async () => {

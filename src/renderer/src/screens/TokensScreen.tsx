@@ -145,6 +145,16 @@ export function TokensScreen({
     [load],
   );
 
+  /** Main's list is the truth after Finish, which replaces the unfinished rotation with a new one. */
+  const reloadRotations = useCallback(
+    () =>
+      call(desk().rotationsList()).then(
+        (pending) => setRotations(pending.filter((r) => !r.finished)),
+        () => undefined, // the list's own error banner says what is wrong with the service
+      ),
+    [],
+  );
+
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (dialog) return;
@@ -286,6 +296,7 @@ export function TokensScreen({
   /** After rotate-and-update (or Finish): the new secret once, with how each place went. */
   function showRotation(report: RotationReport, outcomes?: SendOutcome[]) {
     rotationChanged(report.rotation);
+    void reloadRotations();
     void load();
     if (report.revealed) {
       setDialog({
