@@ -69,11 +69,10 @@ async function call(base, method, path, { token, body } = {}) {
   const headers = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body) headers['content-type'] = 'application/json';
-  const response = await fetch(base + path, {
-    method,
-    headers,
-    body: body && JSON.stringify(body),
-  });
+  const request = () => fetch(base + path, { method, headers, body: body && JSON.stringify(body) });
+  // A keep-alive socket left idle through the wrk rounds can be closed by the service just
+  // as it is reused ("other side closed", nothing processed): one retry on a fresh socket.
+  const response = await request().catch(() => request());
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
   return text ? JSON.parse(text) : undefined;

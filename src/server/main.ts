@@ -3,11 +3,42 @@
  * environment (see README); everything else lives in `buildApp`.
  */
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { buildApp } from './app.js';
+import { BackupError, backupDatabase } from './backup.js';
 import { readServiceConfig } from './config.js';
 import { DataDirLockedError, lockDataDir, type DataDirLock } from './data-dir-lock.js';
+
+const DATABASE_FILE = 'token-service.sqlite';
+
+/** `main.js backup <file>`: copies the database of TOKEN_DESK_DATA_DIR, running or not. */
+async function backup(target: string | undefined, dataDir: string): Promise<void> {
+  if (!target) {
+    console.error(
+      'Usage: npm run server -- backup <file>   (or: node out/service/server/main.js backup <file>)',
+    );
+    process.exit(2);
+  }
+  try {
+    // Under `npm run server -- backup`, npm runs this in the repository; a relative name
+    // means the directory the command was typed in.
+    const cwd =
+      process.env.npm_lifecycle_event === 'server' && process.env.INIT_CWD
+        ? process.env.INIT_CWD
+        : process.cwd();
+    const { file, pages } = await backupDatabase(
+      join(dataDir, DATABASE_FILE),
+      resolve(cwd, target),
+    );
+    console.log(
+      `token service: backed up ${join(dataDir, DATABASE_FILE)} to ${file} (${pages} pages).`,
+    );
+  } catch (error) {
+    console.error(`token service: ${error instanceof BackupError ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
 
 async function main(): Promise<void> {
   let config;
@@ -16,6 +47,10 @@ async function main(): Promise<void> {
   } catch (error) {
     console.error(`token service: ${(error as Error).message}`);
     process.exit(2);
+  }
+  if (process.argv[2] === 'backup') {
+    await backup(process.argv[3], config.dataDir);
+    return;
   }
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   let lock: DataDirLock;
@@ -27,7 +62,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const app = await buildApp({
-    databaseFile: join(config.dataDir, 'token-service.sqlite'),
+    databaseFile: join(config.dataDir, DATABASE_FILE),
     signupEnabled: config.signupEnabled,
     maxTokenLifetimeDays: config.maxTokenLifetimeDays,
     // Asynchronous: lines are buffered and written in the background instead of one
