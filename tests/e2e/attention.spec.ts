@@ -199,3 +199,74 @@ test('Ctrl+A selects what the filtered list shows; Esc clears', async () => {
   await expect(selection).toHaveCount(0);
   await page.getByLabel('Search tokens').fill('');
 });
+
+test('prints (asserts nothing about speed): health filter and search keystroke time with 5,000 tokens', async () => {
+  const session = await desk.apiSession();
+  const total = 5000;
+  for (let i = 0; i < total; i += 50) {
+    await Promise.all(
+      Array.from({ length: 50 }, (_, j) => {
+        const n = i + j;
+        // A mix: a tenth expire within the week, the rest later or never.
+        const days = n % 10 === 0 ? 3 : n % 3 === 0 ? null : 60;
+        return fetch(`${desk.service.url}/v1/users/me/tokens`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` },
+          body: JSON.stringify({
+            name: `bench-${String(n).padStart(4, '0')}`,
+            expiresAt: days === null ? null : new Date(Date.now() + days * DAY).toISOString(),
+          }),
+        });
+      }),
+    );
+  }
+  await page.clock.setSystemTime(Date.now());
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(page.getByText('5,002 tokens')).toBeVisible();
+  await expect(count(/Expiring within 7 days/)).toHaveText(/^500 /);
+
+  // In the page: from the click (or the keystroke) to React's commit of the new count.
+  const measure = (action: 'filter' | 'search', text: string) =>
+    page.evaluate(
+      async ({ action, text }) => {
+        const counter = [...document.querySelectorAll('.count')].at(-1)!;
+        const before = counter.textContent;
+        const start = performance.now();
+        if (action === 'filter') {
+          [...document.querySelectorAll<HTMLButtonElement>('.health-count')]
+            .find((b) => b.textContent?.includes(text))!
+            .click();
+        } else {
+          const input = document.querySelector<HTMLInputElement>('#search')!;
+          const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+          setter.call(input, text);
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+        // Resolved when React commits the new count (a mutation, before the next frame).
+        await new Promise<void>((done) => {
+          if (counter.textContent !== before) return done();
+          const observer = new MutationObserver(() => {
+            if (counter.textContent === before) return;
+            observer.disconnect();
+            done();
+          });
+          observer.observe(counter, { childList: true, characterData: true, subtree: true });
+        });
+        return performance.now() - start;
+      },
+      { action, text },
+    );
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+  const filter: number[] = [];
+  const search: number[] = [];
+  for (let run = 0; run < 5; run += 1) {
+    filter.push(await measure('filter', 'Expiring within 7 days'));
+    filter.push(await measure('filter', 'Expiring within 7 days')); // and off again
+    search.push(await measure('search', `bench-${String(run * 7).padStart(3, '0')}`));
+    search.push(await measure('search', ''));
+  }
+  console.log(
+    `renderer with ${total + 2} tokens: health filter p50 ${median(filter).toFixed(1)} ms, ` +
+      `search keystroke p50 ${median(search).toFixed(1)} ms (click or input event to the committed count, in the page)`,
+  );
+});
