@@ -35,8 +35,17 @@ if (!(await answers(serviceUrl))) {
     env: { ...process.env, HOST: hostname, PORT: port || '80' },
     stdio: 'inherit',
   });
-  for (let i = 0; i < 100 && !(await answers(serviceUrl)); i++)
+  let exited = null;
+  service.once('exit', (code) => (exited = code ?? 1));
+  let up = false;
+  for (let i = 0; i < 100 && exited === null && !(up = await answers(serviceUrl)); i++)
     await new Promise((r) => setTimeout(r, 100));
+  if (!up) {
+    // The service has said why (a data directory another service owns, a port in use…).
+    console.error(`token desk: the local token service did not start at ${serviceUrl}.`);
+    service.kill('SIGTERM');
+    process.exit(1);
+  }
   console.log(`token desk: started the local token service at ${serviceUrl}`);
 } else {
   console.log(`token desk: using the token service already answering at ${serviceUrl}`);
