@@ -8,6 +8,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { SCREENS, signIn, startDesk, type Desk } from './desk-fixture.js';
+import { timeCountChange } from './in-page.mjs';
 import { layoutProblemsInPage } from './layout-probe.mjs';
 
 test.describe.configure({ mode: 'serial' });
@@ -226,36 +227,9 @@ test('prints (asserts nothing about speed): health filter and search keystroke t
   await expect(count(/Expiring within 7 days/)).toHaveText(/^500 /);
 
   // In the page: from the click (or the keystroke) to React's commit of the new count.
+  // In the page: from the click (or the keystroke) to React's commit of the new count.
   const measure = (action: 'filter' | 'search', text: string) =>
-    page.evaluate(
-      async ({ action, text }) => {
-        const counter = [...document.querySelectorAll('.count')].at(-1)!;
-        const before = counter.textContent;
-        const start = performance.now();
-        if (action === 'filter') {
-          [...document.querySelectorAll<HTMLButtonElement>('.health-count')]
-            .find((b) => b.textContent?.includes(text))!
-            .click();
-        } else {
-          const input = document.querySelector<HTMLInputElement>('#search')!;
-          const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
-          setter.call(input, text);
-          input.dispatchEvent(new Event('input', { bubbles: true }));
-        }
-        // Resolved when React commits the new count (a mutation, before the next frame).
-        await new Promise<void>((done) => {
-          if (counter.textContent !== before) return done();
-          const observer = new MutationObserver(() => {
-            if (counter.textContent === before) return;
-            observer.disconnect();
-            done();
-          });
-          observer.observe(counter, { childList: true, characterData: true, subtree: true });
-        });
-        return performance.now() - start;
-      },
-      { action, text },
-    );
+    page.evaluate(timeCountChange, { action, text });
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
   const filter: number[] = [];
   const search: number[] = [];

@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '../main/providers/fake-github.js';
 import { startFakeGitLab, type FakeGitLab } from '../main/providers/fake-gitlab.js';
+import { pageStorage } from './in-page.mjs';
 import { createToken, SCREENS, signIn, startDesk, type Desk } from './desk-fixture.js';
 
 test.describe.configure({ mode: 'serial' });
@@ -412,21 +413,7 @@ test('no provider credential and no secret in the settings directory, the harnes
     });
   const settingsText = walk(settingsDir).join('\n');
   expect(settingsText).toContain('ada'); // the accounts are there, without their tokens
-  const storage = await page.evaluate(async () => {
-    const dump = (store: Storage) =>
-      Object.fromEntries(
-        Array.from({ length: store.length }, (_, i) => store.key(i)!).map((k) => [
-          k,
-          store.getItem(k),
-        ]),
-      );
-    const databases = await indexedDB.databases();
-    return JSON.stringify({
-      local: dump(localStorage),
-      session: dump(sessionStorage),
-      databases,
-    });
-  });
+  const storage = await page.evaluate(pageStorage);
   expect(JSON.parse(storage).databases).toEqual([]);
   for (const needle of [GH_TOKEN, GH_WRONG, GL_TOKEN, ...secrets]) {
     expect(settingsText).not.toContain(needle);
