@@ -2,26 +2,19 @@
  * DNS rebinding and proxy trust: the service answers only to host names it knows
  * (checked before any route runs), and believes X-Forwarded-For only when told to.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateSecret } from '../../src/server/auth/secrets.js';
 import { parseAllowedHosts, parseTrustProxy, readServiceConfig } from '../../src/server/config.js';
 import {
   createToken,
-  removeDir,
   requestWithHost,
   signUpAndIn,
-  startService,
+  serviceForEachTest,
   type RunningService,
 } from './service-harness.js';
 
 let service: RunningService | undefined;
-afterEach(async () => {
-  if (service) {
-    await service.stop();
-    removeDir(service.dataDir);
-    service = undefined;
-  }
-});
+const start = serviceForEachTest();
 
 const port = () => new URL(service!.baseUrl).port;
 
@@ -58,7 +51,7 @@ function postWithHost(path: string, host: string, body: unknown) {
 
 describe('Host names on a loopback binding', () => {
   it('answers to 127.0.0.0/8, [::1] and localhost with any port, in any case', async () => {
-    service = await startService();
+    service = await start();
     for (const host of [
       `127.0.0.1:${port()}`,
       '127.0.0.1',
@@ -87,7 +80,7 @@ describe('Host names on a loopback binding', () => {
     '127.0.0.256',
     '',
   ])('refuses Host %j with 421 host_not_allowed before any route runs', async (host) => {
-    service = await startService();
+    service = await start();
     const { session } = await signUpAndIn(service);
     for (const path of ['/v1/health', '/v1/users/me', '/v1/no-such-route']) {
       const response = await requestWithHost(service.baseUrl, path, host, {
@@ -102,14 +95,14 @@ describe('Host names on a loopback binding', () => {
   });
 
   it('refuses a request without any Host header', async () => {
-    service = await startService();
+    service = await start();
     const response = await requestWithHost(service.baseUrl, '/v1/health', null);
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
   });
 
   it('lets a rebinding page neither sign up nor sign in', async () => {
-    service = await startService();
+    service = await start();
     const { email, password } = await signUpAndIn(service);
     const signUp = await postWithHost('/v1/users', `evil.example:${port()}`, {
       email: 'victim@example.test',
@@ -131,7 +124,7 @@ describe('Host names on a loopback binding', () => {
   });
 
   it('answers to names listed in allowedHosts as well, on any port', async () => {
-    service = await startService({ allowedHosts: ['tokens.example.test'] });
+    service = await start({ allowedHosts: ['tokens.example.test'] });
     for (const host of ['tokens.example.test', 'TOKENS.example.test:443', `localhost:${port()}`]) {
       expect((await requestWithHost(service.baseUrl, '/v1/health', host)).status, host).toBe(200);
     }
@@ -147,7 +140,7 @@ describe('Host names on a loopback binding', () => {
 
 describe('Host names on other bindings', () => {
   it('answers to IP literals and loopback names, not to other names unless listed', async () => {
-    service = await startService({ listenHost: '0.0.0.0' });
+    service = await start({ listenHost: '0.0.0.0' });
     for (const host of ['192.0.2.5:4780', '[2001:db8::1]:4780', 'localhost']) {
       expect((await requestWithHost(service.baseUrl, '/v1/health', host)).status, host).toBe(200);
     }
@@ -157,7 +150,7 @@ describe('Host names on other bindings', () => {
   });
 
   it('answers to any name with allowedHosts ["*"]', async () => {
-    service = await startService({ listenHost: '0.0.0.0', allowedHosts: ['*'] });
+    service = await start({ listenHost: '0.0.0.0', allowedHosts: ['*'] });
     expect((await requestWithHost(service.baseUrl, '/v1/health', 'anything.example')).status).toBe(
       200,
     );
@@ -173,7 +166,7 @@ describe('X-Forwarded-For and trustProxy', () => {
   }
 
   it('ignores a spoofed X-Forwarded-For by default: the failures all count against the real address', async () => {
-    service = await startService({ authFailureLimit: { maxFailures: 3, windowMs: 60_000 } });
+    service = await start({ authFailureLimit: { maxFailures: 3, windowMs: 60_000 } });
     for (let i = 1; i <= 3; i++)
       expect((await unknownTokenFrom(`198.51.100.${i}`)).status).toBe(401);
     const limited = await unknownTokenFrom('198.51.100.200');
@@ -185,7 +178,7 @@ describe('X-Forwarded-For and trustProxy', () => {
     ['true', true as const],
     ['one hop', 1 as const],
   ])('believes X-Forwarded-For from a trusted proxy (%s)', async (_, trust) => {
-    service = await startService({
+    service = await start({
       authFailureLimit: { maxFailures: 3, windowMs: 60_000 },
       trustProxy: typeof trust === 'object' ? [...trust] : trust,
     });
@@ -195,7 +188,7 @@ describe('X-Forwarded-For and trustProxy', () => {
   });
 
   it('does not believe X-Forwarded-For from a peer that is not in the trusted list', async () => {
-    service = await startService({
+    service = await start({
       authFailureLimit: { maxFailures: 3, windowMs: 60_000 },
       trustProxy: ['10.0.0.0/8'],
     });
@@ -205,7 +198,7 @@ describe('X-Forwarded-For and trustProxy', () => {
   });
 
   it('keeps a live token working from behind the proxy', async () => {
-    service = await startService({ trustProxy: ['127.0.0.1'] });
+    service = await start({ trustProxy: ['127.0.0.1'] });
     const { session } = await signUpAndIn(service);
     const token = await createToken(service, session);
     const me = await service.request('GET', '/v1/users/me', {

@@ -7,26 +7,19 @@ import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { digestSecret, generateSecret } from '../../src/server/auth/secrets.js';
 import { MIGRATIONS } from '../../src/server/storage/database.js';
 import { formatUtc, formatWait } from '../../src/server/human-time.js';
 import {
   createToken,
-  removeDir,
   signUpAndIn,
-  startService,
+  serviceForEachTest,
   type RunningService,
 } from './service-harness.js';
 
 let service: RunningService | undefined;
-afterEach(async () => {
-  if (service) {
-    await service.stop();
-    removeDir(service.dataDir);
-    service = undefined;
-  }
-});
+const start = serviceForEachTest();
 
 const DAY = 24 * 60 * 60 * 1000;
 /** An ISO timestamp as toISOString writes it; no message may contain one. */
@@ -34,7 +27,7 @@ const ISO = /\d{4}-\d\d-\d\dT\d\d:\d\d/;
 
 describe('401 messages for people', () => {
   it('says a rotated-away token was replaced by a rotation, when, and what the new one starts with', async () => {
-    service = await startService();
+    service = await start();
     const { session } = await signUpAndIn(service);
     const original = await createToken(service, session, 'deploy');
     service.clock.advance(61_234); // 12:01:01.234
@@ -51,7 +44,7 @@ describe('401 messages for people', () => {
   });
 
   it('says when a revoked token was revoked', async () => {
-    service = await startService();
+    service = await start();
     const { session } = await signUpAndIn(service);
     const token = await createToken(service, session, 'old');
     service.clock.advance(2 * DAY + 61_234);
@@ -63,7 +56,7 @@ describe('401 messages for people', () => {
   });
 
   it('says when an expired token expired', async () => {
-    service = await startService();
+    service = await start();
     const { session } = await signUpAndIn(service);
     const expiresAt = new Date(service.clock.now() + 7 * DAY + 30_999).toISOString();
     const token = await createToken(service, session, 'short', expiresAt);
@@ -76,7 +69,7 @@ describe('401 messages for people', () => {
   });
 
   it('tells a signed-out session from an expired one', async () => {
-    service = await startService();
+    service = await start();
     const signedOut = await signUpAndIn(service);
     service.clock.advance(90_000);
     await service.request('DELETE', `/v1/sessions/${signedOut.sessionId}`, {
@@ -98,7 +91,7 @@ describe('401 messages for people', () => {
   });
 
   it('never puts an ISO timestamp in a message', async () => {
-    service = await startService({ authFailureLimit: { maxFailures: 1, windowMs: 60_000 } });
+    service = await start({ authFailureLimit: { maxFailures: 1, windowMs: 60_000 } });
     const { session } = await signUpAndIn(service);
     const a = await createToken(service, session, 'a');
     const b = await createToken(
@@ -164,7 +157,7 @@ describe('the schema migration that records why a token was revoked', () => {
     insert.run('t-gone', 'gone', revoked!.slice(0, 7), digestSecret(revoked!), at, at, null);
     db.close();
 
-    service = await startService({ dataDir });
+    service = await start({ dataDir });
     const check = new Database(join(dataDir, 'token-service.sqlite'), { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     check.close();

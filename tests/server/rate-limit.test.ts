@@ -1,25 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateSecret } from '../../src/server/auth/secrets.js';
 import {
   createToken,
-  removeDir,
   signUpAndIn,
-  startService,
+  serviceForEachTest,
   type RunningService,
 } from './service-harness.js';
 
 let service: RunningService | undefined;
-afterEach(async () => {
-  if (service) {
-    await service.stop();
-    removeDir(service.dataDir);
-    service = undefined;
-  }
-});
+const start = serviceForEachTest();
 
 describe('rate limiting of failures', () => {
   it('answers 429 with Retry-After to unknown credentials once a client has failed too often, until the window passes', async () => {
-    service = await startService({ authFailureLimit: { maxFailures: 3, windowMs: 60_000 } });
+    service = await start({ authFailureLimit: { maxFailures: 3, windowMs: 60_000 } });
     const { session } = await signUpAndIn(service);
     const valid = await createToken(service, session);
     const unknown = generateSecret('api_token');
@@ -55,7 +48,7 @@ describe('rate limiting of failures', () => {
   });
 
   it('never locks out a live session or API token sharing an address with 30+ failures (the app and CI share 127.0.0.1)', async () => {
-    service = await startService(); // the production limits: 30 failures a minute
+    service = await start(); // the production limits: 30 failures a minute
     const { session } = await signUpAndIn(service);
     const token = await createToken(service, session, 'ci');
     // A stale token in one script, retried in a loop.
@@ -85,7 +78,7 @@ describe('rate limiting of failures', () => {
   });
 
   it('answers revoked and expired credentials with their own 401 and does not count them as guesses', async () => {
-    service = await startService({ authFailureLimit: { maxFailures: 3, windowMs: 60_000 } });
+    service = await start({ authFailureLimit: { maxFailures: 3, windowMs: 60_000 } });
     const { session, sessionId } = await signUpAndIn(service);
     const revoked = await createToken(service, session, 'revoked');
     await service.request('DELETE', `/v1/users/me/tokens/${revoked.id}`, { token: session });
@@ -127,7 +120,7 @@ describe('rate limiting of failures', () => {
   });
 
   it('limits failed sign-ins per client, whichever accounts they target', async () => {
-    service = await startService({ signInFailureLimit: { maxFailures: 2, windowMs: 15 * 60_000 } });
+    service = await start({ signInFailureLimit: { maxFailures: 2, windowMs: 15 * 60_000 } });
     const { email, password } = await signUpAndIn(service);
     for (const attempt of [
       { email, password: 'wrong one!' },

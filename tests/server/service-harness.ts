@@ -2,6 +2,7 @@
  * Starts the real token service on an ephemeral 127.0.0.1 port with a real SQLite
  * file in a fresh temporary directory, and gives tests a small HTTP client for it.
  */
+import { afterEach } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -264,4 +265,21 @@ export function requestWithHost(
     });
     socket.write(wire);
   });
+}
+
+/**
+ * For files that start a service of their own in each test: returns `start`, and
+ * stops the service and removes its data directory after each test.
+ */
+export function serviceForEachTest(): (
+  options?: Parameters<typeof startService>[0],
+) => Promise<RunningService> {
+  let current: RunningService | undefined;
+  afterEach(async () => {
+    if (!current) return;
+    await current.stop();
+    removeDir(current.dataDir);
+    current = undefined;
+  });
+  return async (options) => (current = await startService(options));
 }

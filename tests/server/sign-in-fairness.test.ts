@@ -5,18 +5,12 @@
  * from a few addresses locked the owner out of sign-in for 15 minutes. X-Forwarded-For
  * from loopback is believed here, so each test chooses its client addresses.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HashGate } from '../../src/server/auth/hash-gate.js';
-import { removeDir, startService, type RunningService } from './service-harness.js';
+import { serviceForEachTest, type RunningService } from './service-harness.js';
 
 let service: RunningService | undefined;
-afterEach(async () => {
-  if (service) {
-    await service.stop();
-    removeDir(service.dataDir);
-    service = undefined;
-  }
-});
+const start = serviceForEachTest();
 
 const from = (address: string) => ({ 'x-forwarded-for': address });
 
@@ -49,7 +43,7 @@ describe('one client cannot fill the password-hash gate', () => {
 
   it('a second hash from the same address at once gets 429; another address still signs in', async () => {
     const gate = new HashGate({ maxRunning: 2, maxQueued: 8, maxPerClient: 1 });
-    service = await startService({ trustProxy: ['127.0.0.1'], hashGate: gate });
+    service = await start({ trustProxy: ['127.0.0.1'], hashGate: gate });
     const mallory = await account(service, 'mallory@example.test', '203.0.113.7');
     const bob = await account(service, 'bob@example.test', '198.51.100.20');
 
@@ -71,7 +65,7 @@ describe('one client cannot fill the password-hash gate', () => {
 
   it('sign-up holds to the same one-at-a-time rule', async () => {
     const gate = new HashGate({ maxRunning: 2, maxQueued: 8, maxPerClient: 1 });
-    service = await startService({ trustProxy: ['127.0.0.1'], hashGate: gate });
+    service = await start({ trustProxy: ['127.0.0.1'], hashGate: gate });
     const release = hold(gate, '203.0.113.7');
     const signUp = await service.request('POST', '/v1/users', {
       body: { email: 'new@example.test', password: 'correct horse battery' },
@@ -87,7 +81,7 @@ describe('one client cannot fill the password-hash gate', () => {
   });
 
   it('counts successful sign-ins per address: the one past the limit in the window gets 429', async () => {
-    service = await startService({
+    service = await start({
       trustProxy: ['127.0.0.1'],
       signInSuccessLimit: { maxFailures: 30, windowMs: 15 * 60_000 },
     });
@@ -116,7 +110,7 @@ describe('one client cannot fill the password-hash gate', () => {
 
 describe("strangers' guesses do not lock the owner out", () => {
   it('an address the owner signed in from recently still signs in; a new address is held to the window', async () => {
-    service = await startService({ trustProxy: ['127.0.0.1'] });
+    service = await start({ trustProxy: ['127.0.0.1'] });
     const alice = await account(service, 'alice@example.test', '198.51.100.20');
     const home = await service.request('POST', '/v1/sessions', {
       body: alice,

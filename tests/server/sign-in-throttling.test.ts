@@ -3,25 +3,18 @@
  * once; password hashes are bounded; sign-up checks the email before it hashes and is
  * limited per address. Every window moves on the injected clock; nothing sleeps.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { clientKey } from '../../src/server/auth/client-key.js';
 import { HashGate } from '../../src/server/auth/hash-gate.js';
 import {
   pipeline,
-  removeDir,
   signUpAndIn,
-  startService,
+  serviceForEachTest,
   type RunningService,
 } from './service-harness.js';
 
 let service: RunningService | undefined;
-afterEach(async () => {
-  if (service) {
-    await service.stop();
-    removeDir(service.dataDir);
-    service = undefined;
-  }
-});
+const start = serviceForEachTest();
 
 /** A slot in the gate held by the test, as a long hash would hold it. */
 function holdSlot(gate: HashGate): () => Promise<void> {
@@ -37,7 +30,7 @@ const FIFTEEN_MINUTES = 15 * 60_000;
 
 describe('sign-in throttling under concurrency', () => {
   it('refuses the right password sent in the same burst as 40 wrong ones once the limit is reached', async () => {
-    service = await startService({
+    service = await start({
       signInFailureLimit: { maxFailures: 10, windowMs: FIFTEEN_MINUTES },
       // Room for every admitted attempt, so only the rate window decides here.
       hashGate: new HashGate({ maxRunning: 4, maxQueued: 64 }),
@@ -65,7 +58,7 @@ describe('sign-in throttling under concurrency', () => {
   });
 
   it('admits no more attempts than the limit when 41 requests race on separate connections', async () => {
-    service = await startService({
+    service = await start({
       signInFailureLimit: { maxFailures: 10, windowMs: FIFTEEN_MINUTES },
       hashGate: new HashGate({ maxRunning: 4, maxQueued: 64 }),
     });
@@ -84,7 +77,7 @@ describe('sign-in throttling under concurrency', () => {
   });
 
   it('gives an attempt back when the password is right, so sign-ins that succeed never lock anyone out', async () => {
-    service = await startService({
+    service = await start({
       signInFailureLimit: { maxFailures: 2, windowMs: FIFTEEN_MINUTES },
     });
     const { email, password } = await signUpAndIn(service);
@@ -99,7 +92,7 @@ describe('sign-in throttling under concurrency', () => {
   });
 
   it('keeps a window per account as well, so guesses spread over many addresses still stop', async () => {
-    service = await startService({
+    service = await start({
       trustProxy: true, // lets the test speak from several addresses through X-Forwarded-For
       signInFailureLimit: { maxFailures: 10, windowMs: FIFTEEN_MINUTES },
       signInAccountLimit: { maxFailures: 3, windowMs: FIFTEEN_MINUTES },
@@ -134,7 +127,7 @@ describe('sign-in throttling under concurrency', () => {
 describe('the bound on concurrent password hashes', () => {
   it('answers 503 service_busy with Retry-After past the bound, never queueing without limit, and costs no attempt', async () => {
     const gate = new HashGate({ maxRunning: 1, maxQueued: 0 });
-    service = await startService({
+    service = await start({
       hashGate: gate,
       signInFailureLimit: { maxFailures: 1, windowMs: FIFTEEN_MINUTES },
     });
@@ -175,7 +168,7 @@ describe('the bound on concurrent password hashes', () => {
 
   it('lets a bounded queue wait for a slot and refuses the one past it', async () => {
     const gate = new HashGate({ maxRunning: 1, maxQueued: 1 });
-    service = await startService({ hashGate: gate });
+    service = await start({ hashGate: gate });
     const { email, password } = await signUpAndIn(service);
 
     const release = holdSlot(gate);
@@ -192,7 +185,7 @@ describe('the bound on concurrent password hashes', () => {
 describe('sign-up', () => {
   it('answers 409 for a taken email without hashing (even with every hash slot busy)', async () => {
     const gate = new HashGate({ maxRunning: 1, maxQueued: 0 });
-    service = await startService({ hashGate: gate });
+    service = await start({ hashGate: gate });
     const { email } = await signUpAndIn(service);
     const release = holdSlot(gate);
     const taken = await service.request('POST', '/v1/users', {
@@ -208,7 +201,7 @@ describe('sign-up', () => {
   });
 
   it('limits sign-up attempts per address (taken emails count too), until the window passes', async () => {
-    service = await startService({ signUpLimit: { maxFailures: 3, windowMs: 60 * 60_000 } });
+    service = await start({ signUpLimit: { maxFailures: 3, windowMs: 60 * 60_000 } });
     const signUp = (email: string) =>
       service!.request('POST', '/v1/users', { body: { email, password: 'long enough' } });
     expect((await signUp('one@example.test')).status).toBe(201);
@@ -244,7 +237,7 @@ describe('sign-up', () => {
         peak = Math.max(peak, gate.running);
         return work();
       });
-    service = await startService({
+    service = await start({
       hashGate: gate,
       signUpLimit: { maxFailures: 100, windowMs: 60 * 60_000 },
     });
