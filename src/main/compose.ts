@@ -1,7 +1,7 @@
 /**
  * Builds the main process's services and handlers from what the runtime provides.
  * Electron's glue (index.ts) passes keytar, electron-store, Electron's clipboard,
- * save dialog and Notification; the e2e harness passes keytar, `conf`, an in-memory
+ * save dialog, Notification and shell.openExternal; the e2e harness passes keytar, `conf`, an in-memory
  * clipboard and recording fakes. Same code either way. Whoever shows the page
  * subscribes to `rendererEvents`, and calls `reminders.start()` once it shows.
  */
@@ -13,6 +13,7 @@ import { ExpiryReminders, type NotifierPort } from './services/expiry-reminders.
 import { RendererEvents } from './ipc/renderer-events.js';
 import type { InvokeLog } from './ipc/invoke-channel.js';
 import { DestinationService } from './services/destination-service.js';
+import type { ExternalLinksPort } from './services/external-links.js';
 import { ProviderAccounts } from './services/provider-accounts.js';
 import { ProviderVault } from './services/provider-vault.js';
 import { RevealStore } from './services/reveal-store.js';
@@ -43,6 +44,8 @@ export interface Runtime {
   now?: () => number;
   /** Desktop notifications (Electron's Notification); without one, no reminders are checked. */
   notifier?: NotifierPort;
+  /** The user's browser (Electron's shell.openExternal); without one, links say they are unavailable. */
+  externalLinks?: ExternalLinksPort;
   /** Where main reports what it cannot show the user (the console in the app). */
   log?: InvokeLog;
 }
@@ -65,7 +68,13 @@ export function composeDesk(runtime: Runtime) {
     sessions,
     openProvider: runtime.openProvider ?? openRealProvider,
   });
-  const destinations = new DestinationService({ api, sessions, reveals, accounts });
+  const destinations = new DestinationService({
+    api,
+    sessions,
+    reveals,
+    accounts,
+    externalLinks: runtime.externalLinks ?? null,
+  });
   const rotations = new RotationService({
     api,
     sessions,

@@ -188,6 +188,11 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
       return null;
     },
 
+    async 'destinations:open-settings'({ tokenId, destinationId }) {
+      await destinations.openSettings(tokenId, destinationId);
+      return null;
+    },
+
     'tokens:rotate-and-update': ({ id, gracePeriodSeconds }) =>
       rotations.rotateAndUpdate(id, gracePeriodSeconds),
 

@@ -21,6 +21,7 @@ import {
   protocol,
   screen,
   session,
+  shell,
   type WebContents,
 } from 'electron';
 import Store from 'electron-store';
@@ -37,6 +38,7 @@ import { applicationMenuTemplate } from './menu.js';
 import { loadKeytar } from './services/keychain-loader.js';
 import type { SaveDialogPort } from './services/activity-service.js';
 import type { NotifierPort } from './services/expiry-reminders.js';
+import type { ExternalLinksPort } from './services/external-links.js';
 import type { ClipboardPort } from './services/secret-clipboard.js';
 import { SettingsError } from './services/settings.js';
 import { reportStartupFailure, StartupError } from './startup-failure.js';
@@ -117,6 +119,11 @@ const electronSaveDialog: SaveDialogPort = {
   },
 };
 
+// The user's browser, for a provider's settings page; DestinationService checked the URL.
+const electronExternalLinks: ExternalLinksPort = {
+  open: (url) => shell.openExternal(url),
+};
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
@@ -180,6 +187,7 @@ async function start(): Promise<void> {
     clipboard: electronClipboard,
     saveDialog: electronSaveDialog,
     notifier: electronNotifier,
+    externalLinks: electronExternalLinks,
     log,
   });
   // Main → renderer events go to our window only, and only once its page is ours.

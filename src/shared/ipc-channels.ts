@@ -29,6 +29,7 @@ export const CHANNELS = [
   'destinations:send',
   'destinations:list',
   'destinations:remove',
+  'destinations:open-settings',
   'tokens:rotate-and-update',
   'rotations:list',
   'rotations:retry',

@@ -425,6 +425,8 @@ export const IPC_CONTRACT = {
   'destinations:send': channel<typeof SendPayload, SendResult>(SendPayload),
   'destinations:list': channel<typeof TokenPayload, DestinationView[]>(TokenPayload),
   'destinations:remove': channel<typeof DestinationPayload, null>(DestinationPayload),
+  /** Opens a recorded place's settings page in the user's browser; main builds the URL. */
+  'destinations:open-settings': channel<typeof DestinationPayload, null>(DestinationPayload),
   'tokens:rotate-and-update': channel<typeof RotateAndUpdatePayload, RotationReport>(
     RotateAndUpdatePayload,
   ),

@@ -187,12 +187,30 @@ test('the details show each place with its last push and a link to its settings 
   await expect(places).toContainText('CAPAWESOME_TOKEN in ada/app');
   await expect(places).toContainText('CAPAWESOME_TOKEN in acme/app');
   await expect(places).toContainText('Last pushed');
-  await expect(details.getByLabel('Settings page of CAPAWESOME_TOKEN in ada/app')).toHaveValue(
-    `${githubHost()}/ada/app/settings/secrets/actions`,
-  );
-  await expect(details.getByLabel('Settings page of CAPAWESOME_TOKEN in acme/app')).toHaveValue(
-    `${gitlab.url}/acme/app/-/settings/ci_cd#js-cicd-variables-settings`,
-  );
+  await expect(
+    details.getByRole('textbox', { name: 'Settings page of CAPAWESOME_TOKEN in ada/app' }),
+  ).toHaveValue(`${githubHost()}/ada/app/settings/secrets/actions`);
+  await expect(
+    details.getByRole('textbox', { name: 'Settings page of CAPAWESOME_TOKEN in acme/app' }),
+  ).toHaveValue(`${gitlab.url}/acme/app/-/settings/ci_cd#js-cicd-variables-settings`);
+  // Opening a settings page: main opens exactly the page it built from the record.
+  expect(await desk.openedLinks()).toEqual([]);
+  await details
+    .getByRole('button', { name: 'Open settings page of CAPAWESOME_TOKEN in acme/app' })
+    .click();
+  await expect
+    .poll(() => desk.openedLinks())
+    .toEqual([`${gitlab.url}/acme/app/-/settings/ci_cd#js-cicd-variables-settings`]);
+  await details
+    .getByRole('button', { name: 'Open settings page of CAPAWESOME_TOKEN in ada/app' })
+    .click();
+  await expect
+    .poll(() => desk.openedLinks())
+    .toEqual([
+      `${gitlab.url}/acme/app/-/settings/ci_cd#js-cicd-variables-settings`,
+      `${githubHost()}/ada/app/settings/secrets/actions`,
+    ]);
+  await expect(details.getByRole('alert')).toHaveCount(0);
   await expect(details.getByText('Never used')).toBeVisible();
   await expect(details.getByRole('button', { name: 'Rotate and update 2 places' })).toBeVisible();
   await page.screenshot({ path: join(SCREENS, 'ci-details.png') });

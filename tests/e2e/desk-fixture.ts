@@ -24,6 +24,8 @@ export interface Desk {
   /** What the harness's stand-in notifier would have shown, in order. */
   notifications(): Promise<Array<{ title: string; body: string }>>;
   clickNotification(index: number): Promise<void>;
+  /** Every page the harness's stand-in for shell.openExternal was asked to open, in order. */
+  openedLinks(): Promise<string[]>;
   /** A session of the same account straight on the service, for seeding and checking. */
   apiSession(): Promise<string>;
   /** Stops the service; the returned function starts it again on the same port and data. */
@@ -75,6 +77,9 @@ export async function startDesk(label: string): Promise<Desk> {
         title: string;
         body: string;
       }>;
+    },
+    async openedLinks() {
+      return (await (await keyed('/__harness/opened-links')).json()) as string[];
     },
     async clickNotification(index: number) {
       const response = await keyed(`/__harness/notifications/${index}/click`, { method: 'POST' });

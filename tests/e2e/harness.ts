@@ -28,7 +28,7 @@ import {
   type RendererEvent,
 } from '../../src/shared/ipc-channels.js';
 import { MemoryClipboard } from '../main/fakes.js';
-import { RecordingNotifier, RecordingSaveDialog } from '../main/ports.js';
+import { RecordingExternalLinks, RecordingNotifier, RecordingSaveDialog } from '../main/ports.js';
 
 const ROOT = resolve(process.env.TOKEN_DESK_RENDERER_DIR ?? 'out/renderer');
 const MAX_BODY = 64 * 1024;
@@ -157,6 +157,8 @@ async function main(): Promise<void> {
     process.env.TOKEN_DESK_EXPORT_DIR ?? mkdtempSync(join(tmpdir(), 'token-desk-exports-'));
   const saveDialog = new RecordingSaveDialog(exportDir);
   const notifier = new RecordingNotifier();
+  // Stand-in for shell.openExternal: records each page; tests read /__harness/opened-links.
+  const externalLinks = new RecordingExternalLinks();
   const { handlers, settings, rendererEvents, reminders } = composeDesk({
     keychain,
     keychainProblem,
@@ -164,6 +166,7 @@ async function main(): Promise<void> {
     clipboard,
     saveDialog,
     notifier,
+    externalLinks,
   });
   /** The page's open event streams. */
   const eventStreams = new Set<ServerResponse>();
@@ -239,6 +242,7 @@ async function main(): Promise<void> {
       url.pathname === '/__harness/clipboard' ||
       url.pathname === '/__harness/events' ||
       url.pathname === '/__harness/notifications' ||
+      url.pathname === '/__harness/opened-links' ||
       notificationClick
     ) {
       if (!hasKey(request))
@@ -266,6 +270,10 @@ async function main(): Promise<void> {
           200,
           notifier.shown.map(({ title, body }) => ({ title, body })),
         );
+      }
+      if (url.pathname === '/__harness/opened-links') {
+        onlyMethods(request, ['GET']);
+        return json(response, 200, externalLinks.opened);
       }
       if (notificationClick) {
         onlyMethods(request, ['POST']);

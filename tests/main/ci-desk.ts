@@ -8,7 +8,7 @@ import keytar from 'keytar';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { composeDesk } from '../../src/main/compose.js';
+import { composeDesk, type Runtime } from '../../src/main/compose.js';
 import { realTimers } from '../../src/main/services/secret-clipboard.js';
 import type { Keychain } from '../../src/main/services/session-vault.js';
 import { startService, type RunningService } from '../server/service-harness.js';
@@ -37,8 +37,8 @@ export interface CiWorld {
   gitlab: FakeGitLab;
   settingsDir: string;
   keychain: Keychain;
-  /** A fresh main process (as after a restart) on the same settings and keychain. */
-  launch(): ReturnType<typeof composeDesk>;
+  /** A fresh main process (as after a restart) on the same settings and keychain; `extra` adds ports. */
+  launch(extra?: Pick<Runtime, 'externalLinks'>): ReturnType<typeof composeDesk>;
   /** Every file under the settings directory, concatenated. */
   settingsText(): string;
   close(): Promise<void>;
@@ -58,13 +58,13 @@ export async function startCiWorld(): Promise<CiWorld> {
     gitlab,
     settingsDir,
     keychain,
-    launch() {
+    launch(extra = {}) {
       const store = new Conf({
         cwd: settingsDir,
         configName: 'settings',
         projectName: 'token-desk',
       });
-      return composeDesk({ keychain, store, clipboard, timers: realTimers });
+      return composeDesk({ keychain, store, clipboard, timers: realTimers, ...extra });
     },
     settingsText() {
       const walk = (dir: string): string[] =>

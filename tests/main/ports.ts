@@ -1,5 +1,5 @@
 /**
- * Recording stand-ins for the ports main asks Electron for (save dialog, notifier),
+ * Recording stand-ins for the ports main asks Electron for (save dialog, notifier, external links),
  * which cannot run here. The e2e harness can use the same ones.
  */
 import { mkdirSync } from 'node:fs';
@@ -9,6 +9,7 @@ import type {
   DesktopNotification,
   NotifierPort,
 } from '../../src/main/services/expiry-reminders.js';
+import type { ExternalLinksPort } from '../../src/main/services/external-links.js';
 import type { Timers } from '../../src/main/services/secret-clipboard.js';
 
 /** Answers every save dialog with the next `export-N.<format>` in `dir`, or `answer` when set. */
@@ -36,6 +37,14 @@ export class RecordingNotifier implements NotifierPort {
   }
   titles(): string[] {
     return this.shown.map((n) => n.title);
+  }
+}
+
+/** Records every page main would have opened in the user's browser. */
+export class RecordingExternalLinks implements ExternalLinksPort {
+  readonly opened: string[] = [];
+  async open(url: string): Promise<void> {
+    this.opened.push(url);
   }
 }
 

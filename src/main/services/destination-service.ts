@@ -20,6 +20,7 @@ import { DeskError } from '../desk-error.js';
 import { wrongProvider, type PushOptions, type PushOutcome } from '../providers/ci-provider.js';
 import { inWords } from '../providers/provider-error.js';
 import type { ApiClient } from './api-client.js';
+import { checkedExternalUrl, type ExternalLinksPort } from './external-links.js';
 import type { ProviderAccounts } from './provider-accounts.js';
 import type { RevealStore } from './reveal-store.js';
 import type { SessionService } from './session-service.js';
@@ -69,6 +70,7 @@ export class DestinationService {
       sessions: SessionService;
       reveals: RevealStore;
       accounts: ProviderAccounts;
+      externalLinks: ExternalLinksPort | null;
     },
   ) {}
 
@@ -187,6 +189,30 @@ export class DestinationService {
       label: placeLabel(destination),
       settingsUrl: settingsUrlOf(destination),
     }));
+  }
+
+  /**
+   * Opens the settings page of a place recorded for this token on the active
+   * account's service. The URL is built here from that record, never taken from the
+   * renderer, and only https (or http to this computer) goes to the browser.
+   */
+  async openSettings(tokenId: string, destinationId: string): Promise<void> {
+    const { externalLinks } = this.deps;
+    if (!externalLinks)
+      throw new DeskError('links_unavailable', 'Opening pages is not available in this window.');
+    const place = (await this.list(tokenId)).find((entry) => entry.id === destinationId);
+    if (!place)
+      throw new DeskError(
+        'not_found',
+        'That place is not recorded for this token any more. Close the details and open them again.',
+      );
+    let url: string;
+    try {
+      url = destinationSettingsUrl(place);
+    } catch {
+      throw new DeskError('unsafe_link', `Token Desk cannot tell where ${place.label} is set up.`);
+    }
+    await externalLinks.open(checkedExternalUrl(url));
   }
 
   async remove(tokenId: string, destinationId: string): Promise<void> {

@@ -409,6 +409,14 @@ export class Notification extends EventEmitter implements Pick<Electron.Notifica
   }
 }
 
+/** The user's browser: recorded, never opened. */
+export const shell = {
+  async openExternal(url: string): Promise<void> {
+    if (!app.ready) throw new ElectronRuleError('shell.openExternal before the app is ready');
+    journal('shell.openExternal', { url });
+  },
+} satisfies Pick<Electron.Shell, 'openExternal'>;
+
 // ---------------------------------------------------------------- webContents, frames, windows
 
 let nextProcessId = 100;
@@ -644,7 +652,7 @@ export default {
   protocol,
   screen,
   session,
-  shell: {},
+  shell,
 };
 
 // ---------------------------------------------------------------- control, for the test

@@ -22,8 +22,9 @@ interface Props {
 
 /**
  * A token's details: what the list shows, in full, and where it is used. Each place
- * links to its settings page on the provider as text to copy: the app's window
- * opens no other page.
+ * shows its settings page on the provider as text, and "Open settings page" asks main
+ * to open it in the browser (the window itself opens no other page; main builds the
+ * URL from the recorded place, never from what the page sends).
  */
 export function TokenDetailsDialog({
   token,
@@ -52,6 +53,14 @@ export function TokenDetailsDialog({
   useEffect(() => {
     void load();
   }, [load]);
+
+  async function openSettings(place: DestinationView) {
+    try {
+      await call(desk().destinationsOpenSettings({ tokenId: token.id, destinationId: place.id }));
+    } catch (failure) {
+      setError(messageOf(failure));
+    }
+  }
 
   async function forget(place: DestinationView) {
     try {
@@ -169,13 +178,21 @@ export function TokenDetailsDialog({
                     spellCheck={false}
                   />
                 </label>
+                <button
+                  type="button"
+                  className="secondary small place-open"
+                  onClick={() => void openSettings(place)}
+                  aria-label={`Open settings page of ${place.label}`}
+                >
+                  Open settings page
+                </button>
               </li>
             ))}
           </ul>
           <p className="hint">
             Each link is its settings page on{' '}
-            {places.some((p) => p.provider === 'gitlab') ? 'the provider' : 'GitHub'}: select it and
-            copy it into your browser.
+            {places.some((p) => p.provider === 'gitlab') ? 'the provider' : 'GitHub'}: open it in
+            your browser, or select it and copy it.
           </p>
         </>
       )}
