@@ -129,7 +129,8 @@ export interface ProviderAccountList {
 
 /** One entry of the searchable target list; the renderer adds visibility or environment scope. */
 export type TargetChoice =
-  | { kind: 'repository'; owner: string; repo: string; private: boolean }
+  /** `id` is GitHub's: an organization secret shared with selected repositories names them by it. */
+  | { kind: 'repository'; id: number; owner: string; repo: string; private: boolean }
   | { kind: 'environment'; owner: string; repo: string; environment: string }
   | { kind: 'organization'; org: string }
   | { kind: 'project'; path: string }

@@ -420,6 +420,64 @@ test('an unfinished rotation survives a restart: the list offers Finish, which u
   await page.getByLabel('Search tokens').fill('');
 });
 
+test('an organization secret shared with selected repositories: GitHub gets exactly the chosen ids', async () => {
+  github.addOrganization('acme', ['ada']);
+  const apiId = github.addRepository('acme', 'api', { admins: ['ada'] });
+  github.addRepository('acme', 'site', { admins: ['ada'] });
+  const webId = github.addRepository('acme', 'web', { admins: ['ada'] });
+  // Earlier tests made the fake answer off-contract on purpose (503s); only this one's count.
+  const violationsBefore = github.violations.length;
+  const secret = await createToken(page, 'org-selected');
+  secrets.push(secret);
+  const reveal = page.getByRole('dialog', { name: 'Token “org-selected” created' });
+  await reveal.getByRole('button', { name: 'Send to CI…' }).click();
+  const send = page.getByRole('dialog', { name: 'Send “org-selected” to CI' });
+  await send.getByLabel('Organization', { exact: true }).check();
+  await send
+    .getByRole('radiogroup', { name: 'Organizations' })
+    .getByRole('radio', { name: 'acme' })
+    .check();
+  await send.getByLabel('Repositories that can use it').selectOption('selected');
+  const shared = send.getByRole('group', { name: 'Selected repositories' });
+  // Only the organization's repositories: GitHub shares an organization secret with no others.
+  await expect(shared.getByRole('checkbox')).toHaveCount(3);
+  await expect(shared).not.toContainText('ada/app');
+
+  // None chosen: said in words, nothing sent.
+  const puts = () => github.requests.filter((r) => r.method === 'PUT').length;
+  const before = puts();
+  await send.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(
+    send.getByText('Choose at least one repository that can use the secret.'),
+  ).toBeVisible();
+  expect(puts()).toBe(before);
+
+  // The search narrows the list; what was ticked stays ticked.
+  const search = send.getByLabel('Search the organization’s repositories');
+  await search.fill('api');
+  await expect(shared.getByRole('checkbox')).toHaveCount(1);
+  await shared.getByRole('checkbox', { name: /acme\/api/ }).check();
+  await search.fill('we');
+  await shared.getByRole('checkbox', { name: /acme\/web/ }).check();
+  await search.fill('');
+  await expect(shared.getByRole('checkbox', { name: /acme\/api/ })).toBeChecked();
+  await expect(shared.getByRole('checkbox', { name: /acme\/site/ })).not.toBeChecked();
+  await expect(send.getByText('2 repositories chosen.')).toBeVisible();
+  await page.screenshot({ path: join(SCREENS, 'ci-send-org-selected.png') });
+
+  await send.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(send.getByRole('list', { name: 'Sent to CI' })).toContainText(
+    'Created CAPAWESOME_TOKEN in acme (organization, selected).',
+  );
+  expect(github.selectedRepositories('acme', 'CAPAWESOME_TOKEN')).toEqual([apiId, webId]);
+  expect(github.secret('org:acme', 'CAPAWESOME_TOKEN')).toBe(secret);
+  expect(github.violations.slice(violationsBefore)).toEqual([]);
+  await send.getByRole('button', { name: 'Done' }).click();
+  await reveal.getByRole('button', { name: 'Done' }).click();
+  await reveal.getByRole('button', { name: 'Close and forget the secret' }).click();
+  await expect(page.locator('dialog')).toHaveCount(0);
+});
+
 test('no provider credential and no secret in the settings directory, the harness output or the page storage', async () => {
   const output = desk.harness.output.join('');
   const settingsDir = (JSON.parse(/^\{"url".*$/m.exec(output)![0]) as { settingsDir: string })

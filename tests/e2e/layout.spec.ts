@@ -194,6 +194,11 @@ test('CI hand-off: provider accounts, Send to CI, token details, rotate and upda
   github.addAccount('ghp_layoutToken000000000000000000000001', 'ada-lovelace');
   github.addRepository('ada-lovelace', 'capacitor-app', { environments: ['production'] });
   github.addRepository('ada-lovelace', `a-repository-with-a-long-name-${'y'.repeat(40)}`);
+  github.addOrganization('capawesome-team', ['ada-lovelace']);
+  github.addRepository('capawesome-team', 'cloud', { admins: ['ada-lovelace'] });
+  github.addRepository('capawesome-team', `plugins-with-a-long-name-${'z'.repeat(40)}`, {
+    admins: ['ada-lovelace'],
+  });
   gitlab.addUser('glpat-layoutToken0000000001', 'ada');
   gitlab.addProject('acme/mobile/app', { ada: 40 });
 
@@ -231,6 +236,14 @@ test('CI hand-off: provider accounts, Send to CI, token details, rotate and upda
     await expect(send.getByRole('button', { name: 'Replace it' })).toBeVisible();
   });
   await send.getByRole('button', { name: 'Keep the existing one' }).click();
+  await send.getByLabel('Organization', { exact: true }).check();
+  await send.getByRole('radio', { name: 'capawesome-team' }).check();
+  await send.getByLabel('Repositories that can use it').selectOption('selected');
+  const shared = send.getByRole('group', { name: 'Selected repositories' });
+  await shared.getByRole('checkbox', { name: /plugins-with-a-long-name/ }).check();
+  await checkEverywhere('send-to-ci-org-selected', async () => {
+    await expect(shared.getByRole('checkbox')).toHaveCount(2);
+  });
   await send.getByLabel('Account').selectOption({ index: 1 });
   await send.getByRole('radio', { name: /acme\/mobile\/app/ }).check();
   await send.getByLabel('Variable key').fill('GITLAB-KEY');

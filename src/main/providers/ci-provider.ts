@@ -129,8 +129,10 @@ class GitHubProvider implements CiProvider {
         // Writing Actions secrets needs admin on the repository.
         choices = (await this.client.listRepositories())
           .filter((repository) => repository.canWriteSecrets)
-          .map(({ owner, repo, private: isPrivate }) => ({
+          .map(({ id, owner, repo, private: isPrivate }) => ({
             kind: 'repository',
+            // GitHub's id: organization secrets with visibility "selected" name repositories by it.
+            id,
             owner,
             repo,
             private: isPrivate,

@@ -242,6 +242,9 @@ export function RevealDialog({
                 overwrite,
                 ...(choice.masked === undefined ? {} : { masked: choice.masked }),
                 ...(choice.protected === undefined ? {} : { protected: choice.protected }),
+                ...(choice.selectedRepositoryIds
+                  ? { selectedRepositoryIds: choice.selectedRepositoryIds }
+                  : {}),
               }),
             )
           }

@@ -19,6 +19,8 @@ export interface SendChoice {
   name: string;
   masked?: boolean;
   protected?: boolean;
+  /** GitHub organization secrets with visibility "selected": GitHub's repository ids. */
+  selectedRepositoryIds?: number[];
 }
 
 /** One send and how it went, for the list under the form. */
@@ -49,6 +51,9 @@ const LIST_LABELS: Record<Kind, string> = {
   project: 'Projects',
   group: 'Groups',
 };
+type Visibility = 'private' | 'all' | 'selected';
+type RepositoryChoice = Extract<TargetChoice, { kind: 'repository' }>;
+
 /** Enough rows to find one by scrolling; the search narrows the rest. */
 const SHOWN_TARGETS = 200;
 
@@ -116,7 +121,9 @@ export function SendToCiDialog({
   const [search, setSearch] = useState('');
   const [picked, setPicked] = useState<TargetChoice | null>(null);
   const [environment, setEnvironment] = useState('');
-  const [visibility, setVisibility] = useState<'private' | 'all'>('private');
+  const [visibility, setVisibility] = useState<Visibility>('private');
+  const [shareSearch, setShareSearch] = useState('');
+  const [sharedIds, setSharedIds] = useState<number[]>([]);
   const [scope, setScope] = useState('*');
   const [masked, setMasked] = useState(true);
   const [isProtected, setProtected] = useState(false);
@@ -192,6 +199,43 @@ export function SendToCiDialog({
   const environments = envKey && envLoaded?.key === envKey ? (envLoaded.names ?? null) : null;
   const environmentsError = envKey && envLoaded?.key === envKey ? (envLoaded.error ?? null) : null;
 
+  // "Selected repositories": the account's repositories, for the organization's secret.
+  const shareKey =
+    kind === 'organization' && visibility === 'selected' && accountId ? accountId : null;
+  const [shareLoaded, setShareLoaded] = useState<{
+    key: string;
+    list?: RepositoryChoice[];
+    error?: string;
+  }>();
+  useEffect(() => {
+    if (!shareKey) return;
+    call(desk().providersTargets({ accountId: shareKey, list: 'repositories' })).then(
+      (list) =>
+        setShareLoaded({
+          key: shareKey,
+          list: list.filter((entry): entry is RepositoryChoice => entry.kind === 'repository'),
+        }),
+      (failure: unknown) => setShareLoaded({ key: shareKey, error: messageOf(failure) }),
+    );
+  }, [shareKey]);
+  const shareError = shareKey && shareLoaded?.key === shareKey ? (shareLoaded.error ?? null) : null;
+  // GitHub shares an organization secret only with that organization's repositories.
+  const orgRepositories = useMemo(() => {
+    if (!shareKey || shareLoaded?.key !== shareKey || !shareLoaded.list) return null;
+    if (picked?.kind !== 'organization') return [];
+    const org = picked.org.toLowerCase();
+    return shareLoaded.list.filter((repository) => repository.owner.toLowerCase() === org);
+  }, [shareKey, shareLoaded, picked]);
+  const shareMatching = useMemo(() => {
+    const needle = shareSearch.trim().toLowerCase();
+    const all = orgRepositories ?? [];
+    return needle ? all.filter((r) => choiceKey(r).toLowerCase().includes(needle)) : all;
+  }, [orgRepositories, shareSearch]);
+  /** The chosen ids that belong to the picked organization (a pick elsewhere drops the rest). */
+  const chosenIds = (orgRepositories ?? [])
+    .filter((r) => sharedIds.includes(r.id))
+    .map((r) => r.id);
+
   const matching = useMemo(() => {
     const needle = search.trim().toLowerCase();
     const all = targets ?? [];
@@ -212,8 +256,11 @@ export function SendToCiDialog({
     if (picked.kind === 'repository')
       return { kind: 'repository', owner: picked.owner, repo: picked.repo };
     if (picked.kind === 'environment') return { ...picked };
-    if (picked.kind === 'organization')
+    if (picked.kind === 'organization') {
+      if (visibility === 'selected' && chosenIds.length === 0)
+        return 'Choose at least one repository that can use the secret.';
       return { kind: 'organization', org: picked.org, visibility };
+    }
     if (scope.trim() === '') return 'Enter an environment scope, or * for every environment.';
     return { kind: picked.kind, path: picked.path, environmentScope: scope.trim() };
   }
@@ -257,6 +304,9 @@ export function SendToCiDialog({
       target,
       name,
       ...(provider === 'gitlab' ? { masked, protected: isProtected } : {}),
+      ...(target.kind === 'organization' && target.visibility === 'selected'
+        ? { selectedRepositoryIds: chosenIds }
+        : {}),
     };
     setBusy(true);
     try {
@@ -460,11 +510,80 @@ export function SendToCiDialog({
               <select
                 id={`${id}-visibility`}
                 value={visibility}
-                onChange={(e) => setVisibility(e.target.value as 'private' | 'all')}
+                onChange={(e) => setVisibility(e.target.value as Visibility)}
               >
                 <option value="private">Private and internal repositories</option>
                 <option value="all">All repositories</option>
+                <option value="selected">Selected repositories</option>
               </select>
+              {visibility === 'selected' && (
+                <>
+                  <label htmlFor={`${id}-share-search`}>
+                    Search the organization’s repositories
+                  </label>
+                  <input
+                    id={`${id}-share-search`}
+                    type="search"
+                    value={shareSearch}
+                    onChange={(e) => setShareSearch(e.target.value)}
+                    placeholder="name"
+                    aria-controls={`${id}-shared`}
+                  />
+                  {shareError && <Banner tone="error">{shareError}</Banner>}
+                  <div
+                    id={`${id}-shared`}
+                    className="target-list"
+                    role="group"
+                    aria-label="Selected repositories"
+                    aria-busy={orgRepositories === null && !shareError}
+                  >
+                    {orgRepositories === null && !shareError && <p className="muted">Loading…</p>}
+                    {orgRepositories && picked?.kind !== 'organization' && (
+                      <p className="muted">Choose an organization above first.</p>
+                    )}
+                    {orgRepositories &&
+                      picked?.kind === 'organization' &&
+                      shareMatching.length === 0 && (
+                        <p className="muted">
+                          {orgRepositories.length === 0
+                            ? `This account can see no repositories of ${picked.org}.`
+                            : `Nothing matches “${shareSearch}”.`}
+                        </p>
+                      )}
+                    {shareMatching.slice(0, SHOWN_TARGETS).map((repository) => (
+                      <label key={repository.id} className="target-option">
+                        <input
+                          type="checkbox"
+                          checked={sharedIds.includes(repository.id)}
+                          onChange={(e) => {
+                            const on = e.target.checked;
+                            setSharedIds((before) =>
+                              on
+                                ? [...before, repository.id]
+                                : before.filter((one) => one !== repository.id),
+                            );
+                          }}
+                        />
+                        <span className="target-name">{choiceKey(repository)}</span>
+                        <span className="muted target-tag">
+                          {repository.private ? 'private' : 'public'}
+                        </span>
+                      </label>
+                    ))}
+                    {shareMatching.length > SHOWN_TARGETS && (
+                      <p className="muted">
+                        {(shareMatching.length - SHOWN_TARGETS).toLocaleString()} more: narrow the
+                        search.
+                      </p>
+                    )}
+                  </div>
+                  <p className="hint" aria-live="polite">
+                    {chosenIds.length === 1
+                      ? '1 repository chosen.'
+                      : `${chosenIds.length} repositories chosen.`}
+                  </p>
+                </>
+              )}
             </>
           )}
           {provider === 'gitlab' && (

@@ -671,6 +671,9 @@ export function TokensScreen({
                 overwrite,
                 ...(choice.masked === undefined ? {} : { masked: choice.masked }),
                 ...(choice.protected === undefined ? {} : { protected: choice.protected }),
+                ...(choice.selectedRepositoryIds
+                  ? { selectedRepositoryIds: choice.selectedRepositoryIds }
+                  : {}),
               }),
             );
           }}
