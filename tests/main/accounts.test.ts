@@ -5,7 +5,6 @@
  * and settings on `conf`.
  */
 import Conf from 'conf';
-import keytar from 'keytar';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,17 +20,9 @@ import {
 } from '../../src/main/services/session-vault.js';
 import { removeDir, startService, type RunningService } from '../server/service-harness.js';
 import { MemoryClipboard } from './fakes.js';
+import { testKeychain } from './test-keychain.js';
 
-const inKeyring = Boolean(process.env.TOKEN_DESK_IN_KEYRING);
-function memoryKeychain(): Keychain {
-  const entries = new Map<string, string>();
-  return {
-    getPassword: async (s, a) => entries.get(`${s}/${a}`) ?? null,
-    setPassword: async (s, a, p) => void entries.set(`${s}/${a}`, p),
-    deletePassword: async (s, a) => entries.delete(`${s}/${a}`),
-  };
-}
-const keychain: Keychain = inKeyring ? keytar : memoryKeychain();
+const keychain: Keychain = testKeychain();
 const PASSWORD = 'several accounts 1';
 
 let serviceA: RunningService;

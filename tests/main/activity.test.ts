@@ -5,7 +5,6 @@
  * is a recording fake (Electron's cannot run here); the file is really written.
  */
 import Conf from 'conf';
-import keytar from 'keytar';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,18 +18,10 @@ import type { Keychain } from '../../src/main/services/session-vault.js';
 import type { AccountEvent } from '../../src/shared/events.js';
 import { removeDir, startService, type RunningService } from '../server/service-harness.js';
 import { MemoryClipboard } from './fakes.js';
+import { testKeychain } from './test-keychain.js';
 import { RecordingSaveDialog } from './ports.js';
 
-const inKeyring = Boolean(process.env.TOKEN_DESK_IN_KEYRING);
-function memoryKeychain(): Keychain {
-  const entries = new Map<string, string>();
-  return {
-    getPassword: async (s, a) => entries.get(`${s}/${a}`) ?? null,
-    setPassword: async (s, a, p) => void entries.set(`${s}/${a}`, p),
-    deletePassword: async (s, a) => entries.delete(`${s}/${a}`),
-  };
-}
-const keychain: Keychain = inKeyring ? keytar : memoryKeychain();
+const keychain: Keychain = testKeychain();
 const PASSWORD = 'activity password 1';
 
 let service: RunningService;

@@ -4,7 +4,6 @@
  * scripts/with-keyring.sh (an in-memory one outside it), settings on `conf`.
  */
 import Conf from 'conf';
-import keytar from 'keytar';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,19 +12,11 @@ import { realTimers } from '../../src/main/services/secret-clipboard.js';
 import type { Keychain } from '../../src/main/services/session-vault.js';
 import { startService, type RunningService } from '../server/service-harness.js';
 import { MemoryClipboard } from './fakes.js';
+import { testKeychain } from './test-keychain.js';
 import { startFakeGitHub, type FakeGitHub } from './providers/fake-github.js';
 import { startFakeGitLab, type FakeGitLab } from './providers/fake-gitlab.js';
 
-export const inKeyring = Boolean(process.env.TOKEN_DESK_IN_KEYRING);
-
-function memoryKeychain(): Keychain {
-  const entries = new Map<string, string>();
-  return {
-    getPassword: async (s, a) => entries.get(`${s}/${a}`) ?? null,
-    setPassword: async (s, a, p) => void entries.set(`${s}/${a}`, p),
-    deletePassword: async (s, a) => entries.delete(`${s}/${a}`),
-  };
-}
+export { inKeyring } from './test-keychain.js';
 
 export const MAINTAINER = 40;
 export const OWNER = 50;
@@ -50,7 +41,7 @@ export async function startCiWorld(): Promise<CiWorld> {
   const github = await startFakeGitHub({ enterprise: true });
   const gitlab = await startFakeGitLab();
   const settingsDir = mkdtempSync(join(tmpdir(), 'token-desk-ci-'));
-  const keychain: Keychain = inKeyring ? keytar : memoryKeychain();
+  const keychain: Keychain = testKeychain();
   const clipboard = new MemoryClipboard();
   return {
     service,

@@ -5,7 +5,6 @@
  * Notification cannot run here) and timers the test runs by hand.
  */
 import Conf from 'conf';
-import keytar from 'keytar';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,18 +15,10 @@ import type { Keychain } from '../../src/main/services/session-vault.js';
 import type { OpenTokenEvent } from '../../src/shared/ipc-channels.js';
 import { removeDir, startService, type RunningService } from '../server/service-harness.js';
 import { MemoryClipboard } from './fakes.js';
+import { testKeychain } from './test-keychain.js';
 import { ManualTimers, RecordingNotifier } from './ports.js';
 
-const inKeyring = Boolean(process.env.TOKEN_DESK_IN_KEYRING);
-function memoryKeychain(): Keychain {
-  const entries = new Map<string, string>();
-  return {
-    getPassword: async (s, a) => entries.get(`${s}/${a}`) ?? null,
-    setPassword: async (s, a, p) => void entries.set(`${s}/${a}`, p),
-    deletePassword: async (s, a) => entries.delete(`${s}/${a}`),
-  };
-}
-const keychain: Keychain = inKeyring ? keytar : memoryKeychain();
+const keychain: Keychain = testKeychain();
 const PASSWORD = 'reminder password 1';
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;

@@ -138,7 +138,9 @@ describe('provider accounts', () => {
     // not a repository name, so it is not offered either.
     expect(targets).toEqual({
       ok: true,
-      value: [{ kind: 'repository', owner: 'ada', repo: 'app', private: true }],
+      value: [
+        { kind: 'repository', id: expect.any(Number), owner: 'ada', repo: 'app', private: true },
+      ],
     });
   });
 
