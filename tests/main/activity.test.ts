@@ -20,6 +20,7 @@ import { removeDir, startService, type RunningService } from '../server/service-
 import { MemoryClipboard } from './fakes.js';
 import { testKeychain } from './test-keychain.js';
 import { RecordingSaveDialog } from './ports.js';
+import { generateSecret } from '../../src/server/auth/secrets.js';
 
 const keychain: Keychain = testKeychain();
 const PASSWORD = 'activity password 1';
@@ -352,7 +353,7 @@ describe('hostile payloads on the new channels', () => {
       ['tokens:revoke-many', { ids: [] }],
       ['tokens:revoke-many', { ids: [id, id] }],
       ['tokens:revoke-many', { ids: Array.from({ length: 101 }, (_, i) => `id-${i}`) }],
-      ['tokens:revoke-many', { ids: ['ca_0123456789012345678901234567890123'] }],
+      ['tokens:revoke-many', { ids: [generateSecret('api_token')] }],
       ['tokens:revoke-many', { ids: ['../../sessions/x'] }],
       ['tokens:revoke-many', { ids: [id], all: true }],
       ['events:list', null],

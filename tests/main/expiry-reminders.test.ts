@@ -17,6 +17,7 @@ import { removeDir, startService, type RunningService } from '../server/service-
 import { MemoryClipboard } from './fakes.js';
 import { testKeychain } from './test-keychain.js';
 import { ManualTimers, RecordingNotifier } from './ports.js';
+import { generateSecret } from '../../src/server/auth/secrets.js';
 
 const keychain: Keychain = testKeychain();
 const PASSWORD = 'reminder password 1';
@@ -232,7 +233,7 @@ describe('the ui:open-token event', () => {
       tokenId: '4ec2c920-78bc-4ab9-8f64-f4081d9708d4',
     };
     for (const bad of [
-      { ...good, tokenId: 'ca_0123456789012345678901234567890123' },
+      { ...good, tokenId: generateSecret('api_token') },
       { ...good, secret: 'x' },
       { account: { ...good.account, token: 'ses_x' }, tokenId: good.tokenId },
       { account: good.account },

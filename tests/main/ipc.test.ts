@@ -4,6 +4,10 @@ import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import { registerHandlers, type IpcMainLike } from '../../src/main/ipc/register-handlers.js';
 import { isTrustedSender } from '../../src/main/ipc/trusted-sender.js';
 import { CHANNELS, SNIPPET_KINDS } from '../../src/shared/ipc-contract.js';
+import { generateSecret } from '../../src/server/auth/secrets.js';
+
+/** A real-looking API token, made at run time: what a confused or hostile page might send. */
+const API_SECRET = generateSecret('api_token');
 
 const appUrl = 'app://token-desk/index.html';
 const ours = { webContentsId: 7, mainFrame: { processId: 4, routingId: 1 }, pageUrl: appUrl };
@@ -100,7 +104,7 @@ describe('invokeChannel payload validation', () => {
     ['snippet:copy', { kind: 'powershell' }],
     ['secret:copy', {}],
     // Issue 7: a credential or secret where an id belongs never reaches a handler (or a URL).
-    ['tokens:revoke', { id: 'ca_0123456789abcdefghijABCDEFGHIJ0a1B2c' }],
+    ['tokens:revoke', { id: API_SECRET }],
     ['tokens:revoke', { id: 'ses_0123456789abcdefghij' }],
     ['providers:remove', { accountId: 'ghp_0123456789abcdefghij0123456789abcd' }],
     ['providers:remove', { accountId: 'github_pat_11AAAAAAA0123456789' }],
@@ -114,7 +118,7 @@ describe('invokeChannel payload validation', () => {
     [
       'destinations:send',
       {
-        revealId: 'ca_0123456789abcdefghijABCDEFGHIJ0a1B2c',
+        revealId: API_SECRET,
         accountId: 'a1',
         target: { kind: 'repository', owner: 'ada', repo: 'app' },
         name: 'CAPAWESOME_TOKEN',
@@ -130,7 +134,7 @@ describe('invokeChannel payload validation', () => {
         target: { kind: 'repository', owner: 'ada', repo: 'app' },
         name: 'CAPAWESOME_TOKEN',
         overwrite: false,
-        secret: 'ca_0123456789abcdefghijABCDEFGHIJ0a1B2c',
+        secret: API_SECRET,
       },
     ],
     ['providers:add', { provider: 'bitbucket', host: 'https://x', token: 'abc' }],

@@ -16,6 +16,7 @@ import {
 } from '../../src/main/services/provider-vault.js';
 import { DEVELOPER, MAINTAINER, OWNER, signUp, startCiWorld, type CiWorld } from './ci-desk.js';
 import { MemoryClipboard } from './fakes.js';
+import { generateSecret } from '../../src/server/auth/secrets.js';
 
 const GH_TOKEN = 'ghp_accountsTestToken000000000000000001';
 const GH_READONLY = 'ghp_accountsTestToken000000000000000002';
@@ -180,7 +181,7 @@ describe('provider accounts', () => {
   it('refuses a credential where an id belongs, before anything runs', async () => {
     const desk = world.launch().handlers;
     await desk['session:get'](null);
-    for (const accountId of [GH_TOKEN, GL_TOKEN, 'ca_0123456789abcdefghijABCDEFGHIJ0a1B2c']) {
+    for (const accountId of [GH_TOKEN, GL_TOKEN, generateSecret('api_token')]) {
       const result = await call(desk, 'providers:remove', { accountId });
       expect(result).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
       expect(JSON.stringify(result)).not.toContain(accountId);

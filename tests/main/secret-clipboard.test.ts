@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { SecretClipboard, type Timers } from '../../src/main/services/secret-clipboard.js';
 import { MemoryClipboard } from './fakes.js';
+import { generateSecret } from '../../src/server/auth/secrets.js';
 
 class ManualTimers implements Timers {
   private next = 1;
@@ -82,7 +83,7 @@ describe('SecretClipboard', () => {
     const clipboard = new MemoryClipboard();
     const timers = new ManualTimers();
     const secrets = new SecretClipboard(clipboard, timers);
-    const secret = 'ca_digestOnly0123456789abcdefghijABCDEF';
+    const secret = generateSecret('api_token');
     await secrets.copySecret(secret, 30);
     // The user copies something else: now only main could still hold the secret.
     await clipboard.writeText('something the user copied');

@@ -26,13 +26,14 @@ import {
   quoteForShell,
   snippetText,
 } from '../../src/shared/snippets.js';
+import { generateSecret } from '../../src/server/auth/secrets.js';
 
 const SHELLS = ['/bin/sh', '/bin/bash'];
 /** `-c script` for `shell`; bash without rc files, so the machine's ~/.bashrc stays out of it. */
 function shellArgs(shell: string, ...args: string[]): string[] {
   return shell.endsWith('bash') ? ['--norc', '--noprofile', ...args] : args;
 }
-const TOKEN = 'ca_notARealTokenJustForTheHarness0001';
+const TOKEN = generateSecret('api_token');
 const scratch = mkdtempSync(join(tmpdir(), 'token-desk-snippets-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

@@ -16,6 +16,7 @@ import {
   startService,
   type RunningService,
 } from './service-harness.js';
+import { generateSecret } from '../../src/server/auth/secrets.js';
 
 let service: RunningService;
 let session: string;
@@ -228,7 +229,7 @@ const badCases: BadCase[] = [
   // Secrets smuggled in where no field is expected
   [
     'a secret beside the fields',
-    () => ({ ...GITHUB_REPO, secret: 'ca_000000000000000000000000000000000000' }),
+    () => ({ ...GITHUB_REPO, secret: generateSecret('api_token') }),
     /"secret" is not recognised.*never a secret/,
   ],
   [

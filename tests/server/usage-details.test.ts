@@ -15,6 +15,7 @@ import {
   startService,
   type RunningService,
 } from './service-harness.js';
+import { generateSecret } from '../../src/server/auth/secrets.js';
 
 let service: RunningService;
 let proxied: RunningService;
@@ -154,8 +155,8 @@ describe('cleanUserAgent', () => {
     ['zero-width joiner and BOM', 'a\u200Db\uFEFFc', 'a b c'],
     ['line separator and tab', 'a\u2028b\tc', 'a b c'],
     ['C1 control', 'a\u0085b', 'a b'],
-    ['a pasted API token', 'curl ca_0123456789abcdefghijABCDEFGHIJ012345', 'curl ca_[redacted]'],
-    ['a pasted session token', 'x ses_0123456789abcdefghijABCDEFGHIJ', 'x ses_[redacted]'],
+    ['a pasted API token', `curl ${generateSecret('api_token')}`, 'curl ca_[redacted]'],
+    ['a pasted session token', `x ${generateSecret('session')}`, 'x ses_[redacted]'],
     ['only invisible characters', '\u200B\u200E ', null],
     ['an astral character at the cut', `${'a'.repeat(199)}😀z`, `${'a'.repeat(199)}😀`],
   ])('%s', (_label, raw, expected) => {

@@ -6,8 +6,9 @@ import {
 } from '../../../src/main/providers/github-secrets.js';
 import { GitHubContract } from './github-contract.js';
 import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import { generateSecret } from '../../../src/server/auth/secrets.js';
 
-const SECRET = 'ca_0123456789abcdefghijABCDEFGHIJ0a1B2c';
+const SECRET = generateSecret('api_token');
 const contract = new GitHubContract();
 
 describe.each([

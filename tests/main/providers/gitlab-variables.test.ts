@@ -8,7 +8,7 @@ import {
 import { generateSecret } from '../../../src/server/auth/secrets.js';
 import { startFakeGitLab, type FakeGitLab } from './fake-gitlab.js';
 
-const SECRET = 'ca_0123456789abcdefghijABCDEFGHIJ0a1B2c';
+const SECRET = generateSecret('api_token');
 const MAINTAINER = 40;
 const OWNER = 50;
 const DEVELOPER = 30;

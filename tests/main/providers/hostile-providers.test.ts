@@ -10,6 +10,7 @@ import { GitHubSecrets } from '../../../src/main/providers/github-secrets.js';
 import { ProviderError, inWords } from '../../../src/main/providers/provider-error.js';
 import { checkDestinationInput } from '../../../src/shared/ci-destinations.js';
 import { redactSecrets } from '../../../src/shared/credential-patterns.js';
+import { generateSecret } from '../../../src/server/auth/secrets.js';
 
 const servers: Server[] = [];
 async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
@@ -73,7 +74,7 @@ describe('a hostile or broken GitHub', () => {
 });
 
 describe('provider error text on its way to the window or settings', () => {
-  const secret = 'ca_zv2PAbGiOwFoFU5uxlfQlUdQWdPXsU19kGIv';
+  const secret = generateSecret('api_token');
 
   it('loses a secret echoed whole, or cut to length in the middle', () => {
     const cut = `GitLab refused: ${'x'.repeat(164)}${secret}`.slice(0, 200);

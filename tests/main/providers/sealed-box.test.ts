@@ -1,6 +1,7 @@
 import sodium from 'libsodium-wrappers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sealForGitHub } from '../../../src/main/providers/sealed-box.js';
+import { generateSecret } from '../../../src/server/auth/secrets.js';
 
 const b64 = (bytes: Uint8Array) => sodium.to_base64(bytes, sodium.base64_variants.ORIGINAL);
 
@@ -9,7 +10,7 @@ describe('sealing a secret for GitHub (crypto_box_seal)', () => {
 
   it("opens with libsodium's own crypto_box_seal_open to exactly the secret", async () => {
     const keys = sodium.crypto_box_keypair();
-    const secret = 'ca_0123456789abcdefghijABCDEFGHIJ0a1B2c';
+    const secret = generateSecret('api_token');
     const sealed = await sealForGitHub(secret, b64(keys.publicKey));
     const opened = sodium.crypto_box_seal_open(
       sodium.from_base64(sealed, sodium.base64_variants.ORIGINAL),
