@@ -8,8 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTokenService, type TokenService } from '../processes.js';
-import { PASSWORD, SCREENS, signIn, startDesk, type Desk } from './desk-fixture.js';
-import { layoutProblemsInPage } from './layout-probe.mjs';
+import {
+  PASSWORD,
+  SCREENS,
+  signIn,
+  startDesk,
+  type Desk,
+  checkLayoutEverywhere,
+} from './desk-fixture.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -32,28 +38,6 @@ async function createToken(serviceUrl: string, email: string, name: string) {
     body: JSON.stringify({ name, expiresAt: null }),
   });
   expect(created.status).toBe(201);
-}
-
-async function checkEverywhere(screen: string, show: () => Promise<void>) {
-  for (const theme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    for (const size of [
-      { width: 720, height: 480 },
-      { width: 1100, height: 720 },
-      { width: 1920, height: 1080 },
-    ]) {
-      await page.setViewportSize(size);
-      await show();
-      await page.screenshot({
-        path: join(SCREENS, `layout-${screen}-${size.width}x${size.height}-${theme}.png`),
-      });
-      expect(
-        await page.evaluate(layoutProblemsInPage),
-        `${screen} at ${size.width}×${size.height}, ${theme}`,
-      ).toEqual([]);
-    }
-  }
-  await page.setViewportSize({ width: 1100, height: 720 });
 }
 
 test.beforeAll(async ({ browser }) => {
@@ -89,7 +73,7 @@ test('add a second account on another service from the account menu', async () =
   await expect(page.getByRole('row', { name: /first-service-token/ })).toBeVisible();
   await menuButton().click();
   await expect(item(desk.email)).toHaveAttribute('aria-current', 'true');
-  await checkEverywhere('account-menu', async () => {
+  await checkLayoutEverywhere(page, 'account-menu', async () => {
     await expect(menu()).toBeVisible();
   });
   await menu().getByRole('menuitem', { name: 'Add another account…' }).click();
@@ -103,7 +87,7 @@ test('add a second account on another service from the account menu', async () =
   await expect(dialog.getByRole('alert')).toHaveCount(1);
   await expect(dialog.getByRole('alert')).toHaveClass(/banner-error/);
   await expect(dialog.getByLabel('Password')).toHaveValue('');
-  await checkEverywhere('add-account', async () => {
+  await checkLayoutEverywhere(page, 'add-account', async () => {
     await expect(dialog).toBeVisible();
   });
   await dialog.getByLabel('Password').fill(PASSWORD);

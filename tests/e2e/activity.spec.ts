@@ -6,8 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCREENS, signIn, startDesk, type Desk } from './desk-fixture.js';
-import { layoutProblemsInPage } from './layout-probe.mjs';
+import { SCREENS, signIn, startDesk, type Desk, checkLayoutEverywhere } from './desk-fixture.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -34,28 +33,6 @@ async function createToken(name: string, expiresAt: string | null): Promise<stri
   const { id, secret } = (await response.json()) as { id: string; secret: string };
   secrets.push(secret);
   return id;
-}
-
-async function checkEverywhere(screen: string, show: () => Promise<void>) {
-  for (const theme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    for (const size of [
-      { width: 720, height: 480 },
-      { width: 1100, height: 720 },
-      { width: 1920, height: 1080 },
-    ]) {
-      await page.setViewportSize(size);
-      await show();
-      await page.screenshot({
-        path: join(SCREENS, `layout-${screen}-${size.width}x${size.height}-${theme}.png`),
-      });
-      expect(
-        await page.evaluate(layoutProblemsInPage),
-        `${screen} at ${size.width}×${size.height}, ${theme}`,
-      ).toEqual([]);
-    }
-  }
-  await page.setViewportSize({ width: 1100, height: 720 });
 }
 
 test.beforeAll(async ({ browser }) => {
@@ -87,7 +64,7 @@ test('the Activity view pages through events, filters them, and exports CSV and 
 
   await page.getByLabel('What').selectOption('token.revoked');
   await expect(list.getByRole('listitem')).toHaveCount(1);
-  await checkEverywhere('activity', async () => {
+  await checkLayoutEverywhere(page, 'activity', async () => {
     await expect(list).toBeVisible();
   });
 
@@ -123,7 +100,7 @@ test('a token’s details show its history', async () => {
   const history = details.getByRole('list', { name: 'History of pipeline-7' });
   await expect(history.getByRole('listitem')).toHaveCount(1);
   await expect(history).toContainText('Token created');
-  await checkEverywhere('token-history', async () => {
+  await checkLayoutEverywhere(page, 'token-history', async () => {
     await expect(history).toBeVisible();
   });
   await page.keyboard.press('Escape');

@@ -6,42 +6,17 @@
  * clock) to make tokens expire or go unused; the service keeps real time.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { join } from 'node:path';
-import { SCREENS, signIn, startDesk, type Desk } from './desk-fixture.js';
+import { signIn, startDesk, type Desk, checkLayoutEverywhere } from './desk-fixture.js';
 import { timeCountChange } from './in-page.mjs';
-import { layoutProblemsInPage } from './layout-probe.mjs';
 
 test.describe.configure({ mode: 'serial' });
 
 const DAY = 24 * 60 * 60 * 1000;
-const SIZES = [
-  { width: 720, height: 480 },
-  { width: 1100, height: 720 },
-  { width: 1920, height: 1080 },
-] as const;
 
 let desk: Desk;
 let page: Page;
 let start: number;
 const secrets = new Map<string, string>();
-
-async function checkEverywhere(screen: string, show: () => Promise<void>) {
-  for (const theme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    for (const size of SIZES) {
-      await page.setViewportSize(size);
-      await show();
-      await page.screenshot({
-        path: join(SCREENS, `layout-${screen}-${size.width}x${size.height}-${theme}.png`),
-      });
-      expect(
-        await page.evaluate(layoutProblemsInPage),
-        `${screen} at ${size.width}×${size.height}, ${theme}`,
-      ).toEqual([]);
-    }
-  }
-  await page.setViewportSize({ width: 1100, height: 720 });
-}
 
 async function status(secret: string): Promise<number> {
   const response = await fetch(`${desk.service.url}/v1/users/me`, {
@@ -104,7 +79,7 @@ test('health counts filter the list; needs attention first is the default order;
   await expect(count(/Never used/)).toHaveAttribute('aria-pressed', 'true');
   expect(await names()).toEqual(['nightly-build', 'docs-preview']);
   await expect(page.getByText('2 of 5 tokens')).toBeVisible();
-  await checkEverywhere('health-filter', async () => {
+  await checkLayoutEverywhere(page, 'health-filter', async () => {
     await expect(counts()).toBeVisible();
   });
   await count(/Never used/).click();
@@ -125,7 +100,7 @@ test('health counts filter the list; needs attention first is the default order;
   await expect(page.getByRole('row', { name: /staging/ })).toContainText(
     'Needs attention: Expired: replace it or revoke it',
   );
-  await checkEverywhere('health-expired', async () => {
+  await checkLayoutEverywhere(page, 'health-expired', async () => {
     await expect(page.getByRole('button', { name: 'Replace staging' })).toBeVisible();
   });
 });
@@ -158,7 +133,7 @@ test('bulk revoke: a Shift+click range, one confirmation naming them, the outcom
   for (const name of ['nightly-build', 'old-ci', 'release'])
     await expect(page.getByRole('checkbox', { name: `Select ${name}` })).toBeChecked();
   await expect(page.getByRole('checkbox', { name: 'Select docs-preview' })).not.toBeChecked();
-  await checkEverywhere('bulk-selection', async () => {
+  await checkLayoutEverywhere(page, 'bulk-selection', async () => {
     await expect(selection).toBeVisible();
   });
 
@@ -167,7 +142,7 @@ test('bulk revoke: a Shift+click range, one confirmation naming them, the outcom
   await expect(confirm.getByRole('list', { name: 'Tokens to revoke' })).toContainText(
     /nightly-build.*old-ci.*release/s,
   );
-  await checkEverywhere('bulk-revoke-confirm', async () => {
+  await checkLayoutEverywhere(page, 'bulk-revoke-confirm', async () => {
     await expect(confirm).toBeVisible();
   });
   await confirm.getByRole('button', { name: 'Revoke 3 tokens' }).click();
@@ -175,7 +150,7 @@ test('bulk revoke: a Shift+click range, one confirmation naming them, the outcom
   const outcome = done.getByRole('list', { name: 'Outcome per token' });
   await expect(outcome.getByRole('listitem')).toHaveCount(3);
   await expect(outcome).toContainText('Revoked nightly-build');
-  await checkEverywhere('bulk-revoke-outcome', async () => {
+  await checkLayoutEverywhere(page, 'bulk-revoke-outcome', async () => {
     await expect(done).toBeVisible();
   });
   await done.getByRole('button', { name: 'Done' }).click();

@@ -7,9 +7,46 @@ import { expect, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { layoutProblemsInPage } from './layout-probe.mjs';
 import { startHarness, startTokenService, type Harness, type TokenService } from '../processes.js';
 
 export const SCREENS = 'test-results/screens';
+
+/** The minimum window, a narrow one, the default, and full HD. */
+export const LAYOUT_SIZES = [
+  { width: 720, height: 480 },
+  { width: 900, height: 720 },
+  { width: 1100, height: 720 },
+  { width: 1920, height: 1080 },
+] as const;
+
+/**
+ * Shows a screen at every size in LAYOUT_SIZES, light and dark: saves a screenshot for
+ * a person to look at (test-results/screens/layout-<screen>-<w>x<h>-<theme>.png) and
+ * expects no layout problem. Leaves the page at the default 1100×720.
+ */
+export async function checkLayoutEverywhere(
+  page: Page,
+  screen: string,
+  show: () => Promise<void>,
+): Promise<void> {
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    for (const size of LAYOUT_SIZES) {
+      await page.setViewportSize(size);
+      await show();
+      await page.evaluate('document.fonts.ready.then(() => true)');
+      await page.screenshot({
+        path: join(SCREENS, `layout-${screen}-${size.width}x${size.height}-${theme}.png`),
+      });
+      expect(
+        await page.evaluate(layoutProblemsInPage),
+        `${screen} at ${size.width}×${size.height}, ${theme}`,
+      ).toEqual([]);
+    }
+  }
+  await page.setViewportSize({ width: 1100, height: 720 });
+}
 export const PASSWORD = 'correct horse battery';
 
 export interface Desk {

@@ -6,46 +6,23 @@
  * test-results/screens/layout-*.png for a person to look at.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { join } from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '../main/providers/fake-github.js';
 import { startFakeGitLab, type FakeGitLab } from '../main/providers/fake-gitlab.js';
-import { closeReveal, createToken, SCREENS, signIn, startDesk, type Desk } from './desk-fixture.js';
-import { layoutProblemsInPage } from './layout-probe.mjs';
+import {
+  closeReveal,
+  createToken,
+  signIn,
+  startDesk,
+  type Desk,
+  checkLayoutEverywhere,
+} from './desk-fixture.js';
 
 test.describe.configure({ mode: 'serial' });
 
-const SIZES = [
-  { width: 720, height: 480 },
-  { width: 900, height: 720 },
-  { width: 1100, height: 720 },
-  { width: 1920, height: 1080 },
-] as const;
-const THEMES = ['light', 'dark'] as const;
 const DAY = 24 * 60 * 60 * 1000;
 
 let desk: Desk;
 let page: Page;
-
-async function layoutProblems(): Promise<string[]> {
-  return page.evaluate(layoutProblemsInPage);
-}
-
-async function checkEverywhere(screen: string, show: () => Promise<void>) {
-  for (const theme of THEMES) {
-    await page.emulateMedia({ colorScheme: theme });
-    for (const size of SIZES) {
-      await page.setViewportSize(size);
-      await show();
-      await page.evaluate('document.fonts.ready.then(() => true)');
-      await page.screenshot({
-        path: join(SCREENS, `layout-${screen}-${size.width}x${size.height}-${theme}.png`),
-      });
-      expect(await layoutProblems(), `${screen} at ${size.width}×${size.height}, ${theme}`).toEqual(
-        [],
-      );
-    }
-  }
-}
 
 test.beforeAll(async ({ browser }) => {
   desk = await startDesk('layout');
@@ -65,14 +42,14 @@ test.afterAll(async () => {
 });
 
 test('sign-in and create account', async () => {
-  await checkEverywhere('sign-in', async () => {
+  await checkLayoutEverywhere(page, 'sign-in', async () => {
     await expect(page.getByRole('heading', { name: 'Sign in to Token Desk' })).toBeVisible();
   });
   await page.getByRole('button', { name: 'Create an account' }).click();
   await page.getByLabel('Email').fill('not-an-email');
   await page.getByLabel('Password').fill('short');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await checkEverywhere('create-account', async () => {
+  await checkLayoutEverywhere(page, 'create-account', async () => {
     await expect(page.getByText('Use at least 8 characters')).toBeVisible();
   });
   await page.getByRole('button', { name: 'I already have an account' }).click();
@@ -80,14 +57,14 @@ test('sign-in and create account', async () => {
 
 test('the empty list, and the new-token dialog', async () => {
   await signIn(page, desk);
-  await checkEverywhere('empty-list', async () => {
+  await checkLayoutEverywhere(page, 'empty-list', async () => {
     await expect(page.getByRole('heading', { name: 'No API tokens yet' })).toBeVisible();
   });
   await page.getByRole('button', { name: 'New token' }).click();
   const dialog = page.getByRole('dialog', { name: 'New API token' });
   await dialog.getByLabel('Name').fill('ci-github');
   await dialog.getByLabel('No expiry').check();
-  await checkEverywhere('new-token', async () => {
+  await checkLayoutEverywhere(page, 'new-token', async () => {
     await expect(dialog).toBeVisible();
   });
 });
@@ -98,7 +75,7 @@ test('the reveal dialog: its Copy buttons inside, no sideways scrolling, the sec
   await dialog.getByRole('button', { name: 'Create token' }).click();
   const reveal = page.getByRole('dialog', { name: 'Token “ci-github” created' });
   await reveal.getByRole('button', { name: 'Copy secret' }).click();
-  await checkEverywhere('reveal', async () => {
+  await checkLayoutEverywhere(page, 'reveal', async () => {
     await expect(reveal).toBeVisible();
   });
   // Copying a snippet must not move the dialog sideways.
@@ -107,7 +84,7 @@ test('the reveal dialog: its Copy buttons inside, no sideways scrolling, the sec
     expect(await reveal.evaluate((d) => d.scrollLeft)).toBe(0);
   }
   await reveal.getByRole('button', { name: 'Done' }).click();
-  await checkEverywhere('reveal-confirm-close', async () => {
+  await checkLayoutEverywhere(page, 'reveal-confirm-close', async () => {
     await expect(reveal.getByText('Once closed it cannot be shown again')).toBeVisible();
   });
   await reveal.getByRole('button', { name: 'Close and forget the secret' }).click();
@@ -137,7 +114,7 @@ test('the token list with data, a search, and the confirmations', async () => {
   await page.getByRole('button', { name: 'Refresh' }).click();
   await expect(page.getByText('5 tokens')).toBeVisible();
 
-  await checkEverywhere('token-list', async () => {
+  await checkLayoutEverywhere(page, 'token-list', async () => {
     await expect(page.getByRole('row', { name: /deploy-android-release/ })).toBeVisible();
   });
 
@@ -145,7 +122,7 @@ test('the token list with data, a search, and the confirmations', async () => {
   await page.clock.setSystemTime(Date.now() + 59 * DAY);
   await page.getByRole('button', { name: 'Refresh' }).click();
   await expect(page.getByRole('row', { name: /nightly/ })).toContainText('Expired 56 days ago');
-  await checkEverywhere('token-list-later', async () => {
+  await checkLayoutEverywhere(page, 'token-list-later', async () => {
     await expect(page.getByRole('row', { name: /deploy-android-release/ })).toContainText(
       '59 days ago',
     );
@@ -153,25 +130,25 @@ test('the token list with data, a search, and the confirmations', async () => {
 
   await page.getByLabel('Search tokens').fill('nightly');
   await expect(page.getByText('1 of 5 tokens')).toBeVisible();
-  await checkEverywhere('token-search', async () => {
+  await checkLayoutEverywhere(page, 'token-search', async () => {
     await expect(page.getByRole('row')).toHaveCount(2);
   });
   await page.getByLabel('Search tokens').fill('');
 
   await page.getByRole('button', { name: 'Revoke nightly' }).click();
-  await checkEverywhere('revoke-confirm', async () => {
+  await checkLayoutEverywhere(page, 'revoke-confirm', async () => {
     await expect(page.getByRole('alertdialog', { name: 'Revoke “nightly”?' })).toBeVisible();
   });
   await page.getByRole('button', { name: 'Cancel' }).click();
 
   const long = page.getByRole('row', { name: /a-very-long-pipeline-name/ });
   await long.getByRole('button', { name: /^Rotate/ }).click();
-  await checkEverywhere('rotate-confirm', async () => {
+  await checkLayoutEverywhere(page, 'rotate-confirm', async () => {
     await expect(page.getByRole('alertdialog', { name: /^Rotate “a-very-long/ })).toBeVisible();
   });
   await page.getByRole('button', { name: 'Rotate token' }).click();
   const reveal = page.getByRole('dialog', { name: /^New secret for “a-very-long/ });
-  await checkEverywhere('rotate-reveal', async () => {
+  await checkLayoutEverywhere(page, 'rotate-reveal', async () => {
     await expect(reveal).toBeVisible();
   });
   await closeReveal(page);
@@ -182,7 +159,7 @@ test('settings', async () => {
   await page.getByLabel('Service URL').fill('http://tokens.example.com');
   await page.getByLabel(/Clear a copied secret/).fill('3');
   await page.getByRole('button', { name: 'Save settings' }).click();
-  await checkEverywhere('settings', async () => {
+  await checkLayoutEverywhere(page, 'settings', async () => {
     await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
   });
   await page.getByRole('button', { name: '← Back' }).click();
@@ -214,7 +191,7 @@ test('CI hand-off: provider accounts, Send to CI, token details, rotate and upda
   await add('GitHub', new URL(github.apiBaseUrl).origin, 'ghp_layoutToken000000000000000000000001');
   await add('GitLab', gitlab.url, 'glpat-layoutToken0000000001');
   await add('GitHub', 'http://127.0.0.1:9', 'ghp_layoutToken000000000000000000000001');
-  await checkEverywhere('settings-ci-accounts', async () => {
+  await checkLayoutEverywhere(page, 'settings-ci-accounts', async () => {
     await expect(page.getByRole('list', { name: 'CI provider accounts' })).toBeVisible();
     await expect(page.getByText('could not reach GitHub')).toBeVisible();
   });
@@ -225,14 +202,14 @@ test('CI hand-off: provider accounts, Send to CI, token details, rotate and upda
   await reveal.getByRole('button', { name: 'Send to CI…' }).click();
   const send = page.getByRole('dialog', { name: 'Send “deploy-ios” to CI' });
   await send.getByRole('radio', { name: /capacitor-app/ }).check();
-  await checkEverywhere('send-to-ci', async () => {
+  await checkLayoutEverywhere(page, 'send-to-ci', async () => {
     await expect(send).toBeVisible();
   });
   await send.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(send.getByRole('list', { name: 'Sent to CI' })).toContainText('Created');
   await send.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(send.getByText('already exists there')).toBeVisible();
-  await checkEverywhere('send-to-ci-overwrite', async () => {
+  await checkLayoutEverywhere(page, 'send-to-ci-overwrite', async () => {
     await expect(send.getByRole('button', { name: 'Replace it' })).toBeVisible();
   });
   await send.getByRole('button', { name: 'Keep the existing one' }).click();
@@ -241,59 +218,59 @@ test('CI hand-off: provider accounts, Send to CI, token details, rotate and upda
   await send.getByLabel('Repositories that can use it').selectOption('selected');
   const shared = send.getByRole('group', { name: 'Selected repositories' });
   await shared.getByRole('checkbox', { name: /plugins-with-a-long-name/ }).check();
-  await checkEverywhere('send-to-ci-org-selected', async () => {
+  await checkLayoutEverywhere(page, 'send-to-ci-org-selected', async () => {
     await expect(shared.getByRole('checkbox')).toHaveCount(2);
   });
   await send.getByLabel('Account').selectOption({ index: 1 });
   await send.getByRole('radio', { name: /acme\/mobile\/app/ }).check();
   await send.getByLabel('Variable key').fill('GITLAB-KEY');
-  await checkEverywhere('send-to-ci-gitlab', async () => {
+  await checkLayoutEverywhere(page, 'send-to-ci-gitlab', async () => {
     await expect(send.getByText('A GitLab variable key may contain only')).toBeVisible();
   });
   await send.getByLabel('Variable key').fill('CAPAWESOME_TOKEN');
   await send.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(send.getByRole('list', { name: 'Sent to CI' })).toContainText('acme/mobile/app');
   await send.getByRole('button', { name: 'Done' }).click();
-  await checkEverywhere('reveal-sent', async () => {
+  await checkLayoutEverywhere(page, 'reveal-sent', async () => {
     await expect(reveal.getByRole('list', { name: 'Sent to CI' })).toBeVisible();
   });
   await closeReveal(page);
 
   await page.getByLabel('Search tokens').fill('deploy-ios');
-  await checkEverywhere('token-list-places', async () => {
+  await checkLayoutEverywhere(page, 'token-list-places', async () => {
     await expect(page.getByRole('row', { name: /deploy-ios/ })).toContainText('Used in 2 places');
   });
   await page.getByRole('button', { name: 'Details of deploy-ios' }).click();
-  await checkEverywhere('token-details', async () => {
+  await checkLayoutEverywhere(page, 'token-details', async () => {
     await expect(page.getByRole('list', { name: 'Where deploy-ios is used' })).toBeVisible();
   });
   await page.keyboard.press('Escape');
 
   await page.getByRole('button', { name: 'Send deploy-ios to CI' }).click();
-  await checkEverywhere('row-send-to-ci', async () => {
+  await checkLayoutEverywhere(page, 'row-send-to-ci', async () => {
     await expect(page.getByRole('dialog', { name: 'Send “deploy-ios” to CI' })).toBeVisible();
   });
   await page.keyboard.press('Escape');
 
   gitlab.failNext('/variables', { status: 403, body: { message: '403 Forbidden' } });
   await page.getByRole('button', { name: 'Rotate deploy-ios and update 2 places' }).click();
-  await checkEverywhere('rotate-and-update-confirm', async () => {
+  await checkLayoutEverywhere(page, 'rotate-and-update-confirm', async () => {
     await expect(page.getByRole('alertdialog')).toBeVisible();
   });
   await page.getByRole('button', { name: 'Rotate and update 2 places' }).click();
   const rotated = page.getByRole('dialog', { name: 'New secret for “deploy-ios”' });
   await expect(rotated.getByText('1 of 2 places updated; 1 failed.')).toBeVisible();
-  await checkEverywhere('rotation-failed', async () => {
+  await checkLayoutEverywhere(page, 'rotation-failed', async () => {
     await rotated.getByRole('region', { name: 'Rotation of deploy-ios' }).scrollIntoViewIfNeeded();
   });
   await rotated.getByRole('button', { name: 'Revoke the old token now anyway' }).click();
-  await checkEverywhere('rotation-revoke-anyway', async () => {
+  await checkLayoutEverywhere(page, 'rotation-revoke-anyway', async () => {
     await expect(rotated.getByRole('button', { name: 'Revoke it now' })).toBeVisible();
   });
   await rotated.getByRole('button', { name: 'Keep it' }).click();
   await closeReveal(page);
   // The unfinished rotation stays above the list, with Retry.
-  await checkEverywhere('token-list-pending-rotation', async () => {
+  await checkLayoutEverywhere(page, 'token-list-pending-rotation', async () => {
     await expect(page.getByRole('region', { name: 'Unfinished rotations' })).toBeVisible();
     await expect(page.getByRole('row', { name: /deploy-ios/ }).first()).toBeVisible();
   });

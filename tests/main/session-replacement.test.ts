@@ -6,7 +6,6 @@
  * keyring) and settings on `conf`.
  */
 import Conf from 'conf';
-import keytar from 'keytar';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,18 +21,9 @@ import {
 import { SERVICE_URL_MESSAGES } from '../../src/shared/service-url.js';
 import { removeDir, startService, type RunningService } from '../server/service-harness.js';
 import { MemoryClipboard } from './fakes.js';
+import { testKeychain } from './test-keychain.js';
 
-const inKeyring = Boolean(process.env.TOKEN_DESK_IN_KEYRING);
-/** Outside `npm test` there is no Secret Service; an in-memory keychain keeps the rest meaningful. */
-function memoryKeychain(): Keychain {
-  const entries = new Map<string, string>();
-  return {
-    getPassword: async (s, a) => entries.get(`${s}/${a}`) ?? null,
-    setPassword: async (s, a, p) => void entries.set(`${s}/${a}`, p),
-    deletePassword: async (s, a) => entries.delete(`${s}/${a}`),
-  };
-}
-const keychain: Keychain = inKeyring ? keytar : memoryKeychain();
+const keychain: Keychain = testKeychain();
 const PASSWORD = 'replacement password 1';
 
 let serviceA: RunningService;
