@@ -15,9 +15,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const DEBIAN_PACKAGES = {
   // keytar compiles against libsecret (its prebuilt binaries come from GitHub).
   app: ['libsecret-1-dev', 'pkg-config'],
-  // A real Secret Service on a private bus (scripts/with-keyring.sh), and the browser
-  // Playwright drives (its own browser download cannot work without internet).
-  test: ['dbus', 'dbus-x11', 'gnome-keyring', 'chromium'],
+  // A real Secret Service on a private bus (scripts/with-keyring.sh), the browser
+  // Playwright drives (its own browser download cannot work without internet), and
+  // PostgreSQL's server programs for the throwaway clusters of scripts/pg-cluster.mjs.
+  test: ['dbus', 'dbus-x11', 'gnome-keyring', 'chromium', 'postgresql'],
 };
 
 export const KEYCHAIN_FIX = 'sudo apt-get install -y libsecret-1-dev && npm install';
@@ -119,11 +120,11 @@ function otherPlatformAdvice(scope) {
   if (process.platform === 'darwin' || process.platform === 'win32') {
     return scope === 'app'
       ? null // keytar ships prebuilt binaries for these, and the OS keychain is always there
-      : `the test suite runs on Debian or Ubuntu (it starts a private D-Bus and gnome-keyring, and drives Debian's Chromium). On ${process.platform === 'darwin' ? 'macOS' : 'Windows'}, run it in a Debian container or VM; \`npm start\` works here as it is.`;
+      : `the test suite runs on Debian or Ubuntu (it starts a private D-Bus and gnome-keyring, drives Debian's Chromium, and starts throwaway PostgreSQL clusters with Debian's postgresql). On ${process.platform === 'darwin' ? 'macOS' : 'Windows'}, run it in a Debian container or VM; \`npm start\` works here as it is.`;
   }
   return scope === 'app'
     ? 'this is not Debian or Ubuntu, so nothing was installed for you. The keychain needs the libsecret development files (Fedora: libsecret-devel, Arch: libsecret) and a C++ toolchain, then `npm install` again.'
-    : 'this is not Debian or Ubuntu, so nothing was installed for you. The tests need dbus-run-session, gnome-keyring-daemon, dbus-send and a Chromium at /usr/bin/chromium, plus the libsecret development files.';
+    : 'this is not Debian or Ubuntu, so nothing was installed for you. The tests need dbus-run-session, gnome-keyring-daemon, dbus-send, a Chromium at /usr/bin/chromium, the PostgreSQL server programs (initdb and pg_ctl, found through `pg_config --bindir`), plus the libsecret development files.';
 }
 
 function npmDependenciesCurrent() {

@@ -1,0 +1,329 @@
+#!/usr/bin/env node
+// A throwaway PostgreSQL cluster for the tests, the benchmark and developers trying the
+// PostgreSQL mode: a fresh temporary directory, a free port on 127.0.0.1, fast-but-unsafe
+// settings, and everything removed on stop (or, best effort, when the process exits).
+// It never touches the system's default cluster (/var/lib/postgresql, port 5432,
+// /var/run/postgresql): the data directory, the socket and the log all live in the temp dir.
+//
+//   node scripts/pg-cluster.mjs [database…]   prints DATABASE_URL=… and runs until Ctrl-C
+import { execFile, spawnSync } from 'node:child_process';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const POSTGRES_FIX = 'sudo apt-get install -y postgresql';
+
+const HOST = '127.0.0.1';
+const SUPERUSER = 'postgres';
+const PORT_ATTEMPTS = 5;
+
+/**
+ * Throwaway settings: durability buys nothing for a cluster that is deleted afterwards.
+ * @type {Record<string, string>}
+ */
+const FAST_SETTINGS = {
+  fsync: 'off',
+  synchronous_commit: 'off',
+  full_page_writes: 'off',
+  max_connections: '200',
+};
+
+/**
+ * The directory holding initdb, pg_ctl and postgres. Debian keeps them off PATH, in
+ * /usr/lib/postgresql/<version>/bin; the newest version wins.
+ * @param {{ libDir?: string, pgConfig?: string }} [options] where to look (for tests)
+ * @returns {string}
+ */
+export function findPostgresBin({ libDir = '/usr/lib/postgresql', pgConfig = 'pg_config' } = {}) {
+  if (existsSync(libDir)) {
+    const versions = readdirSync(libDir)
+      .filter((name) => /^\d+(\.\d+)?$/.test(name) && existsSync(join(libDir, name, 'bin/initdb')))
+      .sort((a, b) => Number(b) - Number(a));
+    if (versions[0] !== undefined) return join(libDir, versions[0], 'bin');
+  }
+  const probe = spawnSync(pgConfig, ['--bindir'], { encoding: 'utf8' });
+  const bindir = probe.status === 0 ? probe.stdout.trim() : '';
+  if (bindir && existsSync(join(bindir, 'initdb'))) return bindir;
+  throw new Error(
+    `PostgreSQL's server programs (initdb, pg_ctl) were not found in ${libDir}/<version>/bin or by \`${pgConfig} --bindir\`. Install them with: ${POSTGRES_FIX}`,
+  );
+}
+
+/**
+ * Runs a command, resolving with its output or rejecting with an Error that carries it.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {string} cwd
+ * @returns {Promise<string>}
+ */
+function run(command, args, cwd) {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { cwd, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error) {
+        const output = `${stdout}${stderr}`.trim();
+        reject(
+          new Error(`\`${[command, ...args].join(' ')}\` failed${output ? `:\n${output}` : ''}`),
+        );
+      } else resolve(stdout);
+    });
+  });
+}
+
+/** @returns {Promise<number>} a port nobody listened on a moment ago */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * initdb refuses to run as root, so as root the server programs run as the `postgres`
+ * system user (Debian's postgresql package creates it) on a directory it owns.
+ * @returns {{ uid: number, gid: number } | null} that user, or null when not root
+ */
+function unprivilegedUser() {
+  if (process.getuid?.() !== 0) return null;
+  const id = (/** @type {string} */ flag) =>
+    spawnSync('id', [flag, SUPERUSER], { encoding: 'utf8' }).stdout.trim();
+  const uid = Number.parseInt(id('-u'), 10);
+  const gid = Number.parseInt(id('-g'), 10);
+  if (Number.isNaN(uid) || Number.isNaN(gid)) {
+    throw new Error(
+      `initdb refuses to run as root, and there is no \`${SUPERUSER}\` system user to run it as. Debian's package creates one: ${POSTGRES_FIX}`,
+    );
+  }
+  return { uid, gid };
+}
+
+/**
+ * @param {string} path
+ * @param {number} [lines]
+ */
+function tail(path, lines = 20) {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log was written)';
+  }
+}
+
+/**
+ * Clusters still running, stopped synchronously if the process exits without stopping
+ * them (a crashed or interrupted test run) so no postgres or directory is left behind.
+ * @type {Set<() => void>}
+ */
+const live = new Set();
+let exitHookInstalled = false;
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const stopNow of live) stopNow();
+  });
+}
+
+/**
+ * @typedef {object} PgCluster
+ * @property {string} url postgres://postgres@127.0.0.1:<port>/<first database>
+ * @property {string} host always 127.0.0.1
+ * @property {number} port
+ * @property {string} socketDir the directory holding the unix socket
+ * @property {string} dataDir
+ * @property {(name: string) => string} databaseUrl the URL of another database on it
+ * @property {() => Promise<void>} stop stops the server and removes its directory (idempotent)
+ */
+
+/**
+ * Starts a fresh cluster (superuser `postgres`, trust authentication, 127.0.0.1 only) and
+ * creates `databases` on it.
+ * @param {{ databases?: string[], settings?: Record<string, string> }} [options]
+ *   settings: extra postgresql.conf settings, applied after the fast defaults
+ * @returns {Promise<PgCluster>}
+ */
+export async function startCluster({ databases = ['token_desk'], settings = {} } = {}) {
+  const bin = findPostgresBin();
+  const runAs = unprivilegedUser();
+  const dir = mkdtempSync(join(tmpdir(), 'token-desk-pg-'));
+  const dataDir = join(dir, 'data');
+  const logFile = join(dir, 'postgres.log');
+  /** @param {string} program @param {string[]} args */
+  const argv = (program, args) =>
+    runAs
+      ? /** @type {[string, string[]]} */ ([
+          'runuser',
+          ['-u', SUPERUSER, '--', join(bin, program), ...args],
+        ])
+      : /** @type {[string, string[]]} */ ([join(bin, program), args]);
+  // cwd is the temp dir: as the postgres user, the caller's directory may be unreadable.
+  const pg = (/** @type {string} */ program, /** @type {string[]} */ args) =>
+    run(...argv(program, args), dir);
+
+  let started = false;
+  const stopNow = () => {
+    live.delete(stopNow);
+    if (started) {
+      spawnSync(...argv('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']), {
+        cwd: dir,
+        stdio: 'ignore',
+      });
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  live.add(stopNow);
+  installExitHook();
+
+  try {
+    if (runAs) chownSync(dir, runAs.uid, runAs.gid); // mkdtemp already made it mode 700
+    await pg('initdb', [
+      '-D',
+      dataDir,
+      '-A',
+      'trust',
+      '-U',
+      SUPERUSER,
+      '--no-sync',
+      '-E',
+      'UTF8',
+      '--locale=C',
+    ]);
+    // Appended to postgresql.conf, so they override initdb's defaults; the port is
+    // passed per start attempt instead, since it may need another try.
+    const conf = {
+      ...FAST_SETTINGS,
+      listen_addresses: HOST,
+      unix_socket_directories: dir,
+      ...settings,
+    };
+    writeFileSync(
+      join(dataDir, 'postgresql.conf'),
+      Object.entries(conf)
+        .map(([key, value]) => `${key} = '${value.replaceAll("'", "''")}'\n`)
+        .join(''),
+      { flag: 'a' },
+    );
+
+    let port = 0;
+    for (let attempt = 1; ; attempt += 1) {
+      port = await freePort();
+      const logBefore = existsSync(logFile) ? readFileSync(logFile, 'utf8').length : 0;
+      try {
+        await pg('pg_ctl', [
+          '-D',
+          dataDir,
+          '-l',
+          logFile,
+          '-o',
+          `-p ${port}`,
+          '-t',
+          '60',
+          '-w',
+          'start',
+        ]);
+        started = true;
+        break;
+      } catch (error) {
+        // Someone else took the port between freePort() and the bind: try another one.
+        const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(logBefore) : '';
+        if (attempt < PORT_ATTEMPTS && /could not bind|Address already in use/.test(log)) continue;
+        throw new Error(
+          `PostgreSQL did not start in ${dir} (port ${port}). The last lines of its log:\n${tail(logFile)}`,
+          { cause: error },
+        );
+      }
+    }
+
+    const toCreate = databases.filter((name) => name !== 'postgres');
+    if (toCreate.length) {
+      // CREATE DATABASE cannot run in a transaction; psql runs each -c on its own.
+      const quote = (/** @type {string} */ name) => `"${name.replaceAll('"', '""')}"`;
+      await run(
+        join(bin, 'psql'),
+        [
+          '-X',
+          '-q',
+          '-v',
+          'ON_ERROR_STOP=1',
+          '-h',
+          HOST,
+          '-p',
+          String(port),
+          '-U',
+          SUPERUSER,
+          '-d',
+          'postgres',
+          ...toCreate.flatMap((name) => ['-c', `create database ${quote(name)}`]),
+        ],
+        dir,
+      );
+    }
+
+    /** @type {Promise<void> | undefined} */
+    let stopping;
+    const databaseUrl = (/** @type {string} */ name) =>
+      `postgres://${SUPERUSER}@${HOST}:${port}/${encodeURIComponent(name)}`;
+    return {
+      url: databaseUrl(databases[0] ?? 'postgres'),
+      host: HOST,
+      port,
+      socketDir: dir,
+      dataDir,
+      databaseUrl,
+      stop() {
+        stopping ??= (async () => {
+          live.delete(stopNow);
+          try {
+            await pg('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    stopNow();
+    throw error;
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const databases = process.argv.slice(2);
+  try {
+    const cluster = await startCluster(databases.length ? { databases } : {});
+    console.log(`DATABASE_URL=${cluster.url}`);
+    // Signal handlers alone do not keep Node alive.
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    const shutDown = () => {
+      clearInterval(keepAlive);
+      cluster.stop().then(
+        () => process.exit(0),
+        (error) => {
+          console.error(`pg-cluster: ${error instanceof Error ? error.message : String(error)}`);
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGINT', shutDown);
+    process.once('SIGTERM', shutDown);
+  } catch (error) {
+    console.error(`pg-cluster: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
