@@ -32,7 +32,7 @@ import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 import type { Services } from './services.js';
 import { ApiTokenStore } from './storage/api-tokens.js';
-import { openDatabase } from './storage/database.js';
+import { openStorage, type StorageOptions } from './storage/open-storage.js';
 import { DestinationStore } from './storage/destinations.js';
 import { EventStore } from './storage/events.js';
 import { OrganizationStore } from './storage/organizations.js';
@@ -43,8 +43,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface AppOptions {
-  /** SQLite file; created (with its schema) if missing. */
-  databaseFile: string;
+  /** Where the data lives: a SQLite file, or a PostgreSQL database shared by instances. */
+  storage: StorageOptions;
   clock?: Clock;
   signupEnabled?: boolean;
   maxTokenLifetimeDays?: number;
@@ -73,7 +73,11 @@ export interface AppOptions {
   eventRetentionDays?: number;
   /** The background sweep's batch size and interval; `intervalMs: null` leaves it to tests. */
   housekeeping?: Omit<HousekeepingOptions, 'retentionDays'>;
-  /** Live credentials kept in memory per kind (tokens, sessions); 0 turns the cache off. */
+  /**
+   * Live credentials kept in memory per kind (tokens, sessions); 0 turns the cache off.
+   * Always off on PostgreSQL: other instances write to the same database, and a cache
+   * here would not see their revocations.
+   */
   credentialCacheSize?: number;
   /** Fastify/pino logger options, or false. Redaction is always added. */
   logger?: false | Exclude<FastifyServerOptions['logger'], boolean | undefined>;
@@ -201,11 +205,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerRequestLog(app);
 
-  const db = openDatabase(options.databaseFile);
+  const db = await openStorage(options.storage);
 
   const destinations = new DestinationStore(db);
   const events = new EventStore(db);
-  const cacheSize = options.credentialCacheSize ?? DEFAULT_CREDENTIAL_CACHE_SIZE;
+  const cacheSize =
+    options.storage.kind === 'postgres'
+      ? 0
+      : (options.credentialCacheSize ?? DEFAULT_CREDENTIAL_CACHE_SIZE);
   const tokens = new ApiTokenStore(db, destinations, events, new CredentialCache(cacheSize));
   const housekeeping = new Housekeeping(
     {
@@ -223,7 +230,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The sweep stops (its batch in progress finishes) before the database closes.
   app.addHook('onClose', async () => {
     await housekeeping.stop();
-    db.close();
+    await db.close();
   });
   app.addHook('onReady', async () => housekeeping.start());
   const sessions = new SessionStore(db, new CredentialCache(cacheSize));

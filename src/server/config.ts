@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import envPaths from 'env-paths';
 import { DEFAULT_EVENT_RETENTION_DAYS } from '../shared/events.js';
 import type { TrustProxy } from './app.js';
+import { DEFAULT_POOL_SIZE } from './storage/postgres-database.js';
 
 export interface ServiceConfig {
   host: string;
@@ -16,6 +17,11 @@ export interface ServiceConfig {
   trustProxy: TrustProxy;
   /** TOKEN_DESK_EVENT_RETENTION_DAYS: how long the audit trail keeps events. */
   eventRetentionDays: number;
+  /**
+   * DATABASE_URL (postgres://…): PostgreSQL, for several instances on one database.
+   * Unset: SQLite in the data directory, one process.
+   */
+  postgres: { url: string; poolSize: number } | null;
 }
 
 export const DEFAULT_PORT = 4780;
@@ -52,6 +58,40 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
       1,
       36_500,
     ),
+    postgres: parseDatabaseUrl(env.DATABASE_URL, env.TOKEN_DESK_DATABASE_POOL_SIZE),
+  };
+}
+
+/** DATABASE_URL, checked enough to give a clear message instead of a driver's. */
+function parseDatabaseUrl(
+  raw: string | undefined,
+  rawPoolSize: string | undefined,
+): ServiceConfig['postgres'] {
+  if (raw === undefined || raw.trim() === '') {
+    if (rawPoolSize !== undefined && rawPoolSize !== '') {
+      throw new Error('TOKEN_DESK_DATABASE_POOL_SIZE applies only with DATABASE_URL (PostgreSQL).');
+    }
+    return null;
+  }
+  const url = raw.trim();
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(
+      'DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@db.internal:5432/token_desk.',
+    );
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    // Never echo the URL: it usually carries a password.
+    throw new Error(
+      `DATABASE_URL must start with postgres:// or postgresql:// (it starts with ${parsed.protocol}//); ` +
+        'leave it unset to keep the data in SQLite.',
+    );
+  }
+  return {
+    url,
+    poolSize: integer(rawPoolSize, 'TOKEN_DESK_DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, 1, 1000),
   };
 }
 

@@ -81,8 +81,8 @@ export class Housekeeping {
     for (;;) {
       if (this.stopped) return report;
       const now = this.deps.clock.now();
-      const swept = this.deps.tokens.sweep(now, this.batchSize);
-      const pruned = this.deps.events.pruneOlderThan(now - this.retentionMs, this.batchSize);
+      const swept = await this.deps.tokens.sweep(now, this.batchSize);
+      const pruned = await this.deps.events.pruneOlderThan(now - this.retentionMs, this.batchSize);
       report.gracesEnded += swept.gracesEnded;
       report.expired += swept.expired;
       report.pruned += pruned;

@@ -49,17 +49,28 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (process.argv[2] === 'backup') {
+    if (config.postgres) {
+      console.error(
+        'token service: with DATABASE_URL the data is in PostgreSQL; back it up with pg_dump ' +
+          '(e.g. pg_dump --format=custom --file=token-desk.dump "$DATABASE_URL"), see the README.',
+      );
+      process.exit(2);
+    }
     await backup(process.argv[3], config.dataDir);
     return;
   }
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  let lock: DataDirLock;
-  try {
-    lock = lockDataDir(config.dataDir);
-  } catch (error) {
-    if (!(error instanceof DataDirLockedError)) throw error;
-    console.error(`token service: ${error.message}`);
-    process.exit(1);
+  // SQLite: this process owns the data directory (the credential cache depends on being
+  // the only writer). PostgreSQL: any number of instances, and no data directory.
+  let lock: DataDirLock | null = null;
+  if (!config.postgres) {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    try {
+      lock = lockDataDir(config.dataDir);
+    } catch (error) {
+      if (!(error instanceof DataDirLockedError)) throw error;
+      console.error(`token service: ${error.message}`);
+      process.exit(1);
+    }
   }
   // Asynchronous and batched: lines collect in a buffer written in the background once
   // 4 KB are waiting, or every 250 ms, instead of one write(2) per line (the profile's
@@ -71,16 +82,28 @@ async function main(): Promise<void> {
     minLength: 4096,
     periodicFlush: 250,
   });
-  const app = await buildApp({
-    databaseFile: join(config.dataDir, DATABASE_FILE),
-    signupEnabled: config.signupEnabled,
-    maxTokenLifetimeDays: config.maxTokenLifetimeDays,
-    logger: { level: config.logLevel, stream: logDestination },
-    listenHost: config.host,
-    allowedHosts: config.allowedHosts,
-    trustProxy: config.trustProxy,
-    eventRetentionDays: config.eventRetentionDays,
-  });
+  let app;
+  try {
+    app = await buildApp({
+      storage: config.postgres
+        ? { kind: 'postgres', url: config.postgres.url, poolSize: config.postgres.poolSize }
+        : { kind: 'sqlite', file: join(config.dataDir, DATABASE_FILE) },
+      signupEnabled: config.signupEnabled,
+      maxTokenLifetimeDays: config.maxTokenLifetimeDays,
+      logger: { level: config.logLevel, stream: logDestination },
+      listenHost: config.host,
+      allowedHosts: config.allowedHosts,
+      trustProxy: config.trustProxy,
+      eventRetentionDays: config.eventRetentionDays,
+    });
+  } catch (error) {
+    // Most often PostgreSQL refusing or not answering; say so without the URL (a password).
+    console.error(
+      `token service: could not open the ${config.postgres ? 'PostgreSQL database (DATABASE_URL)' : 'SQLite database'}: ${(error as Error).message}`,
+    );
+    lock?.release();
+    process.exit(1);
+  }
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -90,7 +113,7 @@ async function main(): Promise<void> {
     // Finish in-flight requests, close the database, then exit.
     app.close().then(
       () => {
-        lock.release();
+        lock?.release();
         process.exit(0);
       },
       (error: unknown) => {
@@ -109,7 +132,7 @@ async function main(): Promise<void> {
       // Called with the bound address just before "Server listening" is logged, so the
       // pid file names the address by the time anyone can see the service is up.
       listenTextResolver: (address) => {
-        lock.setAddress(address);
+        lock?.setAddress(address);
         return `Server listening at ${address}`;
       },
     });
@@ -119,13 +142,14 @@ async function main(): Promise<void> {
       code === 'EADDRINUSE' ? ` Port ${config.port} is in use; set PORT to another port.` : '';
     app.log.error({ err: error }, `could not listen on ${config.host}:${config.port}.${hint}`);
     await app.close();
-    lock.release();
+    lock?.release();
     process.exit(1);
   }
 
   app.log.info(
     {
-      dataDir: config.dataDir,
+      storage: config.postgres ? 'postgresql' : 'sqlite',
+      dataDir: config.postgres ? undefined : config.dataDir,
       signupEnabled: config.signupEnabled,
       allowedHosts: config.allowedHosts,
       trustProxy: config.trustProxy,

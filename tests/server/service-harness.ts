@@ -1,8 +1,12 @@
 /**
- * Starts the real token service on an ephemeral 127.0.0.1 port with a real SQLite
- * file in a fresh temporary directory, and gives tests a small HTTP client for it.
+ * Starts the real token service on an ephemeral 127.0.0.1 port, on a real SQLite file
+ * in a fresh temporary directory, or (in the `postgres` Vitest project) in a fresh
+ * schema of a real throwaway PostgreSQL cluster, and gives tests a small HTTP client
+ * for it. The same test files run against both: the backend is a switch, not a copy.
  */
-import { afterEach } from 'vitest';
+import { afterEach, inject } from 'vitest';
+import { createHash } from 'node:crypto';
+import postgres from 'postgres';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +15,61 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/server/app.js';
 import type { Clock } from '../../src/server/clock.js';
+import { openStorage, type StorageOptions } from '../../src/server/storage/open-storage.js';
+import { sql, type Param } from '../../src/server/storage/sql.js';
+
+export type Backend = 'sqlite' | 'postgres';
+
+/** Which storage this run of the suite tests (the Vitest project sets it). */
+export const BACKEND: Backend =
+  process.env.TOKEN_DESK_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
+
+/**
+ * Where a data directory's data lives: the SQLite file in it, or (PostgreSQL) a schema
+ * named after it, so a test that restarts a service on the same directory finds its data.
+ */
+export function storageFor(dataDir: string): StorageOptions {
+  if (BACKEND === 'sqlite') return { kind: 'sqlite', file: join(dataDir, 'token-service.sqlite') };
+  return { kind: 'postgres', url: postgresUrl(), schema: schemaFor(dataDir), poolSize: 4 };
+}
+
+function postgresUrl(): string {
+  const url = inject('postgresUrl');
+  if (!url)
+    throw new Error('the postgres project runs with tests/postgres-setup.ts as global setup');
+  return url;
+}
+
+export function schemaFor(dataDir: string): string {
+  return `t_${createHash('sha256').update(dataDir).digest('hex').slice(0, 24)}`;
+}
+
+let admin: postgres.Sql | undefined;
+/** Creates the data directory's schema if it is not there yet (PostgreSQL only). */
+export async function prepareStorage(dataDir: string): Promise<void> {
+  if (BACKEND !== 'postgres') return;
+  admin ??= postgres(postgresUrl(), { max: 1, idle_timeout: 1, onnotice: () => undefined });
+  await admin.unsafe(`CREATE SCHEMA IF NOT EXISTS ${schemaFor(dataDir)}`);
+}
+
+/**
+ * Runs one statement on a data directory's database, as the service would (`?`
+ * placeholders in both backends), and returns its rows. For tests that look underneath
+ * the API: what is stored, how many events there are.
+ */
+export async function queryStorage<T = Record<string, unknown>>(
+  dataDir: string,
+  text: string,
+  params: readonly Param[] = [],
+): Promise<T[]> {
+  await prepareStorage(dataDir);
+  const db = await openStorage(storageFor(dataDir));
+  try {
+    return await db.all<T>(sql(text), params);
+  } finally {
+    await db.close();
+  }
+}
 
 export class TestClock implements Clock {
   constructor(private current = Date.parse('2026-06-01T12:00:00Z')) {}
@@ -33,11 +92,15 @@ export interface RunningService {
   app: FastifyInstance;
   baseUrl: string;
   dataDir: string;
+  /** The SQLite file (meaningful in the sqlite project only). */
   databaseFile: string;
+  backend: Backend;
   clock: TestClock;
   /** Every log line the service wrote. */
   logs: string[];
   request<T = any>(method: string, path: string, init?: RequestOptions): Promise<HttpResult<T>>;
+  /** One statement on this service's database (see queryStorage). */
+  query<T = Record<string, unknown>>(text: string, params?: readonly Param[]): Promise<T[]>;
   stop(): Promise<void>;
 }
 
@@ -65,11 +128,12 @@ export async function startService(
     },
   });
   const { port: _port, dataDir: _dataDir, ...appOptions } = options;
+  await prepareStorage(dataDir);
   const app = await buildApp({
     scryptCost: TEST_SCRYPT_COST,
     logger: { level: 'info', stream },
+    storage: storageFor(dataDir),
     ...appOptions,
-    databaseFile,
     clock,
   });
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
@@ -82,9 +146,11 @@ export async function startService(
     baseUrl,
     dataDir,
     databaseFile,
+    backend: BACKEND,
     clock,
     logs,
     request: (method, path, init = {}) => send(baseUrl, method, path, init),
+    query: (text, params) => queryStorage(dataDir, text, params),
     stop: () => app.close(),
   };
 }

@@ -12,7 +12,7 @@ import type { Clock } from '../clock.js';
 import { formatUtc } from '../human-time.js';
 import type { ApiTokenStore, TokenCredential } from '../storage/api-tokens.js';
 import { cleanUserAgent } from '../storage/events.js';
-import type { SessionStore } from '../storage/sessions.js';
+import type { SessionCredential, SessionStore } from '../storage/sessions.js';
 import { clientKey } from './client-key.js';
 import type { FailureLimiter } from './failure-limiter.js';
 import { parseSecret } from './secrets.js';
@@ -42,14 +42,20 @@ export class Authenticator {
   ) {}
 
   /**
-   * Throws an ApiError (401 or 429) unless `header` carries a live secret.
+   * Resolves to the principal, or throws (or rejects with) an ApiError (401 or 429) unless
+   * `header` carries a live secret. Synchronous when the credential is cached and nothing
+   * is to be written (the common case in SQLite mode): no promise on the hot path.
    *
    * A live credential always passes, however many failures its address has: the app and
    * the local service share 127.0.0.1, and CI runners share NAT addresses. Only
    * credentials that do not exist count as guesses (and get 429 past the limit); a
    * revoked or expired one is known, so it gets its own 401 and counts for nothing.
    */
-  authenticate(header: string | undefined, client: string, userAgent?: string): Principal {
+  authenticate(
+    header: string | undefined,
+    client: string,
+    userAgent?: string,
+  ): Principal | Promise<Principal> {
     if (header === undefined || header === '') {
       throw unauthorized(
         'unauthorized',
@@ -77,23 +83,39 @@ export class Authenticator {
     const now = this.deps.clock.now();
     if (kind === 'session') {
       const session = this.deps.sessions.findCredential(secret, now);
-      if (!session)
-        throw this.guess(client, 'This session token is not recognised. Sign in again.');
-      if (session.revokedAt !== null) {
-        throw unauthorized(
-          'session_expired',
-          `This session was signed out on ${formatUtc(session.revokedAt)}. Sign in again.`,
-        );
-      }
-      if (Date.parse(session.expiresAt) <= now) {
-        throw unauthorized(
-          'session_expired',
-          `Your session expired on ${formatUtc(session.expiresAt)}. Sign in again.`,
-        );
-      }
-      return { kind: 'session', user: session.user, sessionId: session.id };
+      return session instanceof Promise
+        ? session.then((found) => this.checkSession(found, client, now))
+        : this.checkSession(session, client, now);
     }
     const token = this.deps.tokens.findCredential(secret, now);
+    return token instanceof Promise
+      ? token.then((found) => this.checkToken(found, now, client, userAgent))
+      : this.checkToken(token, now, client, userAgent);
+  }
+
+  private checkSession(session: SessionCredential | null, client: string, now: number): Principal {
+    if (!session) throw this.guess(client, 'This session token is not recognised. Sign in again.');
+    if (session.revokedAt !== null) {
+      throw unauthorized(
+        'session_expired',
+        `This session was signed out on ${formatUtc(session.revokedAt)}. Sign in again.`,
+      );
+    }
+    if (Date.parse(session.expiresAt) <= now) {
+      throw unauthorized(
+        'session_expired',
+        `Your session expired on ${formatUtc(session.expiresAt)}. Sign in again.`,
+      );
+    }
+    return { kind: 'session', user: session.user, sessionId: session.id };
+  }
+
+  private checkToken(
+    token: TokenCredential | null,
+    now: number,
+    client: string,
+    userAgent: string | undefined,
+  ): Principal | Promise<Principal> {
     if (!token) {
       throw this.guess(
         client,
@@ -101,31 +123,32 @@ export class Authenticator {
       );
     }
     if (token.revokedAt !== null) {
-      this.refused(token, 'revoked', now, client, userAgent);
-      throw this.revoked(token.id, token.revokedAt);
+      return this.refuseRevoked(token, token.revokedAt, now, client, userAgent);
     }
     // A token replaced by a rotation with a grace period works until the grace ends and
     // is revoked from that instant: one comparison on the row already read, no write.
     if (token.graceEndsAt !== null && Date.parse(token.graceEndsAt) <= now) {
-      this.refused(token, 'revoked', now, client, userAgent);
-      throw this.revoked(token.id, token.graceEndsAt);
+      return this.refuseRevoked(token, token.graceEndsAt, now, client, userAgent);
     }
     if (token.expiresAt !== null && Date.parse(token.expiresAt) <= now) {
-      this.refused(token, 'expired', now, client, userAgent);
-      throw unauthorized(
-        'token_expired',
-        `This API token expired on ${formatUtc(token.expiresAt)}. Create a new token and update the secret in your CI settings.`,
-      );
+      const expiresAt = token.expiresAt;
+      return this.refused(token, 'expired', now, client, userAgent).then(() => {
+        throw unauthorized(
+          'token_expired',
+          `This API token expired on ${formatUtc(expiresAt)}. Create a new token and update the secret in your CI settings.`,
+        );
+      });
     }
+    const principal: Principal = { kind: 'api_token', user: token.user, tokenId: token.id };
     // Between writes, a request from the last recorded address compares one string and
     // writes nothing; another address costs one read of the token's seen-address set.
     const due =
       token.lastUsedAt === null ||
       now - Date.parse(token.lastUsedAt) >= LAST_USED_WRITE_INTERVAL_MS;
     if (due || token.lastUsedIp !== client) {
-      this.deps.tokens.recordUse(token, now, client, userAgent, due);
+      return this.deps.tokens.recordUse(token, now, client, userAgent, due).then(() => principal);
     }
-    return { kind: 'api_token', user: token.user, tokenId: token.id };
+    return principal;
   }
 
   private refused(
@@ -134,27 +157,34 @@ export class Authenticator {
     now: number,
     client: string,
     userAgent: string | undefined,
-  ): void {
-    this.deps.tokens.recordRefusal(token, reason, now, {
+  ): Promise<void> {
+    return this.deps.tokens.recordRefusal(token, reason, now, {
       ip: client,
       userAgent: cleanUserAgent(userAgent),
     });
   }
 
-  /** The 401 for a revoked token, saying whether a rotation replaced it. */
-  private revoked(tokenId: string, revokedAt: string): ApiError {
+  /** Records the refusal, then rejects with the 401 saying whether a rotation replaced it. */
+  private async refuseRevoked(
+    token: TokenCredential,
+    revokedAt: string,
+    now: number,
+    client: string,
+    userAgent: string | undefined,
+  ): Promise<never> {
+    await this.refused(token, 'revoked', now, client, userAgent);
     const when = formatUtc(revokedAt);
-    const why = this.deps.tokens.revocationOf(tokenId);
+    const why = await this.deps.tokens.revocationOf(token.id);
     if (why?.reason === 'rotated') {
       const successor = why.replacementPrefix
         ? `Put the new token (it starts with ${why.replacementPrefix}) in your CI settings in place of this one.`
         : 'Put the new token in your CI settings in place of this one.';
-      return unauthorized(
+      throw unauthorized(
         'token_revoked',
         `This API token (${JSON.stringify(why.name)}) was replaced by a rotation on ${when}. ${successor}`,
       );
     }
-    return unauthorized(
+    throw unauthorized(
       'token_revoked',
       `This API token was revoked on ${when}. Create a new token and update the secret in your CI settings.`,
     );

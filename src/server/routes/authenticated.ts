@@ -25,8 +25,15 @@ export function requireAuthentication(
   access: Access = 'session_or_api_token',
 ): void {
   const { authenticator } = services;
+  const admit = (request: FastifyRequest, principal: Principal): ApiError | undefined => {
+    if (access === 'session' && principal.kind !== 'session') {
+      return new ApiError(403, 'session_required', SESSION_REQUIRED_MESSAGE);
+    }
+    request.principal = principal;
+    return undefined;
+  };
   app.addHook('onRequest', (request, _reply, done) => {
-    let principal: Principal;
+    let principal: Principal | Promise<Principal>;
     try {
       principal = authenticator.authenticate(
         request.headers.authorization,
@@ -37,12 +44,14 @@ export function requireAuthentication(
       done(error as ApiError);
       return;
     }
-    if (access === 'session' && principal.kind !== 'session') {
-      done(new ApiError(403, 'session_required', SESSION_REQUIRED_MESSAGE));
+    if (principal instanceof Promise) {
+      principal.then(
+        (resolved) => done(admit(request, resolved)),
+        (error: unknown) => done(error as ApiError),
+      );
       return;
     }
-    request.principal = principal;
-    done();
+    done(admit(request, principal));
   });
 }
 

@@ -55,8 +55,8 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<Services> = async (app
     });
 
   /** The user's live token (a token in its grace period included), or the token 404. */
-  const liveToken = (userId: string, tokenId: string, now: number) => {
-    const token = services.tokens.findLive(userId, tokenId, now);
+  const liveToken = async (userId: string, tokenId: string, now: number) => {
+    const token = await services.tokens.findLive(userId, tokenId, now);
     if (!token) throw tokenNotFound();
     return token;
   };
@@ -74,8 +74,8 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<Services> = async (app
     },
     async (request) => {
       const userId = principalOf(request).user.id;
-      liveToken(userId, request.params.id, services.clock.now());
-      return services.destinations.list(request.params.id);
+      await liveToken(userId, request.params.id, services.clock.now());
+      return await services.destinations.list(request.params.id);
     },
   );
 
@@ -122,7 +122,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<Services> = async (app
       }
       const userId = principalOf(request).user.id;
       const now = services.clock.now();
-      const token = liveToken(userId, request.params.id, now);
+      const token = await liveToken(userId, request.params.id, now);
       if (token.graceEndsAt !== null) {
         throw new ApiError(
           409,
@@ -130,7 +130,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<Services> = async (app
           `This token was replaced by a rotation and stops working on ${formatUtc(token.graceEndsAt)}. Record where its replacement was sent instead.`,
         );
       }
-      const result = services.destinations.upsert(request.params.id, check.destination, now);
+      const result = await services.destinations.upsert(request.params.id, check.destination, now);
       if (result.outcome === 'too_many') {
         throw new ApiError(
           409,
@@ -139,7 +139,13 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<Services> = async (app
         );
       }
       if (result.outcome === 'created') {
-        recordDestination('destination.added', request, request.params.id, result.destination, now);
+        await recordDestination(
+          'destination.added',
+          request,
+          request.params.id,
+          result.destination,
+          now,
+        );
       }
       return reply.code(result.outcome === 'created' ? 201 : 200).send(result.destination);
     },
@@ -162,10 +168,13 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<Services> = async (app
     async (request, reply) => {
       const userId = principalOf(request).user.id;
       const now = services.clock.now();
-      liveToken(userId, request.params.id, now);
-      const removed = services.destinations.remove(request.params.id, request.params.destinationId);
+      await liveToken(userId, request.params.id, now);
+      const removed = await services.destinations.remove(
+        request.params.id,
+        request.params.destinationId,
+      );
       if (!removed) throw destinationNotFound();
-      recordDestination('destination.removed', request, request.params.id, removed, now);
+      await recordDestination('destination.removed', request, request.params.id, removed, now);
       return reply.code(204).send(null);
     },
   );

@@ -128,7 +128,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
         throw badRequest('since is later than until: no event can match. Swap them.');
       }
       if (query.cursor !== undefined) filter.after = decodeCursor(query.cursor);
-      const page = services.events.page(filter);
+      const page = await services.events.page(filter);
       return { events: page.events, nextCursor: page.last ? encodeCursor(page.last) : null };
     },
   );

@@ -49,7 +49,10 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<Services> = async (ap
       },
     },
     async (request) =>
-      services.organizations.organizationsOf(principalOf(request).user.id, page(request.query)),
+      await services.organizations.organizationsOf(
+        principalOf(request).user.id,
+        page(request.query),
+      ),
   );
 
   app.get(
@@ -64,7 +67,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<Services> = async (ap
       },
     },
     async (request) => {
-      const organization = services.organizations.organizationOf(
+      const organization = await services.organizations.organizationOf(
         principalOf(request).user.id,
         request.params.id,
       );
@@ -87,10 +90,12 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<Services> = async (ap
     async (request) => {
       const { organizationId } = request.query;
       const requested = page(request.query);
-      if (!services.organizations.organizationOf(principalOf(request).user.id, organizationId)) {
+      if (
+        !(await services.organizations.organizationOf(principalOf(request).user.id, organizationId))
+      ) {
         throw organizationNotFound();
       }
-      return services.organizations.appsOf(organizationId, requested);
+      return await services.organizations.appsOf(organizationId, requested);
     },
   );
 
@@ -109,9 +114,9 @@ export const organizationRoutes: FastifyPluginAsyncTypebox<Services> = async (ap
       const userId = principalOf(request).user.id;
       const name = normalizeName(request.body.name);
       if (!name.ok) throw new ApiError(400, 'invalid_name', name.message);
-      if (!services.organizations.organizationOf(userId, request.body.organizationId))
+      if (!(await services.organizations.organizationOf(userId, request.body.organizationId)))
         throw organizationNotFound();
-      const created = services.organizations.createApp(
+      const created = await services.organizations.createApp(
         request.body.organizationId,
         name.name,
         services.clock.now(),

@@ -54,7 +54,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<Services> = async (app, se
       const attempts = [limits.address.take(address), limits.account.take(email)];
       const giveBack = () => attempts.forEach((attempt) => attempt.giveBack());
 
-      const account = services.users.findByEmail(email);
+      const account = await services.users.findByEmail(email);
       let valid: boolean;
       try {
         valid = await services.hashing.run(
@@ -68,7 +68,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<Services> = async (app, se
       if (account && !valid) {
         // Only for an account that exists: an unknown email has no trail to write to.
         // Bounded by the per-account limit above (a throttled attempt never gets here).
-        services.events.record({
+        await services.events.record({
           userId: account.user.id,
           kind: 'session.sign_in_failed',
           at: services.clock.now(),
@@ -82,12 +82,12 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<Services> = async (app, se
       giveBack(); // a success is not a guess…
       limits.successes.take(address); // …but is counted, generously
       limits.known.remember(email, address);
-      const session = services.sessions.create(
+      const session = await services.sessions.create(
         account.user.id,
         services.clock.now(),
         services.policy.sessionLifetimeMs,
       );
-      services.events.record({
+      await services.events.record({
         userId: account.user.id,
         kind: 'session.signed_in',
         at: services.clock.now(),
@@ -131,14 +131,14 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<Services> = async (app, se
           );
         }
         const now = services.clock.now();
-        if (!services.sessions.revoke(principal.user.id, request.params.id, now)) {
+        if (!(await services.sessions.revoke(principal.user.id, request.params.id, now))) {
           throw new ApiError(
             404,
             'session_not_found',
             'No active session with this id belongs to your account.',
           );
         }
-        services.events.record({
+        await services.events.record({
           userId: principal.user.id,
           kind: 'session.signed_out',
           at: now,

@@ -115,7 +115,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
     // Already JSON (serialized by SQLite); sent as is. The schema above documents it
     // and the tests check the shape.
     async (request, reply) => {
-      const json = services.tokens.listForUserAsJson(
+      const json = await services.tokens.listForUserAsJson(
         principalOf(request).user.id,
         services.clock.now(),
       );
@@ -145,7 +145,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
         now,
         services.policy.maxTokenLifetimeMs,
       );
-      const issued = services.tokens.issue(
+      const issued = await services.tokens.issue(
         { userId, name: name.name, expiresAt, now },
         byRequest(request),
       );
@@ -167,7 +167,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
       },
     },
     async (request, reply) => {
-      const revoked = services.tokens.revoke(
+      const revoked = await services.tokens.revoke(
         principalOf(request).user.id,
         request.params.id,
         services.clock.now(),
@@ -197,7 +197,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
     },
     async (request) => {
       const ids = checkBulkIds(request.body, request.validationError);
-      return services.tokens.revokeMany(
+      return await services.tokens.revokeMany(
         principalOf(request).user.id,
         ids,
         services.clock.now(),
@@ -249,7 +249,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
         );
       }
       const now = services.clock.now();
-      const rotation = services.tokens.rotate(
+      const rotation = await services.tokens.rotate(
         {
           userId: principalOf(request).user.id,
           id: request.params.id,

@@ -60,7 +60,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<Services> = async (app, servi
       if (wait > 0) throw tooManyRequests(wait, 'Too many sign-ups from this address.');
       const attempt = services.signUpLimit.take(address);
       // Before the hash: a taken email costs a lookup, not 128 MiB and 0.4 s.
-      if (services.users.findByEmail(email)) throw emailTaken();
+      if (await services.users.findByEmail(email)) throw emailTaken();
       let passwordHash: string;
       try {
         passwordHash = await services.hashing.run(
@@ -72,7 +72,12 @@ export const userRoutes: FastifyPluginAsyncTypebox<Services> = async (app, servi
         throw error;
       }
       // Still null if another request took the email while this one was hashing.
-      const user = services.users.create({ email, name, passwordHash, now: services.clock.now() });
+      const user = await services.users.create({
+        email,
+        name,
+        passwordHash,
+        now: services.clock.now(),
+      });
       if (!user) throw emailTaken();
       return reply.code(201).send(user);
     },

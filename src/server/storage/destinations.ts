@@ -11,7 +11,7 @@ import {
   type DestinationInput,
   type DestinationTarget,
 } from '../../shared/ci-destinations.js';
-import type { Db } from './database.js';
+import { dialects, sql, type Queryable } from './sql.js';
 import { toTimestamp } from './timestamps.js';
 
 interface DestinationRow {
@@ -65,112 +65,98 @@ function toDestination(row: DestinationRow): Destination {
 
 const COLUMNS = 'id, provider, host, target, name, first_pushed_at, last_pushed_at';
 
-export class DestinationStore {
-  private readonly byToken;
-  private readonly findPlace;
-  private readonly touch;
-  private readonly count;
-  private readonly insert;
-  private readonly removeOne;
-  private readonly copyRow;
+// Oldest first; the insertion order breaks ties (rows were recorded, or copied, in it).
+const BY_TOKEN = dialects(
+  `SELECT ${COLUMNS} FROM token_destinations WHERE token_id = ? ORDER BY first_pushed_at, rowid`,
+  `SELECT ${COLUMNS} FROM token_destinations WHERE token_id = ? ORDER BY first_pushed_at, seq`,
+);
+const FIND_PLACE = sql(
+  `SELECT ${COLUMNS} FROM token_destinations
+   WHERE token_id = ? AND provider = ? AND host = ? AND target = ? AND name = ?`,
+);
+// The larger of the two: a clock step backwards never makes a place look pushed earlier.
+const TOUCH = dialects(
+  'UPDATE token_destinations SET last_pushed_at = max(last_pushed_at, ?) WHERE id = ?',
+  'UPDATE token_destinations SET last_pushed_at = greatest(last_pushed_at, ?) WHERE id = ?',
+);
+const COUNT = sql('SELECT count(*) AS n FROM token_destinations WHERE token_id = ?');
+// PostgreSQL: concurrent upserts for one token (from any instance) take turns on the
+// token's row. SQLite's BEGIN IMMEDIATE already serializes every transaction.
+const LOCK_TOKEN = dialects(
+  'SELECT id FROM api_tokens WHERE id = ?',
+  'SELECT id FROM api_tokens WHERE id = ? FOR UPDATE',
+);
+const INSERT = sql(
+  `INSERT INTO token_destinations
+     (id, token_id, provider, host, target, name, first_pushed_at, last_pushed_at)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+);
+const REMOVE_ONE = sql(
+  `DELETE FROM token_destinations WHERE id = ? AND token_id = ? RETURNING ${COLUMNS}`,
+);
 
-  constructor(private readonly db: Db) {
-    // Oldest first; rowid breaks ties in the order rows were recorded (and copied).
-    this.byToken = db.prepare<[string], DestinationRow>(
-      `SELECT ${COLUMNS} FROM token_destinations WHERE token_id = ? ORDER BY first_pushed_at, rowid`,
-    );
-    this.findPlace = db.prepare<[string, string, string, string, string], DestinationRow>(
-      `SELECT ${COLUMNS} FROM token_destinations
-       WHERE token_id = ? AND provider = ? AND host = ? AND target = ? AND name = ?`,
-    );
-    // max(): a clock step backwards never makes a place look pushed earlier than it was.
-    this.touch = db.prepare<[string, string]>(
-      'UPDATE token_destinations SET last_pushed_at = max(last_pushed_at, ?) WHERE id = ?',
-    );
-    this.count = db
-      .prepare<[string], number>('SELECT count(*) FROM token_destinations WHERE token_id = ?')
-      .pluck();
-    this.insert = db.prepare<[string, string, string, string, string, string, string, string]>(
-      `INSERT INTO token_destinations
-         (id, token_id, provider, host, target, name, first_pushed_at, last_pushed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.removeOne = db.prepare<[string, string], DestinationRow>(
-      `DELETE FROM token_destinations WHERE id = ? AND token_id = ? RETURNING ${COLUMNS}`,
-    );
-    this.copyRow = this.insert;
-  }
+export class DestinationStore {
+  constructor(private readonly db: Queryable) {}
 
   /** The token's destinations, oldest first. The caller checks the token is the user's. */
-  list(tokenId: string): Destination[] {
-    return this.byToken.all(tokenId).map(toDestination);
+  async list(tokenId: string): Promise<Destination[]> {
+    return (await this.db.all<DestinationRow>(BY_TOKEN, [tokenId])).map(toDestination);
   }
 
-  countFor(tokenId: string): number {
-    return this.count.get(tokenId) ?? 0;
+  async countFor(tokenId: string, q: Queryable = this.db): Promise<number> {
+    return (await q.get<{ n: number }>(COUNT, [tokenId]))?.n ?? 0;
   }
 
   /**
    * Records a push to `input` (already checked and canonical): a new row, or the same
-   * place's row with lastPushedAt moved to now. One immediate transaction, so two
-   * processes sharing the file cannot both insert, nor pass the limit together.
+   * place's row with lastPushedAt moved to now. One transaction that holds the token's
+   * row, so concurrent pushes (from any process) cannot both insert, nor pass the limit
+   * together.
    */
-  upsert(tokenId: string, input: DestinationInput, now: number): UpsertResult {
+  upsert(tokenId: string, input: DestinationInput, now: number): Promise<UpsertResult> {
     const target = canonicalTarget(input.target);
     const at = toTimestamp(now);
-    return this.db
-      .transaction((): UpsertResult => {
-        const existing = this.findPlace.get(
-          tokenId,
-          input.provider,
-          input.host,
-          target,
-          input.name,
-        );
-        if (existing) {
-          this.touch.run(at, existing.id);
-          const updated = this.findPlace.get(
-            tokenId,
-            input.provider,
-            input.host,
-            target,
-            input.name,
-          ) as DestinationRow;
-          return { outcome: 'updated', destination: toDestination(updated) };
-        }
-        if ((this.count.get(tokenId) ?? 0) >= MAX_DESTINATIONS_PER_TOKEN) {
-          return { outcome: 'too_many' };
-        }
-        const id = randomUUID();
-        this.insert.run(id, tokenId, input.provider, input.host, target, input.name, at, at);
-        return {
-          outcome: 'created',
-          destination: {
-            id,
-            ...input,
-            target: JSON.parse(target),
-            firstPushedAt: at,
-            lastPushedAt: at,
-          },
-        };
-      })
-      .immediate();
+    const place = [tokenId, input.provider, input.host, target, input.name];
+    return this.db.transaction(async (tx): Promise<UpsertResult> => {
+      await tx.get(LOCK_TOKEN, [tokenId]);
+      const existing = await tx.get<DestinationRow>(FIND_PLACE, place);
+      if (existing) {
+        await tx.run(TOUCH, [at, existing.id]);
+        const updated = (await tx.get<DestinationRow>(FIND_PLACE, place)) as DestinationRow;
+        return { outcome: 'updated', destination: toDestination(updated) };
+      }
+      if ((await this.countFor(tokenId, tx)) >= MAX_DESTINATIONS_PER_TOKEN) {
+        return { outcome: 'too_many' };
+      }
+      const id = randomUUID();
+      await tx.run(INSERT, [id, tokenId, input.provider, input.host, target, input.name, at, at]);
+      return {
+        outcome: 'created',
+        destination: {
+          id,
+          ...input,
+          target: JSON.parse(target),
+          firstPushedAt: at,
+          lastPushedAt: at,
+        },
+      };
+    });
   }
 
   /** Removes one destination of the token and returns it; null if the token has none such. */
-  remove(tokenId: string, destinationId: string): Destination | null {
-    const row = this.removeOne.get(destinationId, tokenId);
+  async remove(tokenId: string, destinationId: string): Promise<Destination | null> {
+    const row = await this.db.get<DestinationRow>(REMOVE_ONE, [destinationId, tokenId]);
     return row ? toDestination(row) : null;
   }
 
   /**
    * Gives `toTokenId` the same places as `fromTokenId`, with the same push times (the
-   * replacement of a rotation). Call inside the rotation's transaction. Returns how many.
+   * replacement of a rotation), inside the rotation's transaction `q`. Returns how many.
    */
-  copy(fromTokenId: string, toTokenId: string): number {
-    const rows = this.byToken.all(fromTokenId);
+  async copy(fromTokenId: string, toTokenId: string, q: Queryable): Promise<number> {
+    const rows = await q.all<DestinationRow>(BY_TOKEN, [fromTokenId]);
     for (const row of rows) {
-      this.copyRow.run(
+      await q.run(INSERT, [
         randomUUID(),
         toTokenId,
         row.provider,
@@ -179,7 +165,7 @@ export class DestinationStore {
         row.name,
         row.first_pushed_at,
         row.last_pushed_at,
-      );
+      ]);
     }
     return rows.length;
   }

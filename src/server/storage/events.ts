@@ -11,8 +11,7 @@ import {
   type EventActor,
   type EventKind,
 } from '../../shared/events.js';
-import type { Statement } from 'better-sqlite3';
-import type { Db } from './database.js';
+import { dialects, sql, type Queryable, type Statement } from './sql.js';
 import { toTimestamp } from './timestamps.js';
 
 /** What a request contributes to an event: where it came from. */
@@ -109,43 +108,29 @@ export function toAccountEvent(row: EventRow): AccountEvent {
 const COLUMNS =
   'seq, id, kind, at, token_id, token_name, session_id, actor_kind, actor_id, ip, user_agent, details';
 
+const INSERT = sql(
+  `INSERT INTO events (id, user_id, kind, at, token_id, token_name, session_id,
+                       actor_kind, actor_id, ip, user_agent, details)
+   VALUES (?, ?, ?, ?, ?, coalesce(?, (SELECT name FROM api_tokens WHERE id = ?)),
+           ?, ?, ?, ?, ?, ?)`,
+);
+const PRUNE_BATCH = sql(
+  `DELETE FROM events WHERE seq IN
+     (SELECT seq FROM events WHERE at < ? ORDER BY at LIMIT ?)`,
+);
+
+type EventIndex = 'events_by_user' | 'events_by_user_token' | 'events_by_user_kind';
+
 export class EventStore {
-  private readonly insert;
-  private readonly pruneBatch;
-  private readonly pages = new Map<string, Statement<Array<string | number>, EventRow>>();
+  /** One statement per filter shape (a handful), built once. */
+  private readonly pages = new Map<string, Statement>();
 
-  constructor(private readonly db: Db) {
-    this.insert = db.prepare<
-      [
-        string,
-        string,
-        string,
-        string,
-        string | null,
-        string | null,
-        string | null,
-        string | null,
-        string,
-        string | null,
-        string | null,
-        string | null,
-        string,
-      ]
-    >(
-      `INSERT INTO events (id, user_id, kind, at, token_id, token_name, session_id,
-                           actor_kind, actor_id, ip, user_agent, details)
-       VALUES (?, ?, ?, ?, ?, coalesce(?, (SELECT name FROM api_tokens WHERE id = ?)),
-               ?, ?, ?, ?, ?, ?)`,
-    );
-    this.pruneBatch = db.prepare<[string, number]>(
-      `DELETE FROM events WHERE seq IN
-         (SELECT seq FROM events WHERE at < ? ORDER BY at LIMIT ?)`,
-    );
-  }
+  constructor(private readonly db: Queryable) {}
 
-  record(event: NewEvent): void {
+  /** Records one event; inside a transaction when given one (`q`). */
+  async record(event: NewEvent, q: Queryable = this.db): Promise<void> {
     const tokenId = event.tokenId ?? null;
-    this.insert.run(
+    await q.run(INSERT, [
       randomUUID(),
       event.userId,
       event.kind,
@@ -159,7 +144,7 @@ export class EventStore {
       event.origin.ip,
       event.origin.userAgent,
       JSON.stringify(event.details ?? {}),
-    );
+    ]);
   }
 
   /**
@@ -167,11 +152,11 @@ export class EventStore {
    * events added meanwhile never shift what the next page holds. Returns one row more
    * than asked when there is a next page.
    */
-  page(filter: EventFilter): { events: AccountEvent[]; last: EventPosition | null } {
+  async page(filter: EventFilter): Promise<{ events: AccountEvent[]; last: EventPosition | null }> {
     const rows =
       filter.kinds !== undefined && filter.tokenId === undefined
-        ? this.byKinds(filter, filter.kinds)
-        : this.rows(
+        ? await this.byKinds(filter, filter.kinds)
+        : await this.rows(
             filter,
             filter.kinds,
             filter.tokenId === undefined ? 'events_by_user' : 'events_by_user_token',
@@ -189,20 +174,26 @@ export class EventStore {
    * Kinds without a token: each kind's own newest limit + 1 through events_by_user_kind,
    * merged. A single IN (...) would either scan the account or sort every match.
    */
-  private byKinds(filter: EventFilter, kinds: readonly EventKind[]): EventRow[] {
-    const merged = kinds.flatMap((kind) => this.rows(filter, [kind], 'events_by_user_kind'));
+  private async byKinds(filter: EventFilter, kinds: readonly EventKind[]): Promise<EventRow[]> {
+    const perKind = await Promise.all(
+      kinds.map((kind) => this.rows(filter, [kind], 'events_by_user_kind')),
+    );
+    const merged = perKind.flat();
     if (kinds.length > 1) {
       merged.sort((a, b) => (a.at === b.at ? b.seq - a.seq : a.at < b.at ? 1 : -1));
     }
     return merged.slice(0, filter.limit + 1);
   }
 
-  /** Up to limit + 1 rows, newest first, through the named index (the plan never guesses). */
+  /**
+   * Up to limit + 1 rows, newest first. SQLite is told the index (its planner guessed
+   * wrong for rare kinds); PostgreSQL's planner picks it from statistics.
+   */
   private rows(
     filter: EventFilter,
     kinds: readonly EventKind[] | undefined,
-    index: 'events_by_user' | 'events_by_user_token' | 'events_by_user_kind',
-  ): EventRow[] {
+    index: EventIndex,
+  ): Promise<EventRow[]> {
     const clauses = ['user_id = ?'];
     const params: Array<string | number> = [filter.userId];
     if (filter.tokenId !== undefined) {
@@ -227,19 +218,21 @@ export class EventStore {
       clauses.push('(at, seq) < (?, ?)');
       params.push(filter.after.at, filter.after.seq);
     }
-    const sql = `SELECT ${COLUMNS} FROM events INDEXED BY ${index}
-                 WHERE ${clauses.join(' AND ')} ORDER BY at DESC, seq DESC LIMIT ?`;
-    let statement = this.pages.get(sql);
+    const where = `WHERE ${clauses.join(' AND ')} ORDER BY at DESC, seq DESC LIMIT ?`;
+    const key = `${index} ${where}`;
+    let statement = this.pages.get(key);
     if (!statement) {
-      // One statement per filter shape (a handful), prepared once.
-      statement = this.db.prepare<Array<string | number>, EventRow>(sql);
-      this.pages.set(sql, statement);
+      statement = dialects(
+        `SELECT ${COLUMNS} FROM events INDEXED BY ${index} ${where}`,
+        `SELECT ${COLUMNS} FROM events ${where}`,
+      );
+      this.pages.set(key, statement);
     }
-    return statement.all(...params, filter.limit + 1);
+    return this.db.all<EventRow>(statement, [...params, filter.limit + 1]);
   }
 
   /** Deletes at most `batch` events older than `before`; returns how many. */
-  pruneOlderThan(before: number, batch: number): number {
-    return this.pruneBatch.run(toTimestamp(before), batch).changes;
+  pruneOlderThan(before: number, batch: number): Promise<number> {
+    return this.db.run(PRUNE_BATCH, [toTimestamp(before), batch]);
   }
 }

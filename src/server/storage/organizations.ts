@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { App, Organization } from '../../shared/api-schemas.js';
-import type { Db } from './database.js';
+import { sql, type Queryable } from './sql.js';
 import { toTimestamp } from './timestamps.js';
 
 export interface Page {
@@ -20,48 +20,44 @@ const toApp = (row: AppRow): App => ({
   organizationId: row.organization_id,
 });
 
+const LIST_FOR_USER = sql(
+  `SELECT o.id, o.name FROM organizations o
+   JOIN organization_members m ON m.organization_id = o.id
+   WHERE m.user_id = ? ORDER BY o.created_at, o.id LIMIT ? OFFSET ?`,
+);
+const FIND_FOR_USER = sql(
+  `SELECT o.id, o.name FROM organizations o
+   JOIN organization_members m ON m.organization_id = o.id
+   WHERE o.id = ? AND m.user_id = ?`,
+);
+const LIST_APPS = sql(
+  `SELECT id, name, organization_id FROM apps WHERE organization_id = ?
+   ORDER BY created_at, id LIMIT ? OFFSET ?`,
+);
+const INSERT_APP = sql(
+  'INSERT INTO apps (id, organization_id, name, created_at) VALUES (?, ?, ?, ?)',
+);
+
 /** Organizations a user belongs to, and their apps. Every query is scoped to a member. */
 export class OrganizationStore {
-  private readonly listForUser;
-  private readonly findForUser;
-  private readonly listApps;
-  private readonly insertApp;
+  constructor(private readonly db: Queryable) {}
 
-  constructor(db: Db) {
-    this.listForUser = db.prepare<[string, number, number], Organization>(
-      `SELECT o.id, o.name FROM organizations o
-       JOIN organization_members m ON m.organization_id = o.id
-       WHERE m.user_id = ? ORDER BY o.created_at, o.id LIMIT ? OFFSET ?`,
-    );
-    this.findForUser = db.prepare<[string, string], Organization>(
-      `SELECT o.id, o.name FROM organizations o
-       JOIN organization_members m ON m.organization_id = o.id
-       WHERE o.id = ? AND m.user_id = ?`,
-    );
-    this.listApps = db.prepare<[string, number, number], AppRow>(
-      `SELECT id, name, organization_id FROM apps WHERE organization_id = ?
-       ORDER BY created_at, id LIMIT ? OFFSET ?`,
-    );
-    this.insertApp = db.prepare<[string, string, string, string]>(
-      'INSERT INTO apps (id, organization_id, name, created_at) VALUES (?, ?, ?, ?)',
-    );
+  organizationsOf(userId: string, page: Page): Promise<Organization[]> {
+    return this.db.all<Organization>(LIST_FOR_USER, [userId, page.limit, page.offset]);
   }
 
-  organizationsOf(userId: string, page: Page): Organization[] {
-    return this.listForUser.all(userId, page.limit, page.offset);
+  async organizationOf(userId: string, organizationId: string): Promise<Organization | null> {
+    return (await this.db.get<Organization>(FIND_FOR_USER, [organizationId, userId])) ?? null;
   }
 
-  organizationOf(userId: string, organizationId: string): Organization | null {
-    return this.findForUser.get(organizationId, userId) ?? null;
+  async appsOf(organizationId: string, page: Page): Promise<App[]> {
+    const rows = await this.db.all<AppRow>(LIST_APPS, [organizationId, page.limit, page.offset]);
+    return rows.map(toApp);
   }
 
-  appsOf(organizationId: string, page: Page): App[] {
-    return this.listApps.all(organizationId, page.limit, page.offset).map(toApp);
-  }
-
-  createApp(organizationId: string, name: string, now: number): App {
+  async createApp(organizationId: string, name: string, now: number): Promise<App> {
     const app: App = { id: randomUUID(), name, organizationId };
-    this.insertApp.run(app.id, organizationId, name, toTimestamp(now));
+    await this.db.run(INSERT_APP, [app.id, organizationId, name, toTimestamp(now)]);
     return app;
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { User } from '../../shared/api-schemas.js';
 import { CredentialCache } from '../auth/credential-cache.js';
 import { digestKey, digestSecret, generateSecret } from '../auth/secrets.js';
-import type { Db } from './database.js';
+import { sql, type Queryable } from './sql.js';
 import { toTimestamp } from './timestamps.js';
 import { USER_COLUMNS, userFrom, type UserColumns } from './users.js';
 
@@ -19,46 +19,52 @@ interface CredentialRow extends UserColumns {
   revoked_at: string | null;
 }
 
-export class SessionStore {
-  private readonly insert;
-  private readonly credential;
-  private readonly revokeOwned;
+const INSERT = sql(
+  'INSERT INTO sessions (id, user_id, token_digest, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+);
+const CREDENTIAL = sql(
+  `SELECT s.id, s.expires_at, s.revoked_at, ${USER_COLUMNS}
+   FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = ?`,
+);
+const REVOKE_OWNED = sql(
+  'UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL',
+);
 
+export class SessionStore {
   constructor(
-    db: Db,
+    private readonly db: Queryable,
     /** Live sessions by digest; sign-out invalidates, expiry is checked on every hit. */
     readonly cache: CredentialCache<SessionCredential> = new CredentialCache(),
-  ) {
-    this.insert = db.prepare<[string, string, Buffer, string, string]>(
-      'INSERT INTO sessions (id, user_id, token_digest, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.credential = db.prepare<[Buffer], CredentialRow>(
-      `SELECT s.id, s.expires_at, s.revoked_at, ${USER_COLUMNS}
-       FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = ?`,
-    );
-    this.revokeOwned = db.prepare<[string, string, string]>(
-      'UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL',
-    );
-  }
+  ) {}
 
-  create(
+  async create(
     userId: string,
     now: number,
     lifetimeMs: number,
-  ): { id: string; secret: string; expiresAt: string } {
+  ): Promise<{ id: string; secret: string; expiresAt: string }> {
     const id = randomUUID();
     const secret = generateSecret('session');
     const expiresAt = toTimestamp(now + lifetimeMs);
-    this.insert.run(id, userId, digestSecret(secret), toTimestamp(now), expiresAt);
+    await this.db.run(INSERT, [id, userId, digestSecret(secret), toTimestamp(now), expiresAt]);
     return { id, secret, expiresAt };
   }
 
-  /** The session behind `secret`, from the cache or read and cached if live at `now`. */
-  findCredential(secret: string, now: number): SessionCredential | null {
+  /**
+   * The session behind `secret`: straight from the cache on a hit (no promise, the hot
+   * path), else read and cached if live at `now`.
+   */
+  findCredential(
+    secret: string,
+    now: number,
+  ): SessionCredential | null | Promise<SessionCredential | null> {
     const key = digestKey(secret);
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit;
-    const row = this.credential.get(Buffer.from(key, 'base64'));
+    return this.read(key, now);
+  }
+
+  private async read(key: string, now: number): Promise<SessionCredential | null> {
+    const row = await this.db.get<CredentialRow>(CREDENTIAL, [Buffer.from(key, 'base64')]);
     if (!row) return null;
     const session: SessionCredential = {
       id: row.id,
@@ -72,8 +78,11 @@ export class SessionStore {
     return session;
   }
 
-  revoke(userId: string, id: string, now: number): boolean {
+  async revoke(userId: string, id: string, now: number): Promise<boolean> {
     this.cache.invalidate(id);
-    return this.revokeOwned.run(toTimestamp(now), id, userId).changes === 1;
+    const changed = await this.db.run(REVOKE_OWNED, [toTimestamp(now), id, userId]);
+    // Again once written: a read that started before the write may have cached it.
+    this.cache.invalidate(id);
+    return changed === 1;
   }
 }

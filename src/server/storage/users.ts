@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { User } from '../../shared/api-schemas.js';
-import type { Db } from './database.js';
+import { dialects, isUniqueViolation, sql, type Queryable } from './sql.js';
 import { toTimestamp } from './timestamps.js';
 
 /** The columns that make a `User`, for queries that join `users u` to something else. */
@@ -28,37 +28,35 @@ export interface UserWithPassword {
   passwordHash: string;
 }
 
-export class UserStore {
-  private readonly insert;
-  private readonly byEmail;
-  private readonly insertOrganization;
-  private readonly insertMember;
+const INSERT = sql(
+  'INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+);
+// SQLite compares with the column's NOCASE collation; PostgreSQL through lower(email),
+// which its unique index covers.
+const BY_EMAIL = dialects(
+  `SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = ?`,
+  `SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE lower(u.email) = lower(?)`,
+);
+const INSERT_ORGANIZATION = sql(
+  'INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)',
+);
+const INSERT_MEMBER = sql(
+  'INSERT INTO organization_members (organization_id, user_id, role) VALUES (?, ?, ?)',
+);
 
-  constructor(private readonly db: Db) {
-    this.insert = db.prepare<[string, string, string | null, string, string]>(
-      'INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.byEmail = db.prepare<[string], UserColumns & { password_hash: string }>(
-      `SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = ?`,
-    );
-    this.insertOrganization = db.prepare<[string, string, string]>(
-      'INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)',
-    );
-    this.insertMember = db.prepare<[string, string, string]>(
-      'INSERT INTO organization_members (organization_id, user_id, role) VALUES (?, ?, ?)',
-    );
-  }
+export class UserStore {
+  constructor(private readonly db: Queryable) {}
 
   /**
    * Creates the account and its personal organization in one transaction.
    * Returns null when the email is already registered.
    */
-  create(input: {
+  async create(input: {
     email: string;
     name: string | null;
     passwordHash: string;
     now: number;
-  }): User | null {
+  }): Promise<User | null> {
     const user: User = {
       id: randomUUID(),
       email: input.email,
@@ -66,16 +64,16 @@ export class UserStore {
       createdAt: toTimestamp(input.now),
     };
     try {
-      this.db.transaction(() => {
-        this.insert.run(user.id, user.email, user.name, input.passwordHash, user.createdAt);
+      await this.db.transaction(async (tx) => {
+        await tx.run(INSERT, [user.id, user.email, user.name, input.passwordHash, user.createdAt]);
         const organizationId = randomUUID();
-        this.insertOrganization.run(
+        await tx.run(INSERT_ORGANIZATION, [
           organizationId,
           `${input.name ?? input.email}'s organization`,
           user.createdAt,
-        );
-        this.insertMember.run(organizationId, user.id, 'owner');
-      })();
+        ]);
+        await tx.run(INSERT_MEMBER, [organizationId, user.id, 'owner']);
+      });
     } catch (error) {
       if (isUniqueViolation(error)) return null;
       throw error;
@@ -83,17 +81,8 @@ export class UserStore {
     return user;
   }
 
-  findByEmail(email: string): UserWithPassword | null {
-    const row = this.byEmail.get(email);
+  async findByEmail(email: string): Promise<UserWithPassword | null> {
+    const row = await this.db.get<UserColumns & { password_hash: string }>(BY_EMAIL, [email]);
     return row ? { user: userFrom(row), passwordHash: row.password_hash } : null;
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    'code' in error &&
-    error.code === 'SQLITE_CONSTRAINT_UNIQUE'
-  );
 }

@@ -1,0 +1,160 @@
+/**
+ * The PostgreSQL schema, versioned like SQLite's (database.ts) but with its own list:
+ * the mode started at what SQLite's version 6 holds, so its version 1 is that schema.
+ * Append only; never edit one that has shipped.
+ *
+ * Same rules as SQLite: timestamps are ISO 8601 UTC text (fixed width, so they compare
+ * as text, byte-wise under the "C" collation whatever the database's default), and only
+ * the SHA-256 digest of a secret is ever stored.
+ */
+import type postgres from 'postgres';
+
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id            text COLLATE "C" PRIMARY KEY,
+    email         text NOT NULL,
+    name          text,
+    password_hash text NOT NULL,
+    created_at    text COLLATE "C" NOT NULL
+  );
+  -- SQLite's email COLLATE NOCASE.
+  CREATE UNIQUE INDEX users_email ON users (lower(email));
+  CREATE TABLE sessions (
+    id           text COLLATE "C" PRIMARY KEY,
+    user_id      text COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    token_digest bytea NOT NULL,
+    created_at   text COLLATE "C" NOT NULL,
+    expires_at   text COLLATE "C" NOT NULL,
+    revoked_at   text COLLATE "C"
+  );
+  CREATE UNIQUE INDEX sessions_token_digest ON sessions(token_digest);
+  CREATE TABLE api_tokens (
+    id                   text COLLATE "C" PRIMARY KEY,
+    user_id              text COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name                 text NOT NULL,
+    prefix               text NOT NULL,
+    token_digest         bytea NOT NULL,
+    created_at           text COLLATE "C" NOT NULL,
+    expires_at           text COLLATE "C",
+    last_used_at         text COLLATE "C",
+    revoked_at           text COLLATE "C",
+    replaced_by_id       text COLLATE "C" REFERENCES api_tokens(id),
+    revoked_reason       text CHECK (revoked_reason IS NULL OR revoked_reason IN ('revoked', 'rotated')),
+    grace_ends_at        text COLLATE "C",
+    destination_count    integer NOT NULL DEFAULT 0,
+    last_used_ip         text,
+    last_used_user_agent text,
+    refused_event_at     text COLLATE "C",
+    expiry_recorded      integer NOT NULL DEFAULT 0
+  );
+  CREATE UNIQUE INDEX api_tokens_token_digest ON api_tokens(token_digest);
+  -- The token list, newest first, from the index alone (an index-only scan).
+  CREATE INDEX api_tokens_active_by_user
+    ON api_tokens(user_id, created_at DESC, id DESC)
+    INCLUDE (name, prefix, expires_at, last_used_at, grace_ends_at, replaced_by_id,
+             destination_count, last_used_ip, last_used_user_agent)
+    WHERE revoked_at IS NULL;
+  CREATE INDEX api_tokens_in_grace ON api_tokens(grace_ends_at)
+    WHERE revoked_at IS NULL AND grace_ends_at IS NOT NULL;
+  CREATE INDEX api_tokens_replaced_by ON api_tokens(replaced_by_id)
+    WHERE replaced_by_id IS NOT NULL;
+  CREATE INDEX api_tokens_expiry_pending ON api_tokens(expires_at)
+    WHERE revoked_at IS NULL AND expires_at IS NOT NULL AND expiry_recorded = 0;
+  CREATE TABLE organizations (
+    id         text COLLATE "C" PRIMARY KEY,
+    name       text NOT NULL,
+    created_at text COLLATE "C" NOT NULL
+  );
+  CREATE TABLE organization_members (
+    organization_id text COLLATE "C" NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    user_id         text COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    role            text NOT NULL,
+    PRIMARY KEY (organization_id, user_id)
+  );
+  CREATE INDEX organization_members_by_user ON organization_members(user_id);
+  CREATE TABLE apps (
+    id              text COLLATE "C" PRIMARY KEY,
+    organization_id text COLLATE "C" NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    name            text NOT NULL,
+    created_at      text COLLATE "C" NOT NULL
+  );
+  CREATE INDEX apps_by_organization ON apps(organization_id, created_at);
+  CREATE TABLE token_destinations (
+    -- SQLite's rowid: the order places were recorded (and copied) in.
+    seq             bigint GENERATED ALWAYS AS IDENTITY,
+    id              text COLLATE "C" PRIMARY KEY,
+    token_id        text COLLATE "C" NOT NULL REFERENCES api_tokens(id) ON DELETE CASCADE,
+    provider        text NOT NULL CHECK (provider IN ('github', 'gitlab')),
+    host            text NOT NULL,
+    target          text NOT NULL CHECK (target::jsonb IS NOT NULL),
+    name            text NOT NULL,
+    first_pushed_at text COLLATE "C" NOT NULL,
+    last_pushed_at  text COLLATE "C" NOT NULL
+  );
+  CREATE UNIQUE INDEX token_destinations_place
+    ON token_destinations(token_id, provider, host, target, name);
+  CREATE FUNCTION token_destinations_count() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF TG_OP = 'INSERT' THEN
+      UPDATE api_tokens SET destination_count = destination_count + 1 WHERE id = NEW.token_id;
+      RETURN NEW;
+    END IF;
+    UPDATE api_tokens SET destination_count = destination_count - 1 WHERE id = OLD.token_id;
+    RETURN OLD;
+  END $$;
+  CREATE TRIGGER token_destinations_count AFTER INSERT OR DELETE ON token_destinations
+    FOR EACH ROW EXECUTE FUNCTION token_destinations_count();
+  CREATE TABLE token_addresses (
+    token_id      text COLLATE "C" NOT NULL REFERENCES api_tokens(id) ON DELETE CASCADE,
+    address       text NOT NULL,
+    first_seen_at text COLLATE "C" NOT NULL,
+    PRIMARY KEY (token_id, address)
+  );
+  CREATE TABLE events (
+    seq        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id         text COLLATE "C" NOT NULL,
+    user_id    text COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind       text COLLATE "C" NOT NULL,
+    at         text COLLATE "C" NOT NULL,
+    token_id   text COLLATE "C",
+    token_name text,
+    session_id text COLLATE "C",
+    actor_kind text NOT NULL CHECK (actor_kind IN ('session', 'api_token', 'service')),
+    actor_id   text,
+    ip         text,
+    user_agent text,
+    details    text NOT NULL DEFAULT '{}' CHECK (details::jsonb IS NOT NULL)
+  );
+  CREATE INDEX events_by_user ON events(user_id, at DESC, seq DESC);
+  CREATE INDEX events_by_user_token ON events(user_id, token_id, at DESC, seq DESC);
+  CREATE INDEX events_by_user_kind ON events(user_id, kind, at DESC, seq DESC);
+  CREATE INDEX events_by_at ON events(at);
+  `,
+];
+
+/**
+ * Brings the schema (in the connection's search_path) up to date. Instances starting at
+ * once take turns: the first migrates, the others find it done.
+ */
+export async function migratePostgres(pool: postgres.Sql): Promise<void> {
+  await pool.begin(async (tx) => {
+    await tx.unsafe("SELECT pg_advisory_xact_lock(hashtext('token-desk:' || current_schema()))");
+    await tx.unsafe('CREATE TABLE IF NOT EXISTS token_desk_schema (version integer NOT NULL)');
+    const [row] = await tx.unsafe<Array<{ version: number }>>(
+      'SELECT version FROM token_desk_schema',
+    );
+    if (row === undefined) await tx.unsafe('INSERT INTO token_desk_schema VALUES (0)');
+    const current = row?.version ?? 0;
+    if (current > POSTGRES_MIGRATIONS.length) {
+      throw new Error(
+        `The database schema (version ${current}) is newer than this service understands ` +
+          `(version ${POSTGRES_MIGRATIONS.length}). Upgrade every instance of the service.`,
+      );
+    }
+    for (let version = current; version < POSTGRES_MIGRATIONS.length; version++) {
+      await tx.unsafe(POSTGRES_MIGRATIONS[version] as string);
+      await tx.unsafe('UPDATE token_desk_schema SET version = $1', [version + 1]);
+    }
+  });
+}

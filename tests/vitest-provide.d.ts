@@ -1,0 +1,8 @@
+import 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The throwaway PostgreSQL cluster's URL (tests/postgres-setup.ts), in the postgres project. */
+    postgresUrl: string | undefined;
+  }
+}
