@@ -2,10 +2,26 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     exclude: ['tests/e2e/**', 'node_modules/**'],
-    globalSetup: ['tests/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Builds the service once (some tests run it as a real process).
+    globalSetup: ['tests/global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'sqlite', include: ['tests/**/*.test.ts'] },
+      },
+      {
+        // The service's tests again, on PostgreSQL: the same files, another backend.
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['tests/server/**/*.test.ts'],
+          env: { TOKEN_DESK_TEST_BACKEND: 'postgres' },
+          globalSetup: ['tests/global-setup.ts', 'tests/postgres-setup.ts'],
+        },
+      },
+    ],
   },
 });
