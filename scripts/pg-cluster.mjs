@@ -125,18 +125,81 @@ function tail(path, lines = 20) {
 }
 
 /**
- * Clusters still running, stopped synchronously if the process exits without stopping
+ * @typedef {object} Leftover a cluster's synchronous, best-effort stop, in two steps so
+ *   that several clusters shut down at once
+ * @property {() => void} quit asks the server to stop
+ * @property {() => void} remove waits for it (briefly) and removes the directory
+ */
+
+/**
+ * Clusters still running, stopped synchronously if the process ends without stopping
  * them (a crashed or interrupted test run) so no postgres or directory is left behind.
- * @type {Set<() => void>}
+ * @type {Set<Leftover>}
  */
 const live = new Set();
-let exitHookInstalled = false;
-function installExitHook() {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const stopNow of live) stopNow();
-  });
+
+/** @param {Leftover[]} clusters */
+function stopNow(clusters) {
+  for (const cluster of clusters) live.delete(cluster);
+  for (const cluster of clusters) cluster.quit();
+  for (const cluster of clusters) cluster.remove();
+}
+
+let hooksInstalled = false;
+function installExitHooks() {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on('exit', () => stopNow([...live]));
+  // A signal's default action ends the process without 'exit' (Vitest ends its workers
+  // with SIGTERM), so act on it, then end the process as the signal would have. When
+  // someone else listens too, they own the shutdown, and 'exit' covers it.
+  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
+    const onSignal = () => {
+      if (process.listenerCount(signal) > 1) return;
+      stopNow([...live]);
+      process.off(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+/** @param {number} ms */
+const sleepSync = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * SIGQUIT to the postmaster is what `pg_ctl -m immediate stop` sends; the wait is
+ * pg_ctl's too (the server removes its pid file last), but bounded: Vitest kills a
+ * worker 0.5 s after SIGTERM.
+ * @param {string} dir
+ * @param {string} dataDir
+ * @returns {Leftover}
+ */
+function leftover(dir, dataDir) {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  let signalled = false;
+  return {
+    quit() {
+      try {
+        const pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
+        // A stale pid file (a killed server) may name a reused pid: check it is ours.
+        const ours =
+          !existsSync('/proc/self') ||
+          readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(dataDir);
+        if (pid > 0 && ours) {
+          process.kill(pid, 'SIGQUIT');
+          signalled = true;
+        }
+      } catch {
+        // not started, or already gone
+      }
+    },
+    remove() {
+      const deadline = Date.now() + 400;
+      while (signalled && existsSync(pidFile) && Date.now() < deadline) sleepSync(5);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
@@ -175,19 +238,9 @@ export async function startCluster({ databases = ['token_desk'], settings = {} }
   const pg = (/** @type {string} */ program, /** @type {string[]} */ args) =>
     run(...argv(program, args), dir);
 
-  let started = false;
-  const stopNow = () => {
-    live.delete(stopNow);
-    if (started) {
-      spawnSync(...argv('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']), {
-        cwd: dir,
-        stdio: 'ignore',
-      });
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  live.add(stopNow);
-  installExitHook();
+  const cleanup = leftover(dir, dataDir);
+  live.add(cleanup);
+  installExitHooks();
 
   try {
     if (runAs) chownSync(dir, runAs.uid, runAs.gid); // mkdtemp already made it mode 700
@@ -236,7 +289,6 @@ export async function startCluster({ databases = ['token_desk'], settings = {} }
           '-w',
           'start',
         ]);
-        started = true;
         break;
       } catch (error) {
         // Someone else took the port between freePort() and the bind: try another one.
@@ -287,7 +339,7 @@ export async function startCluster({ databases = ['token_desk'], settings = {} }
       databaseUrl,
       stop() {
         stopping ??= (async () => {
-          live.delete(stopNow);
+          live.delete(cleanup);
           try {
             await pg('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
           } finally {
@@ -298,7 +350,7 @@ export async function startCluster({ databases = ['token_desk'], settings = {} }
       },
     };
   } catch (error) {
-    stopNow();
+    stopNow([cleanup]);
     throw error;
   }
 }

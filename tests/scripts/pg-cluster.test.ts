@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPostgresBin, startCluster, type PgCluster } from '../../scripts/pg-cluster.mjs';
@@ -36,17 +37,22 @@ function probePort(port: number): Promise<string> {
 describe('a throwaway PostgreSQL cluster', () => {
   let first: PgCluster;
   let second: PgCluster;
+  let running: PgCluster[] = [];
 
   beforeAll(async () => {
     // Started together: two clusters at once must not collide.
-    [first, second] = await Promise.all([
+    const started = await Promise.allSettled([
       startCluster({ databases: ['token_desk', 'second_db'] }),
       startCluster(),
     ]);
+    // Kept even when the other failed, so that afterAll stops it.
+    running = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
+    [first, second] = running as [PgCluster, PgCluster];
   });
 
   afterAll(async () => {
-    await Promise.all([first?.stop(), second?.stop()]);
+    await Promise.all(running.map((cluster) => cluster.stop()));
   });
 
   it('serves the first database at url, and runs queries', async () => {
@@ -144,7 +150,8 @@ function unprivileged(): { uid?: number; gid?: number } {
   return spawnSync('test', ['-r', script], user).status === 0 ? user : {};
 }
 
-describe('the command line', () => {
+// Concurrent: each starts its own cluster in its own process.
+describe.concurrent('processes that use it', () => {
   it('prints DATABASE_URL, serves it until SIGTERM, then removes the cluster', async () => {
     const child = spawn(process.execPath, [script], { cwd: tmpdir(), ...unprivileged() });
     const exited = once(child, 'exit');
@@ -162,6 +169,35 @@ describe('the command line', () => {
       expect(code).toBe(0);
       expect(existsSync(dir?.path as string)).toBe(false);
     });
+    expect(await probePort(port)).toBe('ECONNREFUSED');
+  });
+
+  it.each([
+    ['throws', `throw new Error('a test run crashing');`],
+    ['is sent SIGTERM (how Vitest ends its workers)', 'setInterval(() => {}, 60_000);'],
+  ])('leaves no server or directory behind when the process %s', async (_how, ending) => {
+    const program = `
+      import { startCluster } from ${JSON.stringify(pathToFileURL(script).href)};
+      const cluster = await startCluster();
+      console.log(JSON.stringify({ dir: cluster.socketDir, port: cluster.port }));
+      ${ending}`;
+    // Not spawnSync: the other tests in this block run meanwhile.
+    const child = spawn(process.execPath, ['--input-type=module', '-e', program]);
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const closed = once(child, 'close');
+    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+    const { dir, port } = JSON.parse(line) as { dir: string; port: number };
+    expect(existsSync(dir)).toBe(true);
+    if (ending.startsWith('setInterval')) child.kill('SIGTERM');
+    const [code, signal] = await closed;
+    if (ending.startsWith('throw')) {
+      expect(code).toBe(1);
+      expect(stderr).toContain('a test run crashing');
+    } else {
+      expect(signal).toBe('SIGTERM');
+    }
+    expect(existsSync(dir)).toBe(false);
     expect(await probePort(port)).toBe('ECONNREFUSED');
   });
 });
