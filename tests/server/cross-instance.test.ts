@@ -1,0 +1,252 @@
+/**
+ * Issue 9, part 3: two real service processes (`out/service/server/main.js`, as
+ * `npm run server` runs it) on one PostgreSQL database behave as one service. Runs in
+ * the `postgres` Vitest project, on the throwaway cluster of tests/postgres-setup.ts;
+ * SQLite mode is one process by design (the data-directory lock), so it has no
+ * counterpart there.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { POSTGRES_MIGRATIONS } from '../../src/server/storage/postgres-schema.js';
+import { startTokenService, type TokenService } from '../processes.js';
+import { BACKEND, removeDir, send } from './service-harness.js';
+
+const onPostgres = BACKEND === 'postgres';
+
+/** A database of its own on the test cluster, so nothing else's data is in the way. */
+async function freshDatabase(): Promise<string> {
+  const url = new URL(inject('postgresUrl') as string);
+  const name = `xi_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = postgres(url.href, { max: 1, onnotice: () => undefined });
+  try {
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  url.pathname = `/${name}`;
+  return url.href;
+}
+
+interface Token {
+  id: string;
+  secret: string;
+}
+
+describe.skipIf(!onPostgres)('two service instances on one PostgreSQL database', () => {
+  const root = mkdtempSync(join(tmpdir(), 'token-service-instances-'));
+  let databaseUrl = '';
+  let a: TokenService;
+  let b: TokenService;
+  let session = '';
+  let userId = '';
+  const start = (name: string, env: Record<string, string> = {}) =>
+    // Each gets a data directory of its own, to show that nothing is shared through it.
+    startTokenService(join(root, name), 0, { DATABASE_URL: databaseUrl, ...env });
+
+  beforeAll(async () => {
+    databaseUrl = await freshDatabase();
+    // Started at the same moment on an empty database: both migrate, one waits for the other.
+    [a, b] = await Promise.all([start('a'), start('b')]);
+    const email = 'instances@example.test';
+    const password = 'two instances, one service';
+    expect((await send(a.url, 'POST', '/v1/users', { body: { email, password } })).status).toBe(
+      201,
+    );
+    const signIn = await send<{ token: string; user: { id: string } }>(
+      b.url,
+      'POST',
+      '/v1/sessions',
+      { body: { email, password } },
+    );
+    expect(signIn.status).toBe(201);
+    session = signIn.body.token;
+    userId = signIn.body.user.id;
+  });
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    removeDir(root);
+  });
+
+  const create = async (on: TokenService, name: string): Promise<Token> => {
+    const created = await send<Token>(on.url, 'POST', '/v1/users/me/tokens', {
+      token: session,
+      body: { name },
+    });
+    expect(created.status).toBe(201);
+    return created.body;
+  };
+  const me = (on: TokenService, secret: string) =>
+    send<{ id: string; code?: string }>(on.url, 'GET', '/v1/users/me', { token: secret });
+
+  it('migrated the empty database once, though both instances started at once', async () => {
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => undefined });
+    try {
+      const versions = await sql.unsafe('SELECT version FROM token_desk_schema');
+      expect(versions).toEqual([{ version: POSTGRES_MIGRATIONS.length }]);
+    } finally {
+      await sql.end();
+    }
+  });
+
+  it('a session from B manages tokens on A, and a token created on A authenticates on B', async () => {
+    const token = await create(a, 'made-on-a');
+    expect((await me(b, token.secret)).body.id).toBe(userId);
+    const listed = await send<Array<{ id: string }>>(b.url, 'GET', '/v1/users/me/tokens', {
+      token: session,
+    });
+    expect(listed.body.map((t) => t.id)).toContain(token.id);
+  });
+
+  it('revoked on B, a token gets 401 on A on the very next request (20 times out of 20)', async () => {
+    for (let round = 0; round < 20; round++) {
+      const token = await create(a, `revoke-${round}`);
+      // Used on A first: whatever A might remember of it, it must not outlive the revoke.
+      expect((await me(a, token.secret)).status).toBe(200);
+      const revoked = await send(b.url, 'DELETE', `/v1/users/me/tokens/${token.id}`, {
+        token: session,
+      });
+      expect(revoked.status).toBe(204);
+      const next = await me(a, token.secret);
+      expect([round, next.status, next.body.code]).toEqual([round, 401, 'token_revoked']);
+    }
+  });
+
+  it('signed out on A, a session gets 401 on B on the very next request', async () => {
+    const email = 'sign-out@example.test';
+    const password = 'sign out across instances';
+    await send(a.url, 'POST', '/v1/users', { body: { email, password } });
+    const signIn = await send<{ id: string; token: string }>(a.url, 'POST', '/v1/sessions', {
+      body: { email, password },
+    });
+    expect((await me(b, signIn.body.token)).status).toBe(200);
+    const out = await send(a.url, 'DELETE', `/v1/sessions/${signIn.body.id}`, {
+      token: signIn.body.token,
+    });
+    expect(out.status).toBe(204);
+    const next = await me(b, signIn.body.token);
+    expect([next.status, next.body.code]).toEqual([401, 'session_expired']);
+  });
+
+  it('one token rotated on A and B at the same moment: one rotation, one 409, one replacement (10 races)', async () => {
+    for (let round = 0; round < 10; round++) {
+      const token = await create(a, `rotate-${round}`);
+      const [onA, onB] = await Promise.all(
+        [a, b].map((on) =>
+          send<{ id: string; code?: string }>(
+            on.url,
+            'POST',
+            `/v1/users/me/tokens/${token.id}/rotate`,
+            { token: session, body: { gracePeriodSeconds: 3600 } },
+          ),
+        ),
+      );
+      const statuses = [onA!.status, onB!.status].sort((x, y) => x - y);
+      expect([round, ...statuses]).toEqual([round, 201, 409]);
+      const loser = onA!.status === 409 ? onA! : onB!;
+      expect(loser.body.code).toBe('token_replaced');
+      const list = await send<Array<{ id: string; name: string; replacedById: string | null }>>(
+        b.url,
+        'GET',
+        '/v1/users/me/tokens',
+        { token: session },
+      );
+      const named = list.body.filter((t) => t.name === `rotate-${round}`);
+      const winner = onA!.status === 201 ? onA! : onB!;
+      expect(named).toHaveLength(2);
+      expect(named.find((t) => t.id === token.id)?.replacedById).toBe(winner.body.id);
+      // The old token still works in its grace period, on both instances.
+      expect((await me(a, token.secret)).status).toBe(200);
+      expect((await me(b, token.secret)).status).toBe(200);
+    }
+  });
+
+  it('bulk revokes of overlapping ids on A and B at once: each id revoked, reported and recorded once', async () => {
+    for (let round = 0; round < 5; round++) {
+      const tokens = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => create(i % 2 ? a : b, `bulk-${round}-${i}`)),
+      );
+      const ids = tokens.map((t) => t.id);
+      // Overlapping, in opposite orders: a lock-order deadlock would show up here.
+      const [onA, onB] = await Promise.all([
+        send<{ revoked: string[]; notFound: string[] }>(
+          a.url,
+          'POST',
+          '/v1/users/me/tokens/revoke',
+          {
+            token: session,
+            body: { ids: ids.slice(0, 8) },
+          },
+        ),
+        send<{ revoked: string[]; notFound: string[] }>(
+          b.url,
+          'POST',
+          '/v1/users/me/tokens/revoke',
+          {
+            token: session,
+            body: { ids: ids.slice(2).reverse() },
+          },
+        ),
+      ]);
+      expect([onA!.status, onB!.status]).toEqual([200, 200]);
+      const revoked = [...onA!.body.revoked, ...onB!.body.revoked];
+      expect(revoked.sort()).toEqual([...ids].sort());
+      for (const [i, token] of tokens.entries()) {
+        expect((await me(i % 2 ? b : a, token.secret)).status).toBe(401);
+        const events = await send<{ events: Array<{ kind: string }> }>(
+          a.url,
+          'GET',
+          `/v1/users/me/events?tokenId=${token.id}&kind=token.revoked`,
+          { token: session },
+        );
+        expect(events.body.events).toHaveLength(1);
+      }
+    }
+  });
+
+  it('20 records of one place sent to A and B at once make one row', async () => {
+    const token = await create(a, 'one-place');
+    const place = {
+      provider: 'github',
+      host: 'https://api.github.com',
+      target: { kind: 'repository', owner: 'ada', repo: 'app' },
+      name: 'CAPAWESOME_TOKEN',
+    };
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        send<{ id: string }>(
+          (i % 2 ? a : b).url,
+          'POST',
+          `/v1/users/me/tokens/${token.id}/destinations`,
+          {
+            token: session,
+            body: place,
+          },
+        ),
+      ),
+    );
+    expect(responses.map((r) => r.status).sort((x, y) => x - y)).toEqual([
+      ...Array<number>(19).fill(200),
+      201,
+    ]);
+    expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
+    const list = await send<Array<{ id: string; destinationCount: number }>>(
+      b.url,
+      'GET',
+      '/v1/users/me/tokens',
+      { token: session },
+    );
+    expect(list.body.find((t) => t.id === token.id)?.destinationCount).toBe(1);
+  });
+
+  it('keeps failure limits per instance, as the README says: A refusing an address does not make B refuse it', async () => {
+    const unknown = 'ca_' + 'A'.repeat(40);
+    let last = 0;
+    for (let i = 0; i < 40 && last !== 429; i++) last = (await me(a, unknown)).status;
+    expect(last).toBe(429);
+    expect((await me(b, unknown)).status).not.toBe(429);
+  });
+});
