@@ -18,6 +18,14 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: ['tests/server/**/*.test.ts'],
+          // These start the service as a process on a SQLite data directory (its lock, its
+          // backup, its file): SQLite mode itself, not the storage behind the harness.
+          exclude: [
+            'tests/server/service-process.test.ts',
+            'tests/server/data-dir-lock.test.ts',
+            'tests/server/backup.test.ts',
+            'tests/server/database-file.test.ts',
+          ],
           env: { TOKEN_DESK_TEST_BACKEND: 'postgres' },
           globalSetup: ['tests/global-setup.ts', 'tests/postgres-setup.ts'],
         },

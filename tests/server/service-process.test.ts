@@ -3,6 +3,7 @@
  * environment, restarted on the same data directory, stopped by signals.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -172,5 +173,54 @@ describe('the service process', () => {
     const code = await new Promise((resolve) => child.on('exit', resolve));
     expect(code).toBe(2);
     expect(stderr).toContain('PORT must be a whole number from 0 to 65535, not "eighty".');
+  });
+
+  /** Runs the service with `env` until it exits; its exit code and stderr. */
+  const exitOf = async (env: Record<string, string>) => {
+    const child = spawn(process.execPath, [ENTRY], {
+      env: { ...process.env, TOKEN_DESK_DATA_DIR: join(root, 'bad-db'), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    return { code, stderr };
+  };
+
+  it('refuses a DATABASE_URL that is not PostgreSQL, without printing it (it may hold a password)', async () => {
+    const password = 'hunter2-not-for-logs';
+    const { code, stderr } = await exitOf({
+      DATABASE_URL: `mysql://app:${password}@db.internal/token_desk`,
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('DATABASE_URL must start with postgres:// or postgresql://');
+    expect(stderr).not.toContain(password);
+    const garbage = await exitOf({ DATABASE_URL: `not a url ${password}` });
+    expect(garbage.code).toBe(2);
+    expect(garbage.stderr).toContain('DATABASE_URL must be a PostgreSQL URL');
+    expect(garbage.stderr).not.toContain(password);
+    const pool = await exitOf({ TOKEN_DESK_DATABASE_POOL_SIZE: '4' });
+    expect(pool.code).toBe(2);
+    expect(pool.stderr).toContain('TOKEN_DESK_DATABASE_POOL_SIZE applies only with DATABASE_URL');
+  });
+
+  it('exits with a readable message when PostgreSQL does not answer, without the password', async () => {
+    const password = 'hunter2-not-for-logs';
+    // A port nothing listens on: bound, then closed.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = server.address() as { port: number };
+        server.close(() => resolve(free));
+      });
+    });
+    const { code, stderr } = await exitOf({
+      DATABASE_URL: `postgres://app:${password}@127.0.0.1:${port}/token_desk`,
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'token service: could not open the PostgreSQL database (DATABASE_URL)',
+    );
+    expect(stderr).toContain('ECONNREFUSED');
+    expect(stderr).not.toContain(password);
   });
 });
