@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BACKEND,
   createToken,
   removeDir,
   signUpAndIn,
@@ -125,10 +126,10 @@ describe('bulk revoke', () => {
       tokens.push(await createToken(service, session, name));
     }
     const ids = tokens.map((token) => token.id);
-    // A trigger that fails the third update, as a full disk or a crash mid-way would.
-    const db = new Database(service.databaseFile);
-    db.exec(`CREATE TRIGGER fail_third BEFORE UPDATE OF revoked_at ON api_tokens
-             WHEN NEW.id = '${ids[2]}' BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`);
+    // A trigger that fails the third update, as a full disk or a crash mid-way would. The
+    // service revokes in id order (so overlapping bulk revokes cannot deadlock): the third
+    // id in that order is the third update, after two that must be rolled back.
+    const dropTrigger = await failUpdatesOf([...ids].sort()[2]!);
     try {
       const response = await bulk(session, { ids });
       expect(response.status).toBe(500);
@@ -136,8 +137,7 @@ describe('bulk revoke', () => {
       expect((await liveIds(session)).sort()).toEqual([...ids].sort());
       expect(await revokedEvents(session)).toEqual([]);
     } finally {
-      db.exec('DROP TRIGGER fail_third');
-      db.close();
+      await dropTrigger();
     }
     expect((await bulk(session, { ids })).body.revoked).toEqual(ids);
   });
@@ -172,6 +172,30 @@ describe('bulk revoke', () => {
     expect(events.map((e) => e.tokenId).sort()).toEqual([...ids].sort());
   });
 });
+
+/**
+ * Makes every update of the token's revoked_at fail inside the database, in the
+ * backend's own trigger language; resolves with the function that removes the trigger.
+ */
+async function failUpdatesOf(id: string): Promise<() => Promise<void>> {
+  if (BACKEND === 'sqlite') {
+    const db = new Database(service.databaseFile);
+    db.exec(`CREATE TRIGGER fail_third BEFORE UPDATE OF revoked_at ON api_tokens
+             WHEN NEW.id = '${id}' BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`);
+    return async () => {
+      db.exec('DROP TRIGGER fail_third');
+      db.close();
+    };
+  }
+  await service.query(`CREATE FUNCTION fail_third() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'simulated failure'; END $$`);
+  await service.query(`CREATE TRIGGER fail_third BEFORE UPDATE OF revoked_at ON api_tokens
+    FOR EACH ROW WHEN (NEW.id = '${id}') EXECUTE FUNCTION fail_third()`);
+  return async () => {
+    await service.query('DROP TRIGGER fail_third ON api_tokens');
+    await service.query('DROP FUNCTION fail_third()');
+  };
+}
 
 describe('bad bodies: 400 with a sentence, nothing revoked', () => {
   const hundredOne = Array.from({ length: 101 }, (_, i) => `id-${i}`);

@@ -4,13 +4,14 @@
  * why, and nothing refused leaves a trace. Never a secret: not in a field the schema
  * knows, not in one it does not.
  */
-import Database from 'better-sqlite3';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_DESTINATIONS_PER_TOKEN } from '../../src/shared/ci-destinations.js';
 import {
+  BACKEND,
   createToken,
+  postgresTablesText,
   removeDir,
   signUpAndIn,
   startService,
@@ -199,12 +200,11 @@ describe('recording where a token was sent', () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(19);
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
     expect((await list(mine.id, own)).body).toHaveLength(1);
-    const db = new Database(service.databaseFile, { readonly: true });
-    const count = db
-      .prepare('SELECT count(*) AS n FROM token_destinations WHERE token_id = ?')
-      .get(mine.id) as { n: number };
-    db.close();
-    expect(count.n).toBe(1);
+    const [count] = await service.query<{ n: number }>(
+      'SELECT count(*) AS n FROM token_destinations WHERE token_id = ?',
+      [mine.id],
+    );
+    expect(count?.n).toBe(1);
   });
 });
 
@@ -686,9 +686,7 @@ describe('documentation and storage', () => {
 
   it('never stores a secret: not in a destination row, not anywhere in the database files', async () => {
     await add(GITHUB_REPO);
-    const db = new Database(service.databaseFile, { readonly: true });
-    const rows = db.prepare('SELECT * FROM token_destinations').all() as Record<string, unknown>[];
-    db.close();
+    const rows = await service.query('SELECT * FROM token_destinations');
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
       const text = JSON.stringify(row);
@@ -703,8 +701,16 @@ describe('documentation and storage', () => {
           'provider',
           'target',
           'token_id',
+          // PostgreSQL's stand-in for SQLite's hidden rowid: the order places were recorded in.
+          ...(BACKEND === 'postgres' ? ['seq'] : []),
         ].sort(),
       );
+    }
+    if (BACKEND === 'postgres') {
+      const tables = await postgresTablesText(service.dataDir);
+      expect(tables).toContain(token.id);
+      for (const secret of secrets) expect(tables).not.toContain(secret);
+      return;
     }
     for (const file of readdirSync(service.dataDir)) {
       const bytes = readFileSync(join(service.dataDir, file)).toString('latin1');
@@ -723,11 +729,10 @@ describe('documentation and storage', () => {
       mine.id,
       own,
     );
-    const db = new Database(service.databaseFile, { readonly: true });
-    const row = db
-      .prepare('SELECT target FROM token_destinations WHERE token_id = ?')
-      .get(mine.id) as { target: string };
-    db.close();
-    expect(row.target).toBe('{"kind":"group","path":"acme/app","environmentScope":"production"}');
+    const [row] = await service.query<{ target: string }>(
+      'SELECT target FROM token_destinations WHERE token_id = ?',
+      [mine.id],
+    );
+    expect(row?.target).toBe('{"kind":"group","path":"acme/app","environmentScope":"production"}');
   });
 });

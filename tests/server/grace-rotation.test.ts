@@ -12,8 +12,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { digestSecret, generateSecret } from '../../src/server/auth/secrets.js';
 import { formatUtc } from '../../src/server/human-time.js';
 import { MIGRATIONS } from '../../src/server/storage/database.js';
+import { POSTGRES_MIGRATIONS } from '../../src/server/storage/postgres-schema.js';
 import { MAX_GRACE_PERIOD_SECONDS } from '../../src/shared/ci-destinations.js';
 import {
+  BACKEND,
   createToken,
   removeDir,
   signUpAndIn,
@@ -202,11 +204,11 @@ describe('the grace period: the old token', () => {
       expect(response.body.code).toBe('token_not_found');
     }
     // The next write wrote the end down, so the row left the token list's index.
-    const db = new Database(service.databaseFile, { readonly: true });
     expect(
-      db.prepare('SELECT revoked_at, revoked_reason FROM api_tokens WHERE id = ?').get(token.id),
-    ).toEqual({ revoked_at: graceEndsAt, revoked_reason: 'rotated' });
-    db.close();
+      await service.query('SELECT revoked_at, revoked_reason FROM api_tokens WHERE id = ?', [
+        token.id,
+      ]),
+    ).toEqual([{ revoked_at: graceEndsAt, revoked_reason: 'rotated' }]);
   });
 
   it('can be revoked early: 401 at once, still "replaced by a rotation", reason kept', async () => {
@@ -225,15 +227,13 @@ describe('the grace period: the old token', () => {
         `Put the new token (it starts with ${rotated.body.prefix}) in your CI settings in place of this one.`,
     );
     expect((await tokens(session)).map((t) => t.id)).toEqual([rotated.body.id]);
-    const db = new Database(service.databaseFile, { readonly: true });
-    const row = db
-      .prepare('SELECT revoked_reason, revoked_at FROM api_tokens WHERE id = ?')
-      .get(token.id) as { revoked_reason: string; revoked_at: string };
-    db.close();
-    expect(row).toEqual({
-      revoked_reason: 'rotated',
-      revoked_at: new Date(service.clock.now()).toISOString(),
-    });
+    const rows = await service.query(
+      'SELECT revoked_reason, revoked_at FROM api_tokens WHERE id = ?',
+      [token.id],
+    );
+    expect(rows).toEqual([
+      { revoked_reason: 'rotated', revoked_at: new Date(service.clock.now()).toISOString() },
+    ]);
   });
 
   it('ends with its replacement: revoking the new token revokes the old one still in grace', async () => {
@@ -436,121 +436,130 @@ describe('the schema migrations for issue 7 (versions 3 and 4)', () => {
     }
   });
 
-  it('upgrades a version-2 database: tokens keep working, list with the new fields, take destinations', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'token-service-v2-'));
-    const db = new Database(join(dataDir, 'token-service.sqlite'));
-    db.exec(MIGRATIONS[0]!);
-    db.exec(MIGRATIONS[1]!);
-    db.pragma('user_version = 2');
-    const at = '2026-05-30T08:15:42.123Z';
-    db.prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?)').run(
-      'u1',
-      'v2@example.test',
-      null,
-      'x',
-      at,
-    );
-    const insert = db.prepare(
-      `INSERT INTO api_tokens (id, user_id, name, prefix, token_digest, created_at, revoked_at, replaced_by_id, revoked_reason)
+  // Upgrades a SQLite file written by an older release; PostgreSQL's schema starts at
+  // SQLite's version 6, so there is no version-2 PostgreSQL database to upgrade.
+  it.skipIf(BACKEND === 'postgres')(
+    'upgrades a version-2 database: tokens keep working, list with the new fields, take destinations',
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'token-service-v2-'));
+      const db = new Database(join(dataDir, 'token-service.sqlite'));
+      db.exec(MIGRATIONS[0]!);
+      db.exec(MIGRATIONS[1]!);
+      db.pragma('user_version = 2');
+      const at = '2026-05-30T08:15:42.123Z';
+      db.prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?)').run(
+        'u1',
+        'v2@example.test',
+        null,
+        'x',
+        at,
+      );
+      const insert = db.prepare(
+        `INSERT INTO api_tokens (id, user_id, name, prefix, token_digest, created_at, revoked_at, replaced_by_id, revoked_reason)
        VALUES (?, 'u1', ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const [live, rotatedAway] = [1, 2].map(() => generateSecret('api_token'));
-    insert.run('t-new', 'deploy', live!.slice(0, 7), digestSecret(live!), at, null, null, null);
-    insert.run(
-      't-old',
-      'deploy',
-      rotatedAway!.slice(0, 7),
-      digestSecret(rotatedAway!),
-      at,
-      at,
-      't-new',
-      'rotated',
-    );
-    db.close();
+      );
+      const [live, rotatedAway] = [1, 2].map(() => generateSecret('api_token'));
+      insert.run('t-new', 'deploy', live!.slice(0, 7), digestSecret(live!), at, null, null, null);
+      insert.run(
+        't-old',
+        'deploy',
+        rotatedAway!.slice(0, 7),
+        digestSecret(rotatedAway!),
+        at,
+        at,
+        't-new',
+        'rotated',
+      );
+      db.close();
 
-    upgraded = await startService({ dataDir });
-    const check = new Database(join(dataDir, 'token-service.sqlite'), { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    const indexes = check
-      .prepare(
-        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'token_destinations'",
-      )
-      .pluck()
-      .all();
-    check.close();
-    expect(indexes).toContain('token_destinations_place');
+      upgraded = await startService({ dataDir });
+      const check = new Database(join(dataDir, 'token-service.sqlite'), { readonly: true });
+      expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      const indexes = check
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'token_destinations'",
+        )
+        .pluck()
+        .all();
+      check.close();
+      expect(indexes).toContain('token_destinations_place');
 
-    expect((await upgraded.request('GET', '/v1/users/me', { token: live })).status).toBe(200);
-    expect((await upgraded.request('GET', '/v1/users/me', { token: rotatedAway })).body.code).toBe(
-      'token_revoked',
-    );
-    // Sign in to the migrated account is not possible (its hash is a stand-in): use a new
-    // account for the HTTP side, and check the migrated row directly.
-    const after = new Database(join(dataDir, 'token-service.sqlite'), { readonly: true });
-    const row = after
-      .prepare('SELECT grace_ends_at, revoked_reason FROM api_tokens WHERE id = ?')
-      .get('t-new');
-    after.close();
-    expect(row).toEqual({ grace_ends_at: null, revoked_reason: null });
+      expect((await upgraded.request('GET', '/v1/users/me', { token: live })).status).toBe(200);
+      expect(
+        (await upgraded.request('GET', '/v1/users/me', { token: rotatedAway })).body.code,
+      ).toBe('token_revoked');
+      // Sign in to the migrated account is not possible (its hash is a stand-in): use a new
+      // account for the HTTP side, and check the migrated row directly.
+      const after = new Database(join(dataDir, 'token-service.sqlite'), { readonly: true });
+      const row = after
+        .prepare('SELECT grace_ends_at, revoked_reason FROM api_tokens WHERE id = ?')
+        .get('t-new');
+      after.close();
+      expect(row).toEqual({ grace_ends_at: null, revoked_reason: null });
 
-    const { session } = await signUpAndIn(upgraded);
-    const token = await createToken(upgraded, session, 'fresh');
-    const added = await upgraded.request('POST', `/v1/users/me/tokens/${token.id}/destinations`, {
-      token: session,
-      body: GITHUB_REPO,
-    });
-    expect(added.status).toBe(201);
-    const list = await upgraded.request('GET', '/v1/users/me/tokens', { token: session });
-    expect(list.body).toEqual([
-      expect.objectContaining({
-        id: token.id,
-        destinationCount: 1,
-        replacedById: null,
-        graceEndsAt: null,
-      }),
-    ]);
-  });
+      const { session } = await signUpAndIn(upgraded);
+      const token = await createToken(upgraded, session, 'fresh');
+      const added = await upgraded.request('POST', `/v1/users/me/tokens/${token.id}/destinations`, {
+        token: session,
+        body: GITHUB_REPO,
+      });
+      expect(added.status).toBe(201);
+      const list = await upgraded.request('GET', '/v1/users/me/tokens', { token: session });
+      expect(list.body).toEqual([
+        expect.objectContaining({
+          id: token.id,
+          destinationCount: 1,
+          replacedById: null,
+          graceEndsAt: null,
+        }),
+      ]);
+    },
+  );
 
-  it('upgrades a version-3 database: destination counts are taken from the rows already there', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'token-service-v3-'));
-    const db = new Database(join(dataDir, 'token-service.sqlite'));
-    for (const migration of MIGRATIONS.slice(0, 3)) db.exec(migration);
-    db.pragma('user_version = 3');
-    const at = '2026-05-30T08:15:42.123Z';
-    db.prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?)').run(
-      'u1',
-      'v3@example.test',
-      null,
-      'x',
-      at,
-    );
-    const token = db.prepare(
-      `INSERT INTO api_tokens (id, user_id, name, prefix, token_digest, created_at)
+  // SQLite files only, as above.
+  it.skipIf(BACKEND === 'postgres')(
+    'upgrades a version-3 database: destination counts are taken from the rows already there',
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'token-service-v3-'));
+      const db = new Database(join(dataDir, 'token-service.sqlite'));
+      for (const migration of MIGRATIONS.slice(0, 3)) db.exec(migration);
+      db.pragma('user_version = 3');
+      const at = '2026-05-30T08:15:42.123Z';
+      db.prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?)').run(
+        'u1',
+        'v3@example.test',
+        null,
+        'x',
+        at,
+      );
+      const token = db.prepare(
+        `INSERT INTO api_tokens (id, user_id, name, prefix, token_digest, created_at)
        VALUES (?, 'u1', 'n', 'ca_x', ?, ?)`,
-    );
-    token.run('t-two', digestSecret(generateSecret('api_token')), at);
-    token.run('t-none', digestSecret(generateSecret('api_token')), at);
-    const place = db.prepare(
-      `INSERT INTO token_destinations VALUES (?, 't-two', 'gitlab', 'https://gitlab.com', ?, 'K', ?, ?)`,
-    );
-    place.run('d1', '{"kind":"group","path":"a","environmentScope":"*"}', at, at);
-    place.run('d2', '{"kind":"group","path":"b","environmentScope":"*"}', at, at);
-    db.close();
+      );
+      token.run('t-two', digestSecret(generateSecret('api_token')), at);
+      token.run('t-none', digestSecret(generateSecret('api_token')), at);
+      const place = db.prepare(
+        `INSERT INTO token_destinations VALUES (?, 't-two', 'gitlab', 'https://gitlab.com', ?, 'K', ?, ?)`,
+      );
+      place.run('d1', '{"kind":"group","path":"a","environmentScope":"*"}', at, at);
+      place.run('d2', '{"kind":"group","path":"b","environmentScope":"*"}', at, at);
+      db.close();
 
-    upgraded = await startService({ dataDir });
-    const check = new Database(join(dataDir, 'token-service.sqlite'));
-    const counts = () =>
-      check.prepare('SELECT id, destination_count FROM api_tokens ORDER BY id').all();
-    expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(counts()).toEqual([
-      { id: 't-none', destination_count: 0 },
-      { id: 't-two', destination_count: 2 },
-    ]);
-    // The triggers keep it from then on, whoever writes the rows.
-    check.prepare("DELETE FROM token_destinations WHERE id = 'd1'").run();
-    expect(counts()[1]).toEqual({ id: 't-two', destination_count: 1 });
-    check.close();
-  });
+      upgraded = await startService({ dataDir });
+      const check = new Database(join(dataDir, 'token-service.sqlite'));
+      const counts = () =>
+        check.prepare('SELECT id, destination_count FROM api_tokens ORDER BY id').all();
+      expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+      expect(counts()).toEqual([
+        { id: 't-none', destination_count: 0 },
+        { id: 't-two', destination_count: 2 },
+      ]);
+      // The triggers keep it from then on, whoever writes the rows.
+      check.prepare("DELETE FROM token_destinations WHERE id = 'd1'").run();
+      expect(counts()[1]).toEqual({ id: 't-two', destination_count: 1 });
+      check.close();
+    },
+  );
 
   it('deleting a token row deletes its destinations (ON DELETE CASCADE)', async () => {
     const { session } = await signUpAndIn(service);
@@ -559,14 +568,51 @@ describe('the schema migrations for issue 7 (versions 3 and 4)', () => {
       token: session,
       body: GITHUB_REPO,
     });
-    const db = new Database(service.databaseFile);
-    db.pragma('foreign_keys = ON');
-    db.prepare('DELETE FROM api_tokens WHERE id = ?').run(token.id);
-    const left = db
-      .prepare('SELECT count(*) FROM token_destinations WHERE token_id = ?')
-      .pluck()
-      .get(token.id);
-    db.close();
-    expect(left).toBe(0);
+    expect(
+      await service.query('SELECT count(*) AS n FROM token_destinations WHERE token_id = ?', [
+        token.id,
+      ]),
+    ).toEqual([{ n: 1 }]);
+    if (BACKEND === 'sqlite') {
+      // SQLite enforces foreign keys per connection; the service's own has them on.
+      const db = new Database(service.databaseFile);
+      db.pragma('foreign_keys = ON');
+      db.prepare('DELETE FROM api_tokens WHERE id = ?').run(token.id);
+      db.close();
+    } else {
+      await service.query('DELETE FROM api_tokens WHERE id = ?', [token.id]);
+    }
+    expect(
+      await service.query('SELECT count(*) AS n FROM token_destinations WHERE token_id = ?', [
+        token.id,
+      ]),
+    ).toEqual([{ n: 0 }]);
   });
+
+  it.runIf(BACKEND === 'postgres')(
+    'records the PostgreSQL schema version, and a second service on the migrated schema sees the same tokens',
+    async () => {
+      expect(await service.query('SELECT version FROM token_desk_schema')).toEqual([
+        { version: POSTGRES_MIGRATIONS.length },
+      ]);
+      const { session } = await signUpAndIn(service);
+      const token = await createToken(service, session, 'shared');
+      // Same data directory, so the same schema, already migrated: it starts, and it
+      // authenticates what the first one issued.
+      // (Not `upgraded`: its afterEach would remove the shared data directory.)
+      const second = await startService({ dataDir: service.dataDir });
+      try {
+        expect(await second.query('SELECT version FROM token_desk_schema')).toEqual([
+          { version: POSTGRES_MIGRATIONS.length },
+        ]);
+        const seen = await second.request('GET', '/v1/users/me/tokens', { token: session });
+        expect(seen.status).toBe(200);
+        expect(seen.body).toEqual([expect.objectContaining({ id: token.id, name: 'shared' })]);
+        const me = await second.request('GET', '/v1/users/me', { token: token.secret });
+        expect(me.status).toBe(200);
+      } finally {
+        await second.stop();
+      }
+    },
+  );
 });

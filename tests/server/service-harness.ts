@@ -71,6 +71,32 @@ export async function queryStorage<T = Record<string, unknown>>(
   }
 }
 
+/**
+ * Every row of every table in a data directory's PostgreSQL schema, as PostgreSQL renders
+ * a row (`t::text`; bytea as `\x…` hex), one line per row under a `table:` header, in a
+ * fixed order: what "nothing in the database files" means in that backend, and a dump to
+ * compare before and after to prove nothing was written. PostgreSQL only (SQLite's tests
+ * read the file's own bytes, which is stronger there).
+ */
+export async function postgresTablesText(dataDir: string): Promise<string> {
+  if (BACKEND !== 'postgres') throw new Error('postgresTablesText reads a PostgreSQL schema');
+  const tables = await queryStorage<{ table_name: string }>(
+    dataDir,
+    `SELECT table_name FROM information_schema.tables
+      WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
+  );
+  if (tables.length === 0) throw new Error(`no tables in the schema of ${dataDir}`);
+  const parts: string[] = [];
+  for (const { table_name: table } of tables) {
+    const rows = await queryStorage<{ row: string }>(
+      dataDir,
+      `SELECT t::text AS row FROM "${table}" t ORDER BY 1`,
+    );
+    parts.push(`${table}:`, ...rows.map((r) => r.row));
+  }
+  return parts.join('\n');
+}
+
 export class TestClock implements Clock {
   constructor(private current = Date.parse('2026-06-01T12:00:00Z')) {}
   now(): number {

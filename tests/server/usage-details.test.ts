@@ -8,8 +8,10 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanUserAgent } from '../../src/server/storage/events.js';
 import {
+  BACKEND,
   createToken,
   pipeline,
+  postgresTablesText,
   removeDir,
   signUpAndIn,
   startService,
@@ -89,6 +91,15 @@ describe('usage details on the token list', () => {
     const { session } = await signUpAndIn(service);
     const token = await createToken(service, session);
     await use(service, token.secret, { 'user-agent': 'a' });
+    if (BACKEND === 'postgres') {
+      // No file to watch: every row of every table, as text, before and after.
+      const before = await postgresTablesText(service.dataDir);
+      const [writes] = await service.query('SELECT count(*) AS n FROM events');
+      for (let i = 0; i < 20; i++) await use(service, token.secret, { 'user-agent': `b${i}` });
+      expect(await postgresTablesText(service.dataDir)).toBe(before);
+      expect(await service.query('SELECT count(*) AS n FROM events')).toEqual([writes]);
+      return;
+    }
     const db = new Database(service.databaseFile, { readonly: true });
     try {
       const changes = () => db.pragma('data_version', { simple: true });
