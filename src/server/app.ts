@@ -17,6 +17,7 @@ import { CredentialCache, DEFAULT_CREDENTIAL_CACHE_SIZE } from './auth/credentia
 import { FailureLimiter, type FailureLimit } from './auth/failure-limiter.js';
 import { KnownSignIns } from './auth/known-sign-ins.js';
 import { HashGate, type HashLimits } from './auth/hash-gate.js';
+import { SharedAttempts } from './auth/shared-attempts.js';
 import { DEFAULT_SCRYPT_COST } from './auth/passwords.js';
 import { systemClock, type Clock } from './clock.js';
 import { ApiError, errorBody, registerErrorHandling } from './errors.js';
@@ -214,11 +215,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ? 0
       : (options.credentialCacheSize ?? DEFAULT_CREDENTIAL_CACHE_SIZE);
   const tokens = new ApiTokenStore(db, destinations, events, new CredentialCache(cacheSize));
+  const sharedAttempts = options.storage.kind === 'postgres' ? new SharedAttempts(db, clock) : null;
   const housekeeping = new Housekeeping(
     {
       clock,
       tokens,
       events,
+      attempts: sharedAttempts,
       onError: (error) => app.log.error({ err: error }, 'background housekeeping failed'),
     },
     {
@@ -258,6 +261,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ),
       known: new KnownSignIns(DEFAULTS.knownSignInMs, clock),
     },
+    sharedAttempts,
     signUpLimit: new FailureLimiter(options.signUpLimit ?? DEFAULTS.signUpLimit, clock),
     hashing: options.hashGate ?? new HashGate(DEFAULTS.hashing),
     policy: {

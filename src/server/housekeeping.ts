@@ -4,6 +4,7 @@
  * between them, so a backlog never holds up a request for long. On a timer that does
  * not keep the process alive, stopped when the app closes. Tests call `run()` directly.
  */
+import type { SharedAttempts } from './auth/shared-attempts.js';
 import type { Clock } from './clock.js';
 import type { ApiTokenStore } from './storage/api-tokens.js';
 import type { EventStore } from './storage/events.js';
@@ -40,6 +41,8 @@ export class Housekeeping {
       clock: Clock;
       tokens: ApiTokenStore;
       events: EventStore;
+      /** Shared attempt windows (PostgreSQL mode): ended ones are deleted. */
+      attempts?: SharedAttempts | null;
       onError: (error: unknown) => void;
     },
     private readonly options: HousekeepingOptions,
@@ -78,6 +81,7 @@ export class Housekeeping {
 
   private async pass(): Promise<HousekeepingReport> {
     const report: HousekeepingReport = { pruned: 0, expired: 0, gracesEnded: 0 };
+    await this.deps.attempts?.prune(this.deps.clock.now());
     for (;;) {
       if (this.stopped) return report;
       const now = this.deps.clock.now();

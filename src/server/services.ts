@@ -3,6 +3,7 @@ import type { CredentialCache } from './auth/credential-cache.js';
 import type { FailureLimiter } from './auth/failure-limiter.js';
 import type { KnownSignIns } from './auth/known-sign-ins.js';
 import type { HashGate } from './auth/hash-gate.js';
+import type { SharedAttempts } from './auth/shared-attempts.js';
 import type { Clock } from './clock.js';
 import type { ApiTokenStore, TokenCredential } from './storage/api-tokens.js';
 import type { Housekeeping } from './housekeeping.js';
@@ -32,6 +33,11 @@ export interface Services {
     /** Addresses that signed in to an account recently: not held to its failure window. */
     known: KnownSignIns;
   };
+  /**
+   * The sign-in and sign-up windows counted again in the database, shared by every
+   * instance (PostgreSQL mode); null with SQLite, where one process counts them all.
+   */
+  sharedAttempts: SharedAttempts | null;
   /** Sign-up attempts per client address, whatever their outcome. */
   signUpLimit: FailureLimiter;
   /** The one bound on concurrent password hashes (sign-in and sign-up). */

@@ -12,7 +12,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { POSTGRES_MIGRATIONS } from '../../src/server/storage/postgres-schema.js';
 import { startTokenService, type TokenService } from '../processes.js';
-import { BACKEND, removeDir, send } from './service-harness.js';
+import { BACKEND, removeDir, send, startService, type RunningService } from './service-harness.js';
 
 const onPostgres = BACKEND === 'postgres';
 
@@ -242,11 +242,117 @@ describe.skipIf(!onPostgres)('two service instances on one PostgreSQL database',
     expect(list.body.find((t) => t.id === token.id)?.destinationCount).toBe(1);
   });
 
-  it('keeps failure limits per instance, as the README says: A refusing an address does not make B refuse it', async () => {
+  it('counts unknown bearer tokens per instance, as the README says: A refusing an address does not make B refuse it', async () => {
     const unknown = 'ca_' + 'A'.repeat(40);
     let last = 0;
     for (let i = 0; i < 40 && last !== 429; i++) last = (await me(a, unknown)).status;
     expect(last).toBe(429);
     expect((await me(b, unknown)).status).not.toBe(429);
+  });
+});
+
+describe.skipIf(!onPostgres)('sign-in and sign-up limits, counted across instances', () => {
+  // Two instances of the app in this process on one schema (the same data directory),
+  // each with its own in-memory limiters, as two processes would have; small windows and
+  // a cheap hash keep it quick. X-Forwarded-For (trusted from loopback) picks the address.
+  const limits = {
+    signInFailureLimit: { maxFailures: 3, windowMs: 15 * 60_000 },
+    signInAccountLimit: { maxFailures: 4, windowMs: 15 * 60_000 },
+    signUpLimit: { maxFailures: 3, windowMs: 60 * 60_000 },
+    trustProxy: ['127.0.0.1'],
+  };
+  let a: RunningService;
+  let b: RunningService;
+  beforeAll(async () => {
+    a = await startService(limits);
+    b = await startService({ ...limits, dataDir: a.dataDir, clock: a.clock });
+  });
+  afterAll(async () => {
+    await Promise.all([a.stop(), b.stop()]);
+    removeDir(a.dataDir);
+  });
+
+  const from = (address: string) => ({ 'x-forwarded-for': address });
+  const signUp = (on: RunningService, email: string, address: string) =>
+    on.request('POST', '/v1/users', {
+      body: { email, password: 'correct horse battery' },
+      headers: from(address),
+    });
+  const signIn = (on: RunningService, email: string, password: string, address: string) =>
+    on.request<{ code?: string; message?: string }>('POST', '/v1/sessions', {
+      body: { email, password },
+      headers: from(address),
+    });
+
+  it('three wrong passwords from one address, spread over A and B, close that address on both', async () => {
+    expect((await signUp(a, 'address@example.test', '198.51.100.1')).status).toBe(201);
+    const statuses = [];
+    for (const on of [a, b, a]) {
+      statuses.push((await signIn(on, 'address@example.test', 'wrong', '203.0.113.7')).status);
+    }
+    expect(statuses).toEqual([401, 401, 401]);
+    for (const on of [b, a]) {
+      const refused = await signIn(
+        on,
+        'address@example.test',
+        'correct horse battery',
+        '203.0.113.7',
+      );
+      expect([refused.status, refused.body.code]).toEqual([429, 'too_many_requests']);
+      expect(refused.body.message).toContain('from this address');
+    }
+    // Another address is not affected.
+    expect(
+      (await signIn(b, 'address@example.test', 'correct horse battery', '203.0.113.8')).status,
+    ).toBe(201);
+  });
+
+  it('four wrong passwords for one account from four addresses, over A and B, close the account to strangers on both', async () => {
+    expect((await signUp(b, 'account@example.test', '198.51.100.2')).status).toBe(201);
+    for (const [i, on] of [a, b, a, b].entries()) {
+      expect((await signIn(on, 'account@example.test', 'wrong', `192.0.2.${10 + i}`)).status).toBe(
+        401,
+      );
+    }
+    for (const on of [a, b]) {
+      const refused = await signIn(
+        on,
+        'account@example.test',
+        'correct horse battery',
+        '192.0.2.99',
+      );
+      expect(refused.status).toBe(429);
+      expect(refused.body.message).toContain('for this account');
+    }
+  });
+
+  it('a right password gives its attempt back on the shared count too', async () => {
+    expect((await signUp(a, 'give-back@example.test', '198.51.100.3')).status).toBe(201);
+    // Two wrong, then right ones alternating instances: the right ones never use up the window.
+    for (const on of [a, b]) {
+      expect((await signIn(on, 'give-back@example.test', 'wrong', '203.0.113.20')).status).toBe(
+        401,
+      );
+    }
+    for (const on of [b, a, b, a]) {
+      expect(
+        (await signIn(on, 'give-back@example.test', 'correct horse battery', '203.0.113.20'))
+          .status,
+      ).toBe(201);
+    }
+  });
+
+  it('three sign-ups from one address, over A and B, are all that address gets', async () => {
+    const statuses = [];
+    for (const [i, on] of [b, a, b, a].entries()) {
+      statuses.push((await signUp(on, `signup-${i}@example.test`, '203.0.113.30')).status);
+    }
+    expect(statuses).toEqual([201, 201, 201, 429]);
+  });
+
+  it('keeps no email address in the shared count, only digests', async () => {
+    const rows = await a.query<{ key_digest: string }>('SELECT key_digest FROM attempt_windows');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.key_digest).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -5,6 +5,7 @@ import type {
 import { Type } from 'typebox';
 import { CreateSessionBody, IdParams, Session } from '../../shared/api-schemas.js';
 import { clientKey } from '../auth/client-key.js';
+import type { SharedAttempt } from '../auth/shared-attempts.js';
 import { decoyHash, verifyPassword } from '../auth/passwords.js';
 import { ApiError, tooManyRequests } from '../errors.js';
 import type { Services } from '../services.js';
@@ -52,7 +53,42 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<Services> = async (app, se
       if (byAccount > 0)
         throw tooManyRequests(byAccount, 'Too many failed sign-in attempts for this account.');
       const attempts = [limits.address.take(address), limits.account.take(email)];
-      const giveBack = () => attempts.forEach((attempt) => attempt.giveBack());
+      const shared: SharedAttempt[] = [];
+      const giveBack = async () => {
+        attempts.forEach((attempt) => attempt.giveBack());
+        await Promise.all(shared.map((attempt) => attempt.giveBack()));
+      };
+      // Several instances (PostgreSQL): the same windows, counted again together.
+      if (services.sharedAttempts) {
+        const overall = await services.sharedAttempts.take(
+          'sign-in-address',
+          address,
+          limits.address.limit,
+        );
+        if (overall.retryAfterSeconds === 0) shared.push(overall);
+        const account = await services.sharedAttempts.take(
+          'sign-in-account',
+          email,
+          limits.account.limit,
+        );
+        if (account.retryAfterSeconds === 0) shared.push(account);
+        const refusal =
+          overall.retryAfterSeconds > 0
+            ? tooManyRequests(
+                overall.retryAfterSeconds,
+                'Too many failed sign-in attempts from this address.',
+              )
+            : account.retryAfterSeconds > 0 && !knownAddress
+              ? tooManyRequests(
+                  account.retryAfterSeconds,
+                  'Too many failed sign-in attempts for this account.',
+                )
+              : null;
+        if (refusal) {
+          await giveBack();
+          throw refusal;
+        }
+      }
 
       const account = await services.users.findByEmail(email);
       let valid: boolean;
@@ -62,7 +98,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<Services> = async (app, se
           address,
         );
       } catch (error) {
-        giveBack(); // busy (503) or one at a time (429): the password was never checked
+        await giveBack(); // busy (503) or one at a time (429): the password was never checked
         throw error;
       }
       if (account && !valid) {
@@ -79,7 +115,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<Services> = async (app, se
       if (!account || !valid) {
         throw new ApiError(401, 'invalid_credentials', 'The email or password is incorrect.');
       }
-      giveBack(); // a success is not a guess…
+      await giveBack(); // a success is not a guess…
       limits.successes.take(address); // …but is counted, generously
       limits.known.remember(email, address);
       const session = await services.sessions.create(

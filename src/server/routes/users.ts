@@ -59,6 +59,16 @@ export const userRoutes: FastifyPluginAsyncTypebox<Services> = async (app, servi
       const wait = services.signUpLimit.retryAfterSeconds(address);
       if (wait > 0) throw tooManyRequests(wait, 'Too many sign-ups from this address.');
       const attempt = services.signUpLimit.take(address);
+      // Several instances (PostgreSQL): the same window, counted again together.
+      const shared = await services.sharedAttempts?.take(
+        'sign-up-address',
+        address,
+        services.signUpLimit.limit,
+      );
+      if (shared && shared.retryAfterSeconds > 0) {
+        attempt.giveBack();
+        throw tooManyRequests(shared.retryAfterSeconds, 'Too many sign-ups from this address.');
+      }
       // Before the hash: a taken email costs a lookup, not 128 MiB and 0.4 s.
       if (await services.users.findByEmail(email)) throw emailTaken();
       let passwordHash: string;
@@ -69,6 +79,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<Services> = async (app, servi
         );
       } catch (error) {
         attempt.giveBack(); // busy (503): nothing was done
+        await shared?.giveBack();
         throw error;
       }
       // Still null if another request took the email while this one was hashing.

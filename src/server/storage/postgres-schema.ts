@@ -130,6 +130,16 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX events_by_user_token ON events(user_id, token_id, at DESC, seq DESC);
   CREATE INDEX events_by_user_kind ON events(user_id, kind, at DESC, seq DESC);
   CREATE INDEX events_by_at ON events(at);
+  -- Sign-in and sign-up attempts counted across instances (auth/shared-attempts.ts);
+  -- keys are SHA-256 digests, never an email address.
+  CREATE TABLE attempt_windows (
+    scope      text COLLATE "C" NOT NULL,
+    key_digest text COLLATE "C" NOT NULL,
+    ends_at    text COLLATE "C" NOT NULL,
+    attempts   integer NOT NULL,
+    PRIMARY KEY (scope, key_digest)
+  );
+  CREATE INDEX attempt_windows_by_end ON attempt_windows(ends_at);
   `,
 ];
 
