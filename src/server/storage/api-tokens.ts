@@ -112,6 +112,7 @@ const ACTIVE_OWNED = dialects(
   `SELECT name, created_at, expires_at, grace_ends_at FROM api_tokens
    WHERE id = ? AND user_id = ? AND revoked_at IS NULL FOR UPDATE`,
 );
+const LOCK_ROW = sql('SELECT id FROM api_tokens WHERE id = ? FOR UPDATE');
 const LIVE = sql(
   `SELECT grace_ends_at FROM api_tokens
    WHERE id = ? AND user_id = ? AND revoked_at IS NULL
@@ -351,8 +352,7 @@ export class ApiTokenStore {
    * Revokes those of `ids` that are the user's and live (a token in its grace period
    * counts, and its grace ends), in one transaction. Each UPDATE re-checks revoked_at
    * under the row's write lock, so concurrent callers (on any instance) revoke, and
-   * report, each id exactly once. Rows are taken in id order, so two bulk revokes of
-   * overlapping sets cannot deadlock; the result keeps the order asked.
+   * report, each id exactly once.
    */
   async revokeMany(
     userId: string,
@@ -366,7 +366,15 @@ export class ApiTokenStore {
     await this.db.transaction(async (tx) => {
       revoked.clear();
       await this.endGraces(now, tx);
-      for (const id of [...new Set(ids)].sort()) {
+      const unique = [...new Set(ids)];
+      // PostgreSQL: the rows are locked in id order before any is changed, so two bulk
+      // revokes of overlapping sets (on any instances) queue instead of deadlocking.
+      // SQLite's BEGIN IMMEDIATE already holds the whole database.
+      if (tx.dialect === 'postgres') {
+        for (const id of [...unique].sort()) await tx.get(LOCK_ROW, [id]);
+      }
+      // Then in the order asked: the events are recorded in it.
+      for (const id of unique) {
         // Invalidated before the write, whatever its outcome: a miss is only a read.
         this.cache.invalidate(id);
         if ((await tx.run(REVOKE_OWNED, [at, 'revoked', id, userId, at])) !== 1) continue;
