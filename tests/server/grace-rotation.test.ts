@@ -5,8 +5,6 @@
  * revoked early, and is revoked from that instant on.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { digestSecret, generateSecret } from '../../src/server/auth/secrets.js';
@@ -19,6 +17,7 @@ import {
   createToken,
   removeDir,
   signUpAndIn,
+  sqliteAtVersion,
   startService,
   type RunningService,
 } from './service-harness.js';
@@ -441,19 +440,8 @@ describe('the schema migrations for issue 7 (versions 3 and 4)', () => {
   it.skipIf(BACKEND === 'postgres')(
     'upgrades a version-2 database: tokens keep working, list with the new fields, take destinations',
     async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'token-service-v2-'));
-      const db = new Database(join(dataDir, 'token-service.sqlite'));
-      db.exec(MIGRATIONS[0]!);
-      db.exec(MIGRATIONS[1]!);
-      db.pragma('user_version = 2');
       const at = '2026-05-30T08:15:42.123Z';
-      db.prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?)').run(
-        'u1',
-        'v2@example.test',
-        null,
-        'x',
-        at,
-      );
+      const { dataDir, db } = sqliteAtVersion(2, 'v2@example.test', at);
       const insert = db.prepare(
         `INSERT INTO api_tokens (id, user_id, name, prefix, token_digest, created_at, revoked_at, replaced_by_id, revoked_reason)
        VALUES (?, 'u1', ?, ?, ?, ?, ?, ?, ?)`,
@@ -520,18 +508,8 @@ describe('the schema migrations for issue 7 (versions 3 and 4)', () => {
   it.skipIf(BACKEND === 'postgres')(
     'upgrades a version-3 database: destination counts are taken from the rows already there',
     async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'token-service-v3-'));
-      const db = new Database(join(dataDir, 'token-service.sqlite'));
-      for (const migration of MIGRATIONS.slice(0, 3)) db.exec(migration);
-      db.pragma('user_version = 3');
       const at = '2026-05-30T08:15:42.123Z';
-      db.prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?)').run(
-        'u1',
-        'v3@example.test',
-        null,
-        'x',
-        at,
-      );
+      const { dataDir, db } = sqliteAtVersion(3, 'v3@example.test', at);
       const token = db.prepare(
         `INSERT INTO api_tokens (id, user_id, name, prefix, token_digest, created_at)
        VALUES (?, 'u1', 'n', 'ca_x', ?, ?)`,

@@ -4,8 +4,6 @@
  * with milliseconds. A token revoked by a rotation says so, and names its successor.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { digestSecret, generateSecret } from '../../src/server/auth/secrets.js';
@@ -15,6 +13,7 @@ import {
   BACKEND,
   createToken,
   signUpAndIn,
+  sqliteAtVersion,
   serviceForEachTest,
   type RunningService,
 } from './service-harness.js';
@@ -131,18 +130,8 @@ describe('the schema migration that records why a token was revoked', () => {
   it.skipIf(BACKEND === 'postgres')(
     'upgrades a version-1 database: earlier rotations and revocations get their own messages',
     async () => {
-      const dataDir = mkdtempSync(join(tmpdir(), 'token-service-v1-'));
-      const db = new Database(join(dataDir, 'token-service.sqlite'));
-      db.exec(MIGRATIONS[0]!);
-      db.pragma('user_version = 1');
       const at = '2026-05-30T08:15:42.123Z';
-      db.prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?)').run(
-        'u1',
-        'v1@example.test',
-        null,
-        'x',
-        at,
-      );
+      const { dataDir, db } = sqliteAtVersion(1, 'v1@example.test', at);
       const insert = db.prepare(
         `INSERT INTO api_tokens (id, user_id, name, prefix, token_digest, created_at, revoked_at, replaced_by_id)
        VALUES (?, 'u1', ?, ?, ?, ?, ?, ?)`,

@@ -4,6 +4,7 @@
  * schema of a real throwaway PostgreSQL cluster, and gives tests a small HTTP client
  * for it. The same test files run against both: the backend is a switch, not a copy.
  */
+import Database from 'better-sqlite3';
 import { afterEach, inject } from 'vitest';
 import { createHash } from 'node:crypto';
 import postgres from 'postgres';
@@ -15,6 +16,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/server/app.js';
 import type { Clock } from '../../src/server/clock.js';
+import { MIGRATIONS } from '../../src/server/storage/database.js';
 import { openStorage, type StorageOptions } from '../../src/server/storage/open-storage.js';
 import { sql, type Param } from '../../src/server/storage/sql.js';
 
@@ -374,4 +376,21 @@ export function serviceForEachTest(): (
     current = undefined;
   });
   return async (options) => (current = await startService(options));
+}
+
+/**
+ * A SQLite data directory as an older release left it: the schema at `version`, with one
+ * account (`u1`, `email`) in it, created at `at`. For the upgrade tests (SQLite only).
+ */
+export function sqliteAtVersion(
+  version: number,
+  email: string,
+  at: string,
+): { dataDir: string; db: Database.Database } {
+  const dataDir = mkdtempSync(join(tmpdir(), `token-service-v${version}-`));
+  const db = new Database(join(dataDir, 'token-service.sqlite'));
+  for (const migration of MIGRATIONS.slice(0, version)) db.exec(migration);
+  db.pragma(`user_version = ${version}`);
+  db.prepare('INSERT INTO users VALUES (?, ?, ?, ?, ?)').run('u1', email, null, 'x', at);
+  return { dataDir, db };
 }
