@@ -6,19 +6,28 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import postgres from 'postgres';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findPostgresBin, startCluster, type PgCluster } from '../../scripts/pg-cluster.mjs';
 
 const script = resolve('scripts/pg-cluster.mjs');
 
-/** Runs `fn` with a client on `url`, and always closes it. */
-async function withClient<T>(url: string, fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+type Sql = (strings: TemplateStringsArray, ...values: unknown[]) => Promise<any[]>;
+
+/** Runs `fn` with a client on `url` (a tagged template, values as $n), and always closes it. */
+async function withClient<T>(url: string, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const sql: Sql = async (strings, ...values) => {
+    const text = strings
+      .slice(1)
+      .reduce((query, part, i) => `${query}$${i + 1}${part}`, strings[0]!);
+    return (await client.query(text, values)).rows;
+  };
   try {
     return await fn(sql);
   } finally {
-    await sql.end();
+    await client.end();
   }
 }
 

@@ -8,7 +8,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import postgres from 'postgres';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { POSTGRES_MIGRATIONS } from '../../src/server/storage/postgres-schema.js';
 import { startTokenService, type TokenService } from '../processes.js';
@@ -20,9 +20,10 @@ const onPostgres = BACKEND === 'postgres';
 async function freshDatabase(): Promise<string> {
   const url = new URL(inject('postgresUrl') as string);
   const name = `xi_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
-  const admin = postgres(url.href, { max: 1, onnotice: () => undefined });
+  const admin = new pg.Client({ connectionString: url.href });
+  await admin.connect();
   try {
-    await admin.unsafe(`CREATE DATABASE ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
   } finally {
     await admin.end();
   }
@@ -83,12 +84,13 @@ describe.skipIf(!onPostgres)('two service instances on one PostgreSQL database',
     send<{ id: string; code?: string }>(on.url, 'GET', '/v1/users/me', { token: secret });
 
   it('migrated the empty database once, though both instances started at once', async () => {
-    const sql = postgres(databaseUrl, { max: 1, onnotice: () => undefined });
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
     try {
-      const versions = await sql.unsafe('SELECT version FROM token_desk_schema');
-      expect(versions).toEqual([{ version: POSTGRES_MIGRATIONS.length }]);
+      const versions = await client.query('SELECT version FROM token_desk_schema');
+      expect(versions.rows).toEqual([{ version: POSTGRES_MIGRATIONS.length }]);
     } finally {
-      await sql.end();
+      await client.end();
     }
   });
 

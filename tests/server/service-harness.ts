@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, inject } from 'vitest';
 import { createHash } from 'node:crypto';
-import postgres from 'postgres';
+import pg from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -46,12 +46,17 @@ export function schemaFor(dataDir: string): string {
   return `t_${createHash('sha256').update(dataDir).digest('hex').slice(0, 24)}`;
 }
 
-let admin: postgres.Sql | undefined;
+let admin: pg.Pool | undefined;
 /** Creates the data directory's schema if it is not there yet (PostgreSQL only). */
 export async function prepareStorage(dataDir: string): Promise<void> {
   if (BACKEND !== 'postgres') return;
-  admin ??= postgres(postgresUrl(), { max: 1, idle_timeout: 1, onnotice: () => undefined });
-  await admin.unsafe(`CREATE SCHEMA IF NOT EXISTS ${schemaFor(dataDir)}`);
+  admin ??= new pg.Pool({
+    connectionString: postgresUrl(),
+    max: 1,
+    idleTimeoutMillis: 1000,
+    allowExitOnIdle: true,
+  });
+  await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schemaFor(dataDir)}`);
 }
 
 /**

@@ -7,7 +7,7 @@
  * as text, byte-wise under the "C" collation whatever the database's default), and only
  * the SHA-256 digest of a secret is ever stored.
  */
-import type postgres from 'postgres';
+import type pg from 'pg';
 
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
@@ -145,17 +145,20 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
 
 /**
  * Brings the schema (in the connection's search_path) up to date. Instances starting at
- * once take turns: the first migrates, the others find it done.
+ * once take turns: the first migrates, the others find it done. DDL is transactional in
+ * PostgreSQL, so a failed migration leaves the schema as it was.
  */
-export async function migratePostgres(pool: postgres.Sql): Promise<void> {
-  await pool.begin(async (tx) => {
-    await tx.unsafe("SELECT pg_advisory_xact_lock(hashtext('token-desk:' || current_schema()))");
-    await tx.unsafe('CREATE TABLE IF NOT EXISTS token_desk_schema (version integer NOT NULL)');
-    const [row] = await tx.unsafe<Array<{ version: number }>>(
+export async function migratePostgres(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('token-desk:' || current_schema()))");
+    await client.query('CREATE TABLE IF NOT EXISTS token_desk_schema (version integer NOT NULL)');
+    const { rows } = await client.query<{ version: number }>(
       'SELECT version FROM token_desk_schema',
     );
-    if (row === undefined) await tx.unsafe('INSERT INTO token_desk_schema VALUES (0)');
-    const current = row?.version ?? 0;
+    const current = rows[0]?.version ?? 0;
+    if (rows.length === 0) await client.query('INSERT INTO token_desk_schema VALUES (0)');
     if (current > POSTGRES_MIGRATIONS.length) {
       throw new Error(
         `The database schema (version ${current}) is newer than this service understands ` +
@@ -163,8 +166,14 @@ export async function migratePostgres(pool: postgres.Sql): Promise<void> {
       );
     }
     for (let version = current; version < POSTGRES_MIGRATIONS.length; version++) {
-      await tx.unsafe(POSTGRES_MIGRATIONS[version] as string);
-      await tx.unsafe('UPDATE token_desk_schema SET version = $1', [version + 1]);
+      await client.query(POSTGRES_MIGRATIONS[version] as string);
+      await client.query('UPDATE token_desk_schema SET version = $1', [version + 1]);
     }
-  });
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
