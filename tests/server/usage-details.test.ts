@@ -178,3 +178,44 @@ describe('cleanUserAgent', () => {
     expect(cleanUserAgent(undefined)).toBeNull();
   });
 });
+
+/** Counts updates that change a token's last_used_at, with a trigger in either backend. */
+async function countLastUsedWrites(running: RunningService): Promise<() => Promise<number>> {
+  if (BACKEND === 'sqlite') {
+    const db = new Database(running.databaseFile);
+    db.exec('CREATE TABLE last_used_writes (n INTEGER NOT NULL)');
+    db.exec('INSERT INTO last_used_writes VALUES (0)');
+    db.exec(`CREATE TRIGGER count_last_used AFTER UPDATE OF last_used_at ON api_tokens
+             BEGIN UPDATE last_used_writes SET n = n + 1; END`);
+    db.close();
+  } else {
+    await running.query('CREATE TABLE last_used_writes (n INTEGER NOT NULL)');
+    await running.query('INSERT INTO last_used_writes VALUES (0)');
+    await running.query(`CREATE FUNCTION count_last_used() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN UPDATE last_used_writes SET n = n + 1; RETURN NEW; END $$`);
+    await running.query(`CREATE TRIGGER count_last_used AFTER UPDATE OF last_used_at ON api_tokens
+      FOR EACH ROW EXECUTE FUNCTION count_last_used()`);
+  }
+  return async () => (await running.query<{ n: number }>('SELECT n FROM last_used_writes'))[0]!.n;
+}
+
+describe('the once-a-minute write under concurrent use', () => {
+  it('32 requests that find the write due at the same moment write it once', async () => {
+    const { session } = await signUpAndIn(service);
+    const token = await createToken(service, session, 'busy-pipeline');
+    expect((await use(service, token.secret)).status).toBe(200); // the first use
+    const writes = await countLastUsedWrites(service);
+    for (let minute = 1; minute <= 3; minute++) {
+      service.clock.advance(61_000);
+      const responses = await Promise.all(
+        Array.from({ length: 32 }, (_, i) =>
+          use(service, token.secret, { 'user-agent': `runner-${minute}-${i}` }),
+        ),
+      );
+      expect(responses.every((response) => response.status === 200)).toBe(true);
+      expect([minute, await writes()]).toEqual([minute, minute]);
+    }
+    const row = (await listed(service, session)) as { lastUsedAt: string };
+    expect(row.lastUsedAt).toBe(new Date(service.clock.now()).toISOString());
+  });
+});

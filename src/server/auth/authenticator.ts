@@ -10,7 +10,11 @@ import type { User } from '../../shared/api-schemas.js';
 import { ApiError, tooManyRequests } from '../errors.js';
 import type { Clock } from '../clock.js';
 import { formatUtc } from '../human-time.js';
-import type { ApiTokenStore, TokenCredential } from '../storage/api-tokens.js';
+import {
+  LAST_USED_WRITE_INTERVAL_MS,
+  type ApiTokenStore,
+  type TokenCredential,
+} from '../storage/api-tokens.js';
 import { cleanUserAgent } from '../storage/events.js';
 import type { SessionCredential, SessionStore } from '../storage/sessions.js';
 import { clientKey } from './client-key.js';
@@ -21,8 +25,7 @@ export type Principal =
   | { kind: 'session'; user: User; sessionId: string }
   | { kind: 'api_token'; user: User; tokenId: string };
 
-/** `lastUsedAt` is refreshed at most this often per token, to keep reads read-only. */
-export const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+export { LAST_USED_WRITE_INTERVAL_MS };
 
 const BEARER = /^Bearer +(\S+) *$/i;
 const AUTH_HEADERS = { 'WWW-Authenticate': 'Bearer' };

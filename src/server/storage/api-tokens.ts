@@ -165,6 +165,12 @@ const CREDENTIAL = sql(
 const TOUCH = sql(
   'UPDATE api_tokens SET last_used_at = ?, last_used_ip = ?, last_used_user_agent = ? WHERE id = ?',
 );
+// The once-a-minute write, only if no one wrote it within the minute: requests that find
+// it due at the same moment (on any instance) write it once.
+const TOUCH_IF_DUE = sql(
+  `UPDATE api_tokens SET last_used_at = ?, last_used_ip = ?, last_used_user_agent = ?
+   WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)`,
+);
 // Only the first writer of a first use records token.first_used.
 const TOUCH_FIRST = sql(
   `UPDATE api_tokens SET last_used_at = ?, last_used_ip = ?, last_used_user_agent = ?
@@ -192,6 +198,9 @@ const EXPIRED_PENDING = sql(
 const MARK_EXPIRED = sql(
   'UPDATE api_tokens SET expiry_recorded = 1 WHERE id = ? AND expiry_recorded = 0',
 );
+
+/** `lastUsedAt` is refreshed at most this often per token, to keep reads read-only. */
+export const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
 export class ApiTokenStore {
   constructor(
@@ -555,38 +564,50 @@ export class ApiTokenStore {
     rawUserAgent: string | undefined,
     due: boolean,
   ): Promise<void> {
-    const newAddress = (await this.db.get(SEEN_ADDRESS, [token.id, address])) === undefined;
-    if (!due && !newAddress) return;
     const at = toTimestamp(now);
-    const userAgent = cleanUserAgent(rawUserAgent);
-    const by: Actor = {
-      actor: { kind: 'api_token', id: token.id },
-      origin: { ip: address, userAgent },
-    };
-    await this.db.transaction(async (tx) => {
-      let first = false;
-      if (token.lastUsedAt === null) {
-        first = (await tx.run(TOUCH_FIRST, [at, address, userAgent, token.id])) === 1;
-      }
-      if (!first) await tx.run(TOUCH, [at, address, userAgent, token.id]);
-      const added = newAddress && (await tx.run(ADD_ADDRESS, [token.id, address, at])) === 1;
-      if (first || added) {
-        await this.events.record(
-          {
-            userId: token.user.id,
-            kind: first ? 'token.first_used' : 'token.used_from_new_address',
-            at: now,
-            tokenId: token.id,
-            ...by,
-          },
-          tx,
-        );
-      }
-    });
-    // The cached credential is this object: keep it equal to the row just written, so the
-    // once-a-minute rule and the last-address comparison hold for cache hits too.
-    token.lastUsedAt = at;
+    const neverUsed = token.lastUsedAt === null;
+    // Claimed before anything is awaited: the cached credential is this object, so other
+    // requests in flight on this process now see the write as done and do not repeat it.
+    if (due) token.lastUsedAt = at;
     token.lastUsedIp = address;
+    try {
+      const newAddress = (await this.db.get(SEEN_ADDRESS, [token.id, address])) === undefined;
+      if (!due && !newAddress) return;
+      const userAgent = cleanUserAgent(rawUserAgent);
+      const by: Actor = {
+        actor: { kind: 'api_token', id: token.id },
+        origin: { ip: address, userAgent },
+      };
+      const touch = [at, address, userAgent, token.id];
+      await this.db.transaction(async (tx) => {
+        let first = false;
+        if (neverUsed) first = (await tx.run(TOUCH_FIRST, touch)) === 1;
+        if (!first) {
+          // A new address is always written; the minute's write only if no other request
+          // (on this instance or another) wrote it within the minute.
+          await (newAddress
+            ? tx.run(TOUCH, touch)
+            : tx.run(TOUCH_IF_DUE, [...touch, toTimestamp(now - LAST_USED_WRITE_INTERVAL_MS)]));
+        }
+        const added = newAddress && (await tx.run(ADD_ADDRESS, [token.id, address, at])) === 1;
+        if (first || added) {
+          await this.events.record(
+            {
+              userId: token.user.id,
+              kind: first ? 'token.first_used' : 'token.used_from_new_address',
+              at: now,
+              tokenId: token.id,
+              ...by,
+            },
+            tx,
+          );
+        }
+      });
+    } catch (error) {
+      // The claim above may now be untrue: read the row again next time.
+      this.cache.invalidate(token.id);
+      throw error;
+    }
   }
 
   /**
