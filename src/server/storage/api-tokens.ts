@@ -75,10 +75,9 @@ const INSERT = sql(
   `INSERT INTO api_tokens (id, user_id, name, prefix, token_digest, created_at, expires_at)
    VALUES (?, ?, ?, ?, ?, ?, ?)`,
 );
-// The list as JSON built by the database from the covering index: with 10,000 tokens this
-// is several times faster than building 10,000 objects and stringifying them. A token
-// whose grace period has ended counts as revoked (the sweep may not have written
-// revoked_at yet). destination_count is kept by triggers.
+// The list, newest first, from the covering index. A token whose grace period has ended
+// counts as revoked (the sweep may not have written revoked_at yet); destination_count is
+// kept by triggers.
 const LIST_COLUMNS = [
   ['id', 'id'],
   ['name', 'name'],
@@ -92,17 +91,17 @@ const LIST_COLUMNS = [
   ['replacedById', 'replaced_by_id'],
   ['graceEndsAt', 'grace_ends_at'],
 ] as const;
-const LIST_PAIRS = LIST_COLUMNS.map(([key, column]) => `'${key}', ${column}`).join(', ');
-const LIST_WHERE = `user_id = ? AND revoked_at IS NULL
-  AND (grace_ends_at IS NULL OR grace_ends_at > ?)`;
-const LIST_JSON = dialects(
-  `SELECT json_group_array(json_object(${LIST_PAIRS})) AS list
-   FROM (SELECT ${LIST_COLUMNS.map(([, column]) => column).join(', ')}
-         FROM api_tokens WHERE ${LIST_WHERE}
-         ORDER BY created_at DESC, id DESC)`,
-  `SELECT coalesce(json_agg(json_build_object(${LIST_PAIRS})
-                            ORDER BY created_at DESC, id DESC), '[]')::text AS list
-   FROM api_tokens WHERE ${LIST_WHERE}`,
+const LIST_FROM = `FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL
+  AND (grace_ends_at IS NULL OR grace_ends_at > ?) ORDER BY created_at DESC, id DESC`;
+// SQLite serializes it to JSON itself: with 10,000 tokens several times faster than
+// 10,000 row objects stringified. PostgreSQL's json_build_object/json_agg took 43 ms for
+// 10,000 there; rows already named and ordered as ApiToken's fields, stringified as they
+// come, take 24 ms.
+const LIST = dialects(
+  `SELECT json_group_array(json_object(
+     ${LIST_COLUMNS.map(([key, column]) => `'${key}', ${column}`).join(', ')})) AS list
+   FROM (SELECT ${LIST_COLUMNS.map(([, column]) => column).join(', ')} ${LIST_FROM})`,
+  `SELECT ${LIST_COLUMNS.map(([key, column]) => `${column} AS "${key}"`).join(', ')} ${LIST_FROM}`,
 );
 // Locks the row in PostgreSQL: two rotations of one token (on any instances) take turns,
 // and the second finds it already replaced.
@@ -338,8 +337,9 @@ export class ApiTokenStore {
    * JSON array of `ApiToken`.
    */
   async listForUserAsJson(userId: string, now: number): Promise<string> {
-    const row = await this.db.get<{ list: string | null }>(LIST_JSON, [userId, toTimestamp(now)]);
-    return row?.list ?? '[]';
+    const params = [userId, toTimestamp(now)];
+    if (this.db.dialect === 'postgres') return JSON.stringify(await this.db.all(LIST, params));
+    return (await this.db.get<{ list: string }>(LIST, params))?.list ?? '[]';
   }
 
   /** One of the user's live tokens (as listed), or null: not theirs, revoked, grace over. */
