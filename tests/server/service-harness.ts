@@ -56,6 +56,8 @@ export async function prepareStorage(dataDir: string): Promise<void> {
     idleTimeoutMillis: 1000,
     allowExitOnIdle: true,
   });
+  // The cluster stops at the end of the run, perhaps under an idle connection of this pool.
+  admin.on('error', () => undefined);
   await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schemaFor(dataDir)}`);
 }
 
