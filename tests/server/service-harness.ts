@@ -50,14 +50,16 @@ let admin: pg.Pool | undefined;
 /** Creates the data directory's schema if it is not there yet (PostgreSQL only). */
 export async function prepareStorage(dataDir: string): Promise<void> {
   if (BACKEND !== 'postgres') return;
-  admin ??= new pg.Pool({
-    connectionString: postgresUrl(),
-    max: 1,
-    idleTimeoutMillis: 1000,
-    allowExitOnIdle: true,
-  });
-  // The cluster stops at the end of the run, perhaps under an idle connection of this pool.
-  admin.on('error', () => undefined);
+  if (!admin) {
+    admin = new pg.Pool({
+      connectionString: postgresUrl(),
+      max: 1,
+      idleTimeoutMillis: 1000,
+      allowExitOnIdle: true,
+    });
+    // The cluster stops at the end of the run, perhaps under an idle connection of this pool.
+    admin.on('error', () => undefined);
+  }
   await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schemaFor(dataDir)}`);
 }
 
