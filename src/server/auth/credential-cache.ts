@@ -17,11 +17,22 @@ export class CredentialCache<T extends { id: string }> {
   private readonly entries = new Map<string, T>();
   /** Credential id → digest key, so writes (which know ids) can invalidate. */
   private readonly keys = new Map<string, string>();
+  /**
+   * Counts invalidations. A read takes it before it goes to the database and caches its
+   * row only if it has not moved: a revoke that ran while the read was waiting (storage
+   * is asynchronous) must not be undone by a row read before it.
+   */
+  private invalidations = 0;
 
   constructor(readonly capacity: number = DEFAULT_CREDENTIAL_CACHE_SIZE) {}
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Take before reading a row to cache; pass to `set`. */
+  get version(): number {
+    return this.invalidations;
   }
 
   get(key: string): T | undefined {
@@ -32,8 +43,12 @@ export class CredentialCache<T extends { id: string }> {
     return entry;
   }
 
-  set(key: string, entry: T): void {
-    if (this.capacity <= 0) return;
+  /**
+   * Caches `entry` under `key`, unless anything was invalidated since `version` was taken
+   * (then the row may predate a revoke; the next request simply reads it again).
+   */
+  set(key: string, entry: T, version: number): void {
+    if (this.capacity <= 0 || version !== this.invalidations) return;
     this.invalidate(entry.id);
     this.entries.delete(key);
     this.entries.set(key, entry);
@@ -47,6 +62,8 @@ export class CredentialCache<T extends { id: string }> {
 
   /** Forgets the credential with this id (a no-op if it is not cached). */
   invalidate(id: string): void {
+    // Counted even when nothing is cached: a read in flight may be about to cache it.
+    this.invalidations++;
     const key = this.keys.get(id);
     if (key === undefined) return;
     this.keys.delete(id);
@@ -54,6 +71,7 @@ export class CredentialCache<T extends { id: string }> {
   }
 
   clear(): void {
+    this.invalidations++;
     this.entries.clear();
     this.keys.clear();
   }

@@ -417,6 +417,9 @@ export class ApiTokenStore {
         }
       }
     });
+    // Again once committed: belt and braces for the cache (reads in flight cannot cache
+    // a row read before the write either; see CredentialCache.version).
+    for (const id of ids) this.cache.invalidate(id);
     const result: BulkRevocation = { revoked: [], notFound: [] };
     const reported = new Set<string>();
     for (const id of ids) {
@@ -461,7 +464,7 @@ export class ApiTokenStore {
   ): Promise<Rotation> {
     const { userId, id, now } = input;
     const at = toTimestamp(now);
-    return this.db.transaction(async (tx): Promise<Rotation> => {
+    const rotation = this.db.transaction(async (tx): Promise<Rotation> => {
       await this.endGraces(now, tx);
       const old = await tx.get<{
         name: string;
@@ -513,6 +516,8 @@ export class ApiTokenStore {
       await record('token.rotated', { replacementId: issued.id, graceEndsAt });
       return { outcome: 'rotated', issued, previous: { id, graceEndsAt } };
     });
+    // Again once committed, as in revokeMany.
+    return rotation.finally(() => this.cache.invalidate(id));
   }
 
   /**
@@ -532,6 +537,7 @@ export class ApiTokenStore {
   }
 
   private async read(key: string, now: number): Promise<TokenCredential | null> {
+    const version = this.cache.version;
     const row = await this.db.get<CredentialRow>(CREDENTIAL, [Buffer.from(key, 'base64')]);
     if (!row) return null;
     const credential: TokenCredential = {
@@ -547,7 +553,7 @@ export class ApiTokenStore {
       credential.revokedAt === null &&
       (credential.graceEndsAt === null || Date.parse(credential.graceEndsAt) > now) &&
       (credential.expiresAt === null || Date.parse(credential.expiresAt) > now);
-    if (live) this.cache.set(key, credential);
+    if (live) this.cache.set(key, credential, version);
     return credential;
   }
 

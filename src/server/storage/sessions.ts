@@ -64,6 +64,7 @@ export class SessionStore {
   }
 
   private async read(key: string, now: number): Promise<SessionCredential | null> {
+    const version = this.cache.version;
     const row = await this.db.get<CredentialRow>(CREDENTIAL, [Buffer.from(key, 'base64')]);
     if (!row) return null;
     const session: SessionCredential = {
@@ -73,7 +74,7 @@ export class SessionStore {
       revokedAt: row.revoked_at,
     };
     if (session.revokedAt === null && Date.parse(session.expiresAt) > now) {
-      this.cache.set(key, session);
+      this.cache.set(key, session, version);
     }
     return session;
   }
