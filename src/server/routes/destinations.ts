@@ -16,6 +16,7 @@ import {
 import { ApiError, describeValidationError } from '../errors.js';
 import { formatUtc } from '../human-time.js';
 import type { Services } from '../services.js';
+import type { RecordIn } from '../storage/destinations.js';
 import { byRequest, principalOf, requireAuthentication } from './authenticated.js';
 import { bearerSecurity, errors, SESSION_ONLY } from './schema-parts.js';
 import { tokenNotFound } from './tokens.js';
@@ -31,28 +32,35 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<Services> = async (app
   requireAuthentication(app, services, 'session');
   const common = { tags: ['destinations'], security: bearerSecurity };
 
-  /** destination.added / destination.removed: where, never a secret (none is stored). */
-  const recordDestination = (
-    kind: 'destination.added' | 'destination.removed',
-    request: Parameters<typeof byRequest>[0],
-    tokenId: string,
-    destination: Destination,
-    now: number,
-  ) =>
-    services.events.record({
-      userId: principalOf(request).user.id,
-      kind,
-      at: now,
-      tokenId,
-      ...byRequest(request),
-      details: {
-        destinationId: destination.id,
-        provider: destination.provider,
-        host: destination.host,
-        target: describeDestinationTarget(destination.target),
-        name: destination.name,
-      },
-    });
+  /**
+   * destination.added / destination.removed: where, never a secret (none is stored),
+   * recorded in the transaction of the change itself.
+   */
+  const recordDestination =
+    (
+      kind: 'destination.added' | 'destination.removed',
+      request: Parameters<typeof byRequest>[0],
+      tokenId: string,
+      now: number,
+    ): RecordIn =>
+    (destination, tx) =>
+      services.events.record(
+        {
+          userId: principalOf(request).user.id,
+          kind,
+          at: now,
+          tokenId,
+          ...byRequest(request),
+          details: {
+            destinationId: destination.id,
+            provider: destination.provider,
+            host: destination.host,
+            target: describeDestinationTarget(destination.target),
+            name: destination.name,
+          },
+        },
+        tx,
+      );
 
   /** The user's live token (a token in its grace period included), or the token 404. */
   const liveToken = async (userId: string, tokenId: string, now: number) => {
@@ -122,29 +130,28 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<Services> = async (app
       }
       const userId = principalOf(request).user.id;
       const now = services.clock.now();
-      const token = await liveToken(userId, request.params.id, now);
-      if (token.graceEndsAt !== null) {
+      // Checked inside the upsert's transaction: a rotation or a revoke may commit between
+      // any earlier look and the write.
+      const result = await services.destinations.upsert(
+        request.params.id,
+        userId,
+        check.destination,
+        now,
+        recordDestination('destination.added', request, request.params.id, now),
+      );
+      if (result.outcome === 'not_found') throw tokenNotFound();
+      if (result.outcome === 'replaced') {
         throw new ApiError(
           409,
           'token_replaced',
-          `This token was replaced by a rotation and stops working on ${formatUtc(token.graceEndsAt)}. Record where its replacement was sent instead.`,
+          `This token was replaced by a rotation and stops working on ${formatUtc(result.graceEndsAt)}. Record where its replacement was sent instead.`,
         );
       }
-      const result = await services.destinations.upsert(request.params.id, check.destination, now);
       if (result.outcome === 'too_many') {
         throw new ApiError(
           409,
           'too_many_destinations',
           `A token can be recorded in at most ${MAX_DESTINATIONS_PER_TOKEN} places. Remove places it is no longer used in, or use another token for the rest.`,
-        );
-      }
-      if (result.outcome === 'created') {
-        await recordDestination(
-          'destination.added',
-          request,
-          request.params.id,
-          result.destination,
-          now,
         );
       }
       return reply.code(result.outcome === 'created' ? 201 : 200).send(result.destination);
@@ -168,13 +175,15 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<Services> = async (app
     async (request, reply) => {
       const userId = principalOf(request).user.id;
       const now = services.clock.now();
-      await liveToken(userId, request.params.id, now);
       const removed = await services.destinations.remove(
         request.params.id,
+        userId,
         request.params.destinationId,
+        now,
+        recordDestination('destination.removed', request, request.params.id, now),
       );
+      if (removed === 'not_found') throw tokenNotFound();
       if (!removed) throw destinationNotFound();
-      await recordDestination('destination.removed', request, request.params.id, removed, now);
       return reply.code(204).send(null);
     },
   );

@@ -25,7 +25,13 @@ interface DestinationRow {
 }
 
 export type UpsertResult =
-  { outcome: 'created' | 'updated'; destination: Destination } | { outcome: 'too_many' };
+  | { outcome: 'created' | 'updated'; destination: Destination }
+  | { outcome: 'too_many' }
+  | { outcome: 'not_found' }
+  | { outcome: 'replaced'; graceEndsAt: string };
+
+/** Records an event in the same transaction as the change it describes. */
+export type RecordIn = (destination: Destination, tx: Queryable) => Promise<void>;
 
 /** The target as JSON with its keys in one fixed order per kind. */
 export function canonicalTarget(target: DestinationTarget): string {
@@ -80,11 +86,17 @@ const TOUCH = dialects(
   'UPDATE token_destinations SET last_pushed_at = greatest(last_pushed_at, ?) WHERE id = ?',
 );
 const COUNT = sql('SELECT count(*) AS n FROM token_destinations WHERE token_id = ?');
-// PostgreSQL: concurrent upserts for one token (from any instance) take turns on the
-// token's row. SQLite's BEGIN IMMEDIATE already serializes every transaction.
-const LOCK_TOKEN = dialects(
-  'SELECT id FROM api_tokens WHERE id = ?',
-  'SELECT id FROM api_tokens WHERE id = ? FOR UPDATE',
+// The token, live and the user's, read inside the change's transaction (a rotation or a
+// revoke may have committed since the route looked). PostgreSQL also locks its row:
+// concurrent changes to one token's places (from any instance) take turns, always token
+// row first, then destination rows. SQLite's BEGIN IMMEDIATE already serializes them.
+const LIVE_TOKEN = dialects(
+  `SELECT grace_ends_at FROM api_tokens
+   WHERE id = ? AND user_id = ? AND revoked_at IS NULL
+     AND (grace_ends_at IS NULL OR grace_ends_at > ?)`,
+  `SELECT grace_ends_at FROM api_tokens
+   WHERE id = ? AND user_id = ? AND revoked_at IS NULL
+     AND (grace_ends_at IS NULL OR grace_ends_at > ?) FOR UPDATE`,
 );
 const INSERT = sql(
   `INSERT INTO token_destinations
@@ -108,17 +120,33 @@ export class DestinationStore {
   }
 
   /**
-   * Records a push to `input` (already checked and canonical): a new row, or the same
-   * place's row with lastPushedAt moved to now. One transaction that holds the token's
-   * row, so concurrent pushes (from any process) cannot both insert, nor pass the limit
-   * together.
+   * Records a push to `input` (already checked and canonical) for the user's live token:
+   * a new row, or the same place's row with lastPushedAt moved to now. One transaction
+   * that holds the token's row, so concurrent pushes (from any process) cannot both
+   * insert nor pass the limit together, and a token that a rotation replaced (or a revoke
+   * ended) meanwhile is not given a place its replacement would lack. `onCreated` records
+   * the event in the same transaction.
    */
-  upsert(tokenId: string, input: DestinationInput, now: number): Promise<UpsertResult> {
+  upsert(
+    tokenId: string,
+    userId: string,
+    input: DestinationInput,
+    now: number,
+    onCreated?: RecordIn,
+  ): Promise<UpsertResult> {
     const target = canonicalTarget(input.target);
     const at = toTimestamp(now);
     const place = [tokenId, input.provider, input.host, target, input.name];
     return this.db.transaction(async (tx): Promise<UpsertResult> => {
-      await tx.get(LOCK_TOKEN, [tokenId]);
+      const token = await tx.get<{ grace_ends_at: string | null }>(LIVE_TOKEN, [
+        tokenId,
+        userId,
+        at,
+      ]);
+      if (!token) return { outcome: 'not_found' };
+      if (token.grace_ends_at !== null) {
+        return { outcome: 'replaced', graceEndsAt: token.grace_ends_at };
+      }
       const existing = await tx.get<DestinationRow>(FIND_PLACE, place);
       if (existing) {
         await tx.run(TOUCH, [at, existing.id]);
@@ -130,23 +158,38 @@ export class DestinationStore {
       }
       const id = randomUUID();
       await tx.run(INSERT, [id, tokenId, input.provider, input.host, target, input.name, at, at]);
-      return {
-        outcome: 'created',
-        destination: {
-          id,
-          ...input,
-          target: JSON.parse(target),
-          firstPushedAt: at,
-          lastPushedAt: at,
-        },
+      const destination: Destination = {
+        id,
+        ...input,
+        target: JSON.parse(target) as DestinationTarget,
+        firstPushedAt: at,
+        lastPushedAt: at,
       };
+      await onCreated?.(destination, tx);
+      return { outcome: 'created', destination };
     });
   }
 
-  /** Removes one destination of the token and returns it; null if the token has none such. */
-  async remove(tokenId: string, destinationId: string): Promise<Destination | null> {
-    const row = await this.db.get<DestinationRow>(REMOVE_ONE, [destinationId, tokenId]);
-    return row ? toDestination(row) : null;
+  /**
+   * Removes one destination of the user's live token and returns it: null if the token
+   * has none such, `not_found` if the token is not (or no longer) live. Token row first,
+   * as in `upsert`, so the two cannot deadlock; `onRemoved` records the event with it.
+   */
+  remove(
+    tokenId: string,
+    userId: string,
+    destinationId: string,
+    now: number,
+    onRemoved?: RecordIn,
+  ): Promise<Destination | null | 'not_found'> {
+    return this.db.transaction(async (tx) => {
+      if (!(await tx.get(LIVE_TOKEN, [tokenId, userId, toTimestamp(now)]))) return 'not_found';
+      const row = await tx.get<DestinationRow>(REMOVE_ONE, [destinationId, tokenId]);
+      if (!row) return null;
+      const destination = toDestination(row);
+      await onRemoved?.(destination, tx);
+      return destination;
+    });
   }
 
   /**
