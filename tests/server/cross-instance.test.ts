@@ -352,6 +352,33 @@ describe.skipIf(!onPostgres)('sign-in and sign-up limits, counted across instanc
     expect(statuses).toEqual([201, 201, 201, 429]);
   });
 
+  it('once the shared count refuses an address, the other instance refuses it too, without a write per attempt', async () => {
+    const address = '203.0.113.40';
+    for (const on of [a, b, a]) {
+      expect(
+        (await signIn(on, `flood-${Math.random()}@example.test`, 'wrong', address)).status,
+      ).toBe(401);
+    }
+    const rows = async () =>
+      (await a.query<{ n: number }>('SELECT count(*) AS n FROM attempt_windows'))[0]!.n;
+    const windows = async () =>
+      (
+        await a.query<{ w: string }>(
+          "SELECT string_agg(scope || key_digest || ends_at || attempts, ',' ORDER BY scope, key_digest) AS w FROM attempt_windows",
+        )
+      )[0]!.w;
+    const before = await rows();
+    const snapshot = await windows();
+    // B has counted none of them itself; 50 refused sign-ins with 50 new emails follow.
+    const statuses: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      statuses.push((await signIn(b, `flood-${i}@example.test`, 'wrong', address)).status);
+    }
+    expect(new Set(statuses)).toEqual(new Set([429]));
+    expect(await rows()).toBe(before);
+    expect(await windows()).toBe(snapshot);
+  });
+
   it('keeps no email address in the shared count, only digests', async () => {
     const rows = await a.query<{ key_digest: string }>('SELECT key_digest FROM attempt_windows');
     expect(rows.length).toBeGreaterThan(0);

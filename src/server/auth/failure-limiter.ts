@@ -61,6 +61,23 @@ export class FailureLimiter {
     };
   }
 
+  /**
+   * Refuses `client` here for `seconds` from now, as if its window were full: another
+   * instance's count (the shared windows in PostgreSQL mode) said so, and asking the
+   * database again for every request until then would be a write per guess.
+   */
+  saturate(client: string, seconds: number): void {
+    const resetAt = this.clock.now() + seconds * 1000;
+    const window = this.current(client);
+    if (window) {
+      window.failures = Math.max(window.failures, this.limit.maxFailures);
+      window.resetAt = Math.max(window.resetAt, resetAt);
+      return;
+    }
+    if (this.windows.size >= MAX_TRACKED_CLIENTS) this.evictExpired();
+    this.windows.set(client, { failures: this.limit.maxFailures, resetAt });
+  }
+
   private count(client: string): Window {
     const window = this.current(client);
     if (window) {

@@ -58,35 +58,39 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<Services> = async (app, se
         attempts.forEach((attempt) => attempt.giveBack());
         await Promise.all(shared.map((attempt) => attempt.giveBack()));
       };
-      // Several instances (PostgreSQL): the same windows, counted again together.
+      // Several instances (PostgreSQL): the same windows, counted again together. A window
+      // the shared count says is full is then full here too (saturate), so further
+      // attempts are refused in memory, without a database write each.
       if (services.sharedAttempts) {
-        const overall = await services.sharedAttempts.take(
+        const byAddress = await services.sharedAttempts.take(
           'sign-in-address',
           address,
           limits.address.limit,
         );
-        if (overall.retryAfterSeconds === 0) shared.push(overall);
-        const account = await services.sharedAttempts.take(
+        if (byAddress.retryAfterSeconds > 0) {
+          attempts[1]?.giveBack(); // the account's attempt: no password was checked
+          limits.address.saturate(address, byAddress.retryAfterSeconds);
+          throw tooManyRequests(
+            byAddress.retryAfterSeconds,
+            'Too many failed sign-in attempts from this address.',
+          );
+        }
+        shared.push(byAddress);
+        const byAccount = await services.sharedAttempts.take(
           'sign-in-account',
           email,
           limits.account.limit,
         );
-        if (account.retryAfterSeconds === 0) shared.push(account);
-        const refusal =
-          overall.retryAfterSeconds > 0
-            ? tooManyRequests(
-                overall.retryAfterSeconds,
-                'Too many failed sign-in attempts from this address.',
-              )
-            : account.retryAfterSeconds > 0 && !knownAddress
-              ? tooManyRequests(
-                  account.retryAfterSeconds,
-                  'Too many failed sign-in attempts for this account.',
-                )
-              : null;
-        if (refusal) {
-          await giveBack();
-          throw refusal;
+        if (byAccount.retryAfterSeconds === 0) {
+          shared.push(byAccount);
+        } else if (!knownAddress) {
+          attempts[0]?.giveBack();
+          await byAddress.giveBack();
+          limits.account.saturate(email, byAccount.retryAfterSeconds);
+          throw tooManyRequests(
+            byAccount.retryAfterSeconds,
+            'Too many failed sign-in attempts for this account.',
+          );
         }
       }
 

@@ -66,7 +66,8 @@ export const userRoutes: FastifyPluginAsyncTypebox<Services> = async (app, servi
         services.signUpLimit.limit,
       );
       if (shared && shared.retryAfterSeconds > 0) {
-        attempt.giveBack();
+        // Full in the shared count: full here too, so repeats are refused without a write.
+        services.signUpLimit.saturate(address, shared.retryAfterSeconds);
         throw tooManyRequests(shared.retryAfterSeconds, 'Too many sign-ups from this address.');
       }
       // Before the hash: a taken email costs a lookup, not 128 MiB and 0.4 s.
