@@ -197,11 +197,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const hostAllowed = hostChecker(hostPolicy);
   app.addHook('onRequest', (request, _reply, done) => {
     const host = request.headers.host;
-    if (hostAllowed(host)) {
-      done();
+    if (!hostAllowed(host)) {
+      done(new ApiError(421, 'host_not_allowed', hostRefusal(host, hostPolicy)));
       return;
     }
-    done(new ApiError(421, 'host_not_allowed', hostRefusal(host, hostPolicy)));
+    // A NUL in a path parameter or the query is never a real id or filter, and PostgreSQL
+    // cannot even take it as a query parameter: bad input, for both backends alike.
+    if (request.url.includes('%00')) {
+      done(new ApiError(400, 'invalid_request', 'The URL contains a NUL character (%00).'));
+      return;
+    }
+    done();
   });
 
   registerRequestLog(app);

@@ -5,7 +5,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ApiErrorCode } from '../shared/error-codes.js';
-import type { ErrorBody } from '../shared/api-schemas.js';
+import { NO_CONTROL_CHARACTERS, type ErrorBody } from '../shared/api-schemas.js';
 import { formatWait } from './human-time.js';
 
 export class ApiError extends Error {
@@ -98,7 +98,9 @@ export function describeValidationError(
         ? `${field} must be a date and time such as 2027-01-31T12:00:00Z.`
         : `${field} must be a valid ${p.format === 'email' ? 'email address' : String(p.format)}.`;
     case 'pattern':
-      return `${field} is not in the expected format.`;
+      return p.pattern === NO_CONTROL_CHARACTERS
+        ? `${field} must not contain control characters (such as NUL or a line break).`
+        : `${field} is not in the expected format.`;
     case 'anyOf':
       return `${field} has the wrong type.`;
     default:

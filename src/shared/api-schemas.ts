@@ -39,9 +39,15 @@ export const CreateUserBody = Type.Object(
 );
 export type CreateUserBody = Static<typeof CreateUserBody>;
 
+/**
+ * No control characters (C0 and DEL): never part of an email address or an id, and NUL
+ * cannot even be stored in PostgreSQL, so such a value is bad input, not a lookup.
+ */
+export const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f]*$';
+
 export const CreateSessionBody = Type.Object(
   {
-    email: Type.String({ maxLength: 254 }),
+    email: Type.String({ maxLength: 254, pattern: NO_CONTROL_CHARACTERS }),
     password: Type.String({ maxLength: 1024 }),
   },
   { additionalProperties: false },
@@ -159,7 +165,7 @@ export const ListAppsQuery = Type.Object(
 export const MAX_BULK_REVOKE = 100;
 export const BulkRevokeBody = Type.Object(
   {
-    ids: Type.Array(Type.String({ maxLength: 100 }), {
+    ids: Type.Array(Type.String({ maxLength: 100, pattern: NO_CONTROL_CHARACTERS }), {
       minItems: 1,
       maxItems: MAX_BULK_REVOKE,
       uniqueItems: true,

@@ -542,6 +542,69 @@ describe('bad input', () => {
   });
 });
 
+// PostgreSQL's text cannot hold NUL (SQLite's can): such a value must be refused as bad
+// input on both, never reach a query and come back as 500 from one backend only.
+const nulCases: Case[] = [
+  [
+    'a NUL in the sign-in email',
+    'POST',
+    '/v1/sessions',
+    () => ({ body: { email: 'a\u0000b@example.test', password: 'whatever it is' } }),
+    400,
+    'invalid_request',
+  ],
+  [
+    'a control character in the sign-in email',
+    'POST',
+    '/v1/sessions',
+    () => ({ body: { email: 'a\u001bb@example.test', password: 'whatever it is' } }),
+    400,
+    'invalid_request',
+  ],
+  [
+    'a NUL among bulk revoke ids',
+    'POST',
+    '/v1/users/me/tokens/revoke',
+    withSession({ body: { ids: ['\u0000'] } }),
+    400,
+    'invalid_request',
+  ],
+  [
+    'a NUL in a token id in the path',
+    'DELETE',
+    '/v1/users/me/tokens/a%00b',
+    withSession(),
+    400,
+    'invalid_request',
+  ],
+  [
+    'a NUL in a destinations path',
+    'GET',
+    '/v1/users/me/tokens/%00/destinations',
+    withSession(),
+    400,
+    'invalid_request',
+  ],
+  [
+    'a NUL in the events tokenId filter',
+    'GET',
+    '/v1/users/me/events?tokenId=%00',
+    withSession(),
+    400,
+    'invalid_request',
+  ],
+];
+
+describe('NUL and control characters never reach a query', () => {
+  it.each(nulCases)('%s (%s %s)', async (_description, method, path, request, status, code) => {
+    const response = await service.request(method, path, request());
+    expect([response.status, response.body.code]).toEqual([status, code]);
+    expect(response.body.message).toMatch(/control character|NUL/);
+    expect(service.logs.join('\n')).not.toMatch(/"level":50/);
+    expect((await service.request('GET', '/v1/users/me', { token: secret })).status).toBe(200);
+  });
+});
+
 describe('with sign-up switched off', () => {
   it('refuses new accounts with 403 signup_disabled but still signs existing ones in', async () => {
     const closed = await startService({ signupEnabled: false });
