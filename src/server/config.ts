@@ -74,18 +74,18 @@ function parseDatabaseUrl(
     return null;
   }
   const url = raw.trim();
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
+  // The scheme only: libpq's URL forms include some a WHATWG URL refuses, such as a
+  // Unix socket with an empty host (postgres://user@/db?host=/var/run/postgresql).
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === undefined) {
     throw new Error(
       'DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@db.internal:5432/token_desk.',
     );
   }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+  if (scheme !== 'postgres' && scheme !== 'postgresql') {
     // Never echo the URL: it usually carries a password.
     throw new Error(
-      `DATABASE_URL must start with postgres:// or postgresql:// (it starts with ${parsed.protocol}//); ` +
+      `DATABASE_URL must start with postgres:// or postgresql:// (it starts with ${scheme}://); ` +
         'leave it unset to keep the data in SQLite.',
     );
   }

@@ -224,3 +224,20 @@ describe('the service process', () => {
     expect(stderr).not.toContain(password);
   });
 });
+
+describe('DATABASE_URL as the configuration reads it', () => {
+  it('takes libpq URL forms a WHATWG URL refuses (a Unix socket), and the pool size with it', async () => {
+    const { readServiceConfig } = await import('../../src/server/config.js');
+    expect(
+      readServiceConfig({
+        DATABASE_URL: 'postgres://app@/token_desk?host=/var/run/postgresql',
+        TOKEN_DESK_DATABASE_POOL_SIZE: '25',
+      }).postgres,
+    ).toEqual({ url: 'postgres://app@/token_desk?host=/var/run/postgresql', poolSize: 25 });
+    expect(readServiceConfig({ DATABASE_URL: 'PostgreSQL://h/db' }).postgres?.poolSize).toBe(10);
+    expect(readServiceConfig({}).postgres).toBeNull();
+    expect(() =>
+      readServiceConfig({ DATABASE_URL: 'postgres://h/db', TOKEN_DESK_DATABASE_POOL_SIZE: '0' }),
+    ).toThrow('TOKEN_DESK_DATABASE_POOL_SIZE must be a whole number from 1 to 1000, not "0".');
+  });
+});
