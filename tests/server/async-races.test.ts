@@ -54,7 +54,10 @@ async function stores() {
 describe.skipIf(BACKEND === 'postgres')('reads and writes racing through the storage queue', () => {
   it('a cold token read queued behind a transaction, then revoked: the revoke is never undone by the cache', async () => {
     const { db, tokens, user, now, holdTransaction } = await stores();
-    const victim = await tokens.issue({ userId: user.id, name: 'victim', expiresAt: null, now }, by);
+    const victim = await tokens.issue(
+      { userId: user.id, name: 'victim', expiresAt: null, now },
+      by,
+    );
     const release = await holdTransaction();
     const attackerRead = tokens.findCredential(victim.secret, now);
     const revoke = tokens.revoke(user.id, victim.id, now, by);
