@@ -417,9 +417,6 @@ export class ApiTokenStore {
         }
       }
     });
-    // Again once committed: belt and braces for the cache (reads in flight cannot cache
-    // a row read before the write either; see CredentialCache.version).
-    for (const id of ids) this.cache.invalidate(id);
     const result: BulkRevocation = { revoked: [], notFound: [] };
     const reported = new Set<string>();
     for (const id of ids) {
@@ -464,7 +461,7 @@ export class ApiTokenStore {
   ): Promise<Rotation> {
     const { userId, id, now } = input;
     const at = toTimestamp(now);
-    const rotation = this.db.transaction(async (tx): Promise<Rotation> => {
+    return this.db.transaction(async (tx): Promise<Rotation> => {
       await this.endGraces(now, tx);
       const old = await tx.get<{
         name: string;
@@ -516,8 +513,6 @@ export class ApiTokenStore {
       await record('token.rotated', { replacementId: issued.id, graceEndsAt });
       return { outcome: 'rotated', issued, previous: { id, graceEndsAt } };
     });
-    // Again once committed, as in revokeMany.
-    return rotation.finally(() => this.cache.invalidate(id));
   }
 
   /**
