@@ -2,6 +2,7 @@
  * The token service as a Fastify app, built by a factory so tests can start as
  * many as they like on ephemeral ports, each with its own database and clock.
  */
+import { isIP } from 'node:net';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
@@ -84,7 +85,10 @@ export interface AppOptions {
   logger?: false | Exclude<FastifyServerOptions['logger'], boolean | undefined>;
 }
 
-/** Which proxies' `X-Forwarded-For` to believe: none, all, a hop count, or addresses/CIDRs. */
+/**
+ * Which proxies' `X-Forwarded-For` to believe: none (`false`), the nearest one (`true`, the
+ * same as 1), a hop count, or the proxies' addresses/CIDRs.
+ */
 export type TrustProxy = boolean | number | string[];
 
 export const DEFAULTS = {
@@ -119,15 +123,30 @@ const REDACTED_PATHS = [
 
 /**
  * Fastify (5.12) trusts nothing for a bare hop count, so a count becomes proxy-addr's own
- * rule: believe the nearest `hops` addresses in the chain. Safe only when the proxy is the
- * only way in; addresses or CIDRs are the safer setting.
+ * rule: believe the nearest `hops` addresses in the chain. `true` is one hop, not every
+ * hop: nginx and HAProxy append the address they saw to the X-Forwarded-For the client
+ * sent, so only the rightmost entry was written by the proxy; believing every hop would
+ * hand the client the leftmost one, an address of its own choosing. Counts are safe only
+ * when the proxy is the only way in; addresses or CIDRs are the safer setting.
  */
 function trustProxyOption(
   trust: TrustProxy,
-): boolean | string[] | ((a: string, hop: number) => boolean) {
-  if (typeof trust !== 'number') return trust;
-  if (trust <= 0) return false;
-  return (_address, hop) => hop < trust;
+): false | string[] | ((a: string, hop: number) => boolean) {
+  const hops = trust === true ? 1 : trust;
+  if (hops === false || Array.isArray(hops)) return hops;
+  if (hops <= 0) return false;
+  return (_address, hop) => hop < hops;
+}
+
+/**
+ * Whether the address proxy-addr picked from X-Forwarded-For can be used as the client's:
+ * an IP address, as Node's strict parser reads it (no port, no brackets, no leading zeros)
+ * and without a zone index, which names an interface of another machine. Anything else a
+ * trusted hop passed along (`=HYPERLINK(…)`, `foo`) is never a limiter key nor stored.
+ */
+function isForwardedAddress(address: string | undefined, peer: string | undefined): boolean {
+  if (address === undefined) return false;
+  return address === peer || (isIP(address) !== 0 && !address.includes('%'));
 }
 
 /**
@@ -195,7 +214,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     allowedHosts: options.allowedHosts ?? [],
   };
   const hostAllowed = hostChecker(hostPolicy);
+  const forwarding = trustProxyOption(options.trustProxy ?? false) !== false;
   app.addHook('onRequest', (request, _reply, done) => {
+    // Before anything reads or logs request.ip. When what the proxies forwarded is not an
+    // address, the request is the peer's own: a client cannot get a fresh limiter window
+    // or write into the audit trail by making one up. The own property shadows Fastify's
+    // getter for this request only, so the usual request keeps its shape.
+    if (forwarding) {
+      const peer = request.socket.remoteAddress;
+      if (!isForwardedAddress(request.ip, peer)) {
+        if (peer === undefined) {
+          done(new ApiError(400, 'invalid_request', 'The connection closed before the request.'));
+          return;
+        }
+        Object.defineProperty(request, 'ip', { value: peer, enumerable: true });
+      }
+    }
     const host = request.headers.host;
     if (!hostAllowed(host)) {
       done(new ApiError(421, 'host_not_allowed', hostRefusal(host, hostPolicy)));

@@ -117,10 +117,15 @@ export function parseAllowedHosts(raw: string | undefined): string[] {
 // proxy-addr's names for the usual private ranges.
 const RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
+const PREFER_ADDRESSES =
+  "Prefer the proxies' addresses or CIDR ranges: true and hop counts believe X-Forwarded-For " +
+  'from anyone who can connect to the service directly.';
+
 /**
- * `false` (unset, empty, false, off, 0), `true` (true, on: every proxy is believed, so only
- * when nothing can reach the service except through the proxy), a hop count, or a
- * comma-separated list of proxy addresses, CIDR ranges and proxy-addr's range names.
+ * `false` (unset, empty, false, off, 0), `true` (true, on: the nearest proxy, one hop), a
+ * hop count, or a comma-separated list of proxy addresses, CIDR ranges and proxy-addr's
+ * range names. `true` and counts believe whoever connects, so they are safe only when
+ * nothing reaches the service except through the proxy; a list is safe anyway.
  */
 export function parseTrustProxy(raw: string | undefined): TrustProxy {
   const value = (raw ?? '').trim().toLowerCase();
@@ -128,18 +133,35 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
   if (['true', 'on', 'yes'].includes(value)) return true;
   if (/^\d+$/.test(value)) {
     const hops = Number(value);
-    if (hops > 100) throw new Error(`TOKEN_DESK_TRUST_PROXY: ${hops} proxy hops is not plausible.`);
+    if (hops > 100)
+      throw new Error(
+        `TOKEN_DESK_TRUST_PROXY: ${hops} proxy hops is not plausible; ${PREFER_ADDRESSES}`,
+      );
     return hops;
   }
   const entries = value.split(',').map((entry) => entry.trim());
   for (const entry of entries) {
     if (RANGE_NAMES.includes(entry) || isAddressOrCidr(entry)) continue;
     throw new Error(
-      'TOKEN_DESK_TRUST_PROXY must be true, false, a number of proxy hops, or a comma-separated ' +
-        `list of proxy addresses or CIDR ranges (e.g. 10.0.0.0/8,::1); "${entry}" is none of these.`,
+      "TOKEN_DESK_TRUST_PROXY must be a comma-separated list of your proxies' addresses or CIDR " +
+        `ranges (e.g. 10.0.0.0/8,::1), true (one proxy hop), a number of hops, or false; "${entry}" ` +
+        `is none of these. ${PREFER_ADDRESSES}`,
     );
   }
   return entries;
+}
+
+/** A start-up warning for a trust setting that believes any peer; null for a safe one. */
+export function trustProxyWarning(trust: TrustProxy): string | null {
+  if (trust === false || Array.isArray(trust) || trust === 0) return null;
+  const hops = trust === true ? 1 : trust;
+  const entries = hops === 1 ? 'X-Forwarded-For entry' : `${hops} X-Forwarded-For entries`;
+  return (
+    `TOKEN_DESK_TRUST_PROXY believes the nearest ${entries} ` +
+    'from any peer, so a client that can reach this service without going through the proxy ' +
+    "chooses its own address (and its own rate-limit window). Set it to the proxies' addresses " +
+    'or CIDR ranges (e.g. 10.0.0.0/8) unless the proxy is the only way in.'
+  );
 }
 
 function isAddressOrCidr(entry: string): boolean {

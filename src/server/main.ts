@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { BackupError, backupDatabase } from './backup.js';
-import { readServiceConfig } from './config.js';
+import { readServiceConfig, trustProxyWarning } from './config.js';
 import { DataDirLockedError, lockDataDir, type DataDirLock } from './data-dir-lock.js';
 
 const DATABASE_FILE = 'token-service.sqlite';
@@ -157,6 +157,8 @@ async function main(): Promise<void> {
     },
     'token service ready',
   );
+  const trustWarning = trustProxyWarning(config.trustProxy);
+  if (trustWarning) app.log.warn({ code: 'trust_proxy_any_peer' }, trustWarning);
   // Whoever started us is waiting for these lines; do not make them wait 250 ms.
   logDestination.flush();
 }

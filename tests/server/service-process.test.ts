@@ -144,7 +144,43 @@ describe('the service process', () => {
   });
 
   it.each([
-    ['TOKEN_DESK_TRUST_PROXY', 'proxy.example', 'TOKEN_DESK_TRUST_PROXY must be true, false'],
+    ['true', 'the nearest X-Forwarded-For entry'],
+    ['2', 'the nearest 2 X-Forwarded-For entries'],
+  ])(
+    'warns at start that TOKEN_DESK_TRUST_PROXY=%s believes any peer, and names the safe setting',
+    async (value, believes) => {
+      const service = await startTokenService(join(root, `trust-${value}`), 0, {
+        TOKEN_DESK_TRUST_PROXY: value,
+      });
+      // The warning follows "token service ready"; SIGTERM flushes the log before exit.
+      await service.stop();
+      const [record] = service.output
+        .join('')
+        .split('\n')
+        .filter((line) => line.includes('trust_proxy_any_peer'))
+        .map((line) => JSON.parse(line) as { level: number; msg: string });
+      expect(record?.level).toBe(40);
+      expect(record?.msg).toContain(believes);
+      expect(record?.msg).toContain("Set it to the proxies' addresses or CIDR ranges");
+    },
+  );
+
+  it('gives no such warning for a list of proxy addresses', async () => {
+    const service = await startTokenService(join(root, 'trust-list'), 0, {
+      TOKEN_DESK_TRUST_PROXY: '10.0.0.0/8,127.0.0.1',
+    });
+    await service.stop();
+    expect(service.output.join('')).toContain('token service ready');
+    expect(service.output.join('')).not.toContain('trust_proxy_any_peer');
+  });
+
+  it.each([
+    [
+      'TOKEN_DESK_TRUST_PROXY',
+      'proxy.example',
+      "TOKEN_DESK_TRUST_PROXY must be a comma-separated list of your proxies' addresses or CIDR ranges",
+    ],
+    ['TOKEN_DESK_TRUST_PROXY', 'proxy.example', "Prefer the proxies' addresses or CIDR ranges"],
     ['TOKEN_DESK_ALLOWED_HOSTS', 'https://x.example', 'TOKEN_DESK_ALLOWED_HOSTS must be'],
     [
       'TOKEN_DESK_EVENT_RETENTION_DAYS',
