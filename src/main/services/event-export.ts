@@ -1,6 +1,6 @@
 /**
- * The account's events as a file: CSV (RFC 4180) or JSON. Pure functions; the
- * ActivityService fetches the pages and writes the file.
+ * The account's events as a file: CSV (RFC 4180) or JSON, encoded a page at a time.
+ * Pure functions; the ActivityService fetches the pages and writes the file.
  *
  * Event fields come from the service and, through token names and User-Agents,
  * from whoever named a token or sent a request: a CSV cell that starts with
@@ -50,27 +50,59 @@ function csvRow(event: AccountEvent): string {
   return CSV_COLUMNS.map((column) => csvField(cells[column])).join(',');
 }
 
-/** RFC 4180: a header row, CRLF line ends (after the last record too). */
-export function eventsToCsv(events: readonly AccountEvent[]): string {
-  return [CSV_COLUMNS.join(','), ...events.map(csvRow)].map((line) => `${line}\r\n`).join('');
-}
-
 export interface ExportContext {
   account: { serviceUrl: string; email: string };
   filter: EventFilter;
   exportedAt: string;
 }
 
-export function eventsToJson(events: readonly AccountEvent[], context: ExportContext): string {
-  return `${JSON.stringify({ ...context, count: events.length, events }, null, 2)}\n`;
+/**
+ * An export as text in pieces, so main can write each page of events as it arrives and
+ * never hold more than one: `head`, then `page` for each page in order, then `tail`.
+ */
+export interface ExportEncoder {
+  head(): string;
+  page(events: readonly AccountEvent[]): string;
+  tail(count: number): string;
 }
 
-export function exportText(
-  format: ExportFormat,
-  events: readonly AccountEvent[],
-  context: ExportContext,
-): string {
-  return format === 'csv' ? eventsToCsv(events) : eventsToJson(events, context);
+/** RFC 4180: a header row, CRLF line ends (after the last record too). */
+function csvEncoder(): ExportEncoder {
+  return {
+    head: () => `${CSV_COLUMNS.join(',')}\r\n`,
+    page: (events) => events.map((event) => `${csvRow(event)}\r\n`).join(''),
+    tail: () => '',
+  };
+}
+
+const INDENT = '  ';
+
+/**
+ * The document `JSON.stringify({...context, events, count}, null, 2)` would write, byte
+ * for byte, written incrementally: the events array one page at a time, and the count
+ * (known only at the end) after it.
+ */
+function jsonEncoder(context: ExportContext): ExportEncoder {
+  let written = 0;
+  const nested = (value: unknown, depth: number) =>
+    JSON.stringify(value, null, INDENT).replaceAll('\n', `\n${INDENT.repeat(depth)}`);
+  return {
+    head: () => {
+      const fields = Object.entries(context).map(
+        ([key, value]) => `${INDENT}${JSON.stringify(key)}: ${nested(value, 1)},\n`,
+      );
+      return `{\n${fields.join('')}${INDENT}"events": [`;
+    },
+    page: (events) =>
+      events
+        .map((event) => `${written++ === 0 ? '' : ','}\n${INDENT.repeat(2)}${nested(event, 2)}`)
+        .join(''),
+    tail: (count) => `${written === 0 ? '' : `\n${INDENT}`}],\n${INDENT}"count": ${count}\n}\n`,
+  };
+}
+
+export function exportEncoder(format: ExportFormat, context: ExportContext): ExportEncoder {
+  return format === 'csv' ? csvEncoder() : jsonEncoder(context);
 }
 
 /** A file name to suggest: `token-desk-events-2026-11-28.csv`. */
