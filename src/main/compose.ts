@@ -14,6 +14,7 @@ import { RendererEvents } from './ipc/renderer-events.js';
 import type { InvokeLog } from './ipc/invoke-channel.js';
 import { DestinationService } from './services/destination-service.js';
 import type { ExternalLinksPort } from './services/external-links.js';
+import type { ConfirmPort } from './services/native-dialogs.js';
 import { ProviderAccounts } from './services/provider-accounts.js';
 import { ProviderVault } from './services/provider-vault.js';
 import { RevealStore } from './services/reveal-store.js';
@@ -46,6 +47,8 @@ export interface Runtime {
   notifier?: NotifierPort;
   /** The user's browser (Electron's shell.openExternal); without one, links say they are unavailable. */
   externalLinks?: ExternalLinksPort;
+  /** Questions main asks in a native dialog (Electron's message box); without one, the answer is no. */
+  confirm?: ConfirmPort;
   /** Where main reports what it cannot show the user (the console in the app). */
   log?: InvokeLog;
 }
@@ -67,6 +70,7 @@ export function composeDesk(runtime: Runtime) {
     settings,
     sessions,
     openProvider: runtime.openProvider ?? openRealProvider,
+    confirm: runtime.confirm ?? null,
   });
   const destinations = new DestinationService({
     api,

@@ -5,10 +5,11 @@
  * sender check and payload validation; the e2e harness calls the very same
  * functions over HTTP. Nothing here imports Electron.
  */
-import type { Channel, PayloadOf, ResultOf } from '../shared/ipc-contract.js';
+import type { Channel, PayloadOf, ResultOf, SessionState } from '../shared/ipc-contract.js';
 import { snippetText } from '../shared/snippets.js';
 import { normalizeName } from '../shared/token-name.js';
 import { DeskError } from './desk-error.js';
+import { inWords } from './providers/provider-error.js';
 import type { ActivityService } from './services/activity-service.js';
 import type { ApiClient } from './services/api-client.js';
 import { revokeMany } from './services/bulk-revoke.js';
@@ -18,7 +19,7 @@ import type { ProviderAccounts } from './services/provider-accounts.js';
 import type { RevealStore } from './services/reveal-store.js';
 import type { RotationService } from './services/rotation-service.js';
 import type { SecretClipboard } from './services/secret-clipboard.js';
-import type { SessionService } from './services/session-service.js';
+import type { AccountRef, SessionService } from './services/session-service.js';
 import type { SettingsService } from './services/settings.js';
 
 export { DeskError } from './desk-error.js';
@@ -60,6 +61,18 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
     activity,
   } = deps;
 
+  /**
+   * Signs one account out (the active one without `ref`), then offers, in a native
+   * dialog, to remove the GitHub and GitLab accounts it added, credentials included.
+   */
+  async function signOut(ref?: AccountRef): Promise<SessionState> {
+    const owner = ref ?? (sessions.state().account ? sessions.owner() : null);
+    const state = await sessions.signOut(ref);
+    rotations.forgetAll();
+    if (owner) await accounts.offerToRemoveAllOf(owner);
+    return state;
+  }
+
   return {
     'session:get': () => sessions.restore(),
 
@@ -76,11 +89,7 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
       return state;
     },
 
-    async 'session:sign-out'() {
-      const state = await sessions.signOut();
-      rotations.forgetAll();
-      return state;
-    },
+    'session:sign-out': () => signOut(),
 
     async 'accounts:list'() {
       await sessions.restore();
@@ -102,11 +111,7 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
       return state;
     },
 
-    async 'accounts:sign-out'(ref) {
-      const state = await sessions.signOut(ref);
-      rotations.forgetAll();
-      return state;
-    },
+    'accounts:sign-out': (ref) => signOut(ref),
 
     'tokens:list': () =>
       sessions.withSession((active) => api.listTokens(active.serviceUrl, active.token)),
@@ -172,8 +177,13 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
     },
 
     async 'providers:targets'(request) {
-      const { client } = await accounts.open(request.accountId);
-      return client.targets(request);
+      const { account, client } = await accounts.open(request.accountId);
+      try {
+        return await client.targets(request);
+      } catch (error) {
+        // A provider may echo the access token back in its error text: none reaches the page.
+        throw inWords(error, await accounts.credentialOf(account));
+      }
     },
 
     'destinations:check': ({ accountId, target, name }) =>

@@ -38,6 +38,7 @@ import { applicationMenuTemplate } from './menu.js';
 import { loadKeytar } from './services/keychain-loader.js';
 import type { SaveDialogPort } from './services/activity-service.js';
 import type { NotifierPort } from './services/expiry-reminders.js';
+import type { ConfirmPort } from './services/native-dialogs.js';
 import type { ExternalLinksPort } from './services/external-links.js';
 import type { ClipboardPort } from './services/secret-clipboard.js';
 import { SettingsError } from './services/settings.js';
@@ -119,6 +120,27 @@ const electronSaveDialog: SaveDialogPort = {
   },
 };
 
+// A question only main may ask: the page cannot draw, answer or dismiss a native message box.
+const electronConfirm: ConfirmPort = {
+  async confirm({ title, message, detail, confirmLabel, cancelLabel = 'Cancel' }) {
+    const options: Electron.MessageBoxOptions = {
+      type: 'warning',
+      title,
+      message,
+      detail,
+      buttons: [cancelLabel, confirmLabel],
+      defaultId: 0,
+      cancelId: 0,
+      noLink: true,
+    };
+    const answer =
+      mainWindow && !mainWindow.isDestroyed()
+        ? await dialog.showMessageBox(mainWindow, options)
+        : await dialog.showMessageBox(options);
+    return answer.response === 1;
+  },
+};
+
 // The user's browser, for a provider's settings page; DestinationService checked the URL.
 const electronExternalLinks: ExternalLinksPort = {
   open: (url) => shell.openExternal(url),
@@ -188,6 +210,7 @@ async function start(): Promise<void> {
     saveDialog: electronSaveDialog,
     notifier: electronNotifier,
     externalLinks: electronExternalLinks,
+    confirm: electronConfirm,
     log,
   });
   // Main → renderer events go to our window only, and only once its page is ours.

@@ -182,6 +182,37 @@ export function describeDestinationTarget(target: DestinationTarget): string {
   }
 }
 
+/** The public hosts every user knows; a place anywhere else names its host. */
+export const PUBLIC_PROVIDER_HOSTS: Record<Provider, string> = {
+  github: 'https://api.github.com',
+  gitlab: 'https://gitlab.com',
+};
+
+/**
+ * The host a person should see for a place or account: null on github.com and
+ * gitlab.com, else the host (with its port) of GitHub Enterprise or a self-managed
+ * GitLab, so a place on a look-alike server never reads like the real one.
+ */
+export function visibleProviderHost(provider: Provider, host: string): string | null {
+  if (host === PUBLIC_PROVIDER_HOSTS[provider]) return null;
+  try {
+    return new URL(host).host;
+  } catch {
+    return host;
+  }
+}
+
+/** `CAPAWESOME_TOKEN in ada/app`, or `… in ada/app on ghe.corp.example` off github.com/gitlab.com. */
+export function describePlace(place: {
+  provider: Provider;
+  host: string;
+  target: DestinationTarget;
+  name: string;
+}): string {
+  const host = visibleProviderHost(place.provider, place.host);
+  return `${place.name} in ${describeDestinationTarget(place.target)}${host === null ? '' : ` on ${host}`}`;
+}
+
 function enc(segment: string): string {
   return encodeURIComponent(segment);
 }

@@ -12,6 +12,7 @@ import { realTimers } from '../../src/main/services/secret-clipboard.js';
 import type { Keychain } from '../../src/main/services/session-vault.js';
 import { startService, type RunningService } from '../server/service-harness.js';
 import { MemoryClipboard } from './fakes.js';
+import { RecordingConfirm } from './ports.js';
 import { testKeychain } from './test-keychain.js';
 import { startFakeGitHub, type FakeGitHub } from './providers/fake-github.js';
 import { startFakeGitLab, type FakeGitLab } from './providers/fake-gitlab.js';
@@ -28,8 +29,12 @@ export interface CiWorld {
   gitlab: FakeGitLab;
   settingsDir: string;
   keychain: Keychain;
+  /** Main's native questions (a new provider host…): yes unless a test says otherwise. */
+  confirm: RecordingConfirm;
   /** A fresh main process (as after a restart) on the same settings and keychain; `extra` adds ports. */
-  launch(extra?: Pick<Runtime, 'externalLinks'>): ReturnType<typeof composeDesk>;
+  launch(
+    extra?: Pick<Runtime, 'externalLinks' | 'openProvider' | 'confirm' | 'fetch'>,
+  ): ReturnType<typeof composeDesk>;
   /** Every file under the settings directory, concatenated. */
   settingsText(): string;
   close(): Promise<void>;
@@ -43,19 +48,21 @@ export async function startCiWorld(): Promise<CiWorld> {
   const settingsDir = mkdtempSync(join(tmpdir(), 'token-desk-ci-'));
   const keychain: Keychain = testKeychain();
   const clipboard = new MemoryClipboard();
+  const confirm = new RecordingConfirm();
   return {
     service,
     github,
     gitlab,
     settingsDir,
     keychain,
+    confirm,
     launch(extra = {}) {
       const store = new Conf({
         cwd: settingsDir,
         configName: 'settings',
         projectName: 'token-desk',
       });
-      return composeDesk({ keychain, store, clipboard, timers: realTimers, ...extra });
+      return composeDesk({ keychain, store, clipboard, timers: realTimers, confirm, ...extra });
     },
     settingsText() {
       const walk = (dir: string): string[] =>

@@ -24,6 +24,9 @@ async function call(channel: string, payload: unknown) {
     { ok: true; value: any } | { ok: false; error: { code: string; message: string } };
 }
 
+/** The local GitHub's and GitLab's host:port, which every place label on them names. */
+const gh = () => new URL(world.github.apiBaseUrl).host;
+const gl = () => new URL(world.gitlab.url).host;
 let githubId = '';
 let gitlabId = '';
 let revealed: RevealedToken;
@@ -86,7 +89,8 @@ describe('send a revealed token to CI', () => {
       ok: true,
       value: {
         outcome: 'created',
-        label: 'CAPAWESOME_TOKEN in ada/app',
+        // Not github.com: the label names the host, so a look-alike server never reads as the real one.
+        label: `CAPAWESOME_TOKEN in ada/app on ${gh()}`,
         recordProblem: null,
         destination: {
           id: expect.any(String),
@@ -116,7 +120,7 @@ describe('send a revealed token to CI', () => {
       ok: false,
       error: {
         code: 'destination_exists',
-        message: expect.stringContaining('CAPAWESOME_TOKEN in ada/app already exists'),
+        message: expect.stringContaining(`CAPAWESOME_TOKEN in ada/app on ${gh()} already exists`),
       },
     });
     expect(puts()).toBe(before);
@@ -156,9 +160,9 @@ describe('send a revealed token to CI', () => {
     expect(listed.ok).toBe(true);
     if (!listed.ok) return;
     expect(listed.value.map((place: { label: string }) => place.label)).toEqual([
-      'CAPAWESOME_TOKEN in ada/app',
-      'CAPAWESOME_TOKEN in acme/mobile/app',
-      'CAPAWESOME_TOKEN in ada/app · production',
+      `CAPAWESOME_TOKEN in ada/app on ${gh()}`,
+      `CAPAWESOME_TOKEN in acme/mobile/app on ${gl()}`,
+      `CAPAWESOME_TOKEN in ada/app · production on ${gh()}`,
     ]);
     expect(listed.value[1].settingsUrl).toBe(
       `${world.gitlab.url}/acme/mobile/app/-/settings/ci_cd#js-cicd-variables-settings`,

@@ -1,5 +1,5 @@
 /**
- * Recording stand-ins for the ports main asks Electron for (save dialog, notifier, external links),
+ * Recording stand-ins for the ports main asks Electron for (save dialog, notifier, external links, native questions),
  * which cannot run here. The e2e harness can use the same ones.
  */
 import { mkdirSync } from 'node:fs';
@@ -10,6 +10,7 @@ import type {
   NotifierPort,
 } from '../../src/main/services/expiry-reminders.js';
 import type { ExternalLinksPort } from '../../src/main/services/external-links.js';
+import type { ConfirmPort, ConfirmQuestion } from '../../src/main/services/native-dialogs.js';
 import type { Timers } from '../../src/main/services/secret-clipboard.js';
 
 /** Answers every save dialog with the next `export-N.<format>` in `dir`, or `answer` when set. */
@@ -67,5 +68,16 @@ export class ManualTimers implements Timers {
       this.pending.delete(handle);
       callback();
     }
+  }
+}
+
+/** Answers main's native questions (`answers` in order, then `fallback`) and records each. */
+export class RecordingConfirm implements ConfirmPort {
+  readonly asked: ConfirmQuestion[] = [];
+  readonly answers: boolean[] = [];
+  constructor(public fallback = true) {}
+  async confirm(question: ConfirmQuestion): Promise<boolean> {
+    this.asked.push(question);
+    return this.answers.shift() ?? this.fallback;
   }
 }

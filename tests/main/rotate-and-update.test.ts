@@ -96,8 +96,8 @@ describe('rotate and update every place', () => {
       problem: null,
     });
     expect(report.rotation.destinations.map((place) => [place.label, place.status])).toEqual([
-      ['CAPAWESOME_TOKEN in ada/app', 'updated'],
-      ['CAPAWESOME_TOKEN in acme/app', 'updated'],
+      [`CAPAWESOME_TOKEN in ada/app on ${new URL(world.github.apiBaseUrl).host}`, 'updated'],
+      [`CAPAWESOME_TOKEN in acme/app on ${new URL(world.gitlab.url).host}`, 'updated'],
     ]);
     // The grace period came from Settings (1 hour by default) on the service's clock.
     expect(Date.parse(report.rotation.graceEndsAt!)).toBe(world.service.clock.now() + HOUR * 1000);
@@ -130,7 +130,7 @@ describe('rotate and update every place', () => {
       secretAvailable: true,
     });
     expect(failed).toMatchObject({
-      label: 'CAPAWESOME_TOKEN in acme/app',
+      label: `CAPAWESOME_TOKEN in acme/app on ${new URL(world.gitlab.url).host}`,
       error: {
         code: 'provider_unreachable',
         message: expect.stringContaining('GitLab answered 503'),

@@ -41,6 +41,13 @@ const ErrorWords = Type.Object(
   { additionalProperties: false },
 );
 
+/** A provider host the person confirmed in a native dialog before its first account was saved. */
+export const ConfirmedHostRecord = Type.Object(
+  { provider: Provider, host: Type.String({ minLength: 1, maxLength: 2048 }) },
+  { additionalProperties: false },
+);
+export type ConfirmedHostRecord = Static<typeof ConfirmedHostRecord>;
+
 export const RotationDestinationRecord = Type.Object(
   {
     destinationId: Id,

@@ -8,7 +8,7 @@ import { Compile } from 'typebox/compile';
 import {
   Destination,
   checkDestinationName,
-  describeDestinationTarget,
+  describePlace,
   destinationSettingsUrl,
   providerOfTarget,
   type DestinationInput,
@@ -20,6 +20,7 @@ import { DeskError } from '../desk-error.js';
 import { wrongProvider, type PushOptions, type PushOutcome } from '../providers/ci-provider.js';
 import { inWords } from '../providers/provider-error.js';
 import type { ApiClient } from './api-client.js';
+import type { RecordOwner } from './ci-records.js';
 import { checkedExternalUrl, type ExternalLinksPort } from './external-links.js';
 import type { ProviderAccounts } from './provider-accounts.js';
 import type { RevealStore } from './reveal-store.js';
@@ -46,7 +47,7 @@ export interface Place {
 }
 
 export function placeLabel(place: Place): string {
-  return `${place.name} in ${describeDestinationTarget(place.target)}`;
+  return describePlace(place);
 }
 
 export function settingsUrlOf(place: Place): string {
@@ -95,15 +96,21 @@ export class DestinationService {
     }
   }
 
+  /**
+   * Every step (the provider account, the liveness check, the record) belongs to the
+   * Token Desk account active when the send began, whatever becomes active meanwhile.
+   */
   async send(input: SendInput): Promise<SendResult> {
+    const owner = this.deps.sessions.owner();
     const secret = this.deps.reveals.secret(input.revealId);
     const token = this.deps.reveals.token(input.revealId);
-    const { account, client } = await this.deps.accounts.open(input.accountId);
+    const { account, client } = await this.deps.accounts.open(input.accountId, owner);
     const { target } = input;
     if (providerOfTarget(target) !== account.provider)
       throw wrongProvider(account.provider, target);
     const name = checkedName(account.provider, input.name);
     const place: Place = { provider: account.provider, host: account.host, target, name };
+    await this.ensureLive(token.id, owner);
     const scrub = [secret, ...(await this.deps.accounts.credentialOf(account))];
     let outcome: PushOutcome;
     try {
@@ -124,7 +131,7 @@ export class DestinationService {
     } catch (error) {
       throw inWords(error, scrub);
     }
-    const recorded = await this.record(token.id, place);
+    const recorded = await this.record(token.id, place, owner);
     return {
       outcome,
       label: placeLabel(place),
@@ -135,11 +142,17 @@ export class DestinationService {
   }
 
   /**
-   * Pushes a secret to a place recorded on the service, with an account of the
-   * signed-in user on that provider and host, keeping the place's own settings.
+   * Pushes a secret to a place recorded on the service, with an account of `owner`
+   * on that provider and host, keeping the place's own settings. The caller checks
+   * the token is live first (`ensureLive`).
    */
-  async pushRecorded(place: Place, secret: string, tokenId: string): Promise<PushOutcome> {
-    const accounts = this.deps.accounts.forHost(place.provider, place.host);
+  async pushRecorded(
+    place: Place,
+    secret: string,
+    tokenId: string,
+    owner: RecordOwner,
+  ): Promise<PushOutcome> {
+    const accounts = this.deps.accounts.forHost(place.provider, place.host, owner);
     if (accounts.length === 0) {
       throw new DeskError(
         'provider_account_missing',
@@ -155,7 +168,7 @@ export class DestinationService {
         const outcome = await client.push(place.target, place.name, secret, {
           keepExistingSettings: true,
         });
-        await this.record(tokenId, place);
+        await this.record(tokenId, place, owner);
         return outcome;
       } catch (error) {
         failure = inWords(error, scrub);
@@ -172,9 +185,35 @@ export class DestinationService {
     throw failure;
   }
 
-  async list(tokenId: string): Promise<DestinationView[]> {
-    const destinations = await this.deps.sessions.withSession((active) =>
-      this.deps.api.listDestinations(active.serviceUrl, active.token, tokenId),
+  /**
+   * A secret may go out only while its token works and has not been replaced: one
+   * revealed before a revoke or a rotation (in this window or another) must not
+   * reach a CI secret store, where it would fail later, far from here.
+   */
+  async ensureLive(tokenId: string, owner: RecordOwner): Promise<void> {
+    const tokens = await this.deps.sessions.withSession(
+      (active) => this.deps.api.listTokens(active.serviceUrl, active.token),
+      owner,
+    );
+    const token = tokens.find((entry) => entry.id === tokenId);
+    const expiresAt = token?.expiresAt ?? null;
+    const expired = expiresAt !== null && Date.parse(expiresAt) <= Date.now();
+    if (!token || expired)
+      throw new DeskError(
+        'token_not_live',
+        'This token has been revoked or has expired, so its secret was not sent. Create a new token.',
+      );
+    if (token.replacedById !== null)
+      throw new DeskError(
+        'token_replaced',
+        `“${token.name}” has been rotated since this secret was shown, so it was not sent: it stops working when the grace period ends. Send the new secret instead.`,
+      );
+  }
+
+  async list(tokenId: string, owner?: RecordOwner): Promise<DestinationView[]> {
+    const destinations = await this.deps.sessions.withSession(
+      (active) => this.deps.api.listDestinations(active.serviceUrl, active.token, tokenId),
+      owner,
     );
     if (
       !Array.isArray(destinations) ||
@@ -193,8 +232,9 @@ export class DestinationService {
 
   /**
    * Opens the settings page of a place recorded for this token on the active
-   * account's service. The URL is built here from that record, never taken from the
-   * renderer, and only https (or http to this computer) goes to the browser.
+   * account's service. The URL is built here, never taken from the renderer, on the
+   * host of a GitHub or GitLab account set up in this app (the service's record only
+   * says which one), and only https (or http to this computer) goes to the browser.
    */
   async openSettings(tokenId: string, destinationId: string): Promise<void> {
     const { externalLinks } = this.deps;
@@ -206,9 +246,17 @@ export class DestinationService {
         'not_found',
         'That place is not recorded for this token any more. Close the details and open them again.',
       );
+    const account = this.deps.accounts
+      .forHost(place.provider, place.host)
+      .find((entry) => entry.host === place.host);
+    if (!account)
+      throw new DeskError(
+        'provider_account_missing',
+        `${place.label} is on a ${place.provider === 'github' ? 'GitHub' : 'GitLab'} host no account in Token Desk uses, so Token Desk does not open it. Add an account for that host in Settings first.`,
+      );
     let url: string;
     try {
-      url = destinationSettingsUrl(place);
+      url = destinationSettingsUrl({ ...place, host: account.host });
     } catch {
       throw new DeskError('unsafe_link', `Token Desk cannot tell where ${place.label} is set up.`);
     }
@@ -225,6 +273,7 @@ export class DestinationService {
   private async record(
     tokenId: string,
     place: Place,
+    owner: RecordOwner,
   ): Promise<{
     destination: Destination | null;
     problem: { code: string; message: string } | null;
@@ -236,8 +285,9 @@ export class DestinationService {
       name: place.name,
     };
     try {
-      const destination = await this.deps.sessions.withSession((active) =>
-        this.deps.api.addDestination(active.serviceUrl, active.token, tokenId, input),
+      const destination = await this.deps.sessions.withSession(
+        (active) => this.deps.api.addDestination(active.serviceUrl, active.token, tokenId, input),
+        owner,
       );
       return { destination, problem: null };
     } catch (error) {

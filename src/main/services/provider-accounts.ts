@@ -8,7 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_SECRET_NAME,
+  PUBLIC_PROVIDER_HOSTS,
   providerOfTarget,
+  visibleProviderHost,
   type DestinationTarget,
   type Provider,
 } from '../../shared/ci-destinations.js';
@@ -22,7 +24,8 @@ import {
   type OpenProvider,
 } from '../providers/ci-provider.js';
 import { inWords } from '../providers/provider-error.js';
-import type { ProviderAccountRecord } from './ci-records.js';
+import type { ProviderAccountRecord, RecordOwner } from './ci-records.js';
+import type { ConfirmPort } from './native-dialogs.js';
 import type { ProviderVault } from './provider-vault.js';
 import type { SessionService } from './session-service.js';
 import type { SettingsService } from './settings.js';
@@ -45,6 +48,8 @@ export class ProviderAccounts {
       settings: SettingsService;
       sessions: SessionService;
       openProvider: OpenProvider;
+      /** Without one, a host never used before cannot be confirmed, so it is refused. */
+      confirm: ConfirmPort | null;
     },
   ) {}
 
@@ -57,6 +62,8 @@ export class ProviderAccounts {
     const host = normalizeProviderHost(input.provider, input.host);
     if (input.target && providerOfTarget(input.target) !== input.provider)
       throw wrongProvider(input.provider, input.target);
+    // Asked before the access token goes anywhere: a mistyped or planted host gets nothing.
+    const newHost = await this.confirmHost(input.provider, host);
     const client = this.deps.openProvider(input.provider, host, input.token);
     let login: string;
     try {
@@ -66,6 +73,12 @@ export class ProviderAccounts {
       if (input.target) await client.exists(input.target, DEFAULT_SECRET_NAME);
     } catch (error) {
       throw inWords(error, [input.token]);
+    }
+    if (newHost) {
+      this.deps.settings.saveConfirmedProviderHosts([
+        ...this.deps.settings.confirmedProviderHosts(),
+        { provider: input.provider, host },
+      ]);
     }
     const all = this.deps.settings.providerAccounts();
     const same = all.find(
@@ -98,15 +111,66 @@ export class ProviderAccounts {
     );
   }
 
-  /** A client for one of the signed-in user's accounts, with its credential from the vault. */
-  async open(accountId: string): Promise<{ account: ProviderAccountRecord; client: CiProvider }> {
-    const account = this.find(accountId);
+  /** Removes every provider account of one Token Desk account, credentials included. */
+  async removeAllOf(owner: RecordOwner): Promise<number> {
+    const theirs = this.mine(owner);
+    for (const record of theirs) await this.deps.vault.remove(record);
+    const gone = new Set(theirs.map((record) => record.id));
+    this.deps.settings.saveProviderAccounts(
+      this.deps.settings.providerAccounts().filter((entry) => !gone.has(entry.id)),
+    );
+    return theirs.length;
+  }
+
+  /**
+   * After a sign-out: asks in a native dialog whether to remove the GitHub and GitLab
+   * accounts that Token Desk account added (their access tokens stay in the keychain
+   * otherwise, for when it signs in again). No port or no accounts: nothing is asked.
+   */
+  async offerToRemoveAllOf(owner: RecordOwner): Promise<number> {
+    const theirs = this.mine(owner);
+    if (theirs.length === 0 || !this.deps.confirm) return 0;
+    const names = theirs
+      .map((record) => {
+        const host = visibleProviderHost(record.provider, record.host);
+        return `${record.login} on ${providerName(record.provider)}${host === null ? '' : ` (${host})`}`;
+      })
+      .join(', ');
+    const count =
+      theirs.length === 1
+        ? 'its GitHub or GitLab account'
+        : `its ${theirs.length} GitHub and GitLab accounts`;
+    const yes = await this.deps.confirm.confirm({
+      title: 'Remove CI accounts too?',
+      message: `${owner.email} is signed out. Remove ${count} from this computer too?`,
+      detail:
+        `${names}. Their access tokens are still in your keychain, kept for when you sign in to ` +
+        `${owner.email} again. Removing them deletes the access tokens from the keychain; it does ` +
+        `not revoke them on GitHub or GitLab.`,
+      confirmLabel: 'Remove access tokens',
+      cancelLabel: 'Keep them',
+    });
+    return yes ? this.removeAllOf(owner) : 0;
+  }
+
+  /**
+   * A client for one of the user's accounts, with its credential from the vault.
+   * `owner`: the Token Desk account whose work this is (a rotation keeps its own
+   * when another account becomes active); the active one by default.
+   */
+  async open(
+    accountId: string,
+    owner?: RecordOwner,
+  ): Promise<{ account: ProviderAccountRecord; client: CiProvider }> {
+    const account = this.find(accountId, owner);
     return { account, client: await this.clientFor(account) };
   }
 
-  /** The signed-in user's accounts on this provider and host (a recorded place to push to). */
-  forHost(provider: Provider, host: string): ProviderAccountRecord[] {
-    return this.mine().filter((record) => record.provider === provider && record.host === host);
+  /** The owner's accounts on this provider and host (a recorded place to push to). */
+  forHost(provider: Provider, host: string, owner?: RecordOwner): ProviderAccountRecord[] {
+    return this.mine(owner).filter(
+      (record) => record.provider === provider && record.host === host,
+    );
   }
 
   async clientFor(account: ProviderAccountRecord): Promise<CiProvider> {
@@ -126,13 +190,45 @@ export class ProviderAccounts {
     return token === null ? [] : [token];
   }
 
-  private mine(): ProviderAccountRecord[] {
-    const owner = this.deps.sessions.owner();
+  /**
+   * github.com and gitlab.com need no question; any other host is asked about once,
+   * by main in a native dialog, before its first account is saved (true: remember it
+   * once the account is verified): a compromised page
+   * could otherwise add an account on its own server and have rotations feed it.
+   */
+  private async confirmHost(provider: Provider, host: string): Promise<boolean> {
+    if (host === PUBLIC_PROVIDER_HOSTS[provider]) return false;
+    const known = [
+      ...this.deps.settings.confirmedProviderHosts(),
+      ...this.deps.settings.providerAccounts(),
+    ].some((entry) => entry.provider === provider && entry.host === host);
+    if (known) return false;
+    const name = providerName(provider);
+    const shown = visibleProviderHost(provider, host) ?? host;
+    const refused = new DeskError(
+      'host_not_confirmed',
+      `The ${name} account was not added: ${shown} was not confirmed as a ${name} server you trust.`,
+    );
+    if (!this.deps.confirm) throw refused;
+    const yes = await this.deps.confirm.confirm({
+      title: `Trust ${shown}?`,
+      message: `Add a ${name} account on ${shown}?`,
+      detail:
+        `Token Desk has never used ${host} before. It will send the access token you entered there, ` +
+        `send your tokens' secrets there whenever you send or rotate a token recorded on that host. ` +
+        `Continue only if ${shown} is your organization's ${name} server and you asked to add it just now.`,
+      confirmLabel: 'Trust and add account',
+    });
+    if (!yes) throw refused;
+    return true;
+  }
+
+  private mine(owner: RecordOwner = this.deps.sessions.owner()): ProviderAccountRecord[] {
     return this.deps.settings.providerAccounts().filter((record) => sameOwner(record.owner, owner));
   }
 
-  private find(accountId: string): ProviderAccountRecord {
-    const record = this.mine().find((entry) => entry.id === accountId);
+  private find(accountId: string, owner?: RecordOwner): ProviderAccountRecord {
+    const record = this.mine(owner).find((entry) => entry.id === accountId);
     // Another Token Desk account's provider account is as unknown here as a made-up id.
     if (!record)
       throw new DeskError(

@@ -18,11 +18,15 @@ import type { RotationReport, RotationState, RevealedToken } from '../../shared/
 import { DeskError } from '../desk-error.js';
 import { inWords } from '../providers/provider-error.js';
 import { ApiClientError, type ApiClient, type RotatedApiToken } from './api-client.js';
-import type { PendingRotationRecord, RotationDestinationRecord } from './ci-records.js';
+import type {
+  PendingRotationRecord,
+  RecordOwner,
+  RotationDestinationRecord,
+} from './ci-records.js';
 import { placeLabel, settingsUrlOf, type DestinationService } from './destination-service.js';
 import { REVEAL_LIFETIME_MS, type RevealStore } from './reveal-store.js';
 import type { Timers } from './secret-clipboard.js';
-import type { SessionService } from './session-service.js';
+import type { ActiveSession, SessionService } from './session-service.js';
 import type { SettingsService } from './settings.js';
 
 export class RotationService {
@@ -56,12 +60,18 @@ export class RotationService {
     return this.mine().map((record) => this.view(record, {}));
   }
 
+  /**
+   * Every step of a rotation (listing places, pushing, recording, revoking) runs as
+   * the Token Desk account that started it, whatever account becomes active meanwhile
+   * (the account menu, a reminder's click): its session, its provider accounts.
+   */
   async rotateAndUpdate(tokenId: string, gracePeriodSeconds?: number): Promise<RotationReport> {
+    const owner = this.deps.sessions.owner();
     const grace = gracePeriodSeconds ?? this.deps.settings.get().rotationGraceSeconds;
-    const issued = await this.deps.sessions.withSession((active) =>
+    const issued = await this.asOwner(owner, (active) =>
       this.deps.api.rotateToken(active.serviceUrl, active.token, tokenId, grace),
     );
-    return this.begin(issued, tokenId, null, grace);
+    return this.begin(issued, tokenId, null, grace, owner);
   }
 
   /** Pushes again to the places that failed (or one of them) with the secret main still holds. */
@@ -106,10 +116,10 @@ export class RotationService {
     if (secret !== null) return this.retry(rotationId);
     return this.exclusively(rotationId, async () => {
       const grace = gracePeriodSeconds ?? this.deps.settings.get().rotationGraceSeconds;
-      const issued = await this.deps.sessions.withSession((active) =>
+      const issued = await this.asOwner(record.owner, (active) =>
         this.deps.api.rotateToken(active.serviceUrl, active.token, record.newTokenId, grace),
       );
-      return this.begin(issued, record.newTokenId, record, grace);
+      return this.begin(issued, record.newTokenId, record, grace, record.owner);
     });
   }
 
@@ -119,6 +129,7 @@ export class RotationService {
     replacedId: string,
     earlier: PendingRotationRecord | null,
     graceSeconds: number,
+    owner: RecordOwner,
   ): Promise<RotationReport> {
     const revealed: RevealedToken = this.deps.reveals.reveal(issued);
     const graceEndsAt = issued.previous?.graceEndsAt ?? null;
@@ -127,7 +138,7 @@ export class RotationService {
     const oldTokenIds = graceEndsAt === null ? earlierOldIds : [...earlierOldIds, replacedId];
     const record: PendingRotationRecord = {
       id: randomUUID(),
-      owner: this.deps.sessions.owner(),
+      owner,
       tokenName: issued.name,
       newTokenId: issued.id,
       oldTokenIds,
@@ -156,6 +167,8 @@ export class RotationService {
   ): Promise<RotationState> {
     try {
       await this.syncPlaces(record);
+      // A token revoked or rotated again meanwhile (another window, a bulk revoke) gets nothing.
+      await this.deps.destinations.ensureLive(record.newTokenId, record.owner);
     } catch (error) {
       // The rotation stands (the new secret is shown); the places wait for Retry or Finish.
       return this.view(record, { problem: inWords(error, [secret]) });
@@ -164,7 +177,7 @@ export class RotationService {
       if (place.status === 'updated' || (only !== undefined && place.destinationId !== only))
         continue;
       try {
-        await this.deps.destinations.pushRecorded(place, secret, record.newTokenId);
+        await this.deps.destinations.pushRecorded(place, secret, record.newTokenId, record.owner);
         place.status = 'updated';
         place.error = null;
       } catch (error) {
@@ -176,6 +189,13 @@ export class RotationService {
     }
     if (!record.destinations.every((place) => place.status === 'updated'))
       return this.view(record, {});
+    if (record.destinations.length === 0) {
+      // No place is recorded, but the old secret may be in use where Token Desk cannot
+      // see: it keeps its grace period (the list says "Replaced, valid until …") unless
+      // the person ends it from there or from the dialog.
+      this.forgetRecord(record.id);
+      return this.view(record, { finished: true, oldRevoked: false });
+    }
     try {
       await this.revokeOldTokens(record);
     } catch (error) {
@@ -189,7 +209,7 @@ export class RotationService {
 
   /** The service's places for the new token are the truth: new ones join as pending, removed ones go. */
   private async syncPlaces(record: PendingRotationRecord): Promise<void> {
-    const current = await this.deps.destinations.list(record.newTokenId);
+    const current = await this.deps.destinations.list(record.newTokenId, record.owner);
     const known = new Map(record.destinations.map((place) => [place.destinationId, place]));
     record.destinations = current.map(
       (destination): RotationDestinationRecord =>
@@ -209,22 +229,46 @@ export class RotationService {
   private async revokeOldTokens(record: PendingRotationRecord): Promise<void> {
     for (const id of record.oldTokenIds) {
       try {
-        await this.deps.sessions.withSession((active) =>
+        await this.asOwner(record.owner, (active) =>
           this.deps.api.revokeToken(active.serviceUrl, active.token, id),
         );
       } catch (error) {
-        // Already ended (its grace period passed, or revoked elsewhere): nothing to do.
+        // Already ended (its grace period passed, or revoked elsewhere): nothing to do. The
+        // 404 came from the owner's own service, with the owner's session (asOwner).
         if (!(error instanceof ApiClientError && error.code === 'token_not_found')) throw error;
       }
     }
   }
 
-  /** `finished`: every place updated or the user ended the old token anyway; it is revoked either way. */
+  /** An authenticated call as the rotation's owner; stops with words when that session ended. */
+  private async asOwner<T>(
+    owner: RecordOwner,
+    call: (active: ActiveSession) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await this.deps.sessions.withSession(call, owner);
+    } catch (error) {
+      if (error instanceof DeskError && error.code === 'signed_out')
+        throw new DeskError(
+          'owner_signed_out',
+          `This rotation belongs to ${owner.email} on ${owner.serviceUrl}, which is signed out. Sign in to that account again, then finish it.`,
+        );
+      throw error;
+    }
+  }
+
+  /**
+   * `finished`: every place updated or the user ended the old token anyway (then it is
+   * revoked), or no place was recorded (then it keeps its grace: `oldRevoked` false).
+   */
   private view(
     record: PendingRotationRecord,
-    { finished = false, problem = null }: { finished?: boolean; problem?: DeskError | null },
+    {
+      finished = false,
+      oldRevoked = finished,
+      problem = null,
+    }: { finished?: boolean; oldRevoked?: boolean; problem?: DeskError | null },
   ): RotationState {
-    const oldRevoked = finished;
     return {
       id: record.id,
       tokenName: record.tokenName,

@@ -13,6 +13,7 @@ import {
   type Theme,
 } from '../../shared/ipc-contract.js';
 import {
+  ConfirmedHostRecord,
   PendingRotationRecord,
   ProviderAccountRecord,
   type PendingRotationRecord as PendingRotation,
@@ -74,6 +75,7 @@ export const DEFAULT_SETTINGS: Settings = {
 
 const settingsCheck = Compile(Settings);
 const accountCheck = Compile(ProviderAccountRecord);
+const confirmedHostCheck = Compile(ConfirmedHostRecord);
 const rotationCheck = Compile(PendingRotationRecord);
 const knownAccountCheck = Compile(KnownAccountRecord);
 const reminderCheck = Compile(ShownReminderRecord);
@@ -196,6 +198,15 @@ export class SettingsService {
 
   saveProviderAccounts(accounts: ProviderAccount[]): void {
     this.saveList('providerAccounts', accounts, accountCheck);
+  }
+
+  /** Provider hosts the person confirmed in a native dialog (GitHub Enterprise, self-managed GitLab). */
+  confirmedProviderHosts(): ConfirmedHostRecord[] {
+    return this.checkedList('confirmedProviderHosts', confirmedHostCheck);
+  }
+
+  saveConfirmedProviderHosts(hosts: ConfirmedHostRecord[]): void {
+    this.saveList('confirmedProviderHosts', hosts, confirmedHostCheck);
   }
 
   /** Rotations whose pushes are not all done, so the next launch can offer to finish them. */

@@ -391,7 +391,17 @@ export const dialog = {
     journal('dialog.showSaveDialog', options);
     return { canceled: true, filePath: '' };
   },
-} satisfies Pick<Electron.Dialog, 'showErrorBox' | 'showSaveDialog'>;
+  /** Records the question and answers as a user who chooses the cancel button. */
+  async showMessageBox(
+    windowOrOptions: Electron.BaseWindow | Electron.MessageBoxOptions,
+    maybeOptions?: Electron.MessageBoxOptions,
+  ): Promise<Electron.MessageBoxReturnValue> {
+    if (!app.ready) throw new ElectronRuleError('dialogs cannot be shown before the app is ready');
+    const options = maybeOptions ?? (windowOrOptions as Electron.MessageBoxOptions);
+    journal('dialog.showMessageBox', options);
+    return { response: options.cancelId ?? 0, checkboxChecked: false };
+  },
+} satisfies Pick<Electron.Dialog, 'showErrorBox' | 'showSaveDialog' | 'showMessageBox'>;
 
 /** Desktop notifications: recorded, never shown. */
 export class Notification extends EventEmitter implements Pick<Electron.Notification, 'show'> {
