@@ -84,19 +84,24 @@ const INDENT = '  ';
  */
 function jsonEncoder(context: ExportContext): ExportEncoder {
   let written = 0;
-  const nested = (value: unknown, depth: number) =>
-    JSON.stringify(value, null, INDENT).replaceAll('\n', `\n${INDENT.repeat(depth)}`);
+  // A value one level down in the document: every line after its first indented once more.
+  const indented = (value: unknown) =>
+    JSON.stringify(value, null, INDENT).replaceAll('\n', `\n${INDENT}`);
   return {
     head: () => {
       const fields = Object.entries(context).map(
-        ([key, value]) => `${INDENT}${JSON.stringify(key)}: ${nested(value, 1)},\n`,
+        ([key, value]) => `${INDENT}${JSON.stringify(key)}: ${indented(value)},\n`,
       );
       return `{\n${fields.join('')}${INDENT}"events": [`;
     },
-    page: (events) =>
-      events
-        .map((event) => `${written++ === 0 ? '' : ','}\n${INDENT.repeat(2)}${nested(event, 2)}`)
-        .join(''),
+    // One stringify and one re-indent per page: per event, it took twice as long.
+    page: (events) => {
+      if (events.length === 0) return '';
+      const items = JSON.stringify(events, null, INDENT).slice(1, -2);
+      const text = `${written === 0 ? '' : ','}${items.replaceAll('\n', `\n${INDENT}`)}`;
+      written += events.length;
+      return text;
+    },
     tail: (count) => `${written === 0 ? '' : `\n${INDENT}`}],\n${INDENT}"count": ${count}\n}\n`,
   };
 }
