@@ -1,0 +1,293 @@
+#!/usr/bin/env node
+// Issue 14: main's peak memory while `events:export` writes 100,000 events, as CSV and as
+// JSON. It asserts nothing; memory figures move little between runs, but read them as a
+// ratio all the same.
+//
+//   npm run bench:export
+//   BENCH_BASELINE=/tmp/old/out/harness npm run bench:export   # another build, side by side
+//
+// A real token service (the built out/service) with one account whose 100,000 events are
+// written straight into its SQLite file through the service's own EventStore (as
+// scripts/bench-events.mjs does, without 100,000 HTTP round trips). Each export then runs
+// in a child process of its own, through main's real ActivityService as composeDesk builds
+// it (the harness build, out/harness, as bench:renderer uses it), signed in over HTTP and
+// saving through a save-dialog stand-in. The child reports its RSS before the export, its
+// peak RSS (VmHWM from /proc/self/status, which counts every byte resident at any instant,
+// between samples too) and the peak of heapUsed sampled every 5 ms; one process per
+// export, so one export's peak is never another's.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const FORMATS = ['json', 'csv'];
+const MB = 1024 * 1024;
+
+if (process.env.BENCH_EXPORT_CHILD) await child(JSON.parse(process.env.BENCH_EXPORT_CHILD));
+else await parent();
+
+/** Peak and current resident set of this process, in bytes, as the kernel counts them. */
+function residentSet() {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
+  return { peak: kb('VmHWM'), now: kb('VmRSS') };
+}
+
+/** One export in this process, through the given build of main; prints one JSON line. */
+async function child({ harness, serviceUrl, email, password, format, file, settingsDir }) {
+  const { composeDesk } = await import(pathToFileURL(join(harness, 'src/main/compose.js')).href);
+  const { MemoryClipboard } = await import(
+    pathToFileURL(join(harness, 'tests/main/fakes.js')).href
+  );
+  const { default: Conf } = await import('conf');
+  const { handlers } = composeDesk({
+    keychain: null,
+    store: new Conf({ cwd: settingsDir, configName: 'settings', projectName: 'token-desk' }),
+    clipboard: new MemoryClipboard(),
+    saveDialog: { askSavePath: async () => file },
+  });
+  await handlers['accounts:add']({ mode: 'sign-in', serviceUrl, email, password });
+  // Warm the path (modules, the HTTP connection) on a small page before measuring.
+  await handlers['events:list']({ limit: 200 });
+  globalThis.gc?.();
+  const start = process.memoryUsage();
+  const before = residentSet();
+  let peakHeap = start.heapUsed;
+  const sample = () => {
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+  };
+  const sampler = setInterval(sample, 5);
+  const t0 = performance.now();
+  const result = await handlers['events:export']({ format, filter: {} });
+  const ms = performance.now() - t0;
+  clearInterval(sampler);
+  sample();
+  const after = residentSet();
+  process.stdout.write(
+    `${JSON.stringify({
+      count: result.count,
+      ms,
+      bytes: statSync(file).size,
+      rssBefore: before.now,
+      peakBefore: before.peak,
+      peakRss: after.peak,
+      heapBefore: start.heapUsed,
+      peakHeap,
+    })}\n`,
+  );
+  process.exit(0);
+}
+
+async function parent() {
+  const harness = join(ROOT, 'out/harness');
+  const service = join(ROOT, 'out/service/server');
+  for (const [built, how] of [
+    [join(harness, 'src/main/compose.js'), 'tsc -p tsconfig.harness.json'],
+    [join(service, 'main.js'), 'npm run build:server'],
+  ]) {
+    if (!existsSync(built)) {
+      console.error(`bench-export needs ${built}: run ${how} (npm run bench:export does both).`);
+      process.exit(69);
+    }
+  }
+  const baseline = process.env.BENCH_BASELINE ? resolve(process.env.BENCH_BASELINE) : null;
+  if (baseline && !existsSync(join(baseline, 'src/main/compose.js'))) {
+    console.error(`BENCH_BASELINE must be a harness build (out/harness); ${baseline} is not one.`);
+    process.exit(64);
+  }
+  const builds = [...(baseline ? [['baseline', baseline]] : []), ['current', harness]];
+
+  const { startTokenService } = await import(
+    pathToFileURL(join(harness, 'tests/processes.js')).href
+  );
+  const { SqliteDatabase } = await import(
+    pathToFileURL(join(service, 'storage/sqlite-database.js')).href
+  );
+  const { EventStore } = await import(pathToFileURL(join(service, 'storage/events.js')).href);
+
+  const work = mkdtempSync(join(tmpdir(), 'token-desk-bench-export-'));
+  let running = null;
+  const children = new Set();
+  const cleanUp = () => {
+    for (const spawned of children) spawned.kill('SIGTERM');
+    running?.child.kill('SIGTERM');
+    rmSync(work, { recursive: true, force: true });
+  };
+  process.on('exit', cleanUp);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
+  const dataDir = join(work, 'service');
+  running = await startTokenService(dataDir);
+  const serviceUrl = running.url;
+  const call = async (method, path, token, body) => {
+    const response = await fetch(serviceUrl + path, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body && JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+
+  const email = 'export@example.test';
+  const password = 'benchmark password';
+  await call('POST', '/v1/users', null, { email, password });
+  const signedIn = await call('POST', '/v1/sessions', null, { email, password });
+  const tokens = [];
+  for (let i = 0; i < 200; i++) {
+    tokens.push(
+      await call('POST', '/v1/users/me/tokens', signedIn.token, {
+        name: `pipeline-${i}`,
+        expiresAt: null,
+      }),
+    );
+  }
+
+  // The kinds a busy account sees, over a year, with real tokens' ids and names.
+  const KINDS = [
+    ['token.first_used', 10],
+    ['token.used_from_new_address', 30],
+    ['token.refused', 25],
+    ['session.signed_in', 15],
+    ['session.signed_out', 8],
+    ['session.sign_in_failed', 5],
+    ['token.rotated', 3],
+    ['token.revoked', 2],
+    ['destination.added', 2],
+  ];
+  const weighted = KINDS.flatMap(([kind, weight]) => Array(weight).fill(kind));
+  const seeding = performance.now();
+  const db = SqliteDatabase.open(join(dataDir, 'token-service.sqlite'));
+  const events = new EventStore(db);
+  const start = Date.now() - 365 * 24 * 3600 * 1000;
+  const step = (365 * 24 * 3600 * 1000) / EVENTS;
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < EVENTS; i++) {
+      const kind = weighted[i % weighted.length];
+      const token = tokens[(i * 7) % tokens.length];
+      const onToken = kind.startsWith('token.') || kind.startsWith('destination.');
+      await events.record(
+        {
+          userId: signedIn.user.id,
+          kind,
+          at: Math.floor(start + i * step),
+          tokenId: onToken ? token.id : null,
+          tokenName: onToken ? token.name : null,
+          sessionId: onToken ? null : `session-${i % 50}`,
+          actor: onToken
+            ? { kind: 'api_token', id: token.id }
+            : { kind: 'session', id: `session-${i % 50}` },
+          origin: {
+            ip: `203.0.113.${i % 250}`,
+            userAgent: 'capawesome-cli/3.1.0 node/20.19.0 linux x64',
+          },
+          details:
+            kind === 'token.refused'
+              ? { reason: 'revoked' }
+              : kind === 'destination.added'
+                ? { provider: 'github', host: 'https://github.com', target: 'acme/app', name: 'X' }
+                : {},
+        },
+        tx,
+      );
+    }
+  });
+  await db.close();
+  console.log(
+    `seeded ${EVENTS.toLocaleString('en-US')} events in ${((performance.now() - seeding) / 1000).toFixed(1)} s; ` +
+      `${RUNS} run(s) per build and format, each export in a process of its own`,
+  );
+
+  const exportOnce = (harnessDir, format, run) =>
+    new Promise((resolvePromise, reject) => {
+      const runDir = mkdtempSync(join(work, `${format}-${run}-`));
+      const spawned = spawn(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          BENCH_EXPORT_CHILD: JSON.stringify({
+            harness: harnessDir,
+            serviceUrl,
+            email,
+            password,
+            format,
+            file: join(runDir, `events.${format}`),
+            settingsDir: runDir,
+          }),
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      children.add(spawned);
+      let out = '';
+      spawned.stdout.on('data', (chunk) => (out += chunk));
+      spawned.once('exit', (code) => {
+        children.delete(spawned);
+        rmSync(runDir, { recursive: true, force: true });
+        if (code === 0) resolvePromise(JSON.parse(out.trim().split('\n').at(-1)));
+        else reject(new Error(`the ${format} export exited with ${code}:\n${out}`));
+      });
+    });
+
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const figures = {};
+  for (let run = 0; run < RUNS; run++) {
+    // Builds alternate within a round, so a slower moment of the machine hits both.
+    for (const format of FORMATS) {
+      for (const [name, dir] of builds) {
+        const result = await exportOnce(dir, format, run);
+        ((figures[name] ??= {})[format] ??= []).push(result);
+      }
+    }
+  }
+
+  const mb = (bytes) => `${(bytes / MB).toFixed(1)} MB`;
+  const summary = {};
+  for (const [name] of builds) {
+    for (const format of FORMATS) {
+      const runs = figures[name][format];
+      const row = {
+        count: runs[0].count,
+        fileBytes: runs[0].bytes,
+        peakRss: median(runs.map((r) => r.peakRss)),
+        rssGrowth: median(runs.map((r) => r.peakRss - r.rssBefore)),
+        heapGrowth: median(runs.map((r) => r.peakHeap - r.heapBefore)),
+        ms: median(runs.map((r) => r.ms)),
+      };
+      (summary[name] ??= {})[format] = row;
+      console.log(
+        `${name.padEnd(8)} ${format.toUpperCase().padEnd(4)} ${row.count.toLocaleString('en-US')} events, ` +
+          `file ${mb(row.fileBytes)}: peak RSS ${mb(row.peakRss)} ` +
+          `(+${mb(row.rssGrowth)} over the RSS before the export), ` +
+          `heapUsed peak +${mb(row.heapGrowth)}, ${(row.ms / 1000).toFixed(1)} s (medians of ${runs.length})`,
+      );
+    }
+  }
+  for (const format of FORMATS) {
+    const current = summary.current[format];
+    console.log(
+      `current  ${format.toUpperCase().padEnd(4)} RSS growth / file size: ` +
+        `${(current.rssGrowth / current.fileBytes).toFixed(2)}`,
+    );
+    if (summary.baseline) {
+      const before = summary.baseline[format];
+      console.log(
+        `baseline / current ${format.toUpperCase().padEnd(4)} RSS growth: ` +
+          `${(before.rssGrowth / Math.max(current.rssGrowth, 1)).toFixed(1)}×, ` +
+          `peak RSS: ${(before.peakRss / current.peakRss).toFixed(2)}×, ` +
+          `heapUsed growth: ${(before.heapGrowth / Math.max(current.heapGrowth, 1)).toFixed(1)}×`,
+      );
+    }
+  }
+  await running.stop();
+  running = null;
+  process.exit(0);
+}
