@@ -6,10 +6,33 @@
 // with sudo that needs no password); otherwise it prints the exact apt-get line.
 // Idempotent: when everything is there it costs one dpkg-query.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+// npm runs this script with every node_modules/.bin first on PATH, often as root, so a
+// dependency's bin named apt-get, sudo, dpkg-query or npm would run in their place. The
+// system's commands are found in the system's directories, and the children get the
+// PATH root gets through Debian's sudo (secure_path), never the caller's.
+const SYSTEM_DIRS = ['/usr/bin', '/bin', '/usr/sbin', '/sbin'];
+const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const systemEnv = (extra = {}) => ({ ...process.env, PATH: SYSTEM_PATH, ...extra });
+
+/** The absolute path of a system command (apt-get, dpkg-query, sudo), or null if absent. */
+function systemCommand(name) {
+  for (const dir of SYSTEM_DIRS) {
+    const file = join(dir, name);
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
 
 /** Debian packages, by what needs them. */
 export const DEBIAN_PACKAGES = {
@@ -32,8 +55,11 @@ function isDebianLike() {
 }
 
 function missingPackages(packages) {
-  const result = spawnSync('dpkg-query', ['-W', '-f=${Package} ${Status}\\n', ...packages], {
+  const dpkgQuery = systemCommand('dpkg-query');
+  if (dpkgQuery === null) return packages;
+  const result = spawnSync(dpkgQuery, ['-W', '-f=${Package} ${Status}\\n', ...packages], {
     encoding: 'utf8',
+    env: systemEnv(),
   });
   const installed = new Set(
     (result.stdout ?? '')
@@ -47,16 +73,18 @@ function missingPackages(packages) {
 /** How to run apt-get here: directly as root, through sudo without a prompt, or not at all. */
 function aptRunner() {
   if (process.getuid?.() === 0) return [];
-  const sudo = spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' });
-  return sudo.status === 0 ? ['sudo', '-n'] : null;
+  const sudo = systemCommand('sudo');
+  if (sudo === null) return null;
+  const allowed = spawnSync(sudo, ['-n', 'true'], { stdio: 'ignore', env: systemEnv() });
+  return allowed.status === 0 ? [sudo, '-n'] : null;
 }
 
-function aptInstall(prefix, packages) {
+function aptInstall(prefix, aptGet, packages) {
   const run = (args) => {
-    const [command, ...rest] = [...prefix, ...args];
+    const [command, ...rest] = [...prefix, aptGet, ...args];
     const result = spawnSync(command, rest, {
       encoding: 'utf8',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      env: systemEnv({ DEBIAN_FRONTEND: 'noninteractive' }),
     });
     if (result.status !== 0) {
       process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`.slice(-4000));
@@ -65,8 +93,8 @@ function aptInstall(prefix, packages) {
   };
   say(`installing ${packages.join(' ')} with apt-get…`);
   const started = Date.now();
-  run(['apt-get', 'update', '-qq']);
-  run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...packages]);
+  run(['update', '-qq']);
+  run(['install', '-y', '-qq', '--no-install-recommends', ...packages]);
   say(`installed them in ${Math.round((Date.now() - started) / 1000)} s.`);
 }
 
@@ -77,9 +105,10 @@ function aptInstall(prefix, packages) {
 export function ensureDebianPackages(packages) {
   const missing = missingPackages(packages);
   if (missing.length === 0) return [];
-  const prefix = aptRunner();
+  const aptGet = systemCommand('apt-get');
+  const prefix = aptGet === null ? null : aptRunner();
   if (prefix === null) return missing;
-  aptInstall(prefix, missing);
+  aptInstall(prefix, aptGet, missing);
   return missingPackages(packages);
 }
 
@@ -133,10 +162,33 @@ function npmDependenciesCurrent() {
   return statSync(hidden).mtimeMs >= statSync(`${root}/package-lock.json`).mtimeMs;
 }
 
+/**
+ * How to run npm: the npm running this script (npm_execpath, under npm install / npm test),
+ * else the npm installed with this node; never one found through PATH.
+ */
+function npmCommand() {
+  const running = process.env.npm_execpath;
+  if (running && /[\\/]npm-cli\.c?js$/.test(running) && existsSync(running)) {
+    return [process.execPath, running];
+  }
+  const nodeDir = dirname(process.execPath);
+  const cli = [
+    join(nodeDir, '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'), // nodejs.org, nvm, NodeSource
+    '/usr/share/nodejs/npm/bin/npm-cli.js', // Debian's npm package
+  ].find((file) => existsSync(file));
+  if (cli) return [process.execPath, cli];
+  throw new Error(
+    `npm was not found next to ${process.execPath}; run \`npm install\` yourself, then this again`,
+  );
+}
+
 function npm(args) {
-  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, {
+  const [command, ...rest] = npmCommand();
+  // npm's own children (node-gyp, git) find node here, and nothing from node_modules/.bin.
+  execFileSync(command, [...rest, ...args], {
     cwd: root,
     stdio: 'inherit',
+    env: systemEnv({ PATH: `${dirname(process.execPath)}:${SYSTEM_PATH}` }),
   });
 }
 
