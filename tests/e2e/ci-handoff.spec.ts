@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '../main/providers/fake-github.js';
 import { startFakeGitLab, type FakeGitLab } from '../main/providers/fake-gitlab.js';
 import { pageStorage } from './in-page.mjs';
-import { createToken, SCREENS, signIn, startDesk, type Desk } from './desk-fixture.js';
+import { closeReveal, createToken, SCREENS, signIn, startDesk, type Desk } from './desk-fixture.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -58,6 +58,9 @@ test.afterAll(async () => {
 });
 
 const githubHost = () => new URL(github.apiBaseUrl).origin;
+/** Neither is github.com nor gitlab.com: every place label on them names host and port. */
+const on = (provider: 'github' | 'gitlab') =>
+  ` on ${new URL(provider === 'github' ? github.apiBaseUrl : gitlab.url).host}`;
 
 async function addAccount(provider: 'GitHub' | 'GitLab', host: string, token: string) {
   const form = page.getByRole('form', { name: 'Add a CI provider account' });
@@ -97,8 +100,19 @@ test('Settings: CI provider accounts are checked on entry, errors in words, the 
   await expect(section.getByRole('alert')).toContainText('could not reach GitLab');
   await page.screenshot({ path: join(SCREENS, 'ci-settings-error.png'), fullPage: true });
 
+  // A host never used before: main asks in a native dialog, which the page cannot answer.
+  // Refused there, nothing is added and the token goes nowhere.
+  const gitlabRequests = gitlab.requests.length;
+  await desk.answerNextQuestion(false);
+  await addAccount('GitLab', gitlab.url, GL_TOKEN);
+  await expect(section.getByRole('alert')).toContainText('was not confirmed');
+  expect(gitlab.requests.length).toBe(gitlabRequests);
+  const questions = await desk.questions();
+  expect(questions.at(-1)?.message).toContain(new URL(gitlab.url).host);
+
   await addAccount('GitHub', githubHost(), GH_TOKEN);
   await addAccount('GitLab', gitlab.url, GL_TOKEN);
+  expect((await desk.questions()).at(-1)?.message).toContain(new URL(gitlab.url).host);
   const list = section.getByRole('list', { name: 'CI provider accounts' });
   await expect(list.getByRole('listitem')).toHaveCount(2);
   await expect(list.getByRole('listitem').nth(0)).toContainText('GitHub');
@@ -139,7 +153,7 @@ test('a new token goes to a GitHub repository and a GitLab project from the reve
 
   await send.getByRole('button', { name: 'Send', exact: true }).click();
   const outcomes = send.getByRole('list', { name: 'Sent to CI' });
-  await expect(outcomes).toContainText('Created CAPAWESOME_TOKEN in ada/app.');
+  await expect(outcomes).toContainText(`Created CAPAWESOME_TOKEN in ada/app${on('github')}.`);
   // The fake decrypted the sealed box: exactly the secret arrived.
   expect(ghSecret()).toBe(secret);
 
@@ -150,7 +164,7 @@ test('a new token goes to a GitHub repository and a GitLab project from the reve
   await expect(send.getByLabel(/^Masked/)).toBeChecked();
   await expect(send.getByLabel(/^Protected/)).not.toBeChecked();
   await send.getByRole('button', { name: 'Send', exact: true }).click();
-  await expect(outcomes).toContainText('Created CAPAWESOME_TOKEN in acme/app.');
+  await expect(outcomes).toContainText(`Created CAPAWESOME_TOKEN in acme/app${on('gitlab')}.`);
   expect(glVariable()).toMatchObject({ value: secret, masked: true, protected: false });
 
   // Sending again to a place that has the name asks before overwriting.
@@ -164,7 +178,7 @@ test('a new token goes to a GitHub repository and a GitLab project from the reve
   await expect(ask).toHaveCount(0);
   await send.getByRole('button', { name: 'Send', exact: true }).click();
   await send.getByRole('button', { name: 'Replace it' }).click();
-  await expect(outcomes).toContainText('Updated CAPAWESOME_TOKEN in ada/app.');
+  await expect(outcomes).toContainText(`Updated CAPAWESOME_TOKEN in ada/app${on('github')}.`);
   await send.getByRole('button', { name: 'Done' }).click();
 
   // The reveal lists what went where; the secret stays whole.
@@ -184,8 +198,8 @@ test('the details show each place with its last push and a link to its settings 
   const details = page.getByRole('dialog', { name: 'ci-pipeline' });
   const places = details.getByRole('list', { name: 'Where ci-pipeline is used' });
   await expect(places.getByRole('listitem')).toHaveCount(2);
-  await expect(places).toContainText('CAPAWESOME_TOKEN in ada/app');
-  await expect(places).toContainText('CAPAWESOME_TOKEN in acme/app');
+  await expect(places).toContainText(`CAPAWESOME_TOKEN in ada/app${on('github')}`);
+  await expect(places).toContainText(`CAPAWESOME_TOKEN in acme/app${on('gitlab')}`);
   await expect(places).toContainText('Last pushed');
   await expect(
     details.getByRole('textbox', { name: 'Settings page of CAPAWESOME_TOKEN in ada/app' }),
@@ -228,6 +242,12 @@ test('rotate and update: a failing place keeps the old secret alive and says why
     name: 'Rotate “ci-pipeline” and update 2 places?',
   });
   await expect(confirm).toContainText('keeps working for 1 hour');
+  // Every place the new secret will go to, with its host: a look-alike server stands out.
+  const toUpdate = confirm.getByRole('list', { name: 'Places that get the new ci-pipeline' });
+  await expect(toUpdate.getByRole('listitem')).toHaveCount(2);
+  await expect(toUpdate).toContainText(`GitHub CAPAWESOME_TOKEN in ada/app${on('github')}`);
+  await expect(toUpdate).toContainText(`GitLab CAPAWESOME_TOKEN in acme/app${on('gitlab')}`);
+  await page.screenshot({ path: join(SCREENS, 'ci-rotate-confirm.png') });
   await confirm.getByRole('button', { name: 'Rotate and update 2 places' }).click();
 
   const reveal = page.getByRole('dialog', { name: 'New secret for “ci-pipeline”' });
@@ -276,7 +296,7 @@ test('Send to CI… from a row issues a replacement for the new place and every 
   const fresh = (await reveal.getByTestId('secret').textContent())!;
   secrets.push(fresh);
   await expect(reveal.getByRole('list', { name: 'Sent to CI' })).toContainText(
-    'Created CAPAWESOME_TOKEN in ada/app · production.',
+    `Created CAPAWESOME_TOKEN in ada/app · production${on('github')}.`,
   );
   await expect(reveal.getByRole('region', { name: 'Rotation of ci-pipeline' })).toContainText(
     'the old one is revoked',
@@ -288,6 +308,47 @@ test('Send to CI… from a row issues a replacement for the new place and every 
   await reveal.getByRole('button', { name: 'Done' }).click();
   await reveal.getByRole('button', { name: 'Close and forget the secret' }).click();
   await expect(page.getByRole('row', { name: /ci-pipeline/ })).toContainText('Used in 3 places');
+});
+
+test('Send to CI… from a row with no recorded place keeps the old secret for its grace period unless told to stop it', async () => {
+  for (const stopNow of [false, true]) {
+    const name = stopNow ? 'row-send-stop' : 'row-send-keep';
+    const old = await createToken(page, name);
+    secrets.push(old);
+    await closeReveal(page);
+    await page
+      .getByRole('row', { name: new RegExp(name) })
+      .getByRole('button', { name: `Send ${name} to CI` })
+      .click();
+    const send = page.getByRole('dialog', { name: `Send “${name}” to CI` });
+    // Said plainly, in a warning, not in the grey introduction.
+    const warning = send.locator('.banner-warning');
+    await expect(warning).toContainText('may be in use where Token Desk cannot see');
+    await expect(warning).toContainText('keeps working for 1 hour');
+    const choice = send.getByLabel(/Stop the current secret as soon as the new one is sent/);
+    await expect(choice).not.toBeChecked();
+    if (stopNow) await choice.check();
+    else await page.screenshot({ path: join(SCREENS, 'ci-row-send-unrecorded.png') });
+    await send.getByRole('radio', { name: /ada\/app/ }).check();
+    await send.getByLabel('Secret name').fill(stopNow ? 'ROW_SEND_STOP' : 'ROW_SEND_KEEP');
+    await send.getByRole('button', { name: 'Rotate and send' }).click();
+    const reveal = page.getByRole('dialog', { name: `New secret for “${name}”` });
+    const fresh = (await reveal.getByTestId('secret').textContent())!;
+    secrets.push(fresh);
+    expect(github.secret('ada/app', stopNow ? 'ROW_SEND_STOP' : 'ROW_SEND_KEEP')).toBe(fresh);
+    expect(await status(fresh)).toBe(200);
+    if (stopNow) {
+      expect(await status(old)).toBe(401);
+    } else {
+      expect(await status(old)).toBe(200);
+      await expect(reveal.getByRole('region', { name: `Rotation of ${name}` })).toContainText(
+        'the old secret keeps working until',
+      );
+    }
+    await reveal.getByRole('button', { name: 'Done' }).click();
+    await reveal.getByRole('button', { name: 'Close and forget the secret' }).click();
+    await expect(page.locator('dialog')).toHaveCount(0);
+  }
 });
 
 test('every provider error reaches the user in words', async () => {
@@ -467,7 +528,7 @@ test('an organization secret shared with selected repositories: GitHub gets exac
 
   await send.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(send.getByRole('list', { name: 'Sent to CI' })).toContainText(
-    'Created CAPAWESOME_TOKEN in acme (organization, selected).',
+    `Created CAPAWESOME_TOKEN in acme (organization, selected)${on('github')}.`,
   );
   expect(github.selectedRepositories('acme', 'CAPAWESOME_TOKEN')).toEqual([apiId, webId]);
   expect(github.secret('org:acme', 'CAPAWESOME_TOKEN')).toBe(secret);

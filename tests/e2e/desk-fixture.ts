@@ -63,6 +63,9 @@ export interface Desk {
   clickNotification(index: number): Promise<void>;
   /** Every page the harness's stand-in for shell.openExternal was asked to open, in order. */
   openedLinks(): Promise<string[]>;
+  /** The questions main asked in a native dialog, and the answer to its next one. */
+  questions(): Promise<Array<{ title: string; message: string; detail: string }>>;
+  answerNextQuestion(yes: boolean): Promise<void>;
   /** A session of the same account straight on the service, for seeding and checking. */
   apiSession(): Promise<string>;
   /** Stops the service; the returned function starts it again on the same port and data. */
@@ -114,6 +117,21 @@ export async function startDesk(label: string): Promise<Desk> {
         title: string;
         body: string;
       }>;
+    },
+    /** The questions main asked in a native dialog (a new provider host, CI accounts after a sign-out). */
+    async questions() {
+      return (await (await keyed('/__harness/questions')).json()) as Array<{
+        title: string;
+        message: string;
+        detail: string;
+      }>;
+    },
+    /** The person's answer to main's next native question (yes when none is queued). */
+    async answerNextQuestion(yes: boolean) {
+      const response = await keyed(`/__harness/questions/next/${yes ? 'yes' : 'no'}`, {
+        method: 'POST',
+      });
+      expect(response.status).toBe(200);
     },
     async openedLinks() {
       return (await (await keyed('/__harness/opened-links')).json()) as string[];

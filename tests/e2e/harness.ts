@@ -28,7 +28,12 @@ import {
   type RendererEvent,
 } from '../../src/shared/ipc-channels.js';
 import { MemoryClipboard } from '../main/fakes.js';
-import { RecordingExternalLinks, RecordingNotifier, RecordingSaveDialog } from '../main/ports.js';
+import {
+  RecordingConfirm,
+  RecordingExternalLinks,
+  RecordingNotifier,
+  RecordingSaveDialog,
+} from '../main/ports.js';
 
 const ROOT = resolve(process.env.TOKEN_DESK_RENDERER_DIR ?? 'out/renderer');
 const MAX_BODY = 64 * 1024;
@@ -159,6 +164,9 @@ async function main(): Promise<void> {
   const notifier = new RecordingNotifier();
   // Stand-in for shell.openExternal: records each page; tests read /__harness/opened-links.
   const externalLinks = new RecordingExternalLinks();
+  // Stand-in for dialog.showMessageBox: records main's questions and says yes unless a
+  // test queued a no (POST /__harness/questions/next/no); tests read /__harness/questions.
+  const confirm = new RecordingConfirm();
   const { handlers, settings, rendererEvents, reminders } = composeDesk({
     keychain,
     keychainProblem,
@@ -167,6 +175,7 @@ async function main(): Promise<void> {
     saveDialog,
     notifier,
     externalLinks,
+    confirm,
   });
   /** The page's open event streams. */
   const eventStreams = new Set<ServerResponse>();
@@ -237,12 +246,15 @@ async function main(): Promise<void> {
       throw new BadRequest(400, 'malformed_url', 'The URL is malformed.');
     }
     const notificationClick = /^\/__harness\/notifications\/(\d+)\/click$/.exec(url.pathname);
+    const nextAnswer = /^\/__harness\/questions\/next\/(yes|no)$/.exec(url.pathname);
     if (
       url.pathname.startsWith('/__harness/invoke/') ||
       url.pathname === '/__harness/clipboard' ||
       url.pathname === '/__harness/events' ||
       url.pathname === '/__harness/notifications' ||
       url.pathname === '/__harness/opened-links' ||
+      url.pathname === '/__harness/questions' ||
+      nextAnswer ||
       notificationClick
     ) {
       if (!hasKey(request))
@@ -274,6 +286,15 @@ async function main(): Promise<void> {
       if (url.pathname === '/__harness/opened-links') {
         onlyMethods(request, ['GET']);
         return json(response, 200, externalLinks.opened);
+      }
+      if (url.pathname === '/__harness/questions') {
+        onlyMethods(request, ['GET']);
+        return json(response, 200, confirm.asked);
+      }
+      if (nextAnswer) {
+        onlyMethods(request, ['POST']);
+        confirm.answers.push(nextAnswer[1] === 'yes');
+        return json(response, 200, { queued: confirm.answers.length });
       }
       if (notificationClick) {
         onlyMethods(request, ['POST']);

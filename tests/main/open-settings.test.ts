@@ -21,6 +21,7 @@ async function call(channel: string, payload: unknown) {
     { ok: true; value: any } | { ok: false; error: { code: string; message: string } };
 }
 
+const email = `open-settings-${Date.now()}@example.test`;
 let tokenA = '';
 let tokenB = '';
 let placeA = '';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   world.gitlab.addUser(GL_TOKEN, 'ada');
   world.gitlab.addProject('acme/mobile/app', { ada: MAINTAINER });
   desk = world.launch({ externalLinks: links }).handlers;
-  await signUp(desk, world, `open-settings-${Date.now()}@example.test`);
+  await signUp(desk, world, email);
   const gh = await call('providers:add', {
     provider: 'github',
     host: world.github.apiBaseUrl,
@@ -111,6 +112,40 @@ describe('destinations:open-settings', () => {
         destinationId: placeA,
       }),
     ).toMatchObject({ ok: false });
+    expect(links.opened.length).toBe(before);
+  });
+
+  it('opens nothing on a host no configured account uses, whatever the service recorded', async () => {
+    // The service's record is not trusted to name a host: a compromised service (or a
+    // place recorded by another client) could point at a look-alike server.
+    const session = await world.service.request('POST', '/v1/sessions', {
+      body: { email, password: 'ci desk password 1' },
+    });
+    const recorded = await world.service.request(
+      'POST',
+      `/v1/users/me/tokens/${tokenA}/destinations`,
+      {
+        token: (session.body as { token: string }).token,
+        body: {
+          provider: 'github',
+          host: 'https://ghe.look-alike.example/api/v3',
+          target: { kind: 'repository', owner: 'ada', repo: 'app' },
+          name: 'CAPAWESOME_TOKEN',
+        },
+      },
+    );
+    expect(recorded.status).toBe(201);
+    const placeId = (recorded.body as { id: string }).id;
+    const before = links.opened.length;
+    expect(
+      await call('destinations:open-settings', { tokenId: tokenA, destinationId: placeId }),
+    ).toMatchObject({
+      ok: false,
+      error: {
+        code: 'provider_account_missing',
+        message: expect.stringContaining('ghe.look-alike.example'),
+      },
+    });
     expect(links.opened.length).toBe(before);
   });
 

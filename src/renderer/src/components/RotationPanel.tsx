@@ -54,8 +54,11 @@ export function RotationPanel({ rotation, onChange, onRevealed, headingLevel = 3
       setConfirmRevoke(false);
     });
 
+  const until = rotation.graceEndsAt ? formatAbsolute(rotation.graceEndsAt) : null;
   let summary: string;
-  if (rotation.finished)
+  if (rotation.finished && !rotation.oldRevoked)
+    summary = `No place is recorded for it yet, so the old secret keeps working until ${until ?? 'its grace period ends'} in case something Token Desk does not know still uses it.`;
+  else if (rotation.finished)
     summary =
       total === 0
         ? 'The old token is revoked.'
@@ -66,7 +69,6 @@ export function RotationPanel({ rotation, onChange, onRevealed, headingLevel = 3
     summary = `${updated} of ${total} places updated; ${failed.length} failed.`;
   else summary = `${updated} of ${total} places updated.`;
 
-  const until = rotation.graceEndsAt ? formatAbsolute(rotation.graceEndsAt) : null;
   return (
     <section
       className="rotation"

@@ -94,6 +94,8 @@ interface Props {
   onClose: () => void;
   /** False when one send ends the dialog (a row's Send to CI…). */
   repeatable: boolean;
+  /** What happens to the current secret, and the choice to end it (a row's Send to CI…). */
+  notice?: ReactNode;
 }
 
 let nextOutcomeKey = 1;
@@ -112,6 +114,7 @@ export function SendToCiDialog({
   onOutcome,
   onClose,
   repeatable,
+  notice,
 }: Props) {
   const id = useId();
   const [accounts, setAccounts] = useState<ProviderAccountInfo[] | null>(null);
@@ -378,6 +381,7 @@ export function SendToCiDialog({
       ) : (
         <form id={`${id}-form`} className="send-form" onSubmit={(e) => void submit(e)} noValidate>
           {formError && <Banner tone="error">{formError}</Banner>}
+          {notice}
           <div className="send-row">
             <div className="send-field">
               <label htmlFor={`${id}-account`}>Account</label>

@@ -23,6 +23,7 @@ import { useTokenList } from '../hooks/use-token-list';
 import { AccountMenu } from '../components/AccountMenu';
 import { Banner } from '../components/Banner';
 import { AddAccountDialog } from '../dialogs/AddAccountDialog';
+import { PlacesToUpdate } from '../components/PlacesToUpdate';
 import { RotationPanel } from '../components/RotationPanel';
 import { TokenList, visibleTokens, type SortKey } from '../components/TokenList';
 import { ConfirmDialog } from '../dialogs/ConfirmDialog';
@@ -103,6 +104,8 @@ export function TokensScreen({
   /** Rotations whose places are not all updated: this session's and any left by an earlier run. */
   const [rotations, setRotations] = useState<RotationState[]>([]);
   const [sendOutcomes, setSendOutcomes] = useState<SendOutcome[]>([]);
+  /** A row's Send to CI… with no recorded place: end the old secret once the new one is sent. */
+  const [endOldNow, setEndOldNow] = useState(false);
   const rowRotation = useRef<RotationReport | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const deferredQuery = useDeferredValue(query);
@@ -500,6 +503,7 @@ export function TokensScreen({
           onRotate={(token) => setDialog({ kind: 'rotate', token })}
           onSend={(token) => {
             setSendOutcomes([]);
+            setEndOldNow(false);
             setDialog({ kind: 'send', token });
           }}
           onDetails={(token) => setDialog({ kind: 'details', token })}
@@ -577,6 +581,7 @@ export function TokensScreen({
             place fails, it keeps working for {durationWords(graceSeconds)} so no pipeline breaks
             meanwhile.
           </p>
+          <PlacesToUpdate tokenId={dialog.token.id} tokenName={dialog.token.name} />
         </ConfirmDialog>
       )}
       {dialog?.kind === 'replace' && (
@@ -598,6 +603,9 @@ export function TokensScreen({
               : ''}
             . The new secret is shown once.
           </p>
+          {dialog.token.destinationCount > 0 && (
+            <PlacesToUpdate tokenId={dialog.token.id} tokenName={dialog.token.name} />
+          )}
         </ConfirmDialog>
       )}
       {dialog?.kind === 'add-account' && (
@@ -621,6 +629,7 @@ export function TokensScreen({
           onClose={() => setDialog(null)}
           onSend={() => {
             setSendOutcomes([]);
+            setEndOldNow(false);
             setDialog({ kind: 'send', token: dialog.token });
           }}
           onRotate={() => setDialog({ kind: 'rotate', token: dialog.token })}
@@ -639,12 +648,32 @@ export function TokensScreen({
               {dialog.token.destinationCount > 0
                 ? ` and into the ${placesWord(dialog.token.destinationCount)} it is already used in`
                 : ''}
-              . The current secret <code>{dialog.token.prefix}…</code>{' '}
-              {dialog.token.destinationCount > 0
-                ? `keeps working until every place has the new one, at most ${durationWords(graceSeconds)}.`
-                : 'stops working at once: it is not recorded anywhere else.'}{' '}
-              The new secret is then shown once.
+              . The new secret is then shown once.
             </>
+          }
+          notice={
+            dialog.token.destinationCount > 0 ? (
+              <Banner tone="warning">
+                The current secret <code>{dialog.token.prefix}…</code> keeps working until every
+                place has the new one, at most {durationWords(graceSeconds)}.
+              </Banner>
+            ) : (
+              <div className="banner banner-warning old-secret-choice">
+                <p>
+                  The current secret <code>{dialog.token.prefix}…</code> may be in use where Token
+                  Desk cannot see. It keeps working for {durationWords(graceSeconds)} after the new
+                  one is sent (Settings › grace period), then stops.
+                </p>
+                <label className="choice">
+                  <input
+                    type="checkbox"
+                    checked={endOldNow}
+                    onChange={(e) => setEndOldNow(e.target.checked)}
+                  />
+                  Stop the current secret as soon as the new one is sent: nothing else uses it
+                </label>
+              </div>
+            )
           }
           sendLabel="Rotate and send"
           repeatable={false}
@@ -659,10 +688,11 @@ export function TokensScreen({
           }}
           onClose={() => setDialog(null)}
           deliver={async (choice, overwrite) => {
-            const report = await call(desk().tokensRotateAndUpdate({ id: dialog.token.id }));
+            const old = dialog.token;
+            const report = await call(desk().tokensRotateAndUpdate({ id: old.id }));
             rowRotation.current = report;
             if (!report.revealed) throw new Error('The rotation gave no new secret.');
-            return call(
+            const sent = await call(
               desk().destinationsSend({
                 revealId: report.revealed.revealId,
                 accountId: choice.accountId,
@@ -676,6 +706,21 @@ export function TokensScreen({
                   : {}),
               }),
             );
+            // Only once the new secret is in place, and only when the person chose it.
+            if (endOldNow && old.destinationCount === 0 && !report.rotation.oldRevoked) {
+              try {
+                await call(desk().tokensRevoke({ id: old.id }));
+                rowRotation.current = {
+                  ...report,
+                  rotation: { ...report.rotation, oldRevoked: true, graceEndsAt: null },
+                };
+              } catch (failure) {
+                setStatus(
+                  `The new secret was sent, but the old one could not be stopped: ${messageOf(failure)} It stops by itself when its grace period ends.`,
+                );
+              }
+            }
+            return sent;
           }}
         />
       )}
