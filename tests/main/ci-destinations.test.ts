@@ -4,6 +4,7 @@ import {
   DestinationInput,
   checkDestinationName,
   describeDestinationTarget,
+  describePlace,
   destinationSettingsUrl,
   providerOfTarget,
 } from '../../src/shared/ci-destinations.js';
@@ -73,6 +74,37 @@ describe('where a token lives: the shared rules', () => {
       { ...good, secret: 'ca_…' },
     ];
     for (const value of bad) expect(Value.Check(DestinationInput, value)).toBe(false);
+  });
+
+  it('names the host in a place label unless it is github.com or gitlab.com', () => {
+    const target = { kind: 'repository', owner: 'ada', repo: 'app' } as const;
+    const name = 'CAPAWESOME_TOKEN';
+    expect(
+      describePlace({ provider: 'github', host: 'https://api.github.com', target, name }),
+    ).toBe('CAPAWESOME_TOKEN in ada/app');
+    // A look-alike of the real place on another server never reads the same.
+    expect(
+      describePlace({ provider: 'github', host: 'https://ghe.evil.example/api/v3', target, name }),
+    ).toBe('CAPAWESOME_TOKEN in ada/app on ghe.evil.example');
+    expect(
+      describePlace({ provider: 'github', host: 'http://127.0.0.1:8080/api/v3', target, name }),
+    ).toBe('CAPAWESOME_TOKEN in ada/app on 127.0.0.1:8080');
+    const project = { kind: 'project', path: 'acme/app', environmentScope: '*' } as const;
+    expect(
+      describePlace({ provider: 'gitlab', host: 'https://gitlab.com', target: project, name }),
+    ).toBe('CAPAWESOME_TOKEN in acme/app');
+    expect(
+      describePlace({
+        provider: 'gitlab',
+        host: 'https://gitlab.com.evil.example',
+        target: project,
+        name,
+      }),
+    ).toBe('CAPAWESOME_TOKEN in acme/app on gitlab.com.evil.example');
+    // github.com's API host is not GitLab's public host, and the other way round.
+    expect(
+      describePlace({ provider: 'gitlab', host: 'https://api.github.com', target: project, name }),
+    ).toBe('CAPAWESOME_TOKEN in acme/app on api.github.com');
   });
 
   it('knows which provider a target belongs to, and labels it', () => {
