@@ -66,6 +66,14 @@ export function checkEnvironmentScope(scope: string): string | null {
     : 'The environment scope must be * or an environment name (no spaces), at most 255 characters.';
 }
 
+/** A request Token Desk refused to make: it would have left the instance's API. */
+class ForeignHostRefused extends Error {
+  constructor(readonly target: URL) {
+    super(`refused a request to ${target.origin}`);
+    this.name = 'ForeignHostRefused';
+  }
+}
+
 /** What a failed GitLab request left us: enough to say why in words. */
 class GitLabHttpError extends Error {
   constructor(
@@ -85,9 +93,20 @@ async function oneAttempt(
     prefixUrl?: string;
     searchParams?: string;
   };
-  const base = prefixUrl?.endsWith('/') ? prefixUrl : `${prefixUrl ?? ''}/`;
+  const base = new URL(prefixUrl?.endsWith('/') ? prefixUrl : `${prefixUrl ?? ''}/`);
   const url = new URL(endpoint, base);
   url.search = searchParams ?? '';
+  // gitbeaker builds every URL from the instance's own API address (for the next
+  // page it keeps the endpoint and takes only the query of GitLab's Link), so this
+  // holds today; it is checked here, before PRIVATE-TOKEN is attached to anything,
+  // so that no later change can send it elsewhere.
+  if (
+    url.origin !== base.origin ||
+    url.username !== '' ||
+    url.password !== '' ||
+    !url.pathname.startsWith(base.pathname)
+  )
+    throw new ForeignHostRefused(url);
   const response = await fetch(url, {
     method: String(method ?? 'GET'),
     headers: headers as Record<string, string>,
@@ -130,7 +149,7 @@ export class GitLabVariables {
     };
   }
 
-  /** Projects where the user is at least Maintainer (needed to write variables). */
+  /** Projects where the user is at least Maintainer (project variables need it). */
   async listProjects(search?: string): Promise<GitLabNamespaceItem[]> {
     const projects = await this.call('list your projects', () =>
       new Projects(this.config).all({
@@ -144,15 +163,20 @@ export class GitLabVariables {
         ...(search ? { search } : {}),
       }),
     );
-    return (projects as unknown[]).map((project) => namespaceItem(project, 'path_with_namespace'));
+    return listOf(projects, 'projects').map((project) =>
+      namespaceItem(project, 'path_with_namespace'),
+    );
   }
 
-  /** Groups where the user is at least Maintainer. */
+  /**
+   * Groups where the user is Owner: group variables need the Owner role (a
+   * Maintainer gets 403), and api/groups' min_access_level keeps exactly those.
+   */
   async listGroups(): Promise<GitLabNamespaceItem[]> {
     const groups = await this.call('list your groups', () =>
-      new Groups(this.config).all({ minAccessLevel: 40, perPage: 100, maxPages: 20 }),
+      new Groups(this.config).all({ minAccessLevel: 50, perPage: 100, maxPages: 20 }),
     );
-    return (groups as unknown[]).map((group) => namespaceItem(group, 'full_path'));
+    return listOf(groups, 'groups').map((group) => namespaceItem(group, 'full_path'));
   }
 
   async variableExists(target: GitLabTarget, key: string): Promise<boolean> {
@@ -253,6 +277,12 @@ export function describeGitLabFailure(
   now = Date.now(),
 ): ProviderError {
   if (error instanceof ProviderError) return error;
+  if (error instanceof ForeignHostRefused) {
+    return new ProviderError(
+      'provider_foreign_host',
+      `Token Desk was about to send a request for GitLab to ${error.target.origin}, which is not this account's GitLab, while trying to ${what}. It refused and sent it nothing, not your access token either. Check the account's GitLab address.`,
+    );
+  }
   if (!(error instanceof GitLabHttpError)) {
     return new ProviderError(
       'provider_unreachable',
@@ -316,6 +346,15 @@ function gitlabMessage(body: unknown): string | null {
       .slice(0, 200);
   }
   return null;
+}
+
+/** A list in GitLab's answer; anything else stops here, in words, instead of as a TypeError. */
+function listOf(value: unknown, field: string): unknown[] {
+  if (Array.isArray(value)) return value;
+  throw new ProviderError(
+    'provider_invalid_response',
+    `GitLab answered without a valid list of ${field}, so Token Desk stopped.`,
+  );
 }
 
 function namespaceItem(value: unknown, pathField: string): GitLabNamespaceItem {

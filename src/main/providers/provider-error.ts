@@ -9,7 +9,9 @@ export type ProviderErrorCode =
   | 'provider_invalid_name'
   | 'provider_rate_limited'
   | 'provider_unreachable'
-  | 'provider_invalid_response';
+  | 'provider_invalid_response'
+  /** The provider's answer pointed at another origin; nothing was sent there. */
+  | 'provider_foreign_host';
 
 export class ProviderError extends Error {
   constructor(

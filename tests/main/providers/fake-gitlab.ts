@@ -23,8 +23,10 @@ interface Namespace {
   id: number;
   kind: 'project' | 'group';
   path: string;
-  /** Access level per username: 30 Developer, 40 Maintainer, 50 Owner. */
+  /** Direct members' access level per username: 30 Developer, 40 Maintainer, 50 Owner. */
   members: Map<string, number>;
+  /** A public group or project is listed to everyone (api/groups, api/projects without filters). */
+  visibility: 'private' | 'public';
   variables: Variable[];
 }
 
@@ -34,18 +36,27 @@ interface FakeAnswer {
   headers?: Record<string, string>;
 }
 
+/** A canned answer, or one built from the request (to echo what the client sent). */
+type FailAnswer = FakeAnswer | ((request: { privateToken: string }) => FakeAnswer);
+
+interface NamespaceOptions {
+  visibility?: 'private' | 'public';
+}
+
 export interface FakeGitLab {
   url: string;
   addUser(token: string, username: string, scopes?: string[]): void;
-  addProject(path: string, members: Record<string, number>): number;
-  addGroup(path: string, members: Record<string, number>): number;
+  addProject(path: string, members: Record<string, number>, options?: NamespaceOptions): number;
+  addGroup(path: string, members: Record<string, number>, options?: NamespaceOptions): number;
   variable(
     kind: 'project' | 'group',
     path: string,
     key: string,
     scope?: string,
   ): Variable | undefined;
-  failNext(pathPart: string, answer: FakeAnswer): void;
+  failNext(pathPart: string, answer: FailAnswer): void;
+  /** Adds these headers (a hostile `link`, say) to the next answer whose path contains `pathPart`. */
+  headersNext(pathPart: string, headers: Record<string, string>): void;
   requests: { method: string; path: string; status: number; privateToken: boolean }[];
   close(): Promise<void>;
 }
@@ -55,7 +66,8 @@ const MASKABLE = /^[A-Za-z0-9_+=/@:.~-]{8,}$/;
 export async function startFakeGitLab(): Promise<FakeGitLab> {
   const users = new Map<string, { username: string; scopes: string[] }>();
   const namespaces: Namespace[] = [];
-  const failures: { pathPart: string; answer: FakeAnswer }[] = [];
+  const failures: { pathPart: string; answer: FailAnswer }[] = [];
+  const extraHeaders: { pathPart: string; headers: Record<string, string> }[] = [];
   const requests: FakeGitLab['requests'] = [];
   let nextId = 100;
 
@@ -65,6 +77,10 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
         namespace.kind === kind &&
         (namespace.path === idOrPath || String(namespace.id) === idOrPath),
     );
+
+  /** A user's role in a group or project (direct memberships only: the fake has no inheritance). */
+  const levelOf = (namespace: Namespace, username: string): number =>
+    namespace.members.get(username) ?? 0;
 
   const notFound = (what: string): FakeAnswer => ({
     status: 404,
@@ -115,11 +131,20 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
       };
     if (method === 'GET' && (path === '/projects' || path === '/groups')) {
       const kind = path === '/projects' ? 'project' : 'group';
+      // api/groups and api/projects list what the user can see (public ones too);
+      // min_access_level keeps those where the user has at least that role;
+      // `membership` keeps the user's own.
       const minLevel = Number(query.get('min_access_level') ?? 0);
+      const membersOnly = minLevel > 0 || query.get('membership') === 'true';
       const search = query.get('search');
       const items = namespaces
         .filter((namespace) => namespace.kind === kind)
-        .filter((namespace) => (namespace.members.get(username) ?? 0) >= Math.max(minLevel, 10))
+        .filter((namespace) => {
+          const level = levelOf(namespace, username);
+          return membersOnly
+            ? level >= Math.max(minLevel, 10)
+            : level >= 10 || namespace.visibility === 'public';
+        })
         .filter((namespace) => !search || namespace.path.includes(search))
         .map((namespace) =>
           kind === 'project'
@@ -144,7 +169,7 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
     if (!match) return { status: 404, body: { error: '404 Not Found' } };
     const kind = match[1] === 'projects' ? 'project' : 'group';
     const namespace = find(kind, decodeURIComponent(match[2] ?? ''));
-    const level = namespace?.members.get(username) ?? 0;
+    const level = namespace ? levelOf(namespace, username) : 0;
     if (!namespace || level < 10) return notFound(kind === 'project' ? 'Project' : 'Group');
     if (!path.includes('/variables')) {
       return method === 'GET'
@@ -249,8 +274,13 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
           scope: 'api',
         },
       };
-    else if (failure >= 0) result = failures.splice(failure, 1)[0]!.answer;
-    else
+    else if (failure >= 0) {
+      const failing = failures.splice(failure, 1)[0]!.answer;
+      result =
+        typeof failing === 'function'
+          ? failing({ privateToken: typeof token === 'string' ? token : '' })
+          : failing;
+    } else
       result = answer(
         method,
         rawPath.slice('/api/v4'.length),
@@ -259,6 +289,12 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
         user.username,
         base,
       );
+    const extra = extraHeaders.findIndex((entry) => rawPath.includes(entry.pathPart));
+    if (extra >= 0)
+      result = {
+        ...result,
+        headers: { ...result.headers, ...extraHeaders.splice(extra, 1)[0]!.headers },
+      };
     requests.push({
       method,
       path: rawPath,
@@ -282,9 +318,21 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const add = (kind: Namespace['kind'], path: string, members: Record<string, number>) => {
+  const add = (
+    kind: Namespace['kind'],
+    path: string,
+    members: Record<string, number>,
+    options: NamespaceOptions = {},
+  ) => {
     const id = nextId++;
-    namespaces.push({ id, kind, path, members: new Map(Object.entries(members)), variables: [] });
+    namespaces.push({
+      id,
+      kind,
+      path,
+      members: new Map(Object.entries(members)),
+      visibility: options.visibility ?? 'private',
+      variables: [],
+    });
     return id;
   };
   return {
@@ -292,8 +340,8 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
     addUser(token, username, scopes = ['api']) {
       users.set(token, { username, scopes });
     },
-    addProject: (path, members) => add('project', path, members),
-    addGroup: (path, members) => add('group', path, members),
+    addProject: (path, members, options) => add('project', path, members, options),
+    addGroup: (path, members, options) => add('group', path, members, options),
     variable(kind, path, key, scope = '*') {
       return find(kind, path)?.variables.find(
         (variable) => variable.key === key && variable.environment_scope === scope,
@@ -301,6 +349,9 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
     },
     failNext(pathPart, failureAnswer) {
       failures.push({ pathPart, answer: failureAnswer });
+    },
+    headersNext(pathPart, headers) {
+      extraHeaders.push({ pathPart, headers });
     },
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

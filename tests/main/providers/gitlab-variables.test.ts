@@ -80,6 +80,38 @@ describe('GitLab CI/CD variables', () => {
     expect((await client.listGroups()).map((g) => g.path)).toEqual(['acme']);
   });
 
+  it('offers only groups where the user is Owner: group variables need it', async () => {
+    gitlab.addGroup('maintained', { ada: MAINTAINER });
+    gitlab.addGroup('developed', { ada: DEVELOPER });
+    gitlab.addGroup('open-to-all', {}, { visibility: 'public' });
+    gitlab.addGroup('acme/owned-subgroup', { ada: OWNER });
+    expect((await client.listGroups()).map((g) => g.path).sort()).toEqual([
+      'acme',
+      'acme/owned-subgroup',
+    ]);
+    // A Maintainer really cannot write there: what the picker leaves out would fail.
+    await expect(
+      client.pushVariable(
+        { kind: 'group', path: 'maintained', environmentScope: '*' },
+        'K',
+        SECRET,
+        {
+          masked: true,
+          protected: false,
+        },
+      ),
+    ).rejects.toMatchObject({ code: 'provider_missing_permission' });
+  });
+
+  it('offers only projects where the user is at least Maintainer, never public ones it merely sees', async () => {
+    gitlab.addProject('someone/public-app', {}, { visibility: 'public' });
+    gitlab.addProject('acme/developed-app', { ada: DEVELOPER }, { visibility: 'public' });
+    const paths = (await client.listProjects()).map((p) => p.path);
+    expect(paths).toContain('acme/mobile/app');
+    expect(paths).not.toContain('someone/public-app');
+    expect(paths).not.toContain('acme/developed-app');
+  });
+
   it('knows GitLab masking rules: every ca_ token can be masked', () => {
     for (let i = 0; i < 200; i++) expect(maskingProblem(generateSecret('api_token'))).toBeNull();
     for (const value of ['short', 'has space 123', 'line\nbreak12', 'dollar$VAR12', 'quote"123456'])
