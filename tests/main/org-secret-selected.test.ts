@@ -2,6 +2,7 @@
  * An organization secret shared with selected repositories, through main's channels:
  * providers:targets gives each repository GitHub's id, and destinations:send passes
  * the chosen ids to GitHub (the fake records selected_repository_ids from the PUT body).
+ * A rotation updates it with the visibility and repositories GitHub holds then.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
@@ -107,5 +108,42 @@ describe('organization secret with visibility "selected"', () => {
       ).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
     }
     expect(puts()).toBe(before);
+  });
+});
+
+describe('a rotation through the desk keeps what GitHub holds now', () => {
+  it('narrowed on GitHub to one repository after the first send: the rotation keeps it narrow', async () => {
+    const token = await desk['tokens:create']({ name: 'org-narrowed', expiresAt: null });
+    const sent = await call('destinations:send', {
+      revealId: token.revealId,
+      accountId: githubId,
+      target: { kind: 'organization', org: 'acme', visibility: 'all' },
+      name: 'NARROWED_TOKEN',
+      overwrite: false,
+    });
+    expect(sent).toMatchObject({ ok: true, value: { outcome: 'created' } });
+    // An organization admin narrows the secret on GitHub.
+    world.github.setOrgSecretAccess('acme', 'NARROWED_TOKEN', 'selected', [ids['acme/docs']!]);
+
+    const rotated = await call('tokens:rotate-and-update', { id: token.token.id });
+    expect(rotated).toMatchObject({
+      ok: true,
+      value: { rotation: { finished: true, problem: null } },
+    });
+    if (!rotated.ok) return;
+    expect(world.github.orgSecretAccess('acme', 'NARROWED_TOKEN')).toEqual({
+      visibility: 'selected',
+      selectedRepositoryIds: [ids['acme/docs']],
+    });
+    expect(world.github.secret('org:acme', 'NARROWED_TOKEN')).toBe(rotated.value.revealed.secret);
+
+    // Deleted on GitHub: the next rotation recreates it as recorded ("all").
+    world.github.deleteSecret('org:acme', 'NARROWED_TOKEN');
+    const again = await call('tokens:rotate-and-update', { id: rotated.value.revealed.token.id });
+    expect(again).toMatchObject({ ok: true, value: { rotation: { finished: true } } });
+    if (!again.ok) return;
+    expect(world.github.orgSecretAccess('acme', 'NARROWED_TOKEN')).toEqual({ visibility: 'all' });
+    expect(world.github.secret('org:acme', 'NARROWED_TOKEN')).toBe(again.value.revealed.secret);
+    expect(world.github.violations).toEqual([]);
   });
 });

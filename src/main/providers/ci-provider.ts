@@ -14,6 +14,7 @@ import { SERVICE_URL_MESSAGES, normalizeServiceUrl } from '../../shared/service-
 import { DeskError } from '../desk-error.js';
 import { GitHubSecrets, githubApiBaseUrl, type GitHubTarget } from './github-secrets.js';
 import { GitLabVariables, gitlabHost, type GitLabTarget } from './gitlab-variables.js';
+import { ProviderError } from './provider-error.js';
 
 export type PushOutcome = 'created' | 'updated';
 
@@ -25,7 +26,8 @@ export interface PushOptions {
   selectedRepositoryIds?: number[];
   /**
    * A rotation updating a place it pushed to before: keep that place's own settings
-   * (GitLab's masked/protected flags, a GitHub organization secret's repositories).
+   * as the provider holds them now (GitLab's masked/protected flags, a GitHub
+   * organization secret's visibility and repositories).
    */
   keepExistingSettings?: boolean;
 }
@@ -178,15 +180,42 @@ class GitHubProvider implements CiProvider {
     options: PushOptions,
   ): Promise<PushOutcome> {
     const github = asGitHub(target);
-    if (github.kind === 'organization' && github.visibility === 'selected') {
-      const selectedRepositoryIds =
-        options.selectedRepositoryIds ??
-        (options.keepExistingSettings
-          ? await this.client.selectedRepositoryIds(github.org, name)
-          : undefined);
-      return this.client.pushSecret({ ...github, selectedRepositoryIds }, name, value);
+    if (github.kind !== 'organization') return this.client.pushSecret(github, name, value);
+    if (options.keepExistingSettings) {
+      // An admin may have narrowed (or widened) the secret on GitHub since it was
+      // recorded: GitHub's current visibility wins, the recorded one only recreates
+      // a secret that is gone.
+      const current = await this.client.orgSecretAccess(github.org, name);
+      if (current) return this.client.pushSecret({ ...github, ...current }, name, value);
+      if (github.visibility === 'selected') {
+        throw new ProviderError(
+          'provider_not_found',
+          `The secret ${name} no longer exists in the GitHub organization ${github.org}. It was shared with selected repositories, which Token Desk does not keep, so it was not recreated: send the token to it again and choose the repositories, or remove this place.`,
+        );
+      }
+      return this.client.pushSecret(
+        { kind: 'organization', org: github.org, visibility: github.visibility },
+        name,
+        value,
+      );
     }
-    return this.client.pushSecret(github, name, value);
+    if (github.visibility !== 'selected')
+      return this.client.pushSecret(
+        { kind: 'organization', org: github.org, visibility: github.visibility },
+        name,
+        value,
+      );
+    if (!options.selectedRepositoryIds?.length) {
+      throw new ProviderError(
+        'provider_invalid_name',
+        'Choose at least one repository for an organization secret with selected visibility.',
+      );
+    }
+    return this.client.pushSecret(
+      { ...github, selectedRepositoryIds: options.selectedRepositoryIds },
+      name,
+      value,
+    );
   }
 }
 

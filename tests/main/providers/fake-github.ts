@@ -33,6 +33,9 @@ interface FakeResponse {
   headers?: Record<string, string>;
 }
 
+/** A canned answer, or one built from the request (to echo what the client sent). */
+type FakeAnswer = FakeResponse | ((request: { authorization: string }) => FakeResponse);
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -83,8 +86,24 @@ export interface FakeGitHub {
   secret(target: string, name: string): string | undefined;
   /** The repository ids an organization secret with visibility "selected" is shared with. */
   selectedRepositories(org: string, name: string): number[] | undefined;
+  /** An organization secret's visibility and, for "selected", its repositories, as GitHub holds them. */
+  orgSecretAccess(
+    org: string,
+    name: string,
+  ): { visibility: string; selectedRepositoryIds?: number[] } | undefined;
+  /** What an organization admin does on GitHub: changes who may read the secret. */
+  setOrgSecretAccess(
+    org: string,
+    name: string,
+    visibility: 'all' | 'private' | 'selected',
+    selectedRepositoryIds?: number[],
+  ): void;
+  /** What someone does on GitHub: deletes the secret. */
+  deleteSecret(target: string, name: string): void;
   /** Makes the next request whose path contains `pathPart` fail with this answer. */
-  failNext(pathPart: string, response: FakeResponse): void;
+  failNext(pathPart: string, response: FakeAnswer): void;
+  /** Adds these headers (a hostile `link`, say) to the next answer whose path contains `pathPart`. */
+  headersNext(pathPart: string, headers: Record<string, string>): void;
   requests: RecordedRequest[];
   /** Every departure from GitHub's OpenAPI description, by the client or by the fake. */
   violations: string[];
@@ -108,7 +127,8 @@ export async function startFakeGitHub(
   const organizations = new Map<string, Set<string>>();
   const secrets = new Map<string, Secret>();
   const keys = new Map<string, KeyPair>();
-  const failures: { pathPart: string; response: FakeResponse }[] = [];
+  const failures: { pathPart: string; response: FakeAnswer }[] = [];
+  const extraHeaders: { pathPart: string; headers: Record<string, string> }[] = [];
   const requests: RecordedRequest[] = [];
   const violations: string[] = [];
   let nextId = 1000;
@@ -166,7 +186,10 @@ export async function startFakeGitHub(
   const readSecret = (target: string, name: string, org: boolean): FakeResponse => {
     const secret = secrets.get(`${target}#${name.toUpperCase()}`);
     if (!secret) return basicError(404, 'Not Found');
-    const example = contract.example<Json>(org ? 'organization-actions-secret' : 'actions-secret');
+    const { selected_repositories_url: _url, ...example } = contract.example<Json>(
+      org ? 'organization-actions-secret' : 'actions-secret',
+    );
+    const visibility = secret.visibility ?? 'private';
     return {
       status: 200,
       body: {
@@ -174,7 +197,13 @@ export async function startFakeGitHub(
         name: name.toUpperCase(),
         created_at: secret.createdAt,
         updated_at: secret.updatedAt,
-        ...(org ? { visibility: secret.visibility ?? 'private' } : {}),
+        ...(org ? { visibility } : {}),
+        // GitHub links the repositories only for visibility "selected".
+        ...(org && visibility === 'selected'
+          ? {
+              selected_repositories_url: `${baseUrl}/orgs/${target.slice('org:'.length)}/actions/secrets/${name.toUpperCase()}/repositories`,
+            }
+          : {}),
       },
     };
   };
@@ -207,12 +236,14 @@ export async function startFakeGitHub(
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
       ...(typeof visibility === 'string' ? { visibility } : {}),
-      // GitHub keeps an organization secret's selection when an update names none.
+      // An update that names no repositories leaves a "selected" secret with none:
+      // GitHub replaces the selection with what the request says (external-secrets
+      // found this the hard way, external-secrets#6514).
       ...(visibility === 'selected'
         ? {
             selectedRepositoryIds: Array.isArray(selected_repository_ids)
               ? (selected_repository_ids as number[])
-              : (existing?.selectedRepositoryIds ?? []),
+              : [],
           }
         : {}),
     });
@@ -375,11 +406,19 @@ export async function startFakeGitHub(
     const selected = [...repositories.values()].filter((repository) =>
       (secret.selectedRepositoryIds ?? []).includes(repository.id),
     );
+    const perPage = Math.min(100, Number(request.query.get('per_page') ?? 30) || 30);
+    const page = Math.max(1, Number(request.query.get('page') ?? 1) || 1);
+    const pages = Math.max(1, Math.ceil(selected.length / perPage));
+    const path = `/orgs/${request.params.org}/actions/secrets/${request.params.secret_name}/repositories`;
     return {
       status: 200,
+      headers:
+        page < pages
+          ? { link: `<${baseUrl}${path}?per_page=${perPage}&page=${page + 1}>; rel="next"` }
+          : {},
       body: {
         total_count: selected.length,
-        repositories: selected.map((repository) => ({
+        repositories: selected.slice((page - 1) * perPage, page * perPage).map((repository) => ({
           ...template,
           id: repository.id,
           name: repository.name,
@@ -428,7 +467,11 @@ export async function startFakeGitHub(
     } else if (!account) {
       response = basicError(401, 'Bad credentials');
     } else if (failure >= 0) {
-      response = failures.splice(failure, 1)[0]!.response;
+      const answer = failures.splice(failure, 1)[0]!.response;
+      response =
+        typeof answer === 'function'
+          ? answer({ authorization: incoming.headers.authorization ?? '' })
+          : answer;
     } else {
       const problems = contract.checkRequest(method, matched.candidate.template, body);
       violations.push(...problems);
@@ -452,6 +495,12 @@ export async function startFakeGitHub(
         ),
       );
     }
+    const extra = extraHeaders.findIndex((entry) => url.pathname.includes(entry.pathPart));
+    if (extra >= 0)
+      response = {
+        ...response,
+        headers: { ...response.headers, ...extraHeaders.splice(extra, 1)[0]!.headers },
+      };
     requests.push({
       method,
       path: url.pathname,
@@ -513,8 +562,38 @@ export async function startFakeGitHub(
     selectedRepositories(org, name) {
       return secrets.get(`org:${org}#${name.toUpperCase()}`)?.selectedRepositoryIds;
     },
+    orgSecretAccess(org, name) {
+      const secret = secrets.get(`org:${org}#${name.toUpperCase()}`);
+      return secret
+        ? {
+            visibility: secret.visibility ?? 'private',
+            ...(secret.selectedRepositoryIds
+              ? { selectedRepositoryIds: secret.selectedRepositoryIds }
+              : {}),
+          }
+        : undefined;
+    },
+    setOrgSecretAccess(org, name, visibility, selectedRepositoryIds) {
+      const key = `org:${org}#${name.toUpperCase()}`;
+      const secret = secrets.get(key);
+      if (!secret) throw new Error(`no organization secret ${name} in ${org}`);
+      const { selectedRepositoryIds: _dropped, ...rest } = secret;
+      secrets.set(key, {
+        ...rest,
+        visibility,
+        ...(visibility === 'selected'
+          ? { selectedRepositoryIds: selectedRepositoryIds ?? [] }
+          : {}),
+      });
+    },
+    deleteSecret(target, name) {
+      secrets.delete(`${target}#${name.toUpperCase()}`);
+    },
     failNext(pathPart, response) {
       failures.push({ pathPart, response });
+    },
+    headersNext(pathPart, headers) {
+      extraHeaders.push({ pathPart, headers });
     },
     requests,
     violations,

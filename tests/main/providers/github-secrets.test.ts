@@ -122,6 +122,66 @@ describe('GitHub failures in words', () => {
     ).rejects.toThrow(/organization_secrets: write/);
   });
 
+  it('a missing permission GitHub does not name (classic tokens): what that endpoint needs, in words', async () => {
+    github.addRepository('ada', 'deploy', { environments: ['production'] });
+    const refused = {
+      status: 403,
+      body: { message: 'Must have admin rights to Repository.', documentation_url: 'x' },
+    };
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => '',
+        (error: unknown) => {
+          expect(error).toMatchObject({ code: 'provider_missing_permission' });
+          return String((error as Error).message);
+        },
+      );
+
+    // Listing environments needs Actions (read), not Environments or Secrets.
+    github.failNext('/deploy/environments', refused);
+    const listing = await failure(as('ghp_ada').listEnvironments('ada', 'deploy'));
+    expect(listing).toContain('the repository permission "Actions: Read-only"');
+    expect(listing).not.toMatch(/Secrets|Environments/);
+
+    // An environment secret needs Environments and Secrets, both read and write.
+    github.failNext('/environments/production/secrets/CAPAWESOME_TOKEN', refused);
+    const environment = await failure(
+      as('ghp_ada').pushSecret(
+        { kind: 'environment', owner: 'ada', repo: 'deploy', environment: 'production' },
+        'CAPAWESOME_TOKEN',
+        SECRET,
+      ),
+    );
+    expect(environment).toContain(
+      'the repository permissions "Environments: Read and write" and "Secrets: Read and write"',
+    );
+    expect(environment).toContain('repo scope');
+
+    // A repository secret needs Secrets only.
+    github.failNext('/deploy/actions/secrets/CAPAWESOME_TOKEN', refused);
+    const repository = await failure(
+      as('ghp_ada').pushSecret(
+        { kind: 'repository', owner: 'ada', repo: 'deploy' },
+        'CAPAWESOME_TOKEN',
+        SECRET,
+      ),
+    );
+    expect(repository).toContain('the repository permission "Secrets: Read and write"');
+    expect(repository).not.toContain('Environments');
+
+    // An organization secret needs the organization's Secrets permission, or admin:org.
+    github.failNext('/orgs/acme/actions/secrets/CAPAWESOME_TOKEN', refused);
+    const organization = await failure(
+      as('ghp_ada').pushSecret(
+        { kind: 'organization', org: 'acme', visibility: 'all' },
+        'CAPAWESOME_TOKEN',
+        SECRET,
+      ),
+    );
+    expect(organization).toContain('the organization permission "Secrets: Read and write"');
+    expect(organization).toContain('admin:org');
+  });
+
   it('a repository that does not exist (or is hidden)', async () => {
     await expect(
       as('ghp_ada').pushSecret({ ...target, repo: 'nope' }, 'CAPAWESOME_TOKEN', SECRET),

@@ -1,16 +1,20 @@
 /**
- * Provider answers are untrusted: a redirect to another host, a server that never
- * answers, one that pages forever, and error bodies that echo the secret (whole,
- * or cut to length in the middle of it).
+ * Provider answers are untrusted: a redirect to another host, a Link header that
+ * points to another origin, a server that never answers, one that pages forever,
+ * and error bodies that echo the secret (whole, or cut to length in the middle of it).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openProvider } from '../../../src/main/providers/ci-provider.js';
 import { GitHubSecrets } from '../../../src/main/providers/github-secrets.js';
+import { GitLabVariables } from '../../../src/main/providers/gitlab-variables.js';
 import { ProviderError, inWords } from '../../../src/main/providers/provider-error.js';
 import { checkDestinationInput } from '../../../src/shared/ci-destinations.js';
 import { redactSecrets } from '../../../src/shared/credential-patterns.js';
 import { generateSecret } from '../../../src/server/auth/secrets.js';
+import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import { startFakeGitLab } from './fake-gitlab.js';
 
 const servers: Server[] = [];
 async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {
@@ -70,6 +74,110 @@ describe('a hostile or broken GitHub', () => {
     const repositories = await client.listRepositories();
     expect(served).toBe(20);
     expect(repositories).toHaveLength(2000);
+  });
+});
+
+/** A server on another port that records whatever reaches it (it should be nothing). */
+async function recorder(): Promise<{ origin: string; seen: string[] }> {
+  const seen: string[] = [];
+  const base = await serve((req, res) => {
+    seen.push(`${req.method} ${req.url} authorization=${req.headers.authorization ?? ''}`);
+    res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+  });
+  return { origin: new URL(base).origin, seen };
+}
+
+describe('a Link: rel="next" to another origin', () => {
+  let github: FakeGitHub;
+  beforeEach(async () => {
+    github = await startFakeGitHub({ enterprise: true });
+    github.addAccount('ghp_linkTestToken0000000000000000000001', 'ada');
+    github.addRepository('ada', 'app');
+    github.addOrganization('acme', ['ada']);
+  });
+  afterEach(async () => {
+    expect(github.violations).toEqual([]);
+    await github.close();
+  });
+  const client = () =>
+    new GitHubSecrets({
+      apiBaseUrl: github.apiBaseUrl,
+      token: 'ghp_linkTestToken0000000000000000000001',
+    });
+
+  it.each([
+    ['repositories', '/user/repos', (c: GitHubSecrets) => c.listRepositories()],
+    ['organizations', '/user/orgs', (c: GitHubSecrets) => c.listOrganizations()],
+  ])(
+    'listing %s: refused in words, and the other server hears nothing',
+    async (_what, path, list) => {
+      const other = await recorder();
+      github.headersNext(path, { link: `<${other.origin}/api/v3${path}?page=2>; rel="next"` });
+      const failure = await list(client()).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ code: 'provider_foreign_host' });
+      const message = String((failure as Error).message);
+      expect(message).toContain(other.origin);
+      expect(message).toContain(github.apiBaseUrl);
+      expect(message).toMatch(/access token/);
+      expect(other.seen).toEqual([]);
+    },
+  );
+
+  it('the same host outside the API base is another place too', async () => {
+    const origin = new URL(github.apiBaseUrl).origin;
+    github.headersNext('/user/repos', {
+      link: `<${origin}/elsewhere/user/repos?page=2>; rel="next"`,
+    });
+    const before = github.requests.length;
+    await expect(client().listRepositories()).rejects.toMatchObject({
+      code: 'provider_foreign_host',
+    });
+    expect(github.requests.slice(before).map((request) => request.path)).toEqual([
+      '/api/v3/user/repos',
+    ]);
+  });
+
+  it("an organization secret's repositories are read page by page, never from the Link", async () => {
+    const other = await recorder();
+    const ids = Array.from({ length: 3 }, (_, i) =>
+      github.addRepository('acme', `r${i}`, { admins: ['ada'] }),
+    );
+    const provider = openProvider(
+      'github',
+      github.apiBaseUrl,
+      'ghp_linkTestToken0000000000000000000001',
+    );
+    const target = { kind: 'organization', org: 'acme', visibility: 'selected' } as const;
+    await provider.push(target, 'CAPAWESOME_TOKEN', 'first', { selectedRepositoryIds: ids });
+    github.headersNext('/repositories', {
+      link: `<${other.origin}/api/v3/orgs/acme/actions/secrets/CAPAWESOME_TOKEN/repositories?page=2>; rel="next"`,
+    });
+    expect(
+      await provider.push(target, 'CAPAWESOME_TOKEN', 'second', { keepExistingSettings: true }),
+    ).toBe('updated');
+    expect(github.selectedRepositories('acme', 'CAPAWESOME_TOKEN')).toEqual(ids);
+    expect(other.seen).toEqual([]);
+  });
+});
+
+describe('a GitLab Link: rel="next" to another origin', () => {
+  it('is never followed: gitbeaker asks its own host for the next page, and so does our requester', async () => {
+    const gitlab = await startFakeGitLab();
+    try {
+      gitlab.addUser('glpat-linkTestToken000001', 'ada');
+      for (let i = 0; i < 3; i++) gitlab.addProject(`acme/p${i}`, { ada: 40 });
+      const other = await recorder();
+      gitlab.headersNext('/projects', {
+        link: `<${other.origin}/api/v4/projects?page=2&per_page=1>; rel="next"`,
+        'x-next-page': '2',
+      });
+      const client = new GitLabVariables({ host: gitlab.url, token: 'glpat-linkTestToken000001' });
+      await client.listProjects().catch(() => null);
+      expect(other.seen).toEqual([]);
+      expect(gitlab.requests.every((request) => request.privateToken)).toBe(true);
+    } finally {
+      await gitlab.close();
+    }
   });
 });
 
