@@ -213,6 +213,34 @@ describe('the built main process, booted with a stand-in Electron', () => {
     });
   });
 
+  it('asks about a provider host never used before in a native message box; Cancel adds nothing', async () => {
+    await signUpAndReveal(app, 'new-host@example.test');
+    const added = await app.request({
+      op: 'invoke',
+      channel: 'providers:add',
+      payload: { provider: 'github', host: 'https://ghe.unconfirmed.example', token: 'ghp_x' },
+      from: 'our-main-frame',
+    });
+    // The stand-in answers as a person who chooses Cancel (or presses Esc).
+    expect(added).toMatchObject({ ok: false, error: { code: 'host_not_confirmed' } });
+    const asked = app.journal.filter((entry) => entry.api === 'dialog.showMessageBox');
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.detail).toMatchObject({
+      type: 'warning',
+      message: expect.stringContaining('ghe.unconfirmed.example'),
+      buttons: ['Cancel', 'Trust and add account'],
+      defaultId: 0,
+      cancelId: 0,
+    });
+    const listed = await app.request({
+      op: 'invoke',
+      channel: 'providers:list',
+      payload: null,
+      from: 'our-main-frame',
+    });
+    expect(listed).toMatchObject({ ok: true, value: { accounts: [] } });
+  });
+
   it('on quit: clears the clipboard that still holds our secret and exits 0', async () => {
     const revealed = (await app.request({
       op: 'invoke',
