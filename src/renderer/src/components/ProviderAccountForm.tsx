@@ -10,11 +10,12 @@ const DEFAULT_HOSTS: Record<Provider, string> = {
   github: 'https://github.com',
   gitlab: 'https://gitlab.com',
 };
+/** What each provider's endpoints need (GitHub's REST docs per endpoint; GitLab's roles). */
 const TOKEN_HINTS: Record<Provider, string> = {
   github:
-    'A fine-grained token with “Secrets: read and write” (and “Environments: read” for environment secrets; organization secrets need the organization’s “Secrets” permission), or a classic token with the repo scope (admin:org for organizations).',
+    'A fine-grained token with the repository permission “Secrets: Read and write”; for environment secrets also “Environments: Read and write”, and “Actions: Read-only” to list environments; for organization secrets the organization permission “Secrets: Read and write”. Or a classic token with the repo scope, and admin:org for organization secrets.',
   gitlab:
-    'A personal access token with the api scope, from a Maintainer (or Owner) of the projects and groups.',
+    'A personal access token with the api scope, from an account with the Maintainer role on the projects and the Owner role on the groups.',
 };
 
 /** The host as typed, checked the way main checks it (https, or http to this computer). */
