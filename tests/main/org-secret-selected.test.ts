@@ -77,7 +77,11 @@ describe('organization secret with visibility "selected"', () => {
     });
     expect(sent).toMatchObject({
       ok: true,
-      value: { outcome: 'created', label: 'CAPAWESOME_TOKEN in acme (organization, selected)' },
+      value: {
+        outcome: 'created',
+        // Not github.com: the label names the host.
+        label: `CAPAWESOME_TOKEN in acme (organization, selected) on ${new URL(world.github.apiBaseUrl).host}`,
+      },
     });
     expect(world.github.selectedRepositories('acme', 'CAPAWESOME_TOKEN')).toEqual([
       ids['acme/api'],
