@@ -425,6 +425,7 @@ describe('provider accounts without a keychain', () => {
         keychainProblem: 'no Secret Service',
         store: new Conf({ cwd: dir, configName: 'settings', projectName: 'token-desk' }),
         clipboard: new MemoryClipboard(),
+        confirm: world.confirm,
       }).handlers;
     const desk = launch();
     const email = `nokeychain-${Date.now()}@example.test`;
