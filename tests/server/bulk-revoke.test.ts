@@ -5,11 +5,14 @@
  * overlapping ids: each id revoked, and reported, exactly once.
  */
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   BACKEND,
   createToken,
   removeDir,
+  schemaFor,
   signUpAndIn,
   startService,
   type RunningService,
@@ -110,6 +113,39 @@ describe('bulk revoke', () => {
     );
   });
 
+  it.each([
+    ['the replacement first', (h: string, h1: string) => [h1, h]],
+    ['the token in grace first', (h: string, h1: string) => [h, h1]],
+  ])(
+    'a token in grace and its replacement, %s: both reported revoked, with the same events',
+    async (_label, order) => {
+      // Issue 14: revoking H1 first ended H's grace, and H was then reported notFound.
+      const { session, sessionId } = await signUpAndIn(service);
+      const h = await createToken(service, session, 'h');
+      const rotated = await service.request('POST', `/v1/users/me/tokens/${h.id}/rotate`, {
+        token: session,
+        body: { gracePeriodSeconds: 3600 },
+      });
+      const h1 = rotated.body as { id: string; secret: string };
+      const ids = order(h.id, h1.id);
+      const response = await bulk(session, { ids });
+      expect(response.status, response.text).toBe(200);
+      expect(response.body).toEqual({ revoked: ids, notFound: [] });
+      for (const secret of [h.secret, h1.secret]) {
+        expect((await service.request('GET', '/v1/users/me', { token: secret })).status).toBe(401);
+      }
+      expect(await liveIds(session)).toEqual([]);
+      const events = await revokedEvents(session);
+      expect(events.map((e) => [e.tokenId, e.actor, e.details]).reverse()).toEqual(
+        ids.map((id) => [
+          id,
+          { kind: 'session', id: sessionId },
+          { reason: 'revoked', bulk: true },
+        ]),
+      );
+    },
+  );
+
   it('is session-only: an API token gets 403 and revokes nothing', async () => {
     const { session } = await signUpAndIn(service);
     const token = await createToken(service, session);
@@ -170,6 +206,78 @@ describe('bulk revoke', () => {
     expect(await liveIds(session)).toEqual([]);
     const events = await revokedEvents(session);
     expect(events.map((e) => e.tokenId).sort()).toEqual([...ids].sort());
+  });
+});
+
+describe.skipIf(BACKEND !== 'postgres')('PostgreSQL row locks', () => {
+  /**
+   * Holds a lock on `tokenId`'s row in a transaction of its own, sends `request`, and
+   * resolves with 'answered' if the request completes while the lock is held, or
+   * 'blocked' as soon as PostgreSQL shows a backend waiting for this lock. Which comes
+   * first is decided by the database, not by a timer.
+   */
+  async function whileLocked(
+    tokenId: string,
+    request: () => Promise<unknown>,
+  ): Promise<'answered' | 'blocked'> {
+    const holder = new pg.Client({
+      connectionString: inject('postgresUrl'),
+      options: `-c search_path=${schemaFor(service.dataDir)}`,
+    });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM api_tokens WHERE id = $1 FOR UPDATE', [tokenId]);
+      const pid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!
+        .pid;
+      let settled = false;
+      const answered = request().then(() => 'answered' as const);
+      void answered.finally(() => (settled = true));
+      const blocked = (async () => {
+        while (!settled) {
+          const { rows } = await holder.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+            [pid],
+          );
+          if ((rows[0]?.n ?? 0) > 0) return 'blocked' as const;
+          await sleep(5);
+        }
+        return 'answered' as const;
+      })();
+      const outcome = await Promise.race([answered, blocked]);
+      await holder.query('ROLLBACK');
+      await answered;
+      return outcome;
+    } finally {
+      await holder.end();
+    }
+  }
+
+  it("a bulk revoke naming another account's token does not wait for that token's row lock", async () => {
+    const victim = await signUpAndIn(service);
+    const attacker = await signUpAndIn(service);
+    const target = await createToken(service, victim.session, 'victim');
+    let response: Awaited<ReturnType<typeof bulk>> | undefined;
+    const outcome = await whileLocked(target.id, async () => {
+      response = await bulk(attacker.session, { ids: [target.id] });
+    });
+    expect(outcome).toBe('answered');
+    expect(response?.body).toEqual({ revoked: [], notFound: [target.id] });
+  });
+
+  it("a revoke does not touch another account's token whose grace has ended", async () => {
+    // Writing down ended graces was done for every account inside each user's revoke.
+    const victim = await signUpAndIn(service);
+    const attacker = await signUpAndIn(service);
+    const old = await createToken(service, victim.session, 'victim-old');
+    await service.request('POST', `/v1/users/me/tokens/${old.id}/rotate`, {
+      token: victim.session,
+      body: { gracePeriodSeconds: 60 },
+    });
+    service.clock.advance(61_000);
+    const mine = await createToken(service, attacker.session, 'mine');
+    const outcome = await whileLocked(old.id, () => bulk(attacker.session, { ids: [mine.id] }));
+    expect(outcome).toBe('answered');
   });
 });
 

@@ -129,6 +129,25 @@ describe('credential cache: nothing stale gets through', () => {
     expect((await me(token.secret)).body.code).toBe('token_revoked');
   });
 
+  it('revoking the newest of a chain refuses every cached predecessor on the next request', async () => {
+    const { session } = await signUpAndIn(service);
+    const rotate = async (id: string) =>
+      (
+        await service.request('POST', `/v1/users/me/tokens/${id}/rotate`, {
+          token: session,
+          body: { gracePeriodSeconds: 3600 },
+        })
+      ).body as { id: string; secret: string };
+    const g = await createToken(service, session, 'chain-start');
+    const g1 = await rotate(g.id);
+    const g2 = await rotate(g1.id);
+    for (const secret of [g.secret, g1.secret, g2.secret]) await warm(secret);
+    await service.request('DELETE', `/v1/users/me/tokens/${g2.id}`, { token: session });
+    for (const secret of [g.secret, g1.secret, g2.secret]) {
+      expect((await me(secret)).body.code).toBe('token_revoked');
+    }
+  });
+
   it('a grace ended by the background sweep stays ended', async () => {
     const { session } = await signUpAndIn(service);
     const token = await createToken(service, session, 'swept');

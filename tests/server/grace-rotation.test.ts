@@ -263,6 +263,91 @@ describe('the grace period: the old token', () => {
     ).toBe('grace_ended');
   });
 
+  it('ends with the newest of a chain: G → G1 → G2 with grace, revoking G2 ends G1 and G too', async () => {
+    // Issue 14: only the direct predecessor's grace ended, so G kept working up to a week.
+    const { session } = await signUpAndIn(service);
+    const g = await createToken(service, session, 'chain');
+    service.clock.advance(1000);
+    const g1 = (await rotate(session, g.id, { gracePeriodSeconds: 7 * 24 * 3600 })).body;
+    service.clock.advance(1000);
+    const g2 = (await rotate(session, g1.id, { gracePeriodSeconds: 3600 })).body;
+    for (const secret of [g.secret, g1.secret, g2.secret]) {
+      expect((await me(secret)).status).toBe(200);
+    }
+    service.clock.advance(60_000);
+    const revoked = await service.request('DELETE', `/v1/users/me/tokens/${g2.id}`, {
+      token: session,
+    });
+    expect(revoked.status).toBe(204);
+    for (const [secret, label] of [
+      [g.secret, 'G'],
+      [g1.secret, 'G1'],
+      [g2.secret, 'G2'],
+    ] as const) {
+      const response = await me(secret);
+      expect([label, response.status, response.body.code]).toEqual([label, 401, 'token_revoked']);
+      // None points people at a replacement that is gone.
+      expect(response.body.message).toMatch(/^This API token was revoked on /);
+    }
+    expect(await tokens(session)).toEqual([]);
+    const ended = await service.query<{ id: string; revoked_at: string }>(
+      'SELECT id, revoked_at FROM api_tokens WHERE id IN (?, ?) ORDER BY created_at',
+      [g.id, g1.id],
+    );
+    const now = new Date(service.clock.now()).toISOString();
+    expect(ended).toEqual([
+      { id: g.id, revoked_at: now },
+      { id: g1.id, revoked_at: now },
+    ]);
+    const events = await service.request('GET', '/v1/users/me/events?kind=token.revoked', {
+      token: session,
+    });
+    expect(
+      (events.body.events as Array<{ tokenId: string; details: { reason?: string } }>)
+        .map((event) => [event.tokenId, event.details.reason])
+        .sort(),
+    ).toEqual(
+      [
+        [g2.id, 'revoked'],
+        [g1.id, 'grace_ended'],
+        [g.id, 'grace_ended'],
+      ].sort(),
+    );
+  });
+
+  it('ends the oldest grace even when the middle one has already ended on its own', async () => {
+    // G → G1 with 7 days, G1 → G2 with 60 s: G1's grace is over, G's is not.
+    const { session } = await signUpAndIn(service);
+    const g = await createToken(service, session, 'long-grace');
+    service.clock.advance(1000);
+    const g1 = (await rotate(session, g.id, { gracePeriodSeconds: 7 * 24 * 3600 })).body;
+    service.clock.advance(1000);
+    const g2 = (await rotate(session, g1.id, { gracePeriodSeconds: 60 })).body;
+    service.clock.advance(120_000);
+    expect((await me(g1.secret)).status).toBe(401);
+    expect((await me(g.secret)).status).toBe(200);
+    await service.request('DELETE', `/v1/users/me/tokens/${g2.id}`, { token: session });
+    expect((await me(g.secret)).status).toBe(401);
+    expect(await tokens(session)).toEqual([]);
+  });
+
+  it('revoking the middle of a chain ends it and every older grace, and leaves the newest live', async () => {
+    const { session } = await signUpAndIn(service);
+    const g = await createToken(service, session, 'middle');
+    service.clock.advance(1000);
+    const g1 = (await rotate(session, g.id, { gracePeriodSeconds: 3600 })).body;
+    service.clock.advance(1000);
+    const g2 = (await rotate(session, g1.id, { gracePeriodSeconds: 3600 })).body;
+    const revoked = await service.request('DELETE', `/v1/users/me/tokens/${g1.id}`, {
+      token: session,
+    });
+    expect(revoked.status).toBe(204);
+    expect((await me(g.secret)).status).toBe(401);
+    expect((await me(g1.secret)).status).toBe(401);
+    expect((await me(g2.secret)).status).toBe(200);
+    expect((await tokens(session)).map((t) => t.id)).toEqual([g2.id]);
+  });
+
   it('cannot be rotated again while its grace runs (409 token_replaced); its replacement can', async () => {
     const { session } = await signUpAndIn(service);
     const token = await createToken(service, session, 'twice');

@@ -111,7 +111,20 @@ const ACTIVE_OWNED = dialects(
   `SELECT name, created_at, expires_at, grace_ends_at FROM api_tokens
    WHERE id = ? AND user_id = ? AND revoked_at IS NULL FOR UPDATE`,
 );
-const LOCK_ROW = sql('SELECT id FROM api_tokens WHERE id = ? FOR UPDATE');
+// PostgreSQL, before a revoke changes anything: the rows of the asked tokens and of every
+// token they replaced (their grace ends with them), the caller's own only, locked in id
+// order, so overlapping revokes (on any instances) queue instead of deadlocking. The
+// owner is in every condition: naming another account's id locks nothing.
+const LOCK_CHAINS = sql(
+  `WITH RECURSIVE chain(id) AS (
+     SELECT id FROM api_tokens
+      WHERE user_id = ? AND id IN (SELECT jsonb_array_elements_text(?::jsonb))
+     UNION
+     SELECT t.id FROM api_tokens t JOIN chain c ON t.replaced_by_id = c.id WHERE t.user_id = ?
+   )
+   SELECT id FROM api_tokens WHERE user_id = ? AND id IN (SELECT id FROM chain)
+   ORDER BY id FOR UPDATE`,
+);
 const LIVE = sql(
   `SELECT grace_ends_at FROM api_tokens
    WHERE id = ? AND user_id = ? AND revoked_at IS NULL
@@ -135,12 +148,26 @@ const ENDED_GRACES = sql(
   `SELECT id, user_id, grace_ends_at, replaced_by_id FROM api_tokens
    WHERE revoked_at IS NULL AND grace_ends_at IS NOT NULL AND grace_ends_at <= ?`,
 );
-// A replacement revoked while its predecessor is still in grace takes that grace with
-// it: otherwise revoking "the token" would leave the old (perhaps leaked) one working
-// for up to a week.
+// The same for one account, inside that account's own requests: a request never writes
+// (or locks) another account's rows.
+const ENDED_GRACES_OF_USER = sql(
+  `SELECT id, user_id, grace_ends_at, replaced_by_id FROM api_tokens
+   WHERE user_id = ? AND revoked_at IS NULL AND grace_ends_at IS NOT NULL
+     AND grace_ends_at <= ?`,
+);
+// A revoked token takes with it the grace of every token it replaced, however far back
+// the chain goes (G → G1 → G2: revoking G2 ends G1's and G's): otherwise revoking "the
+// token" would leave an old (perhaps leaked) one working for up to a week. The walk goes
+// through predecessors already revoked, since an older grace can outlast a newer one.
 const PREDECESSORS_IN_GRACE = sql(
-  `SELECT id FROM api_tokens WHERE replaced_by_id = ? AND user_id = ?
-     AND revoked_at IS NULL AND grace_ends_at IS NOT NULL`,
+  `WITH RECURSIVE chain(id) AS (
+     SELECT id FROM api_tokens WHERE replaced_by_id = ? AND user_id = ?
+     UNION
+     SELECT t.id FROM api_tokens t JOIN chain c ON t.replaced_by_id = c.id WHERE t.user_id = ?
+   )
+   SELECT id FROM api_tokens
+    WHERE id IN (SELECT id FROM chain) AND revoked_at IS NULL AND grace_ends_at IS NOT NULL
+    ORDER BY created_at DESC, id DESC`,
 );
 // 'revoked', not 'rotated': its 401 must not send people to a replacement that is gone.
 const END_GRACE_NOW = sql(
@@ -214,17 +241,21 @@ export class ApiTokenStore {
   ) {}
 
   /**
-   * Revokes every token whose grace period has ended, each with its token.revoked event
-   * (actor: the service, at the time the sweep notices). The authentication check does
-   * not depend on this having run; it keeps the list's index small and the trail whole.
+   * Revokes every token whose grace period has ended (only `userId`'s inside a request of
+   * that account), each with its token.revoked event (actor: the service, at the time
+   * this notices). The authentication check does not depend on this having run; it keeps
+   * the list's index small and the trail whole.
    */
-  private async endGraces(now: number, q: Queryable): Promise<number> {
+  private async endGraces(now: number, q: Queryable, userId?: string): Promise<number> {
     const ended = await q.all<{
       id: string;
       user_id: string;
       grace_ends_at: string;
       replaced_by_id: string | null;
-    }>(ENDED_GRACES, [toTimestamp(now)]);
+    }>(
+      userId === undefined ? ENDED_GRACES : ENDED_GRACES_OF_USER,
+      userId === undefined ? [toTimestamp(now)] : [userId, toTimestamp(now)],
+    );
     for (const row of ended) {
       this.cache.invalidate(row.id);
       if ((await q.run(END_GRACE, [row.id])) !== 1) continue;
@@ -359,9 +390,11 @@ export class ApiTokenStore {
 
   /**
    * Revokes those of `ids` that are the user's and live (a token in its grace period
-   * counts, and its grace ends), in one transaction. Each UPDATE re-checks revoked_at
-   * under the row's write lock, so concurrent callers (on any instance) revoke, and
-   * report, each id exactly once.
+   * counts, and its grace ends), in one transaction, then ends the grace of every token
+   * they replaced. Every asked id that was live when the request began is reported
+   * revoked, in whatever order a rotation chain is listed. Each UPDATE re-checks
+   * revoked_at under the row's write lock, so concurrent callers (on any instance)
+   * revoke, and report, each id exactly once.
    */
   async revokeMany(
     userId: string,
@@ -371,18 +404,17 @@ export class ApiTokenStore {
     bulk = true,
   ): Promise<BulkRevocation> {
     const at = toTimestamp(now);
+    const unique = [...new Set(ids)];
     const revoked = new Set<string>();
     await this.db.transaction(async (tx) => {
       revoked.clear();
-      await this.endGraces(now, tx);
-      const unique = [...new Set(ids)];
-      // PostgreSQL: the rows are locked in id order before any is changed, so two bulk
-      // revokes of overlapping sets (on any instances) queue instead of deadlocking.
+      await this.endGraces(now, tx, userId);
       // SQLite's BEGIN IMMEDIATE already holds the whole database.
       if (tx.dialect === 'postgres') {
-        for (const id of [...unique].sort()) await tx.get(LOCK_ROW, [id]);
+        await tx.all(LOCK_CHAINS, [userId, JSON.stringify(unique), userId, userId]);
       }
-      // Then in the order asked: the events are recorded in it.
+      // Every asked id first, in the order asked (the events are recorded in it), so a
+      // token in grace listed after its replacement is revoked as asked, not ended with it.
       for (const id of unique) {
         // Invalidated before the write, whatever its outcome: a miss is only a read.
         this.cache.invalidate(id);
@@ -399,7 +431,14 @@ export class ApiTokenStore {
           },
           tx,
         );
-        const predecessors = await tx.all<{ id: string }>(PREDECESSORS_IN_GRACE, [id, userId]);
+      }
+      for (const id of unique) {
+        if (!revoked.has(id)) continue;
+        const predecessors = await tx.all<{ id: string }>(PREDECESSORS_IN_GRACE, [
+          id,
+          userId,
+          userId,
+        ]);
         for (const { id: predecessor } of predecessors) {
           this.cache.invalidate(predecessor);
           if ((await tx.run(END_GRACE_NOW, [at, at, predecessor])) !== 1) continue;
@@ -418,12 +457,7 @@ export class ApiTokenStore {
       }
     });
     const result: BulkRevocation = { revoked: [], notFound: [] };
-    const reported = new Set<string>();
-    for (const id of ids) {
-      if (reported.has(id)) continue;
-      reported.add(id);
-      (revoked.has(id) ? result.revoked : result.notFound).push(id);
-    }
+    for (const id of unique) (revoked.has(id) ? result.revoked : result.notFound).push(id);
     return result;
   }
 
@@ -462,7 +496,7 @@ export class ApiTokenStore {
     const { userId, id, now } = input;
     const at = toTimestamp(now);
     return this.db.transaction(async (tx): Promise<Rotation> => {
-      await this.endGraces(now, tx);
+      await this.endGraces(now, tx, userId);
       const old = await tx.get<{
         name: string;
         created_at: string;
@@ -628,7 +662,7 @@ export class ApiTokenStore {
     const at = toTimestamp(now);
     await this.db.transaction(async (tx) => {
       // A grace that has just ended gets its token.revoked before the refusal.
-      if (token.revokedAt === null) await this.endGraces(now, tx);
+      if (token.revokedAt === null) await this.endGraces(now, tx, token.user.id);
       const window = toTimestamp(now - REFUSED_EVENT_INTERVAL_MS);
       if ((await tx.run(MARK_REFUSED, [at, token.id, window])) !== 1) return;
       await this.events.record(
