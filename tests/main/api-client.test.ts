@@ -3,8 +3,10 @@
  * a service URL that would carry them in clear text to another computer, whoever
  * the caller is (a restored session, a future caller that forgot to check).
  */
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/main/services/api-client.js';
+import { ApiClient, MAX_RESPONSE_BYTES } from '../../src/main/services/api-client.js';
 import { SERVICE_URL_MESSAGES } from '../../src/shared/service-url.js';
 
 function recordingClient() {
@@ -52,5 +54,66 @@ describe('ApiClient refuses unsafe service URLs before sending anything', () => 
       'http://127.0.0.1:4780/v1/users/me',
       'https://tokens.example.test/v1/users/me',
     ]);
+  });
+});
+
+describe('ApiClient reads no unbounded answer from a service', () => {
+  /** A real HTTP server on 127.0.0.1 that answers every request with `answer`. */
+  async function hostileService(answer: (response: ServerResponse) => void) {
+    const server = createServer((_request, response) => answer(response));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { baseUrl: `http://127.0.0.1:${port}`, close: () => server.close() };
+  }
+
+  it('stops reading a body past its limit, declared or streamed, and says so', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 'a');
+    let written = 0;
+    const streamed = await hostileService((response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      // Endless: only the client's refusal ends it.
+      const pump = () => {
+        while (written < 200 * chunk.length && response.write(chunk)) written += chunk.length;
+        if (written < 200 * chunk.length) response.once('drain', pump);
+        else response.end();
+      };
+      pump();
+    });
+    const declared = await hostileService((response) => {
+      response.writeHead(200, { 'content-length': String(MAX_RESPONSE_BYTES + 1) });
+      response.write('[');
+    });
+    try {
+      const api = new ApiClient({ fetch });
+      for (const service of [streamed, declared]) {
+        await expect(api.listTokens(service.baseUrl, 'ses_x')).rejects.toMatchObject({
+          code: 'bad_response',
+          message: expect.stringContaining('more than 32 MB'),
+        });
+      }
+      // It stopped soon after the limit: the 200 MB answer was not read to its end.
+      expect(written).toBeLessThan(100 * chunk.length);
+    } finally {
+      streamed.close();
+      declared.close();
+    }
+  });
+
+  it("cuts an error's code and sentence to a length a person can read", async () => {
+    const service = await hostileService((response) => {
+      response.writeHead(400, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ code: 'x'.repeat(5000), message: 'y'.repeat(100_000) }));
+    });
+    try {
+      const error = (await new ApiClient({ fetch }).listTokens(service.baseUrl, 'ses_x').then(
+        () => ({ code: '', message: 'resolved' }),
+        (failure: unknown) => failure,
+      )) as { code: string; message: string };
+      expect(error.code).toMatch(/^x+$/);
+      expect(error.code.length).toBeLessThanOrEqual(100);
+      expect(error.message.length).toBeLessThanOrEqual(2000);
+    } finally {
+      service.close();
+    }
   });
 });

@@ -31,6 +31,14 @@ export type RotatedApiToken = IssuedApiToken & {
 };
 
 export const REQUEST_TIMEOUT_MS = 10_000;
+/**
+ * The largest answer main reads from a token service: a list of 10,000 tokens with
+ * 100-character names is about 5 MB, so a larger body is not one of ours, and a hostile
+ * or broken service cannot make main hold an unbounded one.
+ */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+/** An error sentence longer than this is cut before it reaches the window. */
+const MAX_MESSAGE_LENGTH = 2000;
 
 export class ApiClientError extends Error {
   constructor(
@@ -208,7 +216,14 @@ export class ApiClient {
           : `Can't reach the token service at ${baseUrl}. Check that it is running and that the URL in Settings is right.`,
       );
     }
-    const text = await response.text().catch(() => '');
+    const text = await readBounded(response, MAX_RESPONSE_BYTES);
+    if (text === null) {
+      throw new ApiClientError(
+        'bad_response',
+        `The service at ${baseUrl} answered more than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB, which no Token Desk answer is. Is this the right URL?`,
+        response.status,
+      );
+    }
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
@@ -225,7 +240,11 @@ export class ApiClient {
           401,
         );
       }
-      throw new ApiClientError(body.code, body.message, response.status);
+      throw new ApiClientError(
+        body.code.slice(0, 100),
+        body.message.slice(0, MAX_MESSAGE_LENGTH),
+        response.status,
+      );
     }
     throw new ApiClientError(
       'bad_response',
@@ -233,4 +252,33 @@ export class ApiClient {
       response.status,
     );
   }
+}
+
+/** The body as text, or null once it passes `limit` bytes (the rest is not read). */
+async function readBounded(response: Response, limit: number): Promise<string | null> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => {});
+    return null;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => {});
+        return null;
+      }
+      chunks.push(value);
+    }
+  } catch {
+    // A connection cut mid-body: whatever arrived is not a whole answer.
+    return '';
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
