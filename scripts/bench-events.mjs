@@ -26,7 +26,7 @@ if (!existsSync(SERVICE)) {
   console.error(`bench-events needs the built service (${SERVICE}): run npm run build:server.`);
   process.exit(69);
 }
-const { openDatabase } = await import('../out/service/server/storage/database.js');
+const { SqliteDatabase } = await import('../out/service/server/storage/sqlite-database.js');
 const { EventStore } = await import('../out/service/server/storage/events.js');
 
 const freePort = () =>
@@ -111,34 +111,38 @@ const KINDS = [
 ];
 const weighted = KINDS.flatMap(([kind, weight]) => Array(weight).fill(kind));
 const seeded = performance.now();
-const db = openDatabase(join(dataDir, 'token-service.sqlite'));
+// Beside the running service, as a second writer would be (WAL; the service is idle meanwhile).
+const db = SqliteDatabase.open(join(dataDir, 'token-service.sqlite'));
 const events = new EventStore(db);
 const start = Date.now() - 365 * 24 * 3600 * 1000;
 const step = (365 * 24 * 3600 * 1000) / EVENTS;
-db.transaction(() => {
+await db.transaction(async (tx) => {
   for (let i = 0; i < EVENTS; i++) {
     const kind = weighted[i % weighted.length];
     const token = tokens[(i * 7) % tokens.length];
     const onToken = kind.startsWith('token.') || kind.startsWith('destination.');
-    events.record({
-      userId,
-      kind,
-      at: Math.floor(start + i * step),
-      tokenId: onToken ? token.id : null,
-      tokenName: onToken ? token.name : null,
-      sessionId: onToken ? null : `session-${i % 50}`,
-      actor: onToken
-        ? { kind: 'api_token', id: token.id }
-        : { kind: 'session', id: `session-${i % 50}` },
-      origin: {
-        ip: `203.0.113.${i % 250}`,
-        userAgent: 'capawesome-cli/3.1.0 node/20.19.0 linux x64',
+    await events.record(
+      {
+        userId,
+        kind,
+        at: Math.floor(start + i * step),
+        tokenId: onToken ? token.id : null,
+        tokenName: onToken ? token.name : null,
+        sessionId: onToken ? null : `session-${i % 50}`,
+        actor: onToken
+          ? { kind: 'api_token', id: token.id }
+          : { kind: 'session', id: `session-${i % 50}` },
+        origin: {
+          ip: `203.0.113.${i % 250}`,
+          userAgent: 'capawesome-cli/3.1.0 node/20.19.0 linux x64',
+        },
+        details: kind === 'token.refused' ? { reason: 'revoked' } : {},
       },
-      details: kind === 'token.refused' ? { reason: 'revoked' } : {},
-    });
+      tx,
+    );
   }
-})();
-db.close();
+});
+await db.close();
 console.log(
   `seeded ${EVENTS} events (+${tokens.length + 1} from HTTP) in ${((performance.now() - seeded) / 1000).toFixed(1)}s`,
 );
