@@ -3,59 +3,254 @@
 // configured URL, then launch the desktop app pointed at it.
 // `npm run harness` (`--harness`): the same, but the e2e harness serves the app to a
 // browser instead of Electron.
+//
+// The app sends the password typed into it, and then session and token secrets, to this
+// URL, and any local user can listen on a loopback port first. So a service already
+// answering at the default URL is used only if it proves it was started by this user:
+// `npm start` keeps a per-user identity key in a file only the user can read, gives it to
+// the service it starts (TOKEN_DESK_IDENTITY_KEY), and asks whatever answers for an HMAC
+// of a random challenge (src/server/routes/health.ts). Anything else there is refused.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import envPaths from 'env-paths';
 import { keychainProblem } from './setup.mjs';
 
-const serviceUrl = process.env.TOKEN_DESK_SERVICE_URL ?? 'http://127.0.0.1:4780';
-const run = (args) => execFileSync(process.execPath, args, { stdio: 'inherit' });
+export const DEFAULT_PORT = 4780;
+const KEY_PATTERN = /^[0-9a-f]{64}$/;
 
-const harness = process.argv.includes('--harness');
-run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.server.json']);
-run(['node_modules/electron-vite/bin/electron-vite.js', 'build']);
-if (harness) run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.harness.json']);
+/** Where `npm start` keeps the identity key: the per-user data directory (XDG_DATA_HOME). */
+export function identityKeyFile() {
+  return join(envPaths('token-desk', { suffix: '' }).data, 'service-identity.key');
+}
 
-const noKeychain = keychainProblem();
-if (noKeychain)
-  console.warn(`token desk: no OS keychain, so sessions stay in memory only. ${noKeychain}`);
-
-async function answers(url) {
+/**
+ * The identity key in `file` (64 hex digits), created (0600, exclusively) if missing.
+ * Refuses a file that is not a regular file of this user's that only this user can read.
+ */
+export function loadIdentityKey(file) {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   try {
-    return (await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(1500) })).ok;
-  } catch {
-    return false;
+    const fd = openSync(file, 'wx', 0o600);
+    try {
+      writeSync(fd, `${randomBytes(32).toString('hex')}\n`);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    if (error.code !== 'EEXIST') throw error;
+  }
+  let fd;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch (error) {
+    throw new Error(
+      `${file} cannot be read (${error.code}); it must be a file of yours, not a link. Delete it and run npm start again.`,
+      { cause: error },
+    );
+  }
+  try {
+    const stat = fstatSync(fd);
+    const uid = process.getuid?.();
+    // POSIX modes and owners only; on Windows the per-user data directory's ACL decides.
+    const exposed = uid !== undefined && (stat.uid !== uid || (stat.mode & 0o077) !== 0);
+    if (!stat.isFile() || exposed) {
+      throw new Error(
+        `${file} must be a file that only you can read (mode 600); it is not, so it may be known to others. Delete it and run npm start again.`,
+      );
+    }
+    const key = readFileSync(fd, 'utf8').trim();
+    if (!KEY_PATTERN.test(key)) {
+      throw new Error(
+        `${file} does not hold a Token Desk identity key. Delete it and run npm start again.`,
+      );
+    }
+    return key;
+  } finally {
+    closeSync(fd);
   }
 }
 
-let service = null;
-if (!(await answers(serviceUrl))) {
-  const { hostname, port } = new URL(serviceUrl);
-  service = spawn(process.execPath, ['out/service/server/main.js'], {
-    env: { ...process.env, HOST: hostname, PORT: port || '80' },
+/**
+ * What the service computes for a challenge (src/server/routes/health.ts): bound to the
+ * port it was asked on, so a listener on this port cannot pass on the answer of a real
+ * service elsewhere.
+ */
+function identityProof(key, port, challenge) {
+  return createHmac('sha256', Buffer.from(key, 'hex'))
+    .update(`token-desk identity v1\n${port}\n${challenge}`)
+    .digest();
+}
+
+/**
+ * Who answers at `url`: 'none' (nothing answers), 'ours' (a Token Desk service that
+ * knows `key`), or 'other' (something answers, but cannot prove that).
+ */
+export async function identify(url, key) {
+  const challenge = randomBytes(32).toString('hex');
+  let response;
+  try {
+    response = await fetch(`${url}/v1/health`, {
+      headers: { 'x-token-desk-challenge': challenge },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(1500),
+    });
+    await response.body?.cancel();
+  } catch {
+    return 'none';
+  }
+  const parsed = new URL(url);
+  const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
+  const proof = response.headers.get('x-token-desk-proof') ?? '';
+  if (!KEY_PATTERN.test(proof)) return 'other';
+  return timingSafeEqual(Buffer.from(proof, 'hex'), identityProof(key, port, challenge))
+    ? 'ours'
+    : 'other';
+}
+
+/** TOKEN_DESK_PORT: the local service's port when TOKEN_DESK_SERVICE_URL is not set. */
+export function startPort(raw) {
+  if (raw === undefined || raw === '') return DEFAULT_PORT;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`TOKEN_DESK_PORT must be a port number from 1 to 65535, not "${raw}".`);
+  return port;
+}
+
+export function somethingElseMessage(url) {
+  const { host } = new URL(url);
+  return (
+    `token desk: something else is listening on ${host} (not a Token Desk service started ` +
+    'by you); stop it or set TOKEN_DESK_SERVICE_URL. Nothing was sent to it: the app would ' +
+    'send it your password.'
+  );
+}
+
+/**
+ * Starts the built service at `url` with the identity key and waits until it proves
+ * itself: the child and 'ours', or null and what answers there instead ('none' when
+ * the service failed to start and nothing answers; it has said why).
+ */
+export async function startOwnService(url, key) {
+  const { hostname, port } = new URL(url);
+  const service = spawn(process.execPath, ['out/service/server/main.js'], {
+    env: { ...process.env, HOST: hostname, PORT: port || '80', TOKEN_DESK_IDENTITY_KEY: key },
     stdio: 'inherit',
   });
   let exited = null;
   service.once('exit', (code) => (exited = code ?? 1));
-  let up = false;
-  for (let i = 0; i < 100 && exited === null && !(up = await answers(serviceUrl)); i++)
-    await new Promise((r) => setTimeout(r, 100));
-  if (!up) {
-    // The service has said why (a data directory another service owns, a port in use…).
-    console.error(`token desk: the local token service did not start at ${serviceUrl}.`);
-    service.kill('SIGTERM');
+  for (let i = 0; i < 100 && exited === null; i++) {
+    if ((await identify(url, key)) === 'ours') return { service, found: 'ours' };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (exited === null) service.kill('SIGTERM');
+  return { service: null, found: await identify(url, key) };
+}
+
+async function main() {
+  const harness = process.argv.includes('--harness');
+  const named = process.env.TOKEN_DESK_SERVICE_URL;
+  let serviceUrl;
+  let key;
+  try {
+    serviceUrl = named ?? `http://127.0.0.1:${startPort(process.env.TOKEN_DESK_PORT)}`;
+    key = loadIdentityKey(identityKeyFile());
+  } catch (error) {
+    console.error(`token desk: ${error.message}`);
     process.exit(1);
   }
-  console.log(`token desk: started the local token service at ${serviceUrl}`);
-} else {
-  console.log(`token desk: using the token service already answering at ${serviceUrl}`);
-}
-const stopService = () => service?.kill('SIGTERM');
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    stopService();
-    process.exit(130);
-  });
+  // Before spending time on the build: is the default port held by something else?
+  if (!named && (await identify(serviceUrl, key)) === 'other') {
+    console.error(somethingElseMessage(serviceUrl));
+    process.exit(1);
+  }
+
+  const run = (args) => execFileSync(process.execPath, args, { stdio: 'inherit' });
+  run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.server.json']);
+  run(['node_modules/electron-vite/bin/electron-vite.js', 'build']);
+  if (harness) run(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.harness.json']);
+
+  const noKeychain = keychainProblem();
+  if (noKeychain)
+    console.warn(`token desk: no OS keychain, so sessions stay in memory only. ${noKeychain}`);
+
+  // Asked again after the build, right before the app is pointed at it.
+  const found = await identify(serviceUrl, key);
+  let service = null;
+  if (found === 'none') {
+    const started = await startOwnService(serviceUrl, key);
+    if (!started.service) {
+      // The service has said why (a data directory another service owns, a port in use…).
+      console.error(
+        started.found === 'other'
+          ? somethingElseMessage(serviceUrl)
+          : `token desk: the local token service did not start at ${serviceUrl}.`,
+      );
+      process.exit(1);
+    }
+    service = started.service;
+    console.log(`token desk: started the local token service at ${serviceUrl}`);
+  } else if (found === 'ours') {
+    console.log(
+      `token desk: using the token service already answering at ${serviceUrl} (one you started)`,
+    );
+  } else if (named) {
+    // A URL the person named themselves: theirs to choose, but say what was not checked.
+    console.log(
+      `token desk: using the token service at ${serviceUrl} (TOKEN_DESK_SERVICE_URL; not one npm start started, so not verified)`,
+    );
+  } else {
+    console.error(somethingElseMessage(serviceUrl));
+    process.exit(1);
+  }
+  const stopService = () => service?.kill('SIGTERM');
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      stopService();
+      process.exit(130);
+    });
+  }
+
+  /** Runs the app's front end (Electron, or the harness), stopping the service when it exits. */
+  function runFrontEnd(command, args) {
+    const child = spawn(command, args, {
+      stdio: 'inherit',
+      env: { ...process.env, TOKEN_DESK_SERVICE_URL: serviceUrl },
+    });
+    child.on('exit', (code) => {
+      stopService();
+      process.exit(code ?? 0);
+    });
+  }
+
+  const electron = harness ? null : electronBinary();
+  if (harness) {
+    // It prints the URL (with its per-run key) to open in a browser.
+    runFrontEnd(process.execPath, ['out/harness/tests/e2e/harness.js']);
+  } else if (electron) {
+    runFrontEnd(electron, ['.']);
+  } else {
+    console.error(`
+token desk: the Electron binary is not installed and could not be downloaded (the
+electron package fetches it from GitHub on first use, and this machine cannot reach
+it). The token service is running at ${serviceUrl}, and everything but the Electron
+window can be used and tested without it: \`npm run harness\` serves the same app in
+a browser with the same main-process code behind it, and \`npm test\` runs every
+test. On a machine with internet access, \`npm start\` downloads Electron and opens
+the window. Press Ctrl+C to stop the service.`);
+    if (!service) process.exit(1);
+  }
 }
 
 /** The Electron binary, downloading it on first use as the electron package does; null if that fails. */
@@ -79,32 +274,4 @@ function electronBinary() {
   return binary();
 }
 
-/** Runs the app's front end (Electron, or the harness), stopping the service when it exits. */
-function runFrontEnd(command, args) {
-  const child = spawn(command, args, {
-    stdio: 'inherit',
-    env: { ...process.env, TOKEN_DESK_SERVICE_URL: serviceUrl },
-  });
-  child.on('exit', (code) => {
-    stopService();
-    process.exit(code ?? 0);
-  });
-}
-
-const electron = harness ? null : electronBinary();
-if (harness) {
-  // It prints the URL (with its per-run key) to open in a browser.
-  runFrontEnd(process.execPath, ['out/harness/tests/e2e/harness.js']);
-} else if (electron) {
-  runFrontEnd(electron, ['.']);
-} else {
-  console.error(`
-token desk: the Electron binary is not installed and could not be downloaded (the
-electron package fetches it from GitHub on first use, and this machine cannot reach
-it). The token service is running at ${serviceUrl}, and everything but the Electron
-window can be used and tested without it: \`npm run harness\` serves the same app in
-a browser with the same main-process code behind it, and \`npm test\` runs every
-test. On a machine with internet access, \`npm start\` downloads Electron and opens
-the window. Press Ctrl+C to stop the service.`);
-  if (!service) process.exit(1);
-}
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

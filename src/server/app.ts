@@ -81,6 +81,11 @@ export interface AppOptions {
    * here would not see their revocations.
    */
   credentialCacheSize?: number;
+  /**
+   * TOKEN_DESK_IDENTITY_KEY (32 bytes): `npm start`'s per-user key, with which the health
+   * route proves to it that this is the service it started. None: no proofs.
+   */
+  identityKey?: Buffer | null;
   /** Fastify/pino logger options, or false. Redaction is always added. */
   logger?: false | Exclude<FastifyServerOptions['logger'], boolean | undefined>;
 }
@@ -337,7 +342,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transformObject: (document) => markOptionalBodies(document),
   });
 
-  await app.register(healthRoutes);
+  await app.register(healthRoutes, { identityKey: options.identityKey ?? null });
   await app.register(userRoutes, services);
   await app.register(sessionRoutes, services);
   await app.register(tokenRoutes, services);

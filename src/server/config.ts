@@ -22,6 +22,8 @@ export interface ServiceConfig {
    * Unset: SQLite in the data directory, one process.
    */
   postgres: { url: string; poolSize: number } | null;
+  /** TOKEN_DESK_IDENTITY_KEY: set by `npm start` so it can recognize its own service. */
+  identityKey: Buffer | null;
 }
 
 export const DEFAULT_PORT = 4780;
@@ -59,7 +61,19 @@ export function readServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
       36_500,
     ),
     postgres: parseDatabaseUrl(env.DATABASE_URL, env.TOKEN_DESK_DATABASE_POOL_SIZE),
+    identityKey: parseIdentityKey(env.TOKEN_DESK_IDENTITY_KEY),
   };
+}
+
+/** 64 hex digits (256 bits), as scripts/start.mjs writes them; never echoed in an error. */
+export function parseIdentityKey(raw: string | undefined): Buffer | null {
+  if (raw === undefined || raw === '') return null;
+  if (!/^[0-9a-f]{64}$/.test(raw)) {
+    throw new Error(
+      'TOKEN_DESK_IDENTITY_KEY must be 64 lowercase hex digits (npm start sets it from its key file); leave it unset otherwise.',
+    );
+  }
+  return Buffer.from(raw, 'hex');
 }
 
 /** DATABASE_URL, checked enough to give a clear message instead of a driver's. */

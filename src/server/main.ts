@@ -48,6 +48,8 @@ async function main(): Promise<void> {
     console.error(`token service: ${(error as Error).message}`);
     process.exit(2);
   }
+  // Read into the config: out of the environment now, so no later dump or child sees it.
+  delete process.env.TOKEN_DESK_IDENTITY_KEY;
   if (process.argv[2] === 'backup') {
     if (config.postgres) {
       console.error(
@@ -95,6 +97,7 @@ async function main(): Promise<void> {
       allowedHosts: config.allowedHosts,
       trustProxy: config.trustProxy,
       eventRetentionDays: config.eventRetentionDays,
+      identityKey: config.identityKey,
     });
   } catch (error) {
     // Most often PostgreSQL refusing or not answering; say so without the URL (a password).

@@ -183,6 +183,11 @@ describe('the service process', () => {
     ['TOKEN_DESK_TRUST_PROXY', 'proxy.example', "Prefer the proxies' addresses or CIDR ranges"],
     ['TOKEN_DESK_ALLOWED_HOSTS', 'https://x.example', 'TOKEN_DESK_ALLOWED_HOSTS must be'],
     [
+      'TOKEN_DESK_IDENTITY_KEY',
+      'A'.repeat(64),
+      'TOKEN_DESK_IDENTITY_KEY must be 64 lowercase hex digits (npm start sets it from its key file)',
+    ],
+    [
       'TOKEN_DESK_EVENT_RETENTION_DAYS',
       '0',
       'TOKEN_DESK_EVENT_RETENTION_DAYS must be a whole number from 1 to 36500, not "0".',
@@ -197,6 +202,8 @@ describe('the service process', () => {
     const code = await new Promise((resolve) => child.on('exit', resolve));
     expect(code).toBe(2);
     expect(stderr).toContain(message);
+    // A value that may be a secret is never echoed.
+    if (name === 'TOKEN_DESK_IDENTITY_KEY') expect(stderr).not.toContain(value);
   });
 
   it('exits with a readable message on bad configuration', async () => {

@@ -1,16 +1,56 @@
+import { createHmac } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 
-export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export interface HealthOptions {
+  /**
+   * TOKEN_DESK_IDENTITY_KEY: the key `npm start` gave this service, so that it can tell
+   * its own service from anything else listening on the port (scripts/start.mjs).
+   */
+  identityKey: Buffer | null;
+}
+
+export const CHALLENGE_HEADER = 'x-token-desk-challenge';
+export const PROOF_HEADER = 'x-token-desk-proof';
+const CHALLENGE = /^[0-9a-f]{64}$/;
+
+/**
+ * The answer to a challenge: an HMAC that only a holder of the key can compute, bound to
+ * the port the request arrived on, so a listener on another port cannot relay a real
+ * service's answer. It reveals nothing of the key; scripts/start.mjs computes the same.
+ */
+export function identityProof(key: Buffer, port: number, challenge: string): string {
+  return createHmac('sha256', key)
+    .update(`token-desk identity v1\n${port}\n${challenge}`)
+    .digest('hex');
+}
+
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (
+  app,
+  { identityKey },
+) => {
   app.get(
     '/v1/health',
     {
       schema: {
         summary: 'Liveness check',
+        description:
+          'With a key from `npm start` (TOKEN_DESK_IDENTITY_KEY), a request carrying ' +
+          '`X-Token-Desk-Challenge` (64 lowercase hex digits) is answered with ' +
+          '`X-Token-Desk-Proof`, an HMAC-SHA256 of it, so `npm start` can tell its own ' +
+          'service from anything else on the port. Other challenges are ignored.',
         tags: ['health'],
         response: { 200: Type.Object({ status: Type.Literal('ok') }) },
       },
     },
-    async () => ({ status: 'ok' as const }),
+    async (request, reply) => {
+      // No header schema: load balancers poll this route, and it stays as cheap as it was.
+      const challenge = request.headers[CHALLENGE_HEADER];
+      if (identityKey && typeof challenge === 'string' && CHALLENGE.test(challenge)) {
+        const port = request.socket.localPort ?? 0;
+        void reply.header(PROOF_HEADER, identityProof(identityKey, port, challenge));
+      }
+      return { status: 'ok' as const };
+    },
   );
 };
