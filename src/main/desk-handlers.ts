@@ -73,6 +73,20 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
     return state;
   }
 
+  /**
+   * A secret is shown only under the account it belongs to: when another account
+   * became active while the service issued it, main forgot that account's secrets,
+   * and this one is not kept either.
+   */
+  function revealFor(owner: AccountRef, issued: Parameters<RevealStore['reveal']>[0]) {
+    if (!sessions.isActive(owner))
+      throw new DeskError(
+        'account_changed',
+        `“${issued.name}” was issued for ${owner.email}, but another account became active before its secret arrived, so it is not shown (a secret stays with its account). Switch back to ${owner.email} and rotate it to get a secret you can see.`,
+      );
+    return reveals.reveal(issued);
+  }
+
   return {
     'session:get': () => sessions.restore(),
 
@@ -122,10 +136,13 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
       if (expiresAt !== null && Number.isNaN(Date.parse(expiresAt))) {
         throw new DeskError('invalid_input', 'Choose a valid expiry date.');
       }
-      const issued = await sessions.withSession((active) =>
-        api.createToken(active.serviceUrl, active.token, { name: check.name, expiresAt }),
+      const owner = sessions.owner();
+      const issued = await sessions.withSession(
+        (active) =>
+          api.createToken(active.serviceUrl, active.token, { name: check.name, expiresAt }),
+        owner,
       );
-      return reveals.reveal(issued);
+      return revealFor(owner, issued);
     },
 
     async 'tokens:revoke'({ id }) {
@@ -134,10 +151,12 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
     },
 
     async 'tokens:rotate'({ id }) {
-      const issued = await sessions.withSession((active) =>
-        api.rotateToken(active.serviceUrl, active.token, id),
+      const owner = sessions.owner();
+      const issued = await sessions.withSession(
+        (active) => api.rotateToken(active.serviceUrl, active.token, id),
+        owner,
       );
-      return reveals.reveal(issued);
+      return revealFor(owner, issued);
     },
 
     async 'secret:copy'({ revealId }) {
@@ -203,8 +222,8 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
       return null;
     },
 
-    'tokens:rotate-and-update': ({ id, gracePeriodSeconds }) =>
-      rotations.rotateAndUpdate(id, gracePeriodSeconds),
+    'tokens:rotate-and-update': ({ id, placeIds, gracePeriodSeconds }) =>
+      rotations.rotateAndUpdate(id, placeIds, gracePeriodSeconds),
 
     async 'rotations:list'() {
       return rotations.list();

@@ -210,7 +210,10 @@ export function describePlace(place: {
   name: string;
 }): string {
   const host = visibleProviderHost(place.provider, place.host);
-  return `${place.name} in ${describeDestinationTarget(place.target)}${host === null ? '' : ` on ${host}`}`;
+  const label = `${place.name} in ${describeDestinationTarget(place.target)}${host === null ? '' : ` on ${host}`}`;
+  // An environment or group path from a provider may hold direction-changing or
+  // invisible characters that would make one label read as another: shown as U+FFFD.
+  return label.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '\uFFFD');
 }
 
 function enc(segment: string): string {

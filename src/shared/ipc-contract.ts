@@ -10,6 +10,7 @@ import { MAX_BULK_REVOKE, type ApiToken } from './api-schemas.js';
 import { EVENT_KINDS, EVENTS_PAGE, type EventKind, type EventPage } from './events.js';
 import {
   DestinationTarget,
+  MAX_DESTINATIONS_PER_TOKEN,
   MAX_GRACE_PERIOD_SECONDS,
   type Destination,
   type Provider,
@@ -332,7 +333,12 @@ const DestinationPayload = Type.Object(
   { additionalProperties: false },
 );
 const RotateAndUpdatePayload = Type.Object(
-  { id: Id, gracePeriodSeconds: Type.Optional(GracePeriodSeconds) },
+  {
+    id: Id,
+    /** The places the person saw in the confirmation; any other the service lists is not pushed. */
+    placeIds: Type.Array(Id, { maxItems: MAX_DESTINATIONS_PER_TOKEN, uniqueItems: true }),
+    gracePeriodSeconds: Type.Optional(GracePeriodSeconds),
+  },
   { additionalProperties: false },
 );
 const RotationPayload = Type.Object({ rotationId: Id }, { additionalProperties: false });

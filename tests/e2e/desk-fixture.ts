@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * A real token service and harness for one spec file, an account on it, and the
  * few steps several specs share. token-desk.spec.ts keeps its own story; the
@@ -80,9 +81,15 @@ export async function startDesk(label: string): Promise<Desk> {
   let service = await startTokenService(join(work, 'service'));
   const settingsDir = join(work, 'settings');
   const exportDir = join(work, 'exports');
-  let harness = await startHarness(service.url, settingsDir, {
+  // The specs answer main's native questions: yes by default (as a person adding the
+  // local GitHub would), a queued no through a key the page never sees.
+  const controlKey = randomBytes(24).toString('hex');
+  const harnessEnv = {
     TOKEN_DESK_EXPORT_DIR: exportDir,
-  });
+    TOKEN_DESK_HARNESS_ANSWER: 'yes',
+    TOKEN_DESK_HARNESS_CONTROL_KEY: controlKey,
+  };
+  let harness = await startHarness(service.url, settingsDir, harnessEnv);
   const keyed = (path: string, init: RequestInit = {}) =>
     fetch(`${harness.origin}${path}`, {
       ...init,
@@ -108,9 +115,7 @@ export async function startDesk(label: string): Promise<Desk> {
     exportDir: () => exportDir,
     async restartHarness() {
       await harness.stop();
-      harness = await startHarness(service.url, settingsDir, {
-        TOKEN_DESK_EXPORT_DIR: exportDir,
-      });
+      harness = await startHarness(service.url, settingsDir, harnessEnv);
     },
     async notifications() {
       return (await (await keyed('/__harness/notifications')).json()) as Array<{
@@ -128,9 +133,10 @@ export async function startDesk(label: string): Promise<Desk> {
     },
     /** The person's answer to main's next native question (yes when none is queued). */
     async answerNextQuestion(yes: boolean) {
-      const response = await keyed(`/__harness/questions/next/${yes ? 'yes' : 'no'}`, {
-        method: 'POST',
-      });
+      const response = await fetch(
+        `${harness.origin}/__harness/questions/next/${yes ? 'yes' : 'no'}`,
+        { method: 'POST', headers: { 'x-harness-control-key': controlKey } },
+      );
       expect(response.status).toBe(200);
     },
     async openedLinks() {

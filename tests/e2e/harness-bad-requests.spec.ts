@@ -202,3 +202,18 @@ test('a bad TOKEN_DESK_SERVICE_URL stops the harness with a sentence and exit co
   );
   expect(output).not.toMatch(/^\s+at /m); // a sentence, not a stack trace
 });
+
+test('the page cannot answer main’s native questions: its key is not the control key', async () => {
+  // No control key was given to this harness: nobody may queue answers.
+  for (const headers of [
+    { 'x-harness-key': harness.key },
+    { 'x-harness-key': harness.key, 'x-harness-control-key': harness.key },
+    {},
+  ]) {
+    const answer = await fetch(`${harness.origin}/__harness/questions/next/yes`, {
+      method: 'POST',
+      headers,
+    });
+    expectRefused(await refusal(answer), 403, 'harness_control_key');
+  }
+});

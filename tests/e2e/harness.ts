@@ -164,9 +164,30 @@ async function main(): Promise<void> {
   const notifier = new RecordingNotifier();
   // Stand-in for shell.openExternal: records each page; tests read /__harness/opened-links.
   const externalLinks = new RecordingExternalLinks();
-  // Stand-in for dialog.showMessageBox: records main's questions and says yes unless a
-  // test queued a no (POST /__harness/questions/next/no); tests read /__harness/questions.
-  const confirm = new RecordingConfirm();
+  // Stand-in for dialog.showMessageBox: records main's questions (GET
+  // /__harness/questions) and answers no, as Cancel would, unless
+  // TOKEN_DESK_HARNESS_ANSWER=yes. The specs queue answers through
+  // POST /__harness/questions/next/{yes,no} with TOKEN_DESK_HARNESS_CONTROL_KEY, a key
+  // the page never has: the page must not answer main's questions itself.
+  const confirm = new RecordingConfirm(process.env.TOKEN_DESK_HARNESS_ANSWER === 'yes');
+  const controlKey = Buffer.from(process.env.TOKEN_DESK_HARNESS_CONTROL_KEY ?? '');
+  const hasControlKey = (request: IncomingMessage) => {
+    const given = Buffer.from(String(request.headers['x-harness-control-key'] ?? ''));
+    return (
+      controlKey.length >= 16 &&
+      given.length === controlKey.length &&
+      timingSafeEqual(given, controlKey)
+    );
+  };
+  const askedOnTerminal = confirm.confirm.bind(confirm);
+  confirm.confirm = async (question) => {
+    const answer = await askedOnTerminal(question);
+    console.warn(
+      `harness: main asked "${question.message}" and the stand-in answered ${answer ? 'yes' : 'no'}` +
+        (answer ? '' : ' (TOKEN_DESK_HARNESS_ANSWER=yes answers yes)'),
+    );
+    return answer;
+  };
   const { handlers, settings, rendererEvents, reminders } = composeDesk({
     keychain,
     keychainProblem,
@@ -247,6 +268,17 @@ async function main(): Promise<void> {
     }
     const notificationClick = /^\/__harness\/notifications\/(\d+)\/click$/.exec(url.pathname);
     const nextAnswer = /^\/__harness\/questions\/next\/(yes|no)$/.exec(url.pathname);
+    if (nextAnswer) {
+      if (!hasControlKey(request))
+        throw new BadRequest(
+          403,
+          'harness_control_key',
+          'Answers to main’s questions need the control key (x-harness-control-key), which the page does not have.',
+        );
+      onlyMethods(request, ['POST']);
+      confirm.answers.push(nextAnswer[1] === 'yes');
+      return json(response, 200, { queued: confirm.answers.length });
+    }
     if (
       url.pathname.startsWith('/__harness/invoke/') ||
       url.pathname === '/__harness/clipboard' ||
@@ -254,7 +286,6 @@ async function main(): Promise<void> {
       url.pathname === '/__harness/notifications' ||
       url.pathname === '/__harness/opened-links' ||
       url.pathname === '/__harness/questions' ||
-      nextAnswer ||
       notificationClick
     ) {
       if (!hasKey(request))
@@ -290,11 +321,6 @@ async function main(): Promise<void> {
       if (url.pathname === '/__harness/questions') {
         onlyMethods(request, ['GET']);
         return json(response, 200, confirm.asked);
-      }
-      if (nextAnswer) {
-        onlyMethods(request, ['POST']);
-        confirm.answers.push(nextAnswer[1] === 'yes');
-        return json(response, 200, { queued: confirm.answers.length });
       }
       if (notificationClick) {
         onlyMethods(request, ['POST']);

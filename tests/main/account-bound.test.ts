@@ -74,6 +74,15 @@ function recordingFetch(log: Array<{ path: string; authorization: string | null 
   };
 }
 
+/** The places a person sees in the rotate confirmation, as the window passes them on. */
+async function placeIdsOf(tokenId: string): Promise<string[]> {
+  const listed = (await invokeChannel(desk, 'destinations:list', { tokenId }, silent)) as {
+    ok: boolean;
+    value?: Array<{ id: string }>;
+  };
+  return listed.ok ? listed.value!.map((place) => place.id) : [];
+}
+
 let world: CiWorld;
 const spy = new ProviderSpy();
 const serviceRequests: Array<{ path: string; authorization: string | null }> = [];
@@ -130,6 +139,7 @@ describe('a rotation belongs to the account that started it', () => {
     const gate = spy.hold();
     const rotating = call<RotationReport>('tokens:rotate-and-update', {
       id: created.token.id,
+      placeIds: await placeIdsOf(created.token.id),
       gracePeriodSeconds: 3600,
     });
     await gate.reached;
@@ -177,6 +187,7 @@ describe('a rotation belongs to the account that started it', () => {
     world.confirm.answers.push(false); // keep Ada's GitHub account when asked
     const rotating = call<RotationReport>('tokens:rotate-and-update', {
       id: created.token.id,
+      placeIds: await placeIdsOf(created.token.id),
       gracePeriodSeconds: 3600,
     });
     await gate.reached;
@@ -217,7 +228,11 @@ describe('only a live token’s secret goes out', () => {
     const created = await desk['tokens:create']({ name: 'revealed-then-rotated', expiresAt: null });
     const [github] = (await must('providers:list', null)).accounts;
     // Rotated with a grace period: the old secret still works, but it is on its way out.
-    await must('tokens:rotate-and-update', { id: created.token.id, gracePeriodSeconds: 3600 });
+    await must('tokens:rotate-and-update', {
+      id: created.token.id,
+      placeIds: await placeIdsOf(created.token.id),
+      gracePeriodSeconds: 3600,
+    });
     const sent = await call('destinations:send', {
       revealId: created.revealId,
       accountId: github.id,
@@ -233,6 +248,7 @@ describe('only a live token’s secret goes out', () => {
     const created = await desk['tokens:create']({ name: 'nowhere-yet', expiresAt: null });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
       id: created.token.id,
+      placeIds: await placeIdsOf(created.token.id),
       gracePeriodSeconds: 3600,
     });
     expect(report.rotation).toMatchObject({ finished: true, oldRevoked: false });

@@ -6,7 +6,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ApiClient, MAX_RESPONSE_BYTES } from '../../src/main/services/api-client.js';
+import { ApiClient, RESPONSE_LIMITS } from '../../src/main/services/api-client.js';
 import { SERVICE_URL_MESSAGES } from '../../src/shared/service-url.js';
 
 function recordingClient() {
@@ -80,7 +80,7 @@ describe('ApiClient reads no unbounded answer from a service', () => {
       pump();
     });
     const declared = await hostileService((response) => {
-      response.writeHead(200, { 'content-length': String(MAX_RESPONSE_BYTES + 1) });
+      response.writeHead(200, { 'content-length': String(RESPONSE_LIMITS.tokenList + 1) });
       response.write('[');
     });
     try {
@@ -88,14 +88,45 @@ describe('ApiClient reads no unbounded answer from a service', () => {
       for (const service of [streamed, declared]) {
         await expect(api.listTokens(service.baseUrl, 'ses_x')).rejects.toMatchObject({
           code: 'bad_response',
-          message: expect.stringContaining('more than 32 MB'),
+          message: expect.stringContaining('more than 8 MB'),
         });
       }
       // It stopped soon after the limit: the 200 MB answer was not read to its end.
       expect(written).toBeLessThan(100 * chunk.length);
+      // Anything but a token list or an events page is held to 1 MB.
+      const small = await hostileService((response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(`[${'{},'.repeat(400_000)}{}]`);
+      });
+      try {
+        await expect(api.listDestinations(small.baseUrl, 'ses_x', 't1')).rejects.toMatchObject({
+          code: 'bad_response',
+          message: expect.stringContaining('more than 1 MB'),
+        });
+      } finally {
+        small.close();
+      }
     } finally {
       streamed.close();
       declared.close();
+    }
+  });
+
+  it('never takes half an answer for a success', async () => {
+    const service = await hostileService((response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      response.write('[{"id":');
+      setTimeout(() => response.destroy(), 20);
+    });
+    try {
+      await expect(
+        new ApiClient({ fetch }).listTokens(service.baseUrl, 'ses_x'),
+      ).rejects.toMatchObject({
+        code: 'unreachable',
+        message: expect.stringContaining('stopped in the middle'),
+      });
+    } finally {
+      service.close();
     }
   });
 

@@ -101,6 +101,16 @@ describe('where a token lives: the shared rules', () => {
         name,
       }),
     ).toBe('CAPAWESOME_TOKEN in acme/app on gitlab.com.evil.example');
+    // Direction-changing or invisible characters in a target cannot disguise the label.
+    const rtl = {
+      kind: 'environment',
+      owner: 'ada',
+      repo: 'app',
+      environment: 'prod\u202eved',
+    } as const;
+    expect(
+      describePlace({ provider: 'github', host: 'https://api.github.com', target: rtl, name }),
+    ).toBe('CAPAWESOME_TOKEN in ada/app · prod\uFFFDved');
     // github.com's API host is not GitLab's public host, and the other way round.
     expect(
       describePlace({ provider: 'gitlab', host: 'https://api.github.com', target: project, name }),

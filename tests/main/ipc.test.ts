@@ -154,9 +154,17 @@ describe('invokeChannel payload validation', () => {
       'destinations:check',
       { accountId: 'a1', target: { kind: 'repository', owner: 'ada', repo: '..' }, name: 'X' },
     ],
-    ['tokens:rotate-and-update', { id: 'x', gracePeriodSeconds: 604801 }],
-    ['tokens:rotate-and-update', { id: 'x', gracePeriodSeconds: -1 }],
-    ['tokens:rotate-and-update', { id: 'x', gracePeriodSeconds: 1.5 }],
+    ['tokens:rotate-and-update', { id: 'x', placeIds: [], gracePeriodSeconds: 604801 }],
+    ['tokens:rotate-and-update', { id: 'x', placeIds: [], gracePeriodSeconds: -1 }],
+    ['tokens:rotate-and-update', { id: 'x', placeIds: [], gracePeriodSeconds: 1.5 }],
+    // The places the person confirmed: ids only, distinct, at most a token's 50.
+    ['tokens:rotate-and-update', { id: 'x' }],
+    ['tokens:rotate-and-update', { id: 'x', placeIds: ['a', 'a'] }],
+    ['tokens:rotate-and-update', { id: 'x', placeIds: ['ca_0123456789abcdef'] }],
+    [
+      'tokens:rotate-and-update',
+      { id: 'x', placeIds: Array.from({ length: 51 }, (_, i) => `p${i}`) },
+    ],
     ['rotations:finish', { rotationId: 'x', gracePeriodSeconds: 604801 }],
     ['settings:update', { rotationGraceSeconds: 60 }],
   ];

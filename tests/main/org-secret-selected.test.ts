@@ -12,6 +12,15 @@ import { signUp, startCiWorld, type CiWorld } from './ci-desk.js';
 const GH_TOKEN = 'ghp_orgSelectedToken00000000000000000001';
 const silent = { error: () => {} };
 
+/** The places a person sees in the rotate confirmation, as the window passes them on. */
+async function placeIdsOf(tokenId: string): Promise<string[]> {
+  const listed = (await invokeChannel(desk, 'destinations:list', { tokenId }, silent)) as {
+    ok: boolean;
+    value?: Array<{ id: string }>;
+  };
+  return listed.ok ? listed.value!.map((place) => place.id) : [];
+}
+
 let world: CiWorld;
 let desk: ReturnType<CiWorld['launch']>['handlers'];
 let githubId = '';
@@ -129,7 +138,10 @@ describe('a rotation through the desk keeps what GitHub holds now', () => {
     // An organization admin narrows the secret on GitHub.
     world.github.setOrgSecretAccess('acme', 'NARROWED_TOKEN', 'selected', [ids['acme/docs']!]);
 
-    const rotated = await call('tokens:rotate-and-update', { id: token.token.id });
+    const rotated = await call('tokens:rotate-and-update', {
+      id: token.token.id,
+      placeIds: await placeIdsOf(token.token.id),
+    });
     expect(rotated).toMatchObject({
       ok: true,
       value: { rotation: { finished: true, problem: null } },
@@ -143,7 +155,10 @@ describe('a rotation through the desk keeps what GitHub holds now', () => {
 
     // Deleted on GitHub: the next rotation recreates it as recorded ("all").
     world.github.deleteSecret('org:acme', 'NARROWED_TOKEN');
-    const again = await call('tokens:rotate-and-update', { id: rotated.value.revealed.token.id });
+    const again = await call('tokens:rotate-and-update', {
+      id: rotated.value.revealed.token.id,
+      placeIds: await placeIdsOf(rotated.value.revealed.token.id),
+    });
     expect(again).toMatchObject({ ok: true, value: { rotation: { finished: true } } });
     if (!again.ok) return;
     expect(world.github.orgSecretAccess('acme', 'NARROWED_TOKEN')).toEqual({ visibility: 'all' });

@@ -13,6 +13,15 @@ const GL_TOKEN = 'glpat-rotateTestToken0000001';
 const silent = { error: () => {} };
 const HOUR = 3600;
 
+/** The places a person sees in the rotate confirmation, as the window passes them on. */
+async function placeIdsOf(tokenId: string): Promise<string[]> {
+  const listed = (await invokeChannel(desk, 'destinations:list', { tokenId }, silent)) as {
+    ok: boolean;
+    value?: Array<{ id: string }>;
+  };
+  return listed.ok ? listed.value!.map((place) => place.id) : [];
+}
+
 let world: CiWorld;
 let composed: ReturnType<CiWorld['launch']>;
 let desk: ReturnType<CiWorld['launch']>['handlers'];
@@ -84,7 +93,10 @@ afterAll(async () => {
 describe('rotate and update every place', () => {
   it('pushes the new secret to both places, then revokes the old token at once', async () => {
     const old = await tokenInTwoPlaces('ci-rotate');
-    const report = await must<RotationReport>('tokens:rotate-and-update', { id: old.token.id });
+    const report = await must<RotationReport>('tokens:rotate-and-update', {
+      id: old.token.id,
+      placeIds: await placeIdsOf(old.token.id),
+    });
     secrets.push(report.revealed!.secret);
     const fresh = report.revealed!.secret;
     expect(fresh).not.toBe(old.secret);
@@ -119,6 +131,7 @@ describe('rotate and update every place', () => {
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
       id: old.token.id,
+      placeIds: await placeIdsOf(old.token.id),
       gracePeriodSeconds: 2 * HOUR,
     });
     const fresh = report.revealed!.secret;
@@ -193,6 +206,7 @@ describe('rotate and update every place', () => {
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
       id: revealed.token.id,
+      placeIds: await placeIdsOf(revealed.token.id),
     });
     secrets.push(report.revealed!.secret);
     expect(report.rotation.finished).toBe(true);
@@ -208,7 +222,10 @@ describe('rotate and update every place', () => {
     const old = await tokenInTwoPlaces('ci-no-account');
     const gitlab = (await must('providers:list', null)).accounts[1];
     await must('providers:remove', { accountId: gitlab.id });
-    const report = await must<RotationReport>('tokens:rotate-and-update', { id: old.token.id });
+    const report = await must<RotationReport>('tokens:rotate-and-update', {
+      id: old.token.id,
+      placeIds: await placeIdsOf(old.token.id),
+    });
     secrets.push(report.revealed!.secret);
     expect(report.rotation.destinations[1]).toMatchObject({
       status: 'failed',
@@ -234,7 +251,10 @@ describe('rotate and update every place', () => {
       body: { message: 'Resource not accessible by personal access token', documentation_url: 'x' },
       headers: { 'x-accepted-github-permissions': 'secrets=write' },
     });
-    const report = await must<RotationReport>('tokens:rotate-and-update', { id: old.token.id });
+    const report = await must<RotationReport>('tokens:rotate-and-update', {
+      id: old.token.id,
+      placeIds: await placeIdsOf(old.token.id),
+    });
     secrets.push(report.revealed!.secret);
     expect(report.rotation.destinations[0]).toMatchObject({
       status: 'failed',
@@ -257,7 +277,10 @@ describe('rotate and update every place', () => {
       status: 503,
       body: { message: '503 Service Unavailable' },
     });
-    const report = await must<RotationReport>('tokens:rotate-and-update', { id: old.token.id });
+    const report = await must<RotationReport>('tokens:rotate-and-update', {
+      id: old.token.id,
+      placeIds: await placeIdsOf(old.token.id),
+    });
     const lost = report.revealed!.secret;
     secrets.push(lost);
 
@@ -297,6 +320,7 @@ describe('rotate and update every place', () => {
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
       id: old.token.id,
+      placeIds: await placeIdsOf(old.token.id),
       gracePeriodSeconds: 600,
     });
     secrets.push(report.revealed!.secret);
@@ -316,7 +340,10 @@ describe('rotate and update every place', () => {
       status: 503,
       body: { message: '503 Service Unavailable' },
     });
-    const report = await must<RotationReport>('tokens:rotate-and-update', { id: old.token.id });
+    const report = await must<RotationReport>('tokens:rotate-and-update', {
+      id: old.token.id,
+      placeIds: await placeIdsOf(old.token.id),
+    });
     secrets.push(report.revealed!.secret);
     expect(
       await call('rotations:retry', {

@@ -32,11 +32,16 @@ export type RotatedApiToken = IssuedApiToken & {
 
 export const REQUEST_TIMEOUT_MS = 10_000;
 /**
- * The largest answer main reads from a token service: a list of 10,000 tokens with
- * 100-character names is about 5 MB, so a larger body is not one of ours, and a hostile
- * or broken service cannot make main hold an unbounded one.
+ * The largest answer main reads from a token service, per kind: a list of 10,000
+ * tokens with 100-character names is about 5 MB, an events page of 200 about 0.3 MB,
+ * anything else a few KB. A larger body is not one of ours, and a hostile or broken
+ * service can neither make main hold an unbounded one nor parse one for seconds.
  */
-export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+export const RESPONSE_LIMITS = {
+  tokenList: 8 * 1024 * 1024,
+  eventsPage: 2 * 1024 * 1024,
+  other: 1024 * 1024,
+} as const;
 /** An error sentence longer than this is cut before it reaches the window. */
 const MAX_MESSAGE_LENGTH = 2000;
 
@@ -56,6 +61,8 @@ export type Fetch = typeof fetch;
 interface RequestOptions {
   token?: string;
   body?: unknown;
+  /** RESPONSE_LIMITS.other unless the answer may be larger. */
+  maxBytes?: number;
 }
 
 function destinationsPath(tokenId: string): string {
@@ -96,7 +103,10 @@ export class ApiClient {
   }
 
   listTokens(baseUrl: string, token: string): Promise<ApiToken[]> {
-    return this.request(baseUrl, 'GET', '/v1/users/me/tokens', { token });
+    return this.request(baseUrl, 'GET', '/v1/users/me/tokens', {
+      token,
+      maxBytes: RESPONSE_LIMITS.tokenList,
+    });
   }
 
   createToken(
@@ -139,6 +149,7 @@ export class ApiClient {
     const search = params.toString();
     return this.request(baseUrl, 'GET', `/v1/users/me/events${search ? `?${search}` : ''}`, {
       token,
+      maxBytes: RESPONSE_LIMITS.eventsPage,
     });
   }
 
@@ -216,12 +227,20 @@ export class ApiClient {
           : `Can't reach the token service at ${baseUrl}. Check that it is running and that the URL in Settings is right.`,
       );
     }
-    const text = await readBounded(response, MAX_RESPONSE_BYTES);
-    if (text === null) {
+    const maxBytes = options.maxBytes ?? RESPONSE_LIMITS.other;
+    const text = await readBounded(response, maxBytes);
+    if (text === TOO_LARGE) {
       throw new ApiClientError(
         'bad_response',
-        `The service at ${baseUrl} answered more than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB, which no Token Desk answer is. Is this the right URL?`,
+        `The service at ${baseUrl} answered more than ${maxBytes / 1024 / 1024} MB, which no Token Desk answer of this kind is. Is this the right URL?`,
         response.status,
+      );
+    }
+    if (text === CUT_OFF) {
+      // Half an answer is no answer: never taken for a success (or as nothing to list).
+      throw new ApiClientError(
+        'unreachable',
+        `The token service at ${baseUrl} stopped in the middle of its answer. Try again.`,
       );
     }
     let body: unknown;
@@ -254,12 +273,18 @@ export class ApiClient {
   }
 }
 
-/** The body as text, or null once it passes `limit` bytes (the rest is not read). */
-async function readBounded(response: Response, limit: number): Promise<string | null> {
+const TOO_LARGE = Symbol('too large');
+const CUT_OFF = Symbol('cut off');
+
+/** The body as text; TOO_LARGE once it passes `limit` bytes (the rest is not read). */
+async function readBounded(
+  response: Response,
+  limit: number,
+): Promise<string | typeof TOO_LARGE | typeof CUT_OFF> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel().catch(() => {});
-    return null;
+    return TOO_LARGE;
   }
   if (!response.body) return '';
   const reader = response.body.getReader();
@@ -272,13 +297,13 @@ async function readBounded(response: Response, limit: number): Promise<string | 
       size += value.byteLength;
       if (size > limit) {
         await reader.cancel().catch(() => {});
-        return null;
+        return TOO_LARGE;
       }
       chunks.push(value);
     }
   } catch {
-    // A connection cut mid-body: whatever arrived is not a whole answer.
-    return '';
+    // A connection cut mid-body, or the timeout: whatever arrived is not a whole answer.
+    return CUT_OFF;
   }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -25,7 +25,7 @@ import {
 } from '../providers/ci-provider.js';
 import { inWords } from '../providers/provider-error.js';
 import type { ProviderAccountRecord, RecordOwner } from './ci-records.js';
-import type { ConfirmPort } from './native-dialogs.js';
+import { plainText, type ConfirmPort, type ConfirmQuestion } from './native-dialogs.js';
 import type { ProviderVault } from './provider-vault.js';
 import type { SessionService } from './session-service.js';
 import type { SettingsService } from './settings.js';
@@ -109,6 +109,7 @@ export class ProviderAccounts {
     this.deps.settings.saveProviderAccounts(
       this.deps.settings.providerAccounts().filter((entry) => entry.id !== accountId),
     );
+    this.forgetUnusedHosts();
   }
 
   /** Removes every provider account of one Token Desk account, credentials included. */
@@ -119,6 +120,7 @@ export class ProviderAccounts {
     this.deps.settings.saveProviderAccounts(
       this.deps.settings.providerAccounts().filter((entry) => !gone.has(entry.id)),
     );
+    this.forgetUnusedHosts();
     return theirs.length;
   }
 
@@ -133,19 +135,20 @@ export class ProviderAccounts {
     const names = theirs
       .map((record) => {
         const host = visibleProviderHost(record.provider, record.host);
-        return `${record.login} on ${providerName(record.provider)}${host === null ? '' : ` (${host})`}`;
+        return `${plainText(record.login, 40)} on ${providerName(record.provider)}${host === null ? '' : ` (${host})`}`;
       })
       .join(', ');
     const count =
       theirs.length === 1
         ? 'its GitHub or GitLab account'
         : `its ${theirs.length} GitHub and GitLab accounts`;
+    const email = plainText(owner.email);
     const yes = await this.deps.confirm.confirm({
       title: 'Remove CI accounts too?',
-      message: `${owner.email} is signed out. Remove ${count} from this computer too?`,
+      message: `${email} is signed out. Remove ${count} from this computer too?`,
       detail:
         `${names}. Their access tokens are still in your keychain, kept for when you sign in to ` +
-        `${owner.email} again. Removing them deletes the access tokens from the keychain; it does ` +
+        `${email} again. Removing them deletes the access tokens from the keychain; it does ` +
         `not revoke them on GitHub or GitLab.`,
       confirmLabel: 'Remove access tokens',
       cancelLabel: 'Keep them',
@@ -181,6 +184,7 @@ export class ProviderAccounts {
         `Token Desk no longer has the access token for ${account.login} on ${providerName(account.provider)} (${account.host})${this.deps.vault.persistent ? '' : ': without a keychain it is kept for one run only'}. Add the account again in Settings.`,
       );
     }
+    await this.ensureHostTrusted(account);
     return this.deps.openProvider(account.provider, account.host, token);
   }
 
@@ -190,37 +194,88 @@ export class ProviderAccounts {
     return token === null ? [] : [token];
   }
 
+  /** github.com and gitlab.com, or a host the person confirmed in main's native dialog. */
+  private hostConfirmed(provider: Provider, host: string): boolean {
+    return (
+      host === PUBLIC_PROVIDER_HOSTS[provider] ||
+      this.deps.settings
+        .confirmedProviderHosts()
+        .some((entry) => entry.provider === provider && entry.host === host)
+    );
+  }
+
   /**
-   * github.com and gitlab.com need no question; any other host is asked about once,
-   * by main in a native dialog, before its first account is saved (true: remember it
-   * once the account is verified): a compromised page
-   * could otherwise add an account on its own server and have rotations feed it.
+   * Any host but github.com and gitlab.com is asked about once, by main in a native
+   * dialog, before its first account is saved (true: remember it once the account is
+   * verified): a compromised page could otherwise add an account on its own server and
+   * have rotations feed it.
    */
   private async confirmHost(provider: Provider, host: string): Promise<boolean> {
-    if (host === PUBLIC_PROVIDER_HOSTS[provider]) return false;
-    const known = [
-      ...this.deps.settings.confirmedProviderHosts(),
-      ...this.deps.settings.providerAccounts(),
-    ].some((entry) => entry.provider === provider && entry.host === host);
-    if (known) return false;
+    if (this.hostConfirmed(provider, host)) return false;
     const name = providerName(provider);
     const shown = visibleProviderHost(provider, host) ?? host;
-    const refused = new DeskError(
-      'host_not_confirmed',
-      `The ${name} account was not added: ${shown} was not confirmed as a ${name} server you trust.`,
-    );
-    if (!this.deps.confirm) throw refused;
-    const yes = await this.deps.confirm.confirm({
+    const yes = await this.ask({
       title: `Trust ${shown}?`,
       message: `Add a ${name} account on ${shown}?`,
       detail:
-        `Token Desk has never used ${host} before. It will send the access token you entered there, ` +
-        `send your tokens' secrets there whenever you send or rotate a token recorded on that host. ` +
+        `Token Desk has never used ${host} before. It will send the access token you entered there now, ` +
+        `and your tokens' secrets whenever you send or rotate a token recorded on that host. ` +
         `Continue only if ${shown} is your organization's ${name} server and you asked to add it just now.`,
       confirmLabel: 'Trust and add account',
     });
-    if (!yes) throw refused;
+    if (!yes)
+      throw new DeskError(
+        'host_not_confirmed',
+        `The ${name} account was not added: ${shown} was not confirmed as a ${name} server you trust.`,
+      );
     return true;
+  }
+
+  /**
+   * Before a credential (and so a secret) goes to an account's host: an account saved
+   * before Token Desk asked about hosts, or whose host's confirmation was withdrawn,
+   * is asked about now, once.
+   */
+  private async ensureHostTrusted(account: ProviderAccountRecord): Promise<void> {
+    if (this.hostConfirmed(account.provider, account.host)) return;
+    const name = providerName(account.provider);
+    const shown = visibleProviderHost(account.provider, account.host) ?? account.host;
+    const yes = await this.ask({
+      title: `Trust ${shown}?`,
+      message: `Send to ${name} on ${shown}?`,
+      detail:
+        `The ${name} account ${plainText(account.login, 40)} on ${account.host} was added before Token Desk asked ` +
+        `about hosts. Token Desk is about to send its access token there, and with it your tokens' secrets ` +
+        `whenever you send or rotate a token recorded on that host. Continue only if ${shown} is your ` +
+        `organization's ${name} server.`,
+      confirmLabel: 'Trust and continue',
+    });
+    if (!yes)
+      throw new DeskError(
+        'host_not_confirmed',
+        `Nothing was sent: ${shown} was not confirmed as a ${name} server you trust. Remove the account in Settings if it is not yours.`,
+      );
+    this.deps.settings.saveConfirmedProviderHosts([
+      ...this.deps.settings.confirmedProviderHosts(),
+      { provider: account.provider, host: account.host },
+    ]);
+  }
+
+  /** No port means nobody can answer: no. */
+  private async ask(question: ConfirmQuestion): Promise<boolean> {
+    return this.deps.confirm ? this.deps.confirm.confirm(question) : false;
+  }
+
+  /** A host's confirmation goes with the last account on it (of any Token Desk account). */
+  private forgetUnusedHosts(): void {
+    const accounts = this.deps.settings.providerAccounts();
+    const confirmed = this.deps.settings.confirmedProviderHosts();
+    const used = confirmed.filter((entry) =>
+      accounts.some(
+        (account) => account.provider === entry.provider && account.host === entry.host,
+      ),
+    );
+    if (used.length !== confirmed.length) this.deps.settings.saveConfirmedProviderHosts(used);
   }
 
   private mine(owner: RecordOwner = this.deps.sessions.owner()): ProviderAccountRecord[] {

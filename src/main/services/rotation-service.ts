@@ -14,6 +14,7 @@
  * pushes that one.
  */
 import { randomUUID } from 'node:crypto';
+import type { DestinationTarget } from '../../shared/ci-destinations.js';
 import type { RotationReport, RotationState, RevealedToken } from '../../shared/ipc-contract.js';
 import { DeskError } from '../desk-error.js';
 import { inWords } from '../providers/provider-error.js';
@@ -28,6 +29,9 @@ import { REVEAL_LIFETIME_MS, type RevealStore } from './reveal-store.js';
 import type { Timers } from './secret-clipboard.js';
 import type { ActiveSession, SessionService } from './session-service.js';
 import type { SettingsService } from './settings.js';
+
+/** A place the service listed after the person confirmed the rotation. */
+const PLACE_NOT_CONFIRMED = 'place_not_confirmed';
 
 export class RotationService {
   /** rotation id → its new secret, while Retry may need it (memory only). */
@@ -65,13 +69,22 @@ export class RotationService {
    * the Token Desk account that started it, whatever account becomes active meanwhile
    * (the account menu, a reminder's click): its session, its provider accounts.
    */
-  async rotateAndUpdate(tokenId: string, gracePeriodSeconds?: number): Promise<RotationReport> {
+  async rotateAndUpdate(
+    tokenId: string,
+    placeIds: readonly string[],
+    gracePeriodSeconds?: number,
+  ): Promise<RotationReport> {
     const owner = this.deps.sessions.owner();
     const grace = gracePeriodSeconds ?? this.deps.settings.get().rotationGraceSeconds;
+    // The replacement inherits the places under new ids: what was shown is matched by
+    // what each place is (provider, host, target, name), read before the rotation.
+    const shown = new Set(placeIds);
+    const before = placeIds.length === 0 ? [] : await this.deps.destinations.list(tokenId, owner);
+    const confirmed = new Set(before.filter((place) => shown.has(place.id)).map(placeKey));
     const issued = await this.asOwner(owner, (active) =>
       this.deps.api.rotateToken(active.serviceUrl, active.token, tokenId, grace),
     );
-    return this.begin(issued, tokenId, null, grace, owner);
+    return this.begin(issued, tokenId, null, grace, owner, confirmed);
   }
 
   /** Pushes again to the places that failed (or one of them) with the secret main still holds. */
@@ -119,7 +132,9 @@ export class RotationService {
       const issued = await this.asOwner(record.owner, (active) =>
         this.deps.api.rotateToken(active.serviceUrl, active.token, record.newTokenId, grace),
       );
-      return this.begin(issued, record.newTokenId, record, grace, record.owner);
+      // The places this rotation already listed were shown to the person; any new one waits.
+      const shown = new Set(record.destinations.map(placeKey));
+      return this.begin(issued, record.newTokenId, record, grace, record.owner, shown);
     });
   }
 
@@ -130,8 +145,13 @@ export class RotationService {
     earlier: PendingRotationRecord | null,
     graceSeconds: number,
     owner: RecordOwner,
+    confirmed: ReadonlySet<string>,
   ): Promise<RotationReport> {
-    const revealed: RevealedToken = this.deps.reveals.reveal(issued);
+    // Another account became active while the service rotated: main forgot that
+    // account's secrets, so this one is neither shown nor held here. The places are
+    // still updated, as the owner, with the secret in this call alone.
+    const stillActive = this.deps.sessions.isActive(owner);
+    const revealed: RevealedToken | null = stillActive ? this.deps.reveals.reveal(issued) : null;
     const graceEndsAt = issued.previous?.graceEndsAt ?? null;
     const earlierOldIds = earlier?.oldTokenIds ?? [];
     // Without a grace period the service has already revoked the replaced token.
@@ -151,10 +171,12 @@ export class RotationService {
     if (earlier) this.forgetRecord(earlier.id);
     // Measured from now, not from graceEndsAt: the service's clock is its own.
     const holdMs = Math.max(graceSeconds * 1000, REVEAL_LIFETIME_MS);
-    const timer = this.deps.timers.setTimeout(() => this.release(record.id), holdMs);
-    this.held.set(record.id, { secret: revealed.secret, timer });
+    if (stillActive) {
+      const timer = this.deps.timers.setTimeout(() => this.release(record.id), holdMs);
+      this.held.set(record.id, { secret: issued.secret, timer });
+    }
     const state = await this.exclusively(record.id, () =>
-      this.pushAll(record, revealed.secret, undefined),
+      this.pushAll(record, issued.secret, undefined, confirmed),
     );
     return { rotation: state, revealed };
   }
@@ -164,11 +186,10 @@ export class RotationService {
     record: PendingRotationRecord,
     secret: string,
     only: string | undefined,
+    confirmed: ReadonlySet<string> | null = null,
   ): Promise<RotationState> {
     try {
-      await this.syncPlaces(record);
-      // A token revoked or rotated again meanwhile (another window, a bulk revoke) gets nothing.
-      await this.deps.destinations.ensureLive(record.newTokenId, record.owner);
+      await this.syncPlaces(record, confirmed);
     } catch (error) {
       // The rotation stands (the new secret is shown); the places wait for Retry or Finish.
       return this.view(record, { problem: inWords(error, [secret]) });
@@ -176,6 +197,18 @@ export class RotationService {
     for (const place of record.destinations) {
       if (place.status === 'updated' || (only !== undefined && place.destinationId !== only))
         continue;
+      // Listed by the service after the person confirmed: shown with words, pushed only on Retry.
+      if (confirmed !== null && place.error?.code === PLACE_NOT_CONFIRMED) continue;
+      try {
+        // Checked before every push, as each may take seconds: the owner still signed in
+        // (a sign-out ends the rotation's use of their GitHub/GitLab accounts too), the
+        // new token still live and not replaced (another window, a bulk revoke).
+        if (!this.deps.sessions.isSignedIn(record.owner))
+          return this.view(record, { problem: this.ownerSignedOut(record.owner) });
+        await this.deps.destinations.ensureLive(record.newTokenId, record.owner);
+      } catch (error) {
+        return this.view(record, { problem: inWords(error, [secret]) });
+      }
       try {
         await this.deps.destinations.pushRecorded(place, secret, record.newTokenId, record.owner);
         place.status = 'updated';
@@ -208,21 +241,38 @@ export class RotationService {
   }
 
   /** The service's places for the new token are the truth: new ones join as pending, removed ones go. */
-  private async syncPlaces(record: PendingRotationRecord): Promise<void> {
+  /**
+   * The service's places for the new token: removed ones go; a new one joins as
+   * pending when the person confirmed it (`confirmed`: the places the confirmation
+   * listed, by placeKey), else as not updated, with words, until a Retry (the service is not
+   * trusted to add a place the person never saw).
+   */
+  private async syncPlaces(
+    record: PendingRotationRecord,
+    confirmed: ReadonlySet<string> | null,
+  ): Promise<void> {
     const current = await this.deps.destinations.list(record.newTokenId, record.owner);
-    const known = new Map(record.destinations.map((place) => [place.destinationId, place]));
-    record.destinations = current.map(
-      (destination): RotationDestinationRecord =>
-        known.get(destination.id) ?? {
-          destinationId: destination.id,
-          provider: destination.provider,
-          host: destination.host,
-          target: destination.target,
-          name: destination.name,
-          status: 'pending',
-          error: null,
-        },
-    );
+    const known = new Map(record.destinations.map((place) => [placeKey(place), place]));
+    record.destinations = current.map((destination): RotationDestinationRecord => {
+      const place = known.get(placeKey(destination));
+      if (place) return { ...place, destinationId: destination.id };
+      const shown = confirmed === null || confirmed.has(placeKey(destination));
+      return {
+        destinationId: destination.id,
+        provider: destination.provider,
+        host: destination.host,
+        target: destination.target,
+        name: destination.name,
+        status: shown ? 'pending' : 'failed',
+        error: shown
+          ? null
+          : {
+              code: PLACE_NOT_CONFIRMED,
+              message:
+                'Recorded after you confirmed this rotation, so Token Desk did not update it. Check that it is yours: Retry updates it too, or forget it in the token’s details.',
+            },
+      };
+    });
     this.save(record);
   }
 
@@ -249,12 +299,16 @@ export class RotationService {
       return await this.deps.sessions.withSession(call, owner);
     } catch (error) {
       if (error instanceof DeskError && error.code === 'signed_out')
-        throw new DeskError(
-          'owner_signed_out',
-          `This rotation belongs to ${owner.email} on ${owner.serviceUrl}, which is signed out. Sign in to that account again, then finish it.`,
-        );
+        throw this.ownerSignedOut(owner);
       throw error;
     }
+  }
+
+  private ownerSignedOut(owner: RecordOwner): DeskError {
+    return new DeskError(
+      'owner_signed_out',
+      `This rotation belongs to ${owner.email} on ${owner.serviceUrl}, which is signed out. Sign in to that account again, then finish it.`,
+    );
   }
 
   /**
@@ -356,4 +410,15 @@ function earliest(a: string | null, b: string | null): string | null {
   if (a === null) return b;
   if (b === null) return a;
   return Date.parse(a) <= Date.parse(b) ? a : b;
+}
+
+/** What a place is, whatever id the service gives it (a rotation's replacement gets new ones). */
+function placeKey(place: {
+  provider: string;
+  host: string;
+  target: DestinationTarget;
+  name: string;
+}): string {
+  const target = Object.entries(place.target).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([place.provider, place.host, target, place.name]);
 }

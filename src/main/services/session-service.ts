@@ -99,6 +99,16 @@ export class SessionService {
     return { serviceUrl: this.session.serviceUrl, email: this.session.email };
   }
 
+  /** Whether `ref` is the active account right now. */
+  isActive(ref: AccountRef): boolean {
+    return this.session !== null && keyOf(this.session) === keyOf(ref);
+  }
+
+  /** Whether `ref` still has a live session here (active or not). */
+  isSignedIn(ref: AccountRef): boolean {
+    return this.sessions.has(keyOf(ref));
+  }
+
   /** The accounts with a live session (as far as this app knows), for work done for each. */
   async signedInAccounts(): Promise<ActiveSession[]> {
     await this.ensureLoaded();

@@ -5,6 +5,8 @@ interface Props {
   title: string;
   confirmLabel: string;
   danger?: boolean;
+  /** Not yet: what the person confirms is still loading. */
+  confirmDisabled?: boolean;
   children: ReactNode;
   onConfirm: () => Promise<void>;
   onCancel: () => void;
@@ -14,6 +16,7 @@ export function ConfirmDialog({
   title,
   confirmLabel,
   danger,
+  confirmDisabled = false,
   children,
   onConfirm,
   onCancel,
@@ -38,7 +41,7 @@ export function ConfirmDialog({
           <button
             type="button"
             className={danger ? 'danger' : 'primary'}
-            disabled={busy}
+            disabled={busy || confirmDisabled}
             onClick={() => {
               setBusy(true);
               void onConfirm().finally(() => setBusy(false));

@@ -96,6 +96,8 @@ interface Props {
   repeatable: boolean;
   /** What happens to the current secret, and the choice to end it (a row's Send to CI…). */
   notice?: ReactNode;
+  /** False while something the person must see first is loading (the places a row's send updates). */
+  ready?: boolean;
 }
 
 let nextOutcomeKey = 1;
@@ -115,6 +117,7 @@ export function SendToCiDialog({
   onClose,
   repeatable,
   notice,
+  ready = true,
 }: Props) {
   const id = useId();
   const [accounts, setAccounts] = useState<ProviderAccountInfo[] | null>(null);
@@ -350,7 +353,9 @@ export function SendToCiDialog({
               type="submit"
               form={`${id}-form`}
               className="primary"
-              disabled={sending || asking !== null || (!repeatable && outcomes.length > 0)}
+              disabled={
+                !ready || sending || asking !== null || (!repeatable && outcomes.length > 0)
+              }
             >
               {sending ? 'Sending…' : sendLabel}
             </button>

@@ -104,6 +104,16 @@ export function TokensScreen({
   /** Rotations whose places are not all updated: this session's and any left by an earlier run. */
   const [rotations, setRotations] = useState<RotationState[]>([]);
   const [sendOutcomes, setSendOutcomes] = useState<SendOutcome[]>([]);
+  /** The places the open confirmation listed, for that token: a rotation updates only these. */
+  const [shownPlaces, setShownPlaces] = useState<{ tokenId: string; ids: string[] | null } | null>(
+    null,
+  );
+  const placesListed = useCallback(
+    (tokenId: string, ids: string[] | null) => setShownPlaces({ tokenId, ids }),
+    [],
+  );
+  const placesShownFor = (token: ApiToken): string[] | null =>
+    token.destinationCount === 0 ? [] : shownPlaces?.tokenId === token.id ? shownPlaces.ids : null;
   /** A row's Send to CI… with no recorded place: end the old secret once the new one is sent. */
   const [endOldNow, setEndOldNow] = useState(false);
   const rowRotation = useRef<RotationReport | null>(null);
@@ -285,7 +295,11 @@ export function TokensScreen({
   async function rotate(token: ApiToken) {
     try {
       if (token.destinationCount > 0) {
-        showRotation(await call(desk().tokensRotateAndUpdate({ id: token.id })));
+        showRotation(
+          await call(
+            desk().tokensRotateAndUpdate({ id: token.id, placeIds: placesShownFor(token) ?? [] }),
+          ),
+        );
         return;
       }
       const revealed = await call(desk().tokensRotate({ id: token.id }));
@@ -570,6 +584,7 @@ export function TokensScreen({
         <ConfirmDialog
           title={`Rotate “${dialog.token.name}” and update ${placesWord(dialog.token.destinationCount)}?`}
           confirmLabel={`Rotate and update ${placesWord(dialog.token.destinationCount)}`}
+          confirmDisabled={placesShownFor(dialog.token) === null}
           onConfirm={() => rotate(dialog.token)}
           onCancel={() => setDialog(null)}
         >
@@ -581,7 +596,11 @@ export function TokensScreen({
             place fails, it keeps working for {durationWords(graceSeconds)} so no pipeline breaks
             meanwhile.
           </p>
-          <PlacesToUpdate tokenId={dialog.token.id} tokenName={dialog.token.name} />
+          <PlacesToUpdate
+            tokenId={dialog.token.id}
+            tokenName={dialog.token.name}
+            onListed={placesListed}
+          />
         </ConfirmDialog>
       )}
       {dialog?.kind === 'replace' && (
@@ -592,6 +611,7 @@ export function TokensScreen({
               ? `Replace and update ${placesWord(dialog.token.destinationCount)}`
               : 'Replace token'
           }
+          confirmDisabled={placesShownFor(dialog.token) === null}
           onConfirm={() => rotate(dialog.token)}
           onCancel={() => setDialog(null)}
         >
@@ -604,7 +624,11 @@ export function TokensScreen({
             . The new secret is shown once.
           </p>
           {dialog.token.destinationCount > 0 && (
-            <PlacesToUpdate tokenId={dialog.token.id} tokenName={dialog.token.name} />
+            <PlacesToUpdate
+              tokenId={dialog.token.id}
+              tokenName={dialog.token.name}
+              onListed={placesListed}
+            />
           )}
         </ConfirmDialog>
       )}
@@ -653,10 +677,18 @@ export function TokensScreen({
           }
           notice={
             dialog.token.destinationCount > 0 ? (
-              <Banner tone="warning">
-                The current secret <code>{dialog.token.prefix}…</code> keeps working until every
-                place has the new one, at most {durationWords(graceSeconds)}.
-              </Banner>
+              <div className="banner banner-warning old-secret-choice">
+                <p>
+                  The current secret <code>{dialog.token.prefix}…</code> keeps working until every
+                  place has the new one, at most {durationWords(graceSeconds)}. The new one also
+                  goes to:
+                </p>
+                <PlacesToUpdate
+                  tokenId={dialog.token.id}
+                  tokenName={dialog.token.name}
+                  onListed={placesListed}
+                />
+              </div>
             ) : (
               <div className="banner banner-warning old-secret-choice">
                 <p>
@@ -676,6 +708,7 @@ export function TokensScreen({
             )
           }
           sendLabel="Rotate and send"
+          ready={placesShownFor(dialog.token) !== null}
           repeatable={false}
           outcomes={sendOutcomes}
           onOutcome={(outcome) => {
@@ -689,7 +722,9 @@ export function TokensScreen({
           onClose={() => setDialog(null)}
           deliver={async (choice, overwrite) => {
             const old = dialog.token;
-            const report = await call(desk().tokensRotateAndUpdate({ id: old.id }));
+            const report = await call(
+              desk().tokensRotateAndUpdate({ id: old.id, placeIds: placesShownFor(old) ?? [] }),
+            );
             rowRotation.current = report;
             if (!report.revealed) throw new Error('The rotation gave no new secret.');
             const sent = await call(
