@@ -8,10 +8,17 @@ import type { ApiErrorCode } from '../shared/error-codes.js';
 import { NO_CONTROL_CHARACTERS, type ErrorBody } from '../shared/api-schemas.js';
 import { formatWait } from './human-time.js';
 
+/**
+ * Codes this service sends that src/shared/error-codes.ts does not list yet (that file
+ * belongs to another change in progress): move each there, then drop this type.
+ */
+type UnlistedErrorCode = 'too_many_tokens';
+export type ServiceErrorCode = ApiErrorCode | UnlistedErrorCode;
+
 export class ApiError extends Error {
   constructor(
     readonly statusCode: number,
-    readonly code: ApiErrorCode,
+    readonly code: ServiceErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
@@ -30,7 +37,7 @@ export function tooManyRequests(retryAfterSeconds: number, what: string): ApiErr
   );
 }
 
-export function errorBody(statusCode: number, code: ApiErrorCode, message: string): ErrorBody {
+export function errorBody(statusCode: number, code: ServiceErrorCode, message: string): ErrorBody {
   return { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message };
 }
 
@@ -110,6 +117,18 @@ export function describeValidationError(
 
 function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/** 409 `too_many_tokens`: the account's live-token limit, and the way out. */
+export function tooManyTokens(limit: number, rotationWithGrace = false): ApiError {
+  const has = `Your account already has ${limit.toLocaleString('en-US')} live API tokens, the most it can have`;
+  return new ApiError(
+    409,
+    'too_many_tokens',
+    rotationWithGrace
+      ? `${has}, and a rotation with a grace period keeps the old token working beside its replacement until the grace ends. Rotate without a grace period, or revoke tokens you no longer use, then try again.`
+      : `${has}. Revoke tokens you no longer use (Token Desk's Needs attention view lists the unused ones), then try again.`,
+  );
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

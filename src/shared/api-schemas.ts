@@ -91,6 +91,29 @@ export const ApiToken = Type.Object({
 });
 export type ApiToken = Static<typeof ApiToken>;
 
+export const TokenUsage = Type.Object({
+  ...ApiToken.properties,
+  addresses: Type.Array(
+    Type.Object({
+      address: Type.String({
+        description: 'An IPv4 address, or an IPv6 /64 (such as 2001:db8:1:2::/64) as one client',
+      }),
+      firstSeenAt: Timestamp,
+    }),
+    { description: 'The addresses the token was used from, newest first; at most addressLimit' },
+  ),
+  addressLimit: Type.Integer({
+    minimum: 0,
+    description: 'How many addresses a token remembers (100)',
+  }),
+  addressesBeyondLimit: Type.Integer({
+    minimum: 0,
+    description:
+      'Further addresses that used the token once it remembered addressLimit, counted without a record or event each; several service instances or a restart may count one twice',
+  }),
+});
+export type TokenUsage = Static<typeof TokenUsage>;
+
 export const IssuedApiToken = Type.Object({
   ...ApiToken.properties,
   secret: Type.String({ description: 'The token itself. Sent only once, in this response.' }),

@@ -34,6 +34,11 @@ function unauthorized(code: ConstructorParameters<typeof ApiError>[1], message: 
   return new ApiError(401, code, message, AUTH_HEADERS);
 }
 
+/** Whether two addresses are one client: only computed when they differ as strings. */
+function sameClient(last: string | null, client: string): boolean {
+  return last !== null && clientKey(last) === clientKey(client);
+}
+
 export class Authenticator {
   constructor(
     private readonly deps: {
@@ -144,11 +149,12 @@ export class Authenticator {
     }
     const principal: Principal = { kind: 'api_token', user: token.user, tokenId: token.id };
     // Between writes, a request from the last recorded address compares one string and
-    // writes nothing; another address costs one read of the token's seen-address set.
+    // writes nothing, and so does another address of the same client (an IPv6 /64, keyed
+    // as the limiter keys it); another client costs one read of the token's address set.
     const due =
       token.lastUsedAt === null ||
       now - Date.parse(token.lastUsedAt) >= LAST_USED_WRITE_INTERVAL_MS;
-    if (due || token.lastUsedIp !== client) {
+    if (due || (token.lastUsedIp !== client && !sameClient(token.lastUsedIp, client))) {
       return this.deps.tokens.recordUse(token, now, client, userAgent, due).then(() => principal);
     }
     return principal;

@@ -10,16 +10,24 @@ import {
   IssuedApiToken,
   RotateTokenBody,
   RotatedApiToken,
+  TokenUsage,
 } from '../../shared/api-schemas.js';
 import { MAX_GRACE_PERIOD_SECONDS } from '../../shared/ci-destinations.js';
 import { normalizeName } from '../../shared/token-name.js';
-import { ApiError, describeValidationError } from '../errors.js';
+import { ApiError, describeValidationError, tooManyTokens } from '../errors.js';
 import { formatUtc } from '../human-time.js';
 import type { Services } from '../services.js';
+import {
+  ADDRESSES_PER_TOKEN,
+  LIVE_TOKENS_PER_ACCOUNT,
+  LiveTokenLimitReached,
+  NEW_ADDRESS_EVENTS_PER_HOUR,
+} from '../storage/api-tokens.js';
 import { byRequest, principalOf, requireAuthentication } from './authenticated.js';
 import { bearerSecurity, errors, OPTIONAL_BODY, SESSION_ONLY } from './schema-parts.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const LIVE_LIMIT = LIVE_TOKENS_PER_ACCOUNT.toLocaleString('en-US');
 
 export const tokenNotFound = () =>
   new ApiError(
@@ -131,8 +139,11 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
       schema: {
         ...common,
         summary: 'Create an API token; its secret is in this response and never again',
+        description:
+          `${SESSION_ONLY} An account has at most ${LIVE_LIMIT} live tokens (not revoked, ` +
+          'not expired, grace not over); past that, 409 `too_many_tokens` and nothing is created.',
         body: CreateTokenBody,
-        response: { 201: IssuedApiToken, ...errors(400, 401, 403, 429) },
+        response: { 201: IssuedApiToken, ...errors(400, 401, 403, 409, 429) },
       },
     },
     async (request, reply) => {
@@ -145,11 +156,39 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
         now,
         services.policy.maxTokenLifetimeMs,
       );
-      const issued = await services.tokens.issue(
-        { userId, name: name.name, expiresAt, now },
-        byRequest(request),
-      );
+      const issued = await services.tokens
+        .issue({ userId, name: name.name, expiresAt, now }, byRequest(request))
+        .catch((error: unknown) => {
+          throw error instanceof LiveTokenLimitReached ? tooManyTokens(error.limit) : error;
+        });
       return reply.code(201).header('Cache-Control', 'no-store').send(issued);
+    },
+  );
+
+  app.get(
+    '/v1/users/me/tokens/:id',
+    {
+      schema: {
+        ...common,
+        summary: 'One of your live API tokens as listed, with the addresses it was used from',
+        description:
+          `${SESSION_ONLY} \`addresses\`: where the token was used from, newest first, an ` +
+          `IPv6 /64 as one address. A token remembers its first ${ADDRESSES_PER_TOKEN}; ` +
+          'further ones are counted in `addressesBeyondLimit` without a record or an event ' +
+          `each, and at most ${NEW_ADDRESS_EVENTS_PER_HOUR} \`token.used_from_new_address\` ` +
+          'events are recorded per token per hour.',
+        params: IdParams,
+        response: { 200: TokenUsage, ...errors(401, 403, 404, 429) },
+      },
+    },
+    async (request) => {
+      const usage = await services.tokens.usage(
+        principalOf(request).user.id,
+        request.params.id,
+        services.clock.now(),
+      );
+      if (!usage) throw tokenNotFound();
+      return usage;
     },
   );
 
@@ -219,7 +258,10 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
           'working until `previous.graceEndsAt` (never past its own expiry), is listed with ' +
           '`replacedById` and `graceEndsAt` meanwhile, and can be revoked early as any token; ' +
           'without one (absent or 0) it is revoked in the same transaction. A token already ' +
-          'replaced this way cannot be rotated again: 409 `token_replaced`.',
+          'replaced this way cannot be rotated again: 409 `token_replaced`. A rotation ' +
+          "without a grace period is never refused for the account's limit of " +
+          `${LIVE_LIMIT} live tokens; one with a grace period keeps both working, so at the ` +
+          'limit it gets 409 `too_many_tokens`.',
         ...OPTIONAL_BODY,
         params: IdParams,
         body: RotateTokenBody,
@@ -260,6 +302,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<Services> = async (app, serv
         byRequest(request),
       );
       if (rotation.outcome === 'not_found') throw tokenNotFound();
+      if (rotation.outcome === 'limit') throw tooManyTokens(rotation.limit, true);
       if (rotation.outcome === 'replaced') {
         throw new ApiError(
           409,

@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { IssuedApiToken, User } from '../../shared/api-schemas.js';
+import type { ApiToken, IssuedApiToken, TokenUsage, User } from '../../shared/api-schemas.js';
+import { clientKey } from '../auth/client-key.js';
 import { CredentialCache } from '../auth/credential-cache.js';
 import { digestKey, digestSecret, displayPrefix, generateSecret } from '../auth/secrets.js';
 import { dialects, sql, type Queryable } from './sql.js';
 import { USER_COLUMNS, userFrom } from './users.js';
 import type { DestinationStore } from './destinations.js';
-import { cleanUserAgent, SERVICE_ACTOR, type EventOrigin, type EventStore } from './events.js';
+import {
+  cleanUserAgent,
+  SERVICE_ACTOR,
+  type EventOrigin,
+  type EventStore,
+  type NewEvent,
+} from './events.js';
 import type { EventActor } from '../../shared/events.js';
 import { REFUSED_EVENT_INTERVAL_MS } from '../../shared/events.js';
 import { toTimestamp, toTimestampOrNull } from './timestamps.js';
@@ -52,7 +59,9 @@ export type Rotation =
       previous: { id: string; graceEndsAt: string | null };
     }
   | { outcome: 'not_found' }
-  | { outcome: 'replaced'; graceEndsAt: string };
+  | { outcome: 'replaced'; graceEndsAt: string }
+  /** A grace period would keep one more token live than the account may have. */
+  | { outcome: 'limit'; limit: number };
 
 /** A live token of the user, and whether a rotation already replaced it (grace running). */
 export interface LiveToken {
@@ -69,6 +78,35 @@ export interface Actor {
 export interface BulkRevocation {
   revoked: string[];
   notFound: string[];
+}
+
+/**
+ * Addresses a token remembers (keyed as the limiter keys clients: an IPv6 /64 is one).
+ * Past them, a new address is only counted (addresses_beyond_limit): no row, no event, so
+ * one stolen token used from a whole /48 or a botnet cannot fill the disk. 100 covers a
+ * year of a CI provider's hosted runners for most tokens, and is a page of details.
+ */
+export const ADDRESSES_PER_TOKEN = 100;
+/**
+ * token.used_from_new_address events per token per hour (the hour starts at the first of
+ * them); the tenth says so. A flood then adds 10 events, not thousands above the account's
+ * real ones, while a token that moves to a few new runners is still reported each time.
+ */
+export const NEW_ADDRESS_EVENTS_PER_HOUR = 10;
+/**
+ * Live API tokens (not revoked, not expired, grace not over) per account. The app and the
+ * benchmarks work with 10,000 in one account (the list is measured there); past that, a
+ * stolen session could only mint rows.
+ */
+export const LIVE_TOKENS_PER_ACCOUNT = 10_000;
+const HOUR_MS = 60 * 60 * 1000;
+
+/** Thrown by `issue` when the account already has LIVE_TOKENS_PER_ACCOUNT live tokens. */
+export class LiveTokenLimitReached extends Error {
+  constructor(readonly limit: number) {
+    super(`The account already has ${limit} live API tokens.`);
+    this.name = 'LiveTokenLimitReached';
+  }
 }
 
 const INSERT = sql(
@@ -205,9 +243,59 @@ const TOUCH_FIRST = sql(
 const SEEN_ADDRESS = sql(
   'SELECT 1 AS seen FROM token_addresses WHERE token_id = ? AND address = ?',
 );
+// Room for one more remembered address, taken on the token's row before the address row
+// is written: in PostgreSQL the row lock makes concurrent requests (on any instances)
+// take turns, so the count never passes the limit.
+const TAKE_ADDRESS_ROOM = sql(
+  'UPDATE api_tokens SET address_count = address_count + 1 WHERE id = ? AND address_count < ?',
+);
+const GIVE_BACK_ADDRESS_ROOM = sql(
+  'UPDATE api_tokens SET address_count = address_count - 1 WHERE id = ?',
+);
 const ADD_ADDRESS = sql(
   `INSERT INTO token_addresses (token_id, address, first_seen_at) VALUES (?, ?, ?)
    ON CONFLICT DO NOTHING`,
+);
+// Past the limit: counted, unless another request remembered it meanwhile.
+const COUNT_BEYOND_LIMIT = sql(
+  `UPDATE api_tokens SET addresses_beyond_limit = addresses_beyond_limit + 1
+   WHERE id = ? AND NOT EXISTS
+     (SELECT 1 FROM token_addresses WHERE token_id = ? AND address = ?)`,
+);
+// One of the hour's token.used_from_new_address events, if any is left: the hour starts
+// at its first event. Conditional, so concurrent requests (on any instances) share it.
+const TAKE_ADDRESS_EVENT = sql(
+  `UPDATE api_tokens SET
+     address_events_since = CASE WHEN address_events_since IS NULL OR address_events_since <= ?
+                                 THEN ? ELSE address_events_since END,
+     address_events = CASE WHEN address_events_since IS NULL OR address_events_since <= ?
+                           THEN 1 ELSE address_events + 1 END
+   WHERE id = ? AND (address_events_since IS NULL OR address_events_since <= ?
+                     OR address_events < ?)
+   RETURNING address_events, address_events_since`,
+);
+const USAGE = sql(
+  `SELECT ${LIST_COLUMNS.map(([key, column]) => `${column} AS "${key}"`).join(', ')},
+          addresses_beyond_limit
+   FROM api_tokens WHERE id = ? AND user_id = ? AND revoked_at IS NULL
+     AND (grace_ends_at IS NULL OR grace_ends_at > ?)`,
+);
+const ADDRESSES = sql(
+  `SELECT address, first_seen_at AS "firstSeenAt" FROM token_addresses WHERE token_id = ?
+   ORDER BY first_seen_at DESC, address LIMIT ?`,
+);
+// An upper bound of the account's unrevoked tokens, kept by a trigger on every insert
+// (schema version 7): below the limit no token needs counting. Read after the insert, in
+// PostgreSQL under the row lock the trigger's update took, so creations of one account
+// (on any instances) are counted one after another.
+const ISSUED_TOKENS = sql('SELECT issued_tokens FROM users WHERE id = ?');
+// Live as the token list and authentication see it: unrevoked, grace not over, unexpired.
+// Only for an account that has issued more than the limit: its cost grows with the
+// account's unrevoked tokens (2 ms at 10,000 here).
+const COUNT_LIVE = sql(
+  `SELECT count(*) AS n FROM api_tokens
+   WHERE user_id = ? AND revoked_at IS NULL AND (grace_ends_at IS NULL OR grace_ends_at > ?)
+     AND (expires_at IS NULL OR expires_at > ?)`,
 );
 const REFUSED_AT = sql('SELECT refused_event_at FROM api_tokens WHERE id = ?');
 const MARK_REFUSED = sql(
@@ -228,7 +316,32 @@ const MARK_EXPIRED = sql(
 /** `lastUsedAt` is refreshed at most this often per token, to keep reads read-only. */
 export const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
+/**
+ * Token and address pairs this process has counted past ADDRESSES_PER_TOKEN, so a client
+ * beyond the limit that keeps coming back is counted once and then costs nothing (no
+ * read, no write). Bounded, oldest first out; what it forgets, or another instance has not
+ * seen, is counted again, so the count is an upper estimate. 20,000 keys of ~60 bytes.
+ */
+class CountedAddresses {
+  private readonly keys = new Set<string>();
+  constructor(private readonly capacity: number) {}
+
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  add(key: string): void {
+    this.keys.add(key);
+    if (this.keys.size > this.capacity) {
+      this.keys.delete(this.keys.values().next().value as string);
+    }
+  }
+}
+const COUNTED_ADDRESSES_KEPT = 20_000;
+
 export class ApiTokenStore {
+  private readonly countedBeyondLimit = new CountedAddresses(COUNTED_ADDRESSES_KEPT);
+
   constructor(
     private readonly db: Queryable,
     private readonly destinations: DestinationStore,
@@ -307,8 +420,38 @@ export class ApiTokenStore {
     });
   }
 
-  /** Issues a token and records token.created, in one transaction (or the caller's `q`). */
+  /**
+   * Issues a token and records token.created, in one transaction (or the caller's `q`).
+   * Throws LiveTokenLimitReached, writing nothing, if that would give the account more
+   * than LIVE_TOKENS_PER_ACCOUNT live tokens.
+   */
   issue(
+    input: { userId: string; name: string; expiresAt: number | null; now: number },
+    by: Actor,
+    q: Queryable = this.db,
+  ): Promise<IssuedApiToken> {
+    return q.transaction(async (tx) => {
+      const issued = await this.insert(input, by, tx);
+      await this.refuseOverLimit(tx, input.userId, input.now);
+      return issued;
+    });
+  }
+
+  /**
+   * Throws LiveTokenLimitReached (rolling the caller's transaction back) if the account
+   * now has more than LIVE_TOKENS_PER_ACCOUNT live tokens, the one just inserted included.
+   */
+  private async refuseOverLimit(tx: Queryable, userId: string, now: number): Promise<void> {
+    const issued = await tx.get<{ issued_tokens: number }>(ISSUED_TOKENS, [userId]);
+    if (Number(issued?.issued_tokens ?? 0) <= LIVE_TOKENS_PER_ACCOUNT) return;
+    const at = toTimestamp(now);
+    const live = await tx.get<{ n: number }>(COUNT_LIVE, [userId, at, at]);
+    if (Number(live?.n ?? 0) > LIVE_TOKENS_PER_ACCOUNT) {
+      throw new LiveTokenLimitReached(LIVE_TOKENS_PER_ACCOUNT);
+    }
+  }
+
+  private async insert(
     input: {
       userId: string;
       name: string;
@@ -317,7 +460,7 @@ export class ApiTokenStore {
       rotatedFrom?: string;
     },
     by: Actor,
-    q: Queryable = this.db,
+    tx: Queryable,
   ): Promise<IssuedApiToken> {
     const secret = generateSecret('api_token');
     const token: IssuedApiToken = {
@@ -334,33 +477,31 @@ export class ApiTokenStore {
       graceEndsAt: null,
       secret,
     };
-    return q.transaction(async (tx) => {
-      await tx.run(INSERT, [
-        token.id,
-        input.userId,
-        token.name,
-        token.prefix,
-        digestSecret(secret),
-        token.createdAt,
-        token.expiresAt,
-      ]);
-      await this.events.record(
-        {
-          userId: input.userId,
-          kind: 'token.created',
-          at: input.now,
-          tokenId: token.id,
-          tokenName: token.name,
-          ...by,
-          details:
-            input.rotatedFrom === undefined
-              ? { expiresAt: token.expiresAt }
-              : { expiresAt: token.expiresAt, rotatedFrom: input.rotatedFrom },
-        },
-        tx,
-      );
-      return token;
-    });
+    await tx.run(INSERT, [
+      token.id,
+      input.userId,
+      token.name,
+      token.prefix,
+      digestSecret(secret),
+      token.createdAt,
+      token.expiresAt,
+    ]);
+    await this.events.record(
+      {
+        userId: input.userId,
+        kind: 'token.created',
+        at: input.now,
+        tokenId: token.id,
+        tokenName: token.name,
+        ...by,
+        details:
+          input.rotatedFrom === undefined
+            ? { expiresAt: token.expiresAt }
+            : { expiresAt: token.expiresAt, rotatedFrom: input.rotatedFrom },
+      },
+      tx,
+    );
+    return token;
   }
 
   /**
@@ -381,6 +522,30 @@ export class ApiTokenStore {
       toTimestamp(now),
     ]);
     return row ? { graceEndsAt: row.grace_ends_at } : null;
+  }
+
+  /**
+   * One of the user's live tokens as listed, with the addresses it was used from (newest
+   * first) and how many more there were past the limit; null if not theirs or not live.
+   */
+  async usage(userId: string, id: string, now: number): Promise<TokenUsage | null> {
+    const row = await this.db.get<ApiToken & { addresses_beyond_limit: number }>(USAGE, [
+      id,
+      userId,
+      toTimestamp(now),
+    ]);
+    if (!row) return null;
+    const { addresses_beyond_limit: beyond, ...token } = row;
+    const addresses = await this.db.all<{ address: string; firstSeenAt: string }>(ADDRESSES, [
+      id,
+      ADDRESSES_PER_TOKEN,
+    ]);
+    return {
+      ...token,
+      addresses,
+      addressLimit: ADDRESSES_PER_TOKEN,
+      addressesBeyondLimit: Number(beyond),
+    };
   }
 
   /** Revokes one of the user's live tokens; false if it is not theirs or already revoked. */
@@ -481,7 +646,9 @@ export class ApiTokenStore {
    * counted from now, capped at `maxLifetimeMs`), gives it the original's destinations,
    * and revokes the original, atomically: at once, or when `graceMs` has passed (never
    * later than the original would have expired anyway). A token already replaced (its
-   * grace running) cannot be rotated again: its replacement can.
+   * grace running) cannot be rotated again: its replacement can. Without a grace period
+   * a rotation replaces one live token with another, so the account's limit never
+   * refuses it; with one, both work until the grace ends, which needs room for one more.
    */
   rotate(
     input: {
@@ -495,7 +662,7 @@ export class ApiTokenStore {
   ): Promise<Rotation> {
     const { userId, id, now } = input;
     const at = toTimestamp(now);
-    return this.db.transaction(async (tx): Promise<Rotation> => {
+    const rotation = this.db.transaction(async (tx): Promise<Rotation> => {
       await this.endGraces(now, tx, userId);
       const old = await tx.get<{
         name: string;
@@ -507,19 +674,22 @@ export class ApiTokenStore {
       if (old.grace_ends_at !== null) {
         return { outcome: 'replaced', graceEndsAt: old.grace_ends_at };
       }
-      const lifetime =
-        old.expires_at === null ? null : Date.parse(old.expires_at) - Date.parse(old.created_at);
-      const expiresAt = lifetime === null ? null : now + Math.min(lifetime, input.maxLifetimeMs);
-      const issued = await this.issue(
-        { userId, name: old.name, expiresAt, now, rotatedFrom: id },
-        by,
-        tx,
-      );
-      issued.destinationCount = await this.destinations.copy(id, issued.id, tx);
       let graceEnds = input.graceMs > 0 ? now + input.graceMs : null;
       if (graceEnds !== null && old.expires_at !== null) {
         graceEnds = Math.min(graceEnds, Date.parse(old.expires_at));
       }
+      const withGrace = graceEnds !== null && graceEnds > now;
+      const lifetime =
+        old.expires_at === null ? null : Date.parse(old.expires_at) - Date.parse(old.created_at);
+      const expiresAt = lifetime === null ? null : now + Math.min(lifetime, input.maxLifetimeMs);
+      const issued = await this.insert(
+        { userId, name: old.name, expiresAt, now, rotatedFrom: id },
+        by,
+        tx,
+      );
+      // Both stay live until the grace ends: that needs room for one more.
+      if (withGrace) await this.refuseOverLimit(tx, userId, now);
+      issued.destinationCount = await this.destinations.copy(id, issued.id, tx);
       const record = (kind: 'token.rotated' | 'token.revoked', details: object) =>
         this.events.record(
           {
@@ -535,7 +705,7 @@ export class ApiTokenStore {
         );
       // Revoked now or given a grace end: either way its cached row is out of date.
       this.cache.invalidate(id);
-      if (graceEnds === null || graceEnds <= now) {
+      if (graceEnds === null || !withGrace) {
         await tx.run(REVOKE_OWNED, [at, 'rotated', id, userId, at]);
         await tx.run(MARK_REPLACED, [issued.id, id]);
         await record('token.rotated', { replacementId: issued.id, graceEndsAt: null });
@@ -546,6 +716,10 @@ export class ApiTokenStore {
       await tx.run(START_GRACE, [issued.id, graceEndsAt, id]);
       await record('token.rotated', { replacementId: issued.id, graceEndsAt });
       return { outcome: 'rotated', issued, previous: { id, graceEndsAt } };
+    });
+    return rotation.catch((error: unknown) => {
+      if (error instanceof LiveTokenLimitReached) return { outcome: 'limit', limit: error.limit };
+      throw error;
     });
   }
 
@@ -587,10 +761,13 @@ export class ApiTokenStore {
   }
 
   /**
-   * Called only when the once-a-minute write is due or the address differs from the
-   * last one recorded. Writes last use (time, address, client) and the address into the
-   * token's set of seen addresses, with token.first_used or token.used_from_new_address.
-   * An address already seen, between writes, costs one indexed read and nothing else.
+   * Called only when the once-a-minute write is due or the address is another client's
+   * than the last one recorded (an IPv6 /64 is one client, as for the limiter). Writes
+   * last use (time, address, client) and remembers the client in the token's set of
+   * addresses, with token.first_used or token.used_from_new_address; both are bounded
+   * (ADDRESSES_PER_TOKEN, NEW_ADDRESS_EVENTS_PER_HOUR), so a flood from ever new
+   * addresses writes a counter, not rows. An address already seen, between writes, costs
+   * one indexed read, or nothing at all once counted past the limit.
    */
   async recordUse(
     token: TokenCredential,
@@ -605,9 +782,13 @@ export class ApiTokenStore {
     // requests in flight on this process now see the write as done and do not repeat it.
     if (due) token.lastUsedAt = at;
     token.lastUsedIp = address;
+    const key = clientKey(address);
+    const counted = `${token.id} ${key}`;
     try {
-      const newAddress = (await this.db.get(SEEN_ADDRESS, [token.id, address])) === undefined;
-      if (!due && !newAddress) return;
+      const fresh =
+        !this.countedBeyondLimit.has(counted) &&
+        (await this.db.get(SEEN_ADDRESS, [token.id, key])) === undefined;
+      if (!due && !fresh) return;
       const userAgent = cleanUserAgent(rawUserAgent);
       const by: Actor = {
         actor: { kind: 'api_token', id: token.id },
@@ -615,28 +796,57 @@ export class ApiTokenStore {
       };
       const touch = [at, address, userAgent, token.id];
       await this.db.transaction(async (tx) => {
-        let first = false;
-        if (neverUsed) first = (await tx.run(TOUCH_FIRST, touch)) === 1;
-        if (!first) {
-          // A new address is always written; the minute's write only if no other request
-          // (on this instance or another) wrote it within the minute.
-          await (newAddress
-            ? tx.run(TOUCH, touch)
-            : tx.run(TOUCH_IF_DUE, [...touch, toTimestamp(now - LAST_USED_WRITE_INTERVAL_MS)]));
-        }
-        const added = newAddress && (await tx.run(ADD_ADDRESS, [token.id, address, at])) === 1;
-        if (first || added) {
+        const first = neverUsed && (await tx.run(TOUCH_FIRST, touch)) === 1;
+        if (first) {
           await this.events.record(
-            {
-              userId: token.user.id,
-              kind: first ? 'token.first_used' : 'token.used_from_new_address',
-              at: now,
-              tokenId: token.id,
-              ...by,
-            },
+            { userId: token.user.id, kind: 'token.first_used', at: now, tokenId: token.id, ...by },
             tx,
           );
         }
+        // Or another request of this process counted it while this one waited.
+        if (!fresh || this.countedBeyondLimit.has(counted)) {
+          // The minute's write only if no other request (on this instance or another)
+          // wrote it within the minute.
+          if (!first) {
+            await tx.run(TOUCH_IF_DUE, [...touch, toTimestamp(now - LAST_USED_WRITE_INTERVAL_MS)]);
+          }
+          return;
+        }
+        // A new address is always written as the last one.
+        if (!first) await tx.run(TOUCH, touch);
+        if ((await tx.run(TAKE_ADDRESS_ROOM, [token.id, ADDRESSES_PER_TOKEN])) !== 1) {
+          if ((await tx.run(COUNT_BEYOND_LIMIT, [token.id, token.id, key])) === 1) {
+            this.countedBeyondLimit.add(counted);
+          }
+          return;
+        }
+        if ((await tx.run(ADD_ADDRESS, [token.id, key, at])) !== 1) {
+          // Another request remembered it meanwhile: not new after all.
+          await tx.run(GIVE_BACK_ADDRESS_ROOM, [token.id]);
+          return;
+        }
+        if (first) return;
+        const hourAgo = toTimestamp(now - HOUR_MS);
+        const taken = await tx.get<{ address_events: number; address_events_since: string }>(
+          TAKE_ADDRESS_EVENT,
+          [hourAgo, at, hourAgo, token.id, hourAgo, NEW_ADDRESS_EVENTS_PER_HOUR],
+        );
+        if (!taken) return;
+        const event: NewEvent = {
+          userId: token.user.id,
+          kind: 'token.used_from_new_address',
+          at: now,
+          tokenId: token.id,
+          ...by,
+        };
+        // The hour's last one says so, and when they resume.
+        if (Number(taken.address_events) >= NEW_ADDRESS_EVENTS_PER_HOUR) {
+          event.details = {
+            newAddressEventsPerHour: NEW_ADDRESS_EVENTS_PER_HOUR,
+            resumesAt: toTimestamp(Date.parse(taken.address_events_since) + HOUR_MS),
+          };
+        }
+        await this.events.record(event, tx);
       });
     } catch (error) {
       // The claim above may now be untrue: read the row again next time.

@@ -177,6 +177,41 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX events_by_user_kind ON events(user_id, kind, at DESC, seq DESC);
   `,
+  // 7 (issue 14): bounded use records and the live-token limit (api-tokens.ts). address_count is how many rows the
+  // token has in token_addresses (at most ADDRESSES_PER_TOKEN from now on), and
+  // addresses_beyond_limit counts the further ones; an older flood is cut down to the
+  // first 100 here, the rest counted. address_events counts the hour's
+  // token.used_from_new_address events, since address_events_since.
+  `
+  ALTER TABLE api_tokens ADD COLUMN address_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE api_tokens ADD COLUMN addresses_beyond_limit INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE api_tokens ADD COLUMN address_events_since TEXT;
+  ALTER TABLE api_tokens ADD COLUMN address_events INTEGER NOT NULL DEFAULT 0;
+  UPDATE api_tokens
+     SET addresses_beyond_limit =
+         (SELECT count(*) FROM token_addresses a WHERE a.token_id = api_tokens.id) - 100
+   WHERE id IN (SELECT token_id FROM token_addresses GROUP BY token_id HAVING count(*) > 100);
+  DELETE FROM token_addresses WHERE (token_id, address) IN (
+    SELECT token_id, address FROM (
+      SELECT token_id, address, row_number() OVER (
+        PARTITION BY token_id ORDER BY first_seen_at, address) AS n
+      FROM token_addresses)
+    WHERE n > 100);
+  UPDATE api_tokens
+     SET address_count = (SELECT count(*) FROM token_addresses a WHERE a.token_id = api_tokens.id)
+   WHERE id IN (SELECT token_id FROM token_addresses);
+  -- Revoking a token walks its rotation chain backwards (replaced_by_id = ?).
+  CREATE INDEX api_tokens_replaced_by ON api_tokens(replaced_by_id)
+    WHERE replaced_by_id IS NOT NULL;
+  -- At least the account's unrevoked tokens: it only grows, so while it is below the
+  -- live-token limit a new token needs no count (api-tokens.ts).
+  ALTER TABLE users ADD COLUMN issued_tokens INTEGER NOT NULL DEFAULT 0;
+  UPDATE users SET issued_tokens =
+    (SELECT count(*) FROM api_tokens t WHERE t.user_id = users.id AND t.revoked_at IS NULL);
+  CREATE TRIGGER api_tokens_issued AFTER INSERT ON api_tokens BEGIN
+    UPDATE users SET issued_tokens = issued_tokens + 1 WHERE id = NEW.user_id;
+  END;
+  `,
 ];
 
 export function openDatabase(file: string): Db {

@@ -141,6 +141,38 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX attempt_windows_by_end ON attempt_windows(ends_at);
   `,
+  // 2 (issue 14): bounded use records and the live-token limit, as SQLite's version 7.
+  `
+  ALTER TABLE api_tokens ADD COLUMN address_count integer NOT NULL DEFAULT 0;
+  ALTER TABLE api_tokens ADD COLUMN addresses_beyond_limit integer NOT NULL DEFAULT 0;
+  ALTER TABLE api_tokens ADD COLUMN address_events_since text COLLATE "C";
+  ALTER TABLE api_tokens ADD COLUMN address_events integer NOT NULL DEFAULT 0;
+  UPDATE api_tokens
+     SET addresses_beyond_limit =
+         (SELECT count(*) FROM token_addresses a WHERE a.token_id = api_tokens.id) - 100
+   WHERE id IN (SELECT token_id FROM token_addresses GROUP BY token_id HAVING count(*) > 100);
+  DELETE FROM token_addresses WHERE (token_id, address) IN (
+    SELECT token_id, address FROM (
+      SELECT token_id, address, row_number() OVER (
+        PARTITION BY token_id ORDER BY first_seen_at, address) AS n
+      FROM token_addresses) ranked
+    WHERE n > 100);
+  UPDATE api_tokens
+     SET address_count = (SELECT count(*) FROM token_addresses a WHERE a.token_id = api_tokens.id)
+   WHERE id IN (SELECT token_id FROM token_addresses);
+  ALTER TABLE users ADD COLUMN issued_tokens integer NOT NULL DEFAULT 0;
+  UPDATE users SET issued_tokens =
+    (SELECT count(*) FROM api_tokens t WHERE t.user_id = users.id AND t.revoked_at IS NULL);
+  -- Its row lock, held to the end of the inserting transaction, is what makes creations
+  -- of one account (on any instances) check the limit one after another.
+  CREATE FUNCTION api_tokens_issued() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    UPDATE users SET issued_tokens = issued_tokens + 1 WHERE id = NEW.user_id;
+    RETURN NEW;
+  END $$;
+  CREATE TRIGGER api_tokens_issued AFTER INSERT ON api_tokens
+    FOR EACH ROW EXECUTE FUNCTION api_tokens_issued();
+  `,
 ];
 
 /**
