@@ -44,7 +44,10 @@ const FAST_SETTINGS = {
  * @param {{ libDir?: string, pgConfig?: string }} [options] where to look (for tests)
  * @returns {string}
  */
-export function findPostgresBin({ libDir = '/usr/lib/postgresql', pgConfig = 'pg_config' } = {}) {
+export function findPostgresBin({
+  libDir = '/usr/lib/postgresql',
+  pgConfig = '/usr/bin/pg_config',
+} = {}) {
   if (existsSync(libDir)) {
     const versions = readdirSync(libDir)
       .filter((name) => /^\d+(\.\d+)?$/.test(name) && existsSync(join(libDir, name, 'bin/initdb')))
@@ -101,7 +104,8 @@ function freePort() {
 function unprivilegedUser() {
   if (process.getuid?.() !== 0) return null;
   const id = (/** @type {string} */ flag) =>
-    spawnSync('id', [flag, SUPERUSER], { encoding: 'utf8' }).stdout.trim();
+    // By absolute path: npm test runs this with node_modules/.bin first on PATH, as root.
+    spawnSync('/usr/bin/id', [flag, SUPERUSER], { encoding: 'utf8' }).stdout.trim();
   const uid = Number.parseInt(id('-u'), 10);
   const gid = Number.parseInt(id('-g'), 10);
   if (Number.isNaN(uid) || Number.isNaN(gid)) {

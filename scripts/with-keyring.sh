@@ -9,6 +9,12 @@ if [[ $# -eq 0 ]]; then
   exit 64
 fi
 
+# npm runs this with every node_modules/.bin first on PATH, often as root: what this
+# script runs itself (D-Bus, the keyring, coreutils) comes from the system's directories
+# only, and the caller's PATH comes back for the command it wraps.
+export TOKEN_DESK_CALLER_PATH="${TOKEN_DESK_CALLER_PATH:-$PATH}"
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
 if [[ -z "${TOKEN_DESK_IN_KEYRING:-}" ]]; then
   for tool in dbus-run-session gnome-keyring-daemon dbus-send; do
     if ! command -v "$tool" >/dev/null; then
@@ -65,5 +71,5 @@ if [[ -z "$ready" ]]; then
 fi
 
 status=0
-"$@" || status=$?
+PATH="$TOKEN_DESK_CALLER_PATH" "$@" || status=$?
 exit "$status"
