@@ -136,6 +136,20 @@ describe('usage details on the token list', () => {
     expect(await listed(proxied, session)).toMatchObject({ lastUsedIp: '198.51.100.20' });
   });
 
+  it('another address in the last IPv6 /64 is the same client: between writes, nothing is written', async () => {
+    // Issue 14: each address of a /64 (2^64 of them) was a new row and a new event.
+    const { session } = await signUpAndIn(proxied);
+    const token = await createToken(proxied, session);
+    const from = (address: string) =>
+      use(proxied, token.secret, { 'x-forwarded-for': address, 'user-agent': 'v6-runner' });
+    expect((await from('2001:db8:7:8::1')).status).toBe(200);
+    const check = await unchanged(proxied);
+    for (let i = 2; i < 40; i++)
+      expect((await from(`2001:db8:7:8::${i.toString(16)}`)).status).toBe(200);
+    await check();
+    expect(await listed(proxied, session)).toMatchObject({ lastUsedIp: '2001:db8:7:8::1' });
+  });
+
   it('never records a control, bidi or zero-width character, nor more than 200 characters', async () => {
     const { session } = await signUpAndIn(service);
     const token = await createToken(service, session);
@@ -159,6 +173,27 @@ describe('usage details on the token list', () => {
     expect(agent).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
   });
 });
+
+/**
+ * Resolves with a check that nothing was written meanwhile: every row of the PostgreSQL
+ * schema as text, or SQLite's data_version on one connection (it moves when another
+ * connection commits).
+ */
+async function unchanged(running: RunningService): Promise<() => Promise<void>> {
+  if (BACKEND === 'postgres') {
+    const before = await postgresTablesText(running.dataDir);
+    return async () => expect(await postgresTablesText(running.dataDir)).toBe(before);
+  }
+  const db = new Database(running.databaseFile, { readonly: true });
+  const before = db.pragma('data_version', { simple: true });
+  return async () => {
+    try {
+      expect(db.pragma('data_version', { simple: true })).toBe(before);
+    } finally {
+      db.close();
+    }
+  };
+}
 
 describe('cleanUserAgent', () => {
   it.each([
