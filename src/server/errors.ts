@@ -8,12 +8,7 @@ import type { ApiErrorCode } from '../shared/error-codes.js';
 import { NO_CONTROL_CHARACTERS, type ErrorBody } from '../shared/api-schemas.js';
 import { formatWait } from './human-time.js';
 
-/**
- * Codes this service sends that src/shared/error-codes.ts does not list yet (that file
- * belongs to another change in progress): move each there, then drop this type.
- */
-type UnlistedErrorCode = 'too_many_tokens';
-export type ServiceErrorCode = ApiErrorCode | UnlistedErrorCode;
+export type ServiceErrorCode = ApiErrorCode;
 
 export class ApiError extends Error {
   constructor(

@@ -30,6 +30,7 @@ export const API_ERROR_CODES = [
   'token_not_found',
   'destination_not_found',
   'too_many_destinations',
+  'too_many_tokens',
   'token_replaced',
   'session_not_found',
   'organization_not_found',

@@ -205,11 +205,12 @@ test('a bad TOKEN_DESK_SERVICE_URL stops the harness with a sentence and exit co
 
 test('the page cannot answer main’s native questions: its key is not the control key', async () => {
   // No control key was given to this harness: nobody may queue answers.
-  for (const headers of [
+  const attempts: Array<Record<string, string>> = [
     { 'x-harness-key': harness.key },
     { 'x-harness-key': harness.key, 'x-harness-control-key': harness.key },
     {},
-  ]) {
+  ];
+  for (const headers of attempts) {
     const answer = await fetch(`${harness.origin}/__harness/questions/next/yes`, {
       method: 'POST',
       headers,
