@@ -9,6 +9,7 @@ import type {
   ErrorBody,
   IssuedApiToken,
   Session,
+  TokenUsage,
   User,
 } from '../../shared/api-schemas.js';
 import type { Destination, DestinationInput } from '../../shared/ci-destinations.js';
@@ -100,6 +101,13 @@ export class ApiClient {
 
   me(baseUrl: string, token: string): Promise<User> {
     return this.request(baseUrl, 'GET', '/v1/users/me', { token });
+  }
+
+  /** One token with its usage (addresses); 404 token_not_found once it is revoked. */
+  getToken(baseUrl: string, token: string, id: string): Promise<TokenUsage> {
+    return this.request(baseUrl, 'GET', `/v1/users/me/tokens/${encodeURIComponent(id)}`, {
+      token,
+    });
   }
 
   listTokens(baseUrl: string, token: string): Promise<ApiToken[]> {

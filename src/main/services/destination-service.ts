@@ -19,7 +19,7 @@ import type { DestinationCheck, DestinationView, SendResult } from '../../shared
 import { DeskError } from '../desk-error.js';
 import { wrongProvider, type PushOptions, type PushOutcome } from '../providers/ci-provider.js';
 import { inWords } from '../providers/provider-error.js';
-import type { ApiClient } from './api-client.js';
+import { ApiClientError, type ApiClient } from './api-client.js';
 import type { RecordOwner } from './ci-records.js';
 import { checkedExternalUrl, type ExternalLinksPort } from './external-links.js';
 import type { ProviderAccounts } from './provider-accounts.js';
@@ -191,11 +191,22 @@ export class DestinationService {
    * reach a CI secret store, where it would fail later, far from here.
    */
   async ensureLive(tokenId: string, owner: RecordOwner): Promise<void> {
-    const tokens = await this.deps.sessions.withSession(
-      (active) => this.deps.api.listTokens(active.serviceUrl, active.token),
-      owner,
-    );
-    const token = tokens.find((entry) => entry.id === tokenId);
+    let token: { name: string; expiresAt: string | null; replacedById: string | null } | null;
+    try {
+      // One token, not the whole list: this runs before every push.
+      token = await this.deps.sessions.withSession(
+        (active) => this.deps.api.getToken(active.serviceUrl, active.token, tokenId),
+        owner,
+      );
+    } catch (error) {
+      if (!(error instanceof ApiClientError && error.code === 'token_not_found')) throw error;
+      token = null;
+    }
+    if (token !== null && (typeof token !== 'object' || typeof token.name !== 'string'))
+      throw new DeskError(
+        'bad_response',
+        'The token service answered for this token in a form Token Desk does not understand.',
+      );
     const expiresAt = token?.expiresAt ?? null;
     const expired = expiresAt !== null && Date.parse(expiresAt) <= Date.now();
     if (!token || expired)
