@@ -1,6 +1,8 @@
 // Types for scripts/pg-cluster.mjs, which tests, vitest's global setup and the benchmark import.
 export declare const POSTGRES_FIX: string;
 
+export type ShutdownMode = 'fast' | 'immediate';
+
 export interface PgCluster {
   /** postgres://postgres@127.0.0.1:<port>/<first database> */
   url: string;
@@ -12,6 +14,14 @@ export interface PgCluster {
   dataDir: string;
   /** The URL of another database on this cluster. */
   databaseUrl(name: string): string;
+  /**
+   * Stops the server as a maintenance restart (`fast`: every session ended at once, the
+   * default) or a crash (`immediate`: no checkpoint) would, keeping its data, directory
+   * and port for `startServer`.
+   */
+  stopServer(mode?: ShutdownMode): Promise<void>;
+  /** Starts a server stopped by `stopServer` again, on the same port. */
+  startServer(): Promise<void>;
   /** Stops the server and removes its directory; idempotent. */
   stop(): Promise<void>;
 }

@@ -214,7 +214,17 @@ function leftover(dir, dataDir) {
  * @property {string} socketDir the directory holding the unix socket
  * @property {string} dataDir
  * @property {(name: string) => string} databaseUrl the URL of another database on it
+ * @property {(mode?: ShutdownMode) => Promise<void>} stopServer stops the server (as a
+ *   failover or a maintenance restart would) and keeps its data, directory and port
+ * @property {() => Promise<void>} startServer starts it again on the same port
  * @property {() => Promise<void>} stop stops the server and removes its directory (idempotent)
+ */
+
+/**
+ * How `pg_ctl stop` ends the server: `fast` ends every session at once (what a
+ * maintenance restart or a minor-version upgrade does), `immediate` kills everything
+ * without a checkpoint (a crash, or a failover that cuts the old primary off).
+ * @typedef {'fast' | 'immediate'} ShutdownMode
  */
 
 /**
@@ -276,23 +286,14 @@ export async function startCluster({ databases = ['token_desk'], settings = {} }
       { flag: 'a' },
     );
 
+    const pgCtlStart = (/** @type {number} */ port) =>
+      pg('pg_ctl', ['-D', dataDir, '-l', logFile, '-o', `-p ${port}`, '-t', '60', '-w', 'start']);
     let port = 0;
     for (let attempt = 1; ; attempt += 1) {
       port = await freePort();
       const logBefore = existsSync(logFile) ? readFileSync(logFile, 'utf8').length : 0;
       try {
-        await pg('pg_ctl', [
-          '-D',
-          dataDir,
-          '-l',
-          logFile,
-          '-o',
-          `-p ${port}`,
-          '-t',
-          '60',
-          '-w',
-          'start',
-        ]);
+        await pgCtlStart(port);
         break;
       } catch (error) {
         // Someone else took the port between freePort() and the bind: try another one.
@@ -341,11 +342,30 @@ export async function startCluster({ databases = ['token_desk'], settings = {} }
       socketDir: dir,
       dataDir,
       databaseUrl,
+      async stopServer(mode = 'fast') {
+        if (mode !== 'fast' && mode !== 'immediate') {
+          throw new Error(`stopServer: the mode is 'fast' or 'immediate', not ${String(mode)}`);
+        }
+        await pg('pg_ctl', ['-D', dataDir, '-m', mode, '-t', '60', '-w', 'stop']);
+      },
+      async startServer() {
+        try {
+          await pgCtlStart(port);
+        } catch (error) {
+          throw new Error(
+            `PostgreSQL did not start again in ${dir} (port ${port}). The last lines of its log:\n${tail(logFile)}`,
+            { cause: error },
+          );
+        }
+      },
       stop() {
         stopping ??= (async () => {
           live.delete(cleanup);
           try {
-            await pg('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+            // Not running (stopServer left it stopped): nothing to stop, only to remove.
+            if (existsSync(join(dataDir, 'postmaster.pid'))) {
+              await pg('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+            }
           } finally {
             rmSync(dir, { recursive: true, force: true });
           }

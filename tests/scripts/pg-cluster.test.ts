@@ -128,6 +128,31 @@ describe('a throwaway PostgreSQL cluster', () => {
     });
   });
 
+  it('stopServer() takes the server down as a restart or a crash would; startServer() brings it back on its port with its data', async () => {
+    for (const mode of ['fast', 'immediate'] as const) {
+      await first.stopServer(mode);
+      expect(await probePort(first.port)).toBe('ECONNREFUSED');
+      expect(existsSync(first.dataDir)).toBe(true);
+      await first.startServer();
+      await withClient(first.url, async (sql) => {
+        expect(await sql`select name from tokens order by id`).toEqual([
+          { name: 'ci' },
+          { name: 'deploy' },
+        ]);
+      });
+    }
+    await expect(first.stopServer('smart' as never)).rejects.toThrow(/'fast' or 'immediate'/);
+    expect(await probePort(first.port)).toBe('connected');
+  });
+
+  it('stop() removes a cluster that stopServer() left stopped', async () => {
+    const stopped = await startCluster();
+    running.push(stopped);
+    await stopped.stopServer('immediate');
+    await stopped.stop();
+    expect(existsSync(stopped.socketDir)).toBe(false);
+  });
+
   it('stop() stops the server and removes its directory, and may be called again', async () => {
     await second.stop();
     expect(existsSync(second.socketDir)).toBe(false);
