@@ -6,7 +6,8 @@
  * subscribes to `rendererEvents`, and calls `reminders.start()` once it shows.
  */
 import { createDeskHandlers } from './desk-handlers.js';
-import { openProvider as openRealProvider, type OpenProvider } from './providers/ci-provider.js';
+import { openProvider as openRealProvider } from './ci-providers/registry.js';
+import type { OpenProvider } from './ci-providers/secret-store.js';
 import { ActivityService, type SaveDialogPort } from './services/activity-service.js';
 import { ApiClient, type Fetch } from './services/api-client.js';
 import { ExpiryReminders, type NotifierPort } from './services/expiry-reminders.js';

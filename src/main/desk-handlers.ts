@@ -9,7 +9,7 @@ import type { Channel, PayloadOf, ResultOf, SessionState } from '../shared/ipc-c
 import { snippetText } from '../shared/snippets.js';
 import { normalizeName } from '../shared/token-name.js';
 import { DeskError } from './desk-error.js';
-import { inWords } from './providers/provider-error.js';
+import { inWords } from './ci-providers/provider-error.js';
 import type { ActivityService } from './services/activity-service.js';
 import type { ApiClient } from './services/api-client.js';
 import { revokeMany } from './services/bulk-revoke.js';

@@ -8,8 +8,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CiProvider, OpenProvider } from '../../src/main/providers/ci-provider.js';
-import { openProvider as realOpenProvider } from '../../src/main/providers/ci-provider.js';
+import type { CiProvider, OpenProvider } from '../../src/main/ci-providers/secret-store.js';
+import { openProvider as realOpenProvider } from '../../src/main/ci-providers/registry.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import type { RotationReport } from '../../src/shared/ipc-contract.js';
 import { startCiWorld, type CiWorld } from './ci-desk.js';

@@ -14,8 +14,8 @@ import { startService, type RunningService } from '../server/service-harness.js'
 import { MemoryClipboard } from './fakes.js';
 import { RecordingConfirm } from './ports.js';
 import { testKeychain } from './test-keychain.js';
-import { startFakeGitHub, type FakeGitHub } from './providers/fake-github.js';
-import { startFakeGitLab, type FakeGitLab } from './providers/fake-gitlab.js';
+import { startFakeGitHub, type FakeGitHub } from './ci-providers/github/fake-github.js';
+import { startFakeGitLab, type FakeGitLab } from './ci-providers/gitlab/fake-gitlab.js';
 
 export { inKeyring } from './test-keychain.js';
 

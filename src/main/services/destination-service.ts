@@ -17,8 +17,8 @@ import {
 } from '../../shared/ci-destinations.js';
 import type { DestinationCheck, DestinationView, SendResult } from '../../shared/ipc-contract.js';
 import { DeskError } from '../desk-error.js';
-import { wrongProvider, type PushOptions, type PushOutcome } from '../providers/ci-provider.js';
-import { inWords } from '../providers/provider-error.js';
+import { wrongProvider, type PushOptions, type PushOutcome } from '../ci-providers/secret-store.js';
+import { inWords } from '../ci-providers/provider-error.js';
 import { ApiClientError, type ApiClient } from './api-client.js';
 import type { RecordOwner } from './ci-records.js';
 import { checkedExternalUrl, type ExternalLinksPort } from './external-links.js';

@@ -16,14 +16,14 @@ import {
 } from '../../shared/ci-destinations.js';
 import type { ProviderAccountInfo, ProviderAccountList } from '../../shared/ipc-contract.js';
 import { DeskError } from '../desk-error.js';
+import { normalizeProviderHost } from '../ci-providers/registry.js';
 import {
-  normalizeProviderHost,
   providerName,
   wrongProvider,
   type CiProvider,
   type OpenProvider,
-} from '../providers/ci-provider.js';
-import { inWords } from '../providers/provider-error.js';
+} from '../ci-providers/secret-store.js';
+import { inWords } from '../ci-providers/provider-error.js';
 import type { ProviderAccountRecord, RecordOwner } from './ci-records.js';
 import { plainText, type ConfirmPort, type ConfirmQuestion } from './native-dialogs.js';
 import type { ProviderVault } from './provider-vault.js';

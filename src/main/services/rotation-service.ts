@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { DestinationTarget } from '../../shared/ci-destinations.js';
 import type { RotationReport, RotationState, RevealedToken } from '../../shared/ipc-contract.js';
 import { DeskError } from '../desk-error.js';
-import { inWords } from '../providers/provider-error.js';
+import { inWords } from '../ci-providers/provider-error.js';
 import { ApiClientError, type ApiClient, type RotatedApiToken } from './api-client.js';
 import type {
   PendingRotationRecord,

@@ -5,9 +5,9 @@
  * A rotation updates it with the visibility and repositories GitHub holds then.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
-import type { RevealedToken, TargetChoice } from '../../src/shared/ipc-contract.js';
-import { signUp, startCiWorld, type CiWorld } from './ci-desk.js';
+import { invokeChannel } from '../../../../src/main/ipc/invoke-channel.js';
+import type { RevealedToken, TargetChoice } from '../../../../src/shared/ipc-contract.js';
+import { signUp, startCiWorld, type CiWorld } from '../../ci-desk.js';
 
 const GH_TOKEN = 'ghp_orgSelectedToken00000000000000000001';
 const silent = { error: () => {} };

@@ -1,4 +1,5 @@
 /** A CI provider's failure, in words a user can act on, with a stable code. */
+import type { CI_PROVIDER_SPECS } from '../../shared/ci-destinations.js';
 import { redactSecrets } from '../../shared/credential-patterns.js';
 import { DeskError } from '../desk-error.js';
 
@@ -25,7 +26,8 @@ export class ProviderError extends Error {
   }
 }
 
-export type ProviderName = 'GitHub' | 'GitLab';
+/** A provider's name as its spec gives it, e.g. GitHub. */
+export type ProviderName = (typeof CI_PROVIDER_SPECS)[number]['displayName'];
 
 /** A rate limit in words: when to retry, from the provider's reset time if it gave one. */
 export function rateLimited(

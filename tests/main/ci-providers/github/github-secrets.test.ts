@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   GitHubSecrets,
-  checkGitHubSecretName,
   githubApiBaseUrl,
-} from '../../../src/main/providers/github-secrets.js';
+} from '../../../../src/main/ci-providers/github/github-secrets.js';
+import { checkGitHubSecretName } from '../../../../src/shared/ci-providers/github.js';
 import { GitHubContract } from './github-contract.js';
 import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
-import { generateSecret } from '../../../src/server/auth/secrets.js';
+import { generateSecret } from '../../../../src/server/auth/secrets.js';
 
 const SECRET = generateSecret('api_token');
 const contract = new GitHubContract();

@@ -4,7 +4,7 @@
  * ("About encrypting secrets") describe.
  */
 import sodium from 'libsodium-wrappers';
-import { ProviderError } from './provider-error.js';
+import { ProviderError } from '../provider-error.js';
 
 export async function sealForGitHub(secret: string, publicKeyBase64: string): Promise<string> {
   await sodium.ready;

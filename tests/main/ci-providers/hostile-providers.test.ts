@@ -6,15 +6,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openProvider } from '../../../src/main/providers/ci-provider.js';
-import { GitHubSecrets } from '../../../src/main/providers/github-secrets.js';
-import { GitLabVariables } from '../../../src/main/providers/gitlab-variables.js';
-import { ProviderError, inWords } from '../../../src/main/providers/provider-error.js';
+import { openProvider } from '../../../src/main/ci-providers/registry.js';
+import { GitHubSecrets } from '../../../src/main/ci-providers/github/github-secrets.js';
+import { GitLabVariables } from '../../../src/main/ci-providers/gitlab/gitlab-variables.js';
+import { ProviderError, inWords } from '../../../src/main/ci-providers/provider-error.js';
 import { checkDestinationInput } from '../../../src/shared/ci-destinations.js';
 import { redactSecrets } from '../../../src/shared/credential-patterns.js';
 import { generateSecret } from '../../../src/server/auth/secrets.js';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
-import { startFakeGitLab } from './fake-gitlab.js';
+import { startFakeGitHub, type FakeGitHub } from './github/fake-github.js';
+import { startFakeGitLab } from './gitlab/fake-gitlab.js';
 
 const servers: Server[] = [];
 async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {

@@ -5,7 +5,8 @@
  * recorded visibility is used only when the secret is gone.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openProvider, type CiProvider } from '../../../src/main/providers/ci-provider.js';
+import { openProvider } from '../../../../src/main/ci-providers/registry.js';
+import type { CiProvider } from '../../../../src/main/ci-providers/secret-store.js';
 import { GitHubContract } from './github-contract.js';
 import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
 

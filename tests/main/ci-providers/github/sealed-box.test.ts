@@ -1,7 +1,7 @@
 import sodium from 'libsodium-wrappers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sealForGitHub } from '../../../src/main/providers/sealed-box.js';
-import { generateSecret } from '../../../src/server/auth/secrets.js';
+import { sealForGitHub } from '../../../../src/main/ci-providers/github/sealed-box.js';
+import { generateSecret } from '../../../../src/server/auth/secrets.js';
 
 const b64 = (bytes: Uint8Array) => sodium.to_base64(bytes, sodium.base64_variants.ORIGINAL);
 

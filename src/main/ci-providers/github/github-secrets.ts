@@ -4,8 +4,12 @@
  * before use, and failures become ProviderErrors with words and a stable code.
  */
 import { Octokit } from '@octokit/rest';
-import { isLoopbackServiceUrl } from '../../shared/service-url.js';
-import { ProviderError, rateLimited, requireId, requireString } from './provider-error.js';
+import { checkGitHubSecretName } from '../../../shared/ci-providers/github.js';
+import { isLoopbackServiceUrl } from '../../../shared/service-url.js';
+import { describeHttpFailure, type FailureWords } from '../http-failure.js';
+import { ForeignHostRefused, withinApiBase } from '../origin-guard.js';
+import { ProviderError, requireId, requireString } from '../provider-error.js';
+import type { PushOutcome } from '../secret-store.js';
 import { sealForGitHub } from './sealed-box.js';
 
 export const GITHUB_API_URL = 'https://api.github.com';
@@ -33,8 +37,6 @@ export interface GitHubRepository {
   canWriteSecrets: boolean;
 }
 
-export type PushOutcome = 'created' | 'updated';
-
 /** Who may read an organization secret, as GitHub holds it. */
 export type OrgSecretAccess =
   { visibility: 'all' | 'private' } | { visibility: 'selected'; selectedRepositoryIds: number[] };
@@ -59,15 +61,6 @@ export const GITHUB_PERMISSIONS = {
     'a fine-grained token with the organization permission "Secrets: Read and write" (or a classic token with the admin:org scope, and repo for private repositories)',
 } as const;
 
-/** GitHub's rules for a secret name (docs: "Naming your secrets"). */
-export function checkGitHubSecretName(name: string): string | null {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-    return 'A GitHub secret name may contain only letters, digits and underscores, and must not start with a digit.';
-  if (/^GITHUB_/i.test(name)) return 'A GitHub secret name must not start with GITHUB_.';
-  if (name.length > 255) return 'A GitHub secret name must be at most 255 characters.';
-  return null;
-}
-
 /** The API base URL for a host the user typed: github.com, or GHES's `https://host/api/v3`. */
 export function githubApiBaseUrl(input: string): string {
   const url = new URL(input.trim());
@@ -77,24 +70,6 @@ export function githubApiBaseUrl(input: string): string {
   if (url.hostname === 'github.com' || url.hostname === 'api.github.com') return GITHUB_API_URL;
   const path = url.pathname.replace(/\/+$/, '');
   return `${url.origin}${path.endsWith('/api/v3') ? path : `${path}/api/v3`}`;
-}
-
-/** A request Token Desk refused to make: it would have left the account's API base. */
-class ForeignHostRefused extends Error {
-  constructor(readonly target: URL) {
-    super(`refused a request to ${target.origin}`);
-    this.name = 'ForeignHostRefused';
-  }
-}
-
-/** Whether `url` is under the API base (same scheme, host and port, and below its path). */
-function withinApiBase(url: URL, base: URL): boolean {
-  return (
-    url.origin === base.origin &&
-    url.username === '' &&
-    url.password === '' &&
-    url.pathname.startsWith(base.pathname)
-  );
 }
 
 /**
@@ -429,7 +404,7 @@ export function describeTarget(target: GitHubTarget): string {
   }
 }
 
-interface HttpFailure {
+interface OctokitFailure {
   status?: unknown;
   response?: { headers?: Record<string, string | undefined>; data?: unknown };
   message?: unknown;
@@ -443,7 +418,7 @@ export function describeGitHubFailure(
   context: { needs?: string; apiBaseUrl?: string } = {},
 ): ProviderError {
   if (error instanceof ProviderError) return error;
-  const failure = (error ?? {}) as HttpFailure;
+  const failure = (error ?? {}) as OctokitFailure;
   // Octokit wraps what fetch threw as the cause of its RequestError.
   const refused = [error, failure.cause].find((entry) => entry instanceof ForeignHostRefused);
   if (refused instanceof ForeignHostRefused) {
@@ -457,59 +432,36 @@ export function describeGitHubFailure(
   const status =
     typeof failure.status === 'number' && failure.response !== undefined ? failure.status : 0;
   const headers = failure.response?.headers ?? {};
-  const remaining = headers['x-ratelimit-remaining'];
-  const retryAfter = Number(headers['retry-after']);
-  const reset = Number(headers['x-ratelimit-reset']);
-  if (status === 429 || (status === 403 && (remaining === '0' || Number.isFinite(retryAfter)))) {
-    const retryAt = Number.isFinite(retryAfter)
-      ? now + retryAfter * 1000
-      : Number.isFinite(reset)
-        ? reset * 1000
-        : null;
-    return rateLimited('GitHub', what, retryAt, now);
-  }
-  switch (status) {
-    case 401:
-      return new ProviderError(
-        'provider_bad_credential',
-        'GitHub refused the access token (bad credentials): it may be mistyped, expired or revoked. Add the account again with a current token.',
-      );
-    case 403: {
-      const accepted = headers['x-accepted-github-permissions'];
-      const needed = accepted
-        ? // Sets GitHub accepts are separated by ";", permissions within a set by ",".
-          `the permission GitHub names for it (${accepted
-            .replace(/=/g, ': ')
-            .replace(/\s*;\s*/g, ' or ')
-            .replace(/\s*,\s*/g, ' and ')})`
-        : (context.needs ?? GITHUB_PERMISSIONS.repositorySecrets);
-      return new ProviderError(
-        'provider_missing_permission',
-        `GitHub did not allow Token Desk to ${what}. This needs ${needed}.`,
-      );
-    }
-    case 404:
-      return new ProviderError(
-        'provider_not_found',
-        `GitHub could not find what Token Desk needed to ${what}: check the name, and that the token can see it (GitHub answers "not found" for private repositories a token cannot access).`,
-      );
-    case 422:
-      return new ProviderError(
-        'provider_invalid_name',
-        `GitHub refused the request to ${what}: ${githubMessage(failure.response?.data) ?? 'it is not valid there'}.`,
-      );
-    case 0:
-      return new ProviderError(
-        'provider_unreachable',
-        `Token Desk could not reach GitHub to ${what}. Check the host and your connection.`,
-      );
-    default:
-      return new ProviderError(
-        status >= 500 ? 'provider_unreachable' : 'provider_invalid_response',
-        `GitHub answered ${status} when Token Desk tried to ${what}. Try again later.`,
-      );
-  }
+  const accepted = headers['x-accepted-github-permissions'];
+  const needs = accepted
+    ? // Sets GitHub accepts are separated by ";", permissions within a set by ",".
+      `the permission GitHub names for it (${accepted
+        .replace(/=/g, ': ')
+        .replace(/\s*;\s*/g, ' or ')
+        .replace(/\s*,\s*/g, ' and ')})`
+    : (context.needs ?? GITHUB_PERMISSIONS.repositorySecrets);
+  return describeHttpFailure(
+    GITHUB_WORDS,
+    { status, header: (name) => headers[name], message: githubMessage(failure.response?.data) },
+    what,
+    now,
+    needs,
+  );
 }
+
+const GITHUB_WORDS: FailureWords = {
+  provider: 'GitHub',
+  refusedToken: 'bad credentials',
+  notFoundAdvice:
+    'check the name, and that the token can see it (GitHub answers "not found" for private repositories a token cannot access).',
+  invalidStatuses: [422],
+  resetHeader: 'x-ratelimit-reset',
+  // GitHub signals a rate limit with 429, or with 403 and no requests remaining or a Retry-After.
+  isRateLimited: ({ status, header }) =>
+    status === 429 ||
+    (status === 403 &&
+      (header('x-ratelimit-remaining') === '0' || Number.isFinite(Number(header('retry-after'))))),
+};
 
 function githubMessage(data: unknown): string | null {
   const message = (data as { message?: unknown } | null)?.message;

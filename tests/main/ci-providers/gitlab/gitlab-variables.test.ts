@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   GitLabVariables,
-  checkGitLabVariableKey,
   gitlabHost,
   maskingProblem,
-} from '../../../src/main/providers/gitlab-variables.js';
-import { generateSecret } from '../../../src/server/auth/secrets.js';
+} from '../../../../src/main/ci-providers/gitlab/gitlab-variables.js';
+import { checkGitLabVariableKey } from '../../../../src/shared/ci-providers/gitlab.js';
+import { generateSecret } from '../../../../src/server/auth/secrets.js';
 import { startFakeGitLab, type FakeGitLab } from './fake-gitlab.js';
 
 const SECRET = generateSecret('api_token');

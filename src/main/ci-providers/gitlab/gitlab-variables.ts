@@ -13,8 +13,12 @@ import {
   type FormattedResponse,
   type RequestOptions,
 } from '@gitbeaker/requester-utils';
-import { isLoopbackServiceUrl } from '../../shared/service-url.js';
-import { ProviderError, rateLimited, requireId, requireString } from './provider-error.js';
+import { checkGitLabVariableKey } from '../../../shared/ci-providers/gitlab.js';
+import { isLoopbackServiceUrl } from '../../../shared/service-url.js';
+import { describeHttpFailure, type FailureWords, type HttpFailure } from '../http-failure.js';
+import { ForeignHostRefused, withinApiBase } from '../origin-guard.js';
+import { ProviderError, requireId, requireString } from '../provider-error.js';
+import type { PushOutcome } from '../secret-store.js';
 
 export const GITLAB_URL = 'https://gitlab.com';
 const TIMEOUT_MS = 15_000;
@@ -37,16 +41,6 @@ export interface GitLabNamespaceItem {
   path: string;
 }
 
-export type PushOutcome = 'created' | 'updated';
-
-/** GitLab's rule for a variable key. */
-export function checkGitLabVariableKey(key: string): string | null {
-  if (!/^[A-Za-z0-9_]+$/.test(key))
-    return 'A GitLab variable key may contain only letters, digits and underscores.';
-  if (key.length > 255) return 'A GitLab variable key must be at most 255 characters.';
-  return null;
-}
-
 /**
  * GitLab masks a value only if it is one line of at least 8 characters from the
  * Base64 alphabet plus `@ : . ~ -` (its Ci::Maskable rule). Our `ca_` tokens are.
@@ -64,14 +58,6 @@ export function checkEnvironmentScope(scope: string): string | null {
   return scope.length >= 1 && scope.length <= 255 && !/[\s\u0000-\u001f]/.test(scope)
     ? null
     : 'The environment scope must be * or an environment name (no spaces), at most 255 characters.';
-}
-
-/** A request Token Desk refused to make: it would have left the instance's API. */
-class ForeignHostRefused extends Error {
-  constructor(readonly target: URL) {
-    super(`refused a request to ${target.origin}`);
-    this.name = 'ForeignHostRefused';
-  }
 }
 
 /** What a failed GitLab request left us: enough to say why in words. */
@@ -100,13 +86,7 @@ async function oneAttempt(
   // page it keeps the endpoint and takes only the query of GitLab's Link), so this
   // holds today; it is checked here, before PRIVATE-TOKEN is attached to anything,
   // so that no later change can send it elsewhere.
-  if (
-    url.origin !== base.origin ||
-    url.username !== '' ||
-    url.password !== '' ||
-    !url.pathname.startsWith(base.pathname)
-  )
-    throw new ForeignHostRefused(url);
+  if (!withinApiBase(url, base)) throw new ForeignHostRefused(url);
   const response = await fetch(url, {
     method: String(method ?? 'GET'),
     headers: headers as Record<string, string>,
@@ -283,53 +263,31 @@ export function describeGitLabFailure(
       `Token Desk was about to send a request for GitLab to ${error.target.origin}, which is not this account's GitLab, while trying to ${what}. It refused and sent it nothing, not your access token either. Check the account's GitLab address.`,
     );
   }
-  if (!(error instanceof GitLabHttpError)) {
-    return new ProviderError(
-      'provider_unreachable',
-      `Token Desk could not reach GitLab to ${what}. Check the host and your connection.`,
-    );
-  }
-  const message = gitlabMessage(error.body);
-  switch (error.status) {
-    case 401:
-      return new ProviderError(
-        'provider_bad_credential',
-        'GitLab refused the access token (401 Unauthorized): it may be mistyped, expired or revoked. Add the account again with a current token.',
-      );
-    case 403:
-      return new ProviderError(
-        'provider_missing_permission',
-        `GitLab did not allow Token Desk to ${what}. This needs a personal access token with the api scope, and the Maintainer role (Owner for a group) there.`,
-      );
-    case 404:
-      return new ProviderError(
-        'provider_not_found',
-        `GitLab could not find what Token Desk needed to ${what}: check the path, and that your account is a member (GitLab answers "not found" for what it hides from you).`,
-      );
-    case 400:
-    case 422:
-      return new ProviderError(
-        'provider_invalid_name',
-        `GitLab refused the request to ${what}: ${message ?? 'it is not valid there'}.`,
-      );
-    case 429: {
-      const retryAfter = Number(error.headers.get('retry-after'));
-      const reset = Number(error.headers.get('ratelimit-reset'));
-      const retryAt =
-        Number.isFinite(retryAfter) && error.headers.has('retry-after')
-          ? now + retryAfter * 1000
-          : Number.isFinite(reset) && error.headers.has('ratelimit-reset')
-            ? reset * 1000
-            : null;
-      return rateLimited('GitLab', what, retryAt, now);
-    }
-    default:
-      return new ProviderError(
-        error.status >= 500 ? 'provider_unreachable' : 'provider_invalid_response',
-        `GitLab answered ${error.status} when Token Desk tried to ${what}. Try again later.`,
-      );
-  }
+  const failure: HttpFailure =
+    error instanceof GitLabHttpError
+      ? {
+          status: error.status,
+          header: (name) => error.headers.get(name) ?? undefined,
+          message: gitlabMessage(error.body),
+        }
+      : NO_ANSWER;
+  return describeHttpFailure(GITLAB_WORDS, failure, what, now, GITLAB_NEEDS);
 }
+
+/** Anything but an HTTP answer: refused, reset, timed out. */
+const NO_ANSWER: HttpFailure = { status: 0, header: () => undefined, message: null };
+const GITLAB_NEEDS =
+  'a personal access token with the api scope, and the Maintainer role (Owner for a group) there';
+
+const GITLAB_WORDS: FailureWords = {
+  provider: 'GitLab',
+  refusedToken: '401 Unauthorized',
+  notFoundAdvice:
+    'check the path, and that your account is a member (GitLab answers "not found" for what it hides from you).',
+  invalidStatuses: [400, 422],
+  resetHeader: 'ratelimit-reset',
+  isRateLimited: ({ status }) => status === 429,
+};
 
 /** GitLab's error bodies: `{"message": "..."}`, `{"message": {"key": ["..."]}}` or `{"error": "..."}`. */
 function gitlabMessage(body: unknown): string | null {
