@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import type { ApiToken } from '../../../shared/api-schemas';
-import type { BulkRevokeReport } from '../../../shared/ipc-contract';
-import { call, desk, messageOf } from '../bridge';
-import { Banner } from '../components/Banner';
-import { Dialog } from '../components/Dialog';
+import type { ApiToken } from '../../../../../shared/api-schemas';
+import type { BulkRevokeReport } from '../../../../../shared/ipc-contract';
+import { call, desk, messageOf } from '../../../lib/bridge';
+import { Banner } from '../../../components/Banner';
+import { Dialog } from '../../../components/Dialog';
 
 interface Props {
   tokens: ApiToken[];

@@ -4,12 +4,16 @@ import {
   checkDestinationName,
   type DestinationTarget,
   type Provider,
-} from '../../../shared/ci-destinations';
-import type { ProviderAccountInfo, SendResult, TargetChoice } from '../../../shared/ipc-contract';
-import { call, desk, messageOf } from '../bridge';
-import { Banner } from '../components/Banner';
-import { Dialog } from '../components/Dialog';
-import { PROVIDER_NAMES, ProviderAccountForm } from '../components/ProviderAccountForm';
+} from '../../../../../shared/ci-destinations';
+import type {
+  ProviderAccountInfo,
+  SendResult,
+  TargetChoice,
+} from '../../../../../shared/ipc-contract';
+import { call, desk, messageOf } from '../../../lib/bridge';
+import { Banner } from '../../../components/Banner';
+import { Dialog } from '../../../components/Dialog';
+import { PROVIDER_NAMES, ProviderAccountForm } from '../../accounts/components/ProviderAccountForm';
 
 /** Where and how to send, as the user chose it. */
 export interface SendChoice {

@@ -1,5 +1,5 @@
 /** The renderer's only way out: the typed bridge the preload exposes. */
-import type { BridgeResult, TokenDeskBridge } from '../../shared/ipc-contract';
+import type { BridgeResult, TokenDeskBridge } from '../../../shared/ipc-contract';
 
 declare global {
   interface Window {

@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { Dialog } from '../components/Dialog';
+import { Dialog } from './Dialog';
 
 interface Props {
   title: string;

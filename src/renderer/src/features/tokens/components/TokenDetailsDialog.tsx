@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ApiToken } from '../../../shared/api-schemas';
-import type { DestinationView } from '../../../shared/ipc-contract';
-import { call, desk, messageOf } from '../bridge';
-import { Banner } from '../components/Banner';
-import { Dialog } from '../components/Dialog';
-import { EventList } from '../components/EventList';
-import { PROVIDER_NAMES } from '../components/ProviderAccountForm';
-import { expiryLabel, formatAbsolute, formatRelative, placesLabel } from '../format';
+import type { ApiToken } from '../../../../../shared/api-schemas';
+import type { DestinationView } from '../../../../../shared/ipc-contract';
+import { call, desk, messageOf } from '../../../lib/bridge';
+import { Banner } from '../../../components/Banner';
+import { Dialog } from '../../../components/Dialog';
+import { EventList } from '../../activity/components/EventList';
+import { PROVIDER_NAMES } from '../../accounts/components/ProviderAccountForm';
+import { expiryLabel, formatAbsolute, formatRelative, placesLabel } from '../../../lib/format';
 
 interface Props {
   token: ApiToken;

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { AccountSummary, SignedInAccount } from '../../../shared/ipc-contract';
+import type { AccountSummary, SignedInAccount } from '../../../../../shared/ipc-contract';
 
 interface Props {
   account: SignedInAccount;

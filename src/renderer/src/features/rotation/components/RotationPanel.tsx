@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import type { RevealedToken, RotationState } from '../../../shared/ipc-contract';
-import { call, desk, messageOf } from '../bridge';
-import { formatAbsolute } from '../format';
-import { Banner } from './Banner';
+import type { RevealedToken, RotationState } from '../../../../../shared/ipc-contract';
+import { call, desk, messageOf } from '../../../lib/bridge';
+import { formatAbsolute } from '../../../lib/format';
+import { Banner } from '../../../components/Banner';
 
 interface Props {
   rotation: RotationState;

@@ -1,10 +1,10 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { SessionState } from '../../../shared/ipc-contract';
-import { normalizeServiceUrl } from '../../../shared/service-url';
+import type { SessionState } from '../../../../../shared/ipc-contract';
+import { normalizeServiceUrl } from '../../../../../shared/service-url';
 import { emailProblem, passwordProblem } from '../account-rules';
-import { call, desk, messageOf } from '../bridge';
-import { Banner } from '../components/Banner';
-import { Dialog } from '../components/Dialog';
+import { call, desk, messageOf } from '../../../lib/bridge';
+import { Banner } from '../../../components/Banner';
+import { Dialog } from '../../../components/Dialog';
 
 interface Props {
   defaultServiceUrl: string;

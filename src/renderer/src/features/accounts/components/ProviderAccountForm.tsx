@@ -1,9 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { Provider } from '../../../shared/ci-destinations';
-import type { ProviderAccountInfo } from '../../../shared/ipc-contract';
-import { normalizeServiceUrl } from '../../../shared/service-url';
-import { call, desk, messageOf } from '../bridge';
-import { Banner } from './Banner';
+import type { Provider } from '../../../../../shared/ci-destinations';
+import type { ProviderAccountInfo } from '../../../../../shared/ipc-contract';
+import { normalizeServiceUrl } from '../../../../../shared/service-url';
+import { call, desk, messageOf } from '../../../lib/bridge';
+import { Banner } from '../../../components/Banner';
 
 export const PROVIDER_NAMES: Record<Provider, string> = { github: 'GitHub', gitlab: 'GitLab' };
 const DEFAULT_HOSTS: Record<Provider, string> = {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { ProviderAccountList } from '../../../shared/ipc-contract';
-import { call, desk, messageOf } from '../bridge';
-import { Banner } from './Banner';
+import type { ProviderAccountList } from '../../../../../shared/ipc-contract';
+import { call, desk, messageOf } from '../../../lib/bridge';
+import { Banner } from '../../../components/Banner';
 import { PROVIDER_NAMES, ProviderAccountForm } from './ProviderAccountForm';
 
 /** Settings' "CI provider accounts": who Token Desk can push secrets as; the tokens stay in main. */

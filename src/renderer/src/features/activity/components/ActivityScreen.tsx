@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
-import { EVENT_KINDS, type EventKind } from '../../../shared/events';
-import type { EventFilter, ExportFormat } from '../../../shared/ipc-contract';
-import { call, desk, messageOf } from '../bridge';
-import { Banner } from '../components/Banner';
-import { EVENT_LABELS, EventList } from '../components/EventList';
+import { EVENT_KINDS, type EventKind } from '../../../../../shared/events';
+import type { EventFilter, ExportFormat } from '../../../../../shared/ipc-contract';
+import { call, desk, messageOf } from '../../../lib/bridge';
+import { Banner } from '../../../components/Banner';
+import { EVENT_LABELS, EventList } from './EventList';
 
 /** A local calendar day as the start (or end) of that day, in ISO 8601 with its offset. */
 function dayBound(date: string, end: boolean): string {

@@ -3,12 +3,12 @@ import {
   ROTATION_GRACE_SECONDS,
   type SessionState,
   type Settings,
-} from '../../../shared/ipc-contract';
-import { normalizeServiceUrl } from '../../../shared/service-url';
-import { CLIPBOARD_CLEAR_SECONDS, type Theme } from '../../../shared/settings-rules';
-import { call, desk, messageOf } from '../bridge';
-import { Banner } from '../components/Banner';
-import { ProviderAccounts } from '../components/ProviderAccounts';
+} from '../../../../../shared/ipc-contract';
+import { normalizeServiceUrl } from '../../../../../shared/service-url';
+import { CLIPBOARD_CLEAR_SECONDS, type Theme } from '../../../../../shared/settings-rules';
+import { call, desk, messageOf } from '../../../lib/bridge';
+import { Banner } from '../../../components/Banner';
+import { ProviderAccounts } from '../../accounts/components/ProviderAccounts';
 
 const GRACE_MINUTES = {
   min: ROTATION_GRACE_SECONDS.min / 60,

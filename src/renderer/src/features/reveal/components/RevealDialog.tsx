@@ -1,16 +1,20 @@
 import { useEffect, useState } from 'react';
-import type { RevealedToken, RotationState } from '../../../shared/ipc-contract';
+import type { RevealedToken, RotationState } from '../../../../../shared/ipc-contract';
 import {
   SNIPPET_KINDS,
   SNIPPET_LABELS,
   snippetText,
   type SnippetKind,
-} from '../../../shared/snippets';
-import { call, desk, messageOf } from '../bridge';
-import { Banner } from '../components/Banner';
-import { Dialog } from '../components/Dialog';
-import { RotationPanel } from '../components/RotationPanel';
-import { SendOutcomes, SendToCiDialog, type SendOutcome } from './SendToCiDialog';
+} from '../../../../../shared/snippets';
+import { call, desk, messageOf } from '../../../lib/bridge';
+import { Banner } from '../../../components/Banner';
+import { Dialog } from '../../../components/Dialog';
+import { RotationPanel } from '../../rotation/components/RotationPanel';
+import {
+  SendOutcomes,
+  SendToCiDialog,
+  type SendOutcome,
+} from '../../send-to-ci/components/SendToCiDialog';
 
 interface Props {
   revealed: RevealedToken;

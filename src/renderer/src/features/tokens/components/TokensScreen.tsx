@@ -7,8 +7,8 @@ import {
   useState,
   type ReactNode,
 } from 'react';
-import type { ApiToken } from '../../../shared/api-schemas';
-import { MAX_BULK_REVOKE } from '../../../shared/api-schemas';
+import type { ApiToken } from '../../../../../shared/api-schemas';
+import { MAX_BULK_REVOKE } from '../../../../../shared/api-schemas';
 import type {
   AccountSummary,
   BulkRevokeReport,
@@ -17,23 +17,23 @@ import type {
   RotationState,
   SessionState,
   SignedInAccount,
-} from '../../../shared/ipc-contract';
-import { call, desk, DeskFailure, messageOf } from '../bridge';
+} from '../../../../../shared/ipc-contract';
+import { call, desk, DeskFailure, messageOf } from '../../../lib/bridge';
 import { useTokenList } from '../hooks/use-token-list';
-import { AccountMenu } from '../components/AccountMenu';
-import { Banner } from '../components/Banner';
-import { AddAccountDialog } from '../dialogs/AddAccountDialog';
-import { PlacesToUpdate } from '../components/PlacesToUpdate';
-import { RotationPanel } from '../components/RotationPanel';
-import { TokenList, visibleTokens, type SortKey } from '../components/TokenList';
-import { ConfirmDialog } from '../dialogs/ConfirmDialog';
-import { NewTokenDialog } from '../dialogs/NewTokenDialog';
-import { RevealDialog, upsert } from '../dialogs/RevealDialog';
-import { SendToCiDialog, type SendOutcome } from '../dialogs/SendToCiDialog';
-import { TokenDetailsDialog } from '../dialogs/TokenDetailsDialog';
-import { BulkRevokeDialog } from '../dialogs/BulkRevokeDialog';
-import { HEALTH_FILTERS, healthCounts, type HealthFilter } from '../token-health';
-import { durationWords } from '../format';
+import { AccountMenu } from '../../accounts/components/AccountMenu';
+import { Banner } from '../../../components/Banner';
+import { AddAccountDialog } from '../../accounts/components/AddAccountDialog';
+import { PlacesToUpdate } from '../../rotation/components/PlacesToUpdate';
+import { RotationPanel } from '../../rotation/components/RotationPanel';
+import { TokenList, visibleTokens, type SortKey } from './TokenList';
+import { ConfirmDialog } from '../../../components/ConfirmDialog';
+import { NewTokenDialog } from './NewTokenDialog';
+import { RevealDialog, upsert } from '../../reveal/components/RevealDialog';
+import { SendToCiDialog, type SendOutcome } from '../../send-to-ci/components/SendToCiDialog';
+import { TokenDetailsDialog } from './TokenDetailsDialog';
+import { BulkRevokeDialog } from './BulkRevokeDialog';
+import { HEALTH_FILTERS, healthCounts, type HealthFilter } from '../health';
+import { durationWords } from '../../../lib/format';
 
 interface Props {
   account: SignedInAccount;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ApiToken } from '../../../shared/api-schemas';
-import { call, desk, DeskFailure, messageOf } from '../bridge';
+import type { ApiToken } from '../../../../../shared/api-schemas';
+import { call, desk, DeskFailure, messageOf } from '../../../lib/bridge';
 
 /** While the service is unreachable the list retries this often, so it recovers without a restart. */
 const RETRY_MS = 3000;

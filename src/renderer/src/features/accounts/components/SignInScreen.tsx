@@ -1,9 +1,9 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import type { SessionState } from '../../../shared/ipc-contract';
-import { normalizeServiceUrl } from '../../../shared/service-url';
+import type { SessionState } from '../../../../../shared/ipc-contract';
+import { normalizeServiceUrl } from '../../../../../shared/service-url';
 import { emailProblem, passwordProblem, PASSWORD_MIN_LENGTH } from '../account-rules';
-import { call, desk, messageOf } from '../bridge';
-import { Banner } from '../components/Banner';
+import { call, desk, messageOf } from '../../../lib/bridge';
+import { Banner } from '../../../components/Banner';
 
 interface Props {
   defaultServiceUrl: string;

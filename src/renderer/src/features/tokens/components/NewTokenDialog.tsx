@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import type { RevealedToken } from '../../../shared/ipc-contract';
-import { normalizeName, TOKEN_NAME_MAX_LENGTH } from '../../../shared/token-name';
-import { call, desk } from '../bridge';
-import { Banner } from '../components/Banner';
-import { Dialog } from '../components/Dialog';
-import { DAY_MS } from '../format';
+import type { RevealedToken } from '../../../../../shared/ipc-contract';
+import { normalizeName, TOKEN_NAME_MAX_LENGTH } from '../../../../../shared/token-name';
+import { call, desk } from '../../../lib/bridge';
+import { Banner } from '../../../components/Banner';
+import { Dialog } from '../../../components/Dialog';
+import { DAY_MS } from '../../../lib/format';
 
 const PRESETS = [7, 30, 60, 90] as const;
 /** The service refuses expiries further out than this (TOKEN_DESK_MAX_TOKEN_LIFETIME_DAYS, default 366). */

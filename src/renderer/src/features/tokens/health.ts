@@ -2,8 +2,8 @@
  * Which tokens need attention, and why: computed from the list itself (expiry and
  * last use), so counting and filtering 5,000 tokens is one pass with no request.
  */
-import type { ApiToken } from '../../shared/api-schemas';
-import { DAY_MS, EXPIRY_WARNING_DAYS } from './format';
+import type { ApiToken } from '../../../../shared/api-schemas';
+import { DAY_MS, EXPIRY_WARNING_DAYS } from '../../lib/format';
 
 export const UNUSED_DAYS = 90;
 

@@ -1,6 +1,6 @@
 import { useRef, useState, type UIEvent } from 'react';
-import type { ApiToken } from '../../../shared/api-schemas';
-import { attentionRank, healthOf, type HealthFilter } from '../token-health';
+import type { ApiToken } from '../../../../../shared/api-schemas';
+import { attentionRank, healthOf, type HealthFilter } from '../health';
 import {
   expiryLabel,
   expiryState,
@@ -8,7 +8,7 @@ import {
   formatRelative,
   formatShort,
   placesLabel,
-} from '../format';
+} from '../../../lib/format';
 
 export type SortKey = 'attention' | 'created' | 'name' | 'lastUsed' | 'expires';
 

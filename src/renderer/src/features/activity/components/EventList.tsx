@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AccountEvent, EventKind } from '../../../shared/events';
-import type { EventFilter } from '../../../shared/ipc-contract';
-import { call, desk, messageOf } from '../bridge';
-import { formatAbsolute } from '../format';
-import { Banner } from './Banner';
+import type { AccountEvent, EventKind } from '../../../../../shared/events';
+import type { EventFilter } from '../../../../../shared/ipc-contract';
+import { call, desk, messageOf } from '../../../lib/bridge';
+import { formatAbsolute } from '../../../lib/format';
+import { Banner } from '../../../components/Banner';
 
 export const EVENT_LABELS: Record<EventKind, string> = {
   'token.created': 'Token created',

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { SessionState, Settings } from '../../shared/ipc-contract';
-import { call, desk, messageOf, type DeskFailure } from './bridge';
-import { Banner } from './components/Banner';
-import { ActivityScreen } from './screens/ActivityScreen';
-import { SettingsScreen } from './screens/SettingsScreen';
-import { SignInScreen } from './screens/SignInScreen';
-import { TokensScreen } from './screens/TokensScreen';
+import type { SessionState, Settings } from '../../../shared/ipc-contract';
+import { call, desk, messageOf, type DeskFailure } from '../lib/bridge';
+import { Banner } from '../components/Banner';
+import { ActivityScreen } from '../features/activity/components/ActivityScreen';
+import { SettingsScreen } from '../features/settings/components/SettingsScreen';
+import { SignInScreen } from '../features/accounts/components/SignInScreen';
+import { TokensScreen } from '../features/tokens/components/TokensScreen';
 
 type View = 'tokens' | 'settings' | 'activity';
 
