@@ -1,6 +1,5 @@
-const DAY = 24 * 60 * 60 * 1000;
-/** "Expires soon" from this many days out. */
-export const EXPIRY_WARNING_DAYS = 7;
+/** Every formatter the renderer uses, so a date or a count reads the same on every screen. */
+export const DAY = 24 * 60 * 60 * 1000;
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -21,28 +20,6 @@ export function formatRelative(iso: string, now: number): string {
   return relative.format(Math.round(diff / (365 * DAY)), 'year');
 }
 
-export type ExpiryState = 'none' | 'ok' | 'soon' | 'expired';
-
-export function expiryState(expiresAt: string | null, now: number): ExpiryState {
-  if (expiresAt === null) return 'none';
-  const left = Date.parse(expiresAt) - now;
-  if (left <= 0) return 'expired';
-  return left <= EXPIRY_WARNING_DAYS * DAY ? 'soon' : 'ok';
-}
-
-export function expiryLabel(expiresAt: string | null, now: number): string {
-  switch (expiryState(expiresAt, now)) {
-    case 'none':
-      return 'Never';
-    case 'expired':
-      return `Expired ${formatRelative(expiresAt as string, now)}`;
-    default:
-      return `Expires ${formatRelative(expiresAt as string, now)}`;
-  }
-}
-
-export const DAY_MS = DAY;
-
 const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
@@ -52,8 +29,13 @@ export function formatShort(iso: string, now: number): string {
   return Math.abs(at - now) < DAY / 2 ? timeOnly.format(at) : dateOnly.format(at);
 }
 
+/** "1 place", "12 places". */
+export function placesWord(count: number): string {
+  return count === 1 ? '1 place' : `${count.toLocaleString()} places`;
+}
+
 export function placesLabel(count: number): string {
-  return count === 1 ? 'Used in 1 place' : `Used in ${count.toLocaleString()} places`;
+  return `Used in ${placesWord(count)}`;
 }
 
 /** A grace period in words: "1 hour", "90 minutes", "2 days". */

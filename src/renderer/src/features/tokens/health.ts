@@ -3,9 +3,32 @@
  * last use), so counting and filtering 5,000 tokens is one pass with no request.
  */
 import type { ApiToken } from '../../../../shared/api-schemas';
-import { DAY_MS, EXPIRY_WARNING_DAYS } from '../../lib/format';
+import { DAY, formatRelative } from '../../lib/format';
 
+/** "Expires soon" from this many days out. */
+export const EXPIRY_WARNING_DAYS = 7;
 export const UNUSED_DAYS = 90;
+
+export type ExpiryState = 'none' | 'ok' | 'soon' | 'expired';
+
+/** The one place the expiry rule is written: the row's colour and the health counts both read it. */
+export function expiryState(expiresAt: string | null, now: number): ExpiryState {
+  if (expiresAt === null) return 'none';
+  const left = Date.parse(expiresAt) - now;
+  if (left <= 0) return 'expired';
+  return left <= EXPIRY_WARNING_DAYS * DAY ? 'soon' : 'ok';
+}
+
+export function expiryLabel(expiresAt: string | null, now: number): string {
+  switch (expiryState(expiresAt, now)) {
+    case 'none':
+      return 'Never';
+    case 'expired':
+      return `Expired ${formatRelative(expiresAt as string, now)}`;
+    default:
+      return `Expires ${formatRelative(expiresAt as string, now)}`;
+  }
+}
 
 export type HealthFilter = 'expiring' | 'expired' | 'never-used' | 'unused';
 export const HEALTH_FILTERS: Array<[HealthFilter, string]> = [
@@ -19,13 +42,11 @@ export const HEALTH_FILTERS: Array<[HealthFilter, string]> = [
 export function healthOf(token: ApiToken, now: number): HealthFilter[] {
   if (token.replacedById) return [];
   const found: HealthFilter[] = [];
-  if (token.expiresAt !== null) {
-    const left = Date.parse(token.expiresAt) - now;
-    if (left <= 0) found.push('expired');
-    else if (left <= EXPIRY_WARNING_DAYS * DAY_MS) found.push('expiring');
-  }
+  const expiry = expiryState(token.expiresAt, now);
+  if (expiry === 'expired') found.push('expired');
+  else if (expiry === 'soon') found.push('expiring');
   if (token.lastUsedAt === null) found.push('never-used');
-  else if (now - Date.parse(token.lastUsedAt) >= UNUSED_DAYS * DAY_MS) found.push('unused');
+  else if (now - Date.parse(token.lastUsedAt) >= UNUSED_DAYS * DAY) found.push('unused');
   return found;
 }
 
@@ -45,4 +66,14 @@ export function attentionRank(token: ApiToken, now: number): number {
   if (health.includes('unused')) return 2;
   if (health.includes('never-used')) return 3;
   return 4;
+}
+
+/** Why a row needs attention, in words; null when it does not. */
+export function attentionReason(token: ApiToken, now: number): string | null {
+  const health = healthOf(token, now);
+  if (health.includes('expired')) return 'Expired: replace it or revoke it';
+  if (health.includes('expiring')) return `Expires within ${EXPIRY_WARNING_DAYS} days`;
+  if (health.includes('unused')) return `Not used for ${UNUSED_DAYS} days or more`;
+  if (health.includes('never-used')) return 'Never used';
+  return null;
 }

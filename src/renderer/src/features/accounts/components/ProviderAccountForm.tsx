@@ -4,8 +4,8 @@ import type { ProviderAccountInfo } from '../../../../../shared/ipc-contract';
 import { normalizeServiceUrl } from '../../../../../shared/service-url';
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
+import { PROVIDER_NAMES } from '../../../lib/provider-names';
 
-export const PROVIDER_NAMES: Record<Provider, string> = { github: 'GitHub', gitlab: 'GitLab' };
 const DEFAULT_HOSTS: Record<Provider, string> = {
   github: 'https://github.com',
   gitlab: 'https://gitlab.com',

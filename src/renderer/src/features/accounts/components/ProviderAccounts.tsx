@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import type { ProviderAccountList } from '../../../../../shared/ipc-contract';
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
-import { PROVIDER_NAMES, ProviderAccountForm } from './ProviderAccountForm';
+import { PROVIDER_NAMES } from '../../../lib/provider-names';
+import { ProviderAccountForm } from './ProviderAccountForm';
 
 /** Settings' "CI provider accounts": who Token Desk can push secrets as; the tokens stay in main. */
 export function ProviderAccounts({ signedIn }: { signedIn: boolean }) {

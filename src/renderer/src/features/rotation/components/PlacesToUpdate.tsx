@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { DestinationView } from '../../../../../shared/ipc-contract';
 import { call, desk, messageOf } from '../../../lib/bridge';
-import { PROVIDER_NAMES } from '../../accounts/components/ProviderAccountForm';
+import { PROVIDER_NAMES } from '../../../lib/provider-names';
 
 /**
  * Every place a rotation will feed, as main labels it (the host is named for anything

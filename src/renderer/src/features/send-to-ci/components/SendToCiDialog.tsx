@@ -13,7 +13,8 @@ import type {
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
 import { Dialog } from '../../../components/Dialog';
-import { PROVIDER_NAMES, ProviderAccountForm } from '../../accounts/components/ProviderAccountForm';
+import { PROVIDER_NAMES } from '../../../lib/provider-names';
+import { ProviderAccountForm } from '../../accounts/components/ProviderAccountForm';
 
 /** Where and how to send, as the user chose it. */
 export interface SendChoice {

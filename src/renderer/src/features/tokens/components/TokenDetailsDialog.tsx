@@ -5,8 +5,9 @@ import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
 import { Dialog } from '../../../components/Dialog';
 import { EventList } from '../../activity/components/EventList';
-import { PROVIDER_NAMES } from '../../accounts/components/ProviderAccountForm';
-import { expiryLabel, formatAbsolute, formatRelative, placesLabel } from '../../../lib/format';
+import { PROVIDER_NAMES } from '../../../lib/provider-names';
+import { formatAbsolute, formatRelative, placesLabel } from '../../../lib/format';
+import { expiryLabel } from '../health';
 
 interface Props {
   token: ApiToken;

@@ -1,68 +1,16 @@
 import { useRef, useState, type UIEvent } from 'react';
 import type { ApiToken } from '../../../../../shared/api-schemas';
-import { attentionRank, healthOf, type HealthFilter } from '../health';
+import { attentionReason, expiryLabel, expiryState, healthOf } from '../health';
 import {
-  expiryLabel,
-  expiryState,
   formatAbsolute,
   formatRelative,
   formatShort,
   placesLabel,
+  placesWord,
 } from '../../../lib/format';
-
-export type SortKey = 'attention' | 'created' | 'name' | 'lastUsed' | 'expires';
 
 const ROW_HEIGHT = 52;
 const OVERSCAN = 8;
-
-const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
-const comparators: Record<Exclude<SortKey, 'attention'>, (a: ApiToken, b: ApiToken) => number> = {
-  created: (a, b) => b.createdAt.localeCompare(a.createdAt),
-  name: (a, b) => collator.compare(a.name, b.name),
-  lastUsed: (a, b) => (b.lastUsedAt ?? '').localeCompare(a.lastUsedAt ?? ''),
-  expires: (a, b) => (a.expiresAt ?? '\uffff').localeCompare(b.expiresAt ?? '\uffff'),
-};
-
-/** The tokens a search (and a health filter) shows, in the chosen order. */
-export function visibleTokens(
-  tokens: ApiToken[],
-  query: string,
-  sort: SortKey,
-  now: number = Date.now(),
-  health: HealthFilter | null = null,
-): ApiToken[] {
-  const needle = query.trim().toLowerCase();
-  const matching =
-    needle || health
-      ? tokens.filter(
-          (t) =>
-            (!needle ||
-              t.name.toLowerCase().includes(needle) ||
-              t.prefix.toLowerCase().includes(needle)) &&
-            (!health || healthOf(t, now).includes(health)),
-        )
-      : tokens;
-  if (sort !== 'attention') return [...matching].sort(comparators[sort]);
-  // Ranked once per token, not once per comparison: 5,000 tokens sort in a few ms.
-  const ranked = matching.map((token) => ({ token, rank: attentionRank(token, now) }));
-  ranked.sort(
-    (a, b) =>
-      a.rank - b.rank ||
-      (a.rank <= 1 ? comparators.expires(a.token, b.token) : 0) ||
-      comparators.created(a.token, b.token),
-  );
-  return ranked.map((entry) => entry.token);
-}
-
-/** Why a row needs attention, in words; null when it does not. */
-function attentionReason(token: ApiToken, now: number): string | null {
-  const health = healthOf(token, now);
-  if (health.includes('expired')) return 'Expired: replace it or revoke it';
-  if (health.includes('expiring')) return 'Expires within 7 days';
-  if (health.includes('unused')) return 'Not used for 90 days or more';
-  if (health.includes('never-used')) return 'Never used';
-  return null;
-}
 
 interface Props {
   /** Already searched and sorted (`visibleTokens`); the screen counts them too. */
@@ -277,7 +225,7 @@ export function TokenList({
                         onClick={() => onRotate(token)}
                         aria-label={
                           token.destinationCount > 0
-                            ? `Rotate ${token.name} and update ${placesLabel(token.destinationCount).replace('Used in ', '')}`
+                            ? `Rotate ${token.name} and update ${placesWord(token.destinationCount)}`
                             : `Rotate ${token.name}`
                         }
                       >

@@ -25,7 +25,14 @@ import { Banner } from '../../../components/Banner';
 import { AddAccountDialog } from '../../accounts/components/AddAccountDialog';
 import { PlacesToUpdate } from '../../rotation/components/PlacesToUpdate';
 import { RotationPanel } from '../../rotation/components/RotationPanel';
-import { TokenList, visibleTokens, type SortKey } from './TokenList';
+import { TokenList } from './TokenList';
+import {
+  bulkRevokeSummary,
+  tokenCount,
+  toggleSelection,
+  visibleTokens,
+  type SortKey,
+} from '../view';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { NewTokenDialog } from './NewTokenDialog';
 import { RevealDialog, upsert } from '../../reveal/components/RevealDialog';
@@ -33,7 +40,7 @@ import { SendToCiDialog, type SendOutcome } from '../../send-to-ci/components/Se
 import { TokenDetailsDialog } from './TokenDetailsDialog';
 import { BulkRevokeDialog } from './BulkRevokeDialog';
 import { HEALTH_FILTERS, healthCounts, type HealthFilter } from '../health';
-import { durationWords } from '../../../lib/format';
+import { durationWords, placesWord } from '../../../lib/format';
 
 interface Props {
   account: SignedInAccount;
@@ -69,16 +76,6 @@ type Dialog =
   | { kind: 'bulk-revoke'; tokens: ApiToken[] }
   | { kind: 'add-account'; email?: string; serviceUrl?: string }
   | null;
-
-function placesWord(count: number): string {
-  return count === 1 ? '1 place' : `${count.toLocaleString()} places`;
-}
-
-/** "4 tokens", or "1 of 4 tokens" while a search hides some. */
-function tokenCount(shown: number, total: number, searching: boolean): string {
-  const all = total === 1 ? '1 token' : `${total.toLocaleString()} tokens`;
-  return searching ? `${shown.toLocaleString()} of ${all}` : all;
-}
 
 export function TokensScreen({
   account,
@@ -208,22 +205,8 @@ export function TokensScreen({
 
   function select(token: ApiToken, index: number, range: boolean) {
     const from = range && anchor.current ? visible.findIndex((t) => t.id === anchor.current) : -1;
-    setSelected((before) => {
-      const next = new Set(before);
-      if (from === -1) {
-        if (next.has(token.id)) next.delete(token.id);
-        else next.add(token.id);
-      } else {
-        // Shift+click: the range takes the state of the anchor, as in file managers.
-        const on = before.has(anchor.current as string);
-        const [a, b] = from < index ? [from, index] : [index, from];
-        for (const t of visible.slice(a, b + 1)) {
-          if (on) next.add(t.id);
-          else next.delete(t.id);
-        }
-      }
-      return next;
-    });
+    const start = anchor.current;
+    setSelected((before) => toggleSelection(before, visible, token, index, start, range));
     if (from === -1) anchor.current = token.id;
   }
 
@@ -252,9 +235,7 @@ export function TokensScreen({
     if (!report) return;
     for (const ref of [...report.revoked, ...report.notFound]) list.removed(ref.id);
     setSelected(new Set());
-    setStatus(
-      `Revoked ${report.revoked.length} ${report.revoked.length === 1 ? 'token' : 'tokens'}${report.notFound.length ? `; ${report.notFound.length} not found` : ''}.`,
-    );
+    setStatus(bulkRevokeSummary(report.revoked.length, report.notFound.length));
     void load();
   }
 
