@@ -4,8 +4,9 @@ import { call, desk, messageOf, type DeskFailure } from '../lib/bridge';
 import { Banner } from '../components/Banner';
 import { ActivityScreen } from '../features/activity/components/ActivityScreen';
 import { SettingsScreen } from '../features/settings/components/SettingsScreen';
+import { ProviderAccounts } from '../features/accounts/components/ProviderAccounts';
 import { SignInScreen } from '../features/accounts/components/SignInScreen';
-import { TokensScreen } from '../features/tokens/components/TokensScreen';
+import { SignedInWindow } from './SignedInWindow';
 
 type View = 'tokens' | 'settings' | 'activity';
 
@@ -106,6 +107,7 @@ export function App() {
         session={session}
         onSaved={setSettings}
         onBack={() => setView('tokens')}
+        providerAccounts={<ProviderAccounts signedIn={session.account !== null} />}
       />
     );
   }
@@ -124,15 +126,15 @@ export function App() {
   }
 
   return (
-    <TokensScreen
-      // Another account is another list, filters and selection: a fresh screen.
+    <SignedInWindow
+      // Another account is another list, filters, selection and popup: a fresh window.
       key={`${session.account.serviceUrl} ${session.account.email}`}
       account={session.account}
       accounts={session.accounts}
       banner={keychainBanner}
       graceSeconds={settings.rotationGraceSeconds}
       onSessionLost={onSessionLost}
-      onSignedOut={setSession}
+      onSessionChanged={setSession}
       onOpenSettings={() => setView('settings')}
       onOpenActivity={() => setView('activity')}
       openTokenId={openTokenId}

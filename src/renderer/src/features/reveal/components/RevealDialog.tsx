@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { RevealedToken, RotationState } from '../../../../../shared/ipc-contract';
 import {
   SNIPPET_KINDS,
@@ -9,27 +9,18 @@ import {
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
 import { Dialog } from '../../../components/Dialog';
-import { RotationPanel } from '../../rotation/components/RotationPanel';
-import {
-  SendOutcomes,
-  SendToCiDialog,
-  type SendOutcome,
-} from '../../send-to-ci/components/SendToCiDialog';
 
 interface Props {
   revealed: RevealedToken;
   rotated: boolean;
   serviceUrl: string;
   onClosed: () => void;
-  /** "Rotate and update N places": how the pushes went, with Retry and revoke-anyway. */
+  /** "Rotate and update N places": whether the old secret still works, for the closing words. */
   rotation?: RotationState | null;
-  onRotationChange?: (next: RotationState) => void;
-  /** Finish rotated again: show that secret instead. */
-  onRevealedAgain?: (revealed: RevealedToken, rotation: RotationState) => void;
-  /** Sends made before this dialog opened (a row's Send to CI…). */
-  initialOutcomes?: SendOutcome[];
-  /** After each send that reached its place: the list's "Used in N places" changes. */
-  onSent?: () => void;
+  /** Send to CI… with how each send went (the send-to-ci feature's, composed by the app). */
+  sendSection: ReactNode;
+  /** The rotation's progress, with Retry and revoke-anyway (the rotation feature's). */
+  rotationPanel?: ReactNode;
 }
 
 /** What our last copy put on the clipboard, so the status line can say only what is true. */
@@ -68,14 +59,10 @@ export function RevealDialog({
   serviceUrl,
   onClosed,
   rotation = null,
-  onRotationChange,
-  onRevealedAgain,
-  initialOutcomes = [],
-  onSent,
+  sendSection,
+  rotationPanel,
 }: Props) {
   const [copied, setCopied] = useState<Copied>(null);
-  const [sending, setSending] = useState(false);
-  const [outcomes, setOutcomes] = useState<SendOutcome[]>(initialOutcomes);
   const [now, setNow] = useState(() => Date.now());
   const [confirmingClose, setConfirmingClose] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -205,55 +192,13 @@ export function RevealDialog({
       <p className="copy-status" role="status" aria-live="polite">
         {copyStatus}
       </p>
-      <div className="send-ci-row">
-        <span className="muted">Or put it straight into a CI secret store, no clipboard:</span>
-        <button type="button" className="secondary" onClick={() => setSending(true)}>
-          Send to CI…
-        </button>
-      </div>
-      <SendOutcomes outcomes={outcomes} />
+      {sendSection}
       {rotated && !rotation && (
         <Banner tone="warning">
           The previous secret no longer works. Update it wherever “{token.name}” is used.
         </Banner>
       )}
-      {rotation && onRotationChange && (
-        <RotationPanel
-          rotation={rotation}
-          onChange={onRotationChange}
-          onRevealed={(next, state) => onRevealedAgain?.(next, state)}
-        />
-      )}
-      {sending && (
-        <SendToCiDialog
-          title={`Send “${token.name}” to CI`}
-          intro="Token Desk encrypts the secret for GitHub, or sends it over https to GitLab, and records where it went (never the secret)."
-          sendLabel="Send"
-          repeatable
-          outcomes={outcomes}
-          onOutcome={(outcome) => {
-            setOutcomes((before) => upsert(before, outcome));
-            if (outcome.state === 'created' || outcome.state === 'updated') onSent?.();
-          }}
-          onClose={() => setSending(false)}
-          deliver={(choice, overwrite) =>
-            call(
-              desk().destinationsSend({
-                revealId,
-                accountId: choice.accountId,
-                target: choice.target,
-                name: choice.name,
-                overwrite,
-                ...(choice.masked === undefined ? {} : { masked: choice.masked }),
-                ...(choice.protected === undefined ? {} : { protected: choice.protected }),
-                ...(choice.selectedRepositoryIds
-                  ? { selectedRepositoryIds: choice.selectedRepositoryIds }
-                  : {}),
-              }),
-            )
-          }
-        />
-      )}
+      {rotation && rotationPanel}
 
       <h3>Use it</h3>
       <ul className="snippets">
@@ -286,11 +231,4 @@ export function RevealDialog({
       </ul>
     </Dialog>
   );
-}
-
-/** Replaces an outcome with the same key (its progress), or adds it. */
-export function upsert(list: SendOutcome[], outcome: SendOutcome): SendOutcome[] {
-  return list.some((o) => o.key === outcome.key)
-    ? list.map((o) => (o.key === outcome.key ? outcome : o))
-    : [...list, outcome];
 }

@@ -1,91 +1,29 @@
-import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
-import {
-  DEFAULT_SECRET_NAME,
-  checkDestinationName,
-  type DestinationTarget,
-  type Provider,
-} from '../../../../../shared/ci-destinations';
-import type {
-  ProviderAccountInfo,
-  SendResult,
-  TargetChoice,
-} from '../../../../../shared/ipc-contract';
+import { useEffect, useId, useReducer, type FormEvent, type ReactNode } from 'react';
+import { checkDestinationName } from '../../../../../shared/ci-destinations';
+import type { ProviderAccountInfo, SendResult } from '../../../../../shared/ipc-contract';
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
 import { Dialog } from '../../../components/Dialog';
 import { PROVIDER_NAMES } from '../../../lib/provider-names';
-import { ProviderAccountForm } from '../../accounts/components/ProviderAccountForm';
-
-/** Where and how to send, as the user chose it. */
-export interface SendChoice {
-  accountId: string;
-  provider: Provider;
-  target: DestinationTarget;
-  name: string;
-  masked?: boolean;
-  protected?: boolean;
-  /** GitHub organization secrets with visibility "selected": GitHub's repository ids. */
-  selectedRepositoryIds?: number[];
-}
-
-/** One send and how it went, for the list under the form. */
-export interface SendOutcome {
-  key: number;
-  label: string;
-  state: 'sending' | 'created' | 'updated' | 'failed';
-  message: string;
-  settingsUrl?: string;
-}
-
-type Kind = 'repository' | 'environment' | 'organization' | 'project' | 'group';
-const KINDS: Record<Provider, Array<[Kind, string]>> = {
-  github: [
-    ['repository', 'Repository'],
-    ['environment', 'Environment'],
-    ['organization', 'Organization'],
-  ],
-  gitlab: [
-    ['project', 'Project'],
-    ['group', 'Group'],
-  ],
-};
-const LIST_LABELS: Record<Kind, string> = {
-  repository: 'Repositories',
-  environment: 'Repositories',
-  organization: 'Organizations',
-  project: 'Projects',
-  group: 'Groups',
-};
-type Visibility = 'private' | 'all' | 'selected';
-type RepositoryChoice = Extract<TargetChoice, { kind: 'repository' }>;
+import { nextOutcomeKey, outcomeText, type SendOutcome } from '../outcomes';
+import {
+  KINDS,
+  choiceKey,
+  destinationOf,
+  environmentsKey,
+  initialSendForm,
+  listFor,
+  sendFormReducer,
+  sendFormView,
+  sharedKey,
+  type RepositoryChoice,
+  type SendChoice,
+  type Visibility,
+} from '../send-form';
+import { SendOutcomes } from './SendOutcomes';
 
 /** Enough rows to find one by scrolling; the search narrows the rest. */
 const SHOWN_TARGETS = 200;
-
-function choiceKey(choice: TargetChoice): string {
-  switch (choice.kind) {
-    case 'repository':
-      return `${choice.owner}/${choice.repo}`;
-    case 'environment':
-      return `${choice.owner}/${choice.repo}:${choice.environment}`;
-    case 'organization':
-      return choice.org;
-    default:
-      return choice.path;
-  }
-}
-
-function listFor(kind: Kind): 'repositories' | 'organizations' | 'projects' | 'groups' {
-  if (kind === 'organization') return 'organizations';
-  if (kind === 'project') return 'projects';
-  if (kind === 'group') return 'groups';
-  return 'repositories';
-}
-
-export function outcomeText(result: SendResult): string {
-  const done = `${result.outcome === 'created' ? 'Created' : 'Updated'} ${result.label}.`;
-  return result.recordProblem ? `${done} ${result.recordProblem.message}` : done;
-}
 
 interface Props {
   title: string;
@@ -103,9 +41,9 @@ interface Props {
   notice?: ReactNode;
   /** False while something the person must see first is loading (the places a row's send updates). */
   ready?: boolean;
+  /** The form that adds a GitHub or GitLab account (the accounts feature's, composed by the app). */
+  addAccountForm: (onAdded: (added: ProviderAccountInfo) => void) => ReactNode;
 }
-
-let nextOutcomeKey = 1;
 
 /**
  * Send to CI…: a provider account, a target from the provider's own list (searchable),
@@ -123,72 +61,71 @@ export function SendToCiDialog({
   repeatable,
   notice,
   ready = true,
+  addAccountForm,
 }: Props) {
   const id = useId();
-  const [accounts, setAccounts] = useState<ProviderAccountInfo[] | null>(null);
-  const [adding, setAdding] = useState(false);
-  const [accountId, setAccountId] = useState('');
-  const [kind, setKind] = useState<Kind>('repository');
-  const [search, setSearch] = useState('');
-  const [picked, setPicked] = useState<TargetChoice | null>(null);
-  const [environment, setEnvironment] = useState('');
-  const [visibility, setVisibility] = useState<Visibility>('private');
-  const [shareSearch, setShareSearch] = useState('');
-  const [sharedIds, setSharedIds] = useState<number[]>([]);
-  const [scope, setScope] = useState('*');
-  const [masked, setMasked] = useState(true);
-  const [isProtected, setProtected] = useState(false);
-  const [name, setName] = useState(DEFAULT_SECRET_NAME);
-  const [nameTouched, setNameTouched] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [asking, setAsking] = useState<{ choice: SendChoice; message: string } | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const account = accounts?.find((a) => a.id === accountId) ?? null;
-  const provider: Provider = account?.provider ?? 'github';
+  const [state, dispatch] = useReducer(sendFormReducer, initialSendForm);
+  const {
+    accounts,
+    adding,
+    accountId,
+    kind,
+    search,
+    picked,
+    environment,
+    visibility,
+    shareSearch,
+    sharedIds,
+    scope,
+    masked,
+    isProtected,
+    name,
+    nameTouched,
+    formError,
+    asking,
+    busy,
+  } = state;
+  const view = sendFormView(state);
+  const {
+    account,
+    provider,
+    targets,
+    targetsError,
+    matching,
+    environments,
+    environmentsError,
+    shareError,
+    orgRepositories,
+    shareMatching,
+    chosenIds,
+    listLabel,
+  } = view;
 
   const loadAccounts = (select?: string) =>
     call(desk().providersList()).then(
-      (list) => {
-        setAccounts(list.accounts);
-        const chosen = select ?? list.accounts[0]?.id ?? '';
-        setAccountId(chosen);
-        setPicked(null);
-        const found = list.accounts.find((a) => a.id === chosen);
-        if (found) setKind(found.provider === 'github' ? 'repository' : 'project');
-        setAdding(list.accounts.length === 0);
-      },
-      (failure: unknown) => setFormError(messageOf(failure)),
+      (list) => dispatch({ type: 'accounts-loaded', accounts: list.accounts, select }),
+      (failure: unknown) => dispatch({ type: 'form-error', message: messageOf(failure) }),
     );
 
   useEffect(() => {
     void loadAccounts();
   }, []);
 
-  // The target list of the chosen account and kind, fetched from the provider through
-  // main; answers are kept with what they answer, so a late one never shows for another.
-  const listKey = `${accountId}|${kind}`;
-  const [loaded, setLoaded] = useState<{ key: string; list?: TargetChoice[]; error?: string }>();
+  // The target list of the chosen account and kind, fetched from the provider through main.
   useEffect(() => {
     if (!accountId) return;
     const key = `${accountId}|${kind}`;
     call(desk().providersTargets({ accountId, list: listFor(kind) })).then(
-      (list) => setLoaded({ key, list }),
-      (failure: unknown) => setLoaded({ key, error: messageOf(failure) }),
+      (list) => dispatch({ type: 'targets-loaded', loaded: { key, value: list } }),
+      (failure: unknown) =>
+        dispatch({ type: 'targets-loaded', loaded: { key, error: messageOf(failure) } }),
     );
   }, [accountId, kind]);
-  const targets = loaded?.key === listKey ? (loaded.list ?? null) : null;
-  const targetsError = loaded?.key === listKey ? (loaded.error ?? null) : null;
 
   // An environment secret: the environments of the picked repository.
-  const envKey =
-    kind === 'environment' && picked?.kind === 'repository'
-      ? `${accountId}|${picked.owner}/${picked.repo}`
-      : null;
-  const [envLoaded, setEnvLoaded] = useState<{ key: string; names?: string[]; error?: string }>();
+  const envKey = environmentsKey(state);
   useEffect(() => {
-    if (kind !== 'environment' || picked?.kind !== 'repository') return;
-    const key = `${accountId}|${picked.owner}/${picked.repo}`;
+    if (envKey === null || picked?.kind !== 'repository') return;
     call(
       desk().providersTargets({
         accountId,
@@ -201,85 +138,40 @@ export function SendToCiDialog({
         const names = list.flatMap((entry) =>
           entry.kind === 'environment' ? [entry.environment] : [],
         );
-        setEnvLoaded({ key, names });
-        setEnvironment(names[0] ?? '');
+        dispatch({ type: 'environments-loaded', loaded: { key: envKey, value: names } });
       },
-      (failure: unknown) => setEnvLoaded({ key, error: messageOf(failure) }),
+      (failure: unknown) =>
+        dispatch({
+          type: 'environments-loaded',
+          loaded: { key: envKey, error: messageOf(failure) },
+        }),
     );
-  }, [accountId, kind, picked]);
-  const environments = envKey && envLoaded?.key === envKey ? (envLoaded.names ?? null) : null;
-  const environmentsError = envKey && envLoaded?.key === envKey ? (envLoaded.error ?? null) : null;
+  }, [accountId, envKey, picked]);
 
   // "Selected repositories": the account's repositories, for the organization's secret.
-  const shareKey =
-    kind === 'organization' && visibility === 'selected' && accountId ? accountId : null;
-  const [shareLoaded, setShareLoaded] = useState<{
-    key: string;
-    list?: RepositoryChoice[];
-    error?: string;
-  }>();
+  const shareKey = sharedKey(state);
   useEffect(() => {
     if (!shareKey) return;
     call(desk().providersTargets({ accountId: shareKey, list: 'repositories' })).then(
       (list) =>
-        setShareLoaded({
-          key: shareKey,
-          list: list.filter((entry): entry is RepositoryChoice => entry.kind === 'repository'),
+        dispatch({
+          type: 'shared-loaded',
+          loaded: {
+            key: shareKey,
+            value: list.filter((entry): entry is RepositoryChoice => entry.kind === 'repository'),
+          },
         }),
-      (failure: unknown) => setShareLoaded({ key: shareKey, error: messageOf(failure) }),
+      (failure: unknown) =>
+        dispatch({ type: 'shared-loaded', loaded: { key: shareKey, error: messageOf(failure) } }),
     );
   }, [shareKey]);
-  const shareError = shareKey && shareLoaded?.key === shareKey ? (shareLoaded.error ?? null) : null;
-  // GitHub shares an organization secret only with that organization's repositories.
-  const orgRepositories = useMemo(() => {
-    if (!shareKey || shareLoaded?.key !== shareKey || !shareLoaded.list) return null;
-    if (picked?.kind !== 'organization') return [];
-    const org = picked.org.toLowerCase();
-    return shareLoaded.list.filter((repository) => repository.owner.toLowerCase() === org);
-  }, [shareKey, shareLoaded, picked]);
-  const shareMatching = useMemo(() => {
-    const needle = shareSearch.trim().toLowerCase();
-    const all = orgRepositories ?? [];
-    return needle ? all.filter((r) => choiceKey(r).toLowerCase().includes(needle)) : all;
-  }, [orgRepositories, shareSearch]);
-  /** The chosen ids that belong to the picked organization (a pick elsewhere drops the rest). */
-  const chosenIds = (orgRepositories ?? [])
-    .filter((r) => sharedIds.includes(r.id))
-    .map((r) => r.id);
-
-  const matching = useMemo(() => {
-    const needle = search.trim().toLowerCase();
-    const all = targets ?? [];
-    return needle ? all.filter((t) => choiceKey(t).toLowerCase().includes(needle)) : all;
-  }, [targets, search]);
 
   const nameError = nameTouched ? checkDestinationName(provider, name) : null;
 
-  function destination(): DestinationTarget | string {
-    if (!picked) return 'Choose where to send it.';
-    if (picked.kind === 'repository' && kind === 'environment') {
-      if (!environment)
-        return environments?.length === 0
-          ? 'That repository has no environments. Choose another, or send to the repository.'
-          : 'Choose an environment.';
-      return { kind: 'environment', owner: picked.owner, repo: picked.repo, environment };
-    }
-    if (picked.kind === 'repository')
-      return { kind: 'repository', owner: picked.owner, repo: picked.repo };
-    if (picked.kind === 'environment') return { ...picked };
-    if (picked.kind === 'organization') {
-      if (visibility === 'selected' && chosenIds.length === 0)
-        return 'Choose at least one repository that can use the secret.';
-      return { kind: 'organization', org: picked.org, visibility };
-    }
-    if (scope.trim() === '') return 'Enter an environment scope, or * for every environment.';
-    return { kind: picked.kind, path: picked.path, environmentScope: scope.trim() };
-  }
-
   async function run(choice: SendChoice, overwrite: boolean) {
-    const key = nextOutcomeKey++;
+    const key = nextOutcomeKey();
     const label = `${choice.name} (${PROVIDER_NAMES[choice.provider]})`;
-    setBusy(true);
+    dispatch({ type: 'busy', busy: true });
     onOutcome({ key, label, state: 'sending', message: `Sending ${label}…` });
     try {
       const result = await deliver(choice, overwrite);
@@ -293,17 +185,20 @@ export function SendToCiDialog({
     } catch (failure) {
       onOutcome({ key, label, state: 'failed', message: messageOf(failure) });
     } finally {
-      setBusy(false);
+      dispatch({ type: 'busy', busy: false });
     }
   }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setNameTouched(true);
-    setFormError(null);
-    if (!account) return setFormError('Choose a GitHub or GitLab account, or add one.');
-    const target = destination();
-    if (typeof target === 'string') return setFormError(target);
+    dispatch({ type: 'submitted' });
+    if (!account)
+      return dispatch({
+        type: 'form-error',
+        message: 'Choose a GitHub or GitLab account, or add one.',
+      });
+    const target = destinationOf(state, view);
+    if (typeof target === 'string') return dispatch({ type: 'form-error', message: target });
     const problem = checkDestinationName(provider, name);
     if (problem) {
       document.getElementById(`${id}-name`)?.focus();
@@ -319,28 +214,26 @@ export function SendToCiDialog({
         ? { selectedRepositoryIds: chosenIds }
         : {}),
     };
-    setBusy(true);
+    dispatch({ type: 'busy', busy: true });
     try {
       // Asked first, so that a row's Send (which rotates) never rotates for nothing.
       const check = await call(desk().destinationsCheck({ accountId, target, name }));
       if (check.exists) {
-        setAsking({
+        dispatch({
+          type: 'ask',
           choice,
           message: `${name} already exists there. Replace it with this token? Pipelines reading it get the new secret.`,
         });
-        setBusy(false);
         return;
       }
     } catch (failure) {
-      setBusy(false);
-      setFormError(messageOf(failure));
+      dispatch({ type: 'check-failed', message: messageOf(failure) });
       return;
     }
     await run(choice, false);
   }
 
   const sending = busy || outcomes.some((o) => o.state === 'sending');
-  const listLabel = LIST_LABELS[kind];
 
   return (
     <Dialog
@@ -376,14 +269,15 @@ export function SendToCiDialog({
               : ''}
             Its access token stays in your system keychain.
           </p>
-          <ProviderAccountForm
-            autoFocus
-            onAdded={(added) => {
-              void loadAccounts(added.id);
-            }}
-          />
+          {addAccountForm((added) => {
+            void loadAccounts(added.id);
+          })}
           {accounts && accounts.length > 0 && (
-            <button type="button" className="link-button" onClick={() => setAdding(false)}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => dispatch({ type: 'adding', adding: false })}
+            >
               Back to sending
             </button>
           )}
@@ -399,14 +293,7 @@ export function SendToCiDialog({
                 id={`${id}-account`}
                 value={accountId}
                 data-autofocus
-                onChange={(e) => {
-                  const next = accounts?.find((a) => a.id === e.target.value);
-                  setAccountId(e.target.value);
-                  setPicked(null);
-                  setSearch('');
-                  if (next) setKind(next.provider === 'github' ? 'repository' : 'project');
-                  setNameTouched(false);
-                }}
+                onChange={(e) => dispatch({ type: 'account-chosen', accountId: e.target.value })}
               >
                 {(accounts ?? []).map((a) => (
                   <option key={a.id} value={a.id}>
@@ -418,7 +305,7 @@ export function SendToCiDialog({
             <button
               type="button"
               className="link-button add-account"
-              onClick={() => setAdding(true)}
+              onClick={() => dispatch({ type: 'adding', adding: true })}
             >
               Add an account…
             </button>
@@ -433,11 +320,7 @@ export function SendToCiDialog({
                     type="radio"
                     name={`${id}-kind`}
                     checked={kind === value}
-                    onChange={() => {
-                      setKind(value);
-                      setPicked(null);
-                      setSearch('');
-                    }}
+                    onChange={() => dispatch({ type: 'kind-chosen', kind: value })}
                   />
                   {text === 'Environment' ? 'Environment of a repository' : text}
                 </label>
@@ -450,7 +333,7 @@ export function SendToCiDialog({
             id={`${id}-search`}
             type="search"
             value={search}
-            onChange={(e) => setSearch(e.target.value)}
+            onChange={(e) => dispatch({ type: 'search', text: e.target.value })}
             placeholder={provider === 'github' ? 'owner/name' : 'group/project'}
             aria-controls={`${id}-targets`}
           />
@@ -478,7 +361,7 @@ export function SendToCiDialog({
                     type="radio"
                     name={`${id}-target`}
                     checked={picked !== null && choiceKey(picked) === key}
-                    onChange={() => setPicked(choice)}
+                    onChange={() => dispatch({ type: 'picked', choice })}
                   />
                   <span className="target-name">{key}</span>
                   {choice.kind === 'repository' && (
@@ -509,7 +392,7 @@ export function SendToCiDialog({
                 <select
                   id={`${id}-environment`}
                   value={environment}
-                  onChange={(e) => setEnvironment(e.target.value)}
+                  onChange={(e) => dispatch({ type: 'environment', name: e.target.value })}
                 >
                   {environments.map((env) => (
                     <option key={env}>{env}</option>
@@ -524,7 +407,9 @@ export function SendToCiDialog({
               <select
                 id={`${id}-visibility`}
                 value={visibility}
-                onChange={(e) => setVisibility(e.target.value as Visibility)}
+                onChange={(e) =>
+                  dispatch({ type: 'visibility', visibility: e.target.value as Visibility })
+                }
               >
                 <option value="private">Private and internal repositories</option>
                 <option value="all">All repositories</option>
@@ -539,7 +424,7 @@ export function SendToCiDialog({
                     id={`${id}-share-search`}
                     type="search"
                     value={shareSearch}
-                    onChange={(e) => setShareSearch(e.target.value)}
+                    onChange={(e) => dispatch({ type: 'share-search', text: e.target.value })}
                     placeholder="name"
                     aria-controls={`${id}-shared`}
                   />
@@ -569,14 +454,13 @@ export function SendToCiDialog({
                         <input
                           type="checkbox"
                           checked={sharedIds.includes(repository.id)}
-                          onChange={(e) => {
-                            const on = e.target.checked;
-                            setSharedIds((before) =>
-                              on
-                                ? [...before, repository.id]
-                                : before.filter((one) => one !== repository.id),
-                            );
-                          }}
+                          onChange={(e) =>
+                            dispatch({
+                              type: 'share-toggled',
+                              id: repository.id,
+                              on: e.target.checked,
+                            })
+                          }
                         />
                         <span className="target-name">{choiceKey(repository)}</span>
                         <span className="muted target-tag">
@@ -606,7 +490,7 @@ export function SendToCiDialog({
               <input
                 id={`${id}-scope`}
                 value={scope}
-                onChange={(e) => setScope(e.target.value)}
+                onChange={(e) => dispatch({ type: 'scope', scope: e.target.value })}
                 aria-describedby={`${id}-scope-hint`}
               />
               <p id={`${id}-scope-hint`} className="hint">
@@ -617,7 +501,7 @@ export function SendToCiDialog({
                   <input
                     type="checkbox"
                     checked={masked}
-                    onChange={(e) => setMasked(e.target.checked)}
+                    onChange={(e) => dispatch({ type: 'masked', masked: e.target.checked })}
                   />
                   Masked (hidden in job logs)
                 </label>
@@ -625,7 +509,7 @@ export function SendToCiDialog({
                   <input
                     type="checkbox"
                     checked={isProtected}
-                    onChange={(e) => setProtected(e.target.checked)}
+                    onChange={(e) => dispatch({ type: 'protected', isProtected: e.target.checked })}
                   />
                   Protected (protected branches and tags only)
                 </label>
@@ -640,10 +524,7 @@ export function SendToCiDialog({
             id={`${id}-name`}
             value={name}
             spellCheck={false}
-            onChange={(e) => {
-              setName(e.target.value);
-              setNameTouched(true);
-            }}
+            onChange={(e) => dispatch({ type: 'name', name: e.target.value })}
             aria-invalid={nameError ? true : undefined}
             aria-describedby={nameError ? `${id}-name-error` : undefined}
           />
@@ -661,7 +542,7 @@ export function SendToCiDialog({
                   type="button"
                   className="secondary"
                   autoFocus
-                  onClick={() => setAsking(null)}
+                  onClick={() => dispatch({ type: 'answered' })}
                 >
                   Keep the existing one
                 </button>
@@ -670,7 +551,7 @@ export function SendToCiDialog({
                   className="danger"
                   onClick={() => {
                     const { choice } = asking;
-                    setAsking(null);
+                    dispatch({ type: 'answered' });
                     void run(choice, true);
                   }}
                 >
@@ -683,25 +564,5 @@ export function SendToCiDialog({
       )}
       <SendOutcomes outcomes={outcomes} />
     </Dialog>
-  );
-}
-
-export function SendOutcomes({ outcomes }: { outcomes: SendOutcome[] }) {
-  if (outcomes.length === 0) return null;
-  return (
-    <ul className="send-outcomes" aria-label="Sent to CI" aria-live="polite">
-      {outcomes.map((outcome) => (
-        <li key={outcome.key} className={`send-outcome send-${outcome.state}`}>
-          <span className="send-state">
-            {outcome.state === 'sending'
-              ? 'Sending'
-              : outcome.state === 'failed'
-                ? 'Failed'
-                : 'Sent'}
-          </span>
-          <span className="send-message">{outcome.message}</span>
-        </li>
-      ))}
-    </ul>
   );
 }

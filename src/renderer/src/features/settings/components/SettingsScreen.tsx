@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import {
   ROTATION_GRACE_SECONDS,
   type SessionState,
@@ -8,7 +8,6 @@ import { normalizeServiceUrl } from '../../../../../shared/service-url';
 import { CLIPBOARD_CLEAR_SECONDS, type Theme } from '../../../../../shared/settings-rules';
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
-import { ProviderAccounts } from '../../accounts/components/ProviderAccounts';
 
 const GRACE_MINUTES = {
   min: ROTATION_GRACE_SECONDS.min / 60,
@@ -20,9 +19,11 @@ interface Props {
   session: SessionState;
   onSaved: (settings: Settings) => void;
   onBack: () => void;
+  /** The CI provider accounts section (the accounts feature's, composed by the app). */
+  providerAccounts: ReactNode;
 }
 
-export function SettingsScreen({ settings, session, onSaved, onBack }: Props) {
+export function SettingsScreen({ settings, session, onSaved, onBack, providerAccounts }: Props) {
   const [serviceUrl, setServiceUrl] = useState(settings.serviceUrl);
   const [delay, setDelay] = useState(String(settings.clipboardClearSeconds));
   const [theme, setTheme] = useState<Theme>(settings.theme);
@@ -212,7 +213,7 @@ export function SettingsScreen({ settings, session, onSaved, onBack }: Props) {
           Save settings
         </button>
       </form>
-      <ProviderAccounts signedIn={session.account !== null} />
+      {providerAccounts}
     </main>
   );
 }

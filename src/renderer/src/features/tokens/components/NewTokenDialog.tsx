@@ -17,7 +17,7 @@ const EXPIRY_CHOICES: Array<[Expiry, string]> = [
 ];
 
 interface Props {
-  existingNames: Set<string>;
+  existingNames: ReadonlySet<string>;
   onCreated: (revealed: RevealedToken) => void;
   onCancel: () => void;
   onFailure: (error: unknown) => string;

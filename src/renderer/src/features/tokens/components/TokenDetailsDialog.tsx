@@ -1,10 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { ApiToken } from '../../../../../shared/api-schemas';
 import type { DestinationView } from '../../../../../shared/ipc-contract';
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
 import { Dialog } from '../../../components/Dialog';
-import { EventList } from '../../activity/components/EventList';
 import { PROVIDER_NAMES } from '../../../lib/provider-names';
 import { formatAbsolute, formatRelative, placesLabel } from '../../../lib/format';
 import { expiryLabel } from '../health';
@@ -19,6 +18,8 @@ interface Props {
   /** A place was forgotten: the list's count changes. */
   onChanged: () => void;
   onFailure: (error: unknown) => string;
+  /** The token's events, page by page (the activity feature's list, composed by the app). */
+  history: ReactNode;
 }
 
 /**
@@ -36,6 +37,7 @@ export function TokenDetailsDialog({
   onRevoke,
   onChanged,
   onFailure,
+  history,
 }: Props) {
   const [places, setPlaces] = useState<DestinationView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -199,11 +201,7 @@ export function TokenDetailsDialog({
       )}
 
       <h3>History</h3>
-      <EventList
-        filter={{ tokenId: token.id }}
-        label={`History of ${token.name}`}
-        showToken={false}
-      />
+      {history}
     </Dialog>
   );
 }
