@@ -296,6 +296,18 @@ export function sendFormView(state: SendFormState) {
 
 export type SendFormView = ReturnType<typeof sendFormView>;
 
+/** What a provider's extra form fields receive. */
+export interface ProviderFieldsProps {
+  /** The form's id prefix, for labels. */
+  id: string;
+  state: SendFormState;
+  view: SendFormView;
+  dispatch: (action: SendFormAction) => void;
+}
+
+/** Enough rows to find one by scrolling; the search narrows the rest. */
+export const SHOWN_TARGETS = 200;
+
 /** The place the form names, or why it names none yet. */
 export function destinationOf(
   state: SendFormState,

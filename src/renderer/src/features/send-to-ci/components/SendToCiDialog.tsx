@@ -16,14 +16,13 @@ import {
   sendFormReducer,
   sendFormView,
   sharedKey,
+  SHOWN_TARGETS,
   type RepositoryChoice,
   type SendChoice,
-  type Visibility,
 } from '../send-form';
+import { GitHubEnvironmentField, GitHubOrganizationFields } from './provider-fields/github';
+import { GitLabVariableFields } from './provider-fields/gitlab';
 import { SendOutcomes } from './SendOutcomes';
-
-/** Enough rows to find one by scrolling; the search narrows the rest. */
-const SHOWN_TARGETS = 200;
 
 interface Props {
   title: string;
@@ -72,11 +71,6 @@ export function SendToCiDialog({
     kind,
     search,
     picked,
-    environment,
-    visibility,
-    shareSearch,
-    sharedIds,
-    scope,
     masked,
     isProtected,
     name,
@@ -86,20 +80,7 @@ export function SendToCiDialog({
     busy,
   } = state;
   const view = sendFormView(state);
-  const {
-    account,
-    provider,
-    targets,
-    targetsError,
-    matching,
-    environments,
-    environmentsError,
-    shareError,
-    orgRepositories,
-    shareMatching,
-    chosenIds,
-    listLabel,
-  } = view;
+  const { account, provider, targets, targetsError, matching, chosenIds, listLabel } = view;
 
   const loadAccounts = (select?: string) =>
     call(desk().providersList()).then(
@@ -233,6 +214,7 @@ export function SendToCiDialog({
     await run(choice, false);
   }
 
+  const fields = { id, state, view, dispatch };
   const sending = busy || outcomes.some((o) => o.state === 'sending');
 
   return (
@@ -380,142 +362,10 @@ export function SendToCiDialog({
           </div>
 
           {kind === 'environment' && picked?.kind === 'repository' && (
-            <>
-              <label htmlFor={`${id}-environment`}>Environment</label>
-              {environmentsError ? (
-                <Banner tone="error">{environmentsError}</Banner>
-              ) : environments === null ? (
-                <p className="muted">Loading environments…</p>
-              ) : environments.length === 0 ? (
-                <p className="field-error">This repository has no environments.</p>
-              ) : (
-                <select
-                  id={`${id}-environment`}
-                  value={environment}
-                  onChange={(e) => dispatch({ type: 'environment', name: e.target.value })}
-                >
-                  {environments.map((env) => (
-                    <option key={env}>{env}</option>
-                  ))}
-                </select>
-              )}
-            </>
+            <GitHubEnvironmentField {...fields} />
           )}
-          {kind === 'organization' && (
-            <>
-              <label htmlFor={`${id}-visibility`}>Repositories that can use it</label>
-              <select
-                id={`${id}-visibility`}
-                value={visibility}
-                onChange={(e) =>
-                  dispatch({ type: 'visibility', visibility: e.target.value as Visibility })
-                }
-              >
-                <option value="private">Private and internal repositories</option>
-                <option value="all">All repositories</option>
-                <option value="selected">Selected repositories</option>
-              </select>
-              {visibility === 'selected' && (
-                <>
-                  <label htmlFor={`${id}-share-search`}>
-                    Search the organization’s repositories
-                  </label>
-                  <input
-                    id={`${id}-share-search`}
-                    type="search"
-                    value={shareSearch}
-                    onChange={(e) => dispatch({ type: 'share-search', text: e.target.value })}
-                    placeholder="name"
-                    aria-controls={`${id}-shared`}
-                  />
-                  {shareError && <Banner tone="error">{shareError}</Banner>}
-                  <div
-                    id={`${id}-shared`}
-                    className="target-list"
-                    role="group"
-                    aria-label="Selected repositories"
-                    aria-busy={orgRepositories === null && !shareError}
-                  >
-                    {orgRepositories === null && !shareError && <p className="muted">Loading…</p>}
-                    {orgRepositories && picked?.kind !== 'organization' && (
-                      <p className="muted">Choose an organization above first.</p>
-                    )}
-                    {orgRepositories &&
-                      picked?.kind === 'organization' &&
-                      shareMatching.length === 0 && (
-                        <p className="muted">
-                          {orgRepositories.length === 0
-                            ? `This account can see no repositories of ${picked.org}.`
-                            : `Nothing matches “${shareSearch}”.`}
-                        </p>
-                      )}
-                    {shareMatching.slice(0, SHOWN_TARGETS).map((repository) => (
-                      <label key={repository.id} className="target-option">
-                        <input
-                          type="checkbox"
-                          checked={sharedIds.includes(repository.id)}
-                          onChange={(e) =>
-                            dispatch({
-                              type: 'share-toggled',
-                              id: repository.id,
-                              on: e.target.checked,
-                            })
-                          }
-                        />
-                        <span className="target-name">{choiceKey(repository)}</span>
-                        <span className="muted target-tag">
-                          {repository.private ? 'private' : 'public'}
-                        </span>
-                      </label>
-                    ))}
-                    {shareMatching.length > SHOWN_TARGETS && (
-                      <p className="muted">
-                        {(shareMatching.length - SHOWN_TARGETS).toLocaleString()} more: narrow the
-                        search.
-                      </p>
-                    )}
-                  </div>
-                  <p className="hint" aria-live="polite">
-                    {chosenIds.length === 1
-                      ? '1 repository chosen.'
-                      : `${chosenIds.length} repositories chosen.`}
-                  </p>
-                </>
-              )}
-            </>
-          )}
-          {provider === 'gitlab' && (
-            <>
-              <label htmlFor={`${id}-scope`}>Environment scope</label>
-              <input
-                id={`${id}-scope`}
-                value={scope}
-                onChange={(e) => dispatch({ type: 'scope', scope: e.target.value })}
-                aria-describedby={`${id}-scope-hint`}
-              />
-              <p id={`${id}-scope-hint`} className="hint">
-                * for every environment, or one environment’s name.
-              </p>
-              <div className="choices send-flags">
-                <label className="choice">
-                  <input
-                    type="checkbox"
-                    checked={masked}
-                    onChange={(e) => dispatch({ type: 'masked', masked: e.target.checked })}
-                  />
-                  Masked (hidden in job logs)
-                </label>
-                <label className="choice">
-                  <input
-                    type="checkbox"
-                    checked={isProtected}
-                    onChange={(e) => dispatch({ type: 'protected', isProtected: e.target.checked })}
-                  />
-                  Protected (protected branches and tags only)
-                </label>
-              </div>
-            </>
-          )}
+          {kind === 'organization' && <GitHubOrganizationFields {...fields} />}
+          {provider === 'gitlab' && <GitLabVariableFields {...fields} />}
 
           <label htmlFor={`${id}-name`}>
             {provider === 'github' ? 'Secret name' : 'Variable key'}

@@ -4,7 +4,7 @@ import {
   toggleSelection,
   tokenCount,
   visibleTokens,
-} from '../../src/renderer/src/features/tokens/view';
+} from '../../../../src/renderer/src/features/tokens/view';
 import { NOW, daysFromNow, token } from './tokens';
 
 const ids = (list: Array<{ id: string }>) => list.map((t) => t.id);

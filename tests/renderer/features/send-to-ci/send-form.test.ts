@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProviderAccountInfo, TargetChoice } from '../../src/shared/ipc-contract';
+import type { ProviderAccountInfo, TargetChoice } from '../../../../src/shared/ipc-contract';
 import {
   destinationOf,
   initialSendForm,
@@ -7,7 +7,7 @@ import {
   sendFormView,
   type SendFormAction,
   type SendFormState,
-} from '../../src/renderer/src/features/send-to-ci/send-form';
+} from '../../../../src/renderer/src/features/send-to-ci/send-form';
 
 const github = { id: 'gh', provider: 'github', login: 'ada', host: 'https://github.com' };
 const gitlab = { id: 'gl', provider: 'gitlab', login: 'ada', host: 'https://gitlab.com' };

@@ -6,7 +6,7 @@ import {
   expiryState,
   healthCounts,
   healthOf,
-} from '../../src/renderer/src/features/tokens/health';
+} from '../../../../src/renderer/src/features/tokens/health';
 import { NOW, daysFromNow, token } from './tokens';
 
 describe('expiryState', () => {

@@ -5,7 +5,7 @@ import {
   formatRelative,
   placesLabel,
   placesWord,
-} from '../../src/renderer/src/lib/format';
+} from '../../../src/renderer/src/lib/format';
 
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
 const at = (ms: number) => new Date(NOW + ms).toISOString();
