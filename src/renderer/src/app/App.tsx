@@ -1,0 +1,144 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { SessionState, Settings } from '../../../shared/ipc-contract';
+import { call, desk, messageOf, type DeskFailure } from '../lib/bridge';
+import { Banner } from '../components/Banner';
+import { ActivityScreen } from '../features/activity/components/ActivityScreen';
+import { SettingsScreen } from '../features/settings/components/SettingsScreen';
+import { ProviderAccounts } from '../features/accounts/components/ProviderAccounts';
+import { SignInScreen } from '../features/accounts/components/SignInScreen';
+import { SignedInWindow } from './SignedInWindow';
+
+type View = 'tokens' | 'settings' | 'activity';
+
+export function App() {
+  const [session, setSession] = useState<SessionState | null>(null);
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [view, setView] = useState<View>('tokens');
+  const [startupError, setStartupError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  /** After a session is lost, the sign-in form starts with its email filled in. */
+  const [lastEmail, setLastEmail] = useState('');
+  const [keychainNoticeShown, setKeychainNoticeShown] = useState(false);
+  /** A clicked expiry reminder: the token whose details to open (main made its account active). */
+  const [openTokenId, setOpenTokenId] = useState<string | null>(null);
+
+  useEffect(
+    () =>
+      desk().onUiOpenToken?.((event) => {
+        void call(desk().sessionGet()).then(
+          (next) => {
+            setSession(next);
+            setView('tokens');
+            setOpenTokenId(event.tokenId);
+          },
+          (error: unknown) => setNotice(messageOf(error)),
+        );
+      }),
+    [],
+  );
+
+  useEffect(() => {
+    Promise.all([call(desk().settingsGet()), call(desk().sessionGet())]).then(
+      ([loadedSettings, loadedSession]) => {
+        setSettings(loadedSettings);
+        setSession(loadedSession);
+      },
+      (error: unknown) => setStartupError(messageOf(error)),
+    );
+  }, []);
+
+  useEffect(() => {
+    if (settings) document.documentElement.dataset.theme = settings.theme;
+  }, [settings]);
+
+  const onSessionLost = useCallback(async (error: DeskFailure, email: string) => {
+    setNotice(error.message);
+    setLastEmail(email);
+    setSession(await call(desk().sessionGet()));
+    setView('tokens');
+  }, []);
+
+  const onSignedIn = (next: SessionState) => {
+    setNotice(null);
+    setSession(next);
+  };
+
+  if (startupError) {
+    return (
+      <main className="centered">
+        <Banner tone="error">{startupError}</Banner>
+      </main>
+    );
+  }
+  if (!session || !settings) {
+    return (
+      <main className="centered" aria-busy="true">
+        <p className="muted">Loading Token Desk…</p>
+      </main>
+    );
+  }
+
+  const keychainBanner =
+    session.keychainMessage && !keychainNoticeShown ? (
+      <Banner
+        tone="warning"
+        action={
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => setKeychainNoticeShown(true)}
+          >
+            Dismiss
+          </button>
+        }
+      >
+        {session.keychainMessage}
+      </Banner>
+    ) : null;
+
+  if (view === 'activity' && session.account) {
+    return <ActivityScreen onBack={() => setView('tokens')} />;
+  }
+
+  if (view === 'settings') {
+    return (
+      <SettingsScreen
+        settings={settings}
+        session={session}
+        onSaved={setSettings}
+        onBack={() => setView('tokens')}
+        providerAccounts={<ProviderAccounts signedIn={session.account !== null} />}
+      />
+    );
+  }
+
+  if (!session.account) {
+    return (
+      <SignInScreen
+        defaultServiceUrl={settings.serviceUrl}
+        defaultEmail={lastEmail}
+        notice={notice}
+        banner={keychainBanner}
+        onSignedIn={onSignedIn}
+        onOpenSettings={() => setView('settings')}
+      />
+    );
+  }
+
+  return (
+    <SignedInWindow
+      // Another account is another list, filters, selection and popup: a fresh window.
+      key={`${session.account.serviceUrl} ${session.account.email}`}
+      account={session.account}
+      accounts={session.accounts}
+      banner={keychainBanner}
+      graceSeconds={settings.rotationGraceSeconds}
+      onSessionLost={onSessionLost}
+      onSessionChanged={setSession}
+      onOpenSettings={() => setView('settings')}
+      onOpenActivity={() => setView('activity')}
+      openTokenId={openTokenId}
+      onOpenedToken={() => setOpenTokenId(null)}
+    />
+  );
+}

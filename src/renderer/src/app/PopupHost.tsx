@@ -1,0 +1,296 @@
+import type { ApiToken } from '../../../shared/api-schemas';
+import type {
+  BulkRevokeReport,
+  ProviderAccountInfo,
+  RevealedToken,
+  RotationReport,
+  RotationState,
+  SendResult,
+  SessionState,
+  SignedInAccount,
+} from '../../../shared/ipc-contract';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { AddAccountDialog } from '../features/accounts/components/AddAccountDialog';
+import { ProviderAccountForm } from '../features/accounts/components/ProviderAccountForm';
+import { EventList } from '../features/activity/components/EventList';
+import { RevealDialog } from '../features/reveal/components/RevealDialog';
+import { PlacesToUpdate } from '../features/rotation/components/PlacesToUpdate';
+import { RotationPanel } from '../features/rotation/components/RotationPanel';
+import type { PlacesShown } from '../features/rotation/hooks/use-places-shown';
+import { SendFromReveal } from '../features/send-to-ci/components/SendFromReveal';
+import { SendToCiDialog } from '../features/send-to-ci/components/SendToCiDialog';
+import type { SendOutcome } from '../features/send-to-ci/outcomes';
+import type { SendChoice } from '../features/send-to-ci/send-form';
+import { BulkRevokeDialog } from '../features/tokens/components/BulkRevokeDialog';
+import { NewTokenDialog } from '../features/tokens/components/NewTokenDialog';
+import { TokenDetailsDialog } from '../features/tokens/components/TokenDetailsDialog';
+import { durationWords, placesWord } from '../lib/format';
+import { sendPopup, type Popup } from './popups';
+
+/** What the window does when a popup's work is done; `SignedInWindow` holds the state behind it. */
+export interface PopupActions {
+  open(popup: Popup): void;
+  close(): void;
+  handleFailure(error: unknown): string;
+  reloadList(): void;
+  created(revealed: RevealedToken): void;
+  revoke(token: ApiToken): Promise<void>;
+  rotate(token: ApiToken): Promise<void>;
+  bulkRevoked(report: BulkRevokeReport | null): void;
+  rotationChanged(next: RotationState): void;
+  showRotation(report: RotationReport, outcomes?: SendOutcome[]): void;
+  revealClosed(tokenName: string): void;
+  sessionChanged(state: SessionState): void;
+  /** A row's Send to CI…: the choice of stopping the old secret at once. */
+  setEndOldNow(on: boolean): void;
+  rowSend(token: ApiToken, choice: SendChoice, overwrite: boolean): Promise<SendResult>;
+  rowSendOutcome(outcome: SendOutcome): void;
+}
+
+interface Props {
+  popup: Popup | null;
+  account: SignedInAccount;
+  /** Settings' grace period for "rotate and update", to say how long the old token lasts. */
+  graceSeconds: number;
+  now: number;
+  existingNames: ReadonlySet<string>;
+  places: PlacesShown;
+  actions: PopupActions;
+}
+
+/** The GitHub or GitLab account form, for Send to CI… when no account fits yet. */
+const addProviderAccount = (onAdded: (added: ProviderAccountInfo) => void) => (
+  <ProviderAccountForm autoFocus onAdded={onAdded} />
+);
+
+/** The one place the signed-in window's dialogs are rendered; features meet here. */
+export function PopupHost({
+  popup,
+  account,
+  graceSeconds,
+  now,
+  existingNames,
+  places,
+  actions,
+}: Props) {
+  if (popup === null) return null;
+  const { placesListed, placesShownFor } = places;
+  switch (popup.kind) {
+    case 'new':
+      return (
+        <NewTokenDialog
+          existingNames={existingNames}
+          onCreated={actions.created}
+          onCancel={actions.close}
+          onFailure={actions.handleFailure}
+        />
+      );
+    case 'reveal':
+      return (
+        <RevealDialog
+          revealed={popup.revealed}
+          rotated={popup.rotated}
+          serviceUrl={account.serviceUrl}
+          rotation={popup.rotation ?? null}
+          onClosed={() => actions.revealClosed(popup.revealed.token.name)}
+          sendSection={
+            <SendFromReveal
+              revealId={popup.revealed.revealId}
+              tokenName={popup.revealed.token.name}
+              initialOutcomes={popup.outcomes}
+              onSent={actions.reloadList}
+              addAccountForm={addProviderAccount}
+            />
+          }
+          rotationPanel={
+            popup.rotation && (
+              <RotationPanel
+                rotation={popup.rotation}
+                onChange={actions.rotationChanged}
+                onRevealed={(revealed, next) => actions.showRotation({ rotation: next, revealed })}
+              />
+            )
+          }
+        />
+      );
+    case 'revoke':
+      return (
+        <ConfirmDialog
+          title={`Revoke “${popup.token.name}”?`}
+          confirmLabel="Revoke token"
+          danger
+          onConfirm={() => actions.revoke(popup.token)}
+          onCancel={actions.close}
+        >
+          <p>
+            Every pipeline or script still using <strong>{popup.token.name}</strong> (
+            <code>{popup.token.prefix}…</code>) will get <strong>401 errors</strong> on its very
+            next request. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      );
+    case 'rotate':
+      return popup.token.destinationCount === 0 ? (
+        <ConfirmDialog
+          title={`Rotate “${popup.token.name}”?`}
+          confirmLabel="Rotate token"
+          onConfirm={() => actions.rotate(popup.token)}
+          onCancel={actions.close}
+        >
+          <p>
+            A new secret replaces <code>{popup.token.prefix}…</code>, with the same name and
+            lifetime. The old secret stops working immediately: update it wherever{' '}
+            <strong>{popup.token.name}</strong> is used.
+          </p>
+        </ConfirmDialog>
+      ) : (
+        <ConfirmDialog
+          title={`Rotate “${popup.token.name}” and update ${placesWord(popup.token.destinationCount)}?`}
+          confirmLabel={`Rotate and update ${placesWord(popup.token.destinationCount)}`}
+          confirmDisabled={placesShownFor(popup.token) === null}
+          onConfirm={() => actions.rotate(popup.token)}
+          onCancel={actions.close}
+        >
+          <p>
+            A new secret replaces <code>{popup.token.prefix}…</code>, with the same name and
+            lifetime, and Token Desk puts it into each of the{' '}
+            {placesWord(popup.token.destinationCount)} <strong>{popup.token.name}</strong> is
+            recorded in. The old secret is revoked as soon as every place has the new one; if a
+            place fails, it keeps working for {durationWords(graceSeconds)} so no pipeline breaks
+            meanwhile.
+          </p>
+          <PlacesToUpdate
+            tokenId={popup.token.id}
+            tokenName={popup.token.name}
+            onListed={placesListed}
+          />
+        </ConfirmDialog>
+      );
+    case 'replace':
+      return (
+        <ConfirmDialog
+          title={`Replace “${popup.token.name}”?`}
+          confirmLabel={
+            popup.token.destinationCount > 0
+              ? `Replace and update ${placesWord(popup.token.destinationCount)}`
+              : 'Replace token'
+          }
+          confirmDisabled={placesShownFor(popup.token) === null}
+          onConfirm={() => actions.rotate(popup.token)}
+          onCancel={actions.close}
+        >
+          <p>
+            <strong>{popup.token.name}</strong> has expired. Token Desk issues a new secret under
+            the same name, with the same lifetime counted from today
+            {popup.token.destinationCount > 0
+              ? `, and puts it into the ${placesWord(popup.token.destinationCount)} it is recorded in`
+              : ''}
+            . The new secret is shown once.
+          </p>
+          {popup.token.destinationCount > 0 && (
+            <PlacesToUpdate
+              tokenId={popup.token.id}
+              tokenName={popup.token.name}
+              onListed={placesListed}
+            />
+          )}
+        </ConfirmDialog>
+      );
+    case 'add-account':
+      return (
+        <AddAccountDialog
+          defaultServiceUrl={popup.serviceUrl ?? account.serviceUrl}
+          email={popup.email}
+          onAdded={(state) => {
+            actions.close();
+            actions.sessionChanged(state);
+          }}
+          onCancel={actions.close}
+        />
+      );
+    case 'bulk-revoke':
+      return (
+        <BulkRevokeDialog
+          tokens={popup.tokens}
+          onDone={actions.bulkRevoked}
+          onFailure={actions.handleFailure}
+        />
+      );
+    case 'details':
+      return (
+        <TokenDetailsDialog
+          token={popup.token}
+          now={now}
+          onClose={actions.close}
+          onSend={() => actions.open(sendPopup(popup.token))}
+          onRotate={() => actions.open({ kind: 'rotate', token: popup.token })}
+          onRevoke={() => actions.open({ kind: 'revoke', token: popup.token })}
+          onChanged={actions.reloadList}
+          onFailure={actions.handleFailure}
+          history={
+            <EventList
+              filter={{ tokenId: popup.token.id }}
+              label={`History of ${popup.token.name}`}
+              showToken={false}
+            />
+          }
+        />
+      );
+    case 'send':
+      return (
+        <SendToCiDialog
+          title={`Send “${popup.token.name}” to CI`}
+          intro={
+            <>
+              Token Desk keeps no secret of an existing token, so sending issues a replacement (a
+              rotation) and puts it into the place you choose
+              {popup.token.destinationCount > 0
+                ? ` and into the ${placesWord(popup.token.destinationCount)} it is already used in`
+                : ''}
+              . The new secret is then shown once.
+            </>
+          }
+          notice={
+            popup.token.destinationCount > 0 ? (
+              <div className="banner banner-warning old-secret-choice">
+                <p>
+                  The current secret <code>{popup.token.prefix}…</code> keeps working until every
+                  place has the new one, at most {durationWords(graceSeconds)}. The new one also
+                  goes to:
+                </p>
+                <PlacesToUpdate
+                  tokenId={popup.token.id}
+                  tokenName={popup.token.name}
+                  onListed={placesListed}
+                />
+              </div>
+            ) : (
+              <div className="banner banner-warning old-secret-choice">
+                <p>
+                  The current secret <code>{popup.token.prefix}…</code> may be in use where Token
+                  Desk cannot see. It keeps working for {durationWords(graceSeconds)} after the new
+                  one is sent (Settings › grace period), then stops.
+                </p>
+                <label className="choice">
+                  <input
+                    type="checkbox"
+                    checked={popup.endOldNow}
+                    onChange={(e) => actions.setEndOldNow(e.target.checked)}
+                  />
+                  Stop the current secret as soon as the new one is sent: nothing else uses it
+                </label>
+              </div>
+            )
+          }
+          sendLabel="Rotate and send"
+          ready={placesShownFor(popup.token) !== null}
+          repeatable={false}
+          outcomes={popup.outcomes}
+          onOutcome={actions.rowSendOutcome}
+          onClose={actions.close}
+          deliver={(choice, overwrite) => actions.rowSend(popup.token, choice, overwrite)}
+          addAccountForm={addProviderAccount}
+        />
+      );
+  }
+}

@@ -1,0 +1,308 @@
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { ApiToken } from '../../../shared/api-schemas';
+import type {
+  AccountSummary,
+  BulkRevokeReport,
+  RevealedToken,
+  RotationReport,
+  RotationState,
+  SessionState,
+  SignedInAccount,
+} from '../../../shared/ipc-contract';
+import { Banner } from '../components/Banner';
+import { switchAccount, signOut } from '../features/accounts/api';
+import { AccountMenu } from '../features/accounts/components/AccountMenu';
+import { rotateAndUpdate } from '../features/rotation/api';
+import { RotationPanel } from '../features/rotation/components/RotationPanel';
+import { usePlacesShown } from '../features/rotation/hooks/use-places-shown';
+import { useRotations } from '../features/rotation/hooks/use-rotations';
+import { upsert, type SendOutcome } from '../features/send-to-ci/outcomes';
+import { revokeToken, rotateToken } from '../features/tokens/api';
+import { TokensScreen } from '../features/tokens/components/TokensScreen';
+import { useTokenList } from '../features/tokens/hooks/use-token-list';
+import { useTokenView } from '../features/tokens/hooks/use-token-view';
+import { bulkRevokeSummary } from '../features/tokens/view';
+import { DeskFailure, messageOf } from '../lib/bridge';
+import { PopupHost, type PopupActions } from './PopupHost';
+import { sendPopup, type Popup } from './popups';
+import { rotateThenSend } from './rotate-then-send';
+
+interface Props {
+  account: SignedInAccount;
+  /** Every account on this computer, for the account menu. */
+  accounts: AccountSummary[];
+  banner: ReactNode;
+  /** Settings' grace period for "rotate and update", to say how long the old token lasts. */
+  graceSeconds: number;
+  onSessionLost: (error: DeskFailure, email: string) => void;
+  /** Signed out, switched or added an account: the app shows whatever is now active. */
+  onSessionChanged: (state: SessionState) => void;
+  onOpenSettings: () => void;
+  onOpenActivity: () => void;
+  /** Open this token's details once the list has it (a clicked reminder). */
+  openTokenId: string | null;
+  onOpenedToken: () => void;
+}
+
+/**
+ * The signed-in window: the account's token list, its unfinished rotations, the one
+ * open popup, and the workflows that run between them (GitHub Desktop's app store and
+ * popup host, at the size of this app). Features meet here and nowhere else.
+ */
+export function SignedInWindow({
+  account,
+  accounts,
+  banner,
+  graceSeconds,
+  onSessionLost,
+  onSessionChanged,
+  onOpenSettings,
+  onOpenActivity,
+  openTokenId,
+  onOpenedToken,
+}: Props) {
+  const [popup, setPopup] = useState<Popup | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const places = usePlacesShown();
+  /** The rotation behind a row's Send to CI…, shown once the send ends. */
+  const rowRotation = useRef<RotationReport | null>(null);
+
+  const handleFailure = useCallback(
+    (error: unknown): string => {
+      if (
+        error instanceof DeskFailure &&
+        (error.code === 'session_expired' || error.code === 'signed_out')
+      ) {
+        onSessionLost(error, account.email);
+      }
+      return messageOf(error);
+    },
+    [onSessionLost, account.email],
+  );
+  const list = useTokenList(handleFailure);
+  const { tokens, now, load } = list;
+  const view = useTokenView(tokens, now);
+  const rotationsFailed = useCallback(
+    (error: unknown) => setActionError(handleFailure(error)),
+    [handleFailure],
+  );
+  const pending = useRotations(rotationsFailed);
+  const { changed: pendingChanged } = pending;
+
+  const rotationChanged = useCallback(
+    (next: RotationState) => {
+      pendingChanged(next);
+      setPopup((open) =>
+        open?.kind === 'reveal' && open.rotation?.id === next.id
+          ? { ...open, rotation: next }
+          : open,
+      );
+      if (next.finished) void load();
+    },
+    [pendingChanged, load],
+  );
+
+  // A clicked reminder opens its token once the list has loaded (state adjusted while
+  // rendering, as React recommends over an effect); the app then forgets the request.
+  const [openedFor, setOpenedFor] = useState<string | null>(null);
+  if (openTokenId && tokens && openedFor !== openTokenId) {
+    setOpenedFor(openTokenId);
+    const token = tokens.find((t) => t.id === openTokenId);
+    if (token) setPopup({ kind: 'details', token });
+    else
+      setActionError('That token is no longer in the list (revoked, or replaced by a rotation).');
+  }
+  if (!openTokenId && openedFor !== null) setOpenedFor(null);
+  useEffect(() => {
+    if (openedFor) onOpenedToken();
+  }, [openedFor, onOpenedToken]);
+
+  /** After rotate-and-update (or Finish): the new secret once, with how each place went. */
+  function showRotation(report: RotationReport, outcomes?: SendOutcome[]) {
+    rotationChanged(report.rotation);
+    void pending.reload();
+    void load();
+    if (report.revealed) {
+      setPopup({
+        kind: 'reveal',
+        revealed: report.revealed,
+        rotated: true,
+        rotation: report.rotation,
+        outcomes,
+      });
+    } else setPopup(null);
+  }
+
+  /** Shows why a revoke or rotate failed; if the token is gone already (another window, the CLI), the list catches up. */
+  function actionFailed(error: unknown) {
+    setPopup(null);
+    setActionError(handleFailure(error));
+    if (error instanceof DeskFailure && error.code === 'token_not_found') void load();
+  }
+
+  async function leave(next: Promise<SessionState>, failed: (error: unknown) => string) {
+    try {
+      onSessionChanged(await next);
+    } catch (error) {
+      setActionError(failed(error));
+    }
+  }
+
+  function switchTo(entry: AccountSummary) {
+    if (entry.active) return;
+    if (!entry.signedIn) {
+      setPopup({ kind: 'add-account', email: entry.email, serviceUrl: entry.serviceUrl });
+      return;
+    }
+    void leave(switchAccount(entry), messageOf);
+  }
+
+  const actions: PopupActions = {
+    open: setPopup,
+    close: () => setPopup(null),
+    handleFailure,
+    reloadList: () => void load(),
+    created(revealed: RevealedToken) {
+      list.added(revealed.token);
+      setPopup({ kind: 'reveal', revealed, rotated: false });
+    },
+    async revoke(token: ApiToken) {
+      try {
+        await revokeToken(token.id);
+        setPopup(null);
+        setStatus(`Revoked “${token.name}”.`);
+        list.removed(token.id);
+      } catch (error) {
+        actionFailed(error);
+      }
+    },
+    async rotate(token: ApiToken) {
+      try {
+        if (token.destinationCount > 0) {
+          showRotation(await rotateAndUpdate(token.id, places.placesShownFor(token) ?? []));
+          return;
+        }
+        const revealed = await rotateToken(token.id);
+        list.replaced(token.id, revealed.token);
+        setPopup({ kind: 'reveal', revealed, rotated: true });
+      } catch (error) {
+        actionFailed(error);
+      }
+    },
+    bulkRevoked(report: BulkRevokeReport | null) {
+      setPopup(null);
+      if (!report) return;
+      for (const ref of [...report.revoked, ...report.notFound]) list.removed(ref.id);
+      view.clearSelection();
+      setStatus(bulkRevokeSummary(report.revoked.length, report.notFound.length));
+      void load();
+    },
+    rotationChanged,
+    showRotation,
+    revealClosed(tokenName: string) {
+      setStatus(`“${tokenName}” is ready. Its secret is no longer shown.`);
+      setPopup(null);
+    },
+    sessionChanged: onSessionChanged,
+    setEndOldNow(on: boolean) {
+      setPopup((open) => (open?.kind === 'send' ? { ...open, endOldNow: on } : open));
+    },
+    rowSend(token, choice, overwrite) {
+      return rotateThenSend({
+        token,
+        placeIds: places.placesShownFor(token) ?? [],
+        choice,
+        overwrite,
+        endOldNow: popup?.kind === 'send' && popup.endOldNow,
+        onRotated: (report) => {
+          rowRotation.current = report;
+        },
+        onOldKept: setStatus,
+      });
+    },
+    rowSendOutcome(outcome: SendOutcome) {
+      setPopup((open) =>
+        open?.kind === 'send' ? { ...open, outcomes: upsert(open.outcomes, outcome) } : open,
+      );
+      const report = rowRotation.current;
+      if (outcome.state !== 'sending' && report) {
+        rowRotation.current = null;
+        showRotation(report, [outcome]);
+      }
+    },
+  };
+
+  const notices = (
+    <>
+      {actionError && (
+        <Banner
+          tone="error"
+          action={
+            <button type="button" className="link-button" onClick={() => setActionError(null)}>
+              Dismiss
+            </button>
+          }
+        >
+          {actionError}
+        </Banner>
+      )}
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {status}
+      </p>
+      {pending.rotations.length > 0 && popup?.kind !== 'reveal' && (
+        <div className="pending-rotations" aria-label="Unfinished rotations" role="region">
+          {pending.rotations.map((rotation) => (
+            <RotationPanel
+              key={rotation.id}
+              rotation={rotation}
+              headingLevel={2}
+              onChange={rotationChanged}
+              onRevealed={(revealed, next) => showRotation({ rotation: next, revealed })}
+            />
+          ))}
+        </div>
+      )}
+    </>
+  );
+
+  return (
+    <TokensScreen
+      accountMenu={
+        <AccountMenu
+          account={account}
+          accounts={accounts}
+          onSwitch={switchTo}
+          onAdd={() => setPopup({ kind: 'add-account' })}
+          onSignOut={() => void leave(signOut(), handleFailure)}
+        />
+      }
+      banner={banner}
+      notices={notices}
+      list={list}
+      view={view}
+      popup={
+        <PopupHost
+          popup={popup}
+          account={account}
+          graceSeconds={graceSeconds}
+          now={now}
+          existingNames={view.names}
+          places={places}
+          actions={actions}
+        />
+      }
+      popupOpen={popup !== null}
+      onNew={() => setPopup({ kind: 'new' })}
+      onRevoke={(token) => setPopup({ kind: 'revoke', token })}
+      onRotate={(token) => setPopup({ kind: 'rotate', token })}
+      onSend={(token) => setPopup(sendPopup(token))}
+      onDetails={(token) => setPopup({ kind: 'details', token })}
+      onReplace={(token) => setPopup({ kind: 'replace', token })}
+      onBulkRevoke={(chosen) => setPopup({ kind: 'bulk-revoke', tokens: chosen })}
+      onOpenActivity={onOpenActivity}
+      onOpenSettings={onOpenSettings}
+      onSignOut={() => void leave(signOut(), handleFailure)}
+    />
+  );
+}

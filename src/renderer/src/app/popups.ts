@@ -1,0 +1,36 @@
+/**
+ * Everything the signed-in window can show over the list, as one union (GitHub
+ * Desktop's popup model): at most one is open, and `PopupHost` is the one place that
+ * renders it.
+ */
+import type { ApiToken } from '../../../shared/api-schemas';
+import type { RevealedToken, RotationState } from '../../../shared/ipc-contract';
+import type { SendOutcome } from '../features/send-to-ci/outcomes';
+
+export type Popup =
+  | { kind: 'new' }
+  | {
+      kind: 'reveal';
+      revealed: RevealedToken;
+      rotated: boolean;
+      rotation?: RotationState;
+      /** Sends made before the secret was shown (a row's Send to CI…). */
+      outcomes?: SendOutcome[];
+    }
+  | { kind: 'revoke'; token: ApiToken }
+  | { kind: 'rotate'; token: ApiToken }
+  | { kind: 'details'; token: ApiToken }
+  /** A row's Send to CI…: a rotation whose new secret goes to the chosen place. */
+  | { kind: 'send'; token: ApiToken; outcomes: SendOutcome[]; endOldNow: boolean }
+  /** An expired token: a rotation with a new lifetime. */
+  | { kind: 'replace'; token: ApiToken }
+  | { kind: 'bulk-revoke'; tokens: ApiToken[] }
+  | { kind: 'add-account'; email?: string; serviceUrl?: string };
+
+/** A row's Send to CI… starts with no sends and the old secret kept for its grace period. */
+export const sendPopup = (token: ApiToken): Popup => ({
+  kind: 'send',
+  token,
+  outcomes: [],
+  endOldNow: false,
+});

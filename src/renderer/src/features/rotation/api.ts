@@ -1,0 +1,11 @@
+/** The rotation feature's bridge calls. */
+import type { RotationReport, RotationState } from '../../../../shared/ipc-contract';
+import { call, desk } from '../../lib/bridge';
+
+/** Rotations whose places are not all updated: this session's and any left by an earlier run. */
+export const listUnfinishedRotations = (): Promise<RotationState[]> =>
+  call(desk().rotationsList()).then((pending) => pending.filter((r) => !r.finished));
+
+/** A new secret, pushed to the places listed; the old one revoked once every place has it. */
+export const rotateAndUpdate = (id: string, placeIds: string[]): Promise<RotationReport> =>
+  call(desk().tokensRotateAndUpdate({ id, placeIds }));

@@ -1,0 +1,259 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import type { ApiToken } from '../../../../../shared/api-schemas';
+import { MAX_BULK_REVOKE } from '../../../../../shared/api-schemas';
+import { Banner } from '../../../components/Banner';
+import { HEALTH_FILTERS } from '../health';
+import type { TokenListState } from '../hooks/use-token-list';
+import type { TokenView } from '../hooks/use-token-view';
+import { tokenCount, type SortKey } from '../view';
+import { TokenList } from './TokenList';
+
+interface Props {
+  /** The account menu (the accounts feature's, composed by the app). */
+  accountMenu: ReactNode;
+  banner: ReactNode;
+  /** What the window has to say under the list's own error: action errors, status, unfinished rotations. */
+  notices: ReactNode;
+  list: TokenListState;
+  view: TokenView;
+  /** The open dialog, rendered by the window's popup host; the list's shortcuts are off meanwhile. */
+  popup: ReactNode;
+  popupOpen: boolean;
+  onNew: () => void;
+  onRevoke: (token: ApiToken) => void;
+  onRotate: (token: ApiToken) => void;
+  onSend: (token: ApiToken) => void;
+  onDetails: (token: ApiToken) => void;
+  onReplace: (token: ApiToken) => void;
+  onBulkRevoke: (tokens: ApiToken[]) => void;
+  onOpenActivity: () => void;
+  onOpenSettings: () => void;
+  onSignOut: () => void;
+}
+
+/**
+ * The token list as a page: toolbar, health counts, search and sort, selection, the
+ * windowed table. It owns no dialog: every action asks the window to open one.
+ */
+export function TokensScreen({
+  accountMenu,
+  banner,
+  notices,
+  list,
+  view,
+  popup,
+  popupOpen,
+  onNew,
+  onRevoke,
+  onRotate,
+  onSend,
+  onDetails,
+  onReplace,
+  onBulkRevoke,
+  onOpenActivity,
+  onOpenSettings,
+  onSignOut,
+}: Props) {
+  const { tokens, loadError, now, load } = list;
+  const { chosen } = view;
+  const searchRef = useRef<HTMLInputElement>(null);
+  const visibleRef = useRef<ApiToken[]>([]);
+  const selectedCount = useRef(0);
+  const shortcuts = useRef({ onNew, selectAll: view.selectAll, clear: view.clearSelection });
+
+  useEffect(() => {
+    visibleRef.current = view.visible;
+    selectedCount.current = chosen.length;
+    shortcuts.current = { onNew, selectAll: view.selectAll, clear: view.clearSelection };
+  });
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (popupOpen) return;
+      const target = event.target as HTMLElement;
+      const typing = target.closest('input, textarea, select, [contenteditable="true"]');
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'n') {
+        event.preventDefault();
+        shortcuts.current.onNew();
+      } else if (event.key === '/' && !typing) {
+        event.preventDefault();
+        searchRef.current?.focus();
+      } else if (
+        (event.ctrlKey || event.metaKey) &&
+        event.key.toLowerCase() === 'a' &&
+        !typing &&
+        visibleRef.current.length > 0
+      ) {
+        event.preventDefault();
+        shortcuts.current.selectAll(visibleRef.current);
+      } else if (event.key === 'Escape' && !typing && selectedCount.current > 0) {
+        shortcuts.current.clear();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [popupOpen]);
+
+  const unreachable = loadError?.code === 'unreachable';
+  return (
+    <main className="page page-fill">
+      <header className="toolbar">
+        <h1>Token Desk</h1>
+        {accountMenu}
+        <div className="toolbar-actions">
+          <button
+            type="button"
+            className="primary"
+            onClick={onNew}
+            aria-keyshortcuts="Control+N Meta+N"
+          >
+            New token
+          </button>
+          <button type="button" className="secondary" onClick={onOpenActivity}>
+            Activity
+          </button>
+          <button type="button" className="secondary" onClick={onOpenSettings}>
+            Settings
+          </button>
+          <button type="button" className="secondary" onClick={onSignOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+
+      {banner}
+      {loadError && (
+        <Banner
+          tone="error"
+          action={
+            <button type="button" className="secondary" onClick={() => void load()}>
+              Retry now
+            </button>
+          }
+        >
+          {loadError.message}
+          {unreachable && ' Retrying every few seconds…'}
+        </Banner>
+      )}
+      {notices}
+
+      {tokens && tokens.length > 0 && (
+        <div className="health" role="group" aria-label="Needs attention">
+          {HEALTH_FILTERS.map(([filter, label]) => (
+            <button
+              key={filter}
+              type="button"
+              className={`health-count health-${filter}`}
+              aria-pressed={view.health === filter}
+              onClick={() => view.toggleHealth(filter)}
+            >
+              <span className="health-number">{view.counts[filter].toLocaleString()}</span>{' '}
+              <span className="health-label">{label}</span>
+            </button>
+          ))}
+          {view.health && (
+            <button type="button" className="link-button" onClick={() => view.setHealth(null)}>
+              Show all
+            </button>
+          )}
+        </div>
+      )}
+
+      <div className="list-controls">
+        <label htmlFor="search" className="visually-hidden">
+          Search tokens
+        </label>
+        <input
+          id="search"
+          ref={searchRef}
+          type="search"
+          placeholder="Search by name or prefix  (press /)"
+          value={view.query}
+          onChange={(e) => view.setQuery(e.target.value)}
+          aria-keyshortcuts="/"
+        />
+        <label htmlFor="sort">Sort</label>
+        <select
+          id="sort"
+          value={view.sort}
+          onChange={(e) => view.setSort(e.target.value as SortKey)}
+        >
+          <option value="attention">Needs attention first</option>
+          <option value="created">Newest first</option>
+          <option value="name">Name</option>
+          <option value="lastUsed">Recently used</option>
+          <option value="expires">Expiring soonest</option>
+        </select>
+        <button type="button" className="secondary" onClick={() => void load()}>
+          Refresh
+        </button>
+        {tokens && (
+          <span className="muted count" role="status">
+            {tokenCount(
+              view.visible.length,
+              tokens.length,
+              view.deferredQuery.trim() !== '' || !!view.health,
+            )}
+          </span>
+        )}
+      </div>
+      {chosen.length > 0 && (
+        <div className="selection-bar" role="region" aria-label="Selection">
+          <span role="status">{chosen.length.toLocaleString()} selected</span>
+          <button
+            type="button"
+            className="danger small"
+            disabled={chosen.length > MAX_BULK_REVOKE}
+            onClick={() => onBulkRevoke(chosen)}
+          >
+            Revoke {chosen.length === 1 ? '1 token' : `${chosen.length.toLocaleString()} tokens`}
+          </button>
+          {chosen.length > MAX_BULK_REVOKE && (
+            <span className="field-error">At most {MAX_BULK_REVOKE} at a time.</span>
+          )}
+          <button type="button" className="link-button" onClick={view.clearSelection}>
+            Clear selection
+          </button>
+        </div>
+      )}
+
+      {tokens === null && !loadError && (
+        <p className="muted loading" aria-busy="true">
+          Loading tokens…
+        </p>
+      )}
+      {tokens && tokens.length === 0 && (
+        <section className="empty-state" aria-labelledby="empty-title">
+          <h2 id="empty-title">No API tokens yet</h2>
+          <p>
+            An API token lets a CI pipeline or script act as you, without an interactive login: the
+            Capawesome CLI reads it from <code>CAPAWESOME_TOKEN</code>, the API from{' '}
+            <code>Authorization: Bearer …</code>.
+          </p>
+          <p>
+            Create one token per pipeline, so that revoking one breaks only that place. Its secret
+            is shown once.
+          </p>
+          <button type="button" className="primary" onClick={onNew}>
+            Create your first token
+          </button>
+        </section>
+      )}
+      {tokens && tokens.length > 0 && (
+        <TokenList
+          visible={view.visible}
+          query={view.deferredQuery}
+          now={now}
+          onRevoke={onRevoke}
+          onRotate={onRotate}
+          onSend={onSend}
+          onDetails={onDetails}
+          onReplace={onReplace}
+          selected={view.selected}
+          onSelect={view.select}
+        />
+      )}
+      {popup}
+    </main>
+  );
+}

@@ -1,0 +1,79 @@
+/**
+ * Which tokens need attention, and why: computed from the list itself (expiry and
+ * last use), so counting and filtering 5,000 tokens is one pass with no request.
+ */
+import type { ApiToken } from '../../../../shared/api-schemas';
+import { DAY, formatRelative } from '../../lib/format';
+
+/** "Expires soon" from this many days out. */
+export const EXPIRY_WARNING_DAYS = 7;
+export const UNUSED_DAYS = 90;
+
+export type ExpiryState = 'none' | 'ok' | 'soon' | 'expired';
+
+/** The one place the expiry rule is written: the row's colour and the health counts both read it. */
+export function expiryState(expiresAt: string | null, now: number): ExpiryState {
+  if (expiresAt === null) return 'none';
+  const left = Date.parse(expiresAt) - now;
+  if (left <= 0) return 'expired';
+  return left <= EXPIRY_WARNING_DAYS * DAY ? 'soon' : 'ok';
+}
+
+export function expiryLabel(expiresAt: string | null, now: number): string {
+  switch (expiryState(expiresAt, now)) {
+    case 'none':
+      return 'Never';
+    case 'expired':
+      return `Expired ${formatRelative(expiresAt as string, now)}`;
+    default:
+      return `Expires ${formatRelative(expiresAt as string, now)}`;
+  }
+}
+
+export type HealthFilter = 'expiring' | 'expired' | 'never-used' | 'unused';
+export const HEALTH_FILTERS: Array<[HealthFilter, string]> = [
+  ['expiring', `Expiring within ${EXPIRY_WARNING_DAYS} days`],
+  ['expired', 'Expired'],
+  ['never-used', 'Never used'],
+  ['unused', `Not used for ${UNUSED_DAYS} days`],
+];
+
+/** The filters a token falls under; a replaced token (in its grace period) under none. */
+export function healthOf(token: ApiToken, now: number): HealthFilter[] {
+  if (token.replacedById) return [];
+  const found: HealthFilter[] = [];
+  const expiry = expiryState(token.expiresAt, now);
+  if (expiry === 'expired') found.push('expired');
+  else if (expiry === 'soon') found.push('expiring');
+  if (token.lastUsedAt === null) found.push('never-used');
+  else if (now - Date.parse(token.lastUsedAt) >= UNUSED_DAYS * DAY) found.push('unused');
+  return found;
+}
+
+export type HealthCounts = Record<HealthFilter, number>;
+
+export function healthCounts(tokens: ApiToken[], now: number): HealthCounts {
+  const counts: HealthCounts = { expiring: 0, expired: 0, 'never-used': 0, unused: 0 };
+  for (const token of tokens) for (const filter of healthOf(token, now)) counts[filter] += 1;
+  return counts;
+}
+
+/** Lower first: what breaks soonest, then dead weight, then the rest. */
+export function attentionRank(token: ApiToken, now: number): number {
+  const health = healthOf(token, now);
+  if (health.includes('expired')) return 0;
+  if (health.includes('expiring')) return 1;
+  if (health.includes('unused')) return 2;
+  if (health.includes('never-used')) return 3;
+  return 4;
+}
+
+/** Why a row needs attention, in words; null when it does not. */
+export function attentionReason(token: ApiToken, now: number): string | null {
+  const health = healthOf(token, now);
+  if (health.includes('expired')) return 'Expired: replace it or revoke it';
+  if (health.includes('expiring')) return `Expires within ${EXPIRY_WARNING_DAYS} days`;
+  if (health.includes('unused')) return `Not used for ${UNUSED_DAYS} days or more`;
+  if (health.includes('never-used')) return 'Never used';
+  return null;
+}
