@@ -34,6 +34,7 @@ import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 import type { Services } from './services.js';
 import { ApiTokenStore } from './storage/api-tokens.js';
+import { Availability, DatabaseUnavailableError } from './storage/availability.js';
 import { openStorage, type StorageOptions } from './storage/open-storage.js';
 import { DestinationStore } from './storage/destinations.js';
 import { EventStore } from './storage/events.js';
@@ -43,6 +44,8 @@ import { UserStore } from './storage/users.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/** How long readiness (GET /v1/health/ready) waits for the database before answering 503. */
+export const READINESS_TIMEOUT_MS = 2_000;
 
 export interface AppOptions {
   /** Where the data lives: a SQLite file, or a PostgreSQL database shared by instances. */
@@ -251,7 +254,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerRequestLog(app);
 
-  const db = await openStorage(options.storage);
+  // Once per outage, not once per request: the first failure and the first success after it.
+  const availability = new Availability({
+    unavailable: (failure, reason) =>
+      app.log.warn(
+        { code: 'database_unavailable', failure, reason },
+        `the database is unavailable (${failure.replace('_', ' ')}): ${reason}; requests that need it are answered ${failure === 'full' ? 507 : 503} until it is back`,
+      ),
+    available: (downForMs, refused) =>
+      app.log.warn(
+        { code: 'database_available', downForMs, refused },
+        `the database is available again after ${(downForMs / 1000).toFixed(1)} s; ${refused} operations failed meanwhile`,
+      ),
+  });
+  const db = await openStorage(options.storage, availability);
 
   const destinations = new DestinationStore(db);
   const events = new EventStore(db);
@@ -267,7 +283,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       tokens,
       events,
       attempts: sharedAttempts,
-      onError: (error) => app.log.error({ err: error }, 'background housekeeping failed'),
+      onError: (error) => {
+        // An outage is logged once where it is noticed; the next run tries again.
+        if (error instanceof DatabaseUnavailableError) return;
+        app.log.error({ err: error }, 'background housekeeping failed');
+      },
     },
     {
       retentionDays: options.eventRetentionDays ?? DEFAULT_EVENT_RETENTION_DAYS,
@@ -342,7 +362,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     transformObject: (document) => markOptionalBodies(document),
   });
 
-  await app.register(healthRoutes, { identityKey: options.identityKey ?? null });
+  await app.register(healthRoutes, {
+    identityKey: options.identityKey ?? null,
+    ready: () => db.check(READINESS_TIMEOUT_MS),
+  });
   await app.register(userRoutes, services);
   await app.register(sessionRoutes, services);
   await app.register(tokenRoutes, services);

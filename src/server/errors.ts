@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ApiErrorCode } from '../shared/error-codes.js';
 import { NO_CONTROL_CHARACTERS, type ErrorBody } from '../shared/api-schemas.js';
 import { formatWait } from './human-time.js';
+import { DatabaseUnavailableError } from './storage/availability.js';
 
 export type ServiceErrorCode = ApiErrorCode;
 
@@ -126,8 +127,75 @@ export function tooManyTokens(limit: number, rotationWithGrace = false): ApiErro
   );
 }
 
+/** Seconds a client should wait before trying again, by what failed. */
+const RETRY_AFTER_SECONDS = { outage: 5, disk: 60 } as const;
+
+const AFTER_AN_OUTAGE =
+  'Try again in a few seconds (the Capawesome CLI retries this on its own); if it persists, tell whoever runs the service.';
+
+/**
+ * The answer to a request the database could not serve: 503 (507 for a full disk) with
+ * `Retry-After`, and whether the change may have been made. A read has no outcome to doubt.
+ */
+export function databaseRefusal(error: DatabaseUnavailableError, method: string): ApiError {
+  const write = method !== 'GET' && method !== 'HEAD';
+  const outage = { 'Retry-After': String(RETRY_AFTER_SECONDS.outage) };
+  const disk = { 'Retry-After': String(RETRY_AFTER_SECONDS.disk) };
+  if (write && error.outcome === 'unknown') {
+    return new ApiError(
+      503,
+      'database_outcome_unknown',
+      'The connection to the database was lost while this change was being saved, so it may or may not have been made. ' +
+        'Check before repeating it: list your tokens (GET /v1/users/me/tokens, or the Token Desk app) and look for it; ' +
+        'repeating a creation without checking can create a second token.',
+      outage,
+    );
+  }
+  const unchanged = write ? ' Nothing was changed.' : '';
+  switch (error.failure) {
+    case 'full':
+      return new ApiError(
+        507,
+        'database_full',
+        `The token service's disk is full, so it cannot save anything.${unchanged} Try again later; whoever runs the service needs to free space where its data is kept.`,
+        disk,
+      );
+    case 'read_only':
+      return new ApiError(
+        503,
+        'database_read_only',
+        `The token service's database cannot be written (its file or directory is read-only, or the database is a read-only replica).${unchanged} Try again later; whoever runs the service needs to make it writable.`,
+        disk,
+      );
+    case 'io_error':
+      return new ApiError(
+        503,
+        'database_unavailable',
+        `The token service could not write to its database: the disk refused the write (it may be full, over a file size limit, or failing).${unchanged} Try again later; whoever runs the service needs to check the disk where its data is kept.`,
+        disk,
+      );
+    case 'timeout':
+      return new ApiError(
+        503,
+        'database_unavailable',
+        `The token service's database did not answer in time.${unchanged} ${AFTER_AN_OUTAGE}`,
+        outage,
+      );
+    case 'unreachable':
+      return new ApiError(
+        503,
+        'database_unavailable',
+        `The token service cannot reach its database right now (it may be restarting).${unchanged} ${AFTER_AN_OUTAGE}`,
+        outage,
+      );
+  }
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler((thrown: FastifyError, request, reply) => {
+    // Logged once per outage where the database noticed it (app.ts), not per request.
+    const error =
+      thrown instanceof DatabaseUnavailableError ? databaseRefusal(thrown, request.method) : thrown;
     if (error instanceof ApiError) {
       request.errorCode = error.code;
       return reply

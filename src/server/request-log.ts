@@ -4,12 +4,14 @@
  * Method, route pattern (never the URL, which may carry ids and query strings), status,
  * duration, client address and request id (pino's `reqId` binding), and the stable error
  * code of a refused request. No headers: nothing there that a log needs, and a place where
- * a secret can slip through. Health checks are logged at debug only, because load balancers
- * poll them and they would drown everything else.
+ * a secret can slip through. Health and readiness checks that pass are logged at debug only,
+ * because load balancers poll them and they would drown everything else.
  */
 import type { FastifyInstance } from 'fastify';
 
+// Load balancers poll both (liveness and readiness).
 const HEALTH_ROUTE = '/v1/health';
+const READINESS_ROUTE = '/v1/health/ready';
 // pino's numeric levels; Fastify's logger type does not expose isLevelEnabled.
 const LEVELS: Record<string, number> = {
   trace: 10,
@@ -27,7 +29,8 @@ export function registerRequestLog(app: FastifyInstance): void {
     const route = request.routeOptions.url ?? null;
     const status = reply.statusCode;
     const log = request.log;
-    const level = route === HEALTH_ROUTE && status < 400 ? 'debug' : 'info';
+    const level =
+      status < 400 && (route === HEALTH_ROUTE || route === READINESS_ROUTE) ? 'debug' : 'info';
     // Checked first so a quiet level builds no object at all.
     if ((LEVELS[log.level] ?? 0) <= (LEVELS[level] as number)) {
       log[level](

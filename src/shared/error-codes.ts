@@ -34,6 +34,10 @@ export const API_ERROR_CODES = [
   'token_replaced',
   'session_not_found',
   'organization_not_found',
+  'database_unavailable',
+  'database_outcome_unknown',
+  'database_full',
+  'database_read_only',
   'internal_error',
 ] as const;
 

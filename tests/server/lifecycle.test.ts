@@ -312,6 +312,7 @@ describe('the token lifecycle over real HTTP', () => {
     expect(Object.keys(spec.body.paths).sort()).toEqual([
       '/v1/apps',
       '/v1/health',
+      '/v1/health/ready',
       '/v1/organizations',
       '/v1/organizations/{id}',
       '/v1/sessions',

@@ -32,8 +32,27 @@ export const BACKEND: Backend =
  */
 export function storageFor(dataDir: string): StorageOptions {
   if (BACKEND === 'sqlite') return { kind: 'sqlite', file: join(dataDir, 'token-service.sqlite') };
-  return { kind: 'postgres', url: postgresUrl(), schema: schemaFor(dataDir), poolSize: 4 };
+  return {
+    kind: 'postgres',
+    url: postgresUrl(),
+    schema: schemaFor(dataDir),
+    poolSize: 4,
+    timeouts: SUITE_TIMEOUTS,
+  };
 }
+
+/**
+ * Bounds far above the production ones (postgres-database.ts) for the suite, whose two
+ * projects share two cores with a cluster: a seed of 10,000 rows, or a flood queued behind
+ * four connections, must not meet a bound meant for a stalled database. The outage tests
+ * set short ones of their own, and the service-process tests run the production ones.
+ */
+const SUITE_TIMEOUTS = {
+  acquireMs: 60_000,
+  connectMs: 10_000,
+  statementMs: 60_000,
+  answerMs: 65_000,
+};
 
 function postgresUrl(): string {
   const url = inject('postgresUrl');

@@ -8,6 +8,8 @@ export interface HealthOptions {
    * its own service from anything else listening on the port (scripts/start.mjs).
    */
   identityKey: Buffer | null;
+  /** Resolves if this instance's database answers in time; rejects with why not. */
+  ready: () => Promise<void>;
 }
 
 export const CHALLENGE_HEADER = 'x-token-desk-challenge';
@@ -25,9 +27,11 @@ export function identityProof(key: Buffer, port: number, challenge: string): str
     .digest('hex');
 }
 
+export const READINESS_ROUTE = '/v1/health/ready';
+
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (
   app,
-  { identityKey },
+  { identityKey, ready },
 ) => {
   app.get(
     '/v1/health',
@@ -51,6 +55,28 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (
         void reply.header(PROOF_HEADER, identityProof(identityKey, port, challenge));
       }
       return { status: 'ok' as const };
+    },
+  );
+
+  app.get(
+    READINESS_ROUTE,
+    {
+      schema: {
+        summary: 'Readiness check: can this instance reach its database',
+        description:
+          'For load balancers: 200 when the database answers a trivial query within 2 s, ' +
+          'else 503 `database_unavailable` (with `Retry-After`), so traffic goes to instances ' +
+          'that can serve it. `GET /v1/health` (liveness) never touches the database.',
+        tags: ['health'],
+        response: {
+          200: Type.Object({ status: Type.Literal('ready') }),
+          503: Type.Ref('ErrorBody'),
+        },
+      },
+    },
+    async () => {
+      await ready();
+      return { status: 'ready' as const };
     },
   );
 };

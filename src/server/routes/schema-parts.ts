@@ -3,9 +3,21 @@ import { Type } from 'typebox';
 /** OpenAPI security requirement for routes that take a bearer token. */
 export const bearerSecurity = [{ bearerAuth: [] }];
 
+/**
+ * What every route that needs the database may answer besides its own errors: 503 while
+ * the database is unavailable (`database_unavailable`, `database_outcome_unknown`,
+ * `database_read_only`) and 507 when its disk is full (`database_full`).
+ */
+const DATABASE_STATUSES = [503, 507];
+
 /** Response schemas for the given error statuses, all `ErrorBody` (registered by $id). */
 export function errors(...statuses: number[]): Record<number, ReturnType<typeof Type.Ref>> {
-  return Object.fromEntries(statuses.map((status) => [status, Type.Ref('ErrorBody')]));
+  return Object.fromEntries(
+    [...new Set([...statuses, ...DATABASE_STATUSES])].map((status) => [
+      status,
+      Type.Ref('ErrorBody'),
+    ]),
+  );
 }
 
 /** OpenAPI descriptions of who may call a route. */

@@ -5,6 +5,13 @@
  * lock it (`FOR UPDATE`) or re-check it in their WHERE clause, so concurrent requests to
  * different instances serialize where they must and nowhere else.
  *
+ * The database going away is an event, never the end of the process: every connection
+ * has an error listener from the moment it exists (node-postgres emits `error` on a
+ * checked-out connection the server drops, and an unheard `error` ends the process),
+ * connection and statement timeouts bound how long anything waits for a database that
+ * stalls, and every failure of that kind leaves as DatabaseUnavailableError saying
+ * whether the change may have been made (availability.ts).
+ *
  * node-postgres rather than porsager's `postgres`: under sustained load with more
  * requests in flight than connections, the latter's connection queues keep every
  * dequeued slot until they drain, and its `remove` (an indexOf over them) grew to 23 % of
@@ -12,8 +19,43 @@
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import {
+  Availability,
+  DatabaseUnavailableError,
+  type DatabaseFailure,
+  type WriteOutcome,
+} from './availability.js';
 import { migratePostgres } from './postgres-schema.js';
 import type { Database, Param, Queryable, Statement } from './sql.js';
+
+/** How long anything waits for the database; see the README ("When the database fails"). */
+export interface DatabaseTimeouts {
+  /** For a free connection when every one in the pool is busy. */
+  acquireMs: number;
+  /** For a new connection: connected and signed in. */
+  connectMs: number;
+  /**
+   * A statement, on the server (statement_timeout): cancelled and rolled back there, with
+   * the connection kept. Lock waits count, so a lock held for minutes ends here too.
+   */
+  statementMs: number;
+  /**
+   * A statement's answer, on this side: for a database that stopped answering altogether
+   * (a network partition), where the server's own timeout cannot help. A little longer
+   * than `statementMs`, so an ordinary slow statement is ended by the server first.
+   */
+  answerMs: number;
+  /** PostgreSQL ends a transaction left idle this long (a service cut off mid-transaction). */
+  idleInTransactionMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: DatabaseTimeouts = {
+  acquireMs: 5_000,
+  connectMs: 5_000,
+  statementMs: 5_000,
+  answerMs: 6_000,
+  idleInTransactionMs: 30_000,
+};
 
 export interface PostgresOptions {
   /** postgres://user:password@host:port/database (libpq's URL form). */
@@ -22,6 +64,8 @@ export interface PostgresOptions {
   poolSize?: number;
   /** A schema to keep the tables in instead of `public` (tests: one per service). */
   schema?: string;
+  /** Shorter bounds for tests; production keeps the defaults. */
+  timeouts?: Partial<DatabaseTimeouts>;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -42,61 +86,150 @@ const types = {
       : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
 };
 
-type Client = pg.Pool | pg.PoolClient;
-
 /** Prepared once per connection under a name derived from its text. */
-const names = new WeakMap<Statement, string>();
-function nameOf(statement: Statement): string {
-  let name = names.get(statement);
-  if (name === undefined) {
-    name = `td_${createHash('sha256').update(statement.postgres).digest('hex').slice(0, 32)}`;
-    names.set(statement, name);
+const prepared = new WeakMap<Statement, { name: string; read: boolean }>();
+function preparedAs(statement: Statement): { name: string; read: boolean } {
+  let found = prepared.get(statement);
+  if (found === undefined) {
+    found = {
+      name: `td_${createHash('sha256').update(statement.postgres).digest('hex').slice(0, 32)}`,
+      // A plain SELECT changes nothing, so its outcome is never in doubt.
+      read:
+        /^\s*SELECT\b/i.test(statement.postgres) && !/\bFOR\s+UPDATE\b/i.test(statement.postgres),
+    };
+    prepared.set(statement, found);
   }
-  return name;
+  return found;
 }
 
-function queryable(client: Client, transaction: Queryable['transaction']): Queryable {
-  const result = (statement: Statement, params: readonly Param[]) =>
-    client.query({ name: nameOf(statement), text: statement.postgres, values: [...params] });
-  return {
-    dialect: 'postgres',
-    get: async <T>(statement: Statement, params: readonly Param[] = []) =>
-      (await result(statement, params)).rows[0] as T | undefined,
-    all: async <T>(statement: Statement, params: readonly Param[] = []) =>
-      (await result(statement, params)).rows as T[],
-    run: async (statement, params = []) => (await result(statement, params)).rowCount ?? 0,
-    transaction,
-  };
+function query(client: pg.ClientBase, statement: Statement, params: readonly Param[]) {
+  return client.query({
+    name: preparedAs(statement).name,
+    text: statement.postgres,
+    values: [...params],
+  });
+}
+
+// What node's sockets say when the database is not there or goes away.
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * Whether `error` says the database is unavailable (and how), rather than that a
+ * statement was wrong: null for a unique violation, a deadlock, a bug.
+ */
+export function failureOf(error: unknown): DatabaseFailure | null {
+  if (error instanceof DatabaseUnavailableError) return error.failure;
+  if (!(error instanceof Error)) return null;
+  const code = (error as { code?: unknown }).code;
+  if (error instanceof pg.DatabaseError) {
+    // The server's own SQLSTATE.
+    if (code === '57014' || code === '55P03') return 'timeout'; // statement or lock timeout
+    if (code === '53100') return 'full'; // disk_full
+    if (code === '25006') return 'read_only'; // a standby, say after a failover
+    if (code === '58030') return 'io_error';
+    if (typeof code === 'string' && /^(08|57P|53)/.test(code)) return 'unreachable';
+    return null;
+  }
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'unreachable';
+  // node-postgres's own words, which carry no code.
+  if (/timeout|timed out/i.test(error.message)) return 'timeout';
+  if (/Connection terminated|not queryable|Connection ended/i.test(error.message)) {
+    return 'unreachable';
+  }
+  return null;
+}
+
+/**
+ * Whether the connection can no longer be trusted: dropped, ended by the server (a FATAL
+ * error), or given up on while a statement may still be running on it. The server's
+ * ordinary errors leave it usable.
+ */
+function connectionLost(error: unknown): boolean {
+  if (error instanceof pg.DatabaseError) {
+    return error.severity === 'FATAL' || error.severity === 'PANIC';
+  }
+  return failureOf(error) !== null;
+}
+
+/** The driver's words for the log: never a URL (a password), only what went wrong. */
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && !error.message.includes(code)
+    ? `${error.message} (${code})`
+    : error.message;
 }
 
 export class PostgresDatabase implements Database {
   readonly dialect = 'postgres' as const;
   private readonly outside: Queryable;
+  private probe: Promise<void> | null = null;
 
-  private constructor(private readonly pool: pg.Pool) {
-    this.outside = queryable(pool, (work) => this.transaction(work));
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly availability: Availability,
+  ) {
+    this.outside = {
+      dialect: 'postgres',
+      get: async <T>(statement: Statement, params: readonly Param[] = []) =>
+        (await this.execute(statement, params)).rows[0] as T | undefined,
+      all: async <T>(statement: Statement, params: readonly Param[] = []) =>
+        (await this.execute(statement, params)).rows as T[],
+      run: async (statement, params = []) => (await this.execute(statement, params)).rowCount ?? 0,
+      transaction: (work) => this.transaction(work),
+    };
   }
 
   /** Connects, and brings the schema up to date (one instance at a time). */
-  static async open(options: PostgresOptions): Promise<PostgresDatabase> {
-    const pool = new pg.Pool({
+  static async open(
+    options: PostgresOptions,
+    availability = new Availability(),
+  ): Promise<PostgresDatabase> {
+    const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    const connection: pg.ClientConfig = {
       connectionString: options.url,
-      max: options.poolSize ?? DEFAULT_POOL_SIZE,
-      connectionTimeoutMillis: 10_000,
       application_name: 'token-desk',
       types,
+      // Notices a dead peer on an idle connection (a partition) instead of never.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      connectionTimeoutMillis: timeouts.connectMs,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    };
+    // Migrations get a connection of their own without the statement bounds: a large
+    // table's migration, or waiting for another instance's, may take longer than a request.
+    await migrate(connection);
+    const pool = new pg.Pool({
+      ...connection,
+      max: options.poolSize ?? DEFAULT_POOL_SIZE,
+      // The pool's own timeout bounds the wait for a free connection; each connection
+      // keeps connectMs for connecting (boundedClient).
+      connectionTimeoutMillis: timeouts.acquireMs,
+      Client: boundedClient(timeouts.connectMs),
+      statement_timeout: timeouts.statementMs,
+      query_timeout: timeouts.answerMs,
+      idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
     });
-    // An idle connection the server drops (a restart, a failover) is an event, not a crash;
-    // the pool replaces it and the next query reconnects.
-    pool.on('error', () => undefined);
-    try {
-      await migratePostgres(pool);
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
-    return new PostgresDatabase(pool);
+    // node-postgres emits `error` on a connection the server drops, also while it is
+    // checked out (in a transaction, say), and an `error` nobody listens to ends the
+    // process. So every connection has a listener from its first moment; the pool's own
+    // listener covers only idle ones, which it then discards. The request that was using
+    // the connection learns of the failure from its statement.
+    pool.on('connect', (client) => client.on('error', ignore));
+    pool.on('error', ignore);
+    return new PostgresDatabase(pool, availability);
   }
 
   get<T>(statement: Statement, params?: readonly Param[]): Promise<T | undefined> {
@@ -109,6 +242,55 @@ export class PostgresDatabase implements Database {
 
   run(statement: Statement, params?: readonly Param[]): Promise<number> {
     return this.outside.run(statement, params);
+  }
+
+  /** A connection from the pool; a failure to get one is an outage in which nothing was sent. */
+  private async checkout(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw this.unavailable(error, 'not_applied');
+    }
+  }
+
+  /**
+   * `error` as DatabaseUnavailableError (reported to the availability tracker) when it is
+   * one, else as it is.
+   */
+  private unavailable(error: unknown, outcome: WriteOutcome): unknown {
+    if (error instanceof DatabaseUnavailableError) {
+      this.availability.failed(error);
+      return error;
+    }
+    const failure = failureOf(error);
+    if (failure === null) return error;
+    const unavailable = new DatabaseUnavailableError(failure, outcome, reasonOf(error), {
+      cause: error,
+    });
+    this.availability.failed(unavailable);
+    return unavailable;
+  }
+
+  /** One statement on its own (autocommit). */
+  private async execute(statement: Statement, params: readonly Param[]): Promise<pg.QueryResult> {
+    const client = await this.checkout();
+    let result: pg.QueryResult;
+    try {
+      result = await query(client, statement, params);
+    } catch (error) {
+      const lost = connectionLost(error);
+      client.release(lost);
+      // A write sent on a connection that was then lost may have been applied; the
+      // server's own error, or a connection that broke before it was used, says it was not.
+      const sent = lost && !/not queryable/.test(reasonOf(error));
+      throw this.unavailable(
+        error,
+        sent && !preparedAs(statement).read ? 'unknown' : 'not_applied',
+      );
+    }
+    client.release();
+    this.availability.succeeded(!preparedAs(statement).read);
+    return result;
   }
 
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -125,28 +307,119 @@ export class PostgresDatabase implements Database {
   }
 
   private async once<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
+    const client = await this.checkout();
+    let committing = false;
     try {
       await client.query('BEGIN');
-      const inside: Queryable = queryable(client, (nested) => nested(inside));
+      const inside: Queryable = {
+        dialect: 'postgres',
+        get: async <T>(statement: Statement, params: readonly Param[] = []) =>
+          (await query(client, statement, params)).rows[0] as T | undefined,
+        all: async <T>(statement: Statement, params: readonly Param[] = []) =>
+          (await query(client, statement, params)).rows as T[],
+        run: async (statement, params = []) =>
+          (await query(client, statement, params)).rowCount ?? 0,
+        transaction: (nested) => nested(inside),
+      };
       const value = await work(inside);
+      committing = true;
       await client.query('COMMIT');
+      client.release();
+      this.availability.succeeded(true);
       return value;
     } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-      } catch (rollback) {
-        // The connection is unusable (it is what failed): the pool must not reuse it.
-        broken = rollback as Error;
+      const lost = connectionLost(error);
+      if (lost) {
+        // Closing it is the rollback: PostgreSQL never commits what it was not asked to.
+        client.release(true);
+      } else {
+        await rollBack(client);
       }
-      throw error;
-    } finally {
-      client.release(broken);
+      // Only a COMMIT whose answer was lost leaves the outcome open; the server's own
+      // error to it (a serialization failure, say) means it rolled back.
+      throw this.unavailable(error, committing && lost ? 'unknown' : 'not_applied');
     }
+  }
+
+  /**
+   * Resolves if the database answers a trivial query within `timeoutMs` (readiness);
+   * concurrent checks share one query, so a load balancer's probes never pile up.
+   */
+  check(timeoutMs: number): Promise<void> {
+    this.probe ??= this.execute(SELECT_ONE, [])
+      .then(() => undefined)
+      .finally(() => {
+        this.probe = null;
+      });
+    return within(this.probe, timeoutMs, (error) => this.unavailable(error, 'not_applied'));
   }
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+}
+
+const SELECT_ONE: Statement = { sqlite: 'SELECT 1', postgres: 'SELECT 1' };
+
+const ignore = () => undefined;
+
+async function rollBack(client: pg.PoolClient): Promise<void> {
+  try {
+    await client.query('ROLLBACK');
+    client.release();
+  } catch (error) {
+    // The connection is unusable (it is what failed): the pool must not reuse it.
+    client.release(error as Error);
+  }
+}
+
+/** `promise`, or a timeout failure after `ms`. */
+function within(
+  promise: Promise<void>,
+  ms: number,
+  fail: (error: unknown) => unknown,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          fail(new DatabaseUnavailableError('timeout', 'not_applied', `no answer within ${ms} ms`)),
+        ),
+      ms,
+    );
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(fail(error));
+      },
+    );
+  });
+}
+
+/**
+ * node-postgres's pool gives its connections the pool's options, where one timeout means
+ * both the wait for a free connection and connecting: this client keeps its own.
+ */
+function boundedClient(connectMs: number): new () => pg.ClientBase {
+  return class extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: connectMs });
+    }
+  };
+}
+
+/** Runs the migrations on a connection of their own, closed afterwards. */
+async function migrate(connection: pg.ClientConfig): Promise<void> {
+  const client = new pg.Client(connection);
+  client.on('error', ignore);
+  try {
+    await client.connect();
+    await migratePostgres(client);
+  } finally {
+    await client.end().catch(ignore);
   }
 }

@@ -176,12 +176,23 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
 ];
 
 /**
- * Brings the schema (in the connection's search_path) up to date. Instances starting at
- * once take turns: the first migrates, the others find it done. DDL is transactional in
- * PostgreSQL, so a failed migration leaves the schema as it was.
+ * Brings the schema (in the connection's search_path) up to date, on a connection of its
+ * own (the caller's, which it closes). Instances starting at once take turns: the first
+ * migrates, the others find it done. DDL is transactional in PostgreSQL, so a failed
+ * migration leaves the schema as it was.
  */
-export async function migratePostgres(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
+export async function migratePostgres(client: pg.ClientBase): Promise<void> {
+  // Already up to date (every start but an upgrade's): no lock and no DDL, so an instance
+  // also starts on a read-only database (a standby after a failover) and serves reads.
+  const { rows: present } = await client.query<{ present: boolean }>(
+    "SELECT to_regclass('token_desk_schema') IS NOT NULL AS present",
+  );
+  if (present[0]?.present) {
+    const { rows } = await client.query<{ version: number }>(
+      'SELECT version FROM token_desk_schema',
+    );
+    if (rows[0]?.version === POSTGRES_MIGRATIONS.length) return;
+  }
   try {
     await client.query('BEGIN');
     await client.query("SELECT pg_advisory_xact_lock(hashtext('token-desk:' || current_schema()))");
@@ -205,7 +216,5 @@ export async function migratePostgres(pool: pg.Pool): Promise<void> {
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
-  } finally {
-    client.release();
   }
 }

@@ -60,6 +60,11 @@ export interface Queryable {
 }
 
 export interface Database extends Queryable {
+  /**
+   * Resolves if the database answers a trivial query within `timeoutMs` (readiness);
+   * rejects with DatabaseUnavailableError (availability.ts) otherwise.
+   */
+  check(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 

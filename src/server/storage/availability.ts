@@ -1,0 +1,87 @@
+/**
+ * When the database cannot do what a request asked: PostgreSQL unreachable or not
+ * answering in time, a disk that is full or refuses writes. Both storage implementations
+ * raise DatabaseUnavailableError instead of their driver's error, so the service answers
+ * 503 (507 for a full disk) with words and `Retry-After` rather than 500, and says in its
+ * log once that the database is unavailable and once that it is back (Availability),
+ * never a stack per request.
+ */
+
+/** What went wrong, in the terms the answer and the log use. */
+export type DatabaseFailure =
+  /** Refused, dropped or ended connections: PostgreSQL restarting, failing over, gone. */
+  | 'unreachable'
+  /** No answer within the bound (a stalled network, a lock held for minutes). */
+  | 'timeout'
+  /** No space left for the write. */
+  | 'full'
+  /** The database file or directory cannot be written. */
+  | 'read_only'
+  /** The disk refused the write (an I/O error, a file size limit). */
+  | 'io_error';
+
+/**
+ * Whether the change a request asked for may have been made: `not_applied` when it
+ * certainly was not (the failure came before a commit was asked for, or the database
+ * said it rolled back), `unknown` when the connection was lost with the commit (or a
+ * single write) sent and its answer missing.
+ */
+export type WriteOutcome = 'not_applied' | 'unknown';
+
+export class DatabaseUnavailableError extends Error {
+  constructor(
+    readonly failure: DatabaseFailure,
+    readonly outcome: WriteOutcome,
+    /** The driver's own words (no URL, no password), for the log. */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`database ${failure.replace('_', ' ')}: ${reason}`, options);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** What the service is told when the database stops answering and when it is back. */
+export interface AvailabilityListener {
+  unavailable(failure: DatabaseFailure, reason: string): void;
+  available(downForMs: number, refused: number): void;
+}
+
+const SILENT: AvailabilityListener = { unavailable: () => undefined, available: () => undefined };
+
+/**
+ * Whether the database is answering, as the last operations saw it: the first failure of
+ * an outage and the first success after it are reported, everything between is counted.
+ * A read that succeeds ends an outage of reachability but not one of space: with a full
+ * disk, reads still work and only a successful write says it is over.
+ */
+export class Availability {
+  private down: { since: number; failure: DatabaseFailure; refused: number } | null = null;
+
+  constructor(
+    private readonly listener: AvailabilityListener = SILENT,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get reachable(): boolean {
+    return this.down === null;
+  }
+
+  failed(error: DatabaseUnavailableError): void {
+    if (this.down) {
+      this.down.refused += 1;
+      return;
+    }
+    this.down = { since: this.now(), failure: error.failure, refused: 1 };
+    this.listener.unavailable(error.failure, error.reason);
+  }
+
+  /** Called after every successful operation: a property read while nothing is wrong. */
+  succeeded(write: boolean): void {
+    const down = this.down;
+    if (down === null) return;
+    if (!write && down.failure !== 'unreachable' && down.failure !== 'timeout') return;
+    this.down = null;
+    this.listener.available(this.now() - down.since, down.refused);
+  }
+}
