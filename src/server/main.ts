@@ -40,6 +40,23 @@ async function backup(target: string | undefined, dataDir: string): Promise<void
   }
 }
 
+/**
+ * Why the data directory cannot be used, in words: a read-only or foreign directory, a
+ * full disk. Everything the service does writes there (sign-ins, tokens, last use).
+ */
+function unwritable(dataDir: string, error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  const detail = `${(error as Error).message}${typeof code === 'string' ? ` (${code})` : ''}`;
+  if (code === 'ENOSPC' || code === 'SQLITE_FULL') {
+    return `the disk holding the data directory ${dataDir} is full (${detail}). Free some space, or set TOKEN_DESK_DATA_DIR to a directory on another disk.`;
+  }
+  return (
+    `cannot write to the data directory ${dataDir} (${detail}). ` +
+    'Make it writable by the user the service runs as (it must not be on a read-only file system), ' +
+    'or set TOKEN_DESK_DATA_DIR to a directory that is.'
+  );
+}
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -65,12 +82,13 @@ async function main(): Promise<void> {
   // the only writer). PostgreSQL: any number of instances, and no data directory.
   let lock: DataDirLock | null = null;
   if (!config.postgres) {
-    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     try {
+      mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
       lock = lockDataDir(config.dataDir);
     } catch (error) {
-      if (!(error instanceof DataDirLockedError)) throw error;
-      console.error(`token service: ${error.message}`);
+      console.error(
+        `token service: ${error instanceof DataDirLockedError ? error.message : unwritable(config.dataDir, error)}`,
+      );
       process.exit(1);
     }
   }

@@ -1,7 +1,7 @@
 /**
  * Request logging (issue 9): one line per request at info with method, route pattern,
  * status, duration, client address and request id; no headers (a place where a secret
- * can slip through); health checks only at debug; refusals keep their error code.
+ * can slip through); health and readiness checks only at debug; refusals keep their error code.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -67,6 +67,16 @@ describe('request log', () => {
   it('does not log health checks at info', async () => {
     const from = service.logs.length;
     expect((await service.request('GET', '/v1/health')).status).toBe(200);
+    expect(parsed(from)).toEqual([]);
+  });
+
+  it('answers readiness when its database answers, and does not log it at info either', async () => {
+    const from = service.logs.length;
+    const ready = await service.request('GET', '/v1/health/ready');
+    expect({ status: ready.status, body: ready.body }).toEqual({
+      status: 200,
+      body: { status: 'ready' },
+    });
     expect(parsed(from)).toEqual([]);
   });
 

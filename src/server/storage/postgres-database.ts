@@ -163,6 +163,14 @@ function connectionLost(error: unknown): boolean {
   return failureOf(error) !== null;
 }
 
+/**
+ * Whether the connection was lost with the statement sent and its answer missing; not when
+ * node-postgres refused to send it on a connection already broken.
+ */
+function lostAfterSending(error: unknown): boolean {
+  return connectionLost(error) && !/not queryable/.test(reasonOf(error));
+}
+
 /** The driver's words for the log: never a URL (a password), only what went wrong. */
 function reasonOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
@@ -282,10 +290,9 @@ export class PostgresDatabase implements Database {
       client.release(lost);
       // A write sent on a connection that was then lost may have been applied; the
       // server's own error, or a connection that broke before it was used, says it was not.
-      const sent = lost && !/not queryable/.test(reasonOf(error));
       throw this.unavailable(
         error,
-        sent && !preparedAs(statement).read ? 'unknown' : 'not_applied',
+        lostAfterSending(error) && !preparedAs(statement).read ? 'unknown' : 'not_applied',
       );
     }
     client.release();
@@ -337,7 +344,10 @@ export class PostgresDatabase implements Database {
       }
       // Only a COMMIT whose answer was lost leaves the outcome open; the server's own
       // error to it (a serialization failure, say) means it rolled back.
-      throw this.unavailable(error, committing && lost ? 'unknown' : 'not_applied');
+      throw this.unavailable(
+        error,
+        committing && lostAfterSending(error) ? 'unknown' : 'not_applied',
+      );
     }
   }
 
@@ -351,7 +361,12 @@ export class PostgresDatabase implements Database {
       .finally(() => {
         this.probe = null;
       });
-    return within(this.probe, timeoutMs, (error) => this.unavailable(error, 'not_applied'));
+    return within(this.probe, timeoutMs, () =>
+      this.unavailable(
+        new DatabaseUnavailableError('timeout', 'not_applied', `no answer within ${timeoutMs} ms`),
+        'not_applied',
+      ),
+    );
   }
 
   async close(): Promise<void> {
@@ -373,20 +388,10 @@ async function rollBack(client: pg.PoolClient): Promise<void> {
   }
 }
 
-/** `promise`, or a timeout failure after `ms`. */
-function within(
-  promise: Promise<void>,
-  ms: number,
-  fail: (error: unknown) => unknown,
-): Promise<void> {
+/** `promise`, or `late()`'s error after `ms`. */
+function within(promise: Promise<void>, ms: number, late: () => unknown): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () =>
-        reject(
-          fail(new DatabaseUnavailableError('timeout', 'not_applied', `no answer within ${ms} ms`)),
-        ),
-      ms,
-    );
+    const timer = setTimeout(() => reject(late()), ms);
     promise.then(
       () => {
         clearTimeout(timer);
@@ -394,7 +399,7 @@ function within(
       },
       (error: unknown) => {
         clearTimeout(timer);
-        reject(fail(error));
+        reject(error);
       },
     );
   });
