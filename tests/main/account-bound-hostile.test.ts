@@ -12,7 +12,7 @@ import type { CiProvider, OpenProvider } from '../../src/main/ci-providers/secre
 import { openProvider as realOpenProvider } from '../../src/main/ci-providers/registry.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import type { RotationReport } from '../../src/shared/ipc-contract.js';
-import { startCiWorld, type CiWorld } from './ci-desk.js';
+import { startCiWorld, type CiWorld, placeIdsOf } from './ci-desk.js';
 
 const GH_ADA = 'ghp_reviewTestTokenAda000000000000000001';
 const GH_BOB = 'ghp_reviewTestTokenBob000000000000000002';
@@ -76,11 +76,6 @@ async function must<T = any>(channel: string, payload: unknown): Promise<T> {
   if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
   return r.value;
 }
-/** The places a person sees in the rotate confirmation, as the window passes them on. */
-async function placeIdsOf(tokenId: string): Promise<string[]> {
-  const listed = await must<Array<{ id: string }>>('destinations:list', { tokenId });
-  return listed.map((place) => place.id);
-}
 const stamp = Date.now();
 const ada = { email: `rev-ada-${stamp}@example.test`, serviceUrl: '' };
 const bob = { email: `rev-bob-${stamp}@example.test`, serviceUrl: '' };
@@ -125,7 +120,7 @@ describe('a rotation whose owner signs out half-way', () => {
     world.confirm.answers.push(false); // "Keep them"
     const rotating = call<RotationReport>('tokens:rotate-and-update', {
       id: created.token.id,
-      placeIds: await placeIdsOf(created.token.id),
+      placeIds: await placeIdsOf(main.handlers, created.token.id),
       gracePeriodSeconds: 3600,
     });
     await held.reachedP;

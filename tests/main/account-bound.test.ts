@@ -11,7 +11,7 @@ import type { CiProvider, OpenProvider } from '../../src/main/ci-providers/secre
 import { openProvider as realOpenProvider } from '../../src/main/ci-providers/registry.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import type { RotationReport } from '../../src/shared/ipc-contract.js';
-import { startCiWorld, type CiWorld } from './ci-desk.js';
+import { startCiWorld, type CiWorld, placeIdsOf } from './ci-desk.js';
 
 const GH_ADA = 'ghp_boundTestTokenAda0000000000000000001';
 const GH_BOB = 'ghp_boundTestTokenBob0000000000000000002';
@@ -74,15 +74,6 @@ function recordingFetch(log: Array<{ path: string; authorization: string | null 
   };
 }
 
-/** The places a person sees in the rotate confirmation, as the window passes them on. */
-async function placeIdsOf(tokenId: string): Promise<string[]> {
-  const listed = (await invokeChannel(desk, 'destinations:list', { tokenId }, silent)) as {
-    ok: boolean;
-    value?: Array<{ id: string }>;
-  };
-  return listed.ok ? listed.value!.map((place) => place.id) : [];
-}
-
 let world: CiWorld;
 const spy = new ProviderSpy();
 const serviceRequests: Array<{ path: string; authorization: string | null }> = [];
@@ -139,7 +130,7 @@ describe('a rotation belongs to the account that started it', () => {
     const gate = spy.hold();
     const rotating = call<RotationReport>('tokens:rotate-and-update', {
       id: created.token.id,
-      placeIds: await placeIdsOf(created.token.id),
+      placeIds: await placeIdsOf(desk, created.token.id),
       gracePeriodSeconds: 3600,
     });
     await gate.reached;
@@ -187,7 +178,7 @@ describe('a rotation belongs to the account that started it', () => {
     world.confirm.answers.push(false); // keep Ada's GitHub account when asked
     const rotating = call<RotationReport>('tokens:rotate-and-update', {
       id: created.token.id,
-      placeIds: await placeIdsOf(created.token.id),
+      placeIds: await placeIdsOf(desk, created.token.id),
       gracePeriodSeconds: 3600,
     });
     await gate.reached;
@@ -230,7 +221,7 @@ describe('only a live token’s secret goes out', () => {
     // Rotated with a grace period: the old secret still works, but it is on its way out.
     await must('tokens:rotate-and-update', {
       id: created.token.id,
-      placeIds: await placeIdsOf(created.token.id),
+      placeIds: await placeIdsOf(desk, created.token.id),
       gracePeriodSeconds: 3600,
     });
     const sent = await call('destinations:send', {
@@ -248,7 +239,7 @@ describe('only a live token’s secret goes out', () => {
     const created = await desk['tokens:create']({ name: 'nowhere-yet', expiresAt: null });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
       id: created.token.id,
-      placeIds: await placeIdsOf(created.token.id),
+      placeIds: await placeIdsOf(desk, created.token.id),
       gracePeriodSeconds: 3600,
     });
     expect(report.rotation).toMatchObject({ finished: true, oldRevoked: false });

@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeDesk, type Runtime } from '../../src/main/compose.js';
+import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import { realTimers } from '../../src/main/services/secret-clipboard.js';
 import type { Keychain } from '../../src/main/services/session-vault.js';
 import { startService, type RunningService } from '../server/service-harness.js';
@@ -77,6 +78,21 @@ export async function startCiWorld(): Promise<CiWorld> {
     },
   };
 }
+
+/** The places a person sees in the rotate confirmation, as the window passes them on. */
+export async function placeIdsOf(
+  desk: ReturnType<typeof composeDesk>['handlers'],
+  tokenId: string,
+): Promise<string[]> {
+  const listed = (await invokeChannel(desk, 'destinations:list', { tokenId }, quiet)) as {
+    ok: boolean;
+    value?: Array<{ id: string }>;
+  };
+  if (!listed.ok) throw new Error(`destinations:list failed: ${JSON.stringify(listed)}`);
+  return listed.value!.map((place) => place.id);
+}
+
+const quiet = { error: () => {} };
 
 /** Signs a new Token Desk user up through the handlers. */
 export async function signUp(

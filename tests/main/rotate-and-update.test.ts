@@ -6,21 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import type { RevealedToken, RotationReport } from '../../src/shared/ipc-contract.js';
-import { MAINTAINER, signUp, startCiWorld, type CiWorld } from './ci-desk.js';
+import { MAINTAINER, signUp, startCiWorld, type CiWorld, placeIdsOf } from './ci-desk.js';
 
 const GH_TOKEN = 'ghp_rotateTestToken000000000000000000001';
 const GL_TOKEN = 'glpat-rotateTestToken0000001';
 const silent = { error: () => {} };
 const HOUR = 3600;
-
-/** The places a person sees in the rotate confirmation, as the window passes them on. */
-async function placeIdsOf(tokenId: string): Promise<string[]> {
-  const listed = (await invokeChannel(desk, 'destinations:list', { tokenId }, silent)) as {
-    ok: boolean;
-    value?: Array<{ id: string }>;
-  };
-  return listed.ok ? listed.value!.map((place) => place.id) : [];
-}
 
 let world: CiWorld;
 let composed: ReturnType<CiWorld['launch']>;
@@ -95,7 +86,7 @@ describe('rotate and update every place', () => {
     const old = await tokenInTwoPlaces('ci-rotate');
     const report = await must<RotationReport>('tokens:rotate-and-update', {
       id: old.token.id,
-      placeIds: await placeIdsOf(old.token.id),
+      placeIds: await placeIdsOf(desk, old.token.id),
     });
     secrets.push(report.revealed!.secret);
     const fresh = report.revealed!.secret;
@@ -131,7 +122,7 @@ describe('rotate and update every place', () => {
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
       id: old.token.id,
-      placeIds: await placeIdsOf(old.token.id),
+      placeIds: await placeIdsOf(desk, old.token.id),
       gracePeriodSeconds: 2 * HOUR,
     });
     const fresh = report.revealed!.secret;
@@ -206,7 +197,7 @@ describe('rotate and update every place', () => {
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
       id: revealed.token.id,
-      placeIds: await placeIdsOf(revealed.token.id),
+      placeIds: await placeIdsOf(desk, revealed.token.id),
     });
     secrets.push(report.revealed!.secret);
     expect(report.rotation.finished).toBe(true);
@@ -224,7 +215,7 @@ describe('rotate and update every place', () => {
     await must('providers:remove', { accountId: gitlab.id });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
       id: old.token.id,
-      placeIds: await placeIdsOf(old.token.id),
+      placeIds: await placeIdsOf(desk, old.token.id),
     });
     secrets.push(report.revealed!.secret);
     expect(report.rotation.destinations[1]).toMatchObject({
@@ -253,7 +244,7 @@ describe('rotate and update every place', () => {
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
       id: old.token.id,
-      placeIds: await placeIdsOf(old.token.id),
+      placeIds: await placeIdsOf(desk, old.token.id),
     });
     secrets.push(report.revealed!.secret);
     expect(report.rotation.destinations[0]).toMatchObject({
@@ -279,7 +270,7 @@ describe('rotate and update every place', () => {
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
       id: old.token.id,
-      placeIds: await placeIdsOf(old.token.id),
+      placeIds: await placeIdsOf(desk, old.token.id),
     });
     const lost = report.revealed!.secret;
     secrets.push(lost);
@@ -320,7 +311,7 @@ describe('rotate and update every place', () => {
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
       id: old.token.id,
-      placeIds: await placeIdsOf(old.token.id),
+      placeIds: await placeIdsOf(desk, old.token.id),
       gracePeriodSeconds: 600,
     });
     secrets.push(report.revealed!.secret);
@@ -342,7 +333,7 @@ describe('rotate and update every place', () => {
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
       id: old.token.id,
-      placeIds: await placeIdsOf(old.token.id),
+      placeIds: await placeIdsOf(desk, old.token.id),
     });
     secrets.push(report.revealed!.secret);
     expect(

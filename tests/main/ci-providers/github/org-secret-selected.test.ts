@@ -7,19 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannel } from '../../../../src/main/ipc/invoke-channel.js';
 import type { RevealedToken, TargetChoice } from '../../../../src/shared/ipc-contract.js';
-import { signUp, startCiWorld, type CiWorld } from '../../ci-desk.js';
+import { signUp, startCiWorld, type CiWorld, placeIdsOf } from '../../ci-desk.js';
 
 const GH_TOKEN = 'ghp_orgSelectedToken00000000000000000001';
 const silent = { error: () => {} };
-
-/** The places a person sees in the rotate confirmation, as the window passes them on. */
-async function placeIdsOf(tokenId: string): Promise<string[]> {
-  const listed = (await invokeChannel(desk, 'destinations:list', { tokenId }, silent)) as {
-    ok: boolean;
-    value?: Array<{ id: string }>;
-  };
-  return listed.ok ? listed.value!.map((place) => place.id) : [];
-}
 
 let world: CiWorld;
 let desk: ReturnType<CiWorld['launch']>['handlers'];
@@ -140,7 +131,7 @@ describe('a rotation through the desk keeps what GitHub holds now', () => {
 
     const rotated = await call('tokens:rotate-and-update', {
       id: token.token.id,
-      placeIds: await placeIdsOf(token.token.id),
+      placeIds: await placeIdsOf(desk, token.token.id),
     });
     expect(rotated).toMatchObject({
       ok: true,
@@ -157,7 +148,7 @@ describe('a rotation through the desk keeps what GitHub holds now', () => {
     world.github.deleteSecret('org:acme', 'NARROWED_TOKEN');
     const again = await call('tokens:rotate-and-update', {
       id: rotated.value.revealed.token.id,
-      placeIds: await placeIdsOf(rotated.value.revealed.token.id),
+      placeIds: await placeIdsOf(desk, rotated.value.revealed.token.id),
     });
     expect(again).toMatchObject({ ok: true, value: { rotation: { finished: true } } });
     if (!again.ok) return;
