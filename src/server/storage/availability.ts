@@ -50,26 +50,33 @@ export interface AvailabilityListener {
 const SILENT: AvailabilityListener = { unavailable: () => undefined, available: () => undefined };
 
 /**
- * Operations in a row that must succeed before an outage is reported over. A fast shutdown
- * lets a stray statement through between the first refusals and the last (measured with
- * `npm run chaos:postgres`), which would otherwise read as two outages.
+ * Operations in a row that must succeed before an outage is reported over, so that
+ * lock contention (statements that time out now and then) reads as one outage, not many.
  */
 export const RECOVERY_SUCCESSES = 3;
 
 /**
  * Whether the database is answering, as the last operations saw it: the first failure of
  * an outage is reported, and its end once RECOVERY_SUCCESSES operations in a row have
- * succeeded; everything between is counted. A read that succeeds ends an outage of
- * reachability but not one of space: with a full disk, reads still work and only
- * successful writes say it is over.
+ * succeeded; everything between is counted.
+ *
+ * Not every success says the outage is over. When connections were lost, only one made
+ * since the outage began does: during a fast shutdown a connection PostgreSQL has not yet
+ * ended still answers between the first refusals and the last (measured with `npm run
+ * chaos:postgres`), which would otherwise read as two outages. And a read that succeeds
+ * ends an outage of reachability but not one of space: with a full disk, reads still work
+ * and only successful writes say it is over.
  */
 export class Availability {
   private down: {
     since: number;
     failure: DatabaseFailure;
+    /** Some connection was lost: only connections made since count towards the end. */
+    connectionsLost: boolean;
     refused: number;
     successes: number;
   } | null = null;
+  private began = 0;
 
   constructor(
     private readonly listener: AvailabilityListener = SILENT,
@@ -80,21 +87,40 @@ export class Availability {
     return this.down === null;
   }
 
-  failed(error: DatabaseUnavailableError): void {
+  /** How many outages have begun: a connection made now remembers it (see `succeeded`). */
+  get outages(): number {
+    return this.began;
+  }
+
+  /** `connectionLost`: the failure took its connection with it (dropped, ended, given up on). */
+  failed(error: DatabaseUnavailableError, connectionLost = false): void {
     if (this.down) {
       this.down.refused += 1;
       this.down.successes = 0;
+      this.down.connectionsLost ||= connectionLost;
       return;
     }
-    this.down = { since: this.now(), failure: error.failure, refused: 1, successes: 0 };
+    this.began += 1;
+    this.down = {
+      since: this.now(),
+      failure: error.failure,
+      connectionsLost: connectionLost,
+      refused: 1,
+      successes: 0,
+    };
     this.listener.unavailable(error.failure, error.reason);
   }
 
-  /** Called after every successful operation: a property read while nothing is wrong. */
-  succeeded(write: boolean): void {
+  /**
+   * Called after every successful operation (a property read while nothing is wrong).
+   * `connectedDuring`: the outage whose number (`outages`) was current when the
+   * connection it ran on was made; omitted where there are no connections (SQLite).
+   */
+  succeeded(write: boolean, connectedDuring = this.began): void {
     const down = this.down;
     if (down === null) return;
     if (!write && down.failure !== 'unreachable' && down.failure !== 'timeout') return;
+    if (down.connectionsLost && connectedDuring !== this.began) return;
     if (++down.successes < RECOVERY_SUCCESSES) return;
     this.down = null;
     this.listener.available(this.now() - down.since, down.refused);

@@ -235,9 +235,18 @@ export class PostgresDatabase implements Database {
     // process. So every connection has a listener from its first moment; the pool's own
     // listener covers only idle ones, which it then discards. The request that was using
     // the connection learns of the failure from its statement.
-    pool.on('connect', (client) => client.on('error', ignore));
+    pool.on('connect', (client) => {
+      client.on('error', ignore);
+      connectedDuring.set(client, availability.outages);
+    });
     pool.on('error', ignore);
     return new PostgresDatabase(pool, availability);
+  }
+
+  /** A success on `client`, for the availability tracker (nothing to do while all is well). */
+  private succeeded(client: pg.ClientBase, write: boolean): void {
+    if (this.availability.reachable) return;
+    this.availability.succeeded(write, connectedDuring.get(client));
   }
 
   get<T>(statement: Statement, params?: readonly Param[]): Promise<T | undefined> {
@@ -275,7 +284,11 @@ export class PostgresDatabase implements Database {
     const unavailable = new DatabaseUnavailableError(failure, outcome, reasonOf(error), {
       cause: error,
     });
-    this.availability.failed(unavailable);
+    // A wait for a free connection that ran out lost none: the pool's are all busy.
+    this.availability.failed(
+      unavailable,
+      connectionLost(error) && !POOL_WAIT.test(reasonOf(error)),
+    );
     return unavailable;
   }
 
@@ -295,8 +308,8 @@ export class PostgresDatabase implements Database {
         lostAfterSending(error) && !preparedAs(statement).read ? 'unknown' : 'not_applied',
       );
     }
+    this.succeeded(client, !preparedAs(statement).read);
     client.release();
-    this.availability.succeeded(!preparedAs(statement).read);
     return result;
   }
 
@@ -331,8 +344,8 @@ export class PostgresDatabase implements Database {
       const value = await work(inside);
       committing = true;
       await client.query('COMMIT');
+      this.succeeded(client, true);
       client.release();
-      this.availability.succeeded(true);
       return value;
     } catch (error) {
       const lost = connectionLost(error);
@@ -375,6 +388,12 @@ export class PostgresDatabase implements Database {
 }
 
 const SELECT_ONE: Statement = { sqlite: 'SELECT 1', postgres: 'SELECT 1' };
+
+/** node-postgres's words when the wait for a free connection in the pool ran out. */
+const POOL_WAIT = /timeout exceeded when trying to connect/;
+
+/** The outage (Availability.outages) that was current when each connection was made. */
+const connectedDuring = new WeakMap<pg.ClientBase, number>();
 
 const ignore = () => undefined;
 
