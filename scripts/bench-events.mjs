@@ -15,6 +15,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { seedEvents } from './seed-events.mjs';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
@@ -98,51 +99,15 @@ for (let i = 0; i < 200; i++) {
   );
 }
 
-const KINDS = [
-  ['token.first_used', 10],
-  ['token.used_from_new_address', 30],
-  ['token.refused', 25],
-  ['session.signed_in', 15],
-  ['session.signed_out', 8],
-  ['session.sign_in_failed', 5],
-  ['token.rotated', 3],
-  ['token.revoked', 2],
-  ['destination.added', 2],
-];
-const weighted = KINDS.flatMap(([kind, weight]) => Array(weight).fill(kind));
 const seeded = performance.now();
-// Beside the running service, as a second writer would be (WAL; the service is idle meanwhile).
-const db = SqliteDatabase.open(join(dataDir, 'token-service.sqlite'));
-const events = new EventStore(db);
-const start = Date.now() - 365 * 24 * 3600 * 1000;
-const step = (365 * 24 * 3600 * 1000) / EVENTS;
-await db.transaction(async (tx) => {
-  for (let i = 0; i < EVENTS; i++) {
-    const kind = weighted[i % weighted.length];
-    const token = tokens[(i * 7) % tokens.length];
-    const onToken = kind.startsWith('token.') || kind.startsWith('destination.');
-    await events.record(
-      {
-        userId,
-        kind,
-        at: Math.floor(start + i * step),
-        tokenId: onToken ? token.id : null,
-        tokenName: onToken ? token.name : null,
-        sessionId: onToken ? null : `session-${i % 50}`,
-        actor: onToken
-          ? { kind: 'api_token', id: token.id }
-          : { kind: 'session', id: `session-${i % 50}` },
-        origin: {
-          ip: `203.0.113.${i % 250}`,
-          userAgent: 'capawesome-cli/3.1.0 node/20.19.0 linux x64',
-        },
-        details: kind === 'token.refused' ? { reason: 'revoked' } : {},
-      },
-      tx,
-    );
-  }
+await seedEvents({
+  SqliteDatabase,
+  EventStore,
+  file: join(dataDir, 'token-service.sqlite'),
+  userId,
+  tokens,
+  count: EVENTS,
 });
-await db.close();
 console.log(
   `seeded ${EVENTS} events (+${tokens.length + 1} from HTTP) in ${((performance.now() - seeded) / 1000).toFixed(1)}s`,
 );

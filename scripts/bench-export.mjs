@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { seedEvents } from './seed-events.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
@@ -152,56 +153,15 @@ async function parent() {
     );
   }
 
-  // The kinds a busy account sees, over a year, with real tokens' ids and names.
-  const KINDS = [
-    ['token.first_used', 10],
-    ['token.used_from_new_address', 30],
-    ['token.refused', 25],
-    ['session.signed_in', 15],
-    ['session.signed_out', 8],
-    ['session.sign_in_failed', 5],
-    ['token.rotated', 3],
-    ['token.revoked', 2],
-    ['destination.added', 2],
-  ];
-  const weighted = KINDS.flatMap(([kind, weight]) => Array(weight).fill(kind));
   const seeding = performance.now();
-  const db = SqliteDatabase.open(join(dataDir, 'token-service.sqlite'));
-  const events = new EventStore(db);
-  const start = Date.now() - 365 * 24 * 3600 * 1000;
-  const step = (365 * 24 * 3600 * 1000) / EVENTS;
-  await db.transaction(async (tx) => {
-    for (let i = 0; i < EVENTS; i++) {
-      const kind = weighted[i % weighted.length];
-      const token = tokens[(i * 7) % tokens.length];
-      const onToken = kind.startsWith('token.') || kind.startsWith('destination.');
-      await events.record(
-        {
-          userId: signedIn.user.id,
-          kind,
-          at: Math.floor(start + i * step),
-          tokenId: onToken ? token.id : null,
-          tokenName: onToken ? token.name : null,
-          sessionId: onToken ? null : `session-${i % 50}`,
-          actor: onToken
-            ? { kind: 'api_token', id: token.id }
-            : { kind: 'session', id: `session-${i % 50}` },
-          origin: {
-            ip: `203.0.113.${i % 250}`,
-            userAgent: 'capawesome-cli/3.1.0 node/20.19.0 linux x64',
-          },
-          details:
-            kind === 'token.refused'
-              ? { reason: 'revoked' }
-              : kind === 'destination.added'
-                ? { provider: 'github', host: 'https://github.com', target: 'acme/app', name: 'X' }
-                : {},
-        },
-        tx,
-      );
-    }
+  await seedEvents({
+    SqliteDatabase,
+    EventStore,
+    file: join(dataDir, 'token-service.sqlite'),
+    userId: signedIn.user.id,
+    tokens,
+    count: EVENTS,
   });
-  await db.close();
   console.log(
     `seeded ${EVENTS.toLocaleString('en-US')} events in ${((performance.now() - seeding) / 1000).toFixed(1)} s; ` +
       `${RUNS} run(s) per build and format, each export in a process of its own`,
