@@ -2,6 +2,7 @@
  * The token service as a Fastify app, built by a factory so tests can start as
  * many as they like on ephemeral ports, each with its own database and clock.
  */
+import { DAY_MS } from '../shared/time.js';
 import { isIP } from 'node:net';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -42,7 +43,6 @@ import { OrganizationStore } from './storage/organizations.js';
 import { SessionStore } from './storage/sessions.js';
 import { UserStore } from './storage/users.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 export const BODY_LIMIT_BYTES = 64 * 1024;
 /** How long readiness (GET /v1/health/ready) waits for the database before answering 503. */
 export const READINESS_TIMEOUT_MS = 2_000;

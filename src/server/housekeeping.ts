@@ -4,12 +4,11 @@
  * between them, so a backlog never holds up a request for long. On a timer that does
  * not keep the process alive, stopped when the app closes. Tests call `run()` directly.
  */
+import { DAY_MS } from '../shared/time.js';
 import type { SharedAttempts } from './auth/shared-attempts.js';
 import type { Clock } from './clock.js';
 import type { ApiTokenStore } from './storage/api-tokens.js';
 import type { EventStore } from './storage/events.js';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface HousekeepingOptions {
   retentionDays: number;

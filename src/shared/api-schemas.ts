@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { MAX_GRACE_PERIOD_SECONDS } from './ci-destinations.js';
+import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './limits.js';
 
 const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 timestamp (UTC)' });
 const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
@@ -31,8 +32,8 @@ export type User = Static<typeof User>;
 
 export const CreateUserBody = Type.Object(
   {
-    email: Type.String({ format: 'email', maxLength: 254 }),
-    password: Type.String({ minLength: 8, maxLength: 1024 }),
+    email: Type.String({ format: 'email', maxLength: EMAIL_MAX_LENGTH }),
+    password: Type.String({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH }),
     name: Type.Optional(Type.String({ maxLength: 1000 })),
   },
   { additionalProperties: false },
@@ -47,8 +48,8 @@ export const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f]*$';
 
 export const CreateSessionBody = Type.Object(
   {
-    email: Type.String({ maxLength: 254, pattern: NO_CONTROL_CHARACTERS }),
-    password: Type.String({ maxLength: 1024 }),
+    email: Type.String({ maxLength: EMAIL_MAX_LENGTH, pattern: NO_CONTROL_CHARACTERS }),
+    password: Type.String({ maxLength: PASSWORD_MAX_LENGTH }),
   },
   { additionalProperties: false },
 );

@@ -6,6 +6,7 @@
  * and a rule, shared by the service (validation, OpenAPI), main and the renderer
  * (inline checks). No Node or DOM.
  */
+import { URL_MAX_LENGTH } from './limits.js';
 import { Type, type Static } from 'typebox';
 import { looksLikeCredential } from './credential-patterns.js';
 import { Value } from 'typebox/value';
@@ -46,14 +47,14 @@ export const MAX_DESTINATIONS_PER_TOKEN = 50;
 export const MAX_GRACE_PERIOD_SECONDS = 7 * 24 * 60 * 60;
 /** The name most pipelines read, as the seed page and our snippets do. */
 export const DEFAULT_SECRET_NAME = 'CAPAWESOME_TOKEN';
-/** An https URL (or http to loopback, checked in code), no credentials, at most 2048 characters. */
+/** An https URL (or http to loopback, checked in code), no credentials, at most URL_MAX_LENGTH characters. */
 const HOST_URL = '^https?://[^\\s/?#@]+(?:/[^\\s?#]*)?$';
 
 /** What the app records after a push (POST …/destinations), never a secret. */
 export const DestinationInput = Type.Object(
   {
     provider: ProviderSchema,
-    host: Type.String({ pattern: HOST_URL, maxLength: 2048 }),
+    host: Type.String({ pattern: HOST_URL, maxLength: URL_MAX_LENGTH }),
     target: DestinationTarget,
     name: Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9_]+$' }),
   },
@@ -136,7 +137,7 @@ export function describePlace(place: {
 export type DestinationCheck =
   { ok: true; destination: DestinationInput } | { ok: false; message: string };
 
-const MAX_HOST_LENGTH = 2048;
+const MAX_HOST_LENGTH = URL_MAX_LENGTH;
 const TOP_FIELDS = ['provider', 'host', 'target', 'name'] as const;
 // A Token Desk secret or a provider credential anywhere in a destination is a client
 // bug leaking it into a record that is stored and listed: refuse it, checksum or not.

@@ -3,6 +3,7 @@
  * preload can build the bridge without bundling schemas. `ipc-contract.ts` gives
  * each one its payload schema and result type.
  */
+import { EMAIL_MAX_LENGTH, URL_MAX_LENGTH } from './limits.js';
 export const CHANNELS = [
   'session:get',
   'session:sign-in',
@@ -90,8 +91,8 @@ function isOpenTokenEvent(value: unknown): value is OpenTokenEvent {
   return (
     hasExactly(value, ['account', 'tokenId']) &&
     hasExactly(value.account, ['serviceUrl', 'email']) &&
-    isText(value.account.serviceUrl, 2048) &&
-    isText(value.account.email, 254) &&
+    isText(value.account.serviceUrl, URL_MAX_LENGTH) &&
+    isText(value.account.email, EMAIL_MAX_LENGTH) &&
     isText(value.tokenId, 100) &&
     idPattern.test(value.tokenId)
   );

@@ -38,17 +38,23 @@ export {
 } from './ipc-channels.js';
 
 import { CLIPBOARD_CLEAR_SECONDS } from './settings-rules.js';
+import {
+  EMAIL_MAX_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  PROVIDER_TOKEN_PATTERN,
+  URL_MAX_LENGTH,
+} from './limits.js';
 
 export { CLIPBOARD_CLEAR_SECONDS, THEMES, type Theme } from './settings-rules.js';
 export { SNIPPET_KINDS, type SnippetKind } from './snippets.js';
 
-const ServiceUrl = Type.String({ minLength: 1, maxLength: 2048 });
-const Email = Type.String({ minLength: 1, maxLength: 254 });
-const Password = Type.String({ minLength: 1, maxLength: 1024 });
+const ServiceUrl = Type.String({ minLength: 1, maxLength: URL_MAX_LENGTH });
+const Email = Type.String({ minLength: 1, maxLength: EMAIL_MAX_LENGTH });
+const Password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH });
 const Id = Type.String({ pattern: ID_PATTERN, maxLength: 100 });
 const RevealId = Type.String({ pattern: ID_PATTERN, maxLength: 100 });
 /** A provider personal access token as typed: printable ASCII, no spaces. */
-const ProviderToken = Type.String({ pattern: '^[\\x21-\\x7e]{1,1024}$' });
+const ProviderToken = Type.String({ pattern: PROVIDER_TOKEN_PATTERN });
 const GracePeriodSeconds = Type.Integer({ minimum: 0, maximum: MAX_GRACE_PERIOD_SECONDS });
 /** The default grace period of "rotate and update N places": long enough for slow CI, 1 hour. */
 export const ROTATION_GRACE_SECONDS = {
@@ -266,7 +272,7 @@ const AccountId = Id;
 const AddProviderAccountPayload = Type.Object(
   {
     provider: ProviderKind,
-    host: Type.String({ minLength: 1, maxLength: 2048 }),
+    host: Type.String({ minLength: 1, maxLength: URL_MAX_LENGTH }),
     token: ProviderToken,
     /** Optional: a target to check the credential can manage secrets at. */
     target: Type.Optional(DestinationTarget),

@@ -4,6 +4,7 @@
  * secret). Both are checked against these schemas when written and when read back,
  * and the schemas allow no extra properties, so a secret cannot ride along.
  */
+import { EMAIL_MAX_LENGTH, URL_MAX_LENGTH } from '../../shared/limits.js';
 import { Type, type Static } from 'typebox';
 import { ID_PATTERN } from '../../shared/ipc-contract.js';
 import { DestinationTarget } from '../../shared/ci-destinations.js';
@@ -14,8 +15,8 @@ const Provider = Type.Union([Type.Literal('github'), Type.Literal('gitlab')]);
 /** The Token Desk account (service + email) a record belongs to. */
 export const RecordOwner = Type.Object(
   {
-    serviceUrl: Type.String({ minLength: 1, maxLength: 2048 }),
-    email: Type.String({ minLength: 1, maxLength: 254 }),
+    serviceUrl: Type.String({ minLength: 1, maxLength: URL_MAX_LENGTH }),
+    email: Type.String({ minLength: 1, maxLength: EMAIL_MAX_LENGTH }),
   },
   { additionalProperties: false },
 );
@@ -25,7 +26,7 @@ export const ProviderAccountRecord = Type.Object(
   {
     id: Id,
     provider: Provider,
-    host: Type.String({ minLength: 1, maxLength: 2048 }),
+    host: Type.String({ minLength: 1, maxLength: URL_MAX_LENGTH }),
     login: Type.String({ minLength: 1, maxLength: 1000 }),
     owner: RecordOwner,
   },
@@ -43,7 +44,7 @@ const ErrorWords = Type.Object(
 
 /** A provider host the person confirmed in a native dialog before its first account was saved. */
 export const ConfirmedHostRecord = Type.Object(
-  { provider: Provider, host: Type.String({ minLength: 1, maxLength: 2048 }) },
+  { provider: Provider, host: Type.String({ minLength: 1, maxLength: URL_MAX_LENGTH }) },
   { additionalProperties: false },
 );
 export type ConfirmedHostRecord = Static<typeof ConfirmedHostRecord>;
@@ -52,7 +53,7 @@ export const RotationDestinationRecord = Type.Object(
   {
     destinationId: Id,
     provider: Provider,
-    host: Type.String({ minLength: 1, maxLength: 2048 }),
+    host: Type.String({ minLength: 1, maxLength: URL_MAX_LENGTH }),
     target: DestinationTarget,
     name: Type.String({ minLength: 1, maxLength: 255 }),
     status: Type.Union([Type.Literal('pending'), Type.Literal('updated'), Type.Literal('failed')]),

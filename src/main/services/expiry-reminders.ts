@@ -7,6 +7,7 @@
  * page to open that token. The notifier is a port: Electron's Notification in the
  * app, a recording fake in tests and the harness.
  */
+import { DAY_MS } from '../../shared/time.js';
 import type { ApiToken } from '../../shared/api-schemas.js';
 import type { InvokeLog } from '../ipc/invoke-channel.js';
 import type { RendererEvents } from '../ipc/renderer-events.js';
@@ -27,7 +28,6 @@ export interface NotifierPort {
 
 export type ReminderThreshold = ShownReminderRecord['threshold'];
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 export const REMINDER_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 /** Most urgent first: a token found already expired is not also told it has 7 days. */
 const THRESHOLDS: ReadonlyArray<{ threshold: ReminderThreshold; before: number }> = [

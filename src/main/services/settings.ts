@@ -4,6 +4,7 @@
  * out, so a hand-edited or corrupt file falls back to defaults instead of crashing.
  * Never holds a secret.
  */
+import { EMAIL_MAX_LENGTH, URL_MAX_LENGTH } from '../../shared/limits.js';
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import {
@@ -45,8 +46,8 @@ export interface LastAccount {
 /** An account signed in on this computer (who and where, never the session): the account menu. */
 export const KnownAccountRecord = Type.Object(
   {
-    serviceUrl: Type.String({ minLength: 1, maxLength: 2048 }),
-    email: Type.String({ minLength: 1, maxLength: 254 }),
+    serviceUrl: Type.String({ minLength: 1, maxLength: URL_MAX_LENGTH }),
+    email: Type.String({ minLength: 1, maxLength: EMAIL_MAX_LENGTH }),
     name: Type.Union([Type.String({ maxLength: 1000 }), Type.Null()]),
   },
   { additionalProperties: false },
@@ -56,8 +57,8 @@ export type KnownAccountRecord = Static<typeof KnownAccountRecord>;
 /** An expiry reminder already shown: once per token per threshold, per account. */
 export const ShownReminderRecord = Type.Object(
   {
-    serviceUrl: Type.String({ minLength: 1, maxLength: 2048 }),
-    email: Type.String({ minLength: 1, maxLength: 254 }),
+    serviceUrl: Type.String({ minLength: 1, maxLength: URL_MAX_LENGTH }),
+    email: Type.String({ minLength: 1, maxLength: EMAIL_MAX_LENGTH }),
     tokenId: Type.String({ minLength: 1, maxLength: 100 }),
     threshold: Type.Union([Type.Literal('7d'), Type.Literal('1d'), Type.Literal('expired')]),
   },

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../../shared/time.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
@@ -26,7 +27,6 @@ import {
 import { byRequest, principalOf, requireAuthentication } from './authenticated.js';
 import { bearerSecurity, errors, OPTIONAL_BODY, SESSION_ONLY } from './schema-parts.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const LIVE_LIMIT = LIVE_TOKENS_PER_ACCOUNT.toLocaleString('en-US');
 
 export const tokenNotFound = () =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DAY_MS } from '../../../src/shared/time';
 import {
-  DAY,
   durationWords,
   formatRelative,
   placesLabel,
@@ -15,9 +15,9 @@ describe('format', () => {
     expect(formatRelative(at(10_000), NOW)).toBe('just now');
     expect(formatRelative(at(-5 * 60_000), NOW)).toBe('5 minutes ago');
     expect(formatRelative(at(3 * 3_600_000), NOW)).toBe('in 3 hours');
-    expect(formatRelative(at(30 * DAY), NOW)).toBe('in 30 days');
-    expect(formatRelative(at(-90 * DAY), NOW)).toBe('3 months ago');
-    expect(formatRelative(at(2 * 365 * DAY), NOW)).toBe('in 2 years');
+    expect(formatRelative(at(30 * DAY_MS), NOW)).toBe('in 30 days');
+    expect(formatRelative(at(-90 * DAY_MS), NOW)).toBe('3 months ago');
+    expect(formatRelative(at(2 * 365 * DAY_MS), NOW)).toBe('in 2 years');
   });
 
   it('counts places', () => {

@@ -1,5 +1,5 @@
 /** Every formatter the renderer uses, so a date or a count reads the same on every screen. */
-export const DAY = 24 * 60 * 60 * 1000;
+import { DAY_MS } from '../../../shared/time';
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -13,11 +13,11 @@ export function formatRelative(iso: string, now: number): string {
   const abs = Math.abs(diff);
   if (abs < 60_000) return 'just now';
   if (abs < 3_600_000) return relative.format(Math.round(diff / 60_000), 'minute');
-  if (abs < DAY) return relative.format(Math.round(diff / 3_600_000), 'hour');
+  if (abs < DAY_MS) return relative.format(Math.round(diff / 3_600_000), 'hour');
   // Days up to two months: "in 30 days" says more than "next month".
-  if (abs < 60 * DAY) return relative.format(Math.round(diff / DAY), 'day');
-  if (abs < 365 * DAY) return relative.format(Math.round(diff / (30 * DAY)), 'month');
-  return relative.format(Math.round(diff / (365 * DAY)), 'year');
+  if (abs < 60 * DAY_MS) return relative.format(Math.round(diff / DAY_MS), 'day');
+  if (abs < 365 * DAY_MS) return relative.format(Math.round(diff / (30 * DAY_MS)), 'month');
+  return relative.format(Math.round(diff / (365 * DAY_MS)), 'year');
 }
 
 const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
@@ -26,7 +26,7 @@ const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 /** A moment in few characters: the time if it is within the day, else the date. */
 export function formatShort(iso: string, now: number): string {
   const at = Date.parse(iso);
-  return Math.abs(at - now) < DAY / 2 ? timeOnly.format(at) : dateOnly.format(at);
+  return Math.abs(at - now) < DAY_MS / 2 ? timeOnly.format(at) : dateOnly.format(at);
 }
 
 /** "1 place", "12 places". */

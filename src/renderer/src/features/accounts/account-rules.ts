@@ -1,11 +1,15 @@
 /**
  * What the sign-up form checks before sending, so a person sees the rule next to the
- * field instead of the service's validator wording. The service's own limits are in
- * src/shared/api-schemas.ts (CreateUserBody); tests/e2e/forms.spec.ts keeps these equal.
+ * field instead of the service's validator wording. The limits are the service's own
+ * (src/shared/limits.ts, which CreateUserBody reads too).
  */
-export const PASSWORD_MIN_LENGTH = 8;
-export const PASSWORD_MAX_LENGTH = 1024;
-export const EMAIL_MAX_LENGTH = 254;
+import {
+  EMAIL_MAX_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+} from '../../../../shared/limits';
+
+export { PASSWORD_MIN_LENGTH };
 
 // ajv-formats' full `email` rule, which the service's schema (`format: 'email'`) applies.
 const EMAIL =

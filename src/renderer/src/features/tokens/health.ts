@@ -3,7 +3,8 @@
  * last use), so counting and filtering 5,000 tokens is one pass with no request.
  */
 import type { ApiToken } from '../../../../shared/api-schemas';
-import { DAY, formatRelative } from '../../lib/format';
+import { DAY_MS } from '../../../../shared/time';
+import { formatRelative } from '../../lib/format';
 
 /** "Expires soon" from this many days out. */
 export const EXPIRY_WARNING_DAYS = 7;
@@ -16,7 +17,7 @@ export function expiryState(expiresAt: string | null, now: number): ExpiryState 
   if (expiresAt === null) return 'none';
   const left = Date.parse(expiresAt) - now;
   if (left <= 0) return 'expired';
-  return left <= EXPIRY_WARNING_DAYS * DAY ? 'soon' : 'ok';
+  return left <= EXPIRY_WARNING_DAYS * DAY_MS ? 'soon' : 'ok';
 }
 
 export function expiryLabel(expiresAt: string | null, now: number): string {
@@ -46,7 +47,7 @@ export function healthOf(token: ApiToken, now: number): HealthFilter[] {
   if (expiry === 'expired') found.push('expired');
   else if (expiry === 'soon') found.push('expiring');
   if (token.lastUsedAt === null) found.push('never-used');
-  else if (now - Date.parse(token.lastUsedAt) >= UNUSED_DAYS * DAY) found.push('unused');
+  else if (now - Date.parse(token.lastUsedAt) >= UNUSED_DAYS * DAY_MS) found.push('unused');
   return found;
 }
 

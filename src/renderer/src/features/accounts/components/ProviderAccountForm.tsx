@@ -1,10 +1,13 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { Provider } from '../../../../../shared/ci-destinations';
 import type { ProviderAccountInfo } from '../../../../../shared/ipc-contract';
+import { PROVIDER_TOKEN_PATTERN } from '../../../../../shared/limits';
 import { normalizeServiceUrl } from '../../../../../shared/service-url';
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
 import { PROVIDER_NAMES } from '../../../lib/provider-names';
+
+const PROVIDER_TOKEN_SHAPE = new RegExp(PROVIDER_TOKEN_PATTERN);
 
 const DEFAULT_HOSTS: Record<Provider, string> = {
   github: 'https://github.com',
@@ -49,7 +52,7 @@ export function ProviderAccountForm({
   const tokenError =
     checked.has('token') && token.trim() === ''
       ? 'Paste the personal access token.'
-      : checked.has('token') && !/^[\x21-\x7e]{1,1024}$/.test(token.trim())
+      : checked.has('token') && !PROVIDER_TOKEN_SHAPE.test(token.trim())
         ? 'An access token has no spaces or special characters; paste it again.'
         : null;
 
@@ -67,7 +70,7 @@ export function ProviderAccountForm({
       document.getElementById(`${id}-host`)?.focus();
       return;
     }
-    if (!/^[\x21-\x7e]{1,1024}$/.test(typed)) {
+    if (!PROVIDER_TOKEN_SHAPE.test(typed)) {
       document.getElementById(`${id}-token`)?.focus();
       return;
     }

@@ -4,7 +4,7 @@ import { normalizeName, TOKEN_NAME_MAX_LENGTH } from '../../../../../shared/toke
 import { call, desk } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
 import { Dialog } from '../../../components/Dialog';
-import { DAY } from '../../../lib/format';
+import { DAY_MS } from '../../../../../shared/time';
 
 const PRESETS = [7, 30, 60, 90] as const;
 /** The service refuses expiries further out than this (TOKEN_DESK_MAX_TOKEN_LIFETIME_DAYS, default 366). */
@@ -53,11 +53,11 @@ export function NewTokenDialog({ existingNames, onCreated, onCancel, onFailure }
   ): { ok: true; value: string | null } | { ok: false; message: string } {
     if (expiry === 'none') return { ok: true, value: null };
     if (expiry !== 'custom')
-      return { ok: true, value: new Date(now + Number(expiry) * DAY).toISOString() };
+      return { ok: true, value: new Date(now + Number(expiry) * DAY_MS).toISOString() };
     if (!customDate) return { ok: false, message: 'Pick an expiry date.' };
     const at = endOfDay(customDate);
     if (Number.isNaN(at) || at <= now) return { ok: false, message: 'Pick a date in the future.' };
-    if (at > now + MAX_DAYS * DAY)
+    if (at > now + MAX_DAYS * DAY_MS)
       return { ok: false, message: `Pick a date at most ${MAX_DAYS} days from today.` };
     return { ok: true, value: new Date(at).toISOString() };
   }
@@ -158,8 +158,8 @@ export function NewTokenDialog({ existingNames, onCreated, onCancel, onFailure }
                 id="token-custom-date"
                 type="date"
                 value={customDate}
-                min={localDate(today + DAY)}
-                max={localDate(today + MAX_DAYS * DAY)}
+                min={localDate(today + DAY_MS)}
+                max={localDate(today + MAX_DAYS * DAY_MS)}
                 onChange={(e) => {
                   setCustomDate(e.target.value);
                   setDateError(null);
