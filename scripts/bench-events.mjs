@@ -28,7 +28,7 @@ if (!existsSync(SERVICE)) {
   process.exit(69);
 }
 const { SqliteDatabase } = await import('../out/service/server/storage/sqlite-database.js');
-const { EventStore } = await import('../out/service/server/storage/events.js');
+const { EventStore } = await import('../out/service/server/features/events/store.js');
 
 const freePort = () =>
   new Promise((resolve) => {

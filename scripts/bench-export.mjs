@@ -109,7 +109,9 @@ async function parent() {
   const { SqliteDatabase } = await import(
     pathToFileURL(join(service, 'storage/sqlite-database.js')).href
   );
-  const { EventStore } = await import(pathToFileURL(join(service, 'storage/events.js')).href);
+  const { EventStore } = await import(
+    pathToFileURL(join(service, 'features/events/store.js')).href
+  );
 
   const work = mkdtempSync(join(tmpdir(), 'token-desk-bench-export-'));
   let running = null;

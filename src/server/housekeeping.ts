@@ -7,8 +7,8 @@
 import { DAY_MS } from '../shared/time.js';
 import type { SharedAttempts } from './auth/shared-attempts.js';
 import type { Clock } from './clock.js';
-import type { ApiTokenStore } from './storage/api-tokens.js';
-import type { EventStore } from './storage/events.js';
+import type { ApiTokenStore } from './features/tokens/domain.js';
+import type { EventStore } from './features/events/store.js';
 
 export interface HousekeepingOptions {
   retentionDays: number;

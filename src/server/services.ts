@@ -5,13 +5,13 @@ import type { KnownSignIns } from './auth/known-sign-ins.js';
 import type { HashGate } from './auth/hash-gate.js';
 import type { SharedAttempts } from './auth/shared-attempts.js';
 import type { Clock } from './clock.js';
-import type { ApiTokenStore, TokenCredential } from './storage/api-tokens.js';
+import type { ApiTokenStore, TokenCredential } from './features/tokens/domain.js';
 import type { Housekeeping } from './housekeeping.js';
-import type { DestinationStore } from './storage/destinations.js';
-import type { EventStore } from './storage/events.js';
-import type { OrganizationStore } from './storage/organizations.js';
-import type { SessionCredential, SessionStore } from './storage/sessions.js';
-import type { UserStore } from './storage/users.js';
+import type { DestinationStore } from './features/destinations/store.js';
+import type { EventStore } from './features/events/store.js';
+import type { OrganizationStore } from './features/organizations/store.js';
+import type { SessionCredential, SessionStore } from './features/sessions/store.js';
+import type { UserStore } from './features/users/store.js';
 
 /** Everything a route plugin needs, handed to it as plugin options. */
 export interface Services {

@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CredentialCache } from '../../src/server/auth/credential-cache.js';
-import { ApiTokenStore } from '../../src/server/storage/api-tokens.js';
-import { DestinationStore } from '../../src/server/storage/destinations.js';
-import { EventStore } from '../../src/server/storage/events.js';
-import { SessionStore } from '../../src/server/storage/sessions.js';
+import { ApiTokenStore } from '../../src/server/features/tokens/domain.js';
+import { DestinationStore } from '../../src/server/features/destinations/store.js';
+import { EventStore } from '../../src/server/features/events/store.js';
+import { SessionStore } from '../../src/server/features/sessions/store.js';
 import { sql } from '../../src/server/storage/sql.js';
 import { SqliteDatabase } from '../../src/server/storage/sqlite-database.js';
-import { UserStore } from '../../src/server/storage/users.js';
+import { UserStore } from '../../src/server/features/users/store.js';
 import { BACKEND, removeDir } from './service-harness.js';
 
 const by = { actor: { kind: 'session' as const, id: 's' }, origin: { ip: null, userAgent: null } };

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readServiceConfig } from '../../src/server/config.js';
-import { EventStore } from '../../src/server/storage/events.js';
+import { EventStore } from '../../src/server/features/events/store.js';
 import {
   BACKEND,
   createToken,

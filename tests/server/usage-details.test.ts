@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanUserAgent } from '../../src/server/storage/events.js';
+import { cleanUserAgent } from '../../src/server/features/events/store.js';
 import {
   BACKEND,
   createToken,

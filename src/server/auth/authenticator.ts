@@ -14,9 +14,9 @@ import {
   LAST_USED_WRITE_INTERVAL_MS,
   type ApiTokenStore,
   type TokenCredential,
-} from '../storage/api-tokens.js';
-import { cleanUserAgent } from '../storage/events.js';
-import type { SessionCredential, SessionStore } from '../storage/sessions.js';
+} from '../features/tokens/domain.js';
+import { cleanUserAgent } from '../features/events/store.js';
+import type { SessionCredential, SessionStore } from '../features/sessions/store.js';
 import { clientKey } from './client-key.js';
 import type { FailureLimiter } from './failure-limiter.js';
 import { parseSecret } from './secrets.js';

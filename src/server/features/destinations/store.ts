@@ -10,9 +10,9 @@ import {
   type Destination,
   type DestinationInput,
   type DestinationTarget,
-} from '../../shared/ci-destinations.js';
-import { dialects, sql, type Queryable } from './sql.js';
-import { toTimestamp } from './timestamps.js';
+} from '../../../shared/ci-destinations.js';
+import { dialects, sql, type Queryable } from '../../storage/sql.js';
+import { toTimestamp } from '../../storage/timestamps.js';
 
 interface DestinationRow {
   id: string;

@@ -1,4 +1,4 @@
-import { DAY_MS } from '../../shared/time.js';
+import { DAY_MS } from '../../../shared/time.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
@@ -12,20 +12,20 @@ import {
   RotateTokenBody,
   RotatedApiToken,
   TokenUsage,
-} from '../../shared/api-schemas.js';
-import { MAX_GRACE_PERIOD_SECONDS } from '../../shared/ci-destinations.js';
-import { normalizeName } from '../../shared/token-name.js';
-import { ApiError, describeValidationError, tooManyTokens } from '../errors.js';
-import { formatUtc } from '../human-time.js';
-import type { Services } from '../services.js';
+} from '../../../shared/api-schemas.js';
+import { MAX_GRACE_PERIOD_SECONDS } from '../../../shared/ci-destinations.js';
+import { normalizeName } from '../../../shared/token-name.js';
+import { ApiError, describeValidationError, tooManyTokens } from '../../errors.js';
+import { formatUtc } from '../../human-time.js';
+import type { Services } from '../../services.js';
 import {
   ADDRESSES_PER_TOKEN,
   LIVE_TOKENS_PER_ACCOUNT,
   LiveTokenLimitReached,
   NEW_ADDRESS_EVENTS_PER_HOUR,
-} from '../storage/api-tokens.js';
-import { byRequest, principalOf, requireAuthentication } from './authenticated.js';
-import { bearerSecurity, errors, OPTIONAL_BODY, SESSION_ONLY } from './schema-parts.js';
+} from './domain.js';
+import { byRequest, principalOf, requireAuthentication } from '../../http/authenticated.js';
+import { bearerSecurity, errors, OPTIONAL_BODY, SESSION_ONLY } from '../../http/schema-parts.js';
 
 const LIVE_LIMIT = LIVE_TOKENS_PER_ACCOUNT.toLocaleString('en-US');
 

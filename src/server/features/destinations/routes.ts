@@ -5,21 +5,21 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { DestinationParams, IdParams } from '../../shared/api-schemas.js';
+import { DestinationParams, IdParams } from '../../../shared/api-schemas.js';
 import {
   Destination,
   DestinationInput,
   MAX_DESTINATIONS_PER_TOKEN,
   checkDestinationInput,
   describeDestinationTarget,
-} from '../../shared/ci-destinations.js';
-import { ApiError, describeValidationError } from '../errors.js';
-import { formatUtc } from '../human-time.js';
-import type { Services } from '../services.js';
-import type { RecordIn } from '../storage/destinations.js';
-import { byRequest, principalOf, requireAuthentication } from './authenticated.js';
-import { bearerSecurity, errors, SESSION_ONLY } from './schema-parts.js';
-import { tokenNotFound } from './tokens.js';
+} from '../../../shared/ci-destinations.js';
+import { ApiError, describeValidationError } from '../../errors.js';
+import { formatUtc } from '../../human-time.js';
+import type { Services } from '../../services.js';
+import type { RecordIn } from './store.js';
+import { byRequest, principalOf, requireAuthentication } from '../../http/authenticated.js';
+import { bearerSecurity, errors, SESSION_ONLY } from '../../http/schema-parts.js';
+import { tokenNotFound } from '../tokens/routes.js';
 
 const destinationNotFound = () =>
   new ApiError(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { User } from '../../shared/api-schemas.js';
-import { dialects, isUniqueViolation, sql, type Queryable } from './sql.js';
-import { toTimestamp } from './timestamps.js';
+import type { User } from '../../../shared/api-schemas.js';
+import { dialects, isUniqueViolation, sql, type Queryable } from '../../storage/sql.js';
+import { toTimestamp } from '../../storage/timestamps.js';
 
 /** The columns that make a `User`, for queries that join `users u` to something else. */
 export const USER_COLUMNS =

@@ -11,13 +11,13 @@ import {
   EventsQuery,
   isEventKind,
   type EventKind,
-} from '../../shared/events.js';
-import { ApiError, describeValidationError } from '../errors.js';
-import type { Services } from '../services.js';
-import type { EventFilter, EventPosition } from '../storage/events.js';
-import { toTimestamp } from '../storage/timestamps.js';
-import { principalOf, requireAuthentication } from './authenticated.js';
-import { bearerSecurity, errors, SESSION_ONLY } from './schema-parts.js';
+} from '../../../shared/events.js';
+import { ApiError, describeValidationError } from '../../errors.js';
+import type { Services } from '../../services.js';
+import type { EventFilter, EventPosition } from './store.js';
+import { toTimestamp } from '../../storage/timestamps.js';
+import { principalOf, requireAuthentication } from '../../http/authenticated.js';
+import { bearerSecurity, errors, SESSION_ONLY } from '../../http/schema-parts.js';
 
 // A calendar date, optionally with a time (seconds and fraction optional) and a zone.
 const ISO_8601 =

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/authenticator.js';
 import { ApiError } from '../errors.js';
 import type { EventActor } from '../../shared/events.js';
-import type { Actor } from '../storage/api-tokens.js';
-import { cleanUserAgent, type EventOrigin } from '../storage/events.js';
+import type { Actor } from '../features/tokens/domain.js';
+import { cleanUserAgent, type EventOrigin } from '../features/events/store.js';
 import type { Services } from '../services.js';
 
 /** Who may call the routes of a scope: any live credential, or only a session. */

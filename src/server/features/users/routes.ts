@@ -2,14 +2,14 @@ import type {
   FastifyPluginAsyncTypebox,
   TypeBoxTypeProvider,
 } from '@fastify/type-provider-typebox';
-import { CreateUserBody, User } from '../../shared/api-schemas.js';
-import { normalizeName } from '../../shared/token-name.js';
-import { hashPassword } from '../auth/passwords.js';
-import { clientKey } from '../auth/client-key.js';
-import { ApiError, tooManyRequests } from '../errors.js';
-import type { Services } from '../services.js';
-import { principalOf, requireAuthentication } from './authenticated.js';
-import { bearerSecurity, errors, SESSION_OR_API_TOKEN } from './schema-parts.js';
+import { CreateUserBody, User } from '../../../shared/api-schemas.js';
+import { normalizeName } from '../../../shared/token-name.js';
+import { hashPassword } from '../../auth/passwords.js';
+import { clientKey } from '../../auth/client-key.js';
+import { ApiError, tooManyRequests } from '../../errors.js';
+import type { Services } from '../../services.js';
+import { principalOf, requireAuthentication } from '../../http/authenticated.js';
+import { bearerSecurity, errors, SESSION_OR_API_TOKEN } from '../../http/schema-parts.js';
 
 const LONE_SURROGATE = /\p{Cs}/u;
 

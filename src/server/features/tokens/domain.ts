@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiToken, IssuedApiToken, TokenUsage, User } from '../../shared/api-schemas.js';
-import { clientKey } from '../auth/client-key.js';
-import { CredentialCache } from '../auth/credential-cache.js';
-import { digestKey, digestSecret, displayPrefix, generateSecret } from '../auth/secrets.js';
-import { dialects, sql, type Queryable } from './sql.js';
-import { USER_COLUMNS, userFrom } from './users.js';
-import type { DestinationStore } from './destinations.js';
+import type { ApiToken, IssuedApiToken, TokenUsage, User } from '../../../shared/api-schemas.js';
+import { clientKey } from '../../auth/client-key.js';
+import { CredentialCache } from '../../auth/credential-cache.js';
+import { digestKey, digestSecret, displayPrefix, generateSecret } from '../../auth/secrets.js';
+import { dialects, sql, type Queryable } from '../../storage/sql.js';
+import { USER_COLUMNS, userFrom } from '../users/store.js';
+import type { DestinationStore } from '../destinations/store.js';
 import {
   cleanUserAgent,
   SERVICE_ACTOR,
   type EventOrigin,
   type EventStore,
   type NewEvent,
-} from './events.js';
-import type { EventActor } from '../../shared/events.js';
-import { REFUSED_EVENT_INTERVAL_MS } from '../../shared/events.js';
-import { toTimestamp, toTimestampOrNull } from './timestamps.js';
+} from '../events/store.js';
+import type { EventActor } from '../../../shared/events.js';
+import { REFUSED_EVENT_INTERVAL_MS } from '../../../shared/events.js';
+import { toTimestamp, toTimestampOrNull } from '../../storage/timestamps.js';
 
 /** What authentication needs to know about the token behind a digest, and its owner. */
 export interface TokenCredential {

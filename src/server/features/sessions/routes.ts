@@ -3,15 +3,15 @@ import type {
   TypeBoxTypeProvider,
 } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { CreateSessionBody, IdParams, Session } from '../../shared/api-schemas.js';
-import { clientKey } from '../auth/client-key.js';
-import type { SharedAttempt } from '../auth/shared-attempts.js';
-import { decoyHash, verifyPassword } from '../auth/passwords.js';
-import { ApiError, tooManyRequests } from '../errors.js';
-import type { Services } from '../services.js';
-import { SERVICE_ACTOR } from '../storage/events.js';
-import { originOf, principalOf, requireAuthentication } from './authenticated.js';
-import { bearerSecurity, errors } from './schema-parts.js';
+import { CreateSessionBody, IdParams, Session } from '../../../shared/api-schemas.js';
+import { clientKey } from '../../auth/client-key.js';
+import type { SharedAttempt } from '../../auth/shared-attempts.js';
+import { decoyHash, verifyPassword } from '../../auth/passwords.js';
+import { ApiError, tooManyRequests } from '../../errors.js';
+import type { Services } from '../../services.js';
+import { SERVICE_ACTOR } from '../events/store.js';
+import { originOf, principalOf, requireAuthentication } from '../../http/authenticated.js';
+import { bearerSecurity, errors } from '../../http/schema-parts.js';
 
 export const sessionRoutes: FastifyPluginAsyncTypebox<Services> = async (app, services) => {
   // Verifying against a decoy when the email is unknown makes both failure paths cost

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { App, Organization } from '../../shared/api-schemas.js';
-import { sql, type Queryable } from './sql.js';
-import { toTimestamp } from './timestamps.js';
+import type { App, Organization } from '../../../shared/api-schemas.js';
+import { sql, type Queryable } from '../../storage/sql.js';
+import { toTimestamp } from '../../storage/timestamps.js';
 
 export interface Page {
   limit: number;

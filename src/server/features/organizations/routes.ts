@@ -7,13 +7,13 @@ import {
   ListAppsQuery,
   ListOrganizationsQuery,
   Organization,
-} from '../../shared/api-schemas.js';
-import { normalizeName } from '../../shared/token-name.js';
-import { ApiError } from '../errors.js';
-import type { Services } from '../services.js';
-import type { Page } from '../storage/organizations.js';
-import { principalOf, requireAuthentication } from './authenticated.js';
-import { bearerSecurity, errors, SESSION_OR_API_TOKEN } from './schema-parts.js';
+} from '../../../shared/api-schemas.js';
+import { normalizeName } from '../../../shared/token-name.js';
+import { ApiError } from '../../errors.js';
+import type { Services } from '../../services.js';
+import type { Page } from './store.js';
+import { principalOf, requireAuthentication } from '../../http/authenticated.js';
+import { bearerSecurity, errors, SESSION_OR_API_TOKEN } from '../../http/schema-parts.js';
 
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;

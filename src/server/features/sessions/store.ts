@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { User } from '../../shared/api-schemas.js';
-import { CredentialCache } from '../auth/credential-cache.js';
-import { digestKey, digestSecret, generateSecret } from '../auth/secrets.js';
-import { sql, type Queryable } from './sql.js';
-import { toTimestamp } from './timestamps.js';
-import { USER_COLUMNS, userFrom, type UserColumns } from './users.js';
+import type { User } from '../../../shared/api-schemas.js';
+import { CredentialCache } from '../../auth/credential-cache.js';
+import { digestKey, digestSecret, generateSecret } from '../../auth/secrets.js';
+import { sql, type Queryable } from '../../storage/sql.js';
+import { toTimestamp } from '../../storage/timestamps.js';
+import { USER_COLUMNS, userFrom, type UserColumns } from '../users/store.js';
 
 export interface SessionCredential {
   id: string;
