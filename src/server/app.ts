@@ -34,6 +34,7 @@ import { sessionRoutes } from './features/sessions/routes.js';
 import { tokenRoutes } from './features/tokens/routes.js';
 import { userRoutes } from './features/users/routes.js';
 import type { Services } from './services.js';
+import { TokenCredentials } from './features/tokens/credentials.js';
 import { ApiTokenStore } from './features/tokens/domain.js';
 import { Availability, DatabaseUnavailableError } from './storage/availability.js';
 import { openStorage, type StorageOptions } from './storage/open-storage.js';
@@ -312,7 +313,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     events,
     organizations: new OrganizationStore(db),
     authenticator: new Authenticator({
-      tokens,
+      tokens: new TokenCredentials(db, tokens, events),
       sessions,
       clock,
       failures: new FailureLimiter(options.authFailureLimit ?? DEFAULTS.authFailureLimit, clock),

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CredentialCache } from '../../src/server/auth/credential-cache.js';
+import { TokenCredentials } from '../../src/server/features/tokens/credentials.js';
 import { ApiTokenStore } from '../../src/server/features/tokens/domain.js';
 import { DestinationStore } from '../../src/server/features/destinations/store.js';
 import { EventStore } from '../../src/server/features/events/store.js';
@@ -29,6 +30,7 @@ async function stores() {
   const events = new EventStore(db);
   const destinations = new DestinationStore(db);
   const tokens = new ApiTokenStore(db, destinations, events, new CredentialCache(100));
+  const credentials = new TokenCredentials(db, tokens, events);
   const sessions = new SessionStore(db, new CredentialCache(100));
   const now = Date.parse('2026-06-01T12:00:00Z');
   const user = (await new UserStore(db).create({
@@ -47,19 +49,19 @@ async function stores() {
       await held;
     };
   };
-  return { db, tokens, sessions, destinations, user, now, holdTransaction };
+  return { db, tokens, credentials, sessions, destinations, user, now, holdTransaction };
 }
 
 // The stores are the same for both backends; the race is in SQLite's single connection.
 describe.skipIf(BACKEND === 'postgres')('reads and writes racing through the storage queue', () => {
   it('a cold token read queued behind a transaction, then revoked: the revoke is never undone by the cache', async () => {
-    const { db, tokens, user, now, holdTransaction } = await stores();
+    const { db, tokens, credentials, user, now, holdTransaction } = await stores();
     const victim = await tokens.issue(
       { userId: user.id, name: 'victim', expiresAt: null, now },
       by,
     );
     const release = await holdTransaction();
-    const attackerRead = tokens.findCredential(victim.secret, now);
+    const attackerRead = credentials.findCredential(victim.secret, now);
     const revoke = tokens.revoke(user.id, victim.id, now, by);
     await release();
     await attackerRead;
@@ -69,15 +71,15 @@ describe.skipIf(BACKEND === 'postgres')('reads and writes racing through the sto
       [victim.id],
     );
     expect(stored?.revoked_at).not.toBeNull();
-    const after = await tokens.findCredential(victim.secret, now + 1);
+    const after = await credentials.findCredential(victim.secret, now + 1);
     expect(after?.revokedAt).toBe(stored?.revoked_at);
   });
 
   it('the same for a rotation: the old token is not cached as live afterwards', async () => {
-    const { tokens, user, now, holdTransaction } = await stores();
+    const { tokens, credentials, user, now, holdTransaction } = await stores();
     const old = await tokens.issue({ userId: user.id, name: 'old', expiresAt: null, now }, by);
     const release = await holdTransaction();
-    const read = tokens.findCredential(old.secret, now);
+    const read = credentials.findCredential(old.secret, now);
     const rotation = tokens.rotate(
       { userId: user.id, id: old.id, now, maxLifetimeMs: 1e12, graceMs: 0 },
       by,
@@ -85,7 +87,7 @@ describe.skipIf(BACKEND === 'postgres')('reads and writes racing through the sto
     await release();
     await read;
     expect((await rotation).outcome).toBe('rotated');
-    expect((await tokens.findCredential(old.secret, now + 1))?.revokedAt).not.toBeNull();
+    expect((await credentials.findCredential(old.secret, now + 1))?.revokedAt).not.toBeNull();
   });
 
   it('a cold session read queued behind a transaction, then signed out: stays signed out', async () => {

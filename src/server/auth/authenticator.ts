@@ -10,11 +10,8 @@ import type { User } from '../../shared/api-schemas.js';
 import { ApiError, tooManyRequests } from '../errors.js';
 import type { Clock } from '../clock.js';
 import { formatUtc } from '../human-time.js';
-import {
-  LAST_USED_WRITE_INTERVAL_MS,
-  type ApiTokenStore,
-  type TokenCredential,
-} from '../features/tokens/domain.js';
+import type { TokenCredentials } from '../features/tokens/credentials.js';
+import { LAST_USED_WRITE_INTERVAL_MS, type TokenCredential } from '../features/tokens/model.js';
 import { cleanUserAgent } from '../features/events/store.js';
 import type { SessionCredential, SessionStore } from '../features/sessions/store.js';
 import { clientKey } from './client-key.js';
@@ -24,8 +21,6 @@ import { parseSecret } from './secrets.js';
 export type Principal =
   | { kind: 'session'; user: User; sessionId: string }
   | { kind: 'api_token'; user: User; tokenId: string };
-
-export { LAST_USED_WRITE_INTERVAL_MS };
 
 const BEARER = /^Bearer +(\S+) *$/i;
 const AUTH_HEADERS = { 'WWW-Authenticate': 'Bearer' };
@@ -42,7 +37,7 @@ function sameClient(last: string | null, client: string): boolean {
 export class Authenticator {
   constructor(
     private readonly deps: {
-      tokens: ApiTokenStore;
+      tokens: TokenCredentials;
       sessions: SessionStore;
       clock: Clock;
       failures: FailureLimiter;

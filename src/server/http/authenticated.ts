@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/authenticator.js';
 import { ApiError } from '../errors.js';
 import type { EventActor } from '../../shared/events.js';
-import type { Actor } from '../features/tokens/domain.js';
+import type { Actor } from '../features/tokens/model.js';
 import { cleanUserAgent, type EventOrigin } from '../features/events/store.js';
 import type { Services } from '../services.js';
 

@@ -23,7 +23,7 @@ import {
   LIVE_TOKENS_PER_ACCOUNT,
   LiveTokenLimitReached,
   NEW_ADDRESS_EVENTS_PER_HOUR,
-} from './domain.js';
+} from './model.js';
 import { byRequest, principalOf, requireAuthentication } from '../../http/authenticated.js';
 import { bearerSecurity, errors, OPTIONAL_BODY, SESSION_ONLY } from '../../http/schema-parts.js';
 
