@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import envPaths from 'env-paths';
 import { DEFAULT_EVENT_RETENTION_DAYS } from '../shared/events.js';
-import type { TrustProxy } from './app.js';
+import type { TrustProxy } from './plugins/host-guard.js';
 import { DEFAULT_POOL_SIZE } from './storage/postgres-database.js';
 
 export interface ServiceConfig {

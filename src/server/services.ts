@@ -1,18 +1,27 @@
-import type { Authenticator, Principal } from './auth/authenticator.js';
-import type { CredentialCache } from './auth/credential-cache.js';
-import type { FailureLimiter } from './auth/failure-limiter.js';
-import type { KnownSignIns } from './auth/known-sign-ins.js';
-import type { HashGate } from './auth/hash-gate.js';
-import type { SharedAttempts } from './auth/shared-attempts.js';
+/**
+ * What the routes are given: every feature's service, the authenticator and the limits,
+ * built once per app from the storage and the options.
+ */
+import { DAY_MS } from '../shared/time.js';
+import { Authenticator, type Principal } from './auth/authenticator.js';
+import { CredentialCache, DEFAULT_CREDENTIAL_CACHE_SIZE } from './auth/credential-cache.js';
+import { FailureLimiter } from './auth/failure-limiter.js';
+import { HashGate } from './auth/hash-gate.js';
+import { KnownSignIns } from './auth/known-sign-ins.js';
+import { DEFAULT_SCRYPT_COST } from './auth/passwords.js';
+import { SharedAttempts } from './auth/shared-attempts.js';
 import type { Clock } from './clock.js';
-import type { ApiTokenStore } from './features/tokens/domain.js';
+import { DestinationStore } from './features/destinations/store.js';
+import { EventStore } from './features/events/store.js';
+import { OrganizationStore } from './features/organizations/store.js';
+import { SessionStore, type SessionCredential } from './features/sessions/store.js';
+import { TokenCredentials } from './features/tokens/credentials.js';
+import { ApiTokenStore } from './features/tokens/domain.js';
 import type { TokenCredential } from './features/tokens/model.js';
+import { UserStore } from './features/users/store.js';
 import type { Housekeeping } from './housekeeping.js';
-import type { DestinationStore } from './features/destinations/store.js';
-import type { EventStore } from './features/events/store.js';
-import type { OrganizationStore } from './features/organizations/store.js';
-import type { SessionCredential, SessionStore } from './features/sessions/store.js';
-import type { UserStore } from './features/users/store.js';
+import { DEFAULTS, type AppOptions } from './options.js';
+import type { Database } from './storage/sql.js';
 
 /** Everything a route plugin needs, handed to it as plugin options. */
 export interface Services {
@@ -21,7 +30,7 @@ export interface Services {
   sessions: SessionStore;
   tokens: ApiTokenStore;
   destinations: DestinationStore;
-  /** The account audit trail (issue 8). */
+  /** The account's audit trail. */
   events: EventStore;
   organizations: OrganizationStore;
   authenticator: Authenticator;
@@ -48,6 +57,52 @@ export interface Services {
     maxTokenLifetimeMs: number;
     sessionLifetimeMs: number;
     scryptCost: number;
+  };
+}
+
+/** The services of one app over `db`. */
+export function createServices(db: Database, options: AppOptions, clock: Clock): Services {
+  const destinations = new DestinationStore(db);
+  const events = new EventStore(db);
+  // Off on PostgreSQL: other instances write to the same database (see AppOptions).
+  const cacheSize =
+    options.storage.kind === 'postgres'
+      ? 0
+      : (options.credentialCacheSize ?? DEFAULT_CREDENTIAL_CACHE_SIZE);
+  const tokens = new ApiTokenStore(db, destinations, events, new CredentialCache(cacheSize));
+  const sessions = new SessionStore(db, new CredentialCache(cacheSize));
+  return {
+    clock,
+    users: new UserStore(db),
+    sessions,
+    tokens,
+    destinations,
+    events,
+    organizations: new OrganizationStore(db),
+    authenticator: new Authenticator({
+      tokens: new TokenCredentials(db, tokens, events),
+      sessions,
+      clock,
+      failures: new FailureLimiter(options.authFailureLimit ?? DEFAULTS.authFailureLimit, clock),
+    }),
+    signInLimits: {
+      address: new FailureLimiter(options.signInFailureLimit ?? DEFAULTS.signInFailureLimit, clock),
+      account: new FailureLimiter(options.signInAccountLimit ?? DEFAULTS.signInAccountLimit, clock),
+      successes: new FailureLimiter(
+        options.signInSuccessLimit ?? DEFAULTS.signInSuccessLimit,
+        clock,
+      ),
+      known: new KnownSignIns(DEFAULTS.knownSignInMs, clock),
+    },
+    sharedAttempts: options.storage.kind === 'postgres' ? new SharedAttempts(db, clock) : null,
+    signUpLimit: new FailureLimiter(options.signUpLimit ?? DEFAULTS.signUpLimit, clock),
+    hashing: options.hashGate ?? new HashGate(DEFAULTS.hashing),
+    policy: {
+      signupEnabled: options.signupEnabled ?? true,
+      maxTokenLifetimeMs: (options.maxTokenLifetimeDays ?? DEFAULTS.maxTokenLifetimeDays) * DAY_MS,
+      sessionLifetimeMs: (options.sessionLifetimeDays ?? DEFAULTS.sessionLifetimeDays) * DAY_MS,
+      scryptCost: options.scryptCost ?? DEFAULT_SCRYPT_COST,
+    },
   };
 }
 

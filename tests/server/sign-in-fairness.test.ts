@@ -36,7 +36,7 @@ function hold(gate: HashGate, client: string): () => Promise<void> {
 
 describe('one client cannot fill the password-hash gate', () => {
   it('is one hash at a time per address by default', async () => {
-    const { DEFAULTS } = await import('../../src/server/app.js');
+    const { DEFAULTS } = await import('../../src/server/options.js');
     expect(DEFAULTS.hashing.maxPerClient).toBe(1);
     expect(DEFAULTS.signInSuccessLimit.maxFailures).toBeLessThanOrEqual(100);
   });

@@ -14,7 +14,7 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders } from '
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateSecret } from '../../src/server/auth/secrets.js';
-import type { TrustProxy } from '../../src/server/app.js';
+import type { TrustProxy } from '../../src/server/plugins/host-guard.js';
 import type { AccountEvent } from '../../src/shared/events.js';
 import {
   BACKEND,

@@ -26,5 +26,5 @@ export const SESSION_ONLY =
 export const SESSION_OR_API_TOKEN =
   'Works with a session or an API token (`Authorization: Bearer …`).';
 
-/** In a route's schema when its body may be left out (the route copes with none); see app.ts. */
+/** In a route's schema when its body may be left out (the route copes with none); see plugins/openapi.ts. */
 export const OPTIONAL_BODY = { 'x-optional-body': true } as const;

@@ -1,4 +1,7 @@
 /**
+ * The first check of every request, before any route, body parser or authentication runs:
+ * the client's address, when proxies forward it, and the host name it was sent to.
+ *
  * DNS rebinding defence. A page on evil.example can point its own name at 127.0.0.1 and
  * then talk to the local service as a same-origin site; the only thing that gives it
  * away is the `Host` header, which still says evil.example. So the service answers only
@@ -7,6 +10,8 @@
  * literals, which a rebinding page cannot produce.
  */
 import { isIP } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../errors.js';
 
 /** `127.0.0.0/8`, `::1` or `localhost`, with or without IPv6 brackets. */
 export function isLoopbackHost(host: string): boolean {
@@ -77,4 +82,79 @@ export function hostRefusal(header: string | undefined, policy: HostPolicy): str
     ? 'This local service answers only to 127.0.0.1, [::1] and localhost'
     : 'This service answers only to its IP addresses, loopback names and TOKEN_DESK_ALLOWED_HOSTS';
   return `Request refused: it was sent to ${shown}. ${how}, so that a web page cannot reach it through a name it controls (DNS rebinding). To use another name, add it to TOKEN_DESK_ALLOWED_HOSTS.`;
+}
+
+/**
+ * Which proxies' `X-Forwarded-For` to believe: none (`false`), the nearest one (`true`, the
+ * same as 1), a hop count, or the proxies' addresses/CIDRs.
+ */
+export type TrustProxy = boolean | number | string[];
+
+/**
+ * Fastify (5.12) trusts nothing for a bare hop count, so a count becomes proxy-addr's own
+ * rule: believe the nearest `hops` addresses in the chain. `true` is one hop, not every
+ * hop: nginx and HAProxy append the address they saw to the X-Forwarded-For the client
+ * sent, so only the rightmost entry was written by the proxy; believing every hop would
+ * hand the client the leftmost one, an address of its own choosing. Counts are safe only
+ * when the proxy is the only way in; addresses or CIDRs are the safer setting.
+ */
+export function trustProxyOption(
+  trust: TrustProxy,
+): false | string[] | ((a: string, hop: number) => boolean) {
+  const hops = trust === true ? 1 : trust;
+  if (hops === false || Array.isArray(hops)) return hops;
+  if (hops <= 0) return false;
+  return (_address, hop) => hop < hops;
+}
+
+/**
+ * Whether the address proxy-addr picked from X-Forwarded-For can be used as the client's:
+ * an IP address, as Node's strict parser reads it (no port, no brackets, no leading zeros)
+ * and without a zone index, which names an interface of another machine. Anything else a
+ * trusted hop passed along (`=HYPERLINK(…)`, `foo`) is never a limiter key nor stored.
+ */
+function isForwardedAddress(address: string | undefined, peer: string | undefined): boolean {
+  if (address === undefined) return false;
+  return address === peer || (isIP(address) !== 0 && !address.includes('%'));
+}
+
+/**
+ * First of all hooks. Callback style: no promise per request. `trustProxy` is also
+ * Fastify's own option (trustProxyOption), which decides what `request.ip` reads.
+ */
+export function registerHostGuard(
+  app: FastifyInstance,
+  policy: HostPolicy,
+  trustProxy: TrustProxy,
+): void {
+  const hostAllowed = hostChecker(policy);
+  const forwarding = trustProxyOption(trustProxy) !== false;
+  app.addHook('onRequest', (request, _reply, done) => {
+    // Before anything reads or logs request.ip. When what the proxies forwarded is not an
+    // address, the request is the peer's own: a client cannot get a fresh limiter window
+    // or write into the audit trail by making one up. The own property shadows Fastify's
+    // getter for this request only, so the usual request keeps its shape.
+    if (forwarding) {
+      const peer = request.socket.remoteAddress;
+      if (!isForwardedAddress(request.ip, peer)) {
+        if (peer === undefined) {
+          done(new ApiError(400, 'invalid_request', 'The connection closed before the request.'));
+          return;
+        }
+        Object.defineProperty(request, 'ip', { value: peer, enumerable: true });
+      }
+    }
+    const host = request.headers.host;
+    if (!hostAllowed(host)) {
+      done(new ApiError(421, 'host_not_allowed', hostRefusal(host, policy)));
+      return;
+    }
+    // A NUL in a path parameter or the query is never a real id or filter, and PostgreSQL
+    // cannot even take it as a query parameter: bad input, for both backends alike.
+    if (request.url.includes('%00')) {
+      done(new ApiError(400, 'invalid_request', 'The URL contains a NUL character (%00).'));
+      return;
+    }
+    done();
+  });
 }

@@ -8,10 +8,8 @@
  * because load balancers poll them and they would drown everything else.
  */
 import type { FastifyInstance } from 'fastify';
+import { HEALTH_ROUTE, READINESS_ROUTE } from '../features/health/routes.js';
 
-// Load balancers poll both (liveness and readiness).
-const HEALTH_ROUTE = '/v1/health';
-const READINESS_ROUTE = '/v1/health/ready';
 // pino's numeric levels; Fastify's logger type does not expose isLevelEnabled.
 const LEVELS: Record<string, number> = {
   trace: 10,
@@ -30,6 +28,7 @@ export function registerRequestLog(app: FastifyInstance): void {
     const status = reply.statusCode;
     const log = request.log;
     const level =
+      // Load balancers poll both (liveness and readiness).
       status < 400 && (route === HEALTH_ROUTE || route === READINESS_ROUTE) ? 'debug' : 'info';
     // Checked first so a quiet level builds no object at all.
     if ((LEVELS[log.level] ?? 0) <= (LEVELS[level] as number)) {

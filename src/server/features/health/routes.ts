@@ -27,6 +27,7 @@ export function identityProof(key: Buffer, port: number, challenge: string): str
     .digest('hex');
 }
 
+export const HEALTH_ROUTE = '/v1/health';
 export const READINESS_ROUTE = '/v1/health/ready';
 
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (
@@ -34,7 +35,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (
   { identityKey, ready },
 ) => {
   app.get(
-    '/v1/health',
+    HEALTH_ROUTE,
     {
       schema: {
         summary: 'Liveness check',
