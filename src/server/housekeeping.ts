@@ -1,5 +1,5 @@
 /**
- * Background upkeep (issue 8): prunes events past retention, writes down ended grace
+ * Background upkeep: prunes events past retention, writes down ended grace
  * periods and records token.expired, in small batches with a turn of the event loop
  * between them, so a backlog never holds up a request for long. On a timer that does
  * not keep the process alive, stopped when the app closes. Tests call `run()` directly.

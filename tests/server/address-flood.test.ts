@@ -1,5 +1,5 @@
 /**
- * One stolen API token cannot flood the audit trail or the disk (issue 14, Medium item 4).
+ * One stolen API token cannot flood the audit trail or the disk.
  * Addresses are keyed as the limiter keys them (an IPv6 /64 is one address); a token
  * remembers its first 100, counts the rest without a row or an event each, and records at
  * most 10 token.used_from_new_address events an hour. Every figure is a row count in the

@@ -1,5 +1,5 @@
 /**
- * Online backups (issue 9): `node out/service/server/main.js backup <file>` (what
+ * Online backups: `node out/service/server/main.js backup <file>` (what
  * `npm run server -- backup <file>` runs) copies the SQLite database with SQLite's online
  * backup while the service runs and writes; the copy is consistent, owner-only, and a
  * service started on it authenticates the tokens it holds and nothing newer.

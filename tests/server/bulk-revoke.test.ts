@@ -1,5 +1,5 @@
 /**
- * Bulk revoke (issue 8): `POST /v1/users/me/tokens/revoke` with 1 to 100 distinct ids,
+ * Bulk revoke: `POST /v1/users/me/tokens/revoke` with 1 to 100 distinct ids,
  * one transaction; yours and live are revoked, everything else is notFound (one answer
  * for not yours, missing and already revoked). 20 clients at once over real HTTP with
  * overlapping ids: each id revoked, and reported, exactly once.
@@ -119,7 +119,7 @@ describe('bulk revoke', () => {
   ])(
     'a token in grace and its replacement, %s: both reported revoked, with the same events',
     async (_label, order) => {
-      // Issue 14: revoking H1 first ended H's grace, and H was then reported notFound.
+      // Once, revoking H1 first ended H's grace, and H was then reported notFound.
       const { session, sessionId } = await signUpAndIn(service);
       const h = await createToken(service, session, 'h');
       const rotated = await service.request('POST', `/v1/users/me/tokens/${h.id}/rotate`, {

@@ -1,5 +1,5 @@
 /**
- * The in-process credential cache (issue 9): digest → what authentication needs, for live
+ * The in-process credential cache: digest → what authentication needs, for live
  * credentials only, bounded (LRU). Every test first makes the credential a cache hit, then
  * changes it some way the cache must not hide: revoke, bulk revoke, rotation (at once, at
  * the end of a grace, or by revoking the replacement), expiry by the clock, sign-out, and

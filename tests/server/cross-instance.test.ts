@@ -1,5 +1,5 @@
 /**
- * Issue 9, part 3: two real service processes (`out/service/server/main.js`, as
+ * Two real service processes (`out/service/server/main.js`, as
  * `npm run server` runs it) on one PostgreSQL database behave as one service. Runs in
  * the `postgres` Vitest project, on the throwaway cluster of tests/postgres-setup.ts;
  * SQLite mode is one process by design (the data-directory lock), so it has no

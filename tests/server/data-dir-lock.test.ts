@@ -1,5 +1,5 @@
 /**
- * One owner per data directory (issue 9): a second service on the same directory refuses
+ * One owner per data directory: a second service on the same directory refuses
  * to start and names the running one (PID and address), as PostgreSQL's postmaster.pid
  * does; after a crash (SIGKILL) the next start takes the directory over, whatever the
  * stale pid file says. The lock is the operating system's (an fcntl lock SQLite holds on

@@ -2,7 +2,7 @@
  * The built service as a process (as `npm run server` runs it) in PostgreSQL mode, under
  * load from 8 clients authenticating and creating tokens, while PostgreSQL is stopped
  * with fast and immediate shutdowns and the service's connections are killed from the
- * server side (pg_terminate_backend), again and again (issue 19). Before, one such event
+ * server side (pg_terminate_backend), again and again. Before, one such event
  * could end the process with `Unhandled 'error' event` on a pg client.
  *
  * Paced by what happens, not by the clock: each event waits until the load has seen the

@@ -1,5 +1,5 @@
 /**
- * The service in PostgreSQL mode when its database fails (issue 19): stopped, stalled,
+ * The service in PostgreSQL mode when its database fails: stopped, stalled,
  * a connection lost with a commit in flight, a read-only database. Each answer is a 503
  * (or 507) with a stable code, words and Retry-After, never a 500 and never a hang; the
  * log says once that the database is unavailable and once that it is back.

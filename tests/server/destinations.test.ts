@@ -1,5 +1,5 @@
 /**
- * Where a token was sent (issue 7): `…/tokens/{id}/destinations`. A destination is
+ * Where a token was sent: `…/tokens/{id}/destinations`. A destination is
  * data a person typed, so every field is checked, each refusal says which field and
  * why, and nothing refused leaves a trace. Never a secret: not in a field the schema
  * knows, not in one it does not.

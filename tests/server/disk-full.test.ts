@@ -1,5 +1,5 @@
 /**
- * SQLite mode when the disk gives out (issue 19): the built service as a process, its
+ * SQLite mode when the disk gives out: the built service as a process, its
  * writes refused by a file size limit on the running process (`prlimit --fsize`, EFBIG)
  * or by a full file system (a small tmpfs, ENOSPC, where this machine lets us mount one),
  * and a data directory it cannot write at all. Never a crash, never a 500, never half a

@@ -1,5 +1,5 @@
 /**
- * The audit trail (issue 8) over real HTTP: each kind recorded exactly when it should be,
+ * The audit trail over real HTTP: each kind recorded exactly when it should be,
  * by whom and from where, never with a secret; token.refused at most once per token per
  * hour; filters, cursor pagination that stays put while events are added, bad queries.
  */

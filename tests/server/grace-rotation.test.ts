@@ -1,5 +1,5 @@
 /**
- * Rotation with a grace period (issue 7): the replacement is issued and inherits the
+ * Rotation with a grace period: the replacement is issued and inherits the
  * old token's destinations; the old token keeps working until graceEndsAt (the
  * injected clock decides, to the millisecond), is listed as replaced meanwhile, can be
  * revoked early, and is revoked from that instant on.
@@ -264,7 +264,7 @@ describe('the grace period: the old token', () => {
   });
 
   it('ends with the newest of a chain: G → G1 → G2 with grace, revoking G2 ends G1 and G too', async () => {
-    // Issue 14: only the direct predecessor's grace ended, so G kept working up to a week.
+    // Once, only the direct predecessor's grace ended, so G kept working up to a week.
     const { session } = await signUpAndIn(service);
     const g = await createToken(service, session, 'chain');
     service.clock.advance(1000);
@@ -510,7 +510,7 @@ describe('the grace period: destinations', () => {
   });
 });
 
-describe('the schema migrations for issue 7 (versions 3 and 4)', () => {
+describe('the schema migrations for destinations and grace periods (versions 3 and 4)', () => {
   let upgraded: RunningService | undefined;
   afterEach(async () => {
     if (upgraded) {

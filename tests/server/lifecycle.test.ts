@@ -79,10 +79,10 @@ describe('the token lifecycle over real HTTP', () => {
         createdAt: created.body.createdAt,
         expiresAt,
         lastUsedAt: null,
-        // Issue 8 (additive): where and by which client it was last used.
+        // Added later: where and by which client it was last used.
         lastUsedIp: null,
         lastUsedUserAgent: null,
-        // Issue 7 (additive): where it lives, and whether a rotation replaced it.
+        // Added later: where it lives, and whether a rotation replaced it.
         destinationCount: 0,
         replacedById: null,
         graceEndsAt: null,
@@ -115,7 +115,7 @@ describe('the token lifecycle over real HTTP', () => {
   it('lets an API token act for its owner on apps and organizations, but not manage tokens', async () => {
     const { session } = await signUpAndIn(service);
     const token = await createToken(service, session, 'automation');
-    // Contract change (issue 6): managing tokens needs a session; this used to be 201.
+    // Managing tokens needs a session; with an API token this used to be 201.
     const second = await service.request('POST', '/v1/users/me/tokens', {
       token: token.secret,
       body: { name: 'made-by-a-token' },
@@ -226,7 +226,7 @@ describe('the token lifecycle over real HTTP', () => {
     const expired = await service.request('GET', '/v1/users/me', { token: token.secret });
     expect(expired.status).toBe(401);
     expect(expired.body.code).toBe('token_expired');
-    // Contract change (issue 6): the date as people read it, not the ISO timestamp.
+    // The date as people read it, not the ISO timestamp.
     expect(expired.body.message).toContain(formatUtc(expiresAt));
     expect(expired.body.message).not.toContain(expiresAt);
     // Still listed, so the app can show it as expired.

@@ -1,5 +1,5 @@
 /**
- * Request logging (issue 9): one line per request at info with method, route pattern,
+ * Request logging: one line per request at info with method, route pattern,
  * status, duration, client address and request id; no headers (a place where a secret
  * can slip through); health and readiness checks only at debug; refusals keep their error code.
  */

@@ -1,5 +1,5 @@
 /**
- * Retention (issue 8): TOKEN_DESK_EVENT_RETENTION_DAYS (default 400, validated like the
+ * Retention: TOKEN_DESK_EVENT_RETENTION_DAYS (default 400, validated like the
  * other variables); the background sweep prunes what is older, keeps the rest, works in
  * small batches with a turn of the event loop between them, runs on an unref'd timer and
  * stops when the app closes. The injected clock decides what is old.

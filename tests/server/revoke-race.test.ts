@@ -1,5 +1,5 @@
 /**
- * Revocation under load, over real HTTP against the real service process (issue 9): 20
+ * Revocation under load, over real HTTP against the real service process: 20
  * clients use one token in a loop while it is revoked. With the credential cache, not one
  * request sent after the revoke was answered may be accepted. Each response's completion
  * time is recorded against the revoke's answer time: a 200 that completes after it must

@@ -62,7 +62,7 @@ describe('the service process', () => {
     expect(await service.exited).toBe(0);
     const lines = service.output.join('').trim().split('\n');
     const records = lines.map((line) => JSON.parse(line) as Record<string, any>);
-    // Issue 9: one line per request (written asynchronously, flushed on exit), no headers.
+    // One line per request (written asynchronously, flushed on exit), no headers.
     const requests = records.filter((r) => r.msg === 'request');
     const me = requests.filter((r) => r.route === '/v1/users/me');
     expect(me.map((r) => [r.status, r.code])).toEqual([

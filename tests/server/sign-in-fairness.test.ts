@@ -1,5 +1,5 @@
 /**
- * Found by the security review after issue 6: the limits must not let one client
+ * Found by a security review of the sign-in limits: they must not let one client
  * lock others out. One account holder signing in to their own account in a loop
  * filled the hash gate (everyone else got 503); a stranger's ~20 wrong passwords
  * from a few addresses locked the owner out of sign-in for 15 minutes. X-Forwarded-For

@@ -1,5 +1,5 @@
 /**
- * At most 10,000 live API tokens per account (issue 14, Medium item 4): creating one more
+ * At most 10,000 live API tokens per account: creating one more
  * answers 409 `too_many_tokens` with a sentence that names the limit and the way out, and
  * writes nothing. Accounts are filled up to it with rows written straight into the
  * database (as the API would write them), and the tokens a test acts on through the API. A rotation without a grace period replaces a token, so it is never

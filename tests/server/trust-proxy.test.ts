@@ -1,5 +1,5 @@
 /**
- * TOKEN_DESK_TRUST_PROXY against real proxies (issue 14): nginx and HAProxy append the
+ * TOKEN_DESK_TRUST_PROXY against real proxies: nginx and HAProxy append the
  * address they saw to whatever X-Forwarded-For the client sent, so only the entries the
  * trusted hops wrote can be believed. `true` is one hop (the rightmost entry); an entry
  * that is not an IP address is never a limiter key nor stored: the request then counts as

@@ -1,5 +1,5 @@
 /**
- * Usage details (issue 8): lastUsedIp and lastUsedUserAgent are written with lastUsedAt
+ * Usage details: lastUsedIp and lastUsedUserAgent are written with lastUsedAt
  * under the once-a-minute rule, the User-Agent cleaned of control and invisible
  * characters (and of anything shaped like a secret) and cut to 200 characters, and a
  * new address is noticed even between writes.
@@ -137,7 +137,7 @@ describe('usage details on the token list', () => {
   });
 
   it('another address in the last IPv6 /64 is the same client: between writes, nothing is written', async () => {
-    // Issue 14: each address of a /64 (2^64 of them) was a new row and a new event.
+    // Once, each address of a /64 (2^64 of them) was a new row and a new event.
     const { session } = await signUpAndIn(proxied);
     const token = await createToken(proxied, session);
     const from = (address: string) =>

@@ -126,7 +126,7 @@ export const MIGRATIONS: readonly string[] = [
                   grace_ends_at, replaced_by_id, destination_count)
     WHERE revoked_at IS NULL;
   `,
-  // 5 (issue 8): usage details, the per-token set of addresses seen, and the account's
+  // 5: usage details, the per-token set of addresses seen, and the account's
   // append-only audit trail. seq orders events that share a millisecond and is the
   // cursor's tie-breaker; id is the public one.
   `
@@ -177,8 +177,8 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX events_by_user_kind ON events(user_id, kind, at DESC, seq DESC);
   `,
-  // 7 (issue 14): bounded use records and the live-token limit (api-tokens.ts). address_count is how many rows the
-  // token has in token_addresses (at most ADDRESSES_PER_TOKEN from now on), and
+  // 7: bounded use records and the live-token limit (features/tokens). address_count is
+  // how many rows the token has in token_addresses (at most ADDRESSES_PER_TOKEN from now on), and
   // addresses_beyond_limit counts the further ones; an older flood is cut down to the
   // first 100 here, the rest counted. address_events counts the hour's
   // token.used_from_new_address events, since address_events_since.

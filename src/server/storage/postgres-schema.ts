@@ -141,7 +141,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX attempt_windows_by_end ON attempt_windows(ends_at);
   `,
-  // 2 (issue 14): bounded use records and the live-token limit, as SQLite's version 7.
+  // 2: bounded use records and the live-token limit, as SQLite's version 7.
   `
   ALTER TABLE api_tokens ADD COLUMN address_count integer NOT NULL DEFAULT 0;
   ALTER TABLE api_tokens ADD COLUMN addresses_beyond_limit integer NOT NULL DEFAULT 0;

@@ -1,5 +1,5 @@
 /**
- * Where a token was sent (issue 7): `…/tokens/{id}/destinations`. The app records a
+ * Where a token was sent: `…/tokens/{id}/destinations`. The app records a
  * place after pushing the secret there, lists them on the token, and removes one it
  * no longer uses. Session-only like every token-management route. Never a secret.
  */

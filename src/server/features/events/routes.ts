@@ -1,5 +1,5 @@
 /**
- * `GET /v1/users/me/events` (issue 8): the account's audit trail, newest first, with
+ * `GET /v1/users/me/events`: the account's audit trail, newest first, with
  * filters and a cursor. Session-only: the trail says where every token is used from,
  * which a leaked CI token has no business reading.
  */

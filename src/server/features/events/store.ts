@@ -1,5 +1,5 @@
 /**
- * The account's append-only audit trail (issue 8). Rows are only ever inserted, and
+ * The account's append-only audit trail. Rows are only ever inserted, and
  * deleted by retention pruning; nothing updates one. No field ever holds a secret:
  * callers pass ids, names and addresses, and the User-Agent goes through
  * cleanUserAgent, which also blanks anything shaped like a token.
