@@ -44,7 +44,7 @@ const AFTER_AN_OUTAGE =
  * The answer to a request the database could not serve: 503 (507 for a full disk) with
  * `Retry-After`, and whether the change may have been made. A read has no outcome to doubt.
  */
-export function databaseRefusal(error: DatabaseUnavailableError, method: string): ApiError {
+function databaseRefusal(error: DatabaseUnavailableError, method: string): ApiError {
   const write = method !== 'GET' && method !== 'HEAD';
   const outage = { 'Retry-After': String(RETRY_AFTER_SECONDS.outage) };
   const disk = { 'Retry-After': String(RETRY_AFTER_SECONDS.disk) };

@@ -55,7 +55,7 @@ export interface HostPolicy {
 const ACCEPTED_CACHE_SIZE = 64;
 
 /** A predicate over the raw `Host` header value. */
-export function hostChecker(policy: HostPolicy): (header: string | undefined) => boolean {
+function hostChecker(policy: HostPolicy): (header: string | undefined) => boolean {
   if (policy.allowedHosts.includes('*')) return () => true;
   const named = new Set(policy.allowedHosts.map((host) => host.toLowerCase()));
   const literalsToo = !isLoopbackHost(policy.listenHost);
@@ -73,7 +73,7 @@ export function hostChecker(policy: HostPolicy): (header: string | undefined) =>
 }
 
 /** The sentence a refused request gets. */
-export function hostRefusal(header: string | undefined, policy: HostPolicy): string {
+function hostRefusal(header: string | undefined, policy: HostPolicy): string {
   const shown =
     header === undefined || header === ''
       ? 'no Host header'

@@ -13,7 +13,7 @@ import { digestSecret, displayPrefix, generateSecret } from '../../auth/secrets.
 import type { Queryable } from '../../storage/sql.js';
 import { toTimestamp, toTimestampOrNull } from '../../storage/timestamps.js';
 import type { DestinationStore } from '../destinations/store.js';
-import { SERVICE_ACTOR, type EventStore } from '../events/store.js';
+import { NO_ORIGIN, SERVICE_ACTOR, type EventStore } from '../events/store.js';
 import {
   ADDRESSES_PER_TOKEN,
   LIVE_TOKENS_PER_ACCOUNT,
@@ -56,7 +56,7 @@ export class ApiTokenStore {
           at: now,
           tokenId: row.id,
           actor: SERVICE_ACTOR,
-          origin: { ip: null, userAgent: null },
+          origin: NO_ORIGIN,
           details: {
             reason: 'grace_ended',
             graceEndsAt: row.grace_ends_at,
@@ -84,7 +84,7 @@ export class ApiTokenStore {
             at: now,
             tokenId: row.id,
             actor: SERVICE_ACTOR,
-            origin: { ip: null, userAgent: null },
+            origin: NO_ORIGIN,
             details: { expiresAt: row.expires_at },
           },
           tx,
