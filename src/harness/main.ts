@@ -6,9 +6,9 @@
  * contract over fetch, calling the very handlers main registers
  * (invokeChannel → desk handlers). Requests without the per-run key are refused.
  *
- *   node out/harness/tests/e2e/harness.js   (or `npm run harness`, which first makes sure a service answers)
+ *   node out/harness/src/harness/main.js   (or `npm run harness`, which first makes sure a service answers)
  *
- * Prints one JSON line: {"url": "http://127.0.0.1:PORT/#key=…", "port": PORT}.
+ * Prints one JSON line: {"url": "http://127.0.0.1:PORT/#key=…", "port": PORT, "settingsDir": …, "exportDir": …}.
  */
 import Conf from 'conf';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -16,9 +16,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { composeDesk } from '../../src/main/compose.js';
-import { loadKeytar } from '../../src/main/services/keychain-loader.js';
-import { invokeChannel, isChannel } from '../../src/main/ipc/invoke-channel.js';
+import { composeDesk } from '../main/compose.js';
+import { loadKeytar } from '../main/services/keychain-loader.js';
+import { invokeChannel, isChannel } from '../main/ipc/invoke-channel.js';
 import {
   BRIDGE_GLOBAL,
   CHANNELS,
@@ -26,14 +26,14 @@ import {
   methodName,
   subscriptionName,
   type RendererEvent,
-} from '../../src/shared/ipc-channels.js';
-import { MemoryClipboard } from '../main/fakes.js';
+} from '../shared/ipc-channels.js';
+import { MemoryClipboard } from '../../tests/main/fakes.js';
 import {
   RecordingConfirm,
   RecordingExternalLinks,
   RecordingNotifier,
   RecordingSaveDialog,
-} from '../main/ports.js';
+} from '../../tests/main/ports.js';
 
 const ROOT = resolve(process.env.TOKEN_DESK_RENDERER_DIR ?? 'out/renderer');
 const MAX_BODY = 64 * 1024;
