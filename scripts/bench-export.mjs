@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Issue 14: main's peak memory while `events:export` writes 100,000 events, as CSV and as
-// JSON. It asserts nothing; memory figures move little between runs, but read them as a
-// ratio all the same.
+// `npm run bench:export`: main's peak memory while `events:export` writes 100,000 events, as
+// CSV and as JSON. It asserts nothing; memory figures move little between runs, but read them
+// as a ratio all the same.
 //
 //   npm run bench:export
 //   BENCH_BASELINE=/tmp/old/out/harness npm run bench:export   # another build, side by side
@@ -16,11 +16,13 @@
 // between samples too) and the peak of heapUsed sampled every 5 ms; one process per
 // export, so one export's peak is never another's.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { median, residentSet } from './lib/measure.mjs';
+import { cleanUpOnExit } from './lib/process.mjs';
+import { createTokens, signUp } from './lib/service-api.mjs';
 import { seedEvents } from './seed-events.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,13 +33,6 @@ const MB = 1024 * 1024;
 
 if (process.env.BENCH_EXPORT_CHILD) await child(JSON.parse(process.env.BENCH_EXPORT_CHILD));
 else await parent();
-
-/** Peak and current resident set of this process, in bytes, as the kernel counts them. */
-function residentSet() {
-  const status = readFileSync('/proc/self/status', 'utf8');
-  const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
-  return { peak: kb('VmHWM'), now: kb('VmRSS') };
-}
 
 /** One export in this process, through the given build of main; prints one JSON line. */
 async function child({ harness, serviceUrl, email, password, format, file, settingsDir }) {
@@ -113,47 +108,20 @@ async function parent() {
     pathToFileURL(join(service, 'features/events/store.js')).href
   );
 
-  const work = mkdtempSync(join(tmpdir(), 'token-desk-bench-export-'));
-  let running = null;
-  const children = new Set();
-  const cleanUp = () => {
-    for (const spawned of children) spawned.kill('SIGTERM');
-    running?.child.kill('SIGTERM');
-    rmSync(work, { recursive: true, force: true });
-  };
-  process.on('exit', cleanUp);
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
-
+  const cleanup = cleanUpOnExit();
+  const work = cleanup.tempDir('token-desk-bench-export-');
   const dataDir = join(work, 'service');
-  running = await startTokenService(dataDir);
+  const running = await startTokenService(dataDir);
+  cleanup.track(running.child);
   const serviceUrl = running.url;
-  const call = async (method, path, token, body) => {
-    const response = await fetch(serviceUrl + path, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body && JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
 
   const email = 'export@example.test';
   const password = 'benchmark password';
-  await call('POST', '/v1/users', null, { email, password });
-  const signedIn = await call('POST', '/v1/sessions', null, { email, password });
-  const tokens = [];
-  for (let i = 0; i < 200; i++) {
-    tokens.push(
-      await call('POST', '/v1/users/me/tokens', signedIn.token, {
-        name: `pipeline-${i}`,
-        expiresAt: null,
-      }),
-    );
-  }
+  const signedIn = await signUp(serviceUrl, email, password);
+  const tokens = await createTokens(serviceUrl, signedIn.token, 200, (i) => ({
+    name: `pipeline-${i}`,
+    expiresAt: null,
+  }));
 
   const seeding = performance.now();
   await seedEvents({
@@ -188,18 +156,16 @@ async function parent() {
         },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
-      children.add(spawned);
+      cleanup.track(spawned);
       let out = '';
       spawned.stdout.on('data', (chunk) => (out += chunk));
       spawned.once('exit', (code) => {
-        children.delete(spawned);
         rmSync(runDir, { recursive: true, force: true });
         if (code === 0) resolvePromise(JSON.parse(out.trim().split('\n').at(-1)));
         else reject(new Error(`the ${format} export exited with ${code}:\n${out}`));
       });
     });
 
-  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const figures = {};
   for (let run = 0; run < RUNS; run++) {
     // Builds alternate within a round, so a slower moment of the machine hits both.
@@ -250,6 +216,5 @@ async function parent() {
     }
   }
   await running.stop();
-  running = null;
   process.exit(0);
 }

@@ -5,37 +5,20 @@
 import { chromium } from '@playwright/test';
 import { chromiumLaunchOptions } from '../out/harness/tests/e2e/chromium.js';
 import { startHarness, startTokenService } from '../out/harness/tests/processes.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { median } from './lib/measure.mjs';
+import { cleanUpOnExit } from './lib/process.mjs';
+import { call, createTokens, signUp } from './lib/service-api.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const SIZES = [50, 5000];
-const work = mkdtempSync(join(tmpdir(), 'token-desk-bench-renderer-'));
-const running = [];
-process.on('exit', () => {
-  for (const child of running) child.child.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
-});
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
+const cleanup = cleanUpOnExit();
+const work = cleanup.tempDir('token-desk-bench-renderer-');
 const service = await startTokenService(join(work, 'service'));
-running.push(service);
+cleanup.track(service.child);
 const serviceUrl = service.url;
-
-async function api(method, path, token, body) {
-  const response = await fetch(serviceUrl + path, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body && JSON.stringify(body),
-  });
-  return response.json();
-}
 
 const browser = await chromium.launch(chromiumLaunchOptions);
 
@@ -43,21 +26,14 @@ const results = {};
 for (const size of SIZES) {
   const email = `bench-${size}-${Date.now()}@example.test`;
   const password = 'benchmark password';
-  await api('POST', '/v1/users', null, { email, password });
-  const { token } = await api('POST', '/v1/sessions', null, { email, password });
-  for (let i = 0; i < size; i += 50) {
-    await Promise.all(
-      Array.from({ length: Math.min(50, size - i) }, (_, j) =>
-        api('POST', '/v1/users/me/tokens', token, {
-          name: `pipeline-${String(i + j).padStart(4, '0')}`,
-          expiresAt: null,
-        }),
-      ),
-    );
-  }
+  const { token } = await signUp(serviceUrl, email, password);
+  await createTokens(serviceUrl, token, size, (i) => ({
+    name: `pipeline-${String(i).padStart(4, '0')}`,
+    expiresAt: null,
+  }));
   const settingsDir = mkdtempSync(join(work, 'settings-'));
   const harness = await startHarness(serviceUrl, settingsDir);
-  running.push(harness);
+  cleanup.track(harness.child);
   const page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
   await page.goto(harness.url);
   await page.getByLabel('Email').fill(email);
@@ -70,7 +46,10 @@ for (const size of SIZES) {
   const sort = [];
   for (let run = 0; run < RUNS; run++) {
     // A token made behind the app's back: the refresh is done when the count shows it.
-    await api('POST', '/v1/users/me/tokens', token, { name: `fresh-${run}`, expiresAt: null });
+    await call(serviceUrl, 'POST', '/v1/users/me/tokens', {
+      token,
+      body: { name: `fresh-${run}`, expiresAt: null },
+    });
     let t0 = performance.now();
     await page.getByRole('button', { name: 'Refresh' }).click();
     await page

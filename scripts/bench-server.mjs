@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run bench:server`: the figures of issue 9, in one run. Prints ratios, µs and
-// percentiles; it asserts nothing (these machines are noisy).
+// `npm run bench:server`: the service's throughput, CPU cost per request and list latency,
+// in one run. Prints ratios, µs and percentiles; it asserts nothing (these machines are noisy).
 //
 // SQLite (the default mode):
 // - throughput of an authenticated route (GET /v1/users/me, API token) against /v1/health,
@@ -25,21 +25,22 @@
 // requests, and wrk's non-2xx and socket-error counts are printed; then a summary block with
 // every figure.
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  createReadStream,
-  existsSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  truncateSync,
-} from 'node:fs';
-import { createServer } from 'node:net';
+import { createReadStream, existsSync, openSync, readFileSync, truncateSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import {
+  cpuSeconds,
+  median,
+  percentile,
+  processTree,
+  sum,
+  timeGets,
+  treeCpuSeconds,
+} from './lib/measure.mjs';
+import { cleanUpOnExit, freePort, sleep, spawnService, waitForHealth } from './lib/process.mjs';
+import { call, createTokens, signUp } from './lib/service-api.mjs';
 import { POSTGRES_FIX, findPostgresBin, startCluster } from './pg-cluster.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -49,7 +50,6 @@ const TOKENS = Number(process.env.BENCH_TOKENS ?? 10_000);
 const LIST_SAMPLES = Number(process.env.BENCH_LIST_SAMPLES ?? 200);
 const BASELINE = process.env.BENCH_BASELINE;
 const ENTRY = 'out/service/server/main.js';
-const TICKS_PER_SECOND = 100; // USER_HZ, 100 on Linux for every architecture Node supports
 
 function need(tool, hint) {
   if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
@@ -80,103 +80,13 @@ function setAffinity(pids, cores) {
   }
 }
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const sum = (values) => values.reduce((a, b) => a + b, 0);
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-};
-
-/** Fields after the command name in /proc/<pid>/stat (index 0 is field 3, the state). */
-function statFields(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-}
-
-/** User + system CPU seconds of a process so far (fields 14 and 15 of /proc/<pid>/stat). */
-function cpuSeconds(pid) {
-  const fields = statFields(pid);
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
-
-/** A process and all its descendants (PostgreSQL forks a backend per connection). */
-function processTree(root) {
-  const children = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const parent = Number(statFields(name)[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
-    } catch {
-      // ended while we looked
-    }
-  }
-  const tree = [];
-  for (const queue = [root]; queue.length;) {
-    const pid = queue.shift();
-    tree.push(pid);
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return tree;
-}
-
-/**
- * CPU seconds of a process tree: every live member, plus what the root has collected from
- * children that ended (fields 16 and 17), so a backend that exits mid-run is not lost.
- */
-function treeCpuSeconds(root) {
-  let total = 0;
-  for (const pid of processTree(root)) {
-    try {
-      total += cpuSeconds(pid);
-      if (pid === root) {
-        const fields = statFields(pid);
-        total += (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
-      }
-    } catch {
-      // ended while we looked
-    }
-  }
-  return total;
-}
-
-// Everything this run starts, so that a failure, Ctrl-C or SIGTERM leaves nothing behind.
-const children = new Set();
-const tempDirs = new Set();
-const services = [];
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGTERM');
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  // A PostgreSQL cluster still running is stopped by pg-cluster.mjs's own 'exit' hook.
+// Everything this run starts, so that a failure, Ctrl-C or SIGTERM leaves nothing behind
+// (a PostgreSQL cluster still running is stopped by pg-cluster.mjs's own 'exit' hook).
+const run = cleanUpOnExit({
+  onSignal: (signal) =>
+    console.error(`\nbench:server: ${signal}; stopping the services, wrk and PostgreSQL.`),
 });
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-]) {
-  process.on(signal, () => {
-    console.error(`\nbench:server: ${signal}; stopping the services, wrk and PostgreSQL.`);
-    process.exit(code); // runs the 'exit' hooks above and pg-cluster.mjs's
-  });
-}
-
-function track(child) {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
+const services = [];
 
 async function stopService(service) {
   if (service.child.exitCode === null && service.child.signalCode === null) {
@@ -187,32 +97,12 @@ async function stopService(service) {
       service.child.kill('SIGKILL');
     }
   }
-  rmSync(service.dataDir, { recursive: true, force: true });
-  tempDirs.delete(service.dataDir);
-}
-
-async function call(base, method, path, { token, body } = {}) {
-  const headers = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body) headers['content-type'] = 'application/json';
-  const request = () => fetch(base + path, { method, headers, body: body && JSON.stringify(body) });
-  // A keep-alive socket left idle through the wrk rounds can be closed by the service just
-  // as it is reused ("other side closed", nothing processed): one retry on a fresh socket.
-  const response = await request().catch(() => request());
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
-async function account(base, email) {
-  const password = 'benchmark password';
-  await call(base, 'POST', '/v1/users', { body: { email, password } });
-  return (await call(base, 'POST', '/v1/sessions', { body: { email, password } })).token;
+  run.removeDir(service.dataDir);
 }
 
 /** A session and an API token for `email`, created through the API. */
 async function credentials(base, email) {
-  const session = await account(base, email);
+  const { token: session } = await signUp(base, email);
   const { secret } = await call(base, 'POST', '/v1/users/me/tokens', {
     token: session,
     body: { name: 'bench' },
@@ -225,42 +115,22 @@ async function credentials(base, email) {
  * `logFile`: where its stdout (the log) goes; by default nowhere, as in the SQLite figures.
  */
 async function launch(label, entry, { logLevel, env = {}, core = 1, logFile } = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'token-desk-bench-'));
-  tempDirs.add(dataDir);
+  const dataDir = run.tempDir('token-desk-bench-');
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const [command, ...args] = onCore(core, [process.execPath, entry]);
   // The mode is this script's choice, not the caller's shell's: SQLite unless env says otherwise.
   const { DATABASE_URL: _url, TOKEN_DESK_DATABASE_POOL_SIZE: poolSize, ...inherited } = process.env;
   const postgres = env.DATABASE_URL ? { TOKEN_DESK_DATABASE_POOL_SIZE: poolSize } : {};
-  // taskset execs node, so the child's pid is the service's.
-  const child = track(
-    spawn(command, args, {
-      env: {
-        ...inherited,
-        ...postgres,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        TOKEN_DESK_DATA_DIR: dataDir,
-        LOG_LEVEL: logLevel,
-        ...env,
-      },
-      stdio: ['ignore', logFile ? openSync(logFile, 'a') : 'ignore', 'inherit'],
-    }),
-  );
+  const { child, base } = spawnService({
+    entry,
+    port,
+    inherit: inherited,
+    prefix: onCore(core, []),
+    env: { ...postgres, TOKEN_DESK_DATA_DIR: dataDir, LOG_LEVEL: logLevel, ...env },
+    stdio: ['ignore', logFile ? openSync(logFile, 'a') : 'ignore', 'inherit'],
+  });
+  run.track(child);
   const service = { label, base, child, dataDir, health: [], me: [], healthUs: [], meUs: [] };
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the service (${label}) exited at start`);
-    }
-    try {
-      await call(base, 'GET', '/v1/health');
-      break;
-    } catch {
-      if (i > 200) throw new Error(`the service (${label}) did not start`);
-      await sleep(50);
-    }
-  }
+  await waitForHealth(base, { child, label: `the service (${label})` });
   return service;
 }
 
@@ -282,7 +152,9 @@ function runWrk(url, { token, connections = CONNECTIONS, core } = {}) {
     url,
   ]);
   return new Promise((resolve, reject) => {
-    const child = track(spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] }));
+    const child = run.track(
+      spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] }),
+    );
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
     child.once('error', reject);
@@ -344,40 +216,17 @@ async function load(loads, path, token, postmaster) {
 
 /** Creates TOKENS tokens for a new account, then times LIST_SAMPLES sequential list calls. */
 async function listLatency(base) {
-  const heavy = await account(base, 'many-tokens@example.test');
+  const { token: heavy } = await signUp(base, 'many-tokens@example.test');
   const started = performance.now();
-  for (let created = 0; created < TOKENS;) {
-    const batch = Math.min(50, TOKENS - created);
-    await Promise.all(
-      Array.from({ length: batch }, (_, i) =>
-        call(base, 'POST', '/v1/users/me/tokens', {
-          token: heavy,
-          body: { name: `pipeline-${created + i}` },
-        }),
-      ),
-    );
-    created += batch;
-  }
+  await createTokens(base, heavy, TOKENS);
   const createSeconds = (performance.now() - started) / 1000;
-  const samples = [];
-  let count = 0;
-  for (let i = 0; i < LIST_SAMPLES + 10; i++) {
-    const t0 = performance.now();
-    const response = await fetch(`${base}/v1/users/me/tokens`, {
-      headers: { authorization: `Bearer ${heavy}` },
-    });
-    const body = await response.text();
-    const elapsed = performance.now() - t0; // until the whole body has arrived
-    if (!response.ok) throw new Error(`GET /v1/users/me/tokens → ${response.status}: ${body}`);
-    if (i === 0) count = JSON.parse(body).length;
-    if (i >= 10) samples.push(elapsed); // the first 10 warm up
-  }
+  const { times, first } = await timeGets(`${base}/v1/users/me/tokens`, heavy, LIST_SAMPLES);
   return {
-    count,
+    count: first.length,
     createSeconds,
-    p50: percentile(samples, 50),
-    p95: percentile(samples, 95),
-    p99: percentile(samples, 99),
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    p99: percentile(times, 99),
   };
 }
 
@@ -529,10 +378,10 @@ process.exit(exitCode);
 
 async function benchPostgres() {
   const pool = process.env.TOKEN_DESK_DATABASE_POOL_SIZE ?? '10 (the default)';
-  const logDir = mkdtempSync(
-    join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'token-desk-bench-log-'),
+  const logDir = run.tempDir(
+    'token-desk-bench-log-',
+    existsSync('/dev/shm') ? '/dev/shm' : tmpdir(),
   );
-  tempDirs.add(logDir);
   cluster = await startCluster({ databases: ['bench'] });
   const postmaster = Number.parseInt(
     readFileSync(join(cluster.dataDir, 'postmaster.pid'), 'utf8'),

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // `npm run chaos:postgres`: the token service in PostgreSQL mode under load while its
-// database goes away, as an operator would see it (issue 19). Asserts nothing: prints
-// what happened.
+// database goes away, as an operator would see it. Asserts nothing: prints what happened.
 //
 //   npm run chaos:postgres
 //   CHAOS_SERVICE=/tmp/old/out/service/server/main.js node scripts/chaos-postgres.mjs
@@ -21,14 +20,13 @@
 // Printed: restarts survived, requests by answer (2xx, 503 and its code, 500, other,
 // none), per phase, tokens acknowledged vs usable, the longest request during the stall,
 // and the service's warn and error log lines (CHAOS_VERBOSE=1: each warning, with its phase).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startRelay } from '../tests/server/db-relay.mjs';
+import { HOST, freePort, sleep, spawnService, waitForHealth } from './lib/process.mjs';
 import { startCluster } from './pg-cluster.mjs';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
@@ -49,22 +47,8 @@ const UP_MS = setting('CHAOS_UP_MS', 4000);
 const STALL_MS = setting('CHAOS_STALL_MS', 20_000);
 // Longer than the stall: a request the service never answers still ends, and says so.
 const REQUEST_TIMEOUT_MS = STALL_MS + 60_000;
-const HOST = '127.0.0.1';
 
-const sleep = (/** @type {number} */ ms) => new Promise((done) => setTimeout(done, ms));
 const fmt = (/** @type {number} */ n) => n.toLocaleString('en-US');
-
-/** @returns {Promise<number>} */
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 // ---- the service as a process, started again if it dies ----
 
@@ -111,8 +95,10 @@ function readLogLine(line) {
  * @returns {Promise<ServiceProcess>}
  */
 async function startService(env, port) {
-  const child = spawn(process.execPath, [SERVICE], {
-    env: { ...process.env, ...env, HOST, PORT: String(port) },
+  const { child, exited, base } = spawnService({
+    entry: SERVICE,
+    port,
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of [child.stdout, child.stderr]) {
@@ -123,19 +109,9 @@ async function startService(env, port) {
       for (const line of lines) if (line.trim()) readLogLine(line);
     });
   }
-  const exited = new Promise((done) => child.once('exit', (code) => done(code)));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the service exited:\n${lastLines.join('\n')}`);
-    try {
-      const response = await fetch(`http://${HOST}:${port}/v1/health`);
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('the service did not answer within 30 s');
-    await sleep(100);
-  }
+  await waitForHealth(base, { child, timeoutMs: 30_000, intervalMs: 100 }).catch((error) => {
+    throw new Error(`${error.message}:\n${lastLines.join('\n')}`);
+  });
   return { child, exited };
 }
 

@@ -237,7 +237,7 @@ async function main() {
   const electron = harness ? null : electronBinary();
   if (harness) {
     // It prints the URL (with its per-run key) to open in a browser.
-    runFrontEnd(process.execPath, ['out/harness/tests/e2e/harness.js']);
+    runFrontEnd(process.execPath, ['out/harness/src/harness/main.js']);
   } else if (electron) {
     runFrontEnd(electron, ['.']);
   } else {

@@ -93,7 +93,7 @@ export async function startHarness(
   env: Record<string, string> = {},
 ): Promise<Harness> {
   const started = launch(
-    ['out/harness/tests/e2e/harness.js'],
+    ['out/harness/src/harness/main.js'],
     { TOKEN_DESK_SERVICE_URL: serviceUrl, TOKEN_DESK_SETTINGS_DIR: settingsDir, ...env },
     (text) => /^\{"url":"([^"]+)"/m.exec(text)?.[1] ?? null,
   );

@@ -1,5 +1,5 @@
 /**
- * Issue 8, several accounts: a second account on a second token service, added from
+ * Several accounts: a second account on a second token service, added from
  * the header's account menu; switching by mouse and by the keyboard shortcut, each
  * account with its own list; signing out of one leaves the other signed in.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 8 in the app: the Activity view (filters, paging, CSV and JSON export through
+ * The Activity view (filters, paging, CSV and JSON export through
  * the harness's stand-in save dialog), a token's history in its details, expiry
  * reminders recorded once across restarts, and a clicked reminder opening its token.
  */

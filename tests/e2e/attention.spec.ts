@@ -1,5 +1,5 @@
 /**
- * Issue 8 in the app: health counts above the list that filter it, each row saying
+ * Health counts above the list that filter it, each row saying
  * why it needs attention, "needs attention first" as the default order, Replace on
  * an expired token, and bulk selection (click, Shift+click, Ctrl+A within the
  * filtered list) with one "Revoke N tokens". The page's clock is moved (Playwright's

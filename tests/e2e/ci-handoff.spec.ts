@@ -1,5 +1,5 @@
 /**
- * Issue 7 end to end: the app in Chromium through the harness, the real token
+ * Send to CI end to end: the app in Chromium through the harness, the real token
  * service, and local GitHub (Enterprise, /api/v3) and GitLab fakes on 127.0.0.1.
  * A new token goes to a GitHub repository and a GitLab project without the
  * clipboard (the GitHub fake decrypts what arrives), the list and the details

@@ -184,7 +184,7 @@ test("the environment's service URL is this run's default, never written to the 
 });
 
 test('a bad TOKEN_DESK_SERVICE_URL stops the harness with a sentence and exit code 1', async () => {
-  const child = spawn(process.execPath, ['out/harness/tests/e2e/harness.js'], {
+  const child = spawn(process.execPath, ['out/harness/src/harness/main.js'], {
     env: {
       ...process.env,
       TOKEN_DESK_SERVICE_URL: 'http://tokens.example.com',

@@ -50,7 +50,7 @@ beforeAll(() => {
   );
   stub('node_modules/electron-vite/bin/electron-vite.js', "console.log('BUILD electron-vite');");
   stub(
-    'out/harness/tests/e2e/harness.js',
+    'out/harness/src/harness/main.js',
     "console.log('FRONT END ' + process.env.TOKEN_DESK_SERVICE_URL);",
   );
   symlinkSync(resolve('node_modules/env-paths'), join(sandbox, 'node_modules', 'env-paths'));

@@ -6,9 +6,9 @@
  * contract over fetch, calling the very handlers main registers
  * (invokeChannel → desk handlers). Requests without the per-run key are refused.
  *
- *   node out/harness/tests/e2e/harness.js   (or `npm run harness`, which first makes sure a service answers)
+ *   node out/harness/src/harness/main.js   (or `npm run harness`, which first makes sure a service answers)
  *
- * Prints one JSON line: {"url": "http://127.0.0.1:PORT/#key=…", "port": PORT}.
+ * Prints one JSON line: {"url": "http://127.0.0.1:PORT/#key=…", "port": PORT, "settingsDir": …, "exportDir": …}.
  */
 import Conf from 'conf';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -16,133 +16,27 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { composeDesk } from '../../src/main/compose.js';
-import { loadKeytar } from '../../src/main/services/keychain-loader.js';
-import { invokeChannel, isChannel } from '../../src/main/ipc/invoke-channel.js';
+import { composeDesk } from '../main/compose.js';
+import { loadKeytar } from '../main/services/keychain-loader.js';
+import { invokeChannel, isChannel } from '../main/ipc/invoke-channel.js';
 import {
-  BRIDGE_GLOBAL,
   CHANNELS,
   RENDERER_EVENTS,
   methodName,
   subscriptionName,
   type RendererEvent,
-} from '../../src/shared/ipc-channels.js';
-import { MemoryClipboard } from '../main/fakes.js';
+} from '../shared/ipc-channels.js';
+import { MemoryClipboard } from '../../tests/main/fakes.js';
 import {
   RecordingConfirm,
   RecordingExternalLinks,
   RecordingNotifier,
   RecordingSaveDialog,
-} from '../main/ports.js';
+} from '../../tests/main/ports.js';
+import { bridgeScript } from './bridge-script.js';
+import { BadRequest, CONTENT_TYPES, decodePath, readBody } from './http.js';
 
 const ROOT = resolve(process.env.TOKEN_DESK_RENDERER_DIR ?? 'out/renderer');
-const MAX_BODY = 64 * 1024;
-
-const bridgeScript = (
-  channels: Array<[string, string]>,
-  events: Array<[string, string]>,
-) => `(() => {
-  // Key from the URL fragment (never sent to the server as part of a URL), kept for reloads.
-  const match = /key=([0-9a-f]+)/.exec(location.hash);
-  if (match) {
-    sessionStorage.setItem('harness-key', match[1]);
-    history.replaceState(null, '', location.pathname);
-  }
-  const key = sessionStorage.getItem('harness-key');
-  const invoke = async (channel, payload) => {
-    const response = await fetch('/__harness/invoke/' + encodeURIComponent(channel), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-harness-key': key || '' },
-      body: JSON.stringify(payload === undefined ? null : payload),
-    });
-    return response.json();
-  };
-  const bridge = {};
-  for (const [channel, method] of ${JSON.stringify(channels)}) bridge[method] = (payload) => invoke(channel, payload);
-  // Main → page events (a reminder clicked) arrive as lines of JSON on one keyed stream.
-  const listeners = new Map();
-  for (const [event, name] of ${JSON.stringify(events)}) {
-    listeners.set(event, new Set());
-    bridge[name] = (callback) => {
-      listeners.get(event).add(callback);
-      return () => listeners.get(event).delete(callback);
-    };
-  }
-  (async () => {
-    const response = await fetch('/__harness/events', { headers: { 'x-harness-key': key || '' } });
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    let buffered = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffered += decoder.decode(value, { stream: true });
-      let newline;
-      while ((newline = buffered.indexOf('\\n')) !== -1) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        if (!line) continue;
-        const { event, payload } = JSON.parse(line);
-        for (const callback of listeners.get(event) ?? []) callback(payload);
-      }
-    }
-  })().catch(() => {});
-  Object.defineProperty(window, ${JSON.stringify(BRIDGE_GLOBAL)}, { value: Object.freeze(bridge) });
-})();`;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
-
-/** A request the harness refuses: its status and a sentence, sent as JSON. */
-class BadRequest extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-/**
- * Reads a JSON body of at most MAX_BODY bytes. A larger one is refused with 413 and
- * not buffered; Node then reads and discards the rest, so the client gets the answer
- * instead of a connection reset.
- */
-function readBody(request: IncomingMessage): Promise<string> {
-  const tooLarge = () =>
-    new BadRequest(413, 'body_too_large', `The request body must be at most ${MAX_BODY} bytes.`);
-  const declared = Number(request.headers['content-length']);
-  if (declared > MAX_BODY) return Promise.reject(tooLarge());
-  return new Promise((resolveBody, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY) return void chunks.push(chunk);
-      request.off('data', onData);
-      chunks.length = 0;
-      reject(tooLarge());
-    };
-    request.on('data', onData);
-    request.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function decodePath(encoded: string): string {
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    throw new BadRequest(400, 'malformed_url', 'The URL is malformed (check its %-escapes).');
-  }
-}
 
 async function main(): Promise<void> {
   const settingsDir =
