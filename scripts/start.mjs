@@ -9,7 +9,7 @@
 // answering at the default URL is used only if it proves it was started by this user:
 // `npm start` keeps a per-user identity key in a file only the user can read, gives it to
 // the service it starts (TOKEN_DESK_IDENTITY_KEY), and asks whatever answers for an HMAC
-// of a random challenge (src/server/routes/health.ts). Anything else there is refused.
+// of a random challenge (src/server/features/health/routes.ts). Anything else there is refused.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
@@ -83,7 +83,7 @@ export function loadIdentityKey(file) {
 }
 
 /**
- * What the service computes for a challenge (src/server/routes/health.ts): bound to the
+ * What the service computes for a challenge (src/server/features/health/routes.ts): bound to the
  * port it was asked on, so a listener on this port cannot pass on the answer of a real
  * service elsewhere.
  */
@@ -117,6 +117,22 @@ export async function identify(url, key) {
   return timingSafeEqual(Buffer.from(proof, 'hex'), identityProof(key, port, challenge))
     ? 'ours'
     : 'other';
+}
+
+/** TOKEN_DESK_SERVICE_URL: a service the person names; unset or empty, npm start's own. */
+export function namedServiceUrl(raw) {
+  if (raw === undefined || raw.trim() === '') return null;
+  let url;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw new Error(
+      `TOKEN_DESK_SERVICE_URL must be the token service's http or https address, such as http://127.0.0.1:4780, not "${raw}".`,
+    );
+  return raw.trim();
 }
 
 /** TOKEN_DESK_PORT: the local service's port when TOKEN_DESK_SERVICE_URL is not set. */
@@ -160,10 +176,11 @@ export async function startOwnService(url, key) {
 
 async function main() {
   const harness = process.argv.includes('--harness');
-  const named = process.env.TOKEN_DESK_SERVICE_URL;
+  let named;
   let serviceUrl;
   let key;
   try {
+    named = namedServiceUrl(process.env.TOKEN_DESK_SERVICE_URL);
     serviceUrl = named ?? `http://127.0.0.1:${startPort(process.env.TOKEN_DESK_PORT)}`;
     key = loadIdentityKey(identityKeyFile());
   } catch (error) {

@@ -1,6 +1,6 @@
 /**
  * `npm run server`: the token service as a process. Configuration comes from the
- * environment (see README); everything else lives in `buildApp`.
+ * environment (see docs/operations.md); everything else lives in `buildApp`.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     if (config.postgres) {
       console.error(
         'token service: with DATABASE_URL the data is in PostgreSQL; back it up with pg_dump ' +
-          '(e.g. pg_dump --format=custom --file=token-desk.dump "$DATABASE_URL"), see the README.',
+          '(e.g. pg_dump --format=custom --file=token-desk.dump "$DATABASE_URL"), see "Backups" in docs/operations.md.',
       );
       process.exit(2);
     }

@@ -103,7 +103,8 @@ function freshUser() {
 function startMjs(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   delete childEnv.TOKEN_DESK_SERVICE_URL;
-  if (env.TOKEN_DESK_SERVICE_URL) childEnv.TOKEN_DESK_SERVICE_URL = env.TOKEN_DESK_SERVICE_URL;
+  if (env.TOKEN_DESK_SERVICE_URL !== undefined)
+    childEnv.TOKEN_DESK_SERVICE_URL = env.TOKEN_DESK_SERVICE_URL;
   const child = spawn(process.execPath, ['scripts/start.mjs', '--harness'], {
     cwd: sandbox,
     env: childEnv,
@@ -259,6 +260,29 @@ describe('npm start and the service on its port', () => {
     expect(result.output).toContain('Delete it and run npm start again');
     expect(result.code).toBe(1);
     expect(result.output).not.toContain('BUILD');
+  });
+
+  it('treats an empty TOKEN_DESK_SERVICE_URL as unset, and says what a bad one must be', async () => {
+    const empty = await startMjs({
+      XDG_DATA_HOME: freshUser().home,
+      TOKEN_DESK_SERVICE_URL: '',
+      TOKEN_DESK_PORT: '47800000',
+    });
+    // Unset: on to the port of npm start's own service, which is checked next.
+    expect(empty.output).toContain('TOKEN_DESK_PORT must be a port number from 1 to 65535');
+    expect(empty.output).not.toContain('Invalid URL');
+    for (const bad of ['tokens.example.com', 'ftp://tokens.example.com']) {
+      const result = await startMjs({
+        XDG_DATA_HOME: freshUser().home,
+        TOKEN_DESK_SERVICE_URL: bad,
+      });
+      expect(result.output).toContain(
+        `TOKEN_DESK_SERVICE_URL must be the token service's http or https address, such as http://127.0.0.1:4780, not "${bad}".`,
+      );
+      expect(result.output).not.toContain('BUILD');
+      expect(result.output).not.toMatch(/\n\s+at /);
+      expect(result.code).toBe(1);
+    }
   });
 
   it('says what TOKEN_DESK_PORT must be', async () => {

@@ -244,7 +244,7 @@ describe.skipIf(!onPostgres)('two service instances on one PostgreSQL database',
     expect(list.body.find((t) => t.id === token.id)?.destinationCount).toBe(1);
   });
 
-  it('counts unknown bearer tokens per instance, as the README says: A refusing an address does not make B refuse it', async () => {
+  it('counts unknown bearer tokens per instance, as docs/operations.md says: A refusing an address does not make B refuse it', async () => {
     const unknown = 'ca_' + 'A'.repeat(40);
     let last = 0;
     for (let i = 0; i < 40 && last !== 429; i++) last = (await me(a, unknown)).status;

@@ -10,7 +10,7 @@
  * attempt cannot both get it. Keys are stored as SHA-256 digests: the table never holds
  * an email address.
  *
- * Unknown bearer tokens stay counted per instance only (see the README): every guess
+ * Unknown bearer tokens stay counted per instance only (docs/operations.md): every guess
  * would otherwise be a database write an attacker controls, and a token's 178 random
  * bits make guessing one hopeless however many instances count.
  */

@@ -28,7 +28,7 @@ import {
 import { migratePostgres } from './postgres-schema.js';
 import type { Database, Param, Queryable, Statement } from './sql.js';
 
-/** How long anything waits for the database; see the README ("When the database fails"). */
+/** How long anything waits for the database; see docs/operations.md ("When the database is unavailable"). */
 export interface DatabaseTimeouts {
   /** For a free connection when every one in the pool is busy. */
   acquireMs: number;
