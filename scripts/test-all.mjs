@@ -13,13 +13,13 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const ROUNDS = [
   [
-    { name: 'lint', command: [npm, 'run', '--silent', 'lint'] },
-    { name: 'typecheck', command: [npm, 'run', '--silent', 'typecheck'] },
+    { name: 'lint', command: [npm, 'run', 'lint'] },
+    { name: 'typecheck', command: [npm, 'run', 'typecheck'] },
     { name: 'build', command: [process.execPath, 'scripts/build-for-tests.mjs'] },
   ],
   [
-    { name: 'unit', command: [npm, 'run', '--silent', 'test:unit'] },
-    { name: 'e2e', command: [npm, 'run', '--silent', 'test:e2e'] },
+    { name: 'unit', command: [npm, 'run', 'test:unit'] },
+    { name: 'e2e', command: [npm, 'run', 'test:e2e'] },
   ],
 ];
 
