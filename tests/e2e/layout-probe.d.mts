@@ -10,3 +10,5 @@ export function colorsOf(element: unknown): {
   boxShadow: string;
   backdrop: string;
 };
+/** See layout-probe.mjs: whether an input's placeholder shows whole. */
+export function placeholderFits(input: unknown): boolean;

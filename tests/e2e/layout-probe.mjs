@@ -159,3 +159,12 @@ export function colorsOf(el) {
     backdrop: getComputedStyle(el, '::backdrop').backgroundColor,
   };
 }
+
+/** Whether an input's placeholder fits in its box whole (measured in the input's font). */
+export function placeholderFits(input) {
+  const style = getComputedStyle(input);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = style.font;
+  const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return context.measureText(input.placeholder).width <= room;
+}

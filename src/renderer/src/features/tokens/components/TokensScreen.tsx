@@ -175,7 +175,7 @@ export function TokensScreen({
           id="search"
           ref={searchRef}
           type="search"
-          placeholder="Search by name or prefix  (press /)"
+          placeholder="Search name or prefix (/)"
           value={view.query}
           onChange={(e) => view.setQuery(e.target.value)}
           aria-keyshortcuts="/"
