@@ -107,3 +107,64 @@ export function layoutProblemsInPage() {
   }
   return problems;
 }
+
+/**
+ * The focused element's focus outline (its width and offset around the border box),
+ * as sentences for each ancestor that clips part of it; empty when the ring shows whole.
+ */
+export function focusRingClipsInPage() {
+  const el = document.activeElement;
+  if (!el || el === document.body) return ['nothing is focused'];
+  const style = getComputedStyle(el);
+  if (style.outlineStyle === 'none') return ['the focused element has no outline'];
+  const reach = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+  const box = el.getBoundingClientRect();
+  const ring = {
+    left: box.left - reach,
+    top: box.top - reach,
+    right: box.right + reach,
+    bottom: box.bottom + reach,
+  };
+  const clips = [];
+  for (let up = el.parentElement; up; up = up.parentElement) {
+    const upStyle = getComputedStyle(up);
+    if (upStyle.overflowX === 'visible' && upStyle.overflowY === 'visible') continue;
+    const outer = up.getBoundingClientRect();
+    const left = outer.left + up.clientLeft;
+    const top = outer.top + up.clientTop;
+    const clip = { left, top, right: left + up.clientWidth, bottom: top + up.clientHeight };
+    if (
+      ring.left < clip.left - 0.5 ||
+      ring.top < clip.top - 0.5 ||
+      ring.right > clip.right + 0.5 ||
+      ring.bottom > clip.bottom + 0.5
+    )
+      clips.push(
+        `${up.tagName.toLowerCase()}.${String(up.className).split(' ')[0]} clips the ring of “${
+          el.getAttribute('aria-label') ?? el.textContent
+        }”`,
+      );
+  }
+  return clips;
+}
+
+/** An element's colours as computed: text, fill, outline, shadow, and its ::backdrop's fill. */
+export function colorsOf(el) {
+  const style = getComputedStyle(el);
+  return {
+    color: style.color,
+    background: style.backgroundColor,
+    outline: `${style.outlineStyle} ${style.outlineColor}`,
+    boxShadow: style.boxShadow,
+    backdrop: getComputedStyle(el, '::backdrop').backgroundColor,
+  };
+}
+
+/** Whether an input's placeholder fits in its box whole (measured in the input's font). */
+export function placeholderFits(input) {
+  const style = getComputedStyle(input);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = style.font;
+  const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return context.measureText(input.placeholder).width <= room;
+}

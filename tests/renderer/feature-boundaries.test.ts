@@ -19,7 +19,8 @@ function sources(dir: string): string[] {
 
 function relativeImports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:from|import)\s+'(\.[^']+)'/g)].map((m) =>
+  // Static imports, and the dynamic ones of screens and dialogs loaded when first opened.
+  return [...text.matchAll(/(?:from\s+|import\s+|import\(\s*)'(\.[^']+)'/g)].map((m) =>
     resolve(dirname(file), m[1] as string),
   );
 }

@@ -1,12 +1,21 @@
-import { useCallback, useEffect, useState } from 'react';
+import { Suspense, useCallback, useEffect, useState } from 'react';
 import type { SessionState, Settings } from '../../../shared/ipc-contract';
 import { call, desk, messageOf, type DeskFailure } from '../lib/bridge';
 import { Banner } from '../components/Banner';
-import { ActivityScreen } from '../features/activity/components/ActivityScreen';
-import { SettingsScreen } from '../features/settings/components/SettingsScreen';
-import { ProviderAccounts } from '../features/accounts/components/ProviderAccounts';
+import { lazyNamed, Loading } from '../components/Lazy';
 import { SignInScreen } from '../features/accounts/components/SignInScreen';
 import { SignedInWindow } from './SignedInWindow';
+
+// Opened now and then: loaded when first opened, not at start-up.
+const ActivityScreen = lazyNamed(() =>
+  import('../features/activity/components/ActivityScreen').then((m) => m.ActivityScreen),
+);
+const SettingsScreen = lazyNamed(() =>
+  import('../features/settings/components/SettingsScreen').then((m) => m.SettingsScreen),
+);
+const ProviderAccounts = lazyNamed(() =>
+  import('../features/accounts/components/ProviderAccounts').then((m) => m.ProviderAccounts),
+);
 
 type View = 'tokens' | 'settings' | 'activity';
 
@@ -97,18 +106,24 @@ export function App() {
     ) : null;
 
   if (view === 'activity' && session.account) {
-    return <ActivityScreen onBack={() => setView('tokens')} />;
+    return (
+      <Suspense fallback={<Loading />}>
+        <ActivityScreen onBack={() => setView('tokens')} />
+      </Suspense>
+    );
   }
 
   if (view === 'settings') {
     return (
-      <SettingsScreen
-        settings={settings}
-        session={session}
-        onSaved={setSettings}
-        onBack={() => setView('tokens')}
-        providerAccounts={<ProviderAccounts signedIn={session.account !== null} />}
-      />
+      <Suspense fallback={<Loading />}>
+        <SettingsScreen
+          settings={settings}
+          session={session}
+          onSaved={setSettings}
+          onBack={() => setView('tokens')}
+          providerAccounts={<ProviderAccounts signedIn={session.account !== null} />}
+        />
+      </Suspense>
     );
   }
 

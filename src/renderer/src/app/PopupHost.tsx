@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import type { ApiToken } from '../../../shared/api-schemas';
 import type {
   BulkRevokeReport,
@@ -10,22 +11,38 @@ import type {
   SignedInAccount,
 } from '../../../shared/ipc-contract';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { AddAccountDialog } from '../features/accounts/components/AddAccountDialog';
-import { ProviderAccountForm } from '../features/accounts/components/ProviderAccountForm';
-import { EventList } from '../features/activity/components/EventList';
+import { lazyNamed, Loading } from '../components/Lazy';
 import { RevealDialog } from '../features/reveal/components/RevealDialog';
 import { PlacesToUpdate } from '../features/rotation/components/PlacesToUpdate';
 import { RotationPanel } from '../features/rotation/components/RotationPanel';
 import type { PlacesShown } from '../features/rotation/hooks/use-places-shown';
 import { SendFromReveal } from '../features/send-to-ci/components/SendFromReveal';
-import { SendToCiDialog } from '../features/send-to-ci/components/SendToCiDialog';
 import type { SendOutcome } from '../features/send-to-ci/outcomes';
 import type { SendChoice } from '../features/send-to-ci/send-form';
-import { BulkRevokeDialog } from '../features/tokens/components/BulkRevokeDialog';
 import { NewTokenDialog } from '../features/tokens/components/NewTokenDialog';
-import { TokenDetailsDialog } from '../features/tokens/components/TokenDetailsDialog';
 import { durationWords, placesWord } from '../lib/format';
 import { sendPopup, type Popup } from './popups';
+
+// The dialogs opened now and then load when first opened (the window wraps this host in
+// Suspense); creating, revealing and confirming are there from the start.
+const AddAccountDialog = lazyNamed(() =>
+  import('../features/accounts/components/AddAccountDialog').then((m) => m.AddAccountDialog),
+);
+const ProviderAccountForm = lazyNamed(() =>
+  import('../features/accounts/components/ProviderAccountForm').then((m) => m.ProviderAccountForm),
+);
+const EventList = lazyNamed(() =>
+  import('../features/activity/components/EventList').then((m) => m.EventList),
+);
+const SendToCiDialog = lazyNamed(() =>
+  import('../features/send-to-ci/components/SendToCiDialog').then((m) => m.SendToCiDialog),
+);
+const BulkRevokeDialog = lazyNamed(() =>
+  import('../features/tokens/components/BulkRevokeDialog').then((m) => m.BulkRevokeDialog),
+);
+const TokenDetailsDialog = lazyNamed(() =>
+  import('../features/tokens/components/TokenDetailsDialog').then((m) => m.TokenDetailsDialog),
+);
 
 /** What the window does when a popup's work is done; `SignedInWindow` holds the state behind it. */
 export interface PopupActions {
@@ -60,7 +77,10 @@ interface Props {
 
 /** The GitHub or GitLab account form, for Send to CI… when no account fits yet. */
 const addProviderAccount = (onAdded: (added: ProviderAccountInfo) => void) => (
-  <ProviderAccountForm autoFocus onAdded={onAdded} />
+  // Its own boundary: the open dialog around it stays while the form loads.
+  <Suspense fallback={<Loading />}>
+    <ProviderAccountForm autoFocus onAdded={onAdded} />
+  </Suspense>
 );
 
 /** The one place the signed-in window's dialogs are rendered; features meet here. */
@@ -228,11 +248,13 @@ export function PopupHost({
           onChanged={actions.reloadList}
           onFailure={actions.handleFailure}
           history={
-            <EventList
-              filter={{ tokenId: popup.token.id }}
-              label={`History of ${popup.token.name}`}
-              showToken={false}
-            />
+            <Suspense fallback={<Loading />}>
+              <EventList
+                filter={{ tokenId: popup.token.id }}
+                label={`History of ${popup.token.name}`}
+                showToken={false}
+              />
+            </Suspense>
           }
         />
       );

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ApiToken } from '../../../shared/api-schemas';
 import type {
   AccountSummary,
@@ -10,6 +10,7 @@ import type {
   SignedInAccount,
 } from '../../../shared/ipc-contract';
 import { Banner } from '../components/Banner';
+import { Loading } from '../components/Lazy';
 import { switchAccount, signOut } from '../features/accounts/api';
 import { AccountMenu } from '../features/accounts/components/AccountMenu';
 import { rotateAndUpdate } from '../features/rotation/api';
@@ -282,15 +283,17 @@ export function SignedInWindow({
       list={list}
       view={view}
       popup={
-        <PopupHost
-          popup={popup}
-          account={account}
-          graceSeconds={graceSeconds}
-          now={now}
-          existingNames={view.names}
-          places={places}
-          actions={actions}
-        />
+        <Suspense fallback={<Loading />}>
+          <PopupHost
+            popup={popup}
+            account={account}
+            graceSeconds={graceSeconds}
+            now={now}
+            existingNames={view.names}
+            places={places}
+            actions={actions}
+          />
+        </Suspense>
       }
       popupOpen={popup !== null}
       onNew={() => setPopup({ kind: 'new' })}

@@ -72,8 +72,10 @@ export function AccountMenu({ account, accounts, onSwitch, onAdd, onSignOut }: P
     };
   }, [open]);
 
+  // The button takes focus back first: a dialog the action opens returns focus to it.
   const choose = (action: () => void) => {
     setOpen(false);
+    button.current?.focus();
     action();
   };
 

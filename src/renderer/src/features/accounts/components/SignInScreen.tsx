@@ -4,6 +4,7 @@ import { normalizeServiceUrl } from '../../../../../shared/service-url';
 import { emailProblem, passwordProblem, PASSWORD_MIN_LENGTH } from '../account-rules';
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
+import { useScreen } from '../../../lib/use-screen';
 
 interface Props {
   defaultServiceUrl: string;
@@ -35,6 +36,8 @@ export function SignInScreen({
   const [checked, setChecked] = useState<ReadonlySet<Field>>(new Set());
 
   const signUp = mode === 'sign-up';
+  // The form focuses its first empty field itself.
+  useScreen(signUp ? 'Create your account' : 'Sign in', { focusHeading: false });
   const url = normalizeServiceUrl(serviceUrl);
   const problems: Record<Field, string | null> = {
     'service-url': url.ok ? null : url.message,

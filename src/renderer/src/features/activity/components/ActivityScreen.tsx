@@ -3,6 +3,7 @@ import { EVENT_KINDS, type EventKind } from '../../../../../shared/events';
 import type { EventFilter, ExportFormat } from '../../../../../shared/ipc-contract';
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
+import { useScreen } from '../../../lib/use-screen';
 import { EVENT_LABELS, EventList } from './EventList';
 
 /** A local calendar day as the start (or end) of that day, in ISO 8601 with its offset. */
@@ -16,6 +17,7 @@ function dayBound(date: string, end: boolean): string {
 
 /** The account's audit trail: filter by kind and dates, export what is shown as CSV or JSON. */
 export function ActivityScreen({ onBack }: { onBack: () => void }) {
+  const heading = useScreen('Activity');
   const [kind, setKind] = useState<EventKind | ''>('');
   const [since, setSince] = useState('');
   const [until, setUntil] = useState('');
@@ -58,7 +60,9 @@ export function ActivityScreen({ onBack }: { onBack: () => void }) {
         <button type="button" className="secondary" onClick={onBack}>
           ← Back
         </button>
-        <h1>Activity</h1>
+        <h1 ref={heading} tabIndex={-1}>
+          Activity
+        </h1>
         <div className="toolbar-actions toolbar-end">
           <button
             type="button"

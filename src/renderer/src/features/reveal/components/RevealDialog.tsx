@@ -168,7 +168,13 @@ export function RevealDialog({
             </span>
           </div>
         ) : (
-          <button type="button" className="primary" onClick={() => setConfirmingClose(true)}>
+          // Back from the confirmation, focus returns here; on opening, the dialog focuses Copy.
+          <button
+            type="button"
+            className="primary"
+            onClick={() => setConfirmingClose(true)}
+            autoFocus
+          >
             Done
           </button>
         )
@@ -184,7 +190,8 @@ export function RevealDialog({
           className="primary"
           onClick={() => void copySecret()}
           data-autofocus
-          aria-label="Copy secret"
+          // The name starts with what the button says, for speech control.
+          aria-label={copied?.what === 'secret' ? 'Copy again' : 'Copy secret'}
         >
           {copied?.what === 'secret' ? 'Copy again' : 'Copy'}
         </button>

@@ -1,9 +1,12 @@
-import { useState, type ReactNode } from 'react';
+import { Suspense, useState, type ReactNode } from 'react';
 import type { ProviderAccountInfo } from '../../../../../shared/ipc-contract';
 import { sendSecret } from '../api';
 import { upsert, type SendOutcome } from '../outcomes';
+import { lazyNamed, Loading } from '../../../components/Lazy';
 import { SendOutcomes } from './SendOutcomes';
-import { SendToCiDialog } from './SendToCiDialog';
+
+/** The form loads when first opened: most secrets are copied, not sent. */
+const SendToCiDialog = lazyNamed(() => import('./SendToCiDialog').then((m) => m.SendToCiDialog));
 
 interface Props {
   revealId: string;
@@ -35,20 +38,22 @@ export function SendFromReveal({
       </div>
       <SendOutcomes outcomes={outcomes} />
       {sending && (
-        <SendToCiDialog
-          title={`Send “${tokenName}” to CI`}
-          intro="Token Desk encrypts the secret for GitHub, or sends it over https to GitLab, and records where it went (never the secret)."
-          sendLabel="Send"
-          repeatable
-          outcomes={outcomes}
-          onOutcome={(outcome) => {
-            setOutcomes((before) => upsert(before, outcome));
-            if (outcome.state === 'created' || outcome.state === 'updated') onSent?.();
-          }}
-          onClose={() => setSending(false)}
-          deliver={(choice, overwrite) => sendSecret(revealId, choice, overwrite)}
-          addAccountForm={addAccountForm}
-        />
+        <Suspense fallback={<Loading />}>
+          <SendToCiDialog
+            title={`Send “${tokenName}” to CI`}
+            intro="Token Desk encrypts the secret for GitHub, or sends it over https to GitLab, and records where it went (never the secret)."
+            sendLabel="Send"
+            repeatable
+            outcomes={outcomes}
+            onOutcome={(outcome) => {
+              setOutcomes((before) => upsert(before, outcome));
+              if (outcome.state === 'created' || outcome.state === 'updated') onSent?.();
+            }}
+            onClose={() => setSending(false)}
+            deliver={(choice, overwrite) => sendSecret(revealId, choice, overwrite)}
+            addAccountForm={addAccountForm}
+          />
+        </Suspense>
       )}
     </>
   );

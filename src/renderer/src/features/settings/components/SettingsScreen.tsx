@@ -8,6 +8,7 @@ import { normalizeServiceUrl } from '../../../../../shared/service-url';
 import { CLIPBOARD_CLEAR_SECONDS, type Theme } from '../../../../../shared/settings-rules';
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
+import { useScreen } from '../../../lib/use-screen';
 
 const GRACE_MINUTES = {
   min: ROTATION_GRACE_SECONDS.min / 60,
@@ -24,6 +25,7 @@ interface Props {
 }
 
 export function SettingsScreen({ settings, session, onSaved, onBack, providerAccounts }: Props) {
+  const heading = useScreen('Settings');
   const [serviceUrl, setServiceUrl] = useState(settings.serviceUrl);
   const [delay, setDelay] = useState(String(settings.clipboardClearSeconds));
   const [theme, setTheme] = useState<Theme>(settings.theme);
@@ -94,7 +96,9 @@ export function SettingsScreen({ settings, session, onSaved, onBack, providerAcc
         <button type="button" className="secondary" onClick={onBack}>
           ← Back
         </button>
-        <h1>Settings</h1>
+        <h1 ref={heading} tabIndex={-1}>
+          Settings
+        </h1>
       </header>
       <form className="card settings" onSubmit={submit} noValidate>
         {error && <Banner tone="error">{error}</Banner>}

@@ -215,7 +215,7 @@ export function TokenList({
                         type="button"
                         className="secondary small"
                         onClick={() => onSend(token)}
-                        aria-label={`Send ${token.name} to CI`}
+                        aria-label={`Send to CI… ${token.name}`}
                       >
                         Send to CI…
                       </button>

@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import type { ApiToken } from '../../../../../shared/api-schemas';
 import { MAX_BULK_REVOKE } from '../../../../../shared/api-schemas';
 import { Banner } from '../../../components/Banner';
+import { useScreen } from '../../../lib/use-screen';
 import { HEALTH_FILTERS } from '../health';
 import type { TokenListState } from '../hooks/use-token-list';
 import type { TokenView } from '../hooks/use-token-view';
@@ -31,6 +32,10 @@ interface Props {
   onSignOut: () => void;
 }
 
+/** Where a key types text: the list's shortcuts leave it alone there (a checkbox types nothing). */
+const TEXT_FIELD =
+  'input:not([type="checkbox"], [type="radio"], [type="button"], [type="submit"], [type="reset"]), textarea, select, [contenteditable="true"]';
+
 /**
  * The token list as a page: toolbar, health counts, search and sort, selection, the
  * windowed table. It owns no dialog: every action asks the window to open one.
@@ -56,6 +61,7 @@ export function TokensScreen({
 }: Props) {
   const { tokens, loadError, now, load } = list;
   const { chosen } = view;
+  const heading = useScreen('Tokens');
   const searchRef = useRef<HTMLInputElement>(null);
   const visibleRef = useRef<ApiToken[]>([]);
   const selectedCount = useRef(0);
@@ -70,8 +76,7 @@ export function TokensScreen({
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (popupOpen) return;
-      const target = event.target as HTMLElement;
-      const typing = target.closest('input, textarea, select, [contenteditable="true"]');
+      const typing = (event.target as HTMLElement).closest(TEXT_FIELD);
       if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'n') {
         event.preventDefault();
         shortcuts.current.onNew();
@@ -80,6 +85,7 @@ export function TokensScreen({
         searchRef.current?.focus();
       } else if (
         (event.ctrlKey || event.metaKey) &&
+        !event.shiftKey &&
         event.key.toLowerCase() === 'a' &&
         !typing &&
         visibleRef.current.length > 0
@@ -98,7 +104,9 @@ export function TokensScreen({
   return (
     <main className="page page-fill">
       <header className="toolbar">
-        <h1>Token Desk</h1>
+        <h1 ref={heading} tabIndex={-1}>
+          Token Desk
+        </h1>
         {accountMenu}
         <div className="toolbar-actions">
           <button
@@ -167,7 +175,7 @@ export function TokensScreen({
           id="search"
           ref={searchRef}
           type="search"
-          placeholder="Search by name or prefix  (press /)"
+          placeholder="Search name or prefix (/)"
           value={view.query}
           onChange={(e) => view.setQuery(e.target.value)}
           aria-keyshortcuts="/"

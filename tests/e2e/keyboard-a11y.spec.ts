@@ -1,0 +1,207 @@
+/**
+ * The main window by keyboard and screen reader: focus rings show whole in the list's
+ * rows; the list's shortcuts work from a row checkbox and Ctrl+Shift+A only opens the
+ * account menu; danger buttons are readable in dark mode, the dark backdrop dims, and
+ * forced colours keep the attention dot and the selection; each button's name holds its
+ * visible label; focus is never left on the page body.
+ */
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { colorsOf, focusRingClipsInPage } from './layout-probe.mjs';
+import { closeReveal, createToken, signIn, startDesk, type Desk } from './desk-fixture.js';
+
+test.describe.configure({ mode: 'serial' });
+
+const DAY = 24 * 60 * 60 * 1000;
+
+let desk: Desk;
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  desk = await startDesk('keyboard');
+  page = await browser.newPage();
+  await signIn(page, desk);
+  const session = await desk.apiSession();
+  // One token expiring soon (it needs attention), two that do not.
+  for (const [name, days] of [
+    ['nightly', 3],
+    ['deploy-ios', 90],
+    ['release-android', 90],
+  ] as const) {
+    const response = await fetch(`${desk.service.url}/v1/users/me/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${session}` },
+      body: JSON.stringify({ name, expiresAt: new Date(Date.now() + days * DAY).toISOString() }),
+    });
+    expect(response.status).toBe(201);
+  }
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(page.getByText('3 tokens')).toBeVisible();
+});
+
+test.afterAll(async () => {
+  await page?.close();
+  await desk?.stop();
+});
+
+/** The page body has focus (where a screen reader user is lost). */
+const focusOnBody = () => page.evaluate('document.activeElement === document.body');
+
+const selectedCount = () => page.getByRole('checkbox', { checked: true }).count();
+
+/** WCAG contrast ratio of two computed `rgb(…)` colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (color: string) => {
+    const [r, g, bl] = color
+      .match(/[\d.]+/g)!
+      .slice(0, 3)
+      .map((c) => {
+        const s = Number(c) / 255;
+        return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+test('every control in a row shows its whole focus ring, at the minimum and the default size', async () => {
+  for (const size of [
+    { width: 720, height: 480 },
+    { width: 1100, height: 720 },
+  ]) {
+    await page.setViewportSize(size);
+    const row = page.getByRole('row', { name: /deploy-ios/ });
+    await row.getByRole('checkbox').focus();
+    await page.keyboard.press('Shift+Tab');
+    const controls = await row.locator('input, button').count();
+    for (let i = 0; i < controls; i++) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(focusRingClipsInPage), `${size.width}: control ${i + 1}`).toEqual(
+        [],
+      );
+    }
+  }
+  await page.setViewportSize({ width: 1100, height: 720 });
+});
+
+test('Ctrl+Shift+A opens the account menu and selects no token', async () => {
+  await page.locator('h1').click();
+  await page.keyboard.press('Control+Shift+A');
+  await expect(page.getByRole('menu', { name: 'Accounts' })).toBeVisible();
+  expect(await selectedCount()).toBe(0);
+  await expect(page.getByRole('region', { name: 'Selection' })).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('menu', { name: 'Accounts' })).toHaveCount(0);
+});
+
+test('from a row checkbox, / goes to the search, Ctrl+A selects every token and Esc clears the selection', async () => {
+  const checkbox = page.getByRole('checkbox', { name: 'Select nightly' });
+  await checkbox.focus();
+  await page.keyboard.press('Space');
+  expect(await selectedCount()).toBe(1);
+  await page.keyboard.press('/');
+  await expect(page.getByLabel('Search tokens')).toBeFocused();
+  await expect(page.getByLabel('Search tokens')).toHaveValue('');
+
+  await checkbox.focus();
+  await page.keyboard.press('Control+A');
+  await expect(page.getByRole('region', { name: 'Selection' })).toContainText('3 selected');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('region', { name: 'Selection' })).toHaveCount(0);
+  expect(await selectedCount()).toBe(0);
+});
+
+test('dark mode: danger buttons read at 4.5:1 or better, and the modal backdrop dims the page', async () => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  try {
+    const revoke = page.getByRole('button', { name: 'Revoke deploy-ios' });
+    const row = await revoke.evaluate(colorsOf);
+    expect(contrast(row.color, row.background)).toBeGreaterThanOrEqual(4.5);
+
+    await revoke.click();
+    const dialog = page.getByRole('alertdialog', { name: 'Revoke “deploy-ios”?' });
+    const confirm = dialog.getByRole('button', { name: 'Revoke token' });
+    const confirmColors = await confirm.evaluate(colorsOf);
+    expect(contrast(confirmColors.color, confirmColors.background)).toBeGreaterThanOrEqual(4.5);
+    const { backdrop } = await dialog.evaluate(colorsOf);
+    // Black over the dark page: at 45 % the page barely changes; at 60 % or more it recedes.
+    expect(Number(backdrop.match(/[\d.]+/g)![3])).toBeGreaterThanOrEqual(0.6);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  } finally {
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+});
+
+test('forced colours: the attention dot stays visible and a selected row stands apart', async () => {
+  await page.emulateMedia({ forcedColors: 'active' });
+  try {
+    const nightly = page.getByRole('row', { name: /nightly/ });
+    // A transparent box shows the table's fill.
+    const table = (await page.getByRole('table', { name: 'API tokens' }).evaluate(colorsOf))
+      .background;
+    const fill = (colors: { background: string }) =>
+      colors.background === 'rgba(0, 0, 0, 0)' ? table : colors.background;
+    const dot = nightly.locator('.attention-dot');
+    expect(fill(await dot.evaluate(colorsOf))).not.toBe(table);
+
+    const look = async (row: Locator) => {
+      const colors = await row.evaluate(colorsOf);
+      return `${fill(colors)} ${colors.outline} ${colors.boxShadow}`;
+    };
+    await page.getByRole('checkbox', { name: 'Select nightly' }).check();
+    const other = page.getByRole('row', { name: /deploy-ios/ });
+    expect(await look(nightly)).not.toBe(await look(other));
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+  } finally {
+    await page.emulateMedia({ forcedColors: 'none' });
+  }
+});
+
+test('every button in a row, and Copy again, has a name that holds what it shows', async () => {
+  const row = page.getByRole('row', { name: /deploy-ios/ });
+  for (const button of await row.getByRole('button').all()) {
+    const shown = (await button.innerText()).trim();
+    await expect(button).toHaveAccessibleName(
+      new RegExp(shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+    );
+  }
+  await createToken(page, 'copy-name');
+  const reveal = page.getByRole('dialog', { name: 'Token “copy-name” created' });
+  await reveal.getByRole('button', { name: 'Copy secret' }).click();
+  const again = reveal.locator('.secret-box button');
+  await expect(again).toHaveText('Copy again');
+  await expect(again).toHaveAccessibleName(/Copy again/);
+  await closeReveal(page);
+});
+
+test('closing “Add another account” returns focus to the account menu button', async () => {
+  const menuButton = page.getByRole('button', { name: desk.email });
+  await menuButton.click();
+  await page.getByRole('menuitem', { name: 'Add another account…' }).click();
+  const add = page.getByRole('dialog', { name: 'Add another account' });
+  await add.getByRole('button', { name: 'Cancel' }).click();
+  await expect(add).toHaveCount(0);
+  await expect(menuButton).toBeFocused();
+});
+
+for (const screen of ['Settings', 'Activity'] as const) {
+  test(`${screen} and back: the window title names the screen and focus moves to its heading`, async () => {
+    await expect(page).toHaveTitle('Tokens — Token Desk');
+    await page.getByRole('button', { name: screen }).click();
+    await expect(page.getByRole('heading', { level: 1, name: screen })).toBeFocused();
+    await expect(page).toHaveTitle(`${screen} — Token Desk`);
+    await page.getByRole('button', { name: '← Back' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Token Desk' })).toBeFocused();
+    await expect(page).toHaveTitle('Tokens — Token Desk');
+    expect(await focusOnBody()).toBe(false);
+  });
+}
+
+test('“Go back” on the reveal dialog’s close confirmation returns focus to Done', async () => {
+  await createToken(page, 'go-back');
+  const reveal = page.getByRole('dialog', { name: 'Token “go-back” created' });
+  await reveal.getByRole('button', { name: 'Done' }).click();
+  await reveal.getByRole('button', { name: 'Go back' }).click();
+  await expect(reveal.getByRole('button', { name: 'Done' })).toBeFocused();
+  await closeReveal(page);
+});
