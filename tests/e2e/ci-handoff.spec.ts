@@ -282,7 +282,7 @@ test('rotate and update: a failing place keeps the old secret alive and says why
 test('Send to CI… from a row issues a replacement for the new place and every recorded one', async () => {
   const before = secrets.at(-1)!;
   const row = page.getByRole('row', { name: /ci-pipeline/ });
-  await row.getByRole('button', { name: 'Send ci-pipeline to CI' }).click();
+  await row.getByRole('button', { name: 'Send to CI… ci-pipeline' }).click();
   const send = page.getByRole('dialog', { name: 'Send “ci-pipeline” to CI' });
   await expect(send).toContainText('issues a replacement');
   await expect(send).toContainText('the 2 places it is already used in');
@@ -318,7 +318,7 @@ test('Send to CI… from a row with no recorded place keeps the old secret for i
     await closeReveal(page);
     await page
       .getByRole('row', { name: new RegExp(name) })
-      .getByRole('button', { name: `Send ${name} to CI` })
+      .getByRole('button', { name: `Send to CI… ${name}` })
       .click();
     const send = page.getByRole('dialog', { name: `Send “${name}” to CI` });
     // Said plainly, in a warning, not in the grey introduction.

@@ -246,7 +246,7 @@ test('CI hand-off: provider accounts, Send to CI, token details, rotate and upda
   });
   await page.keyboard.press('Escape');
 
-  await page.getByRole('button', { name: 'Send deploy-ios to CI' }).click();
+  await page.getByRole('button', { name: 'Send to CI… deploy-ios' }).click();
   await checkLayoutEverywhere(page, 'row-send-to-ci', async () => {
     await expect(page.getByRole('dialog', { name: 'Send “deploy-ios” to CI' })).toBeVisible();
   });
