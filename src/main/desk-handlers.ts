@@ -68,7 +68,6 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
   async function signOut(ref?: AccountRef): Promise<SessionState> {
     const owner = ref ?? (sessions.state().account ? sessions.owner() : null);
     const state = await sessions.signOut(ref);
-    rotations.forgetAll();
     if (owner) await accounts.offerToRemoveAllOf(owner);
     return state;
   }
@@ -90,18 +89,10 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
   return {
     'session:get': () => sessions.restore(),
 
-    // A rotation's held secret belongs to the account that rotated: none survives a change of account.
-    async 'session:sign-in'({ serviceUrl, email, password }) {
-      const state = await sessions.signIn(serviceUrl, email, password);
-      rotations.forgetAll();
-      return state;
-    },
+    'session:sign-in': ({ serviceUrl, email, password }) =>
+      sessions.signIn(serviceUrl, email, password),
 
-    async 'session:sign-up'(input) {
-      const state = await sessions.signUp(input);
-      rotations.forgetAll();
-      return state;
-    },
+    'session:sign-up': (input) => sessions.signUp(input),
 
     'session:sign-out': () => signOut(),
 
@@ -110,20 +101,12 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
       return sessions.accounts();
     },
 
-    async 'accounts:add'(input) {
-      const state =
-        input.mode === 'sign-in'
-          ? await sessions.signIn(input.serviceUrl, input.email, input.password)
-          : await sessions.signUp(input);
-      rotations.forgetAll();
-      return state;
-    },
+    'accounts:add': (input) =>
+      input.mode === 'sign-in'
+        ? sessions.signIn(input.serviceUrl, input.email, input.password)
+        : sessions.signUp(input),
 
-    async 'accounts:switch'(ref) {
-      const state = await sessions.switchTo(ref);
-      rotations.forgetAll();
-      return state;
-    },
+    'accounts:switch': (ref) => sessions.switchTo(ref),
 
     'accounts:sign-out': (ref) => signOut(ref),
 

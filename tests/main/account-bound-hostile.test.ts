@@ -261,7 +261,7 @@ describe('an account saved before main asked about hosts', () => {
     const created = await must('tokens:create', { name: 'legacy-host', expiresAt: null });
     const [github] = (await must('providers:list', null)).accounts;
     // As settings written by the previous version look: accounts, no confirmed hosts.
-    main.settings.saveConfirmedProviderHosts([]);
+    main.local.confirmedHosts.write([]);
     const pushes = pushesBy.length;
     const asked = world.confirm.asked.length;
     world.confirm.answers.push(false);
@@ -286,7 +286,7 @@ describe('an account saved before main asked about hosts', () => {
       overwrite: true,
     });
     expect(world.github.secret('ada/app', 'LEGACY_HOST')).toBe(created.secret);
-    expect(main.settings.confirmedProviderHosts()).toEqual([
+    expect(main.local.confirmedHosts.read()).toEqual([
       { provider: 'github', host: world.github.apiBaseUrl },
     ]);
   });
@@ -294,15 +294,15 @@ describe('an account saved before main asked about hosts', () => {
   it('a host’s confirmation goes with the last account on it', async () => {
     const host = { provider: 'github', host: world.github.apiBaseUrl };
     // Ada's, Bob's, and Eve's (kept when she signed out): removed one owner at a time.
-    const owners = main.settings
-      .providerAccounts()
+    const owners = main.local.providerAccounts
+      .read()
       .filter((account) => account.host === host.host)
       .map((account) => account.owner);
     expect(owners.length).toBeGreaterThan(1);
     for (const owner of owners) {
-      expect(main.settings.confirmedProviderHosts()).toContainEqual(host);
+      expect(main.local.confirmedHosts.read()).toContainEqual(host);
       await main.accounts.removeAllOf(owner);
     }
-    expect(main.settings.confirmedProviderHosts()).not.toContainEqual(host);
+    expect(main.local.confirmedHosts.read()).not.toContainEqual(host);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Several accounts (issue 8): each session its own keychain entry, one active,
+ * Several accounts: each session its own keychain entry, one active,
  * switching, signing out of one leaves the others, all restored on launch. Against
  * two real token services over HTTP, the real keychain (inside scripts/with-keyring.sh)
  * and settings on `conf`.
@@ -11,16 +11,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../src/main/compose.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
-import { realTimers } from '../../src/main/services/secret-clipboard.js';
 import {
   KEYCHAIN_SERVICE,
   keychainAccount,
-  type Keychain,
   type StoredSession,
 } from '../../src/main/services/session-vault.js';
 import { removeDir, startService, type RunningService } from '../server/service-harness.js';
 import { MemoryClipboard } from './fakes.js';
 import { testKeychain } from './test-keychain.js';
+import { realTimers, type Keychain } from '../../src/main/ports.js';
 
 const keychain: Keychain = testKeychain();
 const PASSWORD = 'several accounts 1';
@@ -207,6 +206,44 @@ describe('several accounts', () => {
     expect(await names(next)).toEqual(['alice-ci']);
     await next['accounts:sign-out'](a);
     await next['accounts:sign-out'](b);
+    await desk.dispose();
+  });
+
+  it('tells its listeners about every sign-in, sign-up, add, switch, sign-out and expiry', async () => {
+    const { launch } = profile();
+    const app = launch();
+    const desk = app.handlers;
+    let changes = 0;
+    app.sessions.onChange(() => changes++);
+    const a = { serviceUrl: serviceA.baseUrl, email: uniqueEmail('listened') };
+    const b = { serviceUrl: serviceB.baseUrl, email: uniqueEmail('heard') };
+    const c = { serviceUrl: serviceB.baseUrl, email: uniqueEmail('added') };
+    const told = async (step: () => Promise<unknown>) => {
+      const before = changes;
+      await step().catch(() => {});
+      return changes - before;
+    };
+
+    expect(await told(() => desk['session:sign-up']({ ...a, password: PASSWORD }))).toBe(1);
+    // Signing in again as the active account replaces its session: a change too.
+    expect(await told(() => desk['session:sign-in']({ ...a, password: PASSWORD }))).toBe(1);
+    expect(
+      await told(() => desk['accounts:add']({ mode: 'sign-up', ...b, password: PASSWORD })),
+    ).toBe(1);
+    await app.sessions.signUp({ ...c, password: PASSWORD });
+    expect(
+      await told(() => desk['accounts:add']({ mode: 'sign-in', ...c, password: PASSWORD })),
+    ).toBe(1);
+    expect(await told(() => desk['accounts:switch'](a))).toBe(1);
+    expect(await told(() => desk['accounts:sign-out'](c))).toBe(1);
+    expect(await told(() => desk['session:sign-out'](null))).toBe(1);
+    // B is active now; its session ends behind the app's back and the next call finds out.
+    const sessionB = (await stored(b.serviceUrl, b.email))!;
+    await serviceB.request('DELETE', `/v1/sessions/${sessionB.sessionId}`, {
+      token: sessionB.token,
+    });
+    expect(await told(() => desk['tokens:list'](null))).toBe(1);
+    expect((await desk['session:get'](null)).account).toBeNull();
     await desk.dispose();
   });
 

@@ -30,7 +30,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../src/main/compose.js';
 import { CSV_COLUMNS, csvField } from '../../src/main/services/event-export.js';
-import { realTimers } from '../../src/main/services/secret-clipboard.js';
+import { realTimers } from '../../src/main/ports.js';
 import { EventStore } from '../../src/server/storage/events.js';
 import { openStorage } from '../../src/server/storage/open-storage.js';
 import type { AccountEvent } from '../../src/shared/events.js';

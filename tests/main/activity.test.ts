@@ -11,16 +11,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../src/main/compose.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
-import type { SaveDialogPort } from '../../src/main/services/activity-service.js';
 import { CSV_COLUMNS, csvField } from '../../src/main/services/event-export.js';
-import { realTimers } from '../../src/main/services/secret-clipboard.js';
-import type { Keychain } from '../../src/main/services/session-vault.js';
 import type { AccountEvent } from '../../src/shared/events.js';
 import { removeDir, startService, type RunningService } from '../server/service-harness.js';
 import { MemoryClipboard } from './fakes.js';
 import { testKeychain } from './test-keychain.js';
 import { RecordingSaveDialog } from './ports.js';
 import { generateSecret } from '../../src/server/auth/secrets.js';
+import { realTimers, type SaveDialogPort, type Keychain } from '../../src/main/ports.js';
 
 const keychain: Keychain = testKeychain();
 const PASSWORD = 'activity password 1';

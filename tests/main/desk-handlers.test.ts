@@ -8,15 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../src/main/compose.js';
-import { realTimers } from '../../src/main/services/secret-clipboard.js';
-import {
-  KEYCHAIN_SERVICE,
-  keychainAccount,
-  type Keychain,
-} from '../../src/main/services/session-vault.js';
+import { KEYCHAIN_SERVICE, keychainAccount } from '../../src/main/services/session-vault.js';
 import { removeDir, startService, type RunningService } from '../server/service-harness.js';
 import { MemoryClipboard } from './fakes.js';
 import { testKeychain } from './test-keychain.js';
+import { realTimers, type Keychain } from '../../src/main/ports.js';
 
 const keychain: Keychain = testKeychain();
 

@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../src/main/compose.js';
 import { REMINDER_CHECK_INTERVAL_MS } from '../../src/main/services/expiry-reminders.js';
-import type { Keychain } from '../../src/main/services/session-vault.js';
 import type { OpenTokenEvent } from '../../src/shared/ipc-channels.js';
 import { removeDir, startService, type RunningService } from '../server/service-harness.js';
 import { MemoryClipboard } from './fakes.js';
 import { testKeychain } from './test-keychain.js';
 import { ManualTimers, RecordingNotifier } from './ports.js';
 import { generateSecret } from '../../src/server/auth/secrets.js';
+import type { Keychain } from '../../src/main/ports.js';
 
 const keychain: Keychain = testKeychain();
 const PASSWORD = 'reminder password 1';
@@ -216,7 +216,7 @@ describe('expiry reminders', () => {
     const restarted = launch();
     await restarted.reminders.start();
     expect([...app.notifier.shown, ...restarted.notifier.shown]).toEqual([]);
-    expect(restarted.settings.shownReminders()).toEqual([]);
+    expect(restarted.local.shownReminders.read()).toEqual([]);
 
     await restarted.desk['settings:update']({ expiryReminders: true });
     await restarted.hourPasses();

@@ -1,4 +1,4 @@
-import type { ClipboardPort } from '../../src/main/services/secret-clipboard.js';
+import type { ClipboardPort } from '../../src/main/ports.js';
 
 /** Stands in for Electron's clipboard, which cannot run here. */
 export class MemoryClipboard implements ClipboardPort {

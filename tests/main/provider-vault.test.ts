@@ -6,7 +6,8 @@ import {
   providerKeychainAccount,
   type ProviderAccount,
 } from '../../src/main/services/provider-vault.js';
-import { KEYCHAIN_SERVICE, type Keychain } from '../../src/main/services/session-vault.js';
+import { KEYCHAIN_SERVICE } from '../../src/main/services/session-vault.js';
+import type { Keychain } from '../../src/main/ports.js';
 
 const inKeyring = Boolean(process.env.TOKEN_DESK_IN_KEYRING);
 const github: ProviderAccount = {

@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RevealStore } from '../../src/main/services/reveal-store.js';
-import { SecretClipboard, type Timers } from '../../src/main/services/secret-clipboard.js';
+import { SecretClipboard } from '../../src/main/services/secret-clipboard.js';
 import type { IssuedApiToken } from '../../src/shared/api-schemas.js';
 import { MemoryClipboard } from './fakes.js';
+import type { Timers } from '../../src/main/ports.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'token-desk-heap-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -54,9 +55,12 @@ function heapHoldsSecret(tail: string): boolean {
   return text.includes('ca_' + tail);
 }
 
+/** No account changes in these tests, but the one below. */
+const noAccountChanges = { onChange: () => () => {} };
+
 describe('a forgotten secret is gone from main', () => {
   it('is on the heap while revealed (the check can see it)', () => {
-    const store = new RevealStore(new HeldTimers());
+    const store = new RevealStore(new HeldTimers(), noAccountChanges);
     const { revealId, tail } = revealFreshSecret(store);
     expect(heapHoldsSecret(tail)).toBe(true);
     store.forget(revealId);
@@ -64,7 +68,7 @@ describe('a forgotten secret is gone from main', () => {
 
   it('is gone after secret:forget, although the clipboard clear is still pending', async () => {
     const timers = new HeldTimers();
-    const store = new RevealStore(timers);
+    const store = new RevealStore(timers, noAccountChanges);
     const clipboard = new MemoryClipboard();
     const guard = new SecretClipboard(clipboard, timers);
     const { revealId, tail } = revealFreshSecret(store);
@@ -83,7 +87,7 @@ describe('a forgotten secret is gone from main', () => {
 
   it('still clears the clipboard by digest after the secret is forgotten', async () => {
     const timers = new HeldTimers();
-    const store = new RevealStore(timers);
+    const store = new RevealStore(timers, noAccountChanges);
     const clipboard = new MemoryClipboard();
     const guard = new SecretClipboard(clipboard, timers);
     const { revealId } = revealFreshSecret(store);
@@ -96,9 +100,29 @@ describe('a forgotten secret is gone from main', () => {
     expect(clipboard.text).toBe('');
   });
 
+  it('a change of account drops every secret by itself, with its deadline', () => {
+    const timers = new HeldTimers();
+    const listeners: Array<() => void> = [];
+    const store = new RevealStore(timers, {
+      onChange: (listener) => {
+        listeners.push(listener);
+        return () => {};
+      },
+    });
+    const { revealId, tail } = revealFreshSecret(store);
+    expect(listeners).toHaveLength(1);
+
+    listeners[0]!();
+
+    expect(store.size).toBe(0);
+    expect(timers.pending.size).toBe(0);
+    expect(heapHoldsSecret(tail)).toBe(false);
+    expect(() => store.secret(revealId)).toThrow(expect.objectContaining({ code: 'secret_gone' }));
+  });
+
   it('forgetAll (reload, renderer gone) drops every secret and its deadline', () => {
     const timers = new HeldTimers();
-    const store = new RevealStore(timers);
+    const store = new RevealStore(timers, noAccountChanges);
     const first = revealFreshSecret(store);
     const second = revealFreshSecret(store);
     expect(timers.pending.size).toBe(2);

@@ -4,8 +4,8 @@ import {
   KEYCHAIN_SERVICE,
   SessionVault,
   keychainAccount,
-  type Keychain,
 } from '../../src/main/services/session-vault.js';
+import type { Keychain } from '../../src/main/ports.js';
 
 const session = { sessionId: 's1', token: 'ses_example', email: 'ada@example.test', name: 'Ada' };
 const inKeyring = Boolean(process.env.TOKEN_DESK_IN_KEYRING);

@@ -36,18 +36,10 @@ import type {
   ListEventsPayload,
 } from '../../shared/ipc-contract.js';
 import { DeskError } from '../desk-error.js';
+import type { SaveDialogPort } from '../ports.js';
 import { ApiClientError, type ApiClient, type EventsQueryInput } from './api-client.js';
 import { exportEncoder, suggestedFileName } from './event-export.js';
 import type { AccountRef, SessionService } from './session-service.js';
-
-/** Asks the user where to save a file; null when they cancel. */
-export interface SaveDialogPort {
-  askSavePath(request: {
-    title: string;
-    defaultFileName: string;
-    format: ExportFormat;
-  }): Promise<string | null>;
-}
 
 const Text = (maxLength: number) => Type.String({ maxLength });
 const TextOrNull = (maxLength: number) => Type.Union([Text(maxLength), Type.Null()]);

@@ -15,6 +15,7 @@ import type {
 import type { Destination, DestinationInput } from '../../shared/ci-destinations.js';
 import type { EventKind, EventPage } from '../../shared/events.js';
 import { normalizeServiceUrl } from '../../shared/service-url.js';
+import type { Fetch } from '../ports.js';
 
 /** What GET /v1/users/me/events filters on; main has checked every field already. */
 export interface EventsQueryInput {
@@ -56,8 +57,6 @@ export class ApiClientError extends Error {
     this.name = 'ApiClientError';
   }
 }
-
-export type Fetch = typeof fetch;
 
 interface RequestOptions {
   token?: string;

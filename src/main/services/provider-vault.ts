@@ -5,7 +5,7 @@
  * and never returned to the renderer: only main reads them, to call the provider.
  * Without a keychain they live in memory for this run, as sessions do.
  */
-import type { Keychain } from './session-vault.js';
+import type { Keychain } from '../ports.js';
 
 export const PROVIDER_KEYCHAIN_SERVICE = 'Token Desk CI providers';
 

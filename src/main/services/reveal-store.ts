@@ -1,14 +1,15 @@
 /**
  * Owns the lifetime of revealed secrets in main. A new token's secret stays here
  * only so that Copy works without the renderer sending it back; it goes when the
- * dialog forgets it, when the page reloads or goes away (forgetAll), on quit, or
- * after REVEAL_LIFETIME_MS, whichever comes first.
+ * dialog forgets it, when the page reloads or goes away (forgetAll), when the
+ * account changes, on quit, or after REVEAL_LIFETIME_MS, whichever comes first.
  */
 import { randomUUID } from 'node:crypto';
 import type { ApiToken, IssuedApiToken } from '../../shared/api-schemas.js';
 import type { RevealedToken } from '../../shared/ipc-contract.js';
 import { DeskError } from '../desk-error.js';
-import type { Timers } from './secret-clipboard.js';
+import type { Timers } from '../ports.js';
+import type { AccountChanges } from './session-service.js';
 
 /** A revealed secret is dropped from main's memory after this, even if the dialog never says so. */
 export const REVEAL_LIFETIME_MS = 15 * 60 * 1000;
@@ -16,7 +17,16 @@ export const REVEAL_LIFETIME_MS = 15 * 60 * 1000;
 export class RevealStore {
   private readonly entries = new Map<string, { secret: string; token: ApiToken; timer: unknown }>();
 
-  constructor(private readonly timers: Timers) {}
+  /**
+   * A secret belongs to the account that revealed it: whatever changes the account
+   * (a sign-in, a switch, a reminder's click), none may be copied or sent under another.
+   */
+  constructor(
+    private readonly timers: Timers,
+    accountChanges: AccountChanges,
+  ) {
+    accountChanges.onChange(() => this.forgetAll());
+  }
 
   /** How many secrets main holds right now. */
   get size(): number {

@@ -5,7 +5,7 @@
  * once. Otherwise the old token lasts until the grace period ends, failures carry
  * words, and the user can retry or revoke the old token anyway.
  *
- * Each unfinished rotation is saved in settings (ids, places, statuses, when the
+ * Each unfinished rotation is saved in the local store (ids, places, statuses, when the
  * grace period ends; never a secret) before the first push and after each one, so
  * a restart can list it. The new secret is held in memory only, apart from the
  * reveal dialog's copy (closing the dialog must not take Retry away), until every
@@ -20,13 +20,14 @@ import { DeskError } from '../desk-error.js';
 import { inWords } from '../ci-providers/provider-error.js';
 import { ApiClientError, type ApiClient, type RotatedApiToken } from './api-client.js';
 import type {
+  LocalStore,
   PendingRotationRecord,
   RecordOwner,
   RotationDestinationRecord,
-} from './ci-records.js';
+} from '../local-store.js';
 import { placeLabel, settingsUrlOf, type DestinationService } from './destination-service.js';
 import { REVEAL_LIFETIME_MS, type RevealStore } from './reveal-store.js';
-import type { Timers } from './secret-clipboard.js';
+import type { Timers } from '../ports.js';
 import type { ActiveSession, SessionService } from './session-service.js';
 import type { SettingsService } from './settings.js';
 
@@ -46,15 +47,19 @@ export class RotationService {
       settings: SettingsService;
       destinations: DestinationService;
       timers: Timers;
+      pending: LocalStore['pendingRotations'];
     },
-  ) {}
+  ) {
+    // A held secret belongs to the account that rotated: none survives a change of account.
+    deps.sessions.onChange(() => this.forgetAll());
+  }
 
   /** How many new secrets are held for Retry right now. */
   get heldSecrets(): number {
     return this.held.size;
   }
 
-  /** On quit: drop every held secret. */
+  /** On quit or a change of account: drop every held secret. */
   forgetAll(): void {
     for (const rotationId of [...this.held.keys()]) this.release(rotationId);
   }
@@ -360,8 +365,8 @@ export class RotationService {
 
   private mine(): PendingRotationRecord[] {
     const owner = this.deps.sessions.owner();
-    return this.deps.settings
-      .pendingRotations()
+    return this.deps.pending
+      .read()
       .filter(
         (record) =>
           record.owner.serviceUrl === owner.serviceUrl &&
@@ -380,15 +385,13 @@ export class RotationService {
   }
 
   private save(record: PendingRotationRecord): void {
-    const others = this.deps.settings.pendingRotations().filter((entry) => entry.id !== record.id);
-    this.deps.settings.savePendingRotations([...others, record]);
+    const others = this.deps.pending.read().filter((entry) => entry.id !== record.id);
+    this.deps.pending.write([...others, record]);
   }
 
   private forgetRecord(rotationId: string): void {
     this.release(rotationId);
-    this.deps.settings.savePendingRotations(
-      this.deps.settings.pendingRotations().filter((entry) => entry.id !== rotationId),
-    );
+    this.deps.pending.write(this.deps.pending.read().filter((entry) => entry.id !== rotationId));
   }
 
   private async exclusively<T>(rotationId: string, work: () => Promise<T>): Promise<T> {

@@ -13,7 +13,8 @@ import { normalizeName } from '../../shared/token-name.js';
 import { DeskError } from '../desk-error.js';
 import { ApiClientError, type ApiClient } from './api-client.js';
 import { keychainAccount, type SessionVault, type StoredSession } from './session-vault.js';
-import type { KnownAccountRecord, SettingsService } from './settings.js';
+import type { KnownAccountRecord, LocalStore } from '../local-store.js';
+import type { SettingsService } from './settings.js';
 
 export interface ActiveSession extends StoredSession {
   serviceUrl: string;
@@ -24,6 +25,9 @@ export interface AccountRef {
   serviceUrl: string;
   email: string;
 }
+
+/** Who hears about a change of account (SessionService; a stand-in in tests). */
+export type AccountChanges = Pick<SessionService, 'onChange'>;
 
 export interface SignUpInput {
   serviceUrl: string;
@@ -52,7 +56,12 @@ export class SessionService {
   private readonly listeners = new Set<() => void>();
 
   constructor(
-    private readonly deps: { api: ApiClient; vault: SessionVault; settings: SettingsService },
+    private readonly deps: {
+      api: ApiClient;
+      vault: SessionVault;
+      settings: SettingsService;
+      store: Pick<LocalStore, 'knownAccounts' | 'lastAccount'>;
+    },
   ) {}
 
   private get session(): ActiveSession | null {
@@ -78,7 +87,7 @@ export class SessionService {
 
   /** Every known account, in the order they were added, and whether it is active and signed in. */
   accounts(): AccountSummary[] {
-    return this.deps.settings.knownAccounts().map((known) => ({
+    return this.deps.store.knownAccounts.read().map((known) => ({
       serviceUrl: known.serviceUrl,
       email: known.email,
       name: known.name,
@@ -87,7 +96,11 @@ export class SessionService {
     }));
   }
 
-  /** Called after the active account or the set of accounts changes (sign-in, switch, sign-out, expiry). */
+  /**
+   * Called after every sign-in (a new session, even for the active account), switch,
+   * sign-out and expiry: what a service holds for the account that was active (a
+   * revealed secret, a rotation's new one) is forgotten on it.
+   */
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -157,6 +170,7 @@ export class SessionService {
       );
     }
     this.activate(session);
+    this.changed();
     return this.state();
   }
 
@@ -175,12 +189,12 @@ export class SessionService {
     if (session) await this.revokeOnService(session);
     this.sessions.delete(key);
     await this.deps.vault.remove(target.serviceUrl, target.email);
-    this.deps.settings.saveKnownAccounts(
-      this.deps.settings.knownAccounts().filter((known) => keyOf(known) !== key),
+    this.deps.store.knownAccounts.write(
+      this.deps.store.knownAccounts.read().filter((known) => keyOf(known) !== key),
     );
     if (this.activeKey === key) {
-      const next = this.deps.settings
-        .knownAccounts()
+      const next = this.deps.store.knownAccounts
+        .read()
         .map((known) => this.sessions.get(keyOf(known)))
         .find((candidate) => candidate !== undefined);
       if (next) this.activate(next);
@@ -215,9 +229,9 @@ export class SessionService {
   }
 
   private async loadSessions(): Promise<void> {
-    const { settings, vault } = this.deps;
-    const active = settings.lastAccount();
-    let known = settings.knownAccounts();
+    const { store, vault } = this.deps;
+    const active = store.lastAccount.read();
+    let known = store.knownAccounts.read();
     // Before several accounts, only the active one was remembered.
     if (active && !known.some((entry) => keyOf(entry) === keyOf(active))) {
       known = [...known, { ...active, name: null }];
@@ -235,10 +249,10 @@ export class SessionService {
       const stored = await vault.load(entry.serviceUrl, entry.email);
       if (stored) this.sessions.set(keyOf(entry), { ...stored, serviceUrl: entry.serviceUrl });
     }
-    settings.saveKnownAccounts(kept);
+    store.knownAccounts.write(kept);
     const activeSession = active ? this.sessions.get(keyOf(active)) : undefined;
     if (activeSession) this.activeKey = keyOf(activeSession);
-    else if (active) settings.saveLastAccount(null);
+    else if (active) store.lastAccount.write(null);
   }
 
   /** Asks the service whether a restored session still works (and the account's name). */
@@ -283,12 +297,13 @@ export class SessionService {
     if (this.deps.settings.get().serviceUrl !== serviceUrl)
       this.deps.settings.update({ serviceUrl });
     this.activate(session);
+    this.changed();
     return this.state();
   }
 
   private known(ref: AccountRef): KnownAccountRecord {
     const key = keyOf(ref);
-    const known = this.deps.settings.knownAccounts().find((entry) => keyOf(entry) === key);
+    const known = this.deps.store.knownAccounts.read().find((entry) => keyOf(entry) === key);
     if (!known) {
       throw new DeskError(
         'account_not_found',
@@ -305,23 +320,21 @@ export class SessionService {
       email: session.email,
       name: session.name,
     };
-    const known = this.deps.settings.knownAccounts();
+    const known = this.deps.store.knownAccounts.read();
     const index = known.findIndex((entry) => keyOf(entry) === keyOf(record));
     if (index === -1) known.push(record);
     else known[index] = record;
-    this.deps.settings.saveKnownAccounts(known);
+    this.deps.store.knownAccounts.write(known);
   }
 
   private activate(session: ActiveSession): void {
-    const changed = this.activeKey !== keyOf(session);
     this.activeKey = keyOf(session);
-    this.deps.settings.saveLastAccount({ serviceUrl: session.serviceUrl, email: session.email });
-    if (changed) this.changed();
+    this.deps.store.lastAccount.write({ serviceUrl: session.serviceUrl, email: session.email });
   }
 
   private deactivate(): void {
     this.activeKey = null;
-    this.deps.settings.saveLastAccount(null);
+    this.deps.store.lastAccount.write(null);
   }
 
   /** Signs a session out on its service, best effort: expired or unreachable, it still goes here. */

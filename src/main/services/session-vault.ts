@@ -3,14 +3,9 @@
  * URL and account. If no keychain is usable it says so once and keeps sessions in
  * memory only, for as long as the app runs: never in a file.
  */
-export const KEYCHAIN_SERVICE = 'Token Desk';
+import type { Keychain } from '../ports.js';
 
-/** The part of keytar we use; injected so tests can pass a broken one. */
-export interface Keychain {
-  getPassword(service: string, account: string): Promise<string | null>;
-  setPassword(service: string, account: string, password: string): Promise<void>;
-  deletePassword(service: string, account: string): Promise<boolean>;
-}
+export const KEYCHAIN_SERVICE = 'Token Desk';
 
 export interface StoredSession {
   sessionId: string;
