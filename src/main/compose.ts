@@ -18,7 +18,9 @@ import { ProviderVault } from './services/provider-vault.js';
 import { RevealStore } from './services/reveal-store.js';
 import { RotationService } from './services/rotation-service.js';
 import { SecretClipboard } from './services/secret-clipboard.js';
-import { SessionService } from './services/session-service.js';
+import { SessionService, type AccountRef } from './services/session-service.js';
+import { openIssuer } from './issuers/registry.js';
+import { tokenDeskFor } from './issuers/token-desk/token-desk-issuer.js';
 import { SessionVault } from './services/session-vault.js';
 import { SettingsService } from './services/settings.js';
 import { openLocalStore } from './local-store.js';
@@ -78,6 +80,13 @@ export function composeDesk(runtime: Runtime) {
     store: { knownAccounts: local.knownAccounts, lastAccount: local.lastAccount },
   });
   const reveals = new RevealStore(timers, sessions);
+  const tokenDesk = tokenDeskFor(api, sessions);
+  const issuerOf = (owner: AccountRef) =>
+    openIssuer(
+      'token-desk',
+      { owner, host: owner.serviceUrl, login: owner.email },
+      { api, sessions },
+    );
   const clipboard = new SecretClipboard(runtime.clipboard, timers);
   const accounts = new ProviderAccounts({
     vault: new ProviderVault(runtime.keychain),
@@ -87,14 +96,14 @@ export function composeDesk(runtime: Runtime) {
     confirm: runtime.confirm ?? null,
   });
   const destinations = new DestinationService({
-    api,
+    tokenDesk,
     sessions,
     reveals,
     accounts,
     externalLinks: runtime.externalLinks ?? null,
   });
   const rotations = new RotationService({
-    api,
+    issuerOf,
     sessions,
     reveals,
     settings,
@@ -104,7 +113,7 @@ export function composeDesk(runtime: Runtime) {
   });
   const now = runtime.now ?? Date.now;
   const activity = new ActivityService({
-    api,
+    tokenDesk,
     sessions,
     saveDialog: runtime.saveDialog ?? null,
     now,
@@ -112,7 +121,7 @@ export function composeDesk(runtime: Runtime) {
   const rendererEvents = new RendererEvents();
   const reminders = runtime.notifier
     ? new ExpiryReminders({
-        api,
+        issuerOf,
         sessions,
         settings,
         shown: local.shownReminders,
@@ -126,7 +135,7 @@ export function composeDesk(runtime: Runtime) {
   const handlers = createDeskHandlers({
     activity,
     reminders,
-    api,
+    issuerOf,
     sessions,
     reveals,
     settings,

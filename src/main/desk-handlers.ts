@@ -11,7 +11,7 @@ import { normalizeName } from '../shared/token-name.js';
 import { DeskError } from './desk-error.js';
 import { inWords } from './ci-providers/provider-error.js';
 import type { ActivityService } from './services/activity-service.js';
-import type { ApiClient } from './services/api-client.js';
+import type { TokenIssuer } from './issuers/token-issuer.js';
 import { revokeMany } from './services/bulk-revoke.js';
 import type { ExpiryReminders } from './services/expiry-reminders.js';
 import type { DestinationService } from './services/destination-service.js';
@@ -35,7 +35,8 @@ export interface DeskLifecycle {
 }
 
 export interface DeskDependencies {
-  api: ApiClient;
+  /** The issuer of an account's tokens, bound to its connection. */
+  issuerOf: (owner: AccountRef) => TokenIssuer;
   sessions: SessionService;
   reveals: RevealStore;
   settings: SettingsService;
@@ -50,7 +51,7 @@ export interface DeskDependencies {
 
 export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskLifecycle {
   const {
-    api,
+    issuerOf,
     sessions,
     reveals,
     settings,
@@ -110,8 +111,7 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
 
     'accounts:sign-out': (ref) => signOut(ref),
 
-    'tokens:list': () =>
-      sessions.withSession((active) => api.listTokens(active.serviceUrl, active.token)),
+    'tokens:list': () => issuerOf(sessions.owner()).list(),
 
     async 'tokens:create'({ name, expiresAt }) {
       const check = normalizeName(name);
@@ -120,25 +120,18 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
         throw new DeskError('invalid_input', 'Choose a valid expiry date.');
       }
       const owner = sessions.owner();
-      const issued = await sessions.withSession(
-        (active) =>
-          api.createToken(active.serviceUrl, active.token, { name: check.name, expiresAt }),
-        owner,
-      );
+      const issued = await issuerOf(owner).create({ name: check.name, expiresAt });
       return revealFor(owner, issued);
     },
 
     async 'tokens:revoke'({ id }) {
-      await sessions.withSession((active) => api.revokeToken(active.serviceUrl, active.token, id));
+      await issuerOf(sessions.owner()).revoke(id);
       return null;
     },
 
     async 'tokens:rotate'({ id }) {
       const owner = sessions.owner();
-      const issued = await sessions.withSession(
-        (active) => api.rotateToken(active.serviceUrl, active.token, id),
-        owner,
-      );
+      const issued = await issuerOf(owner).rotate(id);
       return revealFor(owner, issued);
     },
 
@@ -220,7 +213,7 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
     'rotations:finish': ({ rotationId, gracePeriodSeconds }) =>
       rotations.finish(rotationId, gracePeriodSeconds),
 
-    'tokens:revoke-many': ({ ids }) => revokeMany({ api, sessions }, ids),
+    'tokens:revoke-many': ({ ids }) => revokeMany(issuerOf(sessions.owner()), ids),
 
     'events:list': (request) => activity.list(request),
 

@@ -12,9 +12,9 @@ import type { ApiToken } from '../../shared/api-schemas.js';
 import type { RendererEvents } from '../ipc/renderer-events.js';
 import type { Log, NotifierPort, Timers } from '../ports.js';
 import type { ActiveSession, SessionService } from './session-service.js';
-import type { LocalStore, ShownReminderRecord } from '../local-store.js';
+import type { TokenIssuer } from '../issuers/token-issuer.js';
+import type { LocalStore, RecordOwner, ShownReminderRecord } from '../local-store.js';
 import type { SettingsService } from './settings.js';
-import type { ApiClient } from './api-client.js';
 
 export type ReminderThreshold = ShownReminderRecord['threshold'];
 
@@ -57,7 +57,8 @@ export class ExpiryReminders {
 
   constructor(
     private readonly deps: {
-      api: ApiClient;
+      /** The issuer of an account's tokens, bound to its connection. */
+      issuerOf: (owner: RecordOwner) => TokenIssuer;
       sessions: SessionService;
       settings: SettingsService;
       shown: LocalStore['shownReminders'];
@@ -108,10 +109,7 @@ export class ExpiryReminders {
 
   private async checkAccount(account: ActiveSession): Promise<void> {
     const ref = { serviceUrl: account.serviceUrl, email: account.email };
-    const tokens = await this.deps.sessions.withSession(
-      (session) => this.deps.api.listTokens(session.serviceUrl, session.token),
-      ref,
-    );
+    const tokens = await this.deps.issuerOf(ref).list();
     const now = this.deps.now();
     const mine = (r: ShownReminderRecord) =>
       r.serviceUrl === ref.serviceUrl && r.email === ref.email;

@@ -18,7 +18,7 @@ import type { DestinationTarget } from '../../shared/ci-destinations.js';
 import type { RotationReport, RotationState, RevealedToken } from '../../shared/ipc-contract.js';
 import { DeskError } from '../desk-error.js';
 import { inWords } from '../ci-providers/provider-error.js';
-import { ApiClientError, type ApiClient, type RotatedApiToken } from './api-client.js';
+import { hasCode, type RotatedToken, type TokenIssuer } from '../issuers/token-issuer.js';
 import type {
   LocalStore,
   PendingRotationRecord,
@@ -28,7 +28,7 @@ import type {
 import { placeLabel, settingsUrlOf, type DestinationService } from './destination-service.js';
 import { REVEAL_LIFETIME_MS, type RevealStore } from './reveal-store.js';
 import type { Timers } from '../ports.js';
-import type { ActiveSession, SessionService } from './session-service.js';
+import type { SessionService } from './session-service.js';
 import type { SettingsService } from './settings.js';
 
 /** A place the service listed after the person confirmed the rotation. */
@@ -41,7 +41,8 @@ export class RotationService {
 
   constructor(
     private readonly deps: {
-      api: ApiClient;
+      /** The issuer of the owner's tokens, bound to the owner's connection. */
+      issuerOf: (owner: RecordOwner) => TokenIssuer;
       sessions: SessionService;
       reveals: RevealStore;
       settings: SettingsService;
@@ -86,8 +87,8 @@ export class RotationService {
     const shown = new Set(placeIds);
     const before = placeIds.length === 0 ? [] : await this.deps.destinations.list(tokenId, owner);
     const confirmed = new Set(before.filter((place) => shown.has(place.id)).map(placeKey));
-    const issued = await this.asOwner(owner, (active) =>
-      this.deps.api.rotateToken(active.serviceUrl, active.token, tokenId, grace),
+    const issued = await this.asOwner(owner, (issuer) =>
+      issuer.rotate(tokenId, { gracePeriodSeconds: grace }),
     );
     return this.begin(issued, tokenId, null, grace, owner, confirmed);
   }
@@ -134,8 +135,8 @@ export class RotationService {
     if (secret !== null) return this.retry(rotationId);
     return this.exclusively(rotationId, async () => {
       const grace = gracePeriodSeconds ?? this.deps.settings.get().rotationGraceSeconds;
-      const issued = await this.asOwner(record.owner, (active) =>
-        this.deps.api.rotateToken(active.serviceUrl, active.token, record.newTokenId, grace),
+      const issued = await this.asOwner(record.owner, (issuer) =>
+        issuer.rotate(record.newTokenId, { gracePeriodSeconds: grace }),
       );
       // The places this rotation already listed were shown to the person; any new one waits.
       const shown = new Set(record.destinations.map(placeKey));
@@ -145,7 +146,7 @@ export class RotationService {
 
   /** `earlier`: the unfinished rotation this one completes (its old tokens end with ours). */
   private async begin(
-    issued: RotatedApiToken,
+    issued: RotatedToken,
     replacedId: string,
     earlier: PendingRotationRecord | null,
     graceSeconds: number,
@@ -284,24 +285,22 @@ export class RotationService {
   private async revokeOldTokens(record: PendingRotationRecord): Promise<void> {
     for (const id of record.oldTokenIds) {
       try {
-        await this.asOwner(record.owner, (active) =>
-          this.deps.api.revokeToken(active.serviceUrl, active.token, id),
-        );
+        await this.asOwner(record.owner, (issuer) => issuer.revoke(id));
       } catch (error) {
         // Already ended (its grace period passed, or revoked elsewhere): nothing to do. The
-        // 404 came from the owner's own service, with the owner's session (asOwner).
-        if (!(error instanceof ApiClientError && error.code === 'token_not_found')) throw error;
+        // answer came from the owner's own issuer, with the owner's credential (asOwner).
+        if (!hasCode(error, 'token_not_found')) throw error;
       }
     }
   }
 
-  /** An authenticated call as the rotation's owner; stops with words when that session ended. */
+  /** A call to the owner's issuer; stops with words when the owner's session ended. */
   private async asOwner<T>(
     owner: RecordOwner,
-    call: (active: ActiveSession) => Promise<T>,
+    call: (issuer: TokenIssuer) => Promise<T>,
   ): Promise<T> {
     try {
-      return await this.deps.sessions.withSession(call, owner);
+      return await call(this.deps.issuerOf(owner));
     } catch (error) {
       if (error instanceof DeskError && error.code === 'signed_out')
         throw this.ownerSignedOut(owner);
