@@ -13,15 +13,14 @@ import { ApiClient } from './services/api-client.js';
 import { ExpiryReminders } from './services/expiry-reminders.js';
 import { RendererEvents } from './ipc/renderer-events.js';
 import { DestinationService } from './services/destination-service.js';
-import { ProviderAccounts } from './services/provider-accounts.js';
-import { ProviderVault } from './services/provider-vault.js';
+import { ProviderAccounts } from './connections/provider-accounts.js';
+import { ConnectionVault } from './connections/vault.js';
 import { RevealStore } from './services/reveal-store.js';
 import { RotationService } from './services/rotation-service.js';
 import { SecretClipboard } from './services/secret-clipboard.js';
 import { SessionService, type AccountRef } from './services/session-service.js';
-import { openIssuer } from './issuers/registry.js';
+import { Connections } from './connections/connections.js';
 import { tokenDeskFor } from './issuers/token-desk/token-desk-issuer.js';
-import { SessionVault } from './services/session-vault.js';
 import { SettingsService } from './services/settings.js';
 import { openLocalStore } from './local-store.js';
 import {
@@ -72,7 +71,7 @@ export function composeDesk(runtime: Runtime) {
   // Each collection goes to the one service that owns it.
   const local = openLocalStore(runtime.store);
   const api = new ApiClient({ fetch: runtime.fetch ?? fetch });
-  const vault = new SessionVault(runtime.keychain, runtime.keychainProblem ?? null);
+  const vault = new ConnectionVault(runtime.keychain, runtime.keychainProblem ?? null);
   const sessions = new SessionService({
     api,
     vault,
@@ -81,20 +80,16 @@ export function composeDesk(runtime: Runtime) {
   });
   const reveals = new RevealStore(timers, sessions);
   const tokenDesk = tokenDeskFor(api, sessions);
-  const issuerOf = (owner: AccountRef) =>
-    openIssuer(
-      'token-desk',
-      { owner, host: owner.serviceUrl, login: owner.email },
-      { api, sessions },
-    );
   const clipboard = new SecretClipboard(runtime.clipboard, timers);
   const accounts = new ProviderAccounts({
-    vault: new ProviderVault(runtime.keychain),
+    vault,
     store: { providerAccounts: local.providerAccounts, confirmedHosts: local.confirmedHosts },
     sessions,
     openProvider: runtime.openProvider ?? openRealProvider,
     confirm: runtime.confirm ?? null,
   });
+  const connections = new Connections({ sessions, accounts, issuers: { api, sessions } });
+  const issuerOf = (owner: AccountRef) => connections.issuerOf(owner);
   const destinations = new DestinationService({
     tokenDesk,
     sessions,
@@ -135,7 +130,7 @@ export function composeDesk(runtime: Runtime) {
   const handlers = createDeskHandlers({
     activity,
     reminders,
-    issuerOf,
+    connections,
     sessions,
     reveals,
     settings,
@@ -155,6 +150,7 @@ export function composeDesk(runtime: Runtime) {
     reveals,
     clipboard,
     accounts,
+    connections,
     rotations,
     rendererEvents,
     reminders,

@@ -11,11 +11,12 @@ import { normalizeName } from '../shared/token-name.js';
 import { DeskError } from './desk-error.js';
 import { inWords } from './ci-providers/provider-error.js';
 import type { ActivityService } from './services/activity-service.js';
-import type { TokenIssuer } from './issuers/token-issuer.js';
+import type { Connections } from './connections/connections.js';
+import type { ConnectedIssuer } from './connections/connection.js';
 import { revokeMany } from './services/bulk-revoke.js';
 import type { ExpiryReminders } from './services/expiry-reminders.js';
 import type { DestinationService } from './services/destination-service.js';
-import type { ProviderAccounts } from './services/provider-accounts.js';
+import type { ProviderAccounts } from './connections/provider-accounts.js';
 import type { RevealStore } from './services/reveal-store.js';
 import type { RotationService } from './services/rotation-service.js';
 import type { SecretClipboard } from './services/secret-clipboard.js';
@@ -35,8 +36,7 @@ export interface DeskLifecycle {
 }
 
 export interface DeskDependencies {
-  /** The issuer of an account's tokens, bound to its connection. */
-  issuerOf: (owner: AccountRef) => TokenIssuer;
+  connections: Connections;
   sessions: SessionService;
   reveals: RevealStore;
   settings: SettingsService;
@@ -51,7 +51,7 @@ export interface DeskDependencies {
 
 export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskLifecycle {
   const {
-    issuerOf,
+    connections,
     sessions,
     reveals,
     settings,
@@ -78,13 +78,17 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
    * became active while the service issued it, main forgot that account's secrets,
    * and this one is not kept either.
    */
-  function revealFor(owner: AccountRef, issued: Parameters<RevealStore['reveal']>[0]) {
+  function revealFor(
+    owner: AccountRef,
+    issued: Parameters<RevealStore['reveal']>[0],
+    { ref }: ConnectedIssuer,
+  ) {
     if (!sessions.isActive(owner))
       throw new DeskError(
         'account_changed',
         `“${issued.name}” was issued for ${owner.email}, but another account became active before its secret arrived, so it is not shown (a secret stays with its account). Switch back to ${owner.email} and rotate it to get a secret you can see.`,
       );
-    return reveals.reveal(issued);
+    return reveals.reveal(issued, ref);
   }
 
   return {
@@ -111,28 +115,33 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
 
     'accounts:sign-out': (ref) => signOut(ref),
 
-    'tokens:list': () => issuerOf(sessions.owner()).list(),
+    async 'tokens:list'({ connectionId }) {
+      const { issuer, ref } = connections.issuer(connectionId);
+      return (await issuer.list()).map((token) => ({ ...token, issuer: ref }));
+    },
 
-    async 'tokens:create'({ name, expiresAt }) {
+    async 'tokens:create'({ connectionId, name, expiresAt }) {
+      const connected = connections.issuer(connectionId);
       const check = normalizeName(name);
       if (!check.ok) throw new DeskError('invalid_input', check.message);
       if (expiresAt !== null && Number.isNaN(Date.parse(expiresAt))) {
         throw new DeskError('invalid_input', 'Choose a valid expiry date.');
       }
       const owner = sessions.owner();
-      const issued = await issuerOf(owner).create({ name: check.name, expiresAt });
-      return revealFor(owner, issued);
+      const issued = await connected.issuer.create({ name: check.name, expiresAt });
+      return revealFor(owner, issued, connected);
     },
 
-    async 'tokens:revoke'({ id }) {
-      await issuerOf(sessions.owner()).revoke(id);
+    async 'tokens:revoke'({ connectionId, id }) {
+      await connections.issuer(connectionId).issuer.revoke(id);
       return null;
     },
 
-    async 'tokens:rotate'({ id }) {
+    async 'tokens:rotate'({ connectionId, id }) {
+      const connected = connections.issuer(connectionId);
       const owner = sessions.owner();
-      const issued = await issuerOf(owner).rotate(id);
-      return revealFor(owner, issued);
+      const issued = await connected.issuer.rotate(id);
+      return revealFor(owner, issued, connected);
     },
 
     async 'secret:copy'({ revealId }) {
@@ -198,8 +207,15 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
       return null;
     },
 
-    'tokens:rotate-and-update': ({ id, placeIds, gracePeriodSeconds }) =>
-      rotations.rotateAndUpdate(id, placeIds, gracePeriodSeconds),
+    async 'tokens:rotate-and-update'({ connectionId, id, placeIds, gracePeriodSeconds }) {
+      connections.issuer(connectionId);
+      return rotations.rotateAndUpdate(id, placeIds, gracePeriodSeconds);
+    },
+
+    async 'tokens:rotate-and-send'({ connectionId, id, placeIds, send, endOldNow }) {
+      connections.issuer(connectionId);
+      return rotations.rotateAndSend(id, placeIds, send, endOldNow);
+    },
 
     async 'rotations:list'() {
       return rotations.list();
@@ -213,7 +229,9 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
     'rotations:finish': ({ rotationId, gracePeriodSeconds }) =>
       rotations.finish(rotationId, gracePeriodSeconds),
 
-    'tokens:revoke-many': ({ ids }) => revokeMany(issuerOf(sessions.owner()), ids),
+    async 'tokens:revoke-many'({ connectionId, ids }) {
+      return revokeMany(connections.issuer(connectionId).issuer, ids);
+    },
 
     'events:list': (request) => activity.list(request),
 

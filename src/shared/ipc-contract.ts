@@ -89,6 +89,8 @@ export interface SignedInAccount {
   serviceUrl: string;
   email: string;
   name: string | null;
+  /** The account's own connection: what its token channels name. */
+  connectionId: string;
 }
 
 /** One account in the account menu: who and where, never the session. */
@@ -108,9 +110,20 @@ export interface SessionState {
   keychainMessage: string | null;
 }
 
+/** Which connection issued a token, and what kind of issuer that is (issuers/registry.ts in main). */
+export interface TokenIssuerRef {
+  connectionId: string;
+  kind: string;
+}
+
+/** A token as the page receives it: the issuer's fields, and where it came from. */
+export interface DeskToken extends ApiToken {
+  issuer: TokenIssuerRef;
+}
+
 /** A secret on its way to the reveal-once dialog. `revealId` lets main copy it without the renderer sending it back. */
 export interface RevealedToken {
-  token: ApiToken;
+  token: DeskToken;
   secret: string;
   revealId: string;
 }
@@ -203,6 +216,17 @@ export interface RotationReport {
   revealed: RevealedToken | null;
 }
 
+/** A row's Send to CI…: the rotation, then the send of its new secret. */
+export interface RotateAndSendReport {
+  /** The rotation as it stands after the send (the old token revoked when asked and possible). */
+  report: RotationReport;
+  /** What the send did; null when it failed (then `sendProblem` says why). */
+  sent: SendResult | null;
+  sendProblem: BridgeError | null;
+  /** The send worked but the old secret could not be stopped: a sentence for the status line. */
+  oldKept: string | null;
+}
+
 const SignInPayload = Type.Object(
   { serviceUrl: ServiceUrl, email: Email, password: Password },
   { additionalProperties: false },
@@ -252,14 +276,24 @@ const AccountRefPayload = Type.Object(
   { serviceUrl: ServiceUrl, email: Email },
   { additionalProperties: false },
 );
+/** The connection a token channel acts on: one of the active account's that issues tokens. */
+const ConnectionId = Id;
+const ConnectionPayload = Type.Object(
+  { connectionId: ConnectionId },
+  { additionalProperties: false },
+);
 const CreateTokenPayload = Type.Object(
   {
+    connectionId: ConnectionId,
     name: Type.String({ maxLength: 1000 }),
     expiresAt: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
   },
   { additionalProperties: false },
 );
-const IdPayload = Type.Object({ id: Id }, { additionalProperties: false });
+const TokenIdPayload = Type.Object(
+  { connectionId: ConnectionId, id: Id },
+  { additionalProperties: false },
+);
 const RevealPayload = Type.Object({ revealId: RevealId }, { additionalProperties: false });
 const SnippetPayload = Type.Object(
   { kind: Type.Union([Type.Literal('cli'), Type.Literal('curl'), Type.Literal('github')]) },
@@ -315,22 +349,23 @@ const CheckDestinationPayload = Type.Object(
   { accountId: AccountId, target: DestinationTarget, name: DestinationName },
   { additionalProperties: false },
 );
+/** Where a secret goes and how: everything of a send but the secret. */
+const SendFields = {
+  accountId: AccountId,
+  target: DestinationTarget,
+  name: DestinationName,
+  /** The user confirmed replacing an existing secret or variable of that name. */
+  overwrite: Type.Boolean(),
+  /** GitLab only; masked by default, not protected. */
+  masked: Type.Optional(Type.Boolean()),
+  protected: Type.Optional(Type.Boolean()),
+  /** GitHub organization secrets with visibility "selected". */
+  selectedRepositoryIds: Type.Optional(
+    Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 }),
+  ),
+};
 const SendPayload = Type.Object(
-  {
-    revealId: RevealId,
-    accountId: AccountId,
-    target: DestinationTarget,
-    name: DestinationName,
-    /** The user confirmed replacing an existing secret or variable of that name. */
-    overwrite: Type.Boolean(),
-    /** GitLab only; masked by default, not protected. */
-    masked: Type.Optional(Type.Boolean()),
-    protected: Type.Optional(Type.Boolean()),
-    /** GitHub organization secrets with visibility "selected". */
-    selectedRepositoryIds: Type.Optional(
-      Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 }),
-    ),
-  },
+  { revealId: RevealId, ...SendFields },
   { additionalProperties: false },
 );
 const TokenPayload = Type.Object({ tokenId: Id }, { additionalProperties: false });
@@ -338,12 +373,22 @@ const DestinationPayload = Type.Object(
   { tokenId: Id, destinationId: Id },
   { additionalProperties: false },
 );
+const RotateFields = {
+  connectionId: ConnectionId,
+  id: Id,
+  /** The places the person saw in the confirmation; any other the service lists is not pushed. */
+  placeIds: Type.Array(Id, { maxItems: MAX_DESTINATIONS_PER_TOKEN, uniqueItems: true }),
+};
 const RotateAndUpdatePayload = Type.Object(
+  { ...RotateFields, gracePeriodSeconds: Type.Optional(GracePeriodSeconds) },
+  { additionalProperties: false },
+);
+const RotateAndSendPayload = Type.Object(
   {
-    id: Id,
-    /** The places the person saw in the confirmation; any other the service lists is not pushed. */
-    placeIds: Type.Array(Id, { maxItems: MAX_DESTINATIONS_PER_TOKEN, uniqueItems: true }),
-    gracePeriodSeconds: Type.Optional(GracePeriodSeconds),
+    ...RotateFields,
+    send: Type.Object(SendFields, { additionalProperties: false }),
+    /** Revoke the old token once the new secret is sent, when no recorded place still needs it. */
+    endOldNow: Type.Boolean(),
   },
   { additionalProperties: false },
 );
@@ -358,7 +403,10 @@ const FinishPayload = Type.Object(
 );
 
 const RevokeManyPayload = Type.Object(
-  { ids: Type.Array(Id, { minItems: 1, maxItems: MAX_BULK_REVOKE, uniqueItems: true }) },
+  {
+    connectionId: ConnectionId,
+    ids: Type.Array(Id, { minItems: 1, maxItems: MAX_BULK_REVOKE, uniqueItems: true }),
+  },
   { additionalProperties: false },
 );
 /** An ISO 8601 date or date-time; main parses it again before it goes anywhere. */
@@ -417,10 +465,10 @@ export const IPC_CONTRACT = {
   'accounts:add': channel<typeof AddAccountPayload, SessionState>(AddAccountPayload),
   'accounts:switch': channel<typeof AccountRefPayload, SessionState>(AccountRefPayload),
   'accounts:sign-out': channel<typeof AccountRefPayload, SessionState>(AccountRefPayload),
-  'tokens:list': channel<typeof NoPayload, ApiToken[]>(NoPayload),
+  'tokens:list': channel<typeof ConnectionPayload, DeskToken[]>(ConnectionPayload),
   'tokens:create': channel<typeof CreateTokenPayload, RevealedToken>(CreateTokenPayload),
-  'tokens:revoke': channel<typeof IdPayload, null>(IdPayload),
-  'tokens:rotate': channel<typeof IdPayload, RevealedToken>(IdPayload),
+  'tokens:revoke': channel<typeof TokenIdPayload, null>(TokenIdPayload),
+  'tokens:rotate': channel<typeof TokenIdPayload, RevealedToken>(TokenIdPayload),
   'secret:copy': channel<typeof RevealPayload, CopyResult>(RevealPayload),
   'secret:forget': channel<typeof RevealPayload, null>(RevealPayload),
   'snippet:copy': channel<typeof SnippetPayload, null>(SnippetPayload),
@@ -442,6 +490,10 @@ export const IPC_CONTRACT = {
   'destinations:open-settings': channel<typeof DestinationPayload, null>(DestinationPayload),
   'tokens:rotate-and-update': channel<typeof RotateAndUpdatePayload, RotationReport>(
     RotateAndUpdatePayload,
+  ),
+  /** A row's Send to CI…: rotate (updating the places shown), then send the new secret. */
+  'tokens:rotate-and-send': channel<typeof RotateAndSendPayload, RotateAndSendReport>(
+    RotateAndSendPayload,
   ),
   'rotations:list': channel<typeof NoPayload, RotationState[]>(NoPayload),
   'rotations:retry': channel<typeof RetryPayload, RotationReport>(RetryPayload),

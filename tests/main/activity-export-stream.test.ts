@@ -1,5 +1,5 @@
 /**
- * Issue 14: events:export streams. Each page from the service goes to a temporary file
+ * events:export streams. Each page from the service goes to a temporary file
  * next to the chosen one (created owner-only and exclusively) before the next page is
  * asked for, and only a complete export is renamed over the chosen path; a failure
  * half-way (the service gone, the disk refusing) leaves the chosen path as it was and

@@ -1,5 +1,5 @@
 /**
- * Issue 14: main checks every events page the service answers before anything of it goes
+ * Main checks every events page the service answers before anything of it goes
  * on, to the window (events:list) or into an export file. A small HTTP server on
  * 127.0.0.1 stands in front of the real token service: it forwards sign-in and the rest,
  * and answers events requests with pages the test writes (an extra field, wrong types, a

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import type { RevealedToken, RotationReport } from '../../src/shared/ipc-contract.js';
 import { MAINTAINER, signUp, startCiWorld, type CiWorld, placeIdsOf } from './ci-desk.js';
+import { connectionOf } from './fakes.js';
 
 const GH_TOKEN = 'ghp_rotateTestToken000000000000000000001';
 const GL_TOKEN = 'glpat-rotateTestToken0000001';
@@ -42,7 +43,11 @@ const glSecret = () => world.gitlab.variable('project', 'acme/app', 'CAPAWESOME_
 
 /** A new token sent to the GitHub repository and the GitLab project. */
 async function tokenInTwoPlaces(name: string): Promise<RevealedToken> {
-  const revealed = await desk['tokens:create']({ name, expiresAt: null });
+  const revealed = await desk['tokens:create']({
+    connectionId: await connectionOf(desk),
+    name,
+    expiresAt: null,
+  });
   secrets.push(revealed.secret);
   const [github, gitlab] = (await must('providers:list', null)).accounts;
   for (const [accountId, target] of [
@@ -85,6 +90,7 @@ describe('rotate and update every place', () => {
   it('pushes the new secret to both places, then revokes the old token at once', async () => {
     const old = await tokenInTwoPlaces('ci-rotate');
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: old.token.id,
       placeIds: await placeIdsOf(desk, old.token.id),
     });
@@ -121,6 +127,7 @@ describe('rotate and update every place', () => {
       body: { message: '503 Service Unavailable' },
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: old.token.id,
       placeIds: await placeIdsOf(desk, old.token.id),
       gracePeriodSeconds: 2 * HOUR,
@@ -173,7 +180,11 @@ describe('rotate and update every place', () => {
   it('keeps each place’s own settings: a protected variable stays protected, an org secret keeps its repositories', async () => {
     world.github.addOrganization('acme', ['ada']);
     const siteId = world.github.addRepository('acme', 'site', { admins: ['ada'] });
-    const revealed = await desk['tokens:create']({ name: 'ci-settings', expiresAt: null });
+    const revealed = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'ci-settings',
+      expiresAt: null,
+    });
     secrets.push(revealed.secret);
     const [github, gitlab] = (await must('providers:list', null)).accounts;
     const org = { kind: 'organization', org: 'acme', visibility: 'selected' } as const;
@@ -196,6 +207,7 @@ describe('rotate and update every place', () => {
       protected: true,
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: revealed.token.id,
       placeIds: await placeIdsOf(desk, revealed.token.id),
     });
@@ -214,6 +226,7 @@ describe('rotate and update every place', () => {
     const gitlab = (await must('providers:list', null)).accounts[1];
     await must('providers:remove', { accountId: gitlab.id });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: old.token.id,
       placeIds: await placeIdsOf(desk, old.token.id),
     });
@@ -243,6 +256,7 @@ describe('rotate and update every place', () => {
       headers: { 'x-accepted-github-permissions': 'secrets=write' },
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: old.token.id,
       placeIds: await placeIdsOf(desk, old.token.id),
     });
@@ -269,6 +283,7 @@ describe('rotate and update every place', () => {
       body: { message: '503 Service Unavailable' },
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: old.token.id,
       placeIds: await placeIdsOf(desk, old.token.id),
     });
@@ -310,6 +325,7 @@ describe('rotate and update every place', () => {
       body: { message: '503 Service Unavailable' },
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: old.token.id,
       placeIds: await placeIdsOf(desk, old.token.id),
       gracePeriodSeconds: 600,
@@ -332,6 +348,7 @@ describe('rotate and update every place', () => {
       body: { message: '503 Service Unavailable' },
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: old.token.id,
       placeIds: await placeIdsOf(desk, old.token.id),
     });

@@ -1,5 +1,5 @@
 /**
- * Item 12 of issue 6: once the page forgets a secret, main holds no copy of it:
+ * Once the page forgets a secret, main holds no copy of it:
  * not the reveal store, not the clipboard guard (which keeps a digest to compare
  * the clipboard with). Checked on the real heap: V8 writes a snapshot of every
  * reachable object after a full collection, and the secret's text must not be in it.
@@ -42,7 +42,10 @@ function revealFreshSecret(store: RevealStore): { revealId: string; tail: string
   const issued = JSON.parse(
     `{"id":"t1","name":"ci","prefix":"ca_x","createdAt":"2026-01-01T00:00:00.000Z","expiresAt":null,"lastUsedAt":null,"secret":"ca_${tail}"}`,
   ) as IssuedApiToken;
-  return { revealId: store.reveal(issued).revealId, tail };
+  return {
+    revealId: store.reveal(issued, { connectionId: 'c1', kind: 'token-desk' }).revealId,
+    tail,
+  };
 }
 
 let snapshots = 0;

@@ -24,7 +24,7 @@ import type { TokenDeskFor } from '../issuers/token-desk/token-desk-issuer.js';
 import type { RecordOwner } from '../local-store.js';
 import type { ExternalLinksPort } from '../ports.js';
 import { checkedExternalUrl } from './external-links.js';
-import type { ProviderAccounts } from './provider-accounts.js';
+import type { ProviderAccounts } from '../connections/provider-accounts.js';
 import type { RevealStore } from './reveal-store.js';
 import type { SessionService } from './session-service.js';
 

@@ -12,7 +12,7 @@ import type { ApiToken } from '../../shared/api-schemas.js';
 import type { RendererEvents } from '../ipc/renderer-events.js';
 import type { Log, NotifierPort, Timers } from '../ports.js';
 import type { ActiveSession, SessionService } from './session-service.js';
-import type { TokenIssuer } from '../issuers/token-issuer.js';
+import type { ConnectedIssuer } from '../connections/connection.js';
 import type { LocalStore, RecordOwner, ShownReminderRecord } from '../local-store.js';
 import type { SettingsService } from './settings.js';
 
@@ -58,7 +58,7 @@ export class ExpiryReminders {
   constructor(
     private readonly deps: {
       /** The issuer of an account's tokens, bound to its connection. */
-      issuerOf: (owner: RecordOwner) => TokenIssuer;
+      issuerOf: (owner: RecordOwner) => ConnectedIssuer;
       sessions: SessionService;
       settings: SettingsService;
       shown: LocalStore['shownReminders'];
@@ -109,7 +109,7 @@ export class ExpiryReminders {
 
   private async checkAccount(account: ActiveSession): Promise<void> {
     const ref = { serviceUrl: account.serviceUrl, email: account.email };
-    const tokens = await this.deps.issuerOf(ref).list();
+    const tokens = await this.deps.issuerOf(ref).issuer.list();
     const now = this.deps.now();
     const mine = (r: ShownReminderRecord) =>
       r.serviceUrl === ref.serviceUrl && r.email === ref.email;

@@ -15,9 +15,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DestinationTarget } from '../../shared/ci-destinations.js';
-import type { RotationReport, RotationState, RevealedToken } from '../../shared/ipc-contract.js';
+import type {
+  RotateAndSendReport,
+  RotationReport,
+  RotationState,
+  RevealedToken,
+  SendResult,
+} from '../../shared/ipc-contract.js';
 import { DeskError } from '../desk-error.js';
 import { inWords } from '../ci-providers/provider-error.js';
+import type { ConnectedIssuer } from '../connections/connection.js';
 import { hasCode, type RotatedToken, type TokenIssuer } from '../issuers/token-issuer.js';
 import type {
   LocalStore,
@@ -25,7 +32,12 @@ import type {
   RecordOwner,
   RotationDestinationRecord,
 } from '../local-store.js';
-import { placeLabel, settingsUrlOf, type DestinationService } from './destination-service.js';
+import {
+  placeLabel,
+  settingsUrlOf,
+  type DestinationService,
+  type SendInput,
+} from './destination-service.js';
 import { REVEAL_LIFETIME_MS, type RevealStore } from './reveal-store.js';
 import type { Timers } from '../ports.js';
 import type { SessionService } from './session-service.js';
@@ -42,7 +54,7 @@ export class RotationService {
   constructor(
     private readonly deps: {
       /** The issuer of the owner's tokens, bound to the owner's connection. */
-      issuerOf: (owner: RecordOwner) => TokenIssuer;
+      issuerOf: (owner: RecordOwner) => ConnectedIssuer;
       sessions: SessionService;
       reveals: RevealStore;
       settings: SettingsService;
@@ -91,6 +103,56 @@ export class RotationService {
       issuer.rotate(tokenId, { gracePeriodSeconds: grace }),
     );
     return this.begin(issued, tokenId, null, grace, owner, confirmed);
+  }
+
+  /**
+   * A row's Send to CI… (Token Desk keeps no secret of an existing token): rotates,
+   * pushing to the places shown, then sends the new secret to the chosen place. With
+   * `endOldNow`, once it is sent, the old token is revoked too when no recorded place
+   * kept it alive (with places, the rotation revokes it when every one has the new one).
+   */
+  async rotateAndSend(
+    tokenId: string,
+    placeIds: readonly string[],
+    send: Omit<SendInput, 'revealId'>,
+    endOldNow: boolean,
+  ): Promise<RotateAndSendReport> {
+    const owner = this.deps.sessions.owner();
+    const report = await this.rotateAndUpdate(tokenId, placeIds);
+    const none = { sent: null, oldKept: null };
+    if (!report.revealed)
+      return {
+        report,
+        ...none,
+        sendProblem: { code: 'account_changed', message: 'The rotation gave no new secret.' },
+      };
+    let sent: SendResult;
+    try {
+      sent = await this.deps.destinations.send({ ...send, revealId: report.revealed.revealId });
+    } catch (error) {
+      const words = inWords(error, [report.revealed.secret]);
+      return { report, ...none, sendProblem: { code: words.code, message: words.message } };
+    }
+    const { rotation } = report;
+    if (!endOldNow || rotation.destinations.length > 0 || rotation.oldRevoked)
+      return { report, sent, sendProblem: null, oldKept: null };
+    try {
+      await this.deps.issuerOf(owner).issuer.revoke(tokenId);
+    } catch (error) {
+      const words = inWords(error, [report.revealed.secret]);
+      return {
+        report,
+        sent,
+        sendProblem: null,
+        oldKept: `The new secret was sent, but the old one could not be stopped: ${words.message} It stops by itself when its grace period ends.`,
+      };
+    }
+    return {
+      report: { ...report, rotation: { ...rotation, oldRevoked: true, graceEndsAt: null } },
+      sent,
+      sendProblem: null,
+      oldKept: null,
+    };
   }
 
   /** Pushes again to the places that failed (or one of them) with the secret main still holds. */
@@ -157,7 +219,9 @@ export class RotationService {
     // account's secrets, so this one is neither shown nor held here. The places are
     // still updated, as the owner, with the secret in this call alone.
     const stillActive = this.deps.sessions.isActive(owner);
-    const revealed: RevealedToken | null = stillActive ? this.deps.reveals.reveal(issued) : null;
+    const revealed: RevealedToken | null = stillActive
+      ? this.deps.reveals.reveal(issued, this.deps.issuerOf(owner).ref)
+      : null;
     const graceEndsAt = issued.previous?.graceEndsAt ?? null;
     const earlierOldIds = earlier?.oldTokenIds ?? [];
     // Without a grace period the service has already revoked the replaced token.
@@ -300,7 +364,7 @@ export class RotationService {
     call: (issuer: TokenIssuer) => Promise<T>,
   ): Promise<T> {
     try {
-      return await call(this.deps.issuerOf(owner));
+      return await call(this.deps.issuerOf(owner).issuer);
     } catch (error) {
       if (error instanceof DeskError && error.code === 'signed_out')
         throw this.ownerSignedOut(owner);

@@ -12,7 +12,12 @@ import { normalizeServiceUrl } from '../../shared/service-url.js';
 import { normalizeName } from '../../shared/token-name.js';
 import { DeskError } from '../desk-error.js';
 import { ApiClientError, type ApiClient } from './api-client.js';
-import { keychainAccount, type SessionVault, type StoredSession } from './session-vault.js';
+import {
+  keychainAccount,
+  tokenDeskConnectionId,
+  type ConnectionVault,
+  type StoredSession,
+} from '../connections/vault.js';
 import type { KnownAccountRecord, LocalStore } from '../local-store.js';
 import type { SettingsService } from './settings.js';
 
@@ -58,7 +63,7 @@ export class SessionService {
   constructor(
     private readonly deps: {
       api: ApiClient;
-      vault: SessionVault;
+      vault: ConnectionVault;
       settings: SettingsService;
       store: Pick<LocalStore, 'knownAccounts' | 'lastAccount'>;
     },
@@ -77,7 +82,12 @@ export class SessionService {
     const { session } = this;
     return {
       account: session
-        ? { serviceUrl: session.serviceUrl, email: session.email, name: session.name }
+        ? {
+            serviceUrl: session.serviceUrl,
+            email: session.email,
+            name: session.name,
+            connectionId: tokenDeskConnectionId(session.serviceUrl, session.email),
+          }
         : null,
       accounts: this.accounts(),
       keychain: this.deps.vault.status,
@@ -91,6 +101,7 @@ export class SessionService {
       serviceUrl: known.serviceUrl,
       email: known.email,
       name: known.name,
+      connectionId: tokenDeskConnectionId(known.serviceUrl, known.email),
       active: keyOf(known) === this.activeKey && this.session !== null,
       signedIn: this.sessions.has(keyOf(known)),
     }));
@@ -188,7 +199,7 @@ export class SessionService {
     const session = this.sessions.get(key);
     if (session) await this.revokeOnService(session);
     this.sessions.delete(key);
-    await this.deps.vault.remove(target.serviceUrl, target.email);
+    await this.deps.vault.removeSession(target.serviceUrl, target.email);
     this.deps.store.knownAccounts.write(
       this.deps.store.knownAccounts.read().filter((known) => keyOf(known) !== key),
     );
@@ -242,11 +253,11 @@ export class SessionService {
       if (!url.ok || url.url !== entry.serviceUrl) {
         // Saved before http:// was limited to loopback, or edited by hand: never send the
         // session there again. Forget it here; it expires on the service by itself.
-        await vault.remove(entry.serviceUrl, entry.email);
+        await vault.removeSession(entry.serviceUrl, entry.email);
         continue;
       }
       kept.push(entry);
-      const stored = await vault.load(entry.serviceUrl, entry.email);
+      const stored = await vault.loadSession(entry.serviceUrl, entry.email);
       if (stored) this.sessions.set(keyOf(entry), { ...stored, serviceUrl: entry.serviceUrl });
     }
     store.knownAccounts.write(kept);
@@ -285,7 +296,7 @@ export class SessionService {
     // The same account signing in again: its old session is replaced, so revoke it.
     const previous = this.sessions.get(keyOf(session));
     if (previous) await this.revokeOnService(previous);
-    await this.deps.vault.save(serviceUrl, {
+    await this.deps.vault.saveSession(serviceUrl, {
       sessionId: session.sessionId,
       token: session.token,
       email: session.email,
@@ -351,7 +362,7 @@ export class SessionService {
     const key = keyOf(session);
     if (this.sessions.get(key) === session) this.sessions.delete(key);
     if (this.activeKey === key) this.deactivate();
-    await this.deps.vault.remove(session.serviceUrl, session.email);
+    await this.deps.vault.removeSession(session.serviceUrl, session.email);
     this.changed();
   }
 

@@ -26,9 +26,9 @@ import {
 import { inWords } from '../ci-providers/provider-error.js';
 import type { LocalStore, ProviderAccountRecord, RecordOwner } from '../local-store.js';
 import type { ConfirmPort, ConfirmQuestion } from '../ports.js';
-import { plainText } from './native-dialogs.js';
-import type { ProviderVault } from './provider-vault.js';
-import type { SessionService } from './session-service.js';
+import { plainText } from '../services/native-dialogs.js';
+import type { SessionService } from '../services/session-service.js';
+import type { ConnectionVault } from './vault.js';
 
 export interface AddAccountInput {
   provider: Provider;
@@ -44,7 +44,7 @@ function info(record: ProviderAccountRecord): ProviderAccountInfo {
 export class ProviderAccounts {
   constructor(
     private readonly deps: {
-      vault: ProviderVault;
+      vault: ConnectionVault;
       store: Pick<LocalStore, 'providerAccounts' | 'confirmedHosts'>;
       sessions: SessionService;
       openProvider: OpenProvider;
@@ -95,7 +95,7 @@ export class ProviderAccounts {
       login,
       owner,
     };
-    await this.deps.vault.save(record, input.token);
+    await this.deps.vault.saveCredential(record, input.token);
     this.deps.store.providerAccounts.write([
       ...all.filter((entry) => entry.id !== record.id),
       record,
@@ -105,7 +105,7 @@ export class ProviderAccounts {
 
   async remove(accountId: string): Promise<void> {
     const record = this.find(accountId);
-    await this.deps.vault.remove(record);
+    await this.deps.vault.removeCredential(record);
     this.deps.store.providerAccounts.write(
       this.deps.store.providerAccounts.read().filter((entry) => entry.id !== accountId),
     );
@@ -115,7 +115,7 @@ export class ProviderAccounts {
   /** Removes every provider account of one Token Desk account, credentials included. */
   async removeAllOf(owner: RecordOwner): Promise<number> {
     const theirs = this.mine(owner);
-    for (const record of theirs) await this.deps.vault.remove(record);
+    for (const record of theirs) await this.deps.vault.removeCredential(record);
     const gone = new Set(theirs.map((record) => record.id));
     this.deps.store.providerAccounts.write(
       this.deps.store.providerAccounts.read().filter((entry) => !gone.has(entry.id)),
@@ -177,7 +177,7 @@ export class ProviderAccounts {
   }
 
   async clientFor(account: ProviderAccountRecord): Promise<CiProvider> {
-    const token = await this.deps.vault.load(account);
+    const token = await this.deps.vault.loadCredential(account);
     if (token === null) {
       throw new DeskError(
         'provider_credential_missing',
@@ -190,7 +190,7 @@ export class ProviderAccounts {
 
   /** Credentials used with this account's provider, to cut from any error text. */
   async credentialOf(account: ProviderAccountRecord): Promise<string[]> {
-    const token = await this.deps.vault.load(account);
+    const token = await this.deps.vault.loadCredential(account);
     return token === null ? [] : [token];
   }
 
@@ -278,7 +278,8 @@ export class ProviderAccounts {
     if (used.length !== confirmed.length) this.deps.store.confirmedHosts.write(used);
   }
 
-  private mine(owner: RecordOwner = this.deps.sessions.owner()): ProviderAccountRecord[] {
+  /** The GitHub and GitLab accounts one Token Desk account added (the active one by default). */
+  mine(owner: RecordOwner = this.deps.sessions.owner()): ProviderAccountRecord[] {
     return this.deps.store.providerAccounts
       .read()
       .filter((record) => sameOwner(record.owner, owner));
