@@ -10,6 +10,7 @@ import { MAX_BULK_REVOKE, type ApiToken } from './api-schemas.js';
 import { EVENT_KINDS, EVENTS_PAGE, type EventKind, type EventPage } from './events.js';
 import {
   DestinationTarget,
+  ProviderSchema,
   MAX_DESTINATIONS_PER_TOKEN,
   MAX_GRACE_PERIOD_SECONDS,
   type Destination,
@@ -301,11 +302,10 @@ const SnippetPayload = Type.Object(
 );
 const SettingsPatch = Type.Partial(Settings, { additionalProperties: false });
 
-const ProviderKind = Type.Union([Type.Literal('github'), Type.Literal('gitlab')]);
 const AccountId = Id;
 const AddProviderAccountPayload = Type.Object(
   {
-    provider: ProviderKind,
+    provider: ProviderSchema,
     host: Type.String({ minLength: 1, maxLength: URL_MAX_LENGTH }),
     token: ProviderToken,
     /** Optional: a target to check the credential can manage secrets at. */
