@@ -5,7 +5,7 @@
  * clipboard and recording fakes. Same code either way. Whoever shows the page
  * subscribes to `rendererEvents`, and calls `reminders.start()` once it shows.
  */
-import { createDeskHandlers } from './desk-handlers.js';
+import { createDeskHandlers } from './handlers/index.js';
 import { openProvider as openRealProvider } from './ci-providers/registry.js';
 import type { OpenProvider } from './ci-providers/secret-store.js';
 import { ActivityService } from './services/activity-service.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { DeskHandlers } from '../../src/main/desk-handlers.js';
+import type { DeskHandlers } from '../../src/main/handlers/index.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import { registerHandlers, type IpcMainLike } from '../../src/main/ipc/register-handlers.js';
 import { isTrustedSender } from '../../src/main/ipc/trusted-sender.js';

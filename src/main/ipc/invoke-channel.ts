@@ -12,7 +12,7 @@ import {
   type BridgeResult,
   type Channel,
 } from '../../shared/ipc-contract.js';
-import type { DeskHandlers } from '../desk-handlers.js';
+import type { DeskHandlers } from '../handlers/index.js';
 import type { Log } from '../ports.js';
 
 const validators = Object.fromEntries(

@@ -1,5 +1,5 @@
 import { CHANNELS, type BridgeResult } from '../../shared/ipc-contract.js';
-import type { DeskHandlers } from '../desk-handlers.js';
+import type { DeskHandlers } from '../handlers/index.js';
 import type { Log } from '../ports.js';
 import { invokeChannel } from './invoke-channel.js';
 import type { IpcSenderEvent } from './trusted-sender.js';
