@@ -1,6 +1,6 @@
 /**
  * Electron glue, kept thin: window, lifecycle, security policy and IPC wiring.
- * Everything the app does lives in desk-handlers.ts and services/, which run (and
+ * Everything the app does lives in handlers/ and services/, which run (and
  * are tested) without Electron; the decisions made here live in pure modules
  * (app-protocol, trusted-sender, window-options, menu, startup-failure), and
  * tests/main/electron-boot.test.ts runs this file's build against a stand-in Electron.

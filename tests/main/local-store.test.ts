@@ -1,22 +1,11 @@
-import Conf from 'conf';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { confStore } from './conf-store.js';
 import { openLocalStore } from '../../src/main/local-store.js';
 import { SettingsService } from '../../src/main/services/settings.js';
 
-function store(dir = mkdtempSync(join(tmpdir(), 'token-desk-local-'))) {
-  return {
-    dir,
-    conf: new Conf({
-      cwd: dir,
-      configName: 'settings',
-      projectName: 'token-desk',
-      clearInvalidConfig: true,
-    }),
-  };
-}
+const store = confStore;
 
 const owner = { serviceUrl: 'http://127.0.0.1:4780', email: 'ada@example.test' };
 const account = {

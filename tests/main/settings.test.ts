@@ -1,21 +1,10 @@
-import Conf from 'conf';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { confStore } from './conf-store.js';
 import { DEFAULT_SETTINGS, SettingsService } from '../../src/main/services/settings.js';
 
-function store(dir = mkdtempSync(join(tmpdir(), 'token-desk-settings-'))) {
-  return {
-    dir,
-    conf: new Conf({
-      cwd: dir,
-      configName: 'settings',
-      projectName: 'token-desk',
-      clearInvalidConfig: true,
-    }),
-  };
-}
+const store = confStore;
 
 describe('SettingsService on conf (what electron-store wraps)', () => {
   it('starts from defaults: the local service, 30 s clipboard delay, the system theme, 1 h rotation grace, expiry reminders on', () => {

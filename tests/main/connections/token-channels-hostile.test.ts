@@ -90,30 +90,31 @@ beforeAll(async () => {
   world.github.addRepository('ada', 'app', { admins: ['ada', 'bob'] });
   ada.serviceUrl = bob.serviceUrl = world.service.baseUrl;
   main = world.launch({ fetch: recordingFetch });
-  const bobState = await must('session:sign-up', { ...bob, password: PASSWORD });
-  bobConnection = bobState.account.connectionId;
-  bobGitHub = (
-    await must('providers:add', {
+  // Bob first, then Ada (active): each with a GitHub account and a token of their own.
+  const joined = async (mode: 'sign-up' | 'add', who: typeof ada, token: string, name: string) => {
+    const state =
+      mode === 'sign-up'
+        ? await must('session:sign-up', { ...who, password: PASSWORD })
+        : await must('accounts:add', { mode: 'sign-up', ...who, password: PASSWORD });
+    const connectionId: string = state.account.connectionId;
+    const github = await must('providers:add', {
       provider: 'github',
       host: world.github.apiBaseUrl,
-      token: GH_BOB,
-    })
-  ).id;
-  bobToken = (
-    await must('tokens:create', { connectionId: bobConnection, name: 'bobs', expiresAt: null })
-  ).token;
-  const adaState = await must('accounts:add', { mode: 'sign-up', ...ada, password: PASSWORD });
-  adaConnection = adaState.account.connectionId;
-  adaGitHub = (
-    await must('providers:add', {
-      provider: 'github',
-      host: world.github.apiBaseUrl,
-      token: GH_ADA,
-    })
-  ).id;
-  adaToken = (
-    await must('tokens:create', { connectionId: adaConnection, name: 'adas', expiresAt: null })
-  ).token;
+      token,
+    });
+    const created = await must('tokens:create', { connectionId, name, expiresAt: null });
+    return { connectionId, github: github.id as string, token: created.token };
+  };
+  ({
+    connectionId: bobConnection,
+    github: bobGitHub,
+    token: bobToken,
+  } = await joined('sign-up', bob, GH_BOB, 'bobs'));
+  ({
+    connectionId: adaConnection,
+    github: adaGitHub,
+    token: adaToken,
+  } = await joined('add', ada, GH_ADA, 'adas'));
 });
 afterAll(async () => {
   await main?.handlers.dispose();
