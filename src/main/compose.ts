@@ -5,30 +5,37 @@
  * clipboard and recording fakes. Same code either way. Whoever shows the page
  * subscribes to `rendererEvents`, and calls `reminders.start()` once it shows.
  */
-import { createDeskHandlers } from './desk-handlers.js';
+import { createDeskHandlers } from './handlers/index.js';
 import { openProvider as openRealProvider } from './ci-providers/registry.js';
 import type { OpenProvider } from './ci-providers/secret-store.js';
-import { ActivityService, type SaveDialogPort } from './services/activity-service.js';
-import { ApiClient, type Fetch } from './services/api-client.js';
-import { ExpiryReminders, type NotifierPort } from './services/expiry-reminders.js';
+import { ActivityService } from './services/activity-service.js';
+import { ApiClient } from './services/api-client.js';
+import { ExpiryReminders } from './services/expiry-reminders.js';
 import { RendererEvents } from './ipc/renderer-events.js';
-import type { InvokeLog } from './ipc/invoke-channel.js';
 import { DestinationService } from './services/destination-service.js';
-import type { ExternalLinksPort } from './services/external-links.js';
-import type { ConfirmPort } from './services/native-dialogs.js';
-import { ProviderAccounts } from './services/provider-accounts.js';
-import { ProviderVault } from './services/provider-vault.js';
+import { ProviderAccounts } from './connections/provider-accounts.js';
+import { ConnectionVault } from './connections/vault.js';
 import { RevealStore } from './services/reveal-store.js';
 import { RotationService } from './services/rotation-service.js';
+import { SecretClipboard } from './services/secret-clipboard.js';
+import { SessionService, type AccountRef } from './services/session-service.js';
+import { Connections } from './connections/connections.js';
+import { tokenDeskFor } from './issuers/token-desk/token-desk-issuer.js';
+import { SettingsService } from './services/settings.js';
+import { openLocalStore } from './local-store.js';
 import {
-  SecretClipboard,
   realTimers,
   type ClipboardPort,
+  type ConfirmPort,
+  type ExternalLinksPort,
+  type Fetch,
+  type Keychain,
+  type KeyValueStore,
+  type Log,
+  type NotifierPort,
+  type SaveDialogPort,
   type Timers,
-} from './services/secret-clipboard.js';
-import { SessionService } from './services/session-service.js';
-import { SessionVault, type Keychain } from './services/session-vault.js';
-import { SettingsService, type KeyValueStore } from './services/settings.js';
+} from './ports.js';
 
 export interface Runtime {
   keychain: Keychain | null;
@@ -51,46 +58,57 @@ export interface Runtime {
   /** Questions main asks in a native dialog (Electron's message box); without one, the answer is no. */
   confirm?: ConfirmPort;
   /** Where main reports what it cannot show the user (the console in the app). */
-  log?: InvokeLog;
+  log?: Log;
 }
 
-const consoleLog: InvokeLog = {
+const consoleLog: Log = {
   error: (message, detail) => console.error(`[token-desk] ${message}`, detail),
 };
 
 export function composeDesk(runtime: Runtime) {
   const timers = runtime.timers ?? realTimers;
   const settings = new SettingsService(runtime.store);
+  // Each collection goes to the one service that owns it.
+  const local = openLocalStore(runtime.store);
   const api = new ApiClient({ fetch: runtime.fetch ?? fetch });
-  const vault = new SessionVault(runtime.keychain, runtime.keychainProblem ?? null);
-  const sessions = new SessionService({ api, vault, settings });
-  const reveals = new RevealStore(timers);
+  const vault = new ConnectionVault(runtime.keychain, runtime.keychainProblem ?? null);
+  const sessions = new SessionService({
+    api,
+    vault,
+    settings,
+    store: { knownAccounts: local.knownAccounts, lastAccount: local.lastAccount },
+  });
+  const reveals = new RevealStore(timers, sessions);
+  const tokenDesk = tokenDeskFor(api, sessions);
   const clipboard = new SecretClipboard(runtime.clipboard, timers);
   const accounts = new ProviderAccounts({
-    vault: new ProviderVault(runtime.keychain),
-    settings,
+    vault,
+    store: { providerAccounts: local.providerAccounts, confirmedHosts: local.confirmedHosts },
     sessions,
     openProvider: runtime.openProvider ?? openRealProvider,
     confirm: runtime.confirm ?? null,
   });
+  const connections = new Connections({ sessions, accounts, issuers: { api, sessions } });
+  const issuerOf = (owner: AccountRef) => connections.issuerOf(owner);
   const destinations = new DestinationService({
-    api,
+    tokenDesk,
     sessions,
     reveals,
     accounts,
     externalLinks: runtime.externalLinks ?? null,
   });
   const rotations = new RotationService({
-    api,
+    issuerOf,
     sessions,
     reveals,
     settings,
     destinations,
     timers,
+    pending: local.pendingRotations,
   });
   const now = runtime.now ?? Date.now;
   const activity = new ActivityService({
-    api,
+    tokenDesk,
     sessions,
     saveDialog: runtime.saveDialog ?? null,
     now,
@@ -98,9 +116,10 @@ export function composeDesk(runtime: Runtime) {
   const rendererEvents = new RendererEvents();
   const reminders = runtime.notifier
     ? new ExpiryReminders({
-        api,
+        issuerOf,
         sessions,
         settings,
+        shown: local.shownReminders,
         notifier: runtime.notifier,
         rendererEvents,
         timers,
@@ -108,17 +127,10 @@ export function composeDesk(runtime: Runtime) {
         log: runtime.log ?? consoleLog,
       })
     : null;
-  // Secrets belong to the account that revealed or rotated them, whatever changes the
-  // account (a sign-in, a switch, a reminder's click): none may be sent with another
-  // account's provider credentials.
-  sessions.onChange(() => {
-    rotations.forgetAll();
-    reveals.forgetAll();
-  });
   const handlers = createDeskHandlers({
     activity,
     reminders,
-    api,
+    connections,
     sessions,
     reveals,
     settings,
@@ -127,14 +139,18 @@ export function composeDesk(runtime: Runtime) {
     destinations,
     rotations,
   });
-  // The services go out too, so tests can look at the state they own.
+  // The services and the store go out too, so tests can look at the state they own.
   return {
     handlers,
     settings,
+    local,
+    /** The window's own collection: where it was, so it opens there again. */
+    windowBounds: local.windowBounds,
     sessions,
     reveals,
     clipboard,
     accounts,
+    connections,
     rotations,
     rendererEvents,
     reminders,

@@ -1,6 +1,6 @@
 /**
  * Electron glue, kept thin: window, lifecycle, security policy and IPC wiring.
- * Everything the app does lives in desk-handlers.ts and services/, which run (and
+ * Everything the app does lives in handlers/ and services/, which run (and
  * are tested) without Electron; the decisions made here live in pure modules
  * (app-protocol, trusted-sender, window-options, menu, startup-failure), and
  * tests/main/electron-boot.test.ts runs this file's build against a stand-in Electron.
@@ -36,11 +36,13 @@ import { registerHandlers } from './ipc/register-handlers.js';
 import { isTrustedSender, type OurWindow } from './ipc/trusted-sender.js';
 import { applicationMenuTemplate } from './menu.js';
 import { loadKeytar } from './services/keychain-loader.js';
-import type { SaveDialogPort } from './services/activity-service.js';
-import type { NotifierPort } from './services/expiry-reminders.js';
-import type { ConfirmPort } from './services/native-dialogs.js';
-import type { ExternalLinksPort } from './services/external-links.js';
-import type { ClipboardPort } from './services/secret-clipboard.js';
+import type {
+  ClipboardPort,
+  ConfirmPort,
+  ExternalLinksPort,
+  NotifierPort,
+  SaveDialogPort,
+} from './ports.js';
 import { SettingsError } from './services/settings.js';
 import { reportStartupFailure, StartupError } from './startup-failure.js';
 import { mainWindowOptions, withContentSecurityPolicy } from './window-options.js';
@@ -202,7 +204,7 @@ async function start(): Promise<void> {
   ipcMain.removeAllListeners('electron-store-get-data');
   const { keychain, problem: keychainProblem } = await loadKeytar();
   if (keychainProblem) console.warn(`[token-desk] no keychain: ${keychainProblem}`);
-  const { handlers, settings, rendererEvents, reminders } = composeDesk({
+  const { handlers, settings, windowBounds, rendererEvents, reminders } = composeDesk({
     keychain,
     keychainProblem,
     store,
@@ -264,7 +266,7 @@ async function start(): Promise<void> {
     ),
   );
 
-  const saved = settings.windowBounds();
+  const saved = windowBounds.read();
   const visible = saved && screen.getDisplayMatching(saved).workArea;
   const onScreen =
     saved &&
@@ -281,7 +283,7 @@ async function start(): Promise<void> {
   if (onScreen && saved.maximized) window.maximize();
   window.once('ready-to-show', () => window.show());
   window.on('close', () =>
-    settings.saveWindowBounds({ ...window.getNormalBounds(), maximized: window.isMaximized() }),
+    windowBounds.write({ ...window.getNormalBounds(), maximized: window.isMaximized() }),
   );
   window.on('closed', () => {
     mainWindow = null;

@@ -32,6 +32,7 @@ export const CHANNELS = [
   'destinations:remove',
   'destinations:open-settings',
   'tokens:rotate-and-update',
+  'tokens:rotate-and-send',
   'rotations:list',
   'rotations:retry',
   'rotations:revoke-old',

@@ -6,7 +6,7 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import keytar from 'keytar';
-import { KEYCHAIN_SERVICE, keychainAccount } from '../../src/main/services/session-vault.js';
+import { KEYCHAIN_SERVICE, keychainAccount } from '../../src/main/connections/vault.js';
 import type { TokenDeskBridge } from '../../src/shared/ipc-contract.js';
 import { snippetText } from '../../src/shared/snippets.js';
 import {

@@ -8,7 +8,7 @@ import keytar from 'keytar';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KEYCHAIN_SERVICE, keychainAccount } from '../../src/main/services/session-vault.js';
+import { KEYCHAIN_SERVICE, keychainAccount } from '../../src/main/connections/vault.js';
 import { startHarness, startTokenService, type Harness, type TokenService } from '../processes.js';
 
 test.describe.configure({ mode: 'serial' });

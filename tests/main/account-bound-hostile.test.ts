@@ -1,5 +1,5 @@
 /**
- * Issue 14's work bound to its account, against what an independent review tried: a
+ * Work bound to its account, against what an independent review tried: a
  * rotation whose owner signs out half-way, a secret that arrives after another account
  * became active, a place the service adds after the person confirmed a rotation, text
  * from a service or a provider in main's native questions, and an account saved before
@@ -13,6 +13,7 @@ import { openProvider as realOpenProvider } from '../../src/main/ci-providers/re
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import type { RotationReport } from '../../src/shared/ipc-contract.js';
 import { startCiWorld, type CiWorld, placeIdsOf } from './ci-desk.js';
+import { connectionOf } from './fakes.js';
 
 const GH_ADA = 'ghp_reviewTestTokenAda000000000000000001';
 const GH_BOB = 'ghp_reviewTestTokenBob000000000000000002';
@@ -82,7 +83,11 @@ const bob = { email: `rev-bob-${stamp}@example.test`, serviceUrl: '' };
 
 async function adaToken(name: string, places: string[]) {
   await must('accounts:switch', ada);
-  const created = await must('tokens:create', { name, expiresAt: null });
+  const created = await must('tokens:create', {
+    connectionId: await connectionOf(main.handlers),
+    name,
+    expiresAt: null,
+  });
   const [github] = (await must('providers:list', null)).accounts;
   for (const place of places)
     await must('destinations:send', {
@@ -119,6 +124,7 @@ describe('a rotation whose owner signs out half-way', () => {
     const held = pushGate;
     world.confirm.answers.push(false); // "Keep them"
     const rotating = call<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(main.handlers),
       id: created.token.id,
       placeIds: await placeIdsOf(main.handlers, created.token.id),
       gracePeriodSeconds: 3600,
@@ -141,7 +147,11 @@ describe('a secret issued while the account changes', () => {
     await must('accounts:switch', ada);
     createGate = gate();
     const held = createGate;
-    const creating = call('tokens:create', { name: 'rev-switch', expiresAt: null });
+    const creating = call('tokens:create', {
+      connectionId: await connectionOf(main.handlers),
+      name: 'rev-switch',
+      expiresAt: null,
+    });
     await held.reachedP;
     await must('accounts:switch', bob); // onChange → reveals.forgetAll() runs now…
     held.release(); // …and the reveal is stored afterwards
@@ -185,6 +195,7 @@ describe('a place the service adds after the person confirmed a rotation', () =>
     );
     expect(added.status).toBeLessThan(300);
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(main.handlers),
       id: created.token.id,
       placeIds: shown.map((place) => place.id),
       gracePeriodSeconds: 3600,
@@ -258,10 +269,14 @@ describe('text from a service or a provider in main’s native questions', () =>
 describe('an account saved before main asked about hosts', () => {
   it('is asked about before its credential or any secret goes there; no means nothing is sent', async () => {
     await must('accounts:switch', ada);
-    const created = await must('tokens:create', { name: 'legacy-host', expiresAt: null });
+    const created = await must('tokens:create', {
+      connectionId: await connectionOf(main.handlers),
+      name: 'legacy-host',
+      expiresAt: null,
+    });
     const [github] = (await must('providers:list', null)).accounts;
     // As settings written by the previous version look: accounts, no confirmed hosts.
-    main.settings.saveConfirmedProviderHosts([]);
+    main.local.confirmedHosts.write([]);
     const pushes = pushesBy.length;
     const asked = world.confirm.asked.length;
     world.confirm.answers.push(false);
@@ -286,7 +301,7 @@ describe('an account saved before main asked about hosts', () => {
       overwrite: true,
     });
     expect(world.github.secret('ada/app', 'LEGACY_HOST')).toBe(created.secret);
-    expect(main.settings.confirmedProviderHosts()).toEqual([
+    expect(main.local.confirmedHosts.read()).toEqual([
       { provider: 'github', host: world.github.apiBaseUrl },
     ]);
   });
@@ -294,15 +309,15 @@ describe('an account saved before main asked about hosts', () => {
   it('a host’s confirmation goes with the last account on it', async () => {
     const host = { provider: 'github', host: world.github.apiBaseUrl };
     // Ada's, Bob's, and Eve's (kept when she signed out): removed one owner at a time.
-    const owners = main.settings
-      .providerAccounts()
+    const owners = main.local.providerAccounts
+      .read()
       .filter((account) => account.host === host.host)
       .map((account) => account.owner);
     expect(owners.length).toBeGreaterThan(1);
     for (const owner of owners) {
-      expect(main.settings.confirmedProviderHosts()).toContainEqual(host);
+      expect(main.local.confirmedHosts.read()).toContainEqual(host);
       await main.accounts.removeAllOf(owner);
     }
-    expect(main.settings.confirmedProviderHosts()).not.toContainEqual(host);
+    expect(main.local.confirmedHosts.read()).not.toContainEqual(host);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Work belongs to the Token Desk account that started it (issue 14): a rotation or a
+ * Work belongs to the Token Desk account that started it: a rotation or a
  * send keeps its own session and provider accounts when another account becomes
  * active half-way; a secret revealed before its token was revoked or replaced is not
  * pushed; a provider host never used before is confirmed by main in a native dialog
@@ -12,6 +12,7 @@ import { openProvider as realOpenProvider } from '../../src/main/ci-providers/re
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import type { RotationReport } from '../../src/shared/ipc-contract.js';
 import { startCiWorld, type CiWorld, placeIdsOf } from './ci-desk.js';
+import { connectionOf } from './fakes.js';
 
 const GH_ADA = 'ghp_boundTestTokenAda0000000000000000001';
 const GH_BOB = 'ghp_boundTestTokenBob0000000000000000002';
@@ -117,7 +118,11 @@ afterAll(async () => {
 
 describe('a rotation belongs to the account that started it', () => {
   it('switching account while a push is held open: the rotation finishes on its own account', async () => {
-    const created = await desk['tokens:create']({ name: 'bound-rotation', expiresAt: null });
+    const created = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'bound-rotation',
+      expiresAt: null,
+    });
     const [github] = (await must('providers:list', null)).accounts;
     await must('destinations:send', {
       revealId: created.revealId,
@@ -129,6 +134,7 @@ describe('a rotation belongs to the account that started it', () => {
     const pushesBefore = spy.pushesBy.length;
     const gate = spy.hold();
     const rotating = call<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: created.token.id,
       placeIds: await placeIdsOf(desk, created.token.id),
       gracePeriodSeconds: 3600,
@@ -164,7 +170,11 @@ describe('a rotation belongs to the account that started it', () => {
   });
 
   it('the owner signing out half-way stops the rotation and says why; the other account is never used', async () => {
-    const created = await desk['tokens:create']({ name: 'bound-sign-out', expiresAt: null });
+    const created = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'bound-sign-out',
+      expiresAt: null,
+    });
     const [github] = (await must('providers:list', null)).accounts;
     await must('destinations:send', {
       revealId: created.revealId,
@@ -177,6 +187,7 @@ describe('a rotation belongs to the account that started it', () => {
     const gate = spy.hold();
     world.confirm.answers.push(false); // keep Ada's GitHub account when asked
     const rotating = call<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: created.token.id,
       placeIds: await placeIdsOf(desk, created.token.id),
       gracePeriodSeconds: 3600,
@@ -199,9 +210,13 @@ describe('a rotation belongs to the account that started it', () => {
 
 describe('only a live token’s secret goes out', () => {
   it('refuses to push a secret whose token was revoked after it was revealed', async () => {
-    const created = await desk['tokens:create']({ name: 'revealed-then-revoked', expiresAt: null });
+    const created = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'revealed-then-revoked',
+      expiresAt: null,
+    });
     const [github] = (await must('providers:list', null)).accounts;
-    await must('tokens:revoke', { id: created.token.id });
+    await must('tokens:revoke', { connectionId: await connectionOf(desk), id: created.token.id });
     const pushesBefore = spy.pushesBy.length;
     const sent = await call('destinations:send', {
       revealId: created.revealId,
@@ -216,10 +231,15 @@ describe('only a live token’s secret goes out', () => {
   });
 
   it('refuses to push a secret whose token was rotated after it was revealed', async () => {
-    const created = await desk['tokens:create']({ name: 'revealed-then-rotated', expiresAt: null });
+    const created = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'revealed-then-rotated',
+      expiresAt: null,
+    });
     const [github] = (await must('providers:list', null)).accounts;
     // Rotated with a grace period: the old secret still works, but it is on its way out.
     await must('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: created.token.id,
       placeIds: await placeIdsOf(desk, created.token.id),
       gracePeriodSeconds: 3600,
@@ -236,8 +256,13 @@ describe('only a live token’s secret goes out', () => {
   });
 
   it('a rotation with no recorded place keeps the old secret for its grace period', async () => {
-    const created = await desk['tokens:create']({ name: 'nowhere-yet', expiresAt: null });
+    const created = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'nowhere-yet',
+      expiresAt: null,
+    });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: created.token.id,
       placeIds: await placeIdsOf(desk, created.token.id),
       gracePeriodSeconds: 3600,
@@ -250,10 +275,9 @@ describe('only a live token’s secret goes out', () => {
     expect(pending.some((rotation) => rotation.newTokenId === report.revealed!.token.id)).toBe(
       false,
     );
-    const listed = await must<Array<{ id: string; replacedById: string | null }>>(
-      'tokens:list',
-      null,
-    );
+    const listed = await must<Array<{ id: string; replacedById: string | null }>>('tokens:list', {
+      connectionId: await connectionOf(desk),
+    });
     expect(listed.find((token) => token.id === created.token.id)?.replacedById).toBe(
       report.revealed!.token.id,
     );

@@ -1,5 +1,5 @@
 /**
- * Several accounts (issue 8): each session its own keychain entry, one active,
+ * Several accounts: each session its own keychain entry, one active,
  * switching, signing out of one leaves the others, all restored on launch. Against
  * two real token services over HTTP, the real keychain (inside scripts/with-keyring.sh)
  * and settings on `conf`.
@@ -11,18 +11,21 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../src/main/compose.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
-import { realTimers } from '../../src/main/services/secret-clipboard.js';
 import {
   KEYCHAIN_SERVICE,
   keychainAccount,
-  type Keychain,
+  tokenDeskConnectionId,
   type StoredSession,
-} from '../../src/main/services/session-vault.js';
+} from '../../src/main/connections/vault.js';
 import { removeDir, startService, type RunningService } from '../server/service-harness.js';
-import { MemoryClipboard } from './fakes.js';
+import { MemoryClipboard, connectionOf } from './fakes.js';
 import { testKeychain } from './test-keychain.js';
+import { realTimers, type Keychain } from '../../src/main/ports.js';
 
 const keychain: Keychain = testKeychain();
+/** The connection id main gives an account (the page names it on token channels). */
+const idOf = (ref: { serviceUrl: string; email: string }) =>
+  tokenDeskConnectionId(ref.serviceUrl, ref.email);
 const PASSWORD = 'several accounts 1';
 
 let serviceA: RunningService;
@@ -73,14 +76,24 @@ async function twoAccounts() {
   const a = { serviceUrl: serviceA.baseUrl, email: uniqueEmail('alice') };
   const b = { serviceUrl: serviceB.baseUrl, email: uniqueEmail('bob') };
   await desk['accounts:add']({ mode: 'sign-up', ...a, password: PASSWORD, name: 'Alice' });
-  await desk['tokens:create']({ name: 'alice-ci', expiresAt: null });
+  await desk['tokens:create']({
+    connectionId: await connectionOf(desk),
+    name: 'alice-ci',
+    expiresAt: null,
+  });
   await desk['accounts:add']({ mode: 'sign-up', ...b, password: PASSWORD });
-  await desk['tokens:create']({ name: 'bob-ci', expiresAt: null });
+  await desk['tokens:create']({
+    connectionId: await connectionOf(desk),
+    name: 'bob-ci',
+    expiresAt: null,
+  });
   return { dir, launch, desk, a, b };
 }
 
 const names = async (desk: ReturnType<typeof composeDesk>['handlers']) =>
-  (await desk['tokens:list'](null)).map((token) => token.name);
+  (await desk['tokens:list']({ connectionId: await connectionOf(desk) })).map(
+    (token) => token.name,
+  );
 
 describe('several accounts', () => {
   it('switches between two accounts on two services, each list its own', async () => {
@@ -88,18 +101,18 @@ describe('several accounts', () => {
     expect(await names(desk)).toEqual(['bob-ci']);
 
     const state = await desk['accounts:switch'](a);
-    expect(state.account).toEqual({ ...a, name: 'Alice' });
+    expect(state.account).toEqual({ ...a, connectionId: idOf(a), name: 'Alice' });
     expect(state.accounts).toEqual([
-      { ...a, name: 'Alice', active: true, signedIn: true },
-      { ...b, name: null, active: false, signedIn: true },
+      { ...a, connectionId: idOf(a), name: 'Alice', active: true, signedIn: true },
+      { ...b, connectionId: idOf(b), name: null, active: false, signedIn: true },
     ]);
     expect(await names(desk)).toEqual(['alice-ci']);
 
     await desk['accounts:switch'](b);
     expect(await names(desk)).toEqual(['bob-ci']);
     expect(await desk['accounts:list'](null)).toEqual([
-      { ...a, name: 'Alice', active: false, signedIn: true },
-      { ...b, name: null, active: true, signedIn: true },
+      { ...a, connectionId: idOf(a), name: 'Alice', active: false, signedIn: true },
+      { ...b, connectionId: idOf(b), name: null, active: true, signedIn: true },
     ]);
     await desk['accounts:sign-out'](a);
     await desk['accounts:sign-out'](b);
@@ -109,7 +122,11 @@ describe('several accounts', () => {
     // Found by the security review: a reveal from account A could be sent with B's
     // provider accounts.
     const { desk, a, b } = await twoAccounts();
-    const revealed = await desk['tokens:create']({ name: 'bob-release', expiresAt: null });
+    const revealed = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'bob-release',
+      expiresAt: null,
+    });
     expect((await desk['secret:copy']({ revealId: revealed.revealId })).clearsInSeconds).toBe(30);
     await desk['accounts:switch'](a);
     await expect(desk['secret:copy']({ revealId: revealed.revealId })).rejects.toMatchObject({
@@ -175,7 +192,9 @@ describe('several accounts', () => {
     const last = await desk['session:sign-out'](null);
     expect(last.account).toBeNull();
     expect(last.accounts).toEqual([]);
-    await expect(desk['tokens:list'](null)).rejects.toMatchObject({ code: 'signed_out' });
+    await expect(
+      desk['tokens:list']({ connectionId: await connectionOf(desk) }),
+    ).rejects.toMatchObject({ code: 'signed_out' });
   });
 
   it('an account whose session ended stays in the menu, signed out, and switching to it asks for sign-in', async () => {
@@ -190,8 +209,8 @@ describe('several accounts', () => {
     const state = await next['session:get'](null);
     expect(state.account?.email).toBe(b.email);
     expect(state.accounts).toEqual([
-      { ...a, name: 'Alice', active: false, signedIn: false },
-      { ...b, name: null, active: true, signedIn: true },
+      { ...a, connectionId: idOf(a), name: 'Alice', active: false, signedIn: false },
+      { ...b, connectionId: idOf(b), name: null, active: true, signedIn: true },
     ]);
     expect(await stored(a.serviceUrl, a.email)).toBeNull();
     await expect(next['accounts:switch'](a)).rejects.toMatchObject({
@@ -207,6 +226,45 @@ describe('several accounts', () => {
     expect(await names(next)).toEqual(['alice-ci']);
     await next['accounts:sign-out'](a);
     await next['accounts:sign-out'](b);
+    await desk.dispose();
+  });
+
+  it('tells its listeners about every sign-in, sign-up, add, switch, sign-out and expiry', async () => {
+    const { launch } = profile();
+    const app = launch();
+    const desk = app.handlers;
+    let changes = 0;
+    app.sessions.onChange(() => changes++);
+    const a = { serviceUrl: serviceA.baseUrl, email: uniqueEmail('listened') };
+    const b = { serviceUrl: serviceB.baseUrl, email: uniqueEmail('heard') };
+    const c = { serviceUrl: serviceB.baseUrl, email: uniqueEmail('added') };
+    const told = async (step: () => Promise<unknown>) => {
+      const before = changes;
+      await step().catch(() => {});
+      return changes - before;
+    };
+
+    expect(await told(() => desk['session:sign-up']({ ...a, password: PASSWORD }))).toBe(1);
+    // Signing in again as the active account replaces its session: a change too.
+    expect(await told(() => desk['session:sign-in']({ ...a, password: PASSWORD }))).toBe(1);
+    expect(
+      await told(() => desk['accounts:add']({ mode: 'sign-up', ...b, password: PASSWORD })),
+    ).toBe(1);
+    await app.sessions.signUp({ ...c, password: PASSWORD });
+    expect(
+      await told(() => desk['accounts:add']({ mode: 'sign-in', ...c, password: PASSWORD })),
+    ).toBe(1);
+    expect(await told(() => desk['accounts:switch'](a))).toBe(1);
+    expect(await told(() => desk['accounts:sign-out'](c))).toBe(1);
+    expect(await told(() => desk['session:sign-out'](null))).toBe(1);
+    // B is active now; its session ends behind the app's back and the next call finds out.
+    const connectionB = await connectionOf(desk);
+    const sessionB = (await stored(b.serviceUrl, b.email))!;
+    await serviceB.request('DELETE', `/v1/sessions/${sessionB.sessionId}`, {
+      token: sessionB.token,
+    });
+    expect(await told(() => desk['tokens:list']({ connectionId: connectionB }))).toBe(1);
+    expect((await desk['session:get'](null)).account).toBeNull();
     await desk.dispose();
   });
 

@@ -1,5 +1,5 @@
 /**
- * Issue 14: events:export streams. Each page from the service goes to a temporary file
+ * events:export streams. Each page from the service goes to a temporary file
  * next to the chosen one (created owner-only and exclusively) before the next page is
  * asked for, and only a complete export is renamed over the chosen path; a failure
  * half-way (the service gone, the disk refusing) leaves the chosen path as it was and
@@ -30,7 +30,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../src/main/compose.js';
 import { CSV_COLUMNS, csvField } from '../../src/main/services/event-export.js';
-import { realTimers } from '../../src/main/services/secret-clipboard.js';
+import { realTimers } from '../../src/main/ports.js';
 import { EventStore } from '../../src/server/storage/events.js';
 import { openStorage } from '../../src/server/storage/open-storage.js';
 import type { AccountEvent } from '../../src/shared/events.js';

@@ -1,5 +1,5 @@
 /**
- * Issue 8, main: bulk revoke, the events channel (filters, cursor pages) and export
+ * Main's bulk revoke, the events channel (filters, cursor pages) and export
  * through the save-dialog port, against the real token service over HTTP, the real
  * keychain (inside scripts/with-keyring.sh) and settings on `conf`. The save dialog
  * is a recording fake (Electron's cannot run here); the file is really written.
@@ -11,16 +11,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../src/main/compose.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
-import type { SaveDialogPort } from '../../src/main/services/activity-service.js';
 import { CSV_COLUMNS, csvField } from '../../src/main/services/event-export.js';
-import { realTimers } from '../../src/main/services/secret-clipboard.js';
-import type { Keychain } from '../../src/main/services/session-vault.js';
 import type { AccountEvent } from '../../src/shared/events.js';
 import { removeDir, startService, type RunningService } from '../server/service-harness.js';
-import { MemoryClipboard } from './fakes.js';
+import { MemoryClipboard, connectionOf } from './fakes.js';
 import { testKeychain } from './test-keychain.js';
 import { RecordingSaveDialog } from './ports.js';
 import { generateSecret } from '../../src/server/auth/secrets.js';
+import { realTimers, type SaveDialogPort, type Keychain } from '../../src/main/ports.js';
 
 const keychain: Keychain = testKeychain();
 const PASSWORD = 'activity password 1';
@@ -112,14 +110,31 @@ function parseCsv(text: string): string[][] {
 describe('bulk revoke through tokens:revoke-many', () => {
   it('revokes what is yours and live in one step, naming each outcome', async () => {
     const { desk } = await signedIn();
-    const a = await desk['tokens:create']({ name: 'bulk-a', expiresAt: null });
-    const b = await desk['tokens:create']({ name: 'bulk-b', expiresAt: null });
-    const keep = await desk['tokens:create']({ name: 'bulk-keep', expiresAt: null });
+    const a = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'bulk-a',
+      expiresAt: null,
+    });
+    const b = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'bulk-b',
+      expiresAt: null,
+    });
+    const keep = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'bulk-keep',
+      expiresAt: null,
+    });
     const other = await signedIn();
-    const theirs = await other.desk['tokens:create']({ name: 'theirs', expiresAt: null });
+    const theirs = await other.desk['tokens:create']({
+      connectionId: await connectionOf(other.desk),
+      name: 'theirs',
+      expiresAt: null,
+    });
     const missing = '00000000-0000-4000-8000-000000000000';
 
     const report = await desk['tokens:revoke-many']({
+      connectionId: await connectionOf(desk),
       ids: [a.token.id, b.token.id, theirs.token.id, missing],
     });
 
@@ -135,10 +150,15 @@ describe('bulk revoke through tokens:revoke-many', () => {
       expect((await service.request('GET', '/v1/users/me', { token: secret })).status).toBe(401);
     for (const secret of [keep.secret, theirs.secret])
       expect((await service.request('GET', '/v1/users/me', { token: secret })).status).toBe(200);
-    expect((await desk['tokens:list'](null)).map((t) => t.name)).toEqual(['bulk-keep']);
+    expect(
+      (await desk['tokens:list']({ connectionId: await connectionOf(desk) })).map((t) => t.name),
+    ).toEqual(['bulk-keep']);
 
     // Again: already revoked is "not found", with the name it had in the list (none now).
-    const again = await desk['tokens:revoke-many']({ ids: [a.token.id, keep.token.id] });
+    const again = await desk['tokens:revoke-many']({
+      connectionId: await connectionOf(desk),
+      ids: [a.token.id, keep.token.id],
+    });
     expect(again).toEqual({
       revoked: [{ id: keep.token.id, name: 'bulk-keep' }],
       notFound: [{ id: a.token.id, name: null }],
@@ -152,9 +172,18 @@ describe('events through events:list', () => {
     const created = [];
     for (let i = 0; i < 7; i += 1) {
       service.clock.advance(1000);
-      created.push(await desk['tokens:create']({ name: `evt-${i}`, expiresAt: null }));
+      created.push(
+        await desk['tokens:create']({
+          connectionId: await connectionOf(desk),
+          name: `evt-${i}`,
+          expiresAt: null,
+        }),
+      );
     }
-    await desk['tokens:revoke']({ id: created[0]!.token.id });
+    await desk['tokens:revoke']({
+      connectionId: await connectionOf(desk),
+      id: created[0]!.token.id,
+    });
 
     const all = await desk['events:list']({ limit: 200 });
     expect(all.nextCursor).toBeNull();
@@ -194,7 +223,11 @@ describe('events through events:list', () => {
 
   it('is per account: the active one', async () => {
     const { desk, email } = await signedIn();
-    await desk['tokens:create']({ name: 'mine-only', expiresAt: null });
+    await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'mine-only',
+      expiresAt: null,
+    });
     const other = uniqueEmail('other');
     await desk['accounts:add']({
       mode: 'sign-up',
@@ -225,7 +258,13 @@ describe('export through events:export and the save dialog', () => {
     const { desk, email } = await signedIn(dialog);
     const issued = [];
     for (const name of HOSTILE_NAMES)
-      issued.push(await desk['tokens:create']({ name, expiresAt: null }));
+      issued.push(
+        await desk['tokens:create']({
+          connectionId: await connectionOf(desk),
+          name,
+          expiresAt: null,
+        }),
+      );
     // Used by a client whose User-Agent is a formula: recorded as token.first_used.
     await service.request('GET', '/v1/users/me', {
       token: issued[0]!.secret,
@@ -235,9 +274,18 @@ describe('export through events:export and the save dialog', () => {
     const bulk = [];
     for (let i = 0; i < 100; i += 1) {
       service.clock.advance(10);
-      bulk.push(await desk['tokens:create']({ name: `bulk-${i}`, expiresAt: null }));
+      bulk.push(
+        await desk['tokens:create']({
+          connectionId: await connectionOf(desk),
+          name: `bulk-${i}`,
+          expiresAt: null,
+        }),
+      );
     }
-    await desk['tokens:revoke-many']({ ids: bulk.map((r) => r.token.id) });
+    await desk['tokens:revoke-many']({
+      connectionId: await connectionOf(desk),
+      ids: bulk.map((r) => r.token.id),
+    });
     const expected = await allEvents(desk, {});
     expect(expected.length).toBeGreaterThan(200);
 
@@ -277,9 +325,17 @@ describe('export through events:export and the save dialog', () => {
   it('JSON: every matching event, the filter and the account; cancel writes nothing', async () => {
     const dialog = new RecordingSaveDialog(tempDir('export-json'));
     const { desk, email } = await signedIn(dialog);
-    const a = await desk['tokens:create']({ name: 'json-a', expiresAt: null });
-    await desk['tokens:create']({ name: 'json-b', expiresAt: null });
-    await desk['tokens:revoke']({ id: a.token.id });
+    const a = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'json-a',
+      expiresAt: null,
+    });
+    await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'json-b',
+      expiresAt: null,
+    });
+    await desk['tokens:revoke']({ connectionId: await connectionOf(desk), id: a.token.id });
     const filter = { tokenId: a.token.id };
 
     const result = await desk['events:export']({ format: 'json', filter });
@@ -350,12 +406,16 @@ describe('hostile payloads on the new channels', () => {
     const id = '00000000-0000-4000-8000-000000000000';
     const hostile: Array<[string, unknown]> = [
       ['tokens:revoke-many', null],
-      ['tokens:revoke-many', { ids: [] }],
-      ['tokens:revoke-many', { ids: [id, id] }],
-      ['tokens:revoke-many', { ids: Array.from({ length: 101 }, (_, i) => `id-${i}`) }],
-      ['tokens:revoke-many', { ids: [generateSecret('api_token')] }],
-      ['tokens:revoke-many', { ids: ['../../sessions/x'] }],
-      ['tokens:revoke-many', { ids: [id], all: true }],
+      ['tokens:revoke-many', { ids: [id] }],
+      ['tokens:revoke-many', { connectionId: id, ids: [] }],
+      ['tokens:revoke-many', { connectionId: id, ids: [id, id] }],
+      [
+        'tokens:revoke-many',
+        { connectionId: id, ids: Array.from({ length: 101 }, (_, i) => `id-${i}`) },
+      ],
+      ['tokens:revoke-many', { connectionId: id, ids: [generateSecret('api_token')] }],
+      ['tokens:revoke-many', { connectionId: id, ids: ['../../sessions/x'] }],
+      ['tokens:revoke-many', { connectionId: id, ids: [id], all: true }],
       ['events:list', null],
       ['events:list', { kinds: ['token.stolen'] }],
       ['events:list', { kinds: [] }],

@@ -9,14 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeDesk, type Runtime } from '../../src/main/compose.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
-import { realTimers } from '../../src/main/services/secret-clipboard.js';
-import type { Keychain } from '../../src/main/services/session-vault.js';
 import { startService, type RunningService } from '../server/service-harness.js';
 import { MemoryClipboard } from './fakes.js';
 import { RecordingConfirm } from './ports.js';
 import { testKeychain } from './test-keychain.js';
 import { startFakeGitHub, type FakeGitHub } from './ci-providers/github/fake-github.js';
 import { startFakeGitLab, type FakeGitLab } from './ci-providers/gitlab/fake-gitlab.js';
+import { realTimers, type Keychain } from '../../src/main/ports.js';
 
 export { inKeyring } from './test-keychain.js';
 

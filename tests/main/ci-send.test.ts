@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import type { RevealedToken } from '../../src/shared/ipc-contract.js';
 import { MAINTAINER, OWNER, signUp, startCiWorld, type CiWorld } from './ci-desk.js';
+import { connectionOf } from './fakes.js';
 
 const GH_TOKEN = 'ghp_sendTestToken00000000000000000000001';
 const GL_TOKEN = 'glpat-sendTestToken00000001';
@@ -57,7 +58,11 @@ beforeAll(async () => {
   if (!gh.ok || !gl.ok) throw new Error('accounts not added');
   githubId = gh.value.id;
   gitlabId = gl.value.id;
-  revealed = await desk['tokens:create']({ name: 'ci-send', expiresAt: null });
+  revealed = await desk['tokens:create']({
+    connectionId: await connectionOf(desk),
+    name: 'ci-send',
+    expiresAt: null,
+  });
 });
 afterAll(async () => {
   await world.close();

@@ -8,15 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../src/main/compose.js';
-import { realTimers } from '../../src/main/services/secret-clipboard.js';
 import {
   KEYCHAIN_SERVICE,
   keychainAccount,
-  type Keychain,
-} from '../../src/main/services/session-vault.js';
+  tokenDeskConnectionId,
+} from '../../src/main/connections/vault.js';
 import { removeDir, startService, type RunningService } from '../server/service-harness.js';
-import { MemoryClipboard } from './fakes.js';
+import { MemoryClipboard, connectionOf } from './fakes.js';
 import { testKeychain } from './test-keychain.js';
+import { realTimers, type Keychain } from '../../src/main/ports.js';
 
 const keychain: Keychain = testKeychain();
 
@@ -53,10 +53,15 @@ describe('desk handlers end to end (no Electron)', () => {
       password: 'desk password 1',
       name: 'Desk',
     });
-    expect(state.account).toEqual({ serviceUrl: service.baseUrl, email, name: 'Desk' });
+    expect(state.account).toEqual({
+      serviceUrl: service.baseUrl,
+      email,
+      name: 'Desk',
+      connectionId: tokenDeskConnectionId(service.baseUrl, email),
+    });
     expect(state.keychain).toBe('available');
     expect((await desk['settings:get'](null)).serviceUrl).toBe(service.baseUrl);
-    expect(await desk['tokens:list'](null)).toEqual([]);
+    expect(await desk['tokens:list']({ connectionId: await connectionOf(desk) })).toEqual([]);
   });
 
   it('creates, copies (concealed), rotates and revokes, and forgets revealed secrets', async () => {
@@ -64,6 +69,7 @@ describe('desk handlers end to end (no Electron)', () => {
     const desk = composed.handlers;
     expect((await desk['session:get'](null)).account?.email).toBe(email);
     const created = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
       name: ' ci-github ',
       expiresAt: new Date(Date.now() + 30 * 864e5).toISOString(),
     });
@@ -94,7 +100,10 @@ describe('desk handlers end to end (no Electron)', () => {
       code: 'secret_gone',
     });
 
-    const rotated = await desk['tokens:rotate']({ id: created.token.id });
+    const rotated = await desk['tokens:rotate']({
+      connectionId: await connectionOf(desk),
+      id: created.token.id,
+    });
     secrets.push(rotated.secret);
     expect((await service.request('GET', '/v1/users/me', { token: created.secret })).status).toBe(
       401,
@@ -103,11 +112,11 @@ describe('desk handlers end to end (no Electron)', () => {
       200,
     );
 
-    await desk['tokens:revoke']({ id: rotated.token.id });
+    await desk['tokens:revoke']({ connectionId: await connectionOf(desk), id: rotated.token.id });
     expect((await service.request('GET', '/v1/users/me', { token: rotated.secret })).status).toBe(
       401,
     );
-    expect(await desk['tokens:list'](null)).toEqual([]);
+    expect(await desk['tokens:list']({ connectionId: await connectionOf(desk) })).toEqual([]);
     await desk.dispose();
   });
 
@@ -115,8 +124,16 @@ describe('desk handlers end to end (no Electron)', () => {
     const composed = launchDesk();
     const desk = composed.handlers;
     await desk['session:get'](null);
-    const first = await desk['tokens:create']({ name: 'reload-a', expiresAt: null });
-    const second = await desk['tokens:create']({ name: 'reload-b', expiresAt: null });
+    const first = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'reload-a',
+      expiresAt: null,
+    });
+    const second = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'reload-b',
+      expiresAt: null,
+    });
     expect(composed.reveals.size).toBe(2);
     desk.forgetReveals();
     expect(composed.reveals.size).toBe(0);
@@ -126,31 +143,54 @@ describe('desk handlers end to end (no Electron)', () => {
       });
     }
     // The reveal store works again for the next secret.
-    const third = await desk['tokens:create']({ name: 'reload-c', expiresAt: null });
+    const third = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'reload-c',
+      expiresAt: null,
+    });
     await desk['secret:copy']({ revealId: third.revealId });
     expect(clipboard.text).toBe(third.secret);
     for (const revealed of [first, second, third])
-      await desk['tokens:revoke']({ id: revealed.token.id });
+      await desk['tokens:revoke']({
+        connectionId: await connectionOf(desk),
+        id: revealed.token.id,
+      });
     await desk.dispose();
   });
 
   it('refuses invalid input with a sentence and sends nothing', async () => {
     const desk = launch();
     await desk['session:get'](null);
-    await expect(desk['tokens:create']({ name: '   ', expiresAt: null })).rejects.toMatchObject({
+    await expect(
+      desk['tokens:create']({
+        connectionId: await connectionOf(desk),
+        name: '   ',
+        expiresAt: null,
+      }),
+    ).rejects.toMatchObject({
       code: 'invalid_input',
       message: 'Name is required.',
     });
     await expect(
-      desk['tokens:create']({ name: 'x'.repeat(101), expiresAt: null }),
+      desk['tokens:create']({
+        connectionId: await connectionOf(desk),
+        name: 'x'.repeat(101),
+        expiresAt: null,
+      }),
     ).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(desk['tokens:create']({ name: 'ok', expiresAt: 'soon' })).rejects.toMatchObject({
+    await expect(
+      desk['tokens:create']({
+        connectionId: await connectionOf(desk),
+        name: 'ok',
+        expiresAt: 'soon',
+      }),
+    ).rejects.toMatchObject({
       code: 'invalid_input',
     });
     await expect(
       desk['session:sign-in']({ serviceUrl: 'localhost', email, password: 'x' }),
     ).rejects.toMatchObject({ code: 'invalid_input' });
-    expect(await desk['tokens:list'](null)).toEqual([]);
+    expect(await desk['tokens:list']({ connectionId: await connectionOf(desk) })).toEqual([]);
   });
 
   it('passes the service’s own errors through with their words', async () => {
@@ -182,12 +222,14 @@ describe('desk handlers end to end (no Electron)', () => {
     await desk['session:get'](null);
     const port = Number(new URL(service.baseUrl).port);
     await service.stop();
-    await expect(desk['tokens:list'](null)).rejects.toMatchObject({
+    await expect(
+      desk['tokens:list']({ connectionId: await connectionOf(desk) }),
+    ).rejects.toMatchObject({
       code: 'unreachable',
       message: expect.stringContaining(`Can't reach the token service at ${service.baseUrl}`),
     });
     service = await startService({ dataDir: service.dataDir, clock: service.clock, port });
-    expect(await desk['tokens:list'](null)).toEqual([]);
+    expect(await desk['tokens:list']({ connectionId: await connectionOf(desk) })).toEqual([]);
     expect((await desk['session:get'](null)).account?.email).toBe(email);
   });
 
@@ -219,8 +261,11 @@ describe('desk handlers end to end (no Electron)', () => {
       email,
       password: 'desk password 1',
     });
+    const connectionId = await connectionOf(desk);
     service.clock.advance(31 * 864e5);
-    await expect(desk['tokens:list'](null)).rejects.toMatchObject({ code: 'session_expired' });
+    await expect(desk['tokens:list']({ connectionId })).rejects.toMatchObject({
+      code: 'session_expired',
+    });
     expect((await desk['session:get'](null)).account).toBeNull();
     expect(
       await keychain.getPassword(KEYCHAIN_SERVICE, keychainAccount(service.baseUrl, email)),

@@ -20,7 +20,7 @@ import {
   methodName,
   subscriptionName,
 } from '../../src/shared/ipc-channels.js';
-import type { RevealedToken } from '../../src/shared/ipc-contract.js';
+import type { RevealedToken, SessionState } from '../../src/shared/ipc-contract.js';
 import { startTokenService, type TokenService } from '../processes.js';
 import { bootApp, buildApp, copyWithoutRenderer, type BootedApp } from './fake-electron/boot.js';
 
@@ -55,6 +55,17 @@ async function booted(env: Record<string, string> = {}, userData = tempDir('boot
   return app;
 }
 
+/** The active account's connection, as the page reads it from the session state. */
+async function connectionIdOf(app: BootedApp): Promise<string> {
+  const state = (await app.request({
+    op: 'invoke',
+    channel: 'session:get',
+    payload: null,
+    from: 'our-main-frame',
+  })) as { ok: true; value: SessionState };
+  return state.value.account!.connectionId;
+}
+
 async function signUpAndReveal(app: BootedApp, email: string): Promise<RevealedToken> {
   const signUp = await app.request({
     op: 'invoke',
@@ -66,7 +77,7 @@ async function signUpAndReveal(app: BootedApp, email: string): Promise<RevealedT
   const created = (await app.request({
     op: 'invoke',
     channel: 'tokens:create',
-    payload: { name: 'ci-github', expiresAt: null },
+    payload: { connectionId: await connectionIdOf(app), name: 'ci-github', expiresAt: null },
     from: 'our-main-frame',
   })) as { ok: true; value: RevealedToken };
   expect(created.ok).toBe(true);
@@ -203,7 +214,11 @@ describe('the built main process, booted with a stand-in Electron', () => {
     const second = (await app.request({
       op: 'invoke',
       channel: 'tokens:create',
-      payload: { name: 'ci-gitlab', expiresAt: null },
+      payload: {
+        connectionId: first.token.issuer.connectionId,
+        name: 'ci-gitlab',
+        expiresAt: null,
+      },
       from: 'our-main-frame',
     })) as { ok: true; value: RevealedToken };
     await app.request({ op: 'render-process-gone' });
@@ -245,7 +260,7 @@ describe('the built main process, booted with a stand-in Electron', () => {
     const revealed = (await app.request({
       op: 'invoke',
       channel: 'tokens:create',
-      payload: { name: 'ci-quit', expiresAt: null },
+      payload: { connectionId: await connectionIdOf(app), name: 'ci-quit', expiresAt: null },
       from: 'our-main-frame',
     })) as { ok: true; value: RevealedToken };
     await app.request({
@@ -457,11 +472,13 @@ describe('the built preload, run as a sandboxed preload is', () => {
       ].sort(),
     );
     for (const value of Object.values(bridge)) expect(typeof value).toBe('function');
-    await bridge.tokensList!();
-    await bridge.tokensRevoke!({ id: 'x' });
+    await bridge.tokensList!({ connectionId: 'c1' });
+    await bridge.sessionGet!();
+    await bridge.tokensRevoke!({ connectionId: 'c1', id: 'x' });
     expect(invoked).toEqual([
-      ['tokens:list', null],
-      ['tokens:revoke', { id: 'x' }],
+      ['tokens:list', { connectionId: 'c1' }],
+      ['session:get', null],
+      ['tokens:revoke', { connectionId: 'c1', id: 'x' }],
     ]);
   });
 

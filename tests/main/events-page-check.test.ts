@@ -1,5 +1,5 @@
 /**
- * Issue 14: main checks every events page the service answers before anything of it goes
+ * Main checks every events page the service answers before anything of it goes
  * on, to the window (events:list) or into an export file. A small HTTP server on
  * 127.0.0.1 stands in front of the real token service: it forwards sign-in and the rest,
  * and answers events requests with pages the test writes (an extra field, wrong types, a
@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../src/main/compose.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
-import { realTimers } from '../../src/main/services/secret-clipboard.js';
 import { EventStore } from '../../src/server/storage/events.js';
 import { openStorage } from '../../src/server/storage/open-storage.js';
 import type { AccountEvent, EventPage } from '../../src/shared/events.js';
@@ -27,6 +26,7 @@ import {
 import { MemoryClipboard } from './fakes.js';
 import { RecordingSaveDialog } from './ports.js';
 import { memoryKeychain } from './test-keychain.js';
+import { realTimers } from '../../src/main/ports.js';
 
 const PASSWORD = 'events page check password';
 /** Put into every hostile page; it must never come back out. */

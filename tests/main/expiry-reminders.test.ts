@@ -1,5 +1,5 @@
 /**
- * Expiry reminders (issue 8), decided in main: against the real token service with
+ * Expiry reminders, decided in main: against the real token service with
  * its injected clock (which main reads too), the real keychain inside
  * scripts/with-keyring.sh, settings on `conf`, a recording notifier (Electron's
  * Notification cannot run here) and timers the test runs by hand.
@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../src/main/compose.js';
 import { REMINDER_CHECK_INTERVAL_MS } from '../../src/main/services/expiry-reminders.js';
-import type { Keychain } from '../../src/main/services/session-vault.js';
 import type { OpenTokenEvent } from '../../src/shared/ipc-channels.js';
 import { removeDir, startService, type RunningService } from '../server/service-harness.js';
-import { MemoryClipboard } from './fakes.js';
+import { MemoryClipboard, connectionOf } from './fakes.js';
 import { testKeychain } from './test-keychain.js';
 import { ManualTimers, RecordingNotifier } from './ports.js';
 import { generateSecret } from '../../src/server/auth/secrets.js';
+import type { Keychain } from '../../src/main/ports.js';
 
 const keychain: Keychain = testKeychain();
 const PASSWORD = 'reminder password 1';
@@ -91,17 +91,34 @@ describe('expiry reminders', () => {
       password: PASSWORD,
     });
     const later = await first.desk['tokens:create']({
+      connectionId: await connectionOf(first.desk),
       name: 'later',
       expiresAt: inFromNow(10 * DAY),
     });
-    const soon = await first.desk['tokens:create']({ name: 'soon', expiresAt: inFromNow(3 * DAY) });
-    await first.desk['tokens:create']({ name: 'tomorrow', expiresAt: inFromNow(20 * HOUR) });
-    await first.desk['tokens:create']({ name: 'forever', expiresAt: null });
+    const soon = await first.desk['tokens:create']({
+      connectionId: await connectionOf(first.desk),
+      name: 'soon',
+      expiresAt: inFromNow(3 * DAY),
+    });
+    await first.desk['tokens:create']({
+      connectionId: await connectionOf(first.desk),
+      name: 'tomorrow',
+      expiresAt: inFromNow(20 * HOUR),
+    });
+    await first.desk['tokens:create']({
+      connectionId: await connectionOf(first.desk),
+      name: 'forever',
+      expiresAt: null,
+    });
     const before = await first.desk['tokens:create']({
+      connectionId: await connectionOf(first.desk),
       name: 'never-reminded',
       expiresAt: inFromNow(2 * DAY),
     });
-    await first.desk['tokens:revoke']({ id: before.token.id });
+    await first.desk['tokens:revoke']({
+      connectionId: await connectionOf(first.desk),
+      id: before.token.id,
+    });
 
     await first.reminders.start();
 
@@ -171,11 +188,16 @@ describe('expiry reminders', () => {
     const b = { serviceUrl: service.baseUrl, email: uniqueEmail('click-b') };
     await app.desk['accounts:add']({ mode: 'sign-up', ...a, password: PASSWORD });
     const token = await app.desk['tokens:create']({
+      connectionId: await connectionOf(app.desk),
       name: 'a-expiring',
       expiresAt: inFromNow(5 * DAY),
     });
     await app.desk['accounts:add']({ mode: 'sign-up', ...b, password: PASSWORD });
-    await app.desk['tokens:create']({ name: 'b-expiring', expiresAt: inFromNow(6 * DAY) });
+    await app.desk['tokens:create']({
+      connectionId: await connectionOf(app.desk),
+      name: 'b-expiring',
+      expiresAt: inFromNow(6 * DAY),
+    });
 
     await app.reminders.start();
 
@@ -204,7 +226,11 @@ describe('expiry reminders', () => {
       email: uniqueEmail('off'),
       password: PASSWORD,
     });
-    await app.desk['tokens:create']({ name: 'quiet', expiresAt: inFromNow(2 * DAY) });
+    await app.desk['tokens:create']({
+      connectionId: await connectionOf(app.desk),
+      name: 'quiet',
+      expiresAt: inFromNow(2 * DAY),
+    });
     expect((await app.desk['settings:update']({ expiryReminders: false })).expiryReminders).toBe(
       false,
     );
@@ -216,7 +242,7 @@ describe('expiry reminders', () => {
     const restarted = launch();
     await restarted.reminders.start();
     expect([...app.notifier.shown, ...restarted.notifier.shown]).toEqual([]);
-    expect(restarted.settings.shownReminders()).toEqual([]);
+    expect(restarted.local.shownReminders.read()).toEqual([]);
 
     await restarted.desk['settings:update']({ expiryReminders: true });
     await restarted.hourPasses();

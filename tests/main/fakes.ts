@@ -1,4 +1,5 @@
-import type { ClipboardPort } from '../../src/main/services/secret-clipboard.js';
+import type { ClipboardPort } from '../../src/main/ports.js';
+import type { SessionState } from '../../src/shared/ipc-contract.js';
 
 /** Stands in for Electron's clipboard, which cannot run here. */
 export class MemoryClipboard implements ClipboardPort {
@@ -19,4 +20,14 @@ export class MemoryClipboard implements ClipboardPort {
     this.text = '';
     this.concealed = false;
   }
+}
+
+/** Where no account is signed in, token channels still need a connection to name. */
+export const NO_CONNECTION = '00000000-0000-4000-8000-000000000000';
+
+/** The active account's connection, as the page holds it from the session state main sends. */
+export async function connectionOf(desk: {
+  'session:get': (payload: null) => Promise<SessionState>;
+}): Promise<string> {
+  return (await desk['session:get'](null)).account?.connectionId ?? NO_CONNECTION;
 }

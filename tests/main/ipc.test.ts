@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { DeskHandlers } from '../../src/main/desk-handlers.js';
+import type { DeskHandlers } from '../../src/main/handlers/index.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import { registerHandlers, type IpcMainLike } from '../../src/main/ipc/register-handlers.js';
 import { isTrustedSender } from '../../src/main/ipc/trusted-sender.js';
@@ -49,17 +49,20 @@ describe('registerHandlers', () => {
 
     const fromIframe = await revoke(
       { sender: { id: 7 }, senderFrame: { ...mainFrame, parent: {}, routingId: 2 } },
-      { id: 'x' },
+      { connectionId: CONNECTION, id: 'x' },
     );
     const fromElsewhere = await revoke(
       { sender: { id: 7 }, senderFrame: { ...mainFrame, url: 'https://evil.example/' } },
-      { id: 'x' },
+      { connectionId: CONNECTION, id: 'x' },
     );
     const fromAnotherWindow = await revoke(
       { sender: { id: 8 }, senderFrame: mainFrame },
-      { id: 'x' },
+      { connectionId: CONNECTION, id: 'x' },
     );
-    const fromNowhere = await revoke({ sender: { id: 7 }, senderFrame: null }, { id: 'x' });
+    const fromNowhere = await revoke(
+      { sender: { id: 7 }, senderFrame: null },
+      { connectionId: CONNECTION, id: 'x' },
+    );
     for (const result of [fromIframe, fromElsewhere, fromAnotherWindow, fromNowhere]) {
       expect(result).toEqual({
         ok: false,
@@ -68,14 +71,19 @@ describe('registerHandlers', () => {
     }
     expect(calls).toEqual([]);
 
-    expect(await revoke({ sender: { id: 7 }, senderFrame: mainFrame }, { id: 'x' })).toEqual({
+    expect(
+      await revoke(
+        { sender: { id: 7 }, senderFrame: mainFrame },
+        { connectionId: CONNECTION, id: 'x' },
+      ),
+    ).toEqual({
       ok: true,
       value: 'handled',
     });
-    expect(calls).toEqual([['tokens:revoke', { id: 'x' }]]);
+    expect(calls).toEqual([['tokens:revoke', { connectionId: CONNECTION, id: 'x' }]]);
   });
 
-  it('checks the sender on every channel, the issue 7 ones included', async () => {
+  it('checks the sender on every channel', async () => {
     const { ipcMain, listeners } = fakeIpcMain();
     const { handlers, calls } = recordingHandlers();
     registerHandlers(ipcMain, handlers, (event) => isTrustedSender(event, ours), silent);
@@ -88,32 +96,50 @@ describe('registerHandlers', () => {
   });
 });
 
+/** A well-formed connection id: the cases below are refused for what else they carry. */
+const CONNECTION = '6f1c2a52-0d7c-4b5e-9d43-6a3c1c2d9e10';
+const SEND = {
+  accountId: 'a1',
+  target: { kind: 'repository', owner: 'ada', repo: 'app' },
+  name: 'CAPAWESOME_TOKEN',
+  overwrite: false,
+};
+
 describe('invokeChannel payload validation', () => {
   const cases: Array<[string, unknown]> = [
-    ['tokens:create', { name: 'ci' }],
-    ['tokens:create', { name: 42, expiresAt: null }],
-    ['tokens:create', { name: 'ci', expiresAt: null, extra: true }],
+    ['tokens:create', { connectionId: CONNECTION, name: 'ci' }],
+    ['tokens:create', { connectionId: CONNECTION, name: 42, expiresAt: null }],
+    ['tokens:create', { connectionId: CONNECTION, name: 'ci', expiresAt: null, extra: true }],
     ['tokens:create', 'ci'],
-    ['tokens:revoke', { id: '' }],
-    ['tokens:revoke', { id: 'x'.repeat(101) }],
-    ['tokens:list', { sneaky: true }],
+    ['tokens:revoke', { connectionId: CONNECTION, id: '' }],
+    ['tokens:revoke', { connectionId: CONNECTION, id: 'x'.repeat(101) }],
+    ['tokens:list', { connectionId: CONNECTION, sneaky: true }],
+    // Every token channel names its connection, in the form of an id.
+    ['tokens:list', null],
+    ['tokens:list', {}],
+    ['tokens:revoke', { connectionId: CONNECTION }],
+    ['tokens:create', { name: 'ci', expiresAt: null }],
+    ['tokens:rotate', { connectionId: '', id: 'x' }],
+    ['tokens:revoke', { connectionId: '../../sessions', id: 'x' }],
+    ['tokens:revoke-many', { connectionId: 'ghp_0123456789abcdefghij0123456789abcd', ids: ['x'] }],
+    ['tokens:rotate-and-update', { connectionId: 42, id: 'x', placeIds: [] }],
     ['session:sign-in', { serviceUrl: 'http://x', email: 'a@b.c' }],
     ['settings:update', { theme: 'neon' }],
     ['settings:update', { clipboardClearSeconds: 1 }],
     ['settings:update', { clipboardClearSeconds: 30.5 }],
     ['snippet:copy', { kind: 'powershell' }],
     ['secret:copy', {}],
-    // Issue 7: a credential or secret where an id belongs never reaches a handler (or a URL).
-    ['tokens:revoke', { id: API_SECRET }],
-    ['tokens:revoke', { id: 'ses_0123456789abcdefghij' }],
+    // A credential or secret where an id belongs never reaches a handler (or a URL).
+    ['tokens:revoke', { connectionId: CONNECTION, id: API_SECRET }],
+    ['tokens:revoke', { connectionId: CONNECTION, id: 'ses_0123456789abcdefghij' }],
     ['providers:remove', { accountId: 'ghp_0123456789abcdefghij0123456789abcd' }],
     ['providers:remove', { accountId: 'github_pat_11AAAAAAA0123456789' }],
     ['rotations:retry', { rotationId: 'glpat-0123456789abcdefghij' }],
     // Found by the security review: GitLab's other prefixes, and upper case.
-    ['tokens:revoke', { id: 'glptt-0123456789abcdefghij' }],
-    ['tokens:revoke', { id: 'gldt-0123456789abcdefghij' }],
-    ['tokens:revoke', { id: 'GLPAT-0123456789abcdefghij' }],
-    ['tokens:rotate', { id: 'glagent-0123456789abcdefghij' }],
+    ['tokens:revoke', { connectionId: CONNECTION, id: 'glptt-0123456789abcdefghij' }],
+    ['tokens:revoke', { connectionId: CONNECTION, id: 'gldt-0123456789abcdefghij' }],
+    ['tokens:revoke', { connectionId: CONNECTION, id: 'GLPAT-0123456789abcdefghij' }],
+    ['tokens:rotate', { connectionId: CONNECTION, id: 'glagent-0123456789abcdefghij' }],
     ['destinations:list', { tokenId: '../../sessions' }],
     [
       'destinations:send',
@@ -154,16 +180,61 @@ describe('invokeChannel payload validation', () => {
       'destinations:check',
       { accountId: 'a1', target: { kind: 'repository', owner: 'ada', repo: '..' }, name: 'X' },
     ],
-    ['tokens:rotate-and-update', { id: 'x', placeIds: [], gracePeriodSeconds: 604801 }],
-    ['tokens:rotate-and-update', { id: 'x', placeIds: [], gracePeriodSeconds: -1 }],
-    ['tokens:rotate-and-update', { id: 'x', placeIds: [], gracePeriodSeconds: 1.5 }],
-    // The places the person confirmed: ids only, distinct, at most a token's 50.
-    ['tokens:rotate-and-update', { id: 'x' }],
-    ['tokens:rotate-and-update', { id: 'x', placeIds: ['a', 'a'] }],
-    ['tokens:rotate-and-update', { id: 'x', placeIds: ['ca_0123456789abcdef'] }],
     [
       'tokens:rotate-and-update',
-      { id: 'x', placeIds: Array.from({ length: 51 }, (_, i) => `p${i}`) },
+      { connectionId: CONNECTION, id: 'x', placeIds: [], gracePeriodSeconds: 604801 },
+    ],
+    [
+      'tokens:rotate-and-update',
+      { connectionId: CONNECTION, id: 'x', placeIds: [], gracePeriodSeconds: -1 },
+    ],
+    [
+      'tokens:rotate-and-update',
+      { connectionId: CONNECTION, id: 'x', placeIds: [], gracePeriodSeconds: 1.5 },
+    ],
+    // The places the person confirmed: ids only, distinct, at most a token's 50.
+    ['tokens:rotate-and-update', { connectionId: CONNECTION, id: 'x' }],
+    ['tokens:rotate-and-update', { connectionId: CONNECTION, id: 'x', placeIds: ['a', 'a'] }],
+    [
+      'tokens:rotate-and-update',
+      { connectionId: CONNECTION, id: 'x', placeIds: ['ca_0123456789abcdef'] },
+    ],
+    [
+      'tokens:rotate-and-update',
+      {
+        connectionId: CONNECTION,
+        id: 'x',
+        placeIds: Array.from({ length: 51 }, (_, i) => `p${i}`),
+      },
+    ],
+    // A row's Send to CI…: the send's own checks, and nothing more than a send takes.
+    [
+      'tokens:rotate-and-send',
+      { connectionId: CONNECTION, id: 'x', placeIds: [], endOldNow: true },
+    ],
+    [
+      'tokens:rotate-and-send',
+      {
+        connectionId: CONNECTION,
+        id: 'x',
+        placeIds: [],
+        endOldNow: false,
+        send: { ...SEND, revealId: 'r1' },
+      },
+    ],
+    [
+      'tokens:rotate-and-send',
+      { connectionId: CONNECTION, id: 'x', placeIds: [], endOldNow: 'yes', send: SEND },
+    ],
+    [
+      'tokens:rotate-and-send',
+      {
+        connectionId: CONNECTION,
+        id: 'x',
+        placeIds: [],
+        endOldNow: false,
+        send: { ...SEND, target: { kind: 'repository', owner: 'ada', repo: '..' } },
+      },
     ],
     ['rotations:finish', { rotationId: 'x', gracePeriodSeconds: 604801 }],
     ['settings:update', { rotationGraceSeconds: 60 }],
@@ -180,6 +251,22 @@ describe('invokeChannel payload validation', () => {
       expect(result.error.message).not.toMatch(/ca_0123|ses_0123|ghp_|glpat-|github_pat/);
     }
     expect(calls).toEqual([]);
+  });
+
+  it('passes a well-formed rotate-and-send through', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const payload = {
+      connectionId: CONNECTION,
+      id: 'x',
+      placeIds: ['p1'],
+      send: SEND,
+      endOldNow: true,
+    };
+    expect(await invokeChannel(handlers, 'tokens:rotate-and-send', payload, silent)).toEqual({
+      ok: true,
+      value: 'handled',
+    });
+    expect(calls).toEqual([['tokens:rotate-and-send', payload]]);
   });
 
   it('accepts every snippet kind the renderer offers', async () => {
@@ -203,7 +290,9 @@ describe('invokeChannel payload validation', () => {
 
   it('passes valid payloads through and turns thrown errors into data', async () => {
     const { handlers } = recordingHandlers();
-    expect(await invokeChannel(handlers, 'tokens:list', null, silent)).toEqual({
+    expect(
+      await invokeChannel(handlers, 'tokens:list', { connectionId: CONNECTION }, silent),
+    ).toEqual({
       ok: true,
       value: 'handled',
     });
@@ -217,12 +306,19 @@ describe('invokeChannel payload validation', () => {
         throw new TypeError('cannot read properties of undefined');
       },
     } as DeskHandlers;
-    expect(await invokeChannel(failing, 'tokens:list', null, silent)).toEqual({
+    expect(
+      await invokeChannel(failing, 'tokens:list', { connectionId: CONNECTION }, silent),
+    ).toEqual({
       ok: false,
       error: { code: 'session_expired', message: 'Your session has expired.' },
     });
     const log = { error: vi.fn() };
-    const unexpected = await invokeChannel(failing, 'tokens:revoke', { id: 'x' }, log);
+    const unexpected = await invokeChannel(
+      failing,
+      'tokens:revoke',
+      { connectionId: CONNECTION, id: 'x' },
+      log,
+    );
     expect(unexpected).toMatchObject({ ok: false, error: { code: 'internal_error' } });
     expect(JSON.stringify(unexpected)).not.toContain('undefined');
     expect(log.error).toHaveBeenCalledOnce();

@@ -5,7 +5,7 @@ import {
   describeKeytarFailure,
   loadKeytar,
 } from '../../src/main/services/keychain-loader.js';
-import { SessionVault } from '../../src/main/services/session-vault.js';
+import { ConnectionVault } from '../../src/main/connections/vault.js';
 
 const notInstalled = Object.assign(new Error("Cannot find package 'keytar'"), {
   code: 'ERR_MODULE_NOT_FOUND',
@@ -47,7 +47,7 @@ describe('loading keytar, an optional dependency', () => {
 
   it('reaches the user through the vault, with the reason', async () => {
     const { keychain, problem } = await loadKeytar(() => Promise.reject(notInstalled), 'linux');
-    const vault = new SessionVault(keychain, problem);
+    const vault = new ConnectionVault(keychain, problem);
     expect(vault.status).toBe('unavailable');
     expect(vault.message).toContain('memory only');
     expect(vault.message).toContain(KEYCHAIN_FIX_COMMAND);

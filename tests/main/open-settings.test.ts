@@ -8,6 +8,7 @@ import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import { checkedExternalUrl } from '../../src/main/services/external-links.js';
 import { MAINTAINER, signUp, startCiWorld, type CiWorld } from './ci-desk.js';
 import { RecordingExternalLinks } from './ports.js';
+import { connectionOf } from './fakes.js';
 
 const GH_TOKEN = 'ghp_openSettingsToken0000000000000000001';
 const GL_TOKEN = 'glpat-openSettingsToken0001';
@@ -63,8 +64,16 @@ beforeAll(async () => {
     if (!sent.ok || !sent.value.destination) throw new Error(JSON.stringify(sent));
     return sent.value.destination.id as string;
   };
-  const a = await desk['tokens:create']({ name: 'open-a', expiresAt: null });
-  const b = await desk['tokens:create']({ name: 'open-b', expiresAt: null });
+  const a = await desk['tokens:create']({
+    connectionId: await connectionOf(desk),
+    name: 'open-a',
+    expiresAt: null,
+  });
+  const b = await desk['tokens:create']({
+    connectionId: await connectionOf(desk),
+    name: 'open-b',
+    expiresAt: null,
+  });
   tokenA = a.token.id;
   tokenB = b.token.id;
   placeA = await send(a.revealId, gh.value.id, { kind: 'repository', owner: 'ada', repo: 'app' });

@@ -4,14 +4,15 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SaveDialogPort } from '../../src/main/services/activity-service.js';
 import type {
+  ConfirmPort,
+  ConfirmQuestion,
   DesktopNotification,
+  ExternalLinksPort,
   NotifierPort,
-} from '../../src/main/services/expiry-reminders.js';
-import type { ExternalLinksPort } from '../../src/main/services/external-links.js';
-import type { ConfirmPort, ConfirmQuestion } from '../../src/main/services/native-dialogs.js';
-import type { Timers } from '../../src/main/services/secret-clipboard.js';
+  SaveDialogPort,
+  Timers,
+} from '../../src/main/ports.js';
 
 /** Answers every save dialog with the next `export-N.<format>` in `dir`, or `answer` when set. */
 export class RecordingSaveDialog implements SaveDialogPort {

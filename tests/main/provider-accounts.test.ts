@@ -13,7 +13,7 @@ import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import {
   PROVIDER_KEYCHAIN_SERVICE,
   providerKeychainAccount,
-} from '../../src/main/services/provider-vault.js';
+} from '../../src/main/connections/vault.js';
 import { DEVELOPER, MAINTAINER, OWNER, signUp, startCiWorld, type CiWorld } from './ci-desk.js';
 import { MemoryClipboard } from './fakes.js';
 import { generateSecret } from '../../src/server/auth/secrets.js';
@@ -219,7 +219,7 @@ describe('provider accounts', () => {
         error: { code: 'provider_account_not_found' },
       });
     }
-    // Switching back to the first user (still signed in since issue 8): both accounts are there;
+    // Switching back to the first user (still signed in): both accounts are there;
     // and switching to the other again shows none of them.
     const other = (await desk['session:get'](null)).account!;
     await desk['accounts:switch']({ serviceUrl: world.service.baseUrl, email });

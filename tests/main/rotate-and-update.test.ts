@@ -5,8 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
-import type { RevealedToken, RotationReport } from '../../src/shared/ipc-contract.js';
+import type {
+  RevealedToken,
+  RotateAndSendReport,
+  RotationReport,
+} from '../../src/shared/ipc-contract.js';
 import { MAINTAINER, signUp, startCiWorld, type CiWorld, placeIdsOf } from './ci-desk.js';
+import { connectionOf } from './fakes.js';
 
 const GH_TOKEN = 'ghp_rotateTestToken000000000000000000001';
 const GL_TOKEN = 'glpat-rotateTestToken0000001';
@@ -42,7 +47,11 @@ const glSecret = () => world.gitlab.variable('project', 'acme/app', 'CAPAWESOME_
 
 /** A new token sent to the GitHub repository and the GitLab project. */
 async function tokenInTwoPlaces(name: string): Promise<RevealedToken> {
-  const revealed = await desk['tokens:create']({ name, expiresAt: null });
+  const revealed = await desk['tokens:create']({
+    connectionId: await connectionOf(desk),
+    name,
+    expiresAt: null,
+  });
   secrets.push(revealed.secret);
   const [github, gitlab] = (await must('providers:list', null)).accounts;
   for (const [accountId, target] of [
@@ -81,10 +90,113 @@ afterAll(async () => {
   await world.close();
 });
 
+describe("a row's Send to CI…: rotate, then send, as one operation in main", () => {
+  const other = { kind: 'repository', owner: 'ada', repo: 'app' } as const;
+
+  async function rotateAndSend(token: RevealedToken, name: string, endOldNow: boolean) {
+    const result = await must<RotateAndSendReport>('tokens:rotate-and-send', {
+      connectionId: await connectionOf(desk),
+      id: token.token.id,
+      placeIds: await placeIdsOf(desk, token.token.id),
+      send: {
+        accountId: (await must('providers:list', null)).accounts[0].id,
+        target: other,
+        name,
+        overwrite: true,
+      },
+      endOldNow,
+    });
+    if (result.report.revealed) secrets.push(result.report.revealed.secret);
+    return result;
+  }
+
+  it('a token recorded nowhere: the new secret is sent, and the old one stops at once when asked', async () => {
+    const old = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'row-send-now',
+      expiresAt: null,
+    });
+    secrets.push(old.secret);
+    const result = await rotateAndSend(old, 'ROW_SEND_NOW', true);
+    const fresh = result.report.revealed!.secret;
+    expect(result.sent).toMatchObject({ outcome: 'created', recordProblem: null });
+    expect(result.sendProblem).toBeNull();
+    expect(result.oldKept).toBeNull();
+    expect(world.github.secret('ada/app', 'ROW_SEND_NOW')).toBe(fresh);
+    expect(result.report.rotation).toMatchObject({ oldRevoked: true, graceEndsAt: null });
+    expect(await status(old.secret)).toBe(401);
+    expect(await status(fresh)).toBe(200);
+  });
+
+  it('without "stop the old one now", the old secret keeps its grace period', async () => {
+    const old = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'row-send-later',
+      expiresAt: null,
+    });
+    secrets.push(old.secret);
+    const result = await rotateAndSend(old, 'ROW_SEND_LATER', false);
+    expect(result.sent).toMatchObject({ outcome: 'created' });
+    expect(world.github.secret('ada/app', 'ROW_SEND_LATER')).toBe(result.report.revealed!.secret);
+    expect(result.report.rotation.oldRevoked).toBe(false);
+    expect(result.report.rotation.graceEndsAt).not.toBeNull();
+    expect(await status(old.secret)).toBe(200);
+  });
+
+  it('a token with places: they are updated too, and the rotation ends the old token itself', async () => {
+    const old = await tokenInTwoPlaces('row-send-places');
+    const result = await rotateAndSend(old, 'ROW_SEND_PLACES', true);
+    const fresh = result.report.revealed!.secret;
+    expect(result.report.rotation).toMatchObject({ finished: true, oldRevoked: true });
+    expect([ghSecret(), glSecret(), world.github.secret('ada/app', 'ROW_SEND_PLACES')]).toEqual([
+      fresh,
+      fresh,
+      fresh,
+    ]);
+    expect(await status(old.secret)).toBe(401);
+  });
+
+  it('a send that fails still answers the rotation, with the send’s own words; the old token lives on', async () => {
+    const old = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'row-send-fails',
+      expiresAt: null,
+    });
+    secrets.push(old.secret);
+    const result = await must<RotateAndSendReport>('tokens:rotate-and-send', {
+      connectionId: await connectionOf(desk),
+      id: old.token.id,
+      placeIds: [],
+      send: {
+        accountId: (await must('providers:list', null)).accounts[0].id,
+        target: { kind: 'repository', owner: 'ada', repo: 'not-there' },
+        name: 'ROW_SEND_FAILS',
+        overwrite: true,
+      },
+      endOldNow: true,
+    });
+    secrets.push(result.report.revealed!.secret);
+    const direct = await call('destinations:send', {
+      revealId: result.report.revealed!.revealId,
+      accountId: (await must('providers:list', null)).accounts[0].id,
+      target: { kind: 'repository', owner: 'ada', repo: 'not-there' },
+      name: 'ROW_SEND_FAILS',
+      overwrite: true,
+    });
+    expect(direct.ok).toBe(false);
+    expect(result.sent).toBeNull();
+    expect(result.sendProblem).toEqual(!direct.ok && direct.error);
+    expect(result.report.rotation.oldRevoked).toBe(false);
+    expect(await status(old.secret)).toBe(200);
+    expect(await status(result.report.revealed!.secret)).toBe(200);
+  });
+});
+
 describe('rotate and update every place', () => {
   it('pushes the new secret to both places, then revokes the old token at once', async () => {
     const old = await tokenInTwoPlaces('ci-rotate');
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: old.token.id,
       placeIds: await placeIdsOf(desk, old.token.id),
     });
@@ -121,6 +233,7 @@ describe('rotate and update every place', () => {
       body: { message: '503 Service Unavailable' },
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: old.token.id,
       placeIds: await placeIdsOf(desk, old.token.id),
       gracePeriodSeconds: 2 * HOUR,
@@ -173,7 +286,11 @@ describe('rotate and update every place', () => {
   it('keeps each place’s own settings: a protected variable stays protected, an org secret keeps its repositories', async () => {
     world.github.addOrganization('acme', ['ada']);
     const siteId = world.github.addRepository('acme', 'site', { admins: ['ada'] });
-    const revealed = await desk['tokens:create']({ name: 'ci-settings', expiresAt: null });
+    const revealed = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'ci-settings',
+      expiresAt: null,
+    });
     secrets.push(revealed.secret);
     const [github, gitlab] = (await must('providers:list', null)).accounts;
     const org = { kind: 'organization', org: 'acme', visibility: 'selected' } as const;
@@ -196,6 +313,7 @@ describe('rotate and update every place', () => {
       protected: true,
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: revealed.token.id,
       placeIds: await placeIdsOf(desk, revealed.token.id),
     });
@@ -214,6 +332,7 @@ describe('rotate and update every place', () => {
     const gitlab = (await must('providers:list', null)).accounts[1];
     await must('providers:remove', { accountId: gitlab.id });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: old.token.id,
       placeIds: await placeIdsOf(desk, old.token.id),
     });
@@ -243,6 +362,7 @@ describe('rotate and update every place', () => {
       headers: { 'x-accepted-github-permissions': 'secrets=write' },
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: old.token.id,
       placeIds: await placeIdsOf(desk, old.token.id),
     });
@@ -269,6 +389,7 @@ describe('rotate and update every place', () => {
       body: { message: '503 Service Unavailable' },
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: old.token.id,
       placeIds: await placeIdsOf(desk, old.token.id),
     });
@@ -310,6 +431,7 @@ describe('rotate and update every place', () => {
       body: { message: '503 Service Unavailable' },
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: old.token.id,
       placeIds: await placeIdsOf(desk, old.token.id),
       gracePeriodSeconds: 600,
@@ -332,6 +454,7 @@ describe('rotate and update every place', () => {
       body: { message: '503 Service Unavailable' },
     });
     const report = await must<RotationReport>('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: old.token.id,
       placeIds: await placeIdsOf(desk, old.token.id),
     });

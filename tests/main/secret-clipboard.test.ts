@@ -1,8 +1,9 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { SecretClipboard, type Timers } from '../../src/main/services/secret-clipboard.js';
+import { SecretClipboard } from '../../src/main/services/secret-clipboard.js';
 import { MemoryClipboard } from './fakes.js';
 import { generateSecret } from '../../src/server/auth/secrets.js';
+import type { Timers } from '../../src/main/ports.js';
 
 class ManualTimers implements Timers {
   private next = 1;

@@ -1,5 +1,5 @@
 /**
- * Item 12 of issue 6: once the page forgets a secret, main holds no copy of it:
+ * Once the page forgets a secret, main holds no copy of it:
  * not the reveal store, not the clipboard guard (which keeps a digest to compare
  * the clipboard with). Checked on the real heap: V8 writes a snapshot of every
  * reachable object after a full collection, and the secret's text must not be in it.
@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RevealStore } from '../../src/main/services/reveal-store.js';
-import { SecretClipboard, type Timers } from '../../src/main/services/secret-clipboard.js';
+import { SecretClipboard } from '../../src/main/services/secret-clipboard.js';
 import type { IssuedApiToken } from '../../src/shared/api-schemas.js';
 import { MemoryClipboard } from './fakes.js';
+import type { Timers } from '../../src/main/ports.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'token-desk-heap-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -41,7 +42,10 @@ function revealFreshSecret(store: RevealStore): { revealId: string; tail: string
   const issued = JSON.parse(
     `{"id":"t1","name":"ci","prefix":"ca_x","createdAt":"2026-01-01T00:00:00.000Z","expiresAt":null,"lastUsedAt":null,"secret":"ca_${tail}"}`,
   ) as IssuedApiToken;
-  return { revealId: store.reveal(issued).revealId, tail };
+  return {
+    revealId: store.reveal(issued, { connectionId: 'c1', kind: 'token-desk' }).revealId,
+    tail,
+  };
 }
 
 let snapshots = 0;
@@ -54,9 +58,12 @@ function heapHoldsSecret(tail: string): boolean {
   return text.includes('ca_' + tail);
 }
 
+/** No account changes in these tests, but the one below. */
+const noAccountChanges = { onChange: () => () => {} };
+
 describe('a forgotten secret is gone from main', () => {
   it('is on the heap while revealed (the check can see it)', () => {
-    const store = new RevealStore(new HeldTimers());
+    const store = new RevealStore(new HeldTimers(), noAccountChanges);
     const { revealId, tail } = revealFreshSecret(store);
     expect(heapHoldsSecret(tail)).toBe(true);
     store.forget(revealId);
@@ -64,7 +71,7 @@ describe('a forgotten secret is gone from main', () => {
 
   it('is gone after secret:forget, although the clipboard clear is still pending', async () => {
     const timers = new HeldTimers();
-    const store = new RevealStore(timers);
+    const store = new RevealStore(timers, noAccountChanges);
     const clipboard = new MemoryClipboard();
     const guard = new SecretClipboard(clipboard, timers);
     const { revealId, tail } = revealFreshSecret(store);
@@ -83,7 +90,7 @@ describe('a forgotten secret is gone from main', () => {
 
   it('still clears the clipboard by digest after the secret is forgotten', async () => {
     const timers = new HeldTimers();
-    const store = new RevealStore(timers);
+    const store = new RevealStore(timers, noAccountChanges);
     const clipboard = new MemoryClipboard();
     const guard = new SecretClipboard(clipboard, timers);
     const { revealId } = revealFreshSecret(store);
@@ -96,9 +103,29 @@ describe('a forgotten secret is gone from main', () => {
     expect(clipboard.text).toBe('');
   });
 
+  it('a change of account drops every secret by itself, with its deadline', () => {
+    const timers = new HeldTimers();
+    const listeners: Array<() => void> = [];
+    const store = new RevealStore(timers, {
+      onChange: (listener) => {
+        listeners.push(listener);
+        return () => {};
+      },
+    });
+    const { revealId, tail } = revealFreshSecret(store);
+    expect(listeners).toHaveLength(1);
+
+    listeners[0]!();
+
+    expect(store.size).toBe(0);
+    expect(timers.pending.size).toBe(0);
+    expect(heapHoldsSecret(tail)).toBe(false);
+    expect(() => store.secret(revealId)).toThrow(expect.objectContaining({ code: 'secret_gone' }));
+  });
+
   it('forgetAll (reload, renderer gone) drops every secret and its deadline', () => {
     const timers = new HeldTimers();
-    const store = new RevealStore(timers);
+    const store = new RevealStore(timers, noAccountChanges);
     const first = revealFreshSecret(store);
     const second = revealFreshSecret(store);
     expect(timers.pending.size).toBe(2);

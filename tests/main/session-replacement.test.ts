@@ -1,7 +1,7 @@
 /**
- * Item 10 of issue 6: credentials never travel in clear text to another computer,
- * and a new sign-in never leaves the previous session live and forgotten: since
- * issue 8 it stays a known account (signed in, in the keychain, in the menu). Against
+ * Credentials never travel in clear text to another computer,
+ * and a new sign-in never leaves the previous session live and forgotten: it
+ * stays a known account (signed in, in the keychain, in the menu). Against
  * two real token services over HTTP, the real keychain (inside `npm test`'s private
  * keyring) and settings on `conf`.
  */
@@ -11,17 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../src/main/compose.js';
-import { realTimers } from '../../src/main/services/secret-clipboard.js';
 import {
   KEYCHAIN_SERVICE,
   keychainAccount,
-  type Keychain,
+  tokenDeskConnectionId,
   type StoredSession,
-} from '../../src/main/services/session-vault.js';
+} from '../../src/main/connections/vault.js';
 import { SERVICE_URL_MESSAGES } from '../../src/shared/service-url.js';
 import { removeDir, startService, type RunningService } from '../server/service-harness.js';
-import { MemoryClipboard } from './fakes.js';
+import { MemoryClipboard, connectionOf } from './fakes.js';
 import { testKeychain } from './test-keychain.js';
+import { realTimers, type Keychain } from '../../src/main/ports.js';
 
 const keychain: Keychain = testKeychain();
 const PASSWORD = 'replacement password 1';
@@ -80,7 +80,7 @@ async function sessionAnswers(service: RunningService, token: string) {
   return { status: response.status, code: (response.body as { code?: string }).code };
 }
 
-describe('a new sign-in keeps the previous session as a known account (issue 8)', () => {
+describe('a new sign-in keeps the previous session as a known account', () => {
   it('signing up on another service keeps the old session live, in the keychain and in the account list', async () => {
     const { launch } = profile();
     const desk = launch().handlers;
@@ -102,8 +102,22 @@ describe('a new sign-in keeps the previous session as a known account (issue 8)'
 
     expect(state.account).toMatchObject({ serviceUrl: serviceB.baseUrl, email: emailB });
     expect(state.accounts).toEqual([
-      { serviceUrl: serviceA.baseUrl, email: emailA, name: null, active: false, signedIn: true },
-      { serviceUrl: serviceB.baseUrl, email: emailB, name: null, active: true, signedIn: true },
+      {
+        serviceUrl: serviceA.baseUrl,
+        email: emailA,
+        name: null,
+        connectionId: tokenDeskConnectionId(serviceA.baseUrl, emailA),
+        active: false,
+        signedIn: true,
+      },
+      {
+        serviceUrl: serviceB.baseUrl,
+        email: emailB,
+        name: null,
+        connectionId: tokenDeskConnectionId(serviceB.baseUrl, emailB),
+        active: true,
+        signedIn: true,
+      },
     ]);
     expect(await sessionAnswers(serviceA, old.token)).toEqual({ status: 200, code: undefined });
     expect((await storedSession(serviceA.baseUrl, emailA))?.token).toBe(old.token);
@@ -171,7 +185,7 @@ describe('a new sign-in keeps the previous session as a known account (issue 8)'
     expect((await sessionAnswers(serviceA, old.token)).code).toBe('session_expired');
     expect((await sessionAnswers(serviceA, current.token)).status).toBe(200);
     expect(state.accounts).toHaveLength(1);
-    expect(await desk['tokens:list'](null)).toEqual([]);
+    expect(await desk['tokens:list']({ connectionId: await connectionOf(desk) })).toEqual([]);
     await desk['session:sign-out'](null);
   });
 
@@ -247,7 +261,7 @@ describe('a new sign-in keeps the previous session as a known account (issue 8)'
     expect(state.account?.email).toBe(email);
     expect(state.accounts).toHaveLength(1);
     expect((await sessionAnswers(serviceA, current.token)).status).toBe(200);
-    expect(await desk['tokens:list'](null)).toEqual([]);
+    expect(await desk['tokens:list']({ connectionId: await connectionOf(desk) })).toEqual([]);
     await desk['session:sign-out'](null);
   });
 });

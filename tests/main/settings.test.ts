@@ -1,21 +1,10 @@
-import Conf from 'conf';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { confStore } from './conf-store.js';
 import { DEFAULT_SETTINGS, SettingsService } from '../../src/main/services/settings.js';
 
-function store(dir = mkdtempSync(join(tmpdir(), 'token-desk-settings-'))) {
-  return {
-    dir,
-    conf: new Conf({
-      cwd: dir,
-      configName: 'settings',
-      projectName: 'token-desk',
-      clearInvalidConfig: true,
-    }),
-  };
-}
+const store = confStore;
 
 describe('SettingsService on conf (what electron-store wraps)', () => {
   it('starts from defaults: the local service, 30 s clipboard delay, the system theme, 1 h rotation grace, expiry reminders on', () => {
@@ -75,28 +64,6 @@ describe('SettingsService on conf (what electron-store wraps)', () => {
     expect(new SettingsService(store(dir).conf).get()).toEqual(DEFAULT_SETTINGS);
   });
 
-  it('remembers window bounds and the last account, which are not secrets', () => {
-    const { dir, conf } = store();
-    const settings = new SettingsService(conf);
-    settings.saveWindowBounds({ x: 10, y: 20, width: 900, height: 600, maximized: false });
-    settings.saveLastAccount({ serviceUrl: 'http://127.0.0.1:4780', email: 'ada@example.test' });
-    const again = new SettingsService(store(dir).conf);
-    expect(again.windowBounds()).toEqual({
-      x: 10,
-      y: 20,
-      width: 900,
-      height: 600,
-      maximized: false,
-    });
-    expect(again.lastAccount()).toEqual({
-      serviceUrl: 'http://127.0.0.1:4780',
-      email: 'ada@example.test',
-    });
-    again.saveLastAccount(null);
-    expect(again.lastAccount()).toBeNull();
-    expect(readFileSync(join(dir, 'settings.json'), 'utf8')).not.toMatch(/ses_|ca_/);
-  });
-
   describe("a service URL for this run only (npm start's TOKEN_DESK_SERVICE_URL)", () => {
     const saved = () => ({
       serviceUrl: 'https://tokens.example.test',
@@ -153,63 +120,6 @@ describe('SettingsService on conf (what electron-store wraps)', () => {
       unsubscribe();
       settings.update({ theme: 'system' });
       expect(seen).toEqual(['dark', 'light']);
-    });
-  });
-
-  describe('provider accounts and unfinished rotations (issue 7)', () => {
-    const owner = { serviceUrl: 'http://127.0.0.1:4780', email: 'ada@example.test' };
-    const account = {
-      id: '6f1c2a52-0d7c-4b5e-9d43-6a3c1c2d9e10',
-      provider: 'github' as const,
-      host: 'https://api.github.com',
-      login: 'ada',
-      owner,
-    };
-    const rotation = {
-      id: '0b1e9c3a-6e4f-4d0a-8a55-2f3c4d5e6f70',
-      owner,
-      tokenName: 'ci',
-      newTokenId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
-      oldTokenIds: ['1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'],
-      graceEndsAt: '2026-06-01T13:00:00.000Z',
-      destinations: [
-        {
-          destinationId: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e',
-          provider: 'github' as const,
-          host: 'https://api.github.com',
-          target: { kind: 'repository' as const, owner: 'ada', repo: 'app' },
-          name: 'CAPAWESOME_TOKEN',
-          status: 'failed' as const,
-          error: { code: 'provider_unreachable', message: 'GitHub answered 503.' },
-        },
-      ],
-    };
-
-    it('round-trips them, and refuses to save one carrying anything more (a secret)', () => {
-      const { dir, conf } = store();
-      const settings = new SettingsService(conf);
-      settings.saveProviderAccounts([account]);
-      settings.savePendingRotations([rotation]);
-      const again = new SettingsService(store(dir).conf);
-      expect(again.providerAccounts()).toEqual([account]);
-      expect(again.pendingRotations()).toEqual([rotation]);
-      expect(() =>
-        settings.saveProviderAccounts([{ ...account, token: 'ghp_secret' } as typeof account]),
-      ).toThrow('schema');
-      expect(() =>
-        settings.savePendingRotations([{ ...rotation, secret: 'ca_x' } as typeof rotation]),
-      ).toThrow('schema');
-      expect(readFileSync(join(dir, 'settings.json'), 'utf8')).not.toMatch(/ghp_secret|ca_x/);
-    });
-
-    it('drops entries a hand edit broke, keeps the rest', () => {
-      const { dir, conf } = store();
-      new SettingsService(conf).saveProviderAccounts([account]);
-      const file = join(dir, 'settings.json');
-      const data = JSON.parse(readFileSync(file, 'utf8')) as { providerAccounts: unknown[] };
-      data.providerAccounts.push({ ...account, id: 'ghp_looksLikeAToken', token: 'x' });
-      writeFileSync(file, JSON.stringify(data));
-      expect(new SettingsService(store(dir).conf).providerAccounts()).toEqual([account]);
     });
   });
 });

@@ -12,7 +12,8 @@ import {
   type BridgeResult,
   type Channel,
 } from '../../shared/ipc-contract.js';
-import type { DeskHandlers } from '../desk-handlers.js';
+import type { DeskHandlers } from '../handlers/index.js';
+import type { Log } from '../ports.js';
 
 const validators = Object.fromEntries(
   CHANNELS.map((channel) => [channel, Compile(IPC_CONTRACT[channel].payload)]),
@@ -22,11 +23,7 @@ export function isChannel(value: string): value is Channel {
   return Object.hasOwn(IPC_CONTRACT, value);
 }
 
-export interface InvokeLog {
-  error(message: string, error: unknown): void;
-}
-
-function toBridgeError(error: unknown, log: InvokeLog, channel: string): BridgeError {
+function toBridgeError(error: unknown, log: Log, channel: string): BridgeError {
   if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
     return { code: error.code, message: error.message };
   }
@@ -42,7 +39,7 @@ export async function invokeChannel(
   handlers: DeskHandlers,
   channel: string,
   payload: unknown,
-  log: InvokeLog,
+  log: Log,
 ): Promise<BridgeResult<unknown>> {
   if (!isChannel(channel)) {
     return {

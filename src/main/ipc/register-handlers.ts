@@ -1,6 +1,7 @@
 import { CHANNELS, type BridgeResult } from '../../shared/ipc-contract.js';
-import type { DeskHandlers } from '../desk-handlers.js';
-import { invokeChannel, type InvokeLog } from './invoke-channel.js';
+import type { DeskHandlers } from '../handlers/index.js';
+import type { Log } from '../ports.js';
+import { invokeChannel } from './invoke-channel.js';
 import type { IpcSenderEvent } from './trusted-sender.js';
 
 /** The slice of Electron's `ipcMain` this needs, so the wrapper is testable in plain Node. */
@@ -20,7 +21,7 @@ export function registerHandlers(
   ipcMain: IpcMainLike,
   handlers: DeskHandlers,
   isTrusted: (event: IpcSenderEvent) => boolean,
-  log: InvokeLog,
+  log: Log,
 ): void {
   for (const channel of CHANNELS) {
     ipcMain.handle(channel, async (event, payload): Promise<BridgeResult<unknown>> => {

@@ -36,18 +36,11 @@ import type {
   ListEventsPayload,
 } from '../../shared/ipc-contract.js';
 import { DeskError } from '../desk-error.js';
-import { ApiClientError, type ApiClient, type EventsQueryInput } from './api-client.js';
+import type { SaveDialogPort } from '../ports.js';
+import type { TokenDeskFor } from '../issuers/token-desk/token-desk-issuer.js';
+import { ApiClientError, type EventsQueryInput } from './api-client.js';
 import { exportEncoder, suggestedFileName } from './event-export.js';
 import type { AccountRef, SessionService } from './session-service.js';
-
-/** Asks the user where to save a file; null when they cancel. */
-export interface SaveDialogPort {
-  askSavePath(request: {
-    title: string;
-    defaultFileName: string;
-    format: ExportFormat;
-  }): Promise<string | null>;
-}
 
 const Text = (maxLength: number) => Type.String({ maxLength });
 const TextOrNull = (maxLength: number) => Type.Union([Text(maxLength), Type.Null()]);
@@ -186,7 +179,7 @@ class PendingFile {
 export class ActivityService {
   constructor(
     private readonly deps: {
-      api: ApiClient;
+      tokenDesk: TokenDeskFor;
       sessions: SessionService;
       saveDialog: SaveDialogPort | null;
       now: () => number;
@@ -272,10 +265,7 @@ export class ActivityService {
 
   /** One page from the service, only if it is in the shape the app knows. */
   private async page(input: EventsQueryInput, account?: AccountRef): Promise<EventPage> {
-    const page: unknown = await this.deps.sessions.withSession(
-      (active) => this.deps.api.listEvents(active.serviceUrl, active.token, input),
-      account,
-    );
+    const page: unknown = await this.deps.tokenDesk(account).listEvents(input);
     if (!eventPageCheck.Check(page) || page.events.length > (input.limit ?? EVENTS_PAGE.default))
       throw badEventPage();
     return page;

@@ -15,6 +15,8 @@ import type {
 import type { Destination, DestinationInput } from '../../shared/ci-destinations.js';
 import type { EventKind, EventPage } from '../../shared/events.js';
 import { normalizeServiceUrl } from '../../shared/service-url.js';
+import type { RotatedToken } from '../issuers/token-issuer.js';
+import type { Fetch } from '../ports.js';
 
 /** What GET /v1/users/me/events filters on; main has checked every field already. */
 export interface EventsQueryInput {
@@ -25,11 +27,6 @@ export interface EventsQueryInput {
   cursor?: string;
   limit?: number;
 }
-
-/** A rotation's answer: the replacement (with its secret) and what became of the old token. */
-export type RotatedApiToken = IssuedApiToken & {
-  previous?: { id: string; graceEndsAt: string | null };
-};
 
 export const REQUEST_TIMEOUT_MS = 10_000;
 /**
@@ -56,8 +53,6 @@ export class ApiClientError extends Error {
     this.name = 'ApiClientError';
   }
 }
-
-export type Fetch = typeof fetch;
 
 interface RequestOptions {
   token?: string;
@@ -137,7 +132,7 @@ export class ApiClient {
     token: string,
     id: string,
     gracePeriodSeconds?: number,
-  ): Promise<RotatedApiToken> {
+  ): Promise<RotatedToken> {
     return this.request(baseUrl, 'POST', `/v1/users/me/tokens/${encodeURIComponent(id)}/rotate`, {
       token,
       ...(gracePeriodSeconds === undefined ? {} : { body: { gracePeriodSeconds } }),

@@ -19,10 +19,12 @@ import type { DestinationCheck, DestinationView, SendResult } from '../../shared
 import { DeskError } from '../desk-error.js';
 import { wrongProvider, type PushOptions, type PushOutcome } from '../ci-providers/secret-store.js';
 import { inWords } from '../ci-providers/provider-error.js';
-import { ApiClientError, type ApiClient } from './api-client.js';
-import type { RecordOwner } from './ci-records.js';
-import { checkedExternalUrl, type ExternalLinksPort } from './external-links.js';
-import type { ProviderAccounts } from './provider-accounts.js';
+import { hasCode } from '../issuers/token-issuer.js';
+import type { TokenDeskFor } from '../issuers/token-desk/token-desk-issuer.js';
+import type { RecordOwner } from '../local-store.js';
+import type { ExternalLinksPort } from '../ports.js';
+import { checkedExternalUrl } from './external-links.js';
+import type { ProviderAccounts } from '../connections/provider-accounts.js';
 import type { RevealStore } from './reveal-store.js';
 import type { SessionService } from './session-service.js';
 
@@ -67,7 +69,7 @@ function checkedName(provider: Provider, name: string): string {
 export class DestinationService {
   constructor(
     private readonly deps: {
-      api: ApiClient;
+      tokenDesk: TokenDeskFor;
       sessions: SessionService;
       reveals: RevealStore;
       accounts: ProviderAccounts;
@@ -194,12 +196,9 @@ export class DestinationService {
     let token: { name: string; expiresAt: string | null; replacedById: string | null } | null;
     try {
       // One token, not the whole list: this runs before every push.
-      token = await this.deps.sessions.withSession(
-        (active) => this.deps.api.getToken(active.serviceUrl, active.token, tokenId),
-        owner,
-      );
+      token = await this.deps.tokenDesk(owner).get(tokenId);
     } catch (error) {
-      if (!(error instanceof ApiClientError && error.code === 'token_not_found')) throw error;
+      if (!hasCode(error, 'token_not_found')) throw error;
       token = null;
     }
     if (token !== null && (typeof token !== 'object' || typeof token.name !== 'string'))
@@ -222,10 +221,7 @@ export class DestinationService {
   }
 
   async list(tokenId: string, owner?: RecordOwner): Promise<DestinationView[]> {
-    const destinations = await this.deps.sessions.withSession(
-      (active) => this.deps.api.listDestinations(active.serviceUrl, active.token, tokenId),
-      owner,
-    );
+    const destinations = await this.deps.tokenDesk(owner).listDestinations(tokenId);
     if (
       !Array.isArray(destinations) ||
       !destinations.every((entry) => destinationCheck.Check(entry))
@@ -275,9 +271,7 @@ export class DestinationService {
   }
 
   async remove(tokenId: string, destinationId: string): Promise<void> {
-    await this.deps.sessions.withSession((active) =>
-      this.deps.api.removeDestination(active.serviceUrl, active.token, tokenId, destinationId),
-    );
+    await this.deps.tokenDesk().removeDestination(tokenId, destinationId);
   }
 
   /** Records a push on the service; a failure there is reported, not thrown: the push happened. */
@@ -296,10 +290,7 @@ export class DestinationService {
       name: place.name,
     };
     try {
-      const destination = await this.deps.sessions.withSession(
-        (active) => this.deps.api.addDestination(active.serviceUrl, active.token, tokenId, input),
-        owner,
-      );
+      const destination = await this.deps.tokenDesk(owner).addDestination(tokenId, input);
       return { destination, problem: null };
     } catch (error) {
       const words = inWords(error, []);

@@ -1,7 +1,7 @@
 /**
  * Expiry reminders, decided in main: a desktop notification when a token is 7 days
  * and 1 day from expiring, and when it has expired; once per token per threshold
- * and per account, remembered in settings (not a secret) so a restart does not
+ * and per account, remembered in the local store (not a secret) so a restart does not
  * repeat them. Checked at start and hourly, for every signed-in account, unless
  * Settings turned reminders off. Clicking one makes its account active and asks the
  * page to open that token. The notifier is a port: Electron's Notification in the
@@ -9,22 +9,12 @@
  */
 import { DAY_MS } from '../../shared/time.js';
 import type { ApiToken } from '../../shared/api-schemas.js';
-import type { InvokeLog } from '../ipc/invoke-channel.js';
 import type { RendererEvents } from '../ipc/renderer-events.js';
-import type { Timers } from './secret-clipboard.js';
+import type { Log, NotifierPort, Timers } from '../ports.js';
 import type { ActiveSession, SessionService } from './session-service.js';
-import type { SettingsService, ShownReminderRecord } from './settings.js';
-import type { ApiClient } from './api-client.js';
-
-export interface DesktopNotification {
-  title: string;
-  body: string;
-  onClick: () => void;
-}
-
-export interface NotifierPort {
-  show(notification: DesktopNotification): void;
-}
+import type { ConnectedIssuer } from '../connections/connection.js';
+import type { LocalStore, RecordOwner, ShownReminderRecord } from '../local-store.js';
+import type { SettingsService } from './settings.js';
 
 export type ReminderThreshold = ShownReminderRecord['threshold'];
 
@@ -67,14 +57,16 @@ export class ExpiryReminders {
 
   constructor(
     private readonly deps: {
-      api: ApiClient;
+      /** The issuer of an account's tokens, bound to its connection. */
+      issuerOf: (owner: RecordOwner) => ConnectedIssuer;
       sessions: SessionService;
       settings: SettingsService;
+      shown: LocalStore['shownReminders'];
       notifier: NotifierPort;
       rendererEvents: RendererEvents;
       timers: Timers;
       now: () => number;
-      log: InvokeLog;
+      log: Log;
     },
   ) {}
 
@@ -117,14 +109,11 @@ export class ExpiryReminders {
 
   private async checkAccount(account: ActiveSession): Promise<void> {
     const ref = { serviceUrl: account.serviceUrl, email: account.email };
-    const tokens = await this.deps.sessions.withSession(
-      (session) => this.deps.api.listTokens(session.serviceUrl, session.token),
-      ref,
-    );
+    const tokens = await this.deps.issuerOf(ref).issuer.list();
     const now = this.deps.now();
     const mine = (r: ShownReminderRecord) =>
       r.serviceUrl === ref.serviceUrl && r.email === ref.email;
-    const all = this.deps.settings.shownReminders();
+    const all = this.deps.shown.read();
     const listed = new Set(tokens.map((token) => token.id));
     // Records of tokens no longer listed (revoked) go, so the list stays as small as the account.
     const others = all.filter((r) => !mine(r));
@@ -146,7 +135,7 @@ export class ExpiryReminders {
       }
     }
     // Remembered before showing: a crash in between loses a reminder rather than repeating it.
-    this.deps.settings.saveShownReminders([...others, ...kept]);
+    this.deps.shown.write([...others, ...kept]);
     for (const { token, threshold } of due) {
       this.deps.notifier.show({
         ...words(token, threshold, account),

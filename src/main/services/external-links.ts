@@ -1,14 +1,8 @@
 /**
- * Opening a page in the user's browser (Electron's shell.openExternal in the app, a
- * recording fake in tests). Main decides every URL handed to it; the renderer only
- * names a recorded place.
+ * Which pages main may hand to the user's browser (the ExternalLinksPort).
  */
 import { isLoopbackServiceUrl } from '../../shared/service-url.js';
 import { DeskError } from '../desk-error.js';
-
-export interface ExternalLinksPort {
-  open(url: string): Promise<void>;
-}
 
 /** https anywhere, http only to this computer (the local fakes); nothing else leaves the app. */
 export function checkedExternalUrl(candidate: string): string {

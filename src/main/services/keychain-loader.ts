@@ -4,7 +4,7 @@
  * missing. Then the app runs with sessions in memory only and says why, with the
  * command that fixes it.
  */
-import type { Keychain } from './session-vault.js';
+import type { Keychain } from '../ports.js';
 
 /** Installs libsecret's headers, then `npm install` retries the optional keytar build. */
 export const KEYCHAIN_FIX_COMMAND = 'sudo apt-get install -y libsecret-1-dev && npm install';

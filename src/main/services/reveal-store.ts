@@ -1,37 +1,52 @@
 /**
  * Owns the lifetime of revealed secrets in main. A new token's secret stays here
  * only so that Copy works without the renderer sending it back; it goes when the
- * dialog forgets it, when the page reloads or goes away (forgetAll), on quit, or
- * after REVEAL_LIFETIME_MS, whichever comes first.
+ * dialog forgets it, when the page reloads or goes away (forgetAll), when the
+ * account changes, on quit, or after REVEAL_LIFETIME_MS, whichever comes first.
  */
 import { randomUUID } from 'node:crypto';
-import type { ApiToken, IssuedApiToken } from '../../shared/api-schemas.js';
-import type { RevealedToken } from '../../shared/ipc-contract.js';
+import type { IssuedApiToken } from '../../shared/api-schemas.js';
+import type { DeskToken, RevealedToken, TokenIssuerRef } from '../../shared/ipc-contract.js';
 import { DeskError } from '../desk-error.js';
-import type { Timers } from './secret-clipboard.js';
+import type { Timers } from '../ports.js';
+import type { AccountChanges } from './session-service.js';
 
 /** A revealed secret is dropped from main's memory after this, even if the dialog never says so. */
 export const REVEAL_LIFETIME_MS = 15 * 60 * 1000;
 
 export class RevealStore {
-  private readonly entries = new Map<string, { secret: string; token: ApiToken; timer: unknown }>();
+  private readonly entries = new Map<
+    string,
+    { secret: string; token: DeskToken; timer: unknown }
+  >();
 
-  constructor(private readonly timers: Timers) {}
+  /**
+   * A secret belongs to the account that revealed it: whatever changes the account
+   * (a sign-in, a switch, a reminder's click), none may be copied or sent under another.
+   */
+  constructor(
+    private readonly timers: Timers,
+    accountChanges: AccountChanges,
+  ) {
+    accountChanges.onChange(() => this.forgetAll());
+  }
 
   /** How many secrets main holds right now. */
   get size(): number {
     return this.entries.size;
   }
 
-  reveal(issued: IssuedApiToken): RevealedToken {
+  /** `issuer`: the connection that issued it, which the token says to the page. */
+  reveal(issued: IssuedApiToken, issuer: TokenIssuerRef): RevealedToken {
     // A rotation's answer also carries `previous`, which is not part of the token.
     const {
       secret,
       previous: _previous,
-      ...token
+      ...fields
     } = issued as IssuedApiToken & {
       previous?: unknown;
     };
+    const token: DeskToken = { ...fields, issuer };
     const revealId = randomUUID();
     const timer = this.timers.setTimeout(() => this.forget(revealId), REVEAL_LIFETIME_MS);
     this.entries.set(revealId, { secret, token, timer });
@@ -43,7 +58,7 @@ export class RevealStore {
   }
 
   /** Which token a revealed secret belongs to (to record where it was sent). */
-  token(revealId: string): ApiToken {
+  token(revealId: string): DeskToken {
     return this.entry(revealId).token;
   }
 

@@ -5,7 +5,7 @@
  * once. Otherwise the old token lasts until the grace period ends, failures carry
  * words, and the user can retry or revoke the old token anyway.
  *
- * Each unfinished rotation is saved in settings (ids, places, statuses, when the
+ * Each unfinished rotation is saved in the local store (ids, places, statuses, when the
  * grace period ends; never a secret) before the first push and after each one, so
  * a restart can list it. The new secret is held in memory only, apart from the
  * reveal dialog's copy (closing the dialog must not take Retry away), until every
@@ -15,19 +15,32 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DestinationTarget } from '../../shared/ci-destinations.js';
-import type { RotationReport, RotationState, RevealedToken } from '../../shared/ipc-contract.js';
+import type {
+  RotateAndSendReport,
+  RotationReport,
+  RotationState,
+  RevealedToken,
+  SendResult,
+} from '../../shared/ipc-contract.js';
 import { DeskError } from '../desk-error.js';
 import { inWords } from '../ci-providers/provider-error.js';
-import { ApiClientError, type ApiClient, type RotatedApiToken } from './api-client.js';
+import type { ConnectedIssuer } from '../connections/connection.js';
+import { hasCode, type RotatedToken, type TokenIssuer } from '../issuers/token-issuer.js';
 import type {
+  LocalStore,
   PendingRotationRecord,
   RecordOwner,
   RotationDestinationRecord,
-} from './ci-records.js';
-import { placeLabel, settingsUrlOf, type DestinationService } from './destination-service.js';
+} from '../local-store.js';
+import {
+  placeLabel,
+  settingsUrlOf,
+  type DestinationService,
+  type SendInput,
+} from './destination-service.js';
 import { REVEAL_LIFETIME_MS, type RevealStore } from './reveal-store.js';
-import type { Timers } from './secret-clipboard.js';
-import type { ActiveSession, SessionService } from './session-service.js';
+import type { Timers } from '../ports.js';
+import type { SessionService } from './session-service.js';
 import type { SettingsService } from './settings.js';
 
 /** A place the service listed after the person confirmed the rotation. */
@@ -40,21 +53,26 @@ export class RotationService {
 
   constructor(
     private readonly deps: {
-      api: ApiClient;
+      /** The issuer of the owner's tokens, bound to the owner's connection. */
+      issuerOf: (owner: RecordOwner) => ConnectedIssuer;
       sessions: SessionService;
       reveals: RevealStore;
       settings: SettingsService;
       destinations: DestinationService;
       timers: Timers;
+      pending: LocalStore['pendingRotations'];
     },
-  ) {}
+  ) {
+    // A held secret belongs to the account that rotated: none survives a change of account.
+    deps.sessions.onChange(() => this.forgetAll());
+  }
 
   /** How many new secrets are held for Retry right now. */
   get heldSecrets(): number {
     return this.held.size;
   }
 
-  /** On quit: drop every held secret. */
+  /** On quit or a change of account: drop every held secret. */
   forgetAll(): void {
     for (const rotationId of [...this.held.keys()]) this.release(rotationId);
   }
@@ -81,10 +99,60 @@ export class RotationService {
     const shown = new Set(placeIds);
     const before = placeIds.length === 0 ? [] : await this.deps.destinations.list(tokenId, owner);
     const confirmed = new Set(before.filter((place) => shown.has(place.id)).map(placeKey));
-    const issued = await this.asOwner(owner, (active) =>
-      this.deps.api.rotateToken(active.serviceUrl, active.token, tokenId, grace),
+    const issued = await this.asOwner(owner, (issuer) =>
+      issuer.rotate(tokenId, { gracePeriodSeconds: grace }),
     );
     return this.begin(issued, tokenId, null, grace, owner, confirmed);
+  }
+
+  /**
+   * A row's Send to CI… (Token Desk keeps no secret of an existing token): rotates,
+   * pushing to the places shown, then sends the new secret to the chosen place. With
+   * `endOldNow`, once it is sent, the old token is revoked too when no recorded place
+   * kept it alive (with places, the rotation revokes it when every one has the new one).
+   */
+  async rotateAndSend(
+    tokenId: string,
+    placeIds: readonly string[],
+    send: Omit<SendInput, 'revealId'>,
+    endOldNow: boolean,
+  ): Promise<RotateAndSendReport> {
+    const owner = this.deps.sessions.owner();
+    const report = await this.rotateAndUpdate(tokenId, placeIds);
+    const none = { sent: null, oldKept: null };
+    if (!report.revealed)
+      return {
+        report,
+        ...none,
+        sendProblem: { code: 'account_changed', message: 'The rotation gave no new secret.' },
+      };
+    let sent: SendResult;
+    try {
+      sent = await this.deps.destinations.send({ ...send, revealId: report.revealed.revealId });
+    } catch (error) {
+      const words = inWords(error, [report.revealed.secret]);
+      return { report, ...none, sendProblem: { code: words.code, message: words.message } };
+    }
+    const { rotation } = report;
+    if (!endOldNow || rotation.destinations.length > 0 || rotation.oldRevoked)
+      return { report, sent, sendProblem: null, oldKept: null };
+    try {
+      await this.deps.issuerOf(owner).issuer.revoke(tokenId);
+    } catch (error) {
+      const words = inWords(error, [report.revealed.secret]);
+      return {
+        report,
+        sent,
+        sendProblem: null,
+        oldKept: `The new secret was sent, but the old one could not be stopped: ${words.message} It stops by itself when its grace period ends.`,
+      };
+    }
+    return {
+      report: { ...report, rotation: { ...rotation, oldRevoked: true, graceEndsAt: null } },
+      sent,
+      sendProblem: null,
+      oldKept: null,
+    };
   }
 
   /** Pushes again to the places that failed (or one of them) with the secret main still holds. */
@@ -129,8 +197,8 @@ export class RotationService {
     if (secret !== null) return this.retry(rotationId);
     return this.exclusively(rotationId, async () => {
       const grace = gracePeriodSeconds ?? this.deps.settings.get().rotationGraceSeconds;
-      const issued = await this.asOwner(record.owner, (active) =>
-        this.deps.api.rotateToken(active.serviceUrl, active.token, record.newTokenId, grace),
+      const issued = await this.asOwner(record.owner, (issuer) =>
+        issuer.rotate(record.newTokenId, { gracePeriodSeconds: grace }),
       );
       // The places this rotation already listed were shown to the person; any new one waits.
       const shown = new Set(record.destinations.map(placeKey));
@@ -140,7 +208,7 @@ export class RotationService {
 
   /** `earlier`: the unfinished rotation this one completes (its old tokens end with ours). */
   private async begin(
-    issued: RotatedApiToken,
+    issued: RotatedToken,
     replacedId: string,
     earlier: PendingRotationRecord | null,
     graceSeconds: number,
@@ -151,7 +219,9 @@ export class RotationService {
     // account's secrets, so this one is neither shown nor held here. The places are
     // still updated, as the owner, with the secret in this call alone.
     const stillActive = this.deps.sessions.isActive(owner);
-    const revealed: RevealedToken | null = stillActive ? this.deps.reveals.reveal(issued) : null;
+    const revealed: RevealedToken | null = stillActive
+      ? this.deps.reveals.reveal(issued, this.deps.issuerOf(owner).ref)
+      : null;
     const graceEndsAt = issued.previous?.graceEndsAt ?? null;
     const earlierOldIds = earlier?.oldTokenIds ?? [];
     // Without a grace period the service has already revoked the replaced token.
@@ -279,24 +349,22 @@ export class RotationService {
   private async revokeOldTokens(record: PendingRotationRecord): Promise<void> {
     for (const id of record.oldTokenIds) {
       try {
-        await this.asOwner(record.owner, (active) =>
-          this.deps.api.revokeToken(active.serviceUrl, active.token, id),
-        );
+        await this.asOwner(record.owner, (issuer) => issuer.revoke(id));
       } catch (error) {
         // Already ended (its grace period passed, or revoked elsewhere): nothing to do. The
-        // 404 came from the owner's own service, with the owner's session (asOwner).
-        if (!(error instanceof ApiClientError && error.code === 'token_not_found')) throw error;
+        // answer came from the owner's own issuer, with the owner's credential (asOwner).
+        if (!hasCode(error, 'token_not_found')) throw error;
       }
     }
   }
 
-  /** An authenticated call as the rotation's owner; stops with words when that session ended. */
+  /** A call to the owner's issuer; stops with words when the owner's session ended. */
   private async asOwner<T>(
     owner: RecordOwner,
-    call: (active: ActiveSession) => Promise<T>,
+    call: (issuer: TokenIssuer) => Promise<T>,
   ): Promise<T> {
     try {
-      return await this.deps.sessions.withSession(call, owner);
+      return await call(this.deps.issuerOf(owner).issuer);
     } catch (error) {
       if (error instanceof DeskError && error.code === 'signed_out')
         throw this.ownerSignedOut(owner);
@@ -360,8 +428,8 @@ export class RotationService {
 
   private mine(): PendingRotationRecord[] {
     const owner = this.deps.sessions.owner();
-    return this.deps.settings
-      .pendingRotations()
+    return this.deps.pending
+      .read()
       .filter(
         (record) =>
           record.owner.serviceUrl === owner.serviceUrl &&
@@ -380,15 +448,13 @@ export class RotationService {
   }
 
   private save(record: PendingRotationRecord): void {
-    const others = this.deps.settings.pendingRotations().filter((entry) => entry.id !== record.id);
-    this.deps.settings.savePendingRotations([...others, record]);
+    const others = this.deps.pending.read().filter((entry) => entry.id !== record.id);
+    this.deps.pending.write([...others, record]);
   }
 
   private forgetRecord(rotationId: string): void {
     this.release(rotationId);
-    this.deps.settings.savePendingRotations(
-      this.deps.settings.pendingRotations().filter((entry) => entry.id !== rotationId),
-    );
+    this.deps.pending.write(this.deps.pending.read().filter((entry) => entry.id !== rotationId));
   }
 
   private async exclusively<T>(rotationId: string, work: () => Promise<T>): Promise<T> {

@@ -5,24 +5,7 @@
  * While it waits it keeps a SHA-256 digest of the secret, never the secret itself.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-
-export interface ClipboardPort {
-  readText(): Promise<string>;
-  writeText(text: string): Promise<void>;
-  /** Writes text flagged as a password for clipboard managers where the platform supports it. */
-  writeSecret(text: string): Promise<void>;
-  clear(): void;
-}
-
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realTimers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+import type { ClipboardPort, Timers } from '../ports.js';
 
 function digestOf(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();

@@ -12,8 +12,14 @@ import { normalizeServiceUrl } from '../../shared/service-url.js';
 import { normalizeName } from '../../shared/token-name.js';
 import { DeskError } from '../desk-error.js';
 import { ApiClientError, type ApiClient } from './api-client.js';
-import { keychainAccount, type SessionVault, type StoredSession } from './session-vault.js';
-import type { KnownAccountRecord, SettingsService } from './settings.js';
+import {
+  keychainAccount,
+  tokenDeskConnectionId,
+  type ConnectionVault,
+  type StoredSession,
+} from '../connections/vault.js';
+import type { KnownAccountRecord, LocalStore } from '../local-store.js';
+import type { SettingsService } from './settings.js';
 
 export interface ActiveSession extends StoredSession {
   serviceUrl: string;
@@ -24,6 +30,9 @@ export interface AccountRef {
   serviceUrl: string;
   email: string;
 }
+
+/** Who hears about a change of account (SessionService; a stand-in in tests). */
+export type AccountChanges = Pick<SessionService, 'onChange'>;
 
 export interface SignUpInput {
   serviceUrl: string;
@@ -52,7 +61,12 @@ export class SessionService {
   private readonly listeners = new Set<() => void>();
 
   constructor(
-    private readonly deps: { api: ApiClient; vault: SessionVault; settings: SettingsService },
+    private readonly deps: {
+      api: ApiClient;
+      vault: ConnectionVault;
+      settings: SettingsService;
+      store: Pick<LocalStore, 'knownAccounts' | 'lastAccount'>;
+    },
   ) {}
 
   private get session(): ActiveSession | null {
@@ -68,7 +82,12 @@ export class SessionService {
     const { session } = this;
     return {
       account: session
-        ? { serviceUrl: session.serviceUrl, email: session.email, name: session.name }
+        ? {
+            serviceUrl: session.serviceUrl,
+            email: session.email,
+            name: session.name,
+            connectionId: tokenDeskConnectionId(session.serviceUrl, session.email),
+          }
         : null,
       accounts: this.accounts(),
       keychain: this.deps.vault.status,
@@ -78,16 +97,21 @@ export class SessionService {
 
   /** Every known account, in the order they were added, and whether it is active and signed in. */
   accounts(): AccountSummary[] {
-    return this.deps.settings.knownAccounts().map((known) => ({
+    return this.deps.store.knownAccounts.read().map((known) => ({
       serviceUrl: known.serviceUrl,
       email: known.email,
       name: known.name,
+      connectionId: tokenDeskConnectionId(known.serviceUrl, known.email),
       active: keyOf(known) === this.activeKey && this.session !== null,
       signedIn: this.sessions.has(keyOf(known)),
     }));
   }
 
-  /** Called after the active account or the set of accounts changes (sign-in, switch, sign-out, expiry). */
+  /**
+   * Called after every sign-in (a new session, even for the active account), switch,
+   * sign-out and expiry: what a service holds for the account that was active (a
+   * revealed secret, a rotation's new one) is forgotten on it.
+   */
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -157,6 +181,7 @@ export class SessionService {
       );
     }
     this.activate(session);
+    this.changed();
     return this.state();
   }
 
@@ -174,13 +199,13 @@ export class SessionService {
     const session = this.sessions.get(key);
     if (session) await this.revokeOnService(session);
     this.sessions.delete(key);
-    await this.deps.vault.remove(target.serviceUrl, target.email);
-    this.deps.settings.saveKnownAccounts(
-      this.deps.settings.knownAccounts().filter((known) => keyOf(known) !== key),
+    await this.deps.vault.removeSession(target.serviceUrl, target.email);
+    this.deps.store.knownAccounts.write(
+      this.deps.store.knownAccounts.read().filter((known) => keyOf(known) !== key),
     );
     if (this.activeKey === key) {
-      const next = this.deps.settings
-        .knownAccounts()
+      const next = this.deps.store.knownAccounts
+        .read()
         .map((known) => this.sessions.get(keyOf(known)))
         .find((candidate) => candidate !== undefined);
       if (next) this.activate(next);
@@ -215,9 +240,9 @@ export class SessionService {
   }
 
   private async loadSessions(): Promise<void> {
-    const { settings, vault } = this.deps;
-    const active = settings.lastAccount();
-    let known = settings.knownAccounts();
+    const { store, vault } = this.deps;
+    const active = store.lastAccount.read();
+    let known = store.knownAccounts.read();
     // Before several accounts, only the active one was remembered.
     if (active && !known.some((entry) => keyOf(entry) === keyOf(active))) {
       known = [...known, { ...active, name: null }];
@@ -228,17 +253,17 @@ export class SessionService {
       if (!url.ok || url.url !== entry.serviceUrl) {
         // Saved before http:// was limited to loopback, or edited by hand: never send the
         // session there again. Forget it here; it expires on the service by itself.
-        await vault.remove(entry.serviceUrl, entry.email);
+        await vault.removeSession(entry.serviceUrl, entry.email);
         continue;
       }
       kept.push(entry);
-      const stored = await vault.load(entry.serviceUrl, entry.email);
+      const stored = await vault.loadSession(entry.serviceUrl, entry.email);
       if (stored) this.sessions.set(keyOf(entry), { ...stored, serviceUrl: entry.serviceUrl });
     }
-    settings.saveKnownAccounts(kept);
+    store.knownAccounts.write(kept);
     const activeSession = active ? this.sessions.get(keyOf(active)) : undefined;
     if (activeSession) this.activeKey = keyOf(activeSession);
-    else if (active) settings.saveLastAccount(null);
+    else if (active) store.lastAccount.write(null);
   }
 
   /** Asks the service whether a restored session still works (and the account's name). */
@@ -271,7 +296,7 @@ export class SessionService {
     // The same account signing in again: its old session is replaced, so revoke it.
     const previous = this.sessions.get(keyOf(session));
     if (previous) await this.revokeOnService(previous);
-    await this.deps.vault.save(serviceUrl, {
+    await this.deps.vault.saveSession(serviceUrl, {
       sessionId: session.sessionId,
       token: session.token,
       email: session.email,
@@ -283,12 +308,13 @@ export class SessionService {
     if (this.deps.settings.get().serviceUrl !== serviceUrl)
       this.deps.settings.update({ serviceUrl });
     this.activate(session);
+    this.changed();
     return this.state();
   }
 
   private known(ref: AccountRef): KnownAccountRecord {
     const key = keyOf(ref);
-    const known = this.deps.settings.knownAccounts().find((entry) => keyOf(entry) === key);
+    const known = this.deps.store.knownAccounts.read().find((entry) => keyOf(entry) === key);
     if (!known) {
       throw new DeskError(
         'account_not_found',
@@ -305,23 +331,21 @@ export class SessionService {
       email: session.email,
       name: session.name,
     };
-    const known = this.deps.settings.knownAccounts();
+    const known = this.deps.store.knownAccounts.read();
     const index = known.findIndex((entry) => keyOf(entry) === keyOf(record));
     if (index === -1) known.push(record);
     else known[index] = record;
-    this.deps.settings.saveKnownAccounts(known);
+    this.deps.store.knownAccounts.write(known);
   }
 
   private activate(session: ActiveSession): void {
-    const changed = this.activeKey !== keyOf(session);
     this.activeKey = keyOf(session);
-    this.deps.settings.saveLastAccount({ serviceUrl: session.serviceUrl, email: session.email });
-    if (changed) this.changed();
+    this.deps.store.lastAccount.write({ serviceUrl: session.serviceUrl, email: session.email });
   }
 
   private deactivate(): void {
     this.activeKey = null;
-    this.deps.settings.saveLastAccount(null);
+    this.deps.store.lastAccount.write(null);
   }
 
   /** Signs a session out on its service, best effort: expired or unreachable, it still goes here. */
@@ -338,7 +362,7 @@ export class SessionService {
     const key = keyOf(session);
     if (this.sessions.get(key) === session) this.sessions.delete(key);
     if (this.activeKey === key) this.deactivate();
-    await this.deps.vault.remove(session.serviceUrl, session.email);
+    await this.deps.vault.removeSession(session.serviceUrl, session.email);
     this.changed();
   }
 

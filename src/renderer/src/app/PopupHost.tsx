@@ -99,6 +99,7 @@ export function PopupHost({
     case 'new':
       return (
         <NewTokenDialog
+          connectionId={account.connectionId}
           existingNames={existingNames}
           onCreated={actions.created}
           onCancel={actions.close}
@@ -231,6 +232,7 @@ export function PopupHost({
     case 'bulk-revoke':
       return (
         <BulkRevokeDialog
+          connectionId={account.connectionId}
           tokens={popup.tokens}
           onDone={actions.bulkRevoked}
           onFailure={actions.handleFailure}

@@ -17,6 +17,7 @@ import { rotateAndUpdate } from '../features/rotation/api';
 import { RotationPanel } from '../features/rotation/components/RotationPanel';
 import { usePlacesShown } from '../features/rotation/hooks/use-places-shown';
 import { useRotations } from '../features/rotation/hooks/use-rotations';
+import { rotateAndSend } from '../features/send-to-ci/api';
 import { upsert, type SendOutcome } from '../features/send-to-ci/outcomes';
 import { revokeToken, rotateToken } from '../features/tokens/api';
 import { TokensScreen } from '../features/tokens/components/TokensScreen';
@@ -26,7 +27,6 @@ import { bulkRevokeSummary } from '../features/tokens/view';
 import { DeskFailure, messageOf } from '../lib/bridge';
 import { PopupHost, type PopupActions } from './PopupHost';
 import { sendPopup, type Popup } from './popups';
-import { rotateThenSend } from './rotate-then-send';
 
 interface Props {
   account: SignedInAccount;
@@ -81,7 +81,7 @@ export function SignedInWindow({
     },
     [onSessionLost, account.email],
   );
-  const list = useTokenList(handleFailure);
+  const list = useTokenList(account.connectionId, handleFailure);
   const { tokens, now, load } = list;
   const view = useTokenView(tokens, now);
   const rotationsFailed = useCallback(
@@ -170,7 +170,7 @@ export function SignedInWindow({
     },
     async revoke(token: ApiToken) {
       try {
-        await revokeToken(token.id);
+        await revokeToken(account.connectionId, token.id);
         setPopup(null);
         setStatus(`Revoked “${token.name}”.`);
         list.removed(token.id);
@@ -181,10 +181,16 @@ export function SignedInWindow({
     async rotate(token: ApiToken) {
       try {
         if (token.destinationCount > 0) {
-          showRotation(await rotateAndUpdate(token.id, places.placesShownFor(token) ?? []));
+          showRotation(
+            await rotateAndUpdate(
+              account.connectionId,
+              token.id,
+              places.placesShownFor(token) ?? [],
+            ),
+          );
           return;
         }
-        const revealed = await rotateToken(token.id);
+        const revealed = await rotateToken(account.connectionId, token.id);
         list.replaced(token.id, revealed.token);
         setPopup({ kind: 'reveal', revealed, rotated: true });
       } catch (error) {
@@ -209,18 +215,20 @@ export function SignedInWindow({
     setEndOldNow(on: boolean) {
       setPopup((open) => (open?.kind === 'send' ? { ...open, endOldNow: on } : open));
     },
-    rowSend(token, choice, overwrite) {
-      return rotateThenSend({
-        token,
+    async rowSend(token, choice, overwrite) {
+      const result = await rotateAndSend({
+        connectionId: account.connectionId,
+        tokenId: token.id,
         placeIds: places.placesShownFor(token) ?? [],
         choice,
         overwrite,
         endOldNow: popup?.kind === 'send' && popup.endOldNow,
-        onRotated: (report) => {
-          rowRotation.current = report;
-        },
-        onOldKept: setStatus,
       });
+      rowRotation.current = result.report;
+      if (result.sendProblem)
+        throw new DeskFailure(result.sendProblem.code, result.sendProblem.message);
+      if (result.oldKept) setStatus(result.oldKept);
+      return result.sent!;
     },
     rowSendOutcome(outcome: SendOutcome) {
       setPopup((open) =>

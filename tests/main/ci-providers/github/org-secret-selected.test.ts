@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannel } from '../../../../src/main/ipc/invoke-channel.js';
 import type { RevealedToken, TargetChoice } from '../../../../src/shared/ipc-contract.js';
 import { signUp, startCiWorld, type CiWorld, placeIdsOf } from '../../ci-desk.js';
+import { connectionOf } from '../../fakes.js';
 
 const GH_TOKEN = 'ghp_orgSelectedToken00000000000000000001';
 const silent = { error: () => {} };
@@ -39,7 +40,11 @@ beforeAll(async () => {
   });
   if (!gh.ok) throw new Error('account not added');
   githubId = gh.value.id;
-  revealed = await desk['tokens:create']({ name: 'org-selected', expiresAt: null });
+  revealed = await desk['tokens:create']({
+    connectionId: await connectionOf(desk),
+    name: 'org-selected',
+    expiresAt: null,
+  });
 });
 afterAll(async () => {
   await world.close();
@@ -117,7 +122,11 @@ describe('organization secret with visibility "selected"', () => {
 
 describe('a rotation through the desk keeps what GitHub holds now', () => {
   it('narrowed on GitHub to one repository after the first send: the rotation keeps it narrow', async () => {
-    const token = await desk['tokens:create']({ name: 'org-narrowed', expiresAt: null });
+    const token = await desk['tokens:create']({
+      connectionId: await connectionOf(desk),
+      name: 'org-narrowed',
+      expiresAt: null,
+    });
     const sent = await call('destinations:send', {
       revealId: token.revealId,
       accountId: githubId,
@@ -130,6 +139,7 @@ describe('a rotation through the desk keeps what GitHub holds now', () => {
     world.github.setOrgSecretAccess('acme', 'NARROWED_TOKEN', 'selected', [ids['acme/docs']!]);
 
     const rotated = await call('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: token.token.id,
       placeIds: await placeIdsOf(desk, token.token.id),
     });
@@ -147,6 +157,7 @@ describe('a rotation through the desk keeps what GitHub holds now', () => {
     // Deleted on GitHub: the next rotation recreates it as recorded ("all").
     world.github.deleteSecret('org:acme', 'NARROWED_TOKEN');
     const again = await call('tokens:rotate-and-update', {
+      connectionId: await connectionOf(desk),
       id: rotated.value.revealed.token.id,
       placeIds: await placeIdsOf(desk, rotated.value.revealed.token.id),
     });

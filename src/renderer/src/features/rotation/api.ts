@@ -7,5 +7,8 @@ export const listUnfinishedRotations = (): Promise<RotationState[]> =>
   call(desk().rotationsList()).then((pending) => pending.filter((r) => !r.finished));
 
 /** A new secret, pushed to the places listed; the old one revoked once every place has it. */
-export const rotateAndUpdate = (id: string, placeIds: string[]): Promise<RotationReport> =>
-  call(desk().tokensRotateAndUpdate({ id, placeIds }));
+export const rotateAndUpdate = (
+  connectionId: string,
+  id: string,
+  placeIds: string[],
+): Promise<RotationReport> => call(desk().tokensRotateAndUpdate({ connectionId, id, placeIds }));

@@ -2,8 +2,10 @@
 import type { RevealedToken } from '../../../../shared/ipc-contract';
 import { call, desk } from '../../lib/bridge';
 
-export const revokeToken = (id: string): Promise<unknown> => call(desk().tokensRevoke({ id }));
+/** `connectionId`: the connection that issued the token. */
+export const revokeToken = (connectionId: string, id: string): Promise<unknown> =>
+  call(desk().tokensRevoke({ connectionId, id }));
 
 /** A new secret now; the old one stops at once (a token recorded nowhere). */
-export const rotateToken = (id: string): Promise<RevealedToken> =>
-  call(desk().tokensRotate({ id }));
+export const rotateToken = (connectionId: string, id: string): Promise<RevealedToken> =>
+  call(desk().tokensRotate({ connectionId, id }));

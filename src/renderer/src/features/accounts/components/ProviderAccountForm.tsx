@@ -5,7 +5,7 @@ import { PROVIDER_TOKEN_PATTERN } from '../../../../../shared/limits';
 import { normalizeServiceUrl } from '../../../../../shared/service-url';
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
-import { PROVIDER_NAMES } from '../../../lib/provider-names';
+import { PROVIDERS, providerSpec } from '../../../../../shared/ci-providers/registry';
 
 const PROVIDER_TOKEN_SHAPE = new RegExp(PROVIDER_TOKEN_PATTERN);
 
@@ -25,7 +25,7 @@ const TOKEN_HINTS: Record<Provider, string> = {
 function hostProblem(provider: Provider, host: string): string | null {
   const checked = normalizeServiceUrl(host);
   if (checked.ok) return null;
-  return `Enter the ${PROVIDER_NAMES[provider]} address, for example ${DEFAULT_HOSTS[provider]}. ${checked.message.replace('The service URL', 'It')}`;
+  return `Enter the ${providerSpec(provider).displayName} address, for example ${DEFAULT_HOSTS[provider]}. ${checked.message.replace('The service URL', 'It')}`;
 }
 
 /**
@@ -100,21 +100,21 @@ export function ProviderAccountForm({
       <fieldset>
         <legend>Provider</legend>
         <div className="choices">
-          {(['github', 'gitlab'] as const).map((choice) => (
+          {PROVIDERS.map((choice) => (
             <label key={choice} className="choice">
               <input
                 type="radio"
                 name={`${id}-provider`}
                 checked={provider === choice}
                 onChange={() => chooseProvider(choice)}
-                autoFocus={autoFocus && choice === 'github'}
+                autoFocus={autoFocus && choice === PROVIDERS[0]}
               />
-              {PROVIDER_NAMES[choice]}
+              {providerSpec(choice).displayName}
             </label>
           ))}
         </div>
       </fieldset>
-      <label htmlFor={`${id}-host`}>{PROVIDER_NAMES[provider]} address</label>
+      <label htmlFor={`${id}-host`}>{providerSpec(provider).displayName} address</label>
       <input
         id={`${id}-host`}
         type="url"
@@ -157,7 +157,7 @@ export function ProviderAccountForm({
         </p>
       )}
       <button type="submit" className="primary" disabled={busy}>
-        {busy ? 'Checking the token…' : `Add ${PROVIDER_NAMES[provider]} account`}
+        {busy ? 'Checking the token…' : `Add ${providerSpec(provider).displayName} account`}
       </button>
     </form>
   );

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ProviderAccountList } from '../../../../../shared/ipc-contract';
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
-import { PROVIDER_NAMES } from '../../../lib/provider-names';
+import { providerSpec } from '../../../../../shared/ci-providers/registry';
 import { ProviderAccountForm } from './ProviderAccountForm';
 
 /** Settings' "CI provider accounts": who Token Desk can push secrets as; the tokens stay in main. */
@@ -57,11 +57,11 @@ export function ProviderAccounts({ signedIn }: { signedIn: boolean }) {
           {list && list.accounts.length > 0 && (
             <ul className="provider-list" aria-label="CI provider accounts">
               {list.accounts.map((account) => {
-                const label = `${account.login} on ${PROVIDER_NAMES[account.provider]}`;
+                const label = `${account.login} on ${providerSpec(account.provider).displayName}`;
                 return (
                   <li key={account.id} className="provider-item">
                     <span className="provider-item-text">
-                      <strong>{PROVIDER_NAMES[account.provider]}</strong>{' '}
+                      <strong>{providerSpec(account.provider).displayName}</strong>{' '}
                       <span>{account.login}</span>
                       <span className="muted provider-host" title={account.host}>
                         {account.host}
@@ -83,7 +83,7 @@ export function ProviderAccounts({ signedIn }: { signedIn: boolean }) {
           <h3>Add an account</h3>
           <ProviderAccountForm
             onAdded={(added) => {
-              setStatus(`Added ${added.login} on ${PROVIDER_NAMES[added.provider]}.`);
+              setStatus(`Added ${added.login} on ${providerSpec(added.provider).displayName}.`);
               void load();
             }}
           />

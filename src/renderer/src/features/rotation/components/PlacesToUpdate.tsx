@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { DestinationView } from '../../../../../shared/ipc-contract';
 import { call, desk, messageOf } from '../../../lib/bridge';
-import { PROVIDER_NAMES } from '../../../lib/provider-names';
+import { providerSpec } from '../../../../../shared/ci-providers/registry';
 
 /**
  * Every place a rotation will feed, as main labels it (the host is named for anything
@@ -55,7 +55,7 @@ export function PlacesToUpdate({
     <ul className="update-places" aria-label={`Places that get the new ${tokenName}`}>
       {places.map((place) => (
         <li key={place.id}>
-          <strong>{PROVIDER_NAMES[place.provider]}</strong>{' '}
+          <strong>{providerSpec(place.provider).displayName}</strong>{' '}
           <span className="place-label">{place.label}</span>
         </li>
       ))}

@@ -4,7 +4,7 @@ import type { ProviderAccountInfo, SendResult } from '../../../../../shared/ipc-
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
 import { Dialog } from '../../../components/Dialog';
-import { PROVIDER_NAMES } from '../../../lib/provider-names';
+import { providerSpec } from '../../../../../shared/ci-providers/registry';
 import { nextOutcomeKey, outcomeText, type SendOutcome } from '../outcomes';
 import {
   KINDS,
@@ -151,7 +151,7 @@ export function SendToCiDialog({
 
   async function run(choice: SendChoice, overwrite: boolean) {
     const key = nextOutcomeKey();
-    const label = `${choice.name} (${PROVIDER_NAMES[choice.provider]})`;
+    const label = `${choice.name} (${providerSpec(choice.provider).displayName})`;
     dispatch({ type: 'busy', busy: true });
     onOutcome({ key, label, state: 'sending', message: `Sending ${label}…` });
     try {
@@ -279,7 +279,7 @@ export function SendToCiDialog({
               >
                 {(accounts ?? []).map((a) => (
                   <option key={a.id} value={a.id}>
-                    {PROVIDER_NAMES[a.provider]}: {a.login} ({new URL(a.host).host})
+                    {providerSpec(a.provider).displayName}: {a.login} ({new URL(a.host).host})
                   </option>
                 ))}
               </select>

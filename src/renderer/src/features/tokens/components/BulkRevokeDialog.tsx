@@ -6,6 +6,8 @@ import { Banner } from '../../../components/Banner';
 import { Dialog } from '../../../components/Dialog';
 
 interface Props {
+  /** The connection that issued them (the account's own). */
+  connectionId: string;
   tokens: ApiToken[];
   onDone: (report: BulkRevokeReport | null) => void;
   onFailure: (error: unknown) => string;
@@ -15,7 +17,7 @@ interface Props {
  * "Revoke N tokens": one confirmation naming every token (scrollable when long),
  * one request (all or nothing on the service), then what happened to each.
  */
-export function BulkRevokeDialog({ tokens, onDone, onFailure }: Props) {
+export function BulkRevokeDialog({ connectionId, tokens, onDone, onFailure }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [report, setReport] = useState<BulkRevokeReport | null>(null);
@@ -25,7 +27,9 @@ export function BulkRevokeDialog({ tokens, onDone, onFailure }: Props) {
     setBusy(true);
     setError(null);
     try {
-      setReport(await call(desk().tokensRevokeMany({ ids: tokens.map((t) => t.id) })));
+      setReport(
+        await call(desk().tokensRevokeMany({ connectionId, ids: tokens.map((t) => t.id) })),
+      );
     } catch (failure) {
       setError(onFailure(failure) || messageOf(failure));
     } finally {

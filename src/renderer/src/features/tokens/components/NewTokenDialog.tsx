@@ -17,6 +17,8 @@ const EXPIRY_CHOICES: Array<[Expiry, string]> = [
 ];
 
 interface Props {
+  /** The connection that issues it (the account's own). */
+  connectionId: string;
   existingNames: ReadonlySet<string>;
   onCreated: (revealed: RevealedToken) => void;
   onCancel: () => void;
@@ -34,7 +36,13 @@ function endOfDay(date: string): number {
   return new Date(y as number, (m as number) - 1, d, 23, 59, 59).getTime();
 }
 
-export function NewTokenDialog({ existingNames, onCreated, onCancel, onFailure }: Props) {
+export function NewTokenDialog({
+  connectionId,
+  existingNames,
+  onCreated,
+  onCancel,
+  onFailure,
+}: Props) {
   const [name, setName] = useState('');
   const [expiry, setExpiry] = useState<Expiry>('30');
   const [customDate, setCustomDate] = useState('');
@@ -80,7 +88,13 @@ export function NewTokenDialog({ existingNames, onCreated, onCancel, onFailure }
     setError(null);
     try {
       onCreated(
-        await call(desk().tokensCreate({ name: nameCheck.name, expiresAt: expiryCheck.value })),
+        await call(
+          desk().tokensCreate({
+            connectionId,
+            name: nameCheck.name,
+            expiresAt: expiryCheck.value,
+          }),
+        ),
       );
     } catch (failure) {
       setError(onFailure(failure));

@@ -4,7 +4,7 @@ import type { DestinationView } from '../../../../../shared/ipc-contract';
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
 import { Dialog } from '../../../components/Dialog';
-import { PROVIDER_NAMES } from '../../../lib/provider-names';
+import { providerSpec } from '../../../../../shared/ci-providers/registry';
 import { formatAbsolute, formatRelative, placesLabel } from '../../../lib/format';
 import { expiryLabel } from '../health';
 
@@ -157,7 +157,7 @@ export function TokenDetailsDialog({
               <li key={place.id} className="place">
                 <div className="place-head">
                   <span className="place-label">
-                    <strong>{PROVIDER_NAMES[place.provider]}</strong> {place.label}
+                    <strong>{providerSpec(place.provider).displayName}</strong> {place.label}
                   </span>
                   <button
                     type="button"

@@ -25,14 +25,17 @@ export interface TokenListState {
  * the service is unreachable, with a clock for relative times. `onFailure` sees every
  * failure first (a lost session sends the app back to sign-in).
  */
-export function useTokenList(onFailure: (error: unknown) => void): TokenListState {
+export function useTokenList(
+  connectionId: string,
+  onFailure: (error: unknown) => void,
+): TokenListState {
   const [tokens, setTokens] = useState<ApiToken[] | null>(null);
   const [loadError, setLoadError] = useState<DeskFailure | null>(null);
   const [now, setNow] = useState(() => Date.now());
 
   const load = useCallback(
     () =>
-      call(desk().tokensList()).then(
+      call(desk().tokensList({ connectionId })).then(
         (list) => {
           setTokens(list);
           setLoadError(null);
@@ -45,7 +48,7 @@ export function useTokenList(onFailure: (error: unknown) => void): TokenListStat
           );
         },
       ),
-    [onFailure],
+    [connectionId, onFailure],
   );
 
   useEffect(() => {

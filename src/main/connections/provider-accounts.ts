@@ -2,7 +2,7 @@
  * The GitHub and GitLab accounts of the signed-in Token Desk user: verified on
  * entry (who the credential belongs to, and optionally that it can manage secrets
  * at a target the user names), the credential kept in ProviderVault, the rest
- * (id, provider, host, login) in settings. The credential never leaves main: no
+ * (id, provider, host, login) in the local store. The credential never leaves main: no
  * method here returns it, only `open` uses it to build a provider client.
  */
 import { randomUUID } from 'node:crypto';
@@ -24,11 +24,11 @@ import {
   type OpenProvider,
 } from '../ci-providers/secret-store.js';
 import { inWords } from '../ci-providers/provider-error.js';
-import type { ProviderAccountRecord, RecordOwner } from './ci-records.js';
-import { plainText, type ConfirmPort, type ConfirmQuestion } from './native-dialogs.js';
-import type { ProviderVault } from './provider-vault.js';
-import type { SessionService } from './session-service.js';
-import type { SettingsService } from './settings.js';
+import type { LocalStore, ProviderAccountRecord, RecordOwner } from '../local-store.js';
+import type { ConfirmPort, ConfirmQuestion } from '../ports.js';
+import { plainText } from '../services/native-dialogs.js';
+import type { SessionService } from '../services/session-service.js';
+import type { ConnectionVault } from './vault.js';
 
 export interface AddAccountInput {
   provider: Provider;
@@ -44,8 +44,8 @@ function info(record: ProviderAccountRecord): ProviderAccountInfo {
 export class ProviderAccounts {
   constructor(
     private readonly deps: {
-      vault: ProviderVault;
-      settings: SettingsService;
+      vault: ConnectionVault;
+      store: Pick<LocalStore, 'providerAccounts' | 'confirmedHosts'>;
       sessions: SessionService;
       openProvider: OpenProvider;
       /** Without one, a host never used before cannot be confirmed, so it is refused. */
@@ -75,12 +75,12 @@ export class ProviderAccounts {
       throw inWords(error, [input.token]);
     }
     if (newHost) {
-      this.deps.settings.saveConfirmedProviderHosts([
-        ...this.deps.settings.confirmedProviderHosts(),
+      this.deps.store.confirmedHosts.write([
+        ...this.deps.store.confirmedHosts.read(),
         { provider: input.provider, host },
       ]);
     }
-    const all = this.deps.settings.providerAccounts();
+    const all = this.deps.store.providerAccounts.read();
     const same = all.find(
       (record) =>
         record.provider === input.provider &&
@@ -95,8 +95,8 @@ export class ProviderAccounts {
       login,
       owner,
     };
-    await this.deps.vault.save(record, input.token);
-    this.deps.settings.saveProviderAccounts([
+    await this.deps.vault.saveCredential(record, input.token);
+    this.deps.store.providerAccounts.write([
       ...all.filter((entry) => entry.id !== record.id),
       record,
     ]);
@@ -105,9 +105,9 @@ export class ProviderAccounts {
 
   async remove(accountId: string): Promise<void> {
     const record = this.find(accountId);
-    await this.deps.vault.remove(record);
-    this.deps.settings.saveProviderAccounts(
-      this.deps.settings.providerAccounts().filter((entry) => entry.id !== accountId),
+    await this.deps.vault.removeCredential(record);
+    this.deps.store.providerAccounts.write(
+      this.deps.store.providerAccounts.read().filter((entry) => entry.id !== accountId),
     );
     this.forgetUnusedHosts();
   }
@@ -115,10 +115,10 @@ export class ProviderAccounts {
   /** Removes every provider account of one Token Desk account, credentials included. */
   async removeAllOf(owner: RecordOwner): Promise<number> {
     const theirs = this.mine(owner);
-    for (const record of theirs) await this.deps.vault.remove(record);
+    for (const record of theirs) await this.deps.vault.removeCredential(record);
     const gone = new Set(theirs.map((record) => record.id));
-    this.deps.settings.saveProviderAccounts(
-      this.deps.settings.providerAccounts().filter((entry) => !gone.has(entry.id)),
+    this.deps.store.providerAccounts.write(
+      this.deps.store.providerAccounts.read().filter((entry) => !gone.has(entry.id)),
     );
     this.forgetUnusedHosts();
     return theirs.length;
@@ -177,7 +177,7 @@ export class ProviderAccounts {
   }
 
   async clientFor(account: ProviderAccountRecord): Promise<CiProvider> {
-    const token = await this.deps.vault.load(account);
+    const token = await this.deps.vault.loadCredential(account);
     if (token === null) {
       throw new DeskError(
         'provider_credential_missing',
@@ -190,7 +190,7 @@ export class ProviderAccounts {
 
   /** Credentials used with this account's provider, to cut from any error text. */
   async credentialOf(account: ProviderAccountRecord): Promise<string[]> {
-    const token = await this.deps.vault.load(account);
+    const token = await this.deps.vault.loadCredential(account);
     return token === null ? [] : [token];
   }
 
@@ -198,8 +198,8 @@ export class ProviderAccounts {
   private hostConfirmed(provider: Provider, host: string): boolean {
     return (
       host === PUBLIC_PROVIDER_HOSTS[provider] ||
-      this.deps.settings
-        .confirmedProviderHosts()
+      this.deps.store.confirmedHosts
+        .read()
         .some((entry) => entry.provider === provider && entry.host === host)
     );
   }
@@ -255,8 +255,8 @@ export class ProviderAccounts {
         'host_not_confirmed',
         `Nothing was sent: ${shown} was not confirmed as a ${name} server you trust. Remove the account in Settings if it is not yours.`,
       );
-    this.deps.settings.saveConfirmedProviderHosts([
-      ...this.deps.settings.confirmedProviderHosts(),
+    this.deps.store.confirmedHosts.write([
+      ...this.deps.store.confirmedHosts.read(),
       { provider: account.provider, host: account.host },
     ]);
   }
@@ -268,18 +268,21 @@ export class ProviderAccounts {
 
   /** A host's confirmation goes with the last account on it (of any Token Desk account). */
   private forgetUnusedHosts(): void {
-    const accounts = this.deps.settings.providerAccounts();
-    const confirmed = this.deps.settings.confirmedProviderHosts();
+    const accounts = this.deps.store.providerAccounts.read();
+    const confirmed = this.deps.store.confirmedHosts.read();
     const used = confirmed.filter((entry) =>
       accounts.some(
         (account) => account.provider === entry.provider && account.host === entry.host,
       ),
     );
-    if (used.length !== confirmed.length) this.deps.settings.saveConfirmedProviderHosts(used);
+    if (used.length !== confirmed.length) this.deps.store.confirmedHosts.write(used);
   }
 
-  private mine(owner: RecordOwner = this.deps.sessions.owner()): ProviderAccountRecord[] {
-    return this.deps.settings.providerAccounts().filter((record) => sameOwner(record.owner, owner));
+  /** The GitHub and GitLab accounts one Token Desk account added (the active one by default). */
+  mine(owner: RecordOwner = this.deps.sessions.owner()): ProviderAccountRecord[] {
+    return this.deps.store.providerAccounts
+      .read()
+      .filter((record) => sameOwner(record.owner, owner));
   }
 
   private find(accountId: string, owner?: RecordOwner): ProviderAccountRecord {

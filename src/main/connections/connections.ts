@@ -1,0 +1,81 @@
+/**
+ * The one place that lists the active account's connections (its own Token Desk
+ * account, then the GitHub and GitLab accounts it added) and opens the issuer a
+ * token channel names. A connection that is not the active account's (another
+ * account's, a removed one, a made-up id) is unknown here; one that does not issue
+ * tokens is refused by name. Either way nothing is sent anywhere.
+ */
+import type { TokenIssuerRef } from '../../shared/ipc-contract.js';
+import { DeskError } from '../desk-error.js';
+import { isIssuerKind, openIssuer, type IssuerContext } from '../issuers/registry.js';
+import type { RecordOwner } from '../local-store.js';
+import type { SessionService } from '../services/session-service.js';
+import { kindName, rolesOf, type ConnectedIssuer, type Connection } from './connection.js';
+import type { ProviderAccounts } from './provider-accounts.js';
+import { tokenDeskConnectionId } from './vault.js';
+
+export class Connections {
+  constructor(
+    private readonly deps: {
+      sessions: SessionService;
+      accounts: ProviderAccounts;
+      issuers: IssuerContext;
+    },
+  ) {}
+
+  /** The active account's connections, its own first. */
+  list(): Connection[] {
+    const owner = this.deps.sessions.owner();
+    const providers = this.deps.accounts.mine(owner).map((record): Connection => ({
+      id: record.id,
+      kind: record.provider,
+      host: record.host,
+      login: record.login,
+      name: null,
+      roles: rolesOf(record.provider),
+      owner: record.owner,
+    }));
+    return [this.tokenDesk(owner), ...providers];
+  }
+
+  /** The issuer a token channel names: one of the active account's connections that issues tokens. */
+  issuer(connectionId: string): ConnectedIssuer {
+    const connection = this.list().find((entry) => entry.id === connectionId);
+    if (!connection)
+      throw new DeskError(
+        'connection_not_found',
+        'That account is not one of the active account’s connections here (it may have been removed, or belong to another account), so nothing was done. Refresh the window and try again.',
+      );
+    if (!connection.roles.issuesTokens)
+      throw new DeskError(
+        'not_an_issuer',
+        `${connection.login} on ${kindName(connection.kind)} stores CI secrets but does not issue tokens, so nothing was done.`,
+      );
+    return this.open(connection);
+  }
+
+  /** The issuer of a Token Desk account's own tokens: rotations and reminders keep their owner's. */
+  issuerOf(owner: RecordOwner): ConnectedIssuer {
+    return this.open(this.tokenDesk(owner));
+  }
+
+  private tokenDesk(owner: RecordOwner): Connection {
+    const { serviceUrl, email } = owner;
+    const active = this.deps.sessions.state().account;
+    return {
+      id: tokenDeskConnectionId(serviceUrl, email),
+      kind: 'token-desk',
+      host: serviceUrl,
+      login: email,
+      name: active && this.deps.sessions.isActive(owner) ? active.name : null,
+      roles: rolesOf('token-desk'),
+      owner: { serviceUrl, email },
+    };
+  }
+
+  private open(connection: Connection): ConnectedIssuer {
+    if (!isIssuerKind(connection.kind)) throw new Error(`${connection.kind} issues no tokens`);
+    const ref: TokenIssuerRef = { connectionId: connection.id, kind: connection.kind };
+    return { issuer: openIssuer(connection.kind, connection, this.deps.issuers), ref };
+  }
+}

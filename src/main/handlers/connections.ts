@@ -1,0 +1,32 @@
+/** The GitHub and GitLab accounts (connections that store CI secrets) and their targets. */
+import { inWords } from '../ci-providers/provider-error.js';
+import type { DeskDependencies, Handlers } from './types.js';
+
+export function connectionHandlers({
+  accounts,
+}: DeskDependencies): Handlers<
+  'providers:list' | 'providers:add' | 'providers:remove' | 'providers:targets'
+> {
+  return {
+    async 'providers:list'() {
+      return accounts.list();
+    },
+
+    'providers:add': (input) => accounts.add(input),
+
+    async 'providers:remove'({ accountId }) {
+      await accounts.remove(accountId);
+      return null;
+    },
+
+    async 'providers:targets'(request) {
+      const { account, client } = await accounts.open(request.accountId);
+      try {
+        return await client.targets(request);
+      } catch (error) {
+        // A provider may echo the access token back in its error text: none reaches the page.
+        throw inWords(error, await accounts.credentialOf(account));
+      }
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Tokens, on the connection each channel names (Connections refuses one the page
+ * has no business naming); every token handed to the page says its issuer.
+ */
+import { normalizeName } from '../../shared/token-name.js';
+import type { ConnectedIssuer } from '../connections/connection.js';
+import { DeskError } from '../desk-error.js';
+import { revokeMany } from '../services/bulk-revoke.js';
+import type { RevealStore } from '../services/reveal-store.js';
+import type { AccountRef } from '../services/session-service.js';
+import type { DeskDependencies, Handlers } from './types.js';
+
+export function tokenHandlers({
+  connections,
+  sessions,
+  reveals,
+}: DeskDependencies): Handlers<
+  'tokens:list' | 'tokens:create' | 'tokens:revoke' | 'tokens:rotate' | 'tokens:revoke-many'
+> {
+  /**
+   * A secret is shown only under the account it belongs to: when another account
+   * became active while the service issued it, main forgot that account's secrets,
+   * and this one is not kept either.
+   */
+  function revealFor(
+    owner: AccountRef,
+    issued: Parameters<RevealStore['reveal']>[0],
+    { ref }: ConnectedIssuer,
+  ) {
+    if (!sessions.isActive(owner))
+      throw new DeskError(
+        'account_changed',
+        `“${issued.name}” was issued for ${owner.email}, but another account became active before its secret arrived, so it is not shown (a secret stays with its account). Switch back to ${owner.email} and rotate it to get a secret you can see.`,
+      );
+    return reveals.reveal(issued, ref);
+  }
+
+  return {
+    async 'tokens:list'({ connectionId }) {
+      const { issuer, ref } = connections.issuer(connectionId);
+      return (await issuer.list()).map((token) => ({ ...token, issuer: ref }));
+    },
+
+    async 'tokens:create'({ connectionId, name, expiresAt }) {
+      const connected = connections.issuer(connectionId);
+      const check = normalizeName(name);
+      if (!check.ok) throw new DeskError('invalid_input', check.message);
+      if (expiresAt !== null && Number.isNaN(Date.parse(expiresAt))) {
+        throw new DeskError('invalid_input', 'Choose a valid expiry date.');
+      }
+      const owner = sessions.owner();
+      const issued = await connected.issuer.create({ name: check.name, expiresAt });
+      return revealFor(owner, issued, connected);
+    },
+
+    async 'tokens:revoke'({ connectionId, id }) {
+      await connections.issuer(connectionId).issuer.revoke(id);
+      return null;
+    },
+
+    async 'tokens:rotate'({ connectionId, id }) {
+      const connected = connections.issuer(connectionId);
+      const owner = sessions.owner();
+      const issued = await connected.issuer.rotate(id);
+      return revealFor(owner, issued, connected);
+    },
+
+    async 'tokens:revoke-many'({ connectionId, ids }) {
+      return revokeMany(connections.issuer(connectionId).issuer, ids);
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Every interface the runtime injects into main's services: Electron's glue
+ * (index.ts) passes the real ones, tests and the e2e harness pass fakes. Services
+ * import these from here, never from each other.
+ */
+import type { ExportFormat } from '../shared/ipc-contract.js';
+
+/** The part of keytar we use; injected so tests can pass a broken one. */
+export interface Keychain {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+}
+
+/** The subset of electron-store / conf that the local store and settings need. */
+export interface KeyValueStore {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+}
+
+export interface ClipboardPort {
+  readText(): Promise<string>;
+  writeText(text: string): Promise<void>;
+  /** Writes text flagged as a password for clipboard managers where the platform supports it. */
+  writeSecret(text: string): Promise<void>;
+  clear(): void;
+}
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realTimers: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export type Fetch = typeof fetch;
+
+/** Asks the user where to save a file; null when they cancel. */
+export interface SaveDialogPort {
+  askSavePath(request: {
+    title: string;
+    defaultFileName: string;
+    format: ExportFormat;
+  }): Promise<string | null>;
+}
+
+export interface DesktopNotification {
+  title: string;
+  body: string;
+  onClick: () => void;
+}
+
+/** Desktop notifications: Electron's Notification in the app. */
+export interface NotifierPort {
+  show(notification: DesktopNotification): void;
+}
+
+/**
+ * Opening a page in the user's browser (Electron's shell.openExternal in the app).
+ * Main decides every URL handed to it; the renderer only names a recorded place.
+ */
+export interface ExternalLinksPort {
+  open(url: string): Promise<void>;
+}
+
+/**
+ * A question main asks the person itself, in a native dialog the page cannot draw,
+ * answer or dismiss (Electron's dialog.showMessageBox in the app). Used where a
+ * compromised page could otherwise decide for the person: trusting a new GitHub or
+ * GitLab host, keeping credentials after a sign-out.
+ */
+export interface ConfirmQuestion {
+  title: string;
+  message: string;
+  detail: string;
+  /** The button that says yes; the other is "Cancel", which is also what Esc and closing mean. */
+  confirmLabel: string;
+  cancelLabel?: string;
+}
+
+export interface ConfirmPort {
+  /** True only when the person chose `confirmLabel`. */
+  confirm(question: ConfirmQuestion): Promise<boolean>;
+}
+
+/** Where main reports what it cannot show the user (the console in the app). */
+export interface Log {
+  error(message: string, detail: unknown): void;
+}

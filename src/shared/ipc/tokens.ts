@@ -1,0 +1,72 @@
+/** Tokens, on the connection each channel names; each says which issuer it came from. */
+import { Type } from 'typebox';
+import { MAX_BULK_REVOKE, type ApiToken } from '../api-schemas.js';
+import { Id, channel } from './fields.js';
+
+/** Which connection issued a token, and what kind of issuer that is (issuers/registry.ts in main). */
+export interface TokenIssuerRef {
+  connectionId: string;
+  kind: string;
+}
+
+/** A token as the page receives it: the issuer's fields, and where it came from. */
+export interface DeskToken extends ApiToken {
+  issuer: TokenIssuerRef;
+}
+
+/** A secret on its way to the reveal-once dialog. `revealId` lets main copy it without the renderer sending it back. */
+export interface RevealedToken {
+  token: DeskToken;
+  secret: string;
+  revealId: string;
+}
+
+/** A token named in a bulk outcome; `name` is null for an id the list did not hold. */
+export interface TokenRef {
+  id: string;
+  name: string | null;
+}
+
+/** What "Revoke N tokens" did, per token: revoked now, or not found (not yours, gone, already revoked). */
+export interface BulkRevokeReport {
+  revoked: TokenRef[];
+  notFound: TokenRef[];
+}
+
+/** The connection a token channel acts on: one of the active account's that issues tokens. */
+export const ConnectionId = Id;
+
+const ConnectionPayload = Type.Object(
+  { connectionId: ConnectionId },
+  { additionalProperties: false },
+);
+
+const CreateTokenPayload = Type.Object(
+  {
+    connectionId: ConnectionId,
+    name: Type.String({ maxLength: 1000 }),
+    expiresAt: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+
+const TokenIdPayload = Type.Object(
+  { connectionId: ConnectionId, id: Id },
+  { additionalProperties: false },
+);
+
+const RevokeManyPayload = Type.Object(
+  {
+    connectionId: ConnectionId,
+    ids: Type.Array(Id, { minItems: 1, maxItems: MAX_BULK_REVOKE, uniqueItems: true }),
+  },
+  { additionalProperties: false },
+);
+
+export const TOKEN_CHANNELS = {
+  'tokens:list': channel<typeof ConnectionPayload, DeskToken[]>(ConnectionPayload),
+  'tokens:create': channel<typeof CreateTokenPayload, RevealedToken>(CreateTokenPayload),
+  'tokens:revoke': channel<typeof TokenIdPayload, null>(TokenIdPayload),
+  'tokens:rotate': channel<typeof TokenIdPayload, RevealedToken>(TokenIdPayload),
+  'tokens:revoke-many': channel<typeof RevokeManyPayload, BulkRevokeReport>(RevokeManyPayload),
+} as const;
