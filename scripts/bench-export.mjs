@@ -38,7 +38,7 @@ else await parent();
 async function child({ harness, serviceUrl, email, password, format, file, settingsDir }) {
   const { composeDesk } = await import(pathToFileURL(join(harness, 'src/main/compose.js')).href);
   const { MemoryClipboard } = await import(
-    pathToFileURL(join(harness, 'tests/main/fakes.js')).href
+    pathToFileURL(join(harness, 'src/harness/stand-ins.js')).href
   );
   const { default: Conf } = await import('conf');
   const { handlers } = composeDesk({

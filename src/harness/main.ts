@@ -26,13 +26,13 @@ import {
   subscriptionName,
   type RendererEvent,
 } from '../shared/ipc-channels.js';
-import { MemoryClipboard } from '../../tests/main/fakes.js';
+import { MemoryClipboard } from './stand-ins.js';
 import {
   RecordingConfirm,
   RecordingExternalLinks,
   RecordingNotifier,
   RecordingSaveDialog,
-} from '../../tests/main/ports.js';
+} from './stand-ins.js';
 import { bridgeScript } from './bridge-script.js';
 import { BadRequest, CONTENT_TYPES, decodePath, readBody } from './http.js';
 

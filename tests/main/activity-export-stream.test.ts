@@ -31,7 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../src/main/compose.js';
 import { CSV_COLUMNS, csvField } from '../../src/main/services/event-export.js';
 import { realTimers } from '../../src/main/ports.js';
-import { EventStore } from '../../src/server/storage/events.js';
+import { EventStore } from '../../src/server/features/events/store.js';
 import { openStorage } from '../../src/server/storage/open-storage.js';
 import type { AccountEvent } from '../../src/shared/events.js';
 import {
@@ -40,8 +40,8 @@ import {
   storageFor,
   type RunningService,
 } from '../server/service-harness.js';
-import { MemoryClipboard } from './fakes.js';
-import { RecordingSaveDialog } from './ports.js';
+import { MemoryClipboard } from '../../src/harness/stand-ins.js';
+import { RecordingSaveDialog } from '../../src/harness/stand-ins.js';
 import { memoryKeychain } from './test-keychain.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -369,7 +369,7 @@ describe('an export that fails half-way', () => {
       child,
       `import { composeDesk } from ${src('../../src/main/compose.ts')};
 import { invokeChannel } from ${src('../../src/main/ipc/invoke-channel.ts')};
-import { MemoryClipboard } from ${src('./fakes.ts')};
+import { MemoryClipboard } from ${src('../../src/harness/stand-ins.ts')};
 const settings = new Map<string, unknown>();
 const desk = composeDesk({
   keychain: null,

@@ -14,9 +14,10 @@ import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import { CSV_COLUMNS, csvField } from '../../src/main/services/event-export.js';
 import type { AccountEvent } from '../../src/shared/events.js';
 import { removeDir, startService, type RunningService } from '../server/service-harness.js';
-import { MemoryClipboard, connectionOf } from './fakes.js';
+import { MemoryClipboard } from '../../src/harness/stand-ins.js';
+import { connectionOf } from './fakes.js';
 import { testKeychain } from './test-keychain.js';
-import { RecordingSaveDialog } from './ports.js';
+import { RecordingSaveDialog } from '../../src/harness/stand-ins.js';
 import { generateSecret } from '../../src/server/auth/secrets.js';
 import { realTimers, type SaveDialogPort, type Keychain } from '../../src/main/ports.js';
 

@@ -14,7 +14,8 @@ import {
   tokenDeskConnectionId,
 } from '../../src/main/connections/vault.js';
 import { removeDir, startService, type RunningService } from '../server/service-harness.js';
-import { MemoryClipboard, connectionOf } from './fakes.js';
+import { MemoryClipboard } from '../../src/harness/stand-ins.js';
+import { connectionOf } from './fakes.js';
 import { testKeychain } from './test-keychain.js';
 import { realTimers, type Keychain } from '../../src/main/ports.js';
 

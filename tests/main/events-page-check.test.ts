@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../src/main/compose.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
-import { EventStore } from '../../src/server/storage/events.js';
+import { EventStore } from '../../src/server/features/events/store.js';
 import { openStorage } from '../../src/server/storage/open-storage.js';
 import type { AccountEvent, EventPage } from '../../src/shared/events.js';
 import {
@@ -23,8 +23,8 @@ import {
   storageFor,
   type RunningService,
 } from '../server/service-harness.js';
-import { MemoryClipboard } from './fakes.js';
-import { RecordingSaveDialog } from './ports.js';
+import { MemoryClipboard } from '../../src/harness/stand-ins.js';
+import { RecordingSaveDialog } from '../../src/harness/stand-ins.js';
 import { memoryKeychain } from './test-keychain.js';
 import { realTimers } from '../../src/main/ports.js';
 

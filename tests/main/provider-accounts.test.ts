@@ -15,7 +15,7 @@ import {
   providerKeychainAccount,
 } from '../../src/main/connections/vault.js';
 import { DEVELOPER, MAINTAINER, OWNER, signUp, startCiWorld, type CiWorld } from './ci-desk.js';
-import { MemoryClipboard } from './fakes.js';
+import { MemoryClipboard } from '../../src/harness/stand-ins.js';
 import { generateSecret } from '../../src/server/auth/secrets.js';
 
 const GH_TOKEN = 'ghp_accountsTestToken000000000000000001';

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { SecretClipboard } from '../../src/main/services/secret-clipboard.js';
-import { MemoryClipboard } from './fakes.js';
+import { MemoryClipboard } from '../../src/harness/stand-ins.js';
 import { generateSecret } from '../../src/server/auth/secrets.js';
 import type { Timers } from '../../src/main/ports.js';
 

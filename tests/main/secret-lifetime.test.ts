@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RevealStore } from '../../src/main/services/reveal-store.js';
 import { SecretClipboard } from '../../src/main/services/secret-clipboard.js';
 import type { IssuedApiToken } from '../../src/shared/api-schemas.js';
-import { MemoryClipboard } from './fakes.js';
+import { MemoryClipboard } from '../../src/harness/stand-ins.js';
 import type { Timers } from '../../src/main/ports.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'token-desk-heap-'));

@@ -1,18 +1,40 @@
 /**
- * Recording stand-ins for the ports main asks Electron for (save dialog, notifier, external links, native questions),
- * which cannot run here. The e2e harness can use the same ones.
+ * What the harness gives main instead of Electron's ports, which cannot run outside
+ * Electron: an in-memory clipboard, and a save dialog, notifier, browser and native
+ * questions that record what main asked and answer as told. Main's tests use the same.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
+  ClipboardPort,
   ConfirmPort,
   ConfirmQuestion,
   DesktopNotification,
   ExternalLinksPort,
   NotifierPort,
   SaveDialogPort,
-  Timers,
-} from '../../src/main/ports.js';
+} from '../main/ports.js';
+
+/** Stands in for Electron's clipboard, which cannot run here. */
+export class MemoryClipboard implements ClipboardPort {
+  text = '';
+  concealed = false;
+  async readText() {
+    return this.text;
+  }
+  async writeText(text: string) {
+    this.text = text;
+    this.concealed = false;
+  }
+  async writeSecret(text: string) {
+    this.text = text;
+    this.concealed = true;
+  }
+  clear() {
+    this.text = '';
+    this.concealed = false;
+  }
+}
 
 /** Answers every save dialog with the next `export-N.<format>` in `dir`, or `answer` when set. */
 export class RecordingSaveDialog implements SaveDialogPort {
@@ -47,28 +69,6 @@ export class RecordingExternalLinks implements ExternalLinksPort {
   readonly opened: string[] = [];
   async open(url: string): Promise<void> {
     this.opened.push(url);
-  }
-}
-
-/** Timers that run only when the test says so, and say how far ahead they were set. */
-export class ManualTimers implements Timers {
-  private next = 1;
-  readonly pending = new Map<number, { callback: () => void; ms: number }>();
-  setTimeout(callback: () => void, ms: number): unknown {
-    const handle = this.next++;
-    this.pending.set(handle, { callback, ms });
-    return handle;
-  }
-  clearTimeout(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  /** Runs every pending timer once (those set while running wait for the next call). */
-  runPending(): void {
-    const due = [...this.pending.entries()];
-    for (const [handle, { callback }] of due) {
-      this.pending.delete(handle);
-      callback();
-    }
   }
 }
 
