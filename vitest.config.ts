@@ -6,7 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Builds the service once (some tests run it as a real process).
-    globalSetup: ['tests/global-setup.ts'],
+    globalSetup: ['tests/support/global-setup.ts'],
     projects: [
       {
         extends: true,
@@ -27,7 +27,7 @@ export default defineConfig({
             'tests/server/database-file.test.ts',
           ],
           env: { TOKEN_DESK_TEST_BACKEND: 'postgres' },
-          globalSetup: ['tests/global-setup.ts', 'tests/postgres-setup.ts'],
+          globalSetup: ['tests/support/global-setup.ts', 'tests/support/postgres-setup.ts'],
         },
       },
     ],

@@ -99,7 +99,7 @@ async function parent() {
   const builds = [...(baseline ? [['baseline', baseline]] : []), ['current', harness]];
 
   const { startTokenService } = await import(
-    pathToFileURL(join(harness, 'tests/processes.js')).href
+    pathToFileURL(join(harness, 'tests/support/processes.js')).href
   );
   const { SqliteDatabase } = await import(
     pathToFileURL(join(service, 'storage/sqlite-database.js')).href

@@ -4,7 +4,7 @@
 // Prints medians and ratios; asserts nothing (these machines are noisy).
 import { chromium } from '@playwright/test';
 import { chromiumLaunchOptions } from '../out/harness/tests/e2e/chromium.js';
-import { startHarness, startTokenService } from '../out/harness/tests/processes.js';
+import { startHarness, startTokenService } from '../out/harness/tests/support/processes.js';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';

@@ -6,7 +6,7 @@
 //   CHAOS_SERVICE=/tmp/old/out/service/server/main.js node scripts/chaos-postgres.mjs
 //
 // One throwaway cluster (scripts/pg-cluster.mjs) behind a relay the script can freeze
-// (tests/server/db-relay.mjs), the built service as a process on it, and 8 clients, each
+// (tests/support/server/db-relay.mjs), the built service as a process on it, and 8 clients, each
 // with an account of its own, authenticating with an API token and creating tokens in a
 // loop. Meanwhile PostgreSQL is stopped with a fast shutdown for 4 s and started again,
 // CHAOS_FAST times (5); then with an immediate shutdown (a crash), CHAOS_IMMEDIATE times
@@ -25,7 +25,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { startRelay } from '../tests/server/db-relay.mjs';
+import { startRelay } from '../tests/support/server/db-relay.mjs';
 import { HOST, freePort, sleep, spawnService, waitForHealth } from './lib/process.mjs';
 import { startCluster } from './pg-cluster.mjs';
 

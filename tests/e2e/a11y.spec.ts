@@ -5,7 +5,7 @@
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { startFakeGitHub, type FakeGitHub } from '../main/ci-providers/github/fake-github.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/ci-providers/github/fake-github.js';
 import { closeReveal, createToken, signIn, startDesk, type Desk } from './desk-fixture.js';
 
 test.describe.configure({ mode: 'serial' });

@@ -7,7 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTokenService, type TokenService } from '../processes.js';
+import { startTokenService, type TokenService } from '../support/processes.js';
 import {
   PASSWORD,
   SCREENS,

@@ -9,8 +9,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeGitHub, type FakeGitHub } from '../main/ci-providers/github/fake-github.js';
-import { startFakeGitLab, type FakeGitLab } from '../main/ci-providers/gitlab/fake-gitlab.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/ci-providers/github/fake-github.js';
+import { startFakeGitLab, type FakeGitLab } from '../support/ci-providers/gitlab/fake-gitlab.js';
 import { pageStorage } from './in-page.mjs';
 import { closeReveal, createToken, SCREENS, signIn, startDesk, type Desk } from './desk-fixture.js';
 

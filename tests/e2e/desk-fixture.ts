@@ -9,7 +9,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { layoutProblemsInPage } from './layout-probe.mjs';
-import { startHarness, startTokenService, type Harness, type TokenService } from '../processes.js';
+import {
+  startHarness,
+  startTokenService,
+  type Harness,
+  type TokenService,
+} from '../support/processes.js';
 
 export const SCREENS = 'test-results/screens';
 

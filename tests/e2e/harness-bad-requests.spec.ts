@@ -9,7 +9,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHarness, startTokenService, type Harness, type TokenService } from '../processes.js';
+import {
+  startHarness,
+  startTokenService,
+  type Harness,
+  type TokenService,
+} from '../support/processes.js';
 
 test.describe.configure({ mode: 'serial' });
 

@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHarness, startTokenService } from '../processes.js';
+import { startHarness, startTokenService } from '../support/processes.js';
 
 test('without a keychain: a plain warning, a working session in memory only, and sign-in again after a restart', async ({
   page,

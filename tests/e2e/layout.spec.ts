@@ -6,8 +6,8 @@
  * test-results/screens/layout-*.png for a person to look at.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { startFakeGitHub, type FakeGitHub } from '../main/ci-providers/github/fake-github.js';
-import { startFakeGitLab, type FakeGitLab } from '../main/ci-providers/gitlab/fake-gitlab.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/ci-providers/github/fake-github.js';
+import { startFakeGitLab, type FakeGitLab } from '../support/ci-providers/gitlab/fake-gitlab.js';
 import {
   closeReveal,
   createToken,

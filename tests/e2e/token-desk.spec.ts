@@ -9,7 +9,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KEYCHAIN_SERVICE, keychainAccount } from '../../src/main/connections/vault.js';
-import { startHarness, startTokenService, type Harness, type TokenService } from '../processes.js';
+import {
+  startHarness,
+  startTokenService,
+  type Harness,
+  type TokenService,
+} from '../support/processes.js';
 
 test.describe.configure({ mode: 'serial' });
 

@@ -12,8 +12,8 @@ import type { CiProvider, OpenProvider } from '../../src/main/ci-providers/secre
 import { openProvider as realOpenProvider } from '../../src/main/ci-providers/registry.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import type { RotationReport } from '../../src/shared/ipc-contract.js';
-import { startCiWorld, type CiWorld, placeIdsOf } from './ci-desk.js';
-import { connectionOf } from './fakes.js';
+import { startCiWorld, type CiWorld, placeIdsOf } from '../support/main/ci-desk.js';
+import { connectionOf } from '../support/main/fakes.js';
 
 const GH_ADA = 'ghp_reviewTestTokenAda000000000000000001';
 const GH_BOB = 'ghp_reviewTestTokenBob000000000000000002';

@@ -39,10 +39,10 @@ import {
   startService,
   storageFor,
   type RunningService,
-} from '../server/service-harness.js';
+} from '../support/server/service-harness.js';
 import { MemoryClipboard } from '../../src/harness/stand-ins.js';
 import { RecordingSaveDialog } from '../../src/harness/stand-ins.js';
-import { memoryKeychain } from './test-keychain.js';
+import { memoryKeychain } from '../support/main/test-keychain.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PASSWORD = 'export stream password';

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import type { RevealedToken } from '../../src/shared/ipc-contract.js';
-import { MAINTAINER, OWNER, signUp, startCiWorld, type CiWorld } from './ci-desk.js';
-import { connectionOf } from './fakes.js';
+import { MAINTAINER, OWNER, signUp, startCiWorld, type CiWorld } from '../support/main/ci-desk.js';
+import { connectionOf } from '../support/main/fakes.js';
 
 const GH_TOKEN = 'ghp_sendTestToken00000000000000000000001';
 const GL_TOKEN = 'glpat-sendTestToken00000001';

@@ -13,10 +13,10 @@ import {
   keychainAccount,
   tokenDeskConnectionId,
 } from '../../src/main/connections/vault.js';
-import { removeDir, startService, type RunningService } from '../server/service-harness.js';
+import { removeDir, startService, type RunningService } from '../support/server/service-harness.js';
 import { MemoryClipboard } from '../../src/harness/stand-ins.js';
-import { connectionOf } from './fakes.js';
-import { testKeychain } from './test-keychain.js';
+import { connectionOf } from '../support/main/fakes.js';
+import { testKeychain } from '../support/main/test-keychain.js';
 import { realTimers, type Keychain } from '../../src/main/ports.js';
 
 const keychain: Keychain = testKeychain();

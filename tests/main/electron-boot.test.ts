@@ -1,7 +1,7 @@
 /**
  * Runs the BUILT main process (electron-vite's out/main/index.js) under plain Node,
  * with `electron` resolved by a loader hook to a recording stand-in
- * (tests/main/fake-electron/). Electron's binary cannot be downloaded here, so this
+ * (tests/support/main/fake-electron/). Electron's binary cannot be downloaded here, so this
  * is how the glue runs at least once: it catches a crash on first launch and checks
  * each security decision the glue makes, through the very objects it registers.
  * The token service, keytar and electron-store (over conf) are real.
@@ -21,8 +21,13 @@ import {
   subscriptionName,
 } from '../../src/shared/ipc-channels.js';
 import type { RevealedToken, SessionState } from '../../src/shared/ipc-contract.js';
-import { startTokenService, type TokenService } from '../processes.js';
-import { bootApp, buildApp, copyWithoutRenderer, type BootedApp } from './fake-electron/boot.js';
+import { startTokenService, type TokenService } from '../support/processes.js';
+import {
+  bootApp,
+  buildApp,
+  copyWithoutRenderer,
+  type BootedApp,
+} from '../support/main/fake-electron/boot.js';
 
 const tempDir = (name: string) => mkdtempSync(join(tmpdir(), `token-desk-${name}-`));
 

@@ -12,12 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../src/main/compose.js';
 import { REMINDER_CHECK_INTERVAL_MS } from '../../src/main/services/expiry-reminders.js';
 import type { OpenTokenEvent } from '../../src/shared/ipc-channels.js';
-import { removeDir, startService, type RunningService } from '../server/service-harness.js';
+import { removeDir, startService, type RunningService } from '../support/server/service-harness.js';
 import { MemoryClipboard } from '../../src/harness/stand-ins.js';
-import { connectionOf } from './fakes.js';
-import { testKeychain } from './test-keychain.js';
+import { connectionOf } from '../support/main/fakes.js';
+import { testKeychain } from '../support/main/test-keychain.js';
 import { RecordingNotifier } from '../../src/harness/stand-ins.js';
-import { ManualTimers } from './fakes.js';
+import { ManualTimers } from '../support/main/fakes.js';
 import { generateSecret } from '../../src/server/auth/secrets.js';
 import type { Keychain } from '../../src/main/ports.js';
 

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
 import { checkedExternalUrl } from '../../src/main/services/external-links.js';
-import { MAINTAINER, signUp, startCiWorld, type CiWorld } from './ci-desk.js';
+import { MAINTAINER, signUp, startCiWorld, type CiWorld } from '../support/main/ci-desk.js';
 import { RecordingExternalLinks } from '../../src/harness/stand-ins.js';
-import { connectionOf } from './fakes.js';
+import { connectionOf } from '../support/main/fakes.js';
 
 const GH_TOKEN = 'ghp_openSettingsToken0000000000000000001';
 const GL_TOKEN = 'glpat-openSettingsToken0001';

@@ -14,7 +14,14 @@ import {
   PROVIDER_KEYCHAIN_SERVICE,
   providerKeychainAccount,
 } from '../../src/main/connections/vault.js';
-import { DEVELOPER, MAINTAINER, OWNER, signUp, startCiWorld, type CiWorld } from './ci-desk.js';
+import {
+  DEVELOPER,
+  MAINTAINER,
+  OWNER,
+  signUp,
+  startCiWorld,
+  type CiWorld,
+} from '../support/main/ci-desk.js';
 import { MemoryClipboard } from '../../src/harness/stand-ins.js';
 import { generateSecret } from '../../src/server/auth/secrets.js';
 

@@ -10,8 +10,14 @@ import type {
   RotateAndSendReport,
   RotationReport,
 } from '../../src/shared/ipc-contract.js';
-import { MAINTAINER, signUp, startCiWorld, type CiWorld, placeIdsOf } from './ci-desk.js';
-import { connectionOf } from './fakes.js';
+import {
+  MAINTAINER,
+  signUp,
+  startCiWorld,
+  type CiWorld,
+  placeIdsOf,
+} from '../support/main/ci-desk.js';
+import { connectionOf } from '../support/main/fakes.js';
 
 const GH_TOKEN = 'ghp_rotateTestToken000000000000000000001';
 const GL_TOKEN = 'glpat-rotateTestToken0000001';

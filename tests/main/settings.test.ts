@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { confStore } from './conf-store.js';
+import { confStore } from '../support/main/conf-store.js';
 import { DEFAULT_SETTINGS, SettingsService } from '../../src/main/services/settings.js';
 
 const store = confStore;

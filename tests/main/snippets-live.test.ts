@@ -18,7 +18,7 @@ import {
   signUpAndIn,
   startService,
   type RunningService,
-} from '../server/service-harness.js';
+} from '../support/server/service-harness.js';
 
 const require = createRequire(import.meta.url);
 const CLI = join(dirname(require.resolve('@capawesome/cli/package.json')), 'dist', 'index.js');

@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTokenService, type TokenService } from '../processes.js';
+import { startTokenService, type TokenService } from '../support/processes.js';
 
 let sandbox: string;
 const closers: (() => Promise<void>)[] = [];

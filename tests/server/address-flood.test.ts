@@ -27,7 +27,7 @@ import {
   sqliteAtVersion,
   startService,
   type RunningService,
-} from './service-harness.js';
+} from '../support/server/service-harness.js';
 
 const HOUR = 60 * 60 * 1000;
 let service: RunningService;

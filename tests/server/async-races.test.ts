@@ -17,7 +17,7 @@ import { SessionStore } from '../../src/server/features/sessions/store.js';
 import { sql } from '../../src/server/storage/sql.js';
 import { SqliteDatabase } from '../../src/server/storage/sqlite-database.js';
 import { UserStore } from '../../src/server/features/users/store.js';
-import { BACKEND, removeDir } from './service-harness.js';
+import { BACKEND, removeDir } from '../support/server/service-harness.js';
 
 const by = { actor: { kind: 'session' as const, id: 's' }, origin: { ip: null, userAgent: null } };
 const dirs: string[] = [];

@@ -11,7 +11,7 @@ import {
   startService,
   type RequestOptions,
   type RunningService,
-} from './service-harness.js';
+} from '../support/server/service-harness.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 let service: RunningService;

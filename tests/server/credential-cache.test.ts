@@ -15,7 +15,7 @@ import {
   startService,
   TestClock,
   type RunningService,
-} from './service-harness.js';
+} from '../support/server/service-harness.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;

@@ -1,7 +1,7 @@
 /**
  * Two real service processes (`out/service/server/main.js`, as
  * `npm run server` runs it) on one PostgreSQL database behave as one service. Runs in
- * the `postgres` Vitest project, on the throwaway cluster of tests/postgres-setup.ts;
+ * the `postgres` Vitest project, on the throwaway cluster of tests/support/postgres-setup.ts;
  * SQLite mode is one process by design (the data-directory lock), so it has no
  * counterpart there.
  */
@@ -11,8 +11,14 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { POSTGRES_MIGRATIONS } from '../../src/server/storage/postgres-schema.js';
-import { startTokenService, type TokenService } from '../processes.js';
-import { BACKEND, removeDir, send, startService, type RunningService } from './service-harness.js';
+import { startTokenService, type TokenService } from '../support/processes.js';
+import {
+  BACKEND,
+  removeDir,
+  send,
+  startService,
+  type RunningService,
+} from '../support/server/service-harness.js';
 
 const onPostgres = BACKEND === 'postgres';
 

@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type PgCluster } from '../../scripts/pg-cluster.mjs';
-import { startTokenService, type TokenService } from '../processes.js';
-import { BACKEND } from './service-harness.js';
+import { startTokenService, type TokenService } from '../support/processes.js';
+import { BACKEND } from '../support/server/service-harness.js';
 
 const CLIENTS = 8;
 /** What a request may be answered while the database comes and goes. */

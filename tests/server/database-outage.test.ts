@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { startCluster, type PgCluster } from '../../scripts/pg-cluster.mjs';
-import { startRelay, type DbRelay } from './db-relay.mjs';
+import { startRelay, type DbRelay } from '../support/server/db-relay.mjs';
 import {
   BACKEND,
   createToken,
@@ -18,7 +18,7 @@ import {
   signUpAndIn,
   type HttpResult,
   type RunningService,
-} from './service-harness.js';
+} from '../support/server/service-harness.js';
 
 // Short bounds, so a stalled database costs the suite seconds, not minutes.
 const TIMEOUTS = { acquireMs: 1_000, connectMs: 1_000, statementMs: 1_000, answerMs: 1_500 };

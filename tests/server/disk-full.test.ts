@@ -23,8 +23,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTokenService, type TokenService } from '../processes.js';
-import { BACKEND } from './service-harness.js';
+import { startTokenService, type TokenService } from '../support/processes.js';
+import { BACKEND } from '../support/server/service-harness.js';
 
 const PASSWORD = 'correct horse battery staple';
 

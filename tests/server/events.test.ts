@@ -14,7 +14,7 @@ import {
   signUpAndIn,
   startService,
   type RunningService,
-} from './service-harness.js';
+} from '../support/server/service-harness.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

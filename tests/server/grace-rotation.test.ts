@@ -20,7 +20,7 @@ import {
   sqliteAtVersion,
   startService,
   type RunningService,
-} from './service-harness.js';
+} from '../support/server/service-harness.js';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;

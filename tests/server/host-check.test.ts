@@ -11,7 +11,7 @@ import {
   signUpAndIn,
   serviceForEachTest,
   type RunningService,
-} from './service-harness.js';
+} from '../support/server/service-harness.js';
 
 let service: RunningService | undefined;
 const start = serviceForEachTest();

@@ -16,7 +16,7 @@ import {
   sqliteAtVersion,
   serviceForEachTest,
   type RunningService,
-} from './service-harness.js';
+} from '../support/server/service-harness.js';
 
 let service: RunningService | undefined;
 const start = serviceForEachTest();

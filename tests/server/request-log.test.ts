@@ -10,7 +10,7 @@ import {
   signUpAndIn,
   startService,
   type RunningService,
-} from './service-harness.js';
+} from '../support/server/service-harness.js';
 
 type Line = Record<string, unknown>;
 

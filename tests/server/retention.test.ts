@@ -14,7 +14,7 @@ import {
   signUpAndIn,
   startService,
   type RunningService,
-} from './service-harness.js';
+} from '../support/server/service-harness.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const running: RunningService[] = [];

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTokenService } from '../processes.js';
-import { removeDir, send } from './service-harness.js';
+import { startTokenService } from '../support/processes.js';
+import { removeDir, send } from '../support/server/service-harness.js';
 
 const CLIENTS = 20;
 const root = mkdtempSync(join(tmpdir(), 'token-service-race-'));

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTokenService } from '../processes.js';
-import { removeDir, requestWithHost, send } from './service-harness.js';
+import { startTokenService } from '../support/processes.js';
+import { removeDir, requestWithHost, send } from '../support/server/service-harness.js';
 
 const ENTRY = 'out/service/server/main.js';
 const root = mkdtempSync(join(tmpdir(), 'token-service-process-'));

@@ -11,7 +11,7 @@ import {
   signUpAndIn,
   startService,
   type RunningService,
-} from './service-harness.js';
+} from '../support/server/service-harness.js';
 
 let service: RunningService;
 let session: string;

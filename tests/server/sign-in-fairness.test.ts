@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HashGate } from '../../src/server/auth/hash-gate.js';
-import { serviceForEachTest, type RunningService } from './service-harness.js';
+import { serviceForEachTest, type RunningService } from '../support/server/service-harness.js';
 
 let service: RunningService | undefined;
 const start = serviceForEachTest();

@@ -16,7 +16,7 @@ import {
   signUpAndIn,
   startService,
   type RunningService,
-} from './service-harness.js';
+} from '../support/server/service-harness.js';
 
 const LIMIT = 10_000;
 const DAY = 24 * 60 * 60 * 1000;

@@ -21,7 +21,7 @@ import {
   postgresTablesText,
   serviceForEachTest,
   type RunningService,
-} from './service-harness.js';
+} from '../support/server/service-harness.js';
 
 const start = serviceForEachTest();
 const closers: (() => Promise<void>)[] = [];

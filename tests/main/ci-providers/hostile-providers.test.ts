@@ -13,8 +13,8 @@ import { ProviderError, inWords } from '../../../src/main/ci-providers/provider-
 import { checkDestinationInput } from '../../../src/shared/ci-destinations.js';
 import { redactSecrets } from '../../../src/shared/credential-patterns.js';
 import { generateSecret } from '../../../src/server/auth/secrets.js';
-import { startFakeGitHub, type FakeGitHub } from './github/fake-github.js';
-import { startFakeGitLab } from './gitlab/fake-gitlab.js';
+import { startFakeGitHub, type FakeGitHub } from '../../support/ci-providers/github/fake-github.js';
+import { startFakeGitLab } from '../../support/ci-providers/gitlab/fake-gitlab.js';
 
 const servers: Server[] = [];
 async function serve(handler: Parameters<typeof createServer>[1]): Promise<string> {

@@ -6,7 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannel } from '../../../src/main/ipc/invoke-channel.js';
-import { MAINTAINER, OWNER, signUp, startCiWorld, type CiWorld } from '../ci-desk.js';
+import {
+  MAINTAINER,
+  OWNER,
+  signUp,
+  startCiWorld,
+  type CiWorld,
+} from '../../support/main/ci-desk.js';
 
 const GH_TOKEN = 'Zq7-github-echo-token-4f1c9a2b7e3d';
 const GL_TOKEN = 'Wx3-gitlab-echo-token-8b2e6d1f9c4a';

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannel } from '../../../src/main/ipc/invoke-channel.js';
-import { startCiWorld, type CiWorld } from '../ci-desk.js';
+import { startCiWorld, type CiWorld } from '../../support/main/ci-desk.js';
 
 const GH_ADA = 'ghp_connTestTokenAda0000000000000000001';
 const GH_BOB = 'ghp_connTestTokenBob0000000000000000002';

@@ -4,8 +4,11 @@ import {
   githubApiBaseUrl,
 } from '../../../../src/main/ci-providers/github/github-secrets.js';
 import { checkGitHubSecretName } from '../../../../src/shared/ci-providers/github.js';
-import { GitHubContract } from './github-contract.js';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import { GitHubContract } from '../../../support/ci-providers/github/github-contract.js';
+import {
+  startFakeGitHub,
+  type FakeGitHub,
+} from '../../../support/ci-providers/github/fake-github.js';
 import { generateSecret } from '../../../../src/server/auth/secrets.js';
 
 const SECRET = generateSecret('api_token');

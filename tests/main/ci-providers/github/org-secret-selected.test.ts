@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannel } from '../../../../src/main/ipc/invoke-channel.js';
 import type { RevealedToken, TargetChoice } from '../../../../src/shared/ipc-contract.js';
-import { signUp, startCiWorld, type CiWorld, placeIdsOf } from '../../ci-desk.js';
-import { connectionOf } from '../../fakes.js';
+import { signUp, startCiWorld, type CiWorld, placeIdsOf } from '../../../support/main/ci-desk.js';
+import { connectionOf } from '../../../support/main/fakes.js';
 
 const GH_TOKEN = 'ghp_orgSelectedToken00000000000000000001';
 const silent = { error: () => {} };

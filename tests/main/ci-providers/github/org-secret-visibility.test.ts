@@ -7,8 +7,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openProvider } from '../../../../src/main/ci-providers/registry.js';
 import type { CiProvider } from '../../../../src/main/ci-providers/secret-store.js';
-import { GitHubContract } from './github-contract.js';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.js';
+import { GitHubContract } from '../../../support/ci-providers/github/github-contract.js';
+import {
+  startFakeGitHub,
+  type FakeGitHub,
+} from '../../../support/ci-providers/github/fake-github.js';
 
 const TOKEN = 'ghp_orgVisibilityToken0000000000000000001';
 const NAME = 'CAPAWESOME_TOKEN';

@@ -6,7 +6,10 @@ import {
 } from '../../../../src/main/ci-providers/gitlab/gitlab-variables.js';
 import { checkGitLabVariableKey } from '../../../../src/shared/ci-providers/gitlab.js';
 import { generateSecret } from '../../../../src/server/auth/secrets.js';
-import { startFakeGitLab, type FakeGitLab } from './fake-gitlab.js';
+import {
+  startFakeGitLab,
+  type FakeGitLab,
+} from '../../../support/ci-providers/gitlab/fake-gitlab.js';
 
 const SECRET = generateSecret('api_token');
 const MAINTAINER = 40;

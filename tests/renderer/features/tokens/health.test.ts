@@ -7,7 +7,7 @@ import {
   healthCounts,
   healthOf,
 } from '../../../../src/renderer/src/features/tokens/health';
-import { NOW, daysFromNow, token } from './tokens';
+import { NOW, daysFromNow, token } from '../../../support/renderer/tokens';
 
 describe('expiryState', () => {
   it('is "soon" from 7 days out, "expired" from the instant it ends, "none" without an expiry', () => {

@@ -5,7 +5,7 @@ import {
   tokenCount,
   visibleTokens,
 } from '../../../../src/renderer/src/features/tokens/view';
-import { NOW, daysFromNow, token } from './tokens';
+import { NOW, daysFromNow, token } from '../../../support/renderer/tokens';
 
 const ids = (list: Array<{ id: string }>) => list.map((t) => t.id);
 

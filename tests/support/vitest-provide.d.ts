@@ -2,7 +2,7 @@ import 'vitest';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The throwaway PostgreSQL cluster's URL (tests/postgres-setup.ts), in the postgres project. */
+    /** The throwaway PostgreSQL cluster's URL (tests/support/postgres-setup.ts), in the postgres project. */
     postgresUrl: string | undefined;
   }
 }

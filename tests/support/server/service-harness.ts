@@ -14,12 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/server/app.js';
-import type { AppOptions } from '../../src/server/options.js';
-import type { Clock } from '../../src/server/clock.js';
-import { MIGRATIONS } from '../../src/server/storage/database.js';
-import { openStorage, type StorageOptions } from '../../src/server/storage/open-storage.js';
-import { sql, type Param } from '../../src/server/storage/sql.js';
+import { buildApp } from '../../../src/server/app.js';
+import type { AppOptions } from '../../../src/server/options.js';
+import type { Clock } from '../../../src/server/clock.js';
+import { MIGRATIONS } from '../../../src/server/storage/database.js';
+import { openStorage, type StorageOptions } from '../../../src/server/storage/open-storage.js';
+import { sql, type Param } from '../../../src/server/storage/sql.js';
 
 export type Backend = 'sqlite' | 'postgres';
 
@@ -58,7 +58,9 @@ const SUITE_TIMEOUTS = {
 function postgresUrl(): string {
   const url = inject('postgresUrl');
   if (!url)
-    throw new Error('the postgres project runs with tests/postgres-setup.ts as global setup');
+    throw new Error(
+      'the postgres project runs with tests/support/postgres-setup.ts as global setup',
+    );
   return url;
 }
 

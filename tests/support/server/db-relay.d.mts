@@ -1,4 +1,4 @@
-// Types for tests/server/db-relay.mjs, which the tests and scripts/chaos-postgres.mjs import.
+// Types for tests/support/server/db-relay.mjs, which the tests and scripts/chaos-postgres.mjs import.
 export interface DbRelay {
   /** Where the service should connect (127.0.0.1). */
   port: number;

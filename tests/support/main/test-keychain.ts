@@ -4,7 +4,7 @@
  * rest of the test stays meaningful.
  */
 import keytar from 'keytar';
-import type { Keychain } from '../../src/main/ports.js';
+import type { Keychain } from '../../../src/main/ports.js';
 
 export const inKeyring = Boolean(process.env.TOKEN_DESK_IN_KEYRING);
 

@@ -5,7 +5,7 @@
  * (service-harness.ts), so test files run in parallel without seeing each other's data.
  */
 import type { TestProject } from 'vitest/node';
-import { startCluster } from '../scripts/pg-cluster.mjs';
+import { startCluster } from '../../scripts/pg-cluster.mjs';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const cluster = await startCluster({ databases: ['token_desk_test'] });

@@ -1,6 +1,6 @@
 /** Helpers main's tests share: a connection to name, and timers the test runs by hand. */
-import type { Timers } from '../../src/main/ports.js';
-import type { SessionState } from '../../src/shared/ipc-contract.js';
+import type { Timers } from '../../../src/main/ports.js';
+import type { SessionState } from '../../../src/shared/ipc-contract.js';
 
 /** Where no account is signed in, token channels still need a connection to name. */
 export const NO_CONNECTION = '00000000-0000-4000-8000-000000000000';

@@ -1,4 +1,4 @@
-import { buildForTests } from '../scripts/build-for-tests.mjs';
+import { buildForTests } from '../../scripts/build-for-tests.mjs';
 
 /** Some tests run the built service as a real process (`npm run server` runs the same file). */
 export default function setup(): void {

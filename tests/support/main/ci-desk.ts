@@ -7,15 +7,15 @@ import Conf from 'conf';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { composeDesk, type Runtime } from '../../src/main/compose.js';
-import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
+import { composeDesk, type Runtime } from '../../../src/main/compose.js';
+import { invokeChannel } from '../../../src/main/ipc/invoke-channel.js';
 import { startService, type RunningService } from '../server/service-harness.js';
-import { MemoryClipboard } from '../../src/harness/stand-ins.js';
-import { RecordingConfirm } from '../../src/harness/stand-ins.js';
+import { MemoryClipboard } from '../../../src/harness/stand-ins.js';
+import { RecordingConfirm } from '../../../src/harness/stand-ins.js';
 import { testKeychain } from './test-keychain.js';
-import { startFakeGitHub, type FakeGitHub } from './ci-providers/github/fake-github.js';
-import { startFakeGitLab, type FakeGitLab } from './ci-providers/gitlab/fake-gitlab.js';
-import { realTimers, type Keychain } from '../../src/main/ports.js';
+import { startFakeGitHub, type FakeGitHub } from '../ci-providers/github/fake-github.js';
+import { startFakeGitLab, type FakeGitLab } from '../ci-providers/gitlab/fake-gitlab.js';
+import { realTimers, type Keychain } from '../../../src/main/ports.js';
 
 export { inKeyring } from './test-keychain.js';
 

@@ -1,4 +1,4 @@
-import type { ApiToken } from '../../../../src/shared/api-schemas';
+import type { ApiToken } from '../../../src/shared/api-schemas';
 
 export const NOW = Date.parse('2026-06-01T12:00:00.000Z');
 const DAY = 24 * 60 * 60 * 1000;
