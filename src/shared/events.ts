@@ -1,5 +1,5 @@
 /**
- * The account's audit trail (issue 8): the kinds of event the token service records
+ * The account's audit trail: the kinds of event the token service records
  * and the shape `GET /v1/users/me/events` answers with. Shared so the app filters and
  * labels with the very same list. Never a secret in any field.
  */
