@@ -5,7 +5,14 @@
  */
 import { Type, type Static } from 'typebox';
 import { MAX_GRACE_PERIOD_SECONDS } from './ci-destinations.js';
-import { EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './limits.js';
+import {
+  EMAIL_MAX_LENGTH,
+  MAX_BULK_REVOKE,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+} from './limits.js';
+
+export { MAX_BULK_REVOKE };
 
 const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 timestamp (UTC)' });
 const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
@@ -185,8 +192,6 @@ export const ListAppsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/** Bulk revoke: 1 to 100 distinct token ids. */
-export const MAX_BULK_REVOKE = 100;
 export const BulkRevokeBody = Type.Object(
   {
     ids: Type.Array(Type.String({ maxLength: 100, pattern: NO_CONTROL_CHARACTERS }), {

@@ -12,3 +12,5 @@ export const URL_MAX_LENGTH = 2048;
 export const PROVIDER_TOKEN_MAX_LENGTH = 1024;
 /** Printable ASCII without spaces: what a provider's personal access token looks like. */
 export const PROVIDER_TOKEN_PATTERN = `^[\\x21-\\x7e]{1,${PROVIDER_TOKEN_MAX_LENGTH}}$`;
+/** Bulk revoke: 1 to 100 distinct token ids. */
+export const MAX_BULK_REVOKE = 100;

@@ -1,6 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { ApiToken } from '../../../../../shared/api-schemas';
-import { MAX_BULK_REVOKE } from '../../../../../shared/api-schemas';
+import { MAX_BULK_REVOKE } from '../../../../../shared/limits';
 import { Banner } from '../../../components/Banner';
 import { useScreen } from '../../../lib/use-screen';
 import { HEALTH_FILTERS } from '../health';
