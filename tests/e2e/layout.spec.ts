@@ -166,6 +166,9 @@ test('settings', async () => {
 });
 
 test('CI hand-off: provider accounts, Send to CI, token details, rotate and update', async () => {
+  // Thirteen screens, each at four sizes in two themes: three times one test's budget, so a
+  // loaded machine (Vitest runs beside Playwright) does not cut the story short.
+  test.slow();
   github = await startFakeGitHub({ enterprise: true });
   gitlab = await startFakeGitLab();
   github.addAccount('ghp_layoutToken000000000000000000000001', 'ada-lovelace');
