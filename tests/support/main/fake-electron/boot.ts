@@ -16,7 +16,7 @@ import type {
   WebContentsProbe,
 } from './protocol.js';
 
-const repo = resolve(import.meta.dirname, '../../..');
+const repo = resolve(import.meta.dirname, '../../../..');
 const registerHooks = join(import.meta.dirname, 'register.mjs');
 
 /**
