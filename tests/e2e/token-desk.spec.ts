@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KEYCHAIN_SERVICE, keychainAccount } from '../../src/main/connections/vault.js';
 import { startHarness, startTokenService, type Harness, type TokenService } from '../processes.js';
+import { chooseRowAction } from './row-menu.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -138,7 +139,7 @@ test('3. revoke with a confirmation that names the token: the secret gets 401 an
   const secret = await createToken('to-revoke', '7 days');
   await closeReveal();
   expect(await status(secret)).toBe(200);
-  await page.getByRole('button', { name: 'Revoke to-revoke' }).click();
+  await chooseRowAction(page, 'to-revoke', 'Revoke…');
   const confirm = page.getByRole('alertdialog', { name: 'Revoke “to-revoke”?' });
   await expect(confirm).toContainText('will get 401 errors on its very next request');
   await shot('07-revoke-confirm');
@@ -149,7 +150,7 @@ test('3. revoke with a confirmation that names the token: the secret gets 401 an
 
 test('4. rotate: the new secret works and the old one gets 401', async () => {
   const old = issued[1]!; // ci-github
-  await page.getByRole('button', { name: 'Rotate ci-github' }).click();
+  await chooseRowAction(page, 'ci-github', 'Rotate…');
   await expect(page.getByRole('alertdialog', { name: 'Rotate “ci-github”?' })).toContainText(
     'stops working immediately',
   );
@@ -264,7 +265,7 @@ test('revoking a token that was already revoked elsewhere says so and updates th
   });
   expect(await status(secret)).toBe(401);
 
-  await page.getByRole('button', { name: 'Revoke revoked-elsewhere' }).click();
+  await chooseRowAction(page, 'revoked-elsewhere', 'Revoke…');
   await page.getByRole('button', { name: 'Revoke token' }).click();
   await expect(
     page
