@@ -32,14 +32,20 @@ export function Menu({ label, items, at, returnFocus, onClose }: Props) {
     close.current = onClose;
   });
 
-  // Kept inside the window: opened near the right or bottom edge, it opens leftwards or upwards.
+  // Kept inside the window, also when it is resized: opened near the right or bottom
+  // edge, it opens leftwards or upwards.
   useLayoutEffect(() => {
-    const box = menu.current!.getBoundingClientRect();
-    setPlace({
-      x: Math.max(4, Math.min(at.x, innerWidth - box.width - 4)),
-      y: at.y + box.height > innerHeight - 4 ? Math.max(4, at.y - box.height) : at.y,
-    });
+    const fit = () => {
+      const box = menu.current!.getBoundingClientRect();
+      setPlace({
+        x: Math.max(4, Math.min(at.x, innerWidth - box.width - 4)),
+        y: at.y + box.height > innerHeight - 4 ? Math.max(4, at.y - box.height) : at.y,
+      });
+    };
+    fit();
     menu.current!.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    window.addEventListener('resize', fit);
+    return () => window.removeEventListener('resize', fit);
   }, [at]);
 
   useEffect(() => {
