@@ -259,6 +259,8 @@ test('rotate and update: a failing place keeps the old secret alive and says why
   await expect(rotation).toContainText('The old token keeps working until');
   const revokeOld = rotation.getByRole('button', { name: 'Revoke the old token now anyway' });
   await expect(revokeOld).toBeVisible();
+  // Styled as the danger it is, like every other revoke before its confirmation.
+  await expect(revokeOld).toHaveClass(/danger-quiet/);
   // GitHub has the new secret; GitLab still the old; the old secret still works.
   expect(ghSecret()).toBe(fresh);
   expect(glVariable()?.value).toBe(old);

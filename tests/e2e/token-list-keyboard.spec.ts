@@ -136,6 +136,12 @@ test('Enter opens the focused token’s details; Delete asks to revoke it', asyn
   await page.keyboard.press('Enter');
   const details = page.getByRole('dialog', { name: 'pipeline-03' });
   await expect(details).toBeVisible();
+  // Revoke… in red words at the far end from Close, not a red fill beside it.
+  const footer = details.locator('.dialog-footer button');
+  await expect(footer.first()).toHaveText('Revoke…');
+  await expect(footer.last()).toHaveText('Close');
+  await expect(footer.first()).toHaveClass(/danger-quiet/);
+  await expect(footer.first()).not.toHaveClass(/\bdanger\b(?!-)/);
   await details.getByRole('button', { name: 'Close', exact: true }).last().click();
   await expect(details).toHaveCount(0);
   expect(await focusedToken()).toBe('pipeline-03');
