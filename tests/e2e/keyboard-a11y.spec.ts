@@ -151,9 +151,11 @@ test('forced colours: the attention chip keeps its outline and a selected row st
     // Forced colours drop its fill; its words and its border in the text colour stay.
     const chip = nightly.locator('.status-chip');
     await expect(chip).toHaveText(/Expires soon/);
-    const border = await chip.evaluate(
-      '(el) => `${getComputedStyle(el).borderTopStyle} ${getComputedStyle(el).borderTopColor}`',
-    );
+    const border = await chip.evaluate((el) => {
+      type Styles = { getComputedStyle(el: unknown): Record<string, string> };
+      const style = (globalThis as unknown as Styles).getComputedStyle(el);
+      return `${style.borderTopStyle} ${style.borderTopColor}`;
+    });
     expect(border).toBe(`solid ${(await chip.evaluate(colorsOf)).color}`);
 
     const look = async (row: Locator) => {

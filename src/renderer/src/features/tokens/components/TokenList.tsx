@@ -1,5 +1,4 @@
 import {
-  useCallback,
   useEffect,
   useLayoutEffect,
   useMemo,
@@ -132,13 +131,13 @@ export function TokenList(props: Props) {
     setMenu(null);
   };
 
-  const openMenu = useCallback(
-    (token: ApiToken, button: HTMLElement, at?: { x: number; y: number }) => {
-      const box = button.getBoundingClientRect();
-      setMenu({ token, button, at: at ?? { x: box.right, y: box.bottom + 2 } });
-    },
-    [],
-  );
+  // Made anew each render, never memoised: a callback kept from an earlier render keeps
+  // that render's props alive, and through them the window's state of then (a secret
+  // being revealed, say) long after it is gone.
+  const openMenu = (token: ApiToken, button: HTMLElement, at?: { x: number; y: number }) => {
+    const box = button.getBoundingClientRect();
+    setMenu({ token, button, at: at ?? { x: box.right, y: box.bottom + 2 } });
+  };
 
   if (visible.length === 0) {
     return (

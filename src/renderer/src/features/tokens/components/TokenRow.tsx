@@ -1,4 +1,4 @@
-import { memo, type MouseEvent, type ReactNode } from 'react';
+import type { MouseEvent, ReactNode } from 'react';
 import type { ApiToken } from '../../../../../shared/api-schemas';
 import { attentionOf, expiryLabel, expiryState, healthOf } from '../health';
 import { formatAbsolute, formatRelative, formatShort, placesLabel } from '../../../lib/format';
@@ -58,7 +58,7 @@ const MoreIcon = () => (
 );
 
 /** One token in the list: its checkbox, name and status, times, places, and a ⋯ menu. */
-export const TokenRow = memo(function TokenRow({
+export function TokenRow({
   token,
   index,
   top,
@@ -192,4 +192,4 @@ export const TokenRow = memo(function TokenRow({
       </span>
     </div>
   );
-});
+}
