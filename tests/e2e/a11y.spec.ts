@@ -7,6 +7,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { startFakeGitHub, type FakeGitHub } from '../support/ci-providers/github/fake-github.js';
 import { closeReveal, createToken, signIn, startDesk, type Desk } from './desk-fixture.js';
+import { chooseRowAction } from './row-menu.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -174,10 +175,7 @@ test('bulk revoke', async () => {
 
 test('an unfinished rotation', async () => {
   github.failNext('/actions/secrets/', { status: 403, body: { message: 'Forbidden' } });
-  await page
-    .getByRole('row', { name: /deploy-ios/ })
-    .getByRole('button', { name: /^Rotate/ })
-    .click();
+  await chooseRowAction(page, 'deploy-ios', 'Rotate and update 1 place…');
   await page.getByRole('button', { name: 'Rotate and update 1 place' }).click();
   const rotated = page.getByRole('dialog', { name: 'New secret for “deploy-ios”' });
   await expect(rotated.getByText('1 failed')).toBeVisible();

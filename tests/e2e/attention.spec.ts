@@ -8,6 +8,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { signIn, startDesk, type Desk, checkLayoutEverywhere } from './desk-fixture.js';
 import { timeCountChange } from './in-page.mjs';
+import { chooseRowAction, openRowMenu } from './row-menu.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -100,13 +101,15 @@ test('health counts filter the list; needs attention first is the default order;
   await expect(page.getByRole('row', { name: /staging/ })).toContainText(
     'Needs attention: Expired: replace it or revoke it',
   );
+  await openRowMenu(page, 'staging');
   await checkLayoutEverywhere(page, 'health-expired', async () => {
-    await expect(page.getByRole('button', { name: 'Replace staging' })).toBeVisible();
+    await expect(page.getByRole('menuitem', { name: 'Replace…' })).toBeVisible();
   });
+  await page.keyboard.press('Escape');
 });
 
 test('Replace on an expired token issues a new secret under the same name', async () => {
-  await page.getByRole('button', { name: 'Replace staging' }).click();
+  await chooseRowAction(page, 'staging', 'Replace…');
   const confirm = page.getByRole('alertdialog', { name: 'Replace “staging”?' });
   await expect(confirm).toContainText('same lifetime counted from today');
   await confirm.getByRole('button', { name: 'Replace token' }).click();

@@ -13,6 +13,7 @@ import { startFakeGitHub, type FakeGitHub } from '../support/ci-providers/github
 import { startFakeGitLab, type FakeGitLab } from '../support/ci-providers/gitlab/fake-gitlab.js';
 import { pageStorage } from './in-page.mjs';
 import { closeReveal, createToken, SCREENS, signIn, startDesk, type Desk } from './desk-fixture.js';
+import { chooseRowAction } from './row-menu.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -236,8 +237,7 @@ test('rotate and update: a failing place keeps the old secret alive and says why
   const old = secrets[0]!;
   expect(await status(old)).toBe(200);
   gitlab.failNext('/variables', { status: 403, body: { message: '403 Forbidden' } });
-  const row = page.getByRole('row', { name: /ci-pipeline/ });
-  await row.getByRole('button', { name: 'Rotate ci-pipeline and update 2 places' }).click();
+  await chooseRowAction(page, 'ci-pipeline', 'Rotate and update 2 places…');
   const confirm = page.getByRole('alertdialog', {
     name: 'Rotate “ci-pipeline” and update 2 places?',
   });
@@ -257,9 +257,10 @@ test('rotate and update: a failing place keeps the old secret alive and says why
   await expect(rotation).toContainText('1 of 2 places updated; 1 failed.');
   await expect(rotation).toContainText('GitLab did not allow Token Desk');
   await expect(rotation).toContainText('The old token keeps working until');
-  await expect(
-    rotation.getByRole('button', { name: 'Revoke the old token now anyway' }),
-  ).toBeVisible();
+  const revokeOld = rotation.getByRole('button', { name: 'Revoke the old token now anyway' });
+  await expect(revokeOld).toBeVisible();
+  // Styled as the danger it is, like every other revoke before its confirmation.
+  await expect(revokeOld).toHaveClass(/danger-quiet/);
   // GitHub has the new secret; GitLab still the old; the old secret still works.
   expect(ghSecret()).toBe(fresh);
   expect(glVariable()?.value).toBe(old);
@@ -281,8 +282,7 @@ test('rotate and update: a failing place keeps the old secret alive and says why
 
 test('Send to CI… from a row issues a replacement for the new place and every recorded one', async () => {
   const before = secrets.at(-1)!;
-  const row = page.getByRole('row', { name: /ci-pipeline/ });
-  await row.getByRole('button', { name: 'Send to CI… ci-pipeline' }).click();
+  await chooseRowAction(page, 'ci-pipeline', 'Send to CI…');
   const send = page.getByRole('dialog', { name: 'Send “ci-pipeline” to CI' });
   await expect(send).toContainText('issues a replacement');
   await expect(send).toContainText('the 2 places it is already used in');
@@ -316,10 +316,7 @@ test('Send to CI… from a row with no recorded place keeps the old secret for i
     const old = await createToken(page, name);
     secrets.push(old);
     await closeReveal(page);
-    await page
-      .getByRole('row', { name: new RegExp(name) })
-      .getByRole('button', { name: `Send to CI… ${name}` })
-      .click();
+    await chooseRowAction(page, name, 'Send to CI…');
     const send = page.getByRole('dialog', { name: `Send “${name}” to CI` });
     // Said plainly, in a warning, not in the grey introduction.
     const warning = send.locator('.banner-warning');
@@ -443,7 +440,7 @@ test('an unfinished rotation survives a restart: the list offers Finish, which u
   expect(await status(before)).toBe(200);
   gitlab.failNext('/variables', { status: 403, body: { message: '403 Forbidden' } });
   await page.getByLabel('Search tokens').fill('ci-pipeline');
-  await page.getByRole('button', { name: 'Rotate ci-pipeline and update 3 places' }).click();
+  await chooseRowAction(page, 'ci-pipeline', 'Rotate and update 3 places…');
   await page.getByRole('button', { name: 'Rotate and update 3 places' }).click();
   const reveal = page.getByRole('dialog', { name: 'New secret for “ci-pipeline”' });
   const abandoned = (await reveal.getByTestId('secret').textContent())!;

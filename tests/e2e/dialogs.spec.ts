@@ -18,6 +18,7 @@ import {
   startDesk,
   type Desk,
 } from './desk-fixture.js';
+import { chooseRowAction } from './row-menu.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -112,7 +113,7 @@ for (const action of ['Revoke', 'Rotate'] as const) {
       .getByRole('row', { name: /esc-target/ })
       .locator('code')
       .textContent();
-    await page.getByRole('button', { name: `${action} esc-target` }).click();
+    await chooseRowAction(page, 'esc-target', `${action}…`);
     await expect(page.getByRole('alertdialog', { name: `${action} “esc-target”?` })).toBeVisible();
     await pressEscapeSixTimes();
     await expect(page.locator('dialog')).toHaveCount(0);
@@ -124,7 +125,7 @@ for (const action of ['Revoke', 'Rotate'] as const) {
 test('six Esc presses on a rotated secret: the dialog stays, and closing forgets it', async () => {
   await ensureToken('esc-target');
   const forgotten = recordForgets(page);
-  await page.getByRole('button', { name: 'Rotate esc-target' }).click();
+  await chooseRowAction(page, 'esc-target', 'Rotate…');
   const revealId = await nextRevealId(page, () =>
     page.getByRole('button', { name: 'Rotate token' }).click(),
   );

@@ -1,13 +1,14 @@
 /**
  * The main window by keyboard and screen reader: focus rings show whole in the list's
- * rows; the list's shortcuts work from a row checkbox and Ctrl+Shift+A only opens the
+ * cells; the list's shortcuts work from a row checkbox and Ctrl+Shift+A only opens the
  * account menu; danger buttons are readable in dark mode, the dark backdrop dims, and
- * forced colours keep the attention dot and the selection; each button's name holds its
+ * forced colours keep the attention chip and the selection; each button's name holds its
  * visible label; focus is never left on the page body.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { colorsOf, focusRingClipsInPage } from './layout-probe.mjs';
 import { closeReveal, createToken, signIn, startDesk, type Desk } from './desk-fixture.js';
+import { openRowMenu } from './row-menu.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -64,22 +65,26 @@ function contrast(a: string, b: string): number {
   return (hi + 0.05) / (lo + 0.05);
 }
 
-test('every control in a row shows its whole focus ring, at the minimum and the default size', async () => {
+test('every cell and control in a row shows its whole focus ring, at the minimum and the default size', async () => {
   for (const size of [
     { width: 720, height: 480 },
     { width: 1100, height: 720 },
   ]) {
     await page.setViewportSize(size);
     const row = page.getByRole('row', { name: /deploy-ios/ });
+    // Reached by keys, as a keyboard user would, so the ring shows (:focus-visible).
     await row.getByRole('checkbox').focus();
-    await page.keyboard.press('Shift+Tab');
-    const controls = await row.locator('input, button').count();
-    for (let i = 0; i < controls; i++) {
-      await page.keyboard.press('Tab');
-      expect(await page.evaluate(focusRingClipsInPage), `${size.width}: control ${i + 1}`).toEqual(
-        [],
-      );
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowLeft');
+    await expect(row.getByRole('checkbox')).toBeFocused();
+    expect(await page.evaluate(focusRingClipsInPage), `${size.width}: checkbox`).toEqual([]);
+    // Arrows move from cell to cell (a narrow window skips the hidden creation time).
+    const cells = await row.locator('[role="gridcell"]:visible').count();
+    for (let i = 1; i < cells; i++) {
+      await page.keyboard.press('ArrowRight');
+      expect(await page.evaluate(focusRingClipsInPage), `${size.width}: cell ${i + 1}`).toEqual([]);
     }
+    await expect(row.getByRole('button', { name: 'Actions for deploy-ios' })).toBeFocused();
   }
   await page.setViewportSize({ width: 1100, height: 720 });
 });
@@ -114,9 +119,11 @@ test('from a row checkbox, / goes to the search, Ctrl+A selects every token and 
 test('dark mode: danger buttons read at 4.5:1 or better, and the modal backdrop dims the page', async () => {
   await page.emulateMedia({ colorScheme: 'dark' });
   try {
-    const revoke = page.getByRole('button', { name: 'Revoke deploy-ios' });
-    const row = await revoke.evaluate(colorsOf);
-    expect(contrast(row.color, row.background)).toBeGreaterThanOrEqual(4.5);
+    const menu = await openRowMenu(page, 'deploy-ios');
+    const revoke = menu.getByRole('menuitem', { name: 'Revoke…' });
+    const item = await revoke.evaluate(colorsOf);
+    const { background } = await menu.evaluate(colorsOf);
+    expect(contrast(item.color, background)).toBeGreaterThanOrEqual(4.5);
 
     await revoke.click();
     const dialog = page.getByRole('alertdialog', { name: 'Revoke “deploy-ios”?' });
@@ -132,17 +139,24 @@ test('dark mode: danger buttons read at 4.5:1 or better, and the modal backdrop 
   }
 });
 
-test('forced colours: the attention dot stays visible and a selected row stands apart', async () => {
+test('forced colours: the attention chip keeps its outline and a selected row stands apart', async () => {
   await page.emulateMedia({ forcedColors: 'active' });
   try {
     const nightly = page.getByRole('row', { name: /nightly/ });
     // A transparent box shows the table's fill.
-    const table = (await page.getByRole('table', { name: 'API tokens' }).evaluate(colorsOf))
+    const table = (await page.getByRole('grid', { name: 'API tokens' }).evaluate(colorsOf))
       .background;
     const fill = (colors: { background: string }) =>
       colors.background === 'rgba(0, 0, 0, 0)' ? table : colors.background;
-    const dot = nightly.locator('.attention-dot');
-    expect(fill(await dot.evaluate(colorsOf))).not.toBe(table);
+    // Forced colours drop its fill; its words and its border in the text colour stay.
+    const chip = nightly.locator('.status-chip');
+    await expect(chip).toHaveText(/Expires soon/);
+    const border = await chip.evaluate((el) => {
+      type Styles = { getComputedStyle(el: unknown): Record<string, string> };
+      const style = (globalThis as unknown as Styles).getComputedStyle(el);
+      return `${style.borderTopStyle} ${style.borderTopColor}`;
+    });
+    expect(border).toBe(`solid ${(await chip.evaluate(colorsOf)).color}`);
 
     const look = async (row: Locator) => {
       const colors = await row.evaluate(colorsOf);

@@ -16,6 +16,7 @@ import {
   type Desk,
   checkLayoutEverywhere,
 } from './desk-fixture.js';
+import { chooseRowAction } from './row-menu.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -135,14 +136,13 @@ test('the token list with data, a search, and the confirmations', async () => {
   });
   await page.getByLabel('Search tokens').fill('');
 
-  await page.getByRole('button', { name: 'Revoke nightly' }).click();
+  await chooseRowAction(page, 'nightly', 'Revoke…');
   await checkLayoutEverywhere(page, 'revoke-confirm', async () => {
     await expect(page.getByRole('alertdialog', { name: 'Revoke “nightly”?' })).toBeVisible();
   });
   await page.getByRole('button', { name: 'Cancel' }).click();
 
-  const long = page.getByRole('row', { name: /a-very-long-pipeline-name/ });
-  await long.getByRole('button', { name: /^Rotate/ }).click();
+  await chooseRowAction(page, `a-very-long-pipeline-name-${'x'.repeat(70)}`, 'Rotate…');
   await checkLayoutEverywhere(page, 'rotate-confirm', async () => {
     await expect(page.getByRole('alertdialog', { name: /^Rotate “a-very-long/ })).toBeVisible();
   });
@@ -249,14 +249,14 @@ test('CI hand-off: provider accounts, Send to CI, token details, rotate and upda
   });
   await page.keyboard.press('Escape');
 
-  await page.getByRole('button', { name: 'Send to CI… deploy-ios' }).click();
+  await chooseRowAction(page, 'deploy-ios', 'Send to CI…');
   await checkLayoutEverywhere(page, 'row-send-to-ci', async () => {
     await expect(page.getByRole('dialog', { name: 'Send “deploy-ios” to CI' })).toBeVisible();
   });
   await page.keyboard.press('Escape');
 
   gitlab.failNext('/variables', { status: 403, body: { message: '403 Forbidden' } });
-  await page.getByRole('button', { name: 'Rotate deploy-ios and update 2 places' }).click();
+  await chooseRowAction(page, 'deploy-ios', 'Rotate and update 2 places…');
   await checkLayoutEverywhere(page, 'rotate-and-update-confirm', async () => {
     await expect(page.getByRole('alertdialog')).toBeVisible();
   });

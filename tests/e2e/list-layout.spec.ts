@@ -93,7 +93,7 @@ test('under a selection and a service-down banner, the list keeps room for three
     await page.getByRole('button', { name: 'Refresh' }).click();
     await expect(page.getByText("Can't reach the token service")).toBeVisible();
     await page.screenshot({ path: join(SCREENS, 'list-720x480-banner-selection.png') });
-    const table = page.getByRole('table', { name: 'API tokens' });
+    const table = page.getByRole('grid', { name: 'API tokens' });
     const rows = page.locator('.token-scroller');
     expect((await rows.boundingBox())!.height).toBeGreaterThanOrEqual(3 * 52);
     expect(await page.evaluate(layoutProblemsInPage)).toEqual([]);

@@ -15,6 +15,7 @@ import {
   type Harness,
   type TokenService,
 } from '../support/processes.js';
+import { chooseRowAction } from './row-menu.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -143,7 +144,7 @@ test('3. revoke with a confirmation that names the token: the secret gets 401 an
   const secret = await createToken('to-revoke', '7 days');
   await closeReveal();
   expect(await status(secret)).toBe(200);
-  await page.getByRole('button', { name: 'Revoke to-revoke' }).click();
+  await chooseRowAction(page, 'to-revoke', 'Revoke…');
   const confirm = page.getByRole('alertdialog', { name: 'Revoke “to-revoke”?' });
   await expect(confirm).toContainText('will get 401 errors on its very next request');
   await shot('07-revoke-confirm');
@@ -154,7 +155,7 @@ test('3. revoke with a confirmation that names the token: the secret gets 401 an
 
 test('4. rotate: the new secret works and the old one gets 401', async () => {
   const old = issued[1]!; // ci-github
-  await page.getByRole('button', { name: 'Rotate ci-github' }).click();
+  await chooseRowAction(page, 'ci-github', 'Rotate…');
   await expect(page.getByRole('alertdialog', { name: 'Rotate “ci-github”?' })).toContainText(
     'stops working immediately',
   );
@@ -269,7 +270,7 @@ test('revoking a token that was already revoked elsewhere says so and updates th
   });
   expect(await status(secret)).toBe(401);
 
-  await page.getByRole('button', { name: 'Revoke revoked-elsewhere' }).click();
+  await chooseRowAction(page, 'revoked-elsewhere', 'Revoke…');
   await page.getByRole('button', { name: 'Revoke token' }).click();
   await expect(
     page

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  attentionOf,
   attentionRank,
   attentionReason,
   expiryLabel,
@@ -78,6 +79,16 @@ describe('healthCounts and attention', () => {
       'Expires within 7 days',
       'Never used',
       'Not used for 90 days or more',
+      null,
+    ]);
+  });
+
+  it('puts the most urgent reason on the row’s chip in a few words', () => {
+    expect(tokens.map((t) => attentionOf(t, NOW)?.chip ?? null)).toEqual([
+      'Expired',
+      'Expires soon',
+      'Never used',
+      'Unused 90 days',
       null,
     ]);
   });

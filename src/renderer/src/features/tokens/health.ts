@@ -59,22 +59,37 @@ export function healthCounts(tokens: ApiToken[], now: number): HealthCounts {
   return counts;
 }
 
+/** Most urgent first: what breaks soonest, then dead weight. */
+const URGENCY: HealthFilter[] = ['expired', 'expiring', 'unused', 'never-used'];
+
+/** Why a row needs attention: the chip's words, and the sentence a screen reader hears. */
+const ATTENTION: Record<HealthFilter, { chip: string; reason: string }> = {
+  expired: { chip: 'Expired', reason: 'Expired: replace it or revoke it' },
+  expiring: { chip: 'Expires soon', reason: `Expires within ${EXPIRY_WARNING_DAYS} days` },
+  unused: {
+    chip: `Unused ${UNUSED_DAYS} days`,
+    reason: `Not used for ${UNUSED_DAYS} days or more`,
+  },
+  'never-used': { chip: 'Never used', reason: 'Never used' },
+};
+
+/** The most urgent reason a row needs attention, in words; null when it needs none. */
+export function attentionOf(
+  token: ApiToken,
+  now: number,
+): { filter: HealthFilter; chip: string; reason: string } | null {
+  const health = healthOf(token, now);
+  const filter = URGENCY.find((f) => health.includes(f));
+  return filter ? { filter, ...ATTENTION[filter] } : null;
+}
+
 /** Lower first: what breaks soonest, then dead weight, then the rest. */
 export function attentionRank(token: ApiToken, now: number): number {
-  const health = healthOf(token, now);
-  if (health.includes('expired')) return 0;
-  if (health.includes('expiring')) return 1;
-  if (health.includes('unused')) return 2;
-  if (health.includes('never-used')) return 3;
-  return 4;
+  const attention = attentionOf(token, now);
+  return attention ? URGENCY.indexOf(attention.filter) : URGENCY.length;
 }
 
 /** Why a row needs attention, in words; null when it does not. */
 export function attentionReason(token: ApiToken, now: number): string | null {
-  const health = healthOf(token, now);
-  if (health.includes('expired')) return 'Expired: replace it or revoke it';
-  if (health.includes('expiring')) return `Expires within ${EXPIRY_WARNING_DAYS} days`;
-  if (health.includes('unused')) return `Not used for ${UNUSED_DAYS} days or more`;
-  if (health.includes('never-used')) return 'Never used';
-  return null;
+  return attentionOf(token, now)?.reason ?? null;
 }

@@ -157,7 +157,7 @@ export function RotationPanel({ rotation, onChange, onRevealed, headingLevel = 3
               ) : (
                 <button
                   type="button"
-                  className="secondary small"
+                  className="secondary small danger-quiet"
                   disabled={busy !== null}
                   onClick={() => setConfirmRevoke(true)}
                 >

@@ -82,6 +82,10 @@ export function TokenDetailsDialog({
       wide
       footer={
         <>
+          {/* Apart from Close, in red words: it asks before it revokes. */}
+          <button type="button" className="secondary danger-quiet footer-apart" onClick={onRevoke}>
+            Revoke…
+          </button>
           {!token.replacedById && (
             <>
               <button type="button" className="secondary" onClick={onSend}>
@@ -94,9 +98,6 @@ export function TokenDetailsDialog({
               </button>
             </>
           )}
-          <button type="button" className="danger" onClick={onRevoke}>
-            Revoke
-          </button>
           <button type="button" className="primary" onClick={onClose} data-autofocus>
             Close
           </button>

@@ -1,16 +1,23 @@
-import { useRef, useState, type UIEvent } from 'react';
-import type { ApiToken } from '../../../../../shared/api-schemas';
-import { attentionReason, expiryLabel, expiryState, healthOf } from '../health';
 import {
-  formatAbsolute,
-  formatRelative,
-  formatShort,
-  placesLabel,
-  placesWord,
-} from '../../../lib/format';
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type UIEvent,
+} from 'react';
+import type { ApiToken } from '../../../../../shared/api-schemas';
+import { Menu, type MenuItem } from '../../../components/Menu';
+import { placesWord } from '../../../lib/format';
+import { COLUMN, moveFor, type Cell } from '../grid';
+import { expiryState } from '../health';
+import { TokenRow } from './TokenRow';
 
 const ROW_HEIGHT = 52;
 const OVERSCAN = 8;
+/** The header row's id in the active cell. */
+const HEADER = '';
 
 interface Props {
   /** Already searched and sorted (`visibleTokens`); the screen counts them too. */
@@ -26,35 +33,111 @@ interface Props {
   selected: ReadonlySet<string>;
   /** A checkbox was toggled; `range` with Shift: everything from the last one toggled. */
   onSelect: (token: ApiToken, index: number, range: boolean) => void;
+  onSelectAll: () => void;
+  onClearSelection: () => void;
+}
+
+/** What a row's ⋯ menu (and a right-click, Shift+F10 or the menu key) offers. */
+function rowMenu(token: ApiToken, now: number, props: Props): MenuItem[] {
+  const items: MenuItem[] = [
+    {
+      label: 'Details',
+      shortcut: { label: 'Enter', aria: 'Enter' },
+      onSelect: () => props.onDetails(token),
+    },
+  ];
+  if (!token.replacedById) {
+    if (expiryState(token.expiresAt, now) === 'expired')
+      items.push({ label: 'Replace…', onSelect: () => props.onReplace(token) });
+    else
+      items.push(
+        { label: 'Send to CI…', onSelect: () => props.onSend(token) },
+        {
+          label:
+            token.destinationCount > 0
+              ? `Rotate and update ${placesWord(token.destinationCount)}…`
+              : 'Rotate…',
+          onSelect: () => props.onRotate(token),
+        },
+      );
+  }
+  items.push({
+    label: 'Revoke…',
+    danger: true,
+    shortcut: { label: 'Del', aria: 'Delete' },
+    onSelect: () => props.onRevoke(token),
+  });
+  return items;
 }
 
 /**
- * The token table, windowed: only the rows in view (plus a few) are in the DOM,
- * so thousands of tokens scroll and filter as fast as ten.
+ * The token list as a data grid, windowed: only the rows in view (plus a few, and the
+ * active one) are in the DOM, so thousands of tokens scroll and filter as fast as ten.
+ * It is one Tab stop: arrows move between cells, Enter opens a token's details, Space
+ * selects it, Delete asks to revoke it, and Shift+F10 opens its menu.
  */
-export function TokenList({
-  visible,
-  query,
-  now,
-  onRevoke,
-  onRotate,
-  onSend,
-  onDetails,
-  onReplace,
-  selected,
-  onSelect,
-}: Props) {
+export function TokenList(props: Props) {
+  const { visible, query, now, selected, onSelect, onDetails, onRevoke } = props;
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
+  /**
+   * The one cell in the Tab order, by token id, so it follows its token through a
+   * re-sort; `row` is where it was, for when its token leaves the list.
+   */
+  const [active, setActive] = useState<{ id: string | null; row: number; col: number }>({
+    id: null,
+    row: 0,
+    col: COLUMN.name,
+  });
+  const [menu, setMenu] = useState<{
+    token: ApiToken;
+    at: { x: number; y: number };
+    button: HTMLElement;
+  } | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
+  const grid = useRef<HTMLDivElement>(null);
+  const focusActive = useRef(false);
+  const selectAll = useRef<HTMLInputElement>(null);
+
+  const chosen = useMemo(
+    () => visible.filter((t) => selected.has(t.id)).length,
+    [visible, selected],
+  );
+  const allChosen = chosen > 0 && chosen === visible.length;
+  useEffect(() => {
+    if (selectAll.current) selectAll.current.indeterminate = chosen > 0 && !allChosen;
+  });
+
+  // A token gone from the list (revoked, filtered out) leaves the Tab stop on its neighbour.
+  const found = active.id === HEADER ? -1 : visible.findIndex((t) => t.id === active.id);
+  const activeRow =
+    active.id === HEADER ? -1 : found !== -1 ? found : Math.min(active.row, visible.length - 1);
+  const gone = active.id !== null && active.id !== HEADER && found === -1;
+  useEffect(() => {
+    // Its dialog gave focus back to a row that is no more: the neighbour takes it.
+    if (gone && document.activeElement === document.body)
+      grid.current?.querySelector<HTMLElement>('[tabindex="0"]')?.focus();
+  }, [gone]);
+
+  useLayoutEffect(() => {
+    if (!focusActive.current) return;
+    focusActive.current = false;
+    grid.current?.querySelector<HTMLElement>('[tabindex="0"]')?.focus();
+  });
 
   const onScroll = (event: UIEvent<HTMLDivElement>) => {
     setScrollTop(event.currentTarget.scrollTop);
     setViewport(event.currentTarget.clientHeight);
+    setMenu(null);
   };
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(visible.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
-  const rows = visible.slice(first, last);
+
+  // Made anew each render, never memoised: a callback kept from an earlier render keeps
+  // that render's props alive, and through them the window's state of then (a secret
+  // being revealed, say) long after it is gone.
+  const openMenu = (token: ApiToken, button: HTMLElement, at?: { x: number; y: number }) => {
+    const box = button.getBoundingClientRect();
+    setMenu({ token, button, at: at ?? { x: box.right, y: box.bottom + 2 } });
+  };
 
   if (visible.length === 0) {
     return (
@@ -64,189 +147,160 @@ export function TokenList({
     );
   }
 
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(visible.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
+  const shown = visible.slice(first, last).map((token, i) => ({ token, index: first + i }));
+  // The active row stays in the DOM when scrolled away, so Tab still finds the list.
+  if (activeRow >= 0 && (activeRow < first || activeRow >= last))
+    shown.push({ token: visible[activeRow]!, index: activeRow });
+
+  /** Moves the Tab stop to a cell, scrolls its row into view and focuses it. */
+  function moveTo(cell: Cell) {
+    setActive({
+      id: cell.row === -1 ? HEADER : visible[cell.row]!.id,
+      row: cell.row,
+      col: cell.col,
+    });
+    focusActive.current = true;
+    const box = scroller.current;
+    if (!box || cell.row < 0) return;
+    const top = cell.row * ROW_HEIGHT;
+    if (top < box.scrollTop) box.scrollTop = top;
+    else if (top + ROW_HEIGHT > box.scrollTop + box.clientHeight)
+      box.scrollTop = top + ROW_HEIGHT - box.clientHeight;
+  }
+
+  /** Whether a column shows in the active row (a narrow window hides the creation time). */
+  const shows = (col: number) =>
+    (grid.current?.querySelector(`[tabindex="0"]`)?.closest('[role="row"]') ?? grid.current)
+      ?.querySelector(`[data-col="${col}"]`)
+      ?.getClientRects().length !== 0;
+
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    const target = event.target as HTMLElement;
+    const token = activeRow >= 0 ? visible[activeRow] : undefined;
+    const onMenuButton = target.classList.contains('row-menu-button');
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 0) / ROW_HEIGHT) - 1);
+    let to = moveFor(
+      event.key,
+      event.ctrlKey || event.metaKey,
+      { row: activeRow, col: active.col },
+      visible.length,
+      page,
+    );
+    if (to && to.col !== active.col && !shows(to.col))
+      to = moveFor(event.key, false, to, visible.length, page) ?? to;
+    if (to) {
+      moveTo(to);
+    } else if (event.key === ' ' && !onMenuButton) {
+      if (token) onSelect(token, activeRow, event.shiftKey);
+      else if (allChosen) props.onClearSelection();
+      else props.onSelectAll();
+    } else if (event.key === 'Enter' && token && !onMenuButton) {
+      onDetails(token);
+    } else if (event.key === 'Delete' && token) {
+      onRevoke(token);
+    } else if ((event.key === 'F10' && event.shiftKey) || event.key === 'ContextMenu') {
+      const row = target.closest('[role="row"]');
+      const button = row?.querySelector<HTMLElement>('.row-menu-button');
+      if (token && button) openMenu(token, button);
+    } else return;
+    event.preventDefault();
+  }
+
   return (
-    <div
-      className="token-table"
-      role="table"
-      aria-label="API tokens"
-      aria-rowcount={visible.length + 1}
-    >
-      <div className="token-row token-head" role="row" aria-rowindex={1}>
-        <span role="columnheader" className="cell-name">
-          Name
-        </span>
-        <span role="columnheader" className="cell-prefix">
-          Prefix
-        </span>
-        <span role="columnheader" className="cell-created">
-          Created
-        </span>
-        <span role="columnheader" className="cell-used">
-          Last used
-        </span>
-        <span role="columnheader" className="cell-expires">
-          Expires
-        </span>
-        <span role="columnheader" className="cell-places">
-          Used in
-        </span>
-        <span role="columnheader" className="cell-actions">
-          <span className="visually-hidden">Actions</span>
-        </span>
-      </div>
-      <div className="token-scroller" ref={scroller} onScroll={onScroll} role="rowgroup">
-        <div className="token-spacer" style={{ height: visible.length * ROW_HEIGHT }}>
-          {rows.map((token, i) => {
-            const index = first + i;
-            const state = expiryState(token.expiresAt, now);
-            const reason = attentionReason(token, now);
-            const isSelected = selected.has(token.id);
-            return (
-              <div
+    <>
+      <div
+        ref={grid}
+        className="token-table"
+        role="grid"
+        aria-label="API tokens"
+        aria-multiselectable="true"
+        aria-rowcount={visible.length + 1}
+        onKeyDown={onKeyDown}
+        onFocus={(event) => {
+          const cell = (event.target as HTMLElement).closest<HTMLElement>('[data-col]');
+          const row = cell?.closest<HTMLElement>('[role="row"]');
+          if (cell && row)
+            setActive({
+              id: row.dataset.tokenId ?? HEADER,
+              row: Number(row.getAttribute('aria-rowindex')) - 2,
+              col: Number(cell.dataset.col),
+            });
+        }}
+      >
+        <div className="token-row token-head" role="row" aria-rowindex={1}>
+          <span role="columnheader" className="cell-select" data-col={COLUMN.select}>
+            <input
+              ref={selectAll}
+              type="checkbox"
+              className="row-select"
+              tabIndex={activeRow === -1 && active.col === COLUMN.select ? 0 : -1}
+              checked={allChosen}
+              aria-label="Select all tokens"
+              aria-keyshortcuts="Control+A Meta+A"
+              title="Select all (Ctrl+A)"
+              onChange={() => (allChosen ? props.onClearSelection() : props.onSelectAll())}
+            />
+          </span>
+          {(
+            [
+              [COLUMN.name, 'cell-name', 'Name'],
+              [COLUMN.prefix, 'cell-prefix', 'Prefix'],
+              [COLUMN.created, 'cell-created', 'Created'],
+              [COLUMN.used, 'cell-used', 'Last used'],
+              [COLUMN.expires, 'cell-expires', 'Expires'],
+              [COLUMN.places, 'cell-places', 'Used in'],
+            ] as const
+          ).map(([col, className, label]) => (
+            <span
+              key={col}
+              role="columnheader"
+              className={className}
+              data-col={col}
+              tabIndex={activeRow === -1 && active.col === col ? 0 : -1}
+            >
+              {label}
+            </span>
+          ))}
+          <span
+            role="columnheader"
+            className="cell-actions"
+            data-col={COLUMN.actions}
+            tabIndex={activeRow === -1 && active.col === COLUMN.actions ? 0 : -1}
+          >
+            <span className="visually-hidden">Actions</span>
+          </span>
+        </div>
+        <div className="token-scroller" ref={scroller} onScroll={onScroll} role="rowgroup">
+          <div className="token-spacer" style={{ height: visible.length * ROW_HEIGHT }}>
+            {shown.map(({ token, index }) => (
+              <TokenRow
                 key={token.id}
-                className={`token-row${isSelected ? ' token-selected' : ''}${reason ? ' token-attention' : ''}`}
-                role="row"
-                aria-rowindex={index + 2}
-                aria-selected={isSelected}
-                data-token-id={token.id}
-                style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
-              >
-                <span role="cell" className="cell-name token-name" title={token.name}>
-                  <input
-                    type="checkbox"
-                    className="row-select"
-                    checked={isSelected}
-                    aria-label={`Select ${token.name}`}
-                    onChange={() => undefined}
-                    onClick={(event) => onSelect(token, index, event.shiftKey)}
-                  />
-                  {reason && (
-                    <span className="attention-dot" title={reason}>
-                      <span className="visually-hidden">Needs attention: {reason}.</span>
-                    </span>
-                  )}
-                  <button
-                    type="button"
-                    className="name-button"
-                    onClick={() => onDetails(token)}
-                    aria-label={`Details of ${token.name}`}
-                  >
-                    {token.name}
-                  </button>
-                </span>
-                <span role="cell" className="cell-prefix">
-                  <code>{token.prefix}…</code>
-                </span>
-                <span
-                  role="cell"
-                  className="cell-created"
-                  title={`Created ${formatAbsolute(token.createdAt)}`}
-                >
-                  {formatRelative(token.createdAt, now)}
-                </span>
-                <span
-                  role="cell"
-                  className="cell-used"
-                  title={
-                    token.lastUsedAt ? `Last used ${formatAbsolute(token.lastUsedAt)}` : undefined
-                  }
-                >
-                  {token.lastUsedAt ? (
-                    <span
-                      className={
-                        healthOf(token, now).includes('unused') ? 'expiry expiry-soon' : undefined
-                      }
-                    >
-                      {formatRelative(token.lastUsedAt, now)}
-                    </span>
-                  ) : (
-                    <span className="muted">Never used</span>
-                  )}
-                </span>
-                {token.graceEndsAt ? (
-                  <span
-                    role="cell"
-                    className="cell-expires"
-                    title={`Replaced by a rotation; this secret works until ${formatAbsolute(token.graceEndsAt)}, then it is revoked.`}
-                  >
-                    <span className="expiry expiry-replaced">
-                      <span className="expiry-line">Replaced, valid</span>{' '}
-                      <span className="expiry-line">
-                        until {formatShort(token.graceEndsAt, now)}
-                      </span>
-                    </span>
-                  </span>
-                ) : (
-                  <span
-                    role="cell"
-                    className="cell-expires"
-                    title={
-                      token.expiresAt
-                        ? `Expires ${formatAbsolute(token.expiresAt)}`
-                        : 'This token does not expire'
-                    }
-                  >
-                    <span className={`expiry expiry-${state}`}>
-                      {expiryLabel(token.expiresAt, now)}
-                    </span>
-                  </span>
-                )}
-                <span role="cell" className="cell-places">
-                  {token.destinationCount > 0 ? (
-                    placesLabel(token.destinationCount)
-                  ) : (
-                    <span className="muted">Not recorded</span>
-                  )}
-                </span>
-                <span role="cell" className="cell-actions row-actions">
-                  {state === 'expired' && !token.replacedById && (
-                    <button
-                      type="button"
-                      className="primary small"
-                      onClick={() => onReplace(token)}
-                      aria-label={`Replace ${token.name}`}
-                    >
-                      Replace
-                    </button>
-                  )}
-                  {!token.replacedById && state !== 'expired' && (
-                    <>
-                      <button
-                        type="button"
-                        className="secondary small"
-                        onClick={() => onSend(token)}
-                        aria-label={`Send to CI… ${token.name}`}
-                      >
-                        Send to CI…
-                      </button>
-                      <button
-                        type="button"
-                        className="secondary small"
-                        onClick={() => onRotate(token)}
-                        aria-label={
-                          token.destinationCount > 0
-                            ? `Rotate ${token.name} and update ${placesWord(token.destinationCount)}`
-                            : `Rotate ${token.name}`
-                        }
-                      >
-                        Rotate
-                      </button>
-                    </>
-                  )}
-                  <button
-                    type="button"
-                    className="danger small"
-                    onClick={() => onRevoke(token)}
-                    aria-label={`Revoke ${token.name}`}
-                  >
-                    Revoke
-                  </button>
-                </span>
-              </div>
-            );
-          })}
+                token={token}
+                index={index}
+                top={index * ROW_HEIGHT}
+                now={now}
+                selected={selected.has(token.id)}
+                activeColumn={index === activeRow ? active.col : null}
+                menuOpen={menu?.token.id === token.id}
+                onSelect={onSelect}
+                onDetails={onDetails}
+                onMenu={openMenu}
+              />
+            ))}
+          </div>
         </div>
       </div>
-    </div>
+      {menu && (
+        <Menu
+          label={`Actions for ${menu.token.name}`}
+          items={rowMenu(menu.token, now, props)}
+          at={menu.at}
+          returnFocus={menu.button}
+          onClose={() => setMenu(null)}
+        />
+      )}
+    </>
   );
 }

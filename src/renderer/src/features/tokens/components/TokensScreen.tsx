@@ -101,6 +101,8 @@ export function TokensScreen({
   }, [popupOpen]);
 
   const unreachable = loadError?.code === 'unreachable';
+  // With no token yet, nothing to search, sort or count: the empty state speaks instead.
+  const hasTokens = tokens !== null && tokens.length > 0;
   return (
     <main className="page page-fill">
       <header className="toolbar">
@@ -145,7 +147,7 @@ export function TokensScreen({
       )}
       {notices}
 
-      {tokens && tokens.length > 0 && (
+      {hasTokens && (
         <div className="health" role="group" aria-label="Needs attention">
           {HEALTH_FILTERS.map(([filter, label]) => (
             <button
@@ -167,35 +169,35 @@ export function TokensScreen({
         </div>
       )}
 
-      <div className="list-controls">
-        <label htmlFor="search" className="visually-hidden">
-          Search tokens
-        </label>
-        <input
-          id="search"
-          ref={searchRef}
-          type="search"
-          placeholder="Search name or prefix (/)"
-          value={view.query}
-          onChange={(e) => view.setQuery(e.target.value)}
-          aria-keyshortcuts="/"
-        />
-        <label htmlFor="sort">Sort</label>
-        <select
-          id="sort"
-          value={view.sort}
-          onChange={(e) => view.setSort(e.target.value as SortKey)}
-        >
-          <option value="attention">Needs attention first</option>
-          <option value="created">Newest first</option>
-          <option value="name">Name</option>
-          <option value="lastUsed">Recently used</option>
-          <option value="expires">Expiring soonest</option>
-        </select>
-        <button type="button" className="secondary" onClick={() => void load()}>
-          Refresh
-        </button>
-        {tokens && (
+      {hasTokens && (
+        <div className="list-controls">
+          <label htmlFor="search" className="visually-hidden">
+            Search tokens
+          </label>
+          <input
+            id="search"
+            ref={searchRef}
+            type="search"
+            placeholder="Search name or prefix (/)"
+            value={view.query}
+            onChange={(e) => view.setQuery(e.target.value)}
+            aria-keyshortcuts="/"
+          />
+          <label htmlFor="sort">Sort</label>
+          <select
+            id="sort"
+            value={view.sort}
+            onChange={(e) => view.setSort(e.target.value as SortKey)}
+          >
+            <option value="attention">Needs attention first</option>
+            <option value="created">Newest first</option>
+            <option value="name">Name</option>
+            <option value="lastUsed">Recently used</option>
+            <option value="expires">Expiring soonest</option>
+          </select>
+          <button type="button" className="secondary" onClick={() => void load()}>
+            Refresh
+          </button>
           <span className="muted count" role="status">
             {tokenCount(
               view.visible.length,
@@ -203,14 +205,14 @@ export function TokensScreen({
               view.deferredQuery.trim() !== '' || !!view.health,
             )}
           </span>
-        )}
-      </div>
+        </div>
+      )}
       {chosen.length > 0 && (
         <div className="selection-bar" role="region" aria-label="Selection">
           <span role="status">{chosen.length.toLocaleString()} selected</span>
           <button
             type="button"
-            className="danger small"
+            className="secondary small danger-quiet"
             disabled={chosen.length > MAX_BULK_REVOKE}
             onClick={() => onBulkRevoke(chosen)}
           >
@@ -245,9 +247,15 @@ export function TokensScreen({
           <button type="button" className="primary" onClick={onNew}>
             Create your first token
           </button>
+          <p className="muted">
+            Made one elsewhere, with the CLI or on another computer?{' '}
+            <button type="button" className="link-button" onClick={() => void load()}>
+              Refresh
+            </button>
+          </p>
         </section>
       )}
-      {tokens && tokens.length > 0 && (
+      {hasTokens && (
         <TokenList
           visible={view.visible}
           query={view.deferredQuery}
@@ -259,6 +267,8 @@ export function TokensScreen({
           onReplace={onReplace}
           selected={view.selected}
           onSelect={view.select}
+          onSelectAll={() => view.selectAll(view.visible)}
+          onClearSelection={view.clearSelection}
         />
       )}
       {popup}
