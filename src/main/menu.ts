@@ -31,6 +31,7 @@ export const PAGE_SHORTCUTS = {
   tokens: { label: 'Tokens', key: '1', command: true },
   activity: { label: 'Activity', key: '2', command: true },
   settings: { label: 'Settings', key: ',', command: true },
+  commandPalette: { label: 'Command Palette…', key: 'K', command: true },
 } as const satisfies Record<string, PageShortcut>;
 
 function pageShortcut(
@@ -122,6 +123,7 @@ export function applicationMenuTemplate({
         shortcut('activity'),
         shortcut('settings'),
         shortcut('accountMenu'),
+        shortcut('commandPalette'),
         { type: 'separator' },
         ...developer,
         { role: 'resetZoom' },

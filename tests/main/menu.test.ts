@@ -58,6 +58,7 @@ describe('the page’s shortcuts in the menu', () => {
       Tokens: 'CmdOrCtrl+1',
       Activity: 'CmdOrCtrl+2',
       Settings: 'CmdOrCtrl+,',
+      'Command Palette…': 'CmdOrCtrl+K',
     });
     for (const { label } of Object.values(PAGE_SHORTCUTS))
       expect(shown, label).toHaveProperty([label]);
