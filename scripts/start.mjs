@@ -28,6 +28,32 @@ import envPaths from 'env-paths';
 import { keychainProblem } from './setup.mjs';
 
 export const DEFAULT_PORT = 4780;
+
+/** The oldest Node the build tools run on (`engines` in package.json). */
+export const NODE_NEEDED = [20, 19];
+/** The oldest Node Electron 45's installer supports. */
+export const NODE_FOR_ELECTRON = [22, 12];
+
+const atLeast = (version, [major, minor]) => {
+  const [have, haveMinor] = version.split('.').map(Number);
+  return have > major || (have === major && haveMinor >= minor);
+};
+
+/**
+ * What to tell someone running `npm start` on `version` (process.versions.node):
+ * an error (too old to build), a note (too old for the Electron window), or nothing.
+ */
+export function nodeVersionAdvice(version, { harness = false } = {}) {
+  if (!atLeast(version, NODE_NEEDED))
+    return {
+      error: `token desk: this is Node.js ${version}; Token Desk needs ${NODE_NEEDED.join('.')} or later to build, and ${NODE_FOR_ELECTRON.join('.')} or later to open its window. Install Node.js ${NODE_FOR_ELECTRON.join('.')} or later, then run npm install and npm start again.`,
+    };
+  if (!harness && !atLeast(version, NODE_FOR_ELECTRON))
+    return {
+      note: `token desk: this is Node.js ${version}: enough to build and run the service and \`npm run harness\`, but Electron's installer wants ${NODE_FOR_ELECTRON.join('.')} or later; if the window does not open, use Node.js ${NODE_FOR_ELECTRON.join('.')} or later.`,
+    };
+  return {};
+}
 const KEY_PATTERN = /^[0-9a-f]{64}$/;
 
 /** Where `npm start` keeps the identity key: the per-user data directory (XDG_DATA_HOME). */
@@ -176,6 +202,12 @@ export async function startOwnService(url, key) {
 
 async function main() {
   const harness = process.argv.includes('--harness');
+  const advice = nodeVersionAdvice(process.versions.node, { harness });
+  if (advice.error) {
+    console.error(advice.error);
+    process.exit(1);
+  }
+  if (advice.note) console.warn(advice.note);
   let named;
   let serviceUrl;
   let key;

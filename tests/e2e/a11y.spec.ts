@@ -101,7 +101,7 @@ test('settings, with a CI provider account', async () => {
   await scan('settings', async () => {
     await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
   });
-  await page.getByRole('button', { name: '← Back' }).click();
+  await page.getByRole('link', { name: 'Tokens' }).click();
 });
 
 test('new token, reveal, send to CI', async () => {
@@ -191,5 +191,15 @@ test('activity', async () => {
     await expect(page.getByRole('heading', { name: 'Activity' })).toBeVisible();
     await expect(page.getByRole('list', { name: 'Account activity' })).toBeVisible();
   });
-  await page.getByRole('button', { name: '← Back' }).click();
+  await page.getByRole('link', { name: 'Tokens' }).click();
+});
+
+test('the command palette', async () => {
+  await page.keyboard.press('Control+K');
+  const palette = page.getByRole('dialog', { name: 'Commands' });
+  await scan('command palette', async () => {
+    await expect(palette.getByRole('combobox', { name: 'Command' })).toBeFocused();
+  });
+  await page.keyboard.press('Escape');
+  await expect(palette).toHaveCount(0);
 });

@@ -85,12 +85,66 @@ test('the Activity view pages through events, filters them, and exports CSV and 
     expect(JSON.stringify(json)).not.toContain(secret);
   }
 
-  // An impossible range is refused inline, before any request.
+  // An impossible range is refused inline, before any request, under the field it names.
   await page.getByLabel('From').fill('2026-12-31');
   await page.getByLabel('To').fill('2026-01-01');
   await expect(page.getByText('The “from” day is after the “to” day.')).toBeVisible();
+  await expect(page.getByLabel('From')).toHaveAccessibleDescription(
+    'The “from” day is after the “to” day.',
+  );
+  const from = (await page.getByLabel('From').boundingBox())!;
+  const message = (await page.getByText('The “from” day is after the “to” day.').boundingBox())!;
+  expect(Math.abs(message.x - from.x)).toBeLessThan(2);
+  expect(message.y).toBeGreaterThan(from.y);
+  await page.screenshot({ path: join(SCREENS, 'activity-range-error.png') });
   await expect(page.getByRole('button', { name: 'Export CSV' })).toBeDisabled();
-  await page.getByRole('button', { name: '← Back' }).click();
+  await page.getByRole('link', { name: 'Tokens' }).click();
+});
+
+test('events read as sentences: who in words, the provider by name, no nested parentheses', async () => {
+  const id = await createToken('ci-pipeline', null);
+  const recorded = await api('POST', `/v1/users/me/tokens/${id}/destinations`, {
+    provider: 'github',
+    host: 'https://api.github.com',
+    target: { kind: 'repository', owner: 'ada', repo: 'app' },
+    name: 'CAPAWESOME_TOKEN',
+  });
+  expect(recorded.status).toBe(201);
+  await page.getByRole('link', { name: 'Activity' }).click();
+  const list = page.getByRole('list', { name: 'Account activity' });
+  const sent = list.getByRole('listitem').filter({ hasText: 'Sent to CI' }).first();
+  await expect(sent).toContainText('Sent to CI · ci-pipeline · CAPAWESOME_TOKEN on GitHub');
+  // The test's own requests come from a session with Node's User-Agent, as the app's do.
+  await expect(sent).toContainText('in Token Desk');
+  for (const item of await list.getByRole('listitem').all()) {
+    const text = await item.innerText();
+    expect(text).not.toMatch(/\([^)]*\(/);
+    expect(text).not.toContain('(a session)');
+    expect(text).not.toMatch(/· node\b/);
+    expect(text).not.toContain('(github)');
+  }
+  await page.getByRole('link', { name: 'Tokens' }).click();
+});
+
+test('Activity with the service down says so and offers Retry, which loads once it is back', async () => {
+  await page.getByRole('link', { name: 'Activity' }).click();
+  const list = page.getByRole('list', { name: 'Account activity' });
+  await expect(list.getByRole('listitem').first()).toBeVisible();
+  const restart = await desk.stopService();
+  try {
+    await page.getByLabel('What').selectOption('token.revoked');
+    await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await expect(page.getByRole('button', { name: 'Retry' })).toBeVisible();
+  } finally {
+    await restart();
+  }
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  await expect(list.getByRole('listitem')).toHaveCount(1);
+  await expect(list.getByRole('listitem')).toContainText('Revoked · to-be-revoked');
+  await page.getByLabel('What').selectOption('');
+  await page.getByRole('link', { name: 'Tokens' }).click();
 });
 
 test('a token’s details show its history', async () => {
@@ -130,8 +184,9 @@ test('Settings turns reminders off', async () => {
   const box = page.getByLabel('Remind me before a token expires');
   await expect(box).toBeChecked();
   await box.uncheck();
-  await page.getByRole('button', { name: 'Save settings' }).click();
-  await expect(page.getByText('Settings saved.')).toBeVisible();
+  await expect(
+    page.getByRole('region', { name: 'Expiry reminders' }).getByRole('status'),
+  ).toHaveText('Saved');
   await createToken('expires-tomorrow', new Date(Date.now() + 20 * 60 * 60 * 1000).toISOString());
   await desk.restartHarness();
   await signIn(page, desk);

@@ -125,7 +125,7 @@ test('Settings: CI provider accounts are checked on entry, errors in words, the 
   expect(await page.content()).not.toContain(GH_TOKEN);
   expect(await page.content()).not.toContain(GL_TOKEN);
   await page.screenshot({ path: join(SCREENS, 'ci-settings.png'), fullPage: true });
-  await page.getByRole('button', { name: '← Back' }).click();
+  await page.getByRole('link', { name: 'Tokens' }).click();
 });
 
 test('a new token goes to a GitHub repository and a GitLab project from the reveal dialog', async () => {

@@ -88,24 +88,35 @@ test('sign-in: http:// to another computer is refused inline, before any passwor
   await expect(page.getByRole('button', { name: 'New token' })).toBeVisible();
 });
 
-test('settings: the service URL and the clipboard delay are checked inline', async () => {
+test('settings: the service URL and the clipboard delay are checked inline, and never saved wrong', async () => {
   await page.getByRole('button', { name: 'Settings' }).click();
+  const updates = () => calls.filter((c) => c === 'settings:update').length;
   const url = page.getByLabel('Service URL');
   await url.fill('http://tokens.example.com');
-  await url.blur();
+  await url.press('Enter');
   await expect(page.getByText(/^Use https:\/\/ for a service on another computer/)).toBeVisible();
-  await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(url).toBeFocused();
-  expect(calls).not.toContain('settings:update');
-  await url.fill(desk.service.url);
-  await page.getByLabel(/Clear a copied secret/).fill('700');
-  await page.getByRole('button', { name: 'Save settings' }).click();
+  await url.blur();
+  expect(updates()).toBe(0);
+  await url.fill(`${desk.service.url}/`);
+  await url.blur();
+  const service = page.getByRole('region', { name: 'Token service' });
+  await expect(service.getByRole('status')).toHaveText('Saved');
+  await expect(url).toHaveValue(desk.service.url);
+  expect(updates()).toBe(1);
+  const delay = page.getByLabel(/Clear a copied secret/);
+  await delay.fill('700');
+  await delay.blur();
   await expect(page.getByText('Clear the clipboard after 5 to 600 seconds.')).toBeVisible();
-  expect(calls).not.toContain('settings:update');
-  await page.getByLabel(/Clear a copied secret/).fill('30');
-  await page.getByRole('button', { name: 'Save settings' }).click();
-  await expect(page.getByText('Settings saved.')).toBeVisible();
-  await page.getByRole('button', { name: '← Back' }).click();
+  expect(updates()).toBe(1);
+  await delay.fill('40');
+  await delay.press('Enter');
+  await expect(page.getByRole('region', { name: 'Copied secrets' }).getByRole('status')).toHaveText(
+    'Saved',
+  );
+  await expect(page.getByText('Clear the clipboard after 5 to 600 seconds.')).toHaveCount(0);
+  expect(updates()).toBe(2);
+  await page.getByRole('link', { name: 'Tokens' }).click();
 });
 
 test('the token count follows the search: "1 of 4 tokens"', async () => {

@@ -7,7 +7,8 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { colorsOf, focusRingClipsInPage } from './layout-probe.mjs';
-import { closeReveal, createToken, signIn, startDesk, type Desk } from './desk-fixture.js';
+import { join } from 'node:path';
+import { SCREENS, closeReveal, createToken, signIn, startDesk, type Desk } from './desk-fixture.js';
 import { openRowMenu } from './row-menu.js';
 
 test.describe.configure({ mode: 'serial' });
@@ -201,15 +202,105 @@ test('closing “Add another account” returns focus to the account menu button
 for (const screen of ['Settings', 'Activity'] as const) {
   test(`${screen} and back: the window title names the screen and focus moves to its heading`, async () => {
     await expect(page).toHaveTitle('Tokens — Token Desk');
-    await page.getByRole('button', { name: screen }).click();
+    await page.getByRole('link', { name: screen }).click();
     await expect(page.getByRole('heading', { level: 1, name: screen })).toBeFocused();
     await expect(page).toHaveTitle(`${screen} — Token Desk`);
-    await page.getByRole('button', { name: '← Back' }).click();
+    await page.getByRole('link', { name: 'Tokens' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Token Desk' })).toBeFocused();
     await expect(page).toHaveTitle('Tokens — Token Desk');
     expect(await focusOnBody()).toBe(false);
   });
 }
+
+test('the screens stay listed in the sidebar, the shown one marked, and their keys work from anywhere', async () => {
+  const nav = page.getByRole('navigation', { name: 'Screens' });
+  const links = nav.getByRole('link');
+  await expect(links).toHaveText(['Tokens', 'Activity', 'Settings']);
+  await expect(nav.getByRole('link', { name: 'Tokens' })).toHaveAttribute('aria-current', 'page');
+  const go = async (keys: string, screen: string, heading = screen) => {
+    await page.keyboard.press(keys);
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeFocused();
+    await expect(page).toHaveTitle(`${screen} — Token Desk`);
+    await expect(links).toHaveText(['Tokens', 'Activity', 'Settings']);
+    await expect(nav.getByRole('link', { name: screen })).toHaveAttribute('aria-current', 'page');
+    await expect(nav.locator('[aria-current]')).toHaveCount(1);
+  };
+  await go('Control+,', 'Settings');
+  await go('Control+2', 'Activity');
+  await go('Meta+,', 'Settings');
+  await go('Control+1', 'Tokens', 'Token Desk');
+  // In forced colours the shown screen still stands apart from the others.
+  await page.emulateMedia({ forcedColors: 'active' });
+  const colour = async (name: string) =>
+    (await nav.getByRole('link', { name }).evaluate(colorsOf)).color;
+  expect(await colour('Tokens')).not.toBe(await colour('Activity'));
+  await page.screenshot({ path: join(SCREENS, 'nav-forced-colours.png') });
+  await page.emulateMedia({ forcedColors: 'none' });
+  // A dialog owns the keyboard: the keys leave it open, over the same screen.
+  await page.getByRole('button', { name: 'New token' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New API token' });
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('Control+,');
+  await expect(dialog).toBeVisible();
+  await expect(page).toHaveTitle('Tokens — Token Desk');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toHaveCount(0);
+});
+
+test('Ctrl+K opens a command palette that reaches every action by keyboard alone', async () => {
+  await page.keyboard.press('Control+K');
+  const palette = page.getByRole('dialog', { name: 'Commands' });
+  const box = palette.getByRole('combobox', { name: 'Command' });
+  await expect(box).toBeFocused();
+  const options = palette.getByRole('option');
+  await expect(options).toContainText([
+    'Go to Tokens',
+    'Go to Activity',
+    'Go to Settings',
+    'New token…',
+    'Refresh the token list',
+    'Add another account…',
+    `Sign out of ${desk.email}`,
+  ]);
+  // The marked option is the combobox's active descendant; the arrows move it and wrap.
+  const marked = async () =>
+    page.locator(`[id="${await box.getAttribute('aria-activedescendant')}"]`).innerText();
+  expect(await marked()).toContain('Go to Tokens');
+  await page.keyboard.press('ArrowUp');
+  expect(await marked()).toContain('Sign out');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowDown');
+  expect(await marked()).toContain('Go to Activity');
+  // Typing narrows it; Enter runs the marked command and the palette closes.
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.screenshot({ path: join(SCREENS, `command-palette-${theme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.keyboard.type('sett');
+  await expect(options).toHaveText([/Go to Settings/]);
+  await page.keyboard.press('Enter');
+  await expect(palette).toHaveCount(0);
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeFocused();
+  await page.keyboard.press('Control+K');
+  await page.keyboard.type('tokens');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Token Desk' })).toBeFocused();
+  // A token screen's action: New token opens its dialog.
+  await page.keyboard.press('Control+K');
+  await page.keyboard.type('new');
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'New API token' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  // Esc closes the palette, focus back where it was; nothing matching says so.
+  await page.getByRole('button', { name: /^Commands…/ }).click();
+  await page.keyboard.type('zzz');
+  await expect(palette).toContainText('No command matches “zzz”.');
+  await page.keyboard.press('Escape');
+  await expect(palette).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^Commands…/ })).toBeFocused();
+});
 
 test('“Go back” on the reveal dialog’s close confirmation returns focus to Done', async () => {
   await createToken(page, 'go-back');

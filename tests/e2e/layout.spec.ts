@@ -154,15 +154,41 @@ test('the token list with data, a search, and the confirmations', async () => {
   await closeReveal(page);
 });
 
+test('settings use a wide window: a card per section, side by side, each under its heading', async () => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const sections = [
+    'Appearance',
+    'Copied secrets',
+    'Rotation',
+    'Expiry reminders',
+    'Token service',
+    'Keychain',
+    'CI provider accounts',
+  ];
+  for (const name of sections) {
+    const region = page.getByRole('region', { name });
+    await expect(region.getByRole('heading', { level: 2, name })).toBeVisible();
+  }
+  const box = async (name: string) => (await page.getByRole('region', { name }).boundingBox())!;
+  const [first, second] = [await box('Appearance'), await box('Copied secrets')];
+  expect(second.y).toBe(first.y);
+  expect(second.x).toBeGreaterThan(first.x + first.width);
+  expect((await box('CI provider accounts')).width).toBeGreaterThan(1400);
+  await expect(page.getByRole('region', { name: 'Keychain' })).toContainText('system keychain');
+  await page.setViewportSize({ width: 1100, height: 720 });
+  await page.getByRole('link', { name: 'Tokens' }).click();
+});
+
 test('settings', async () => {
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByLabel('Service URL').fill('http://tokens.example.com');
   await page.getByLabel(/Clear a copied secret/).fill('3');
-  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByLabel(/Clear a copied secret/).blur();
   await checkLayoutEverywhere(page, 'settings', async () => {
     await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
   });
-  await page.getByRole('button', { name: '← Back' }).click();
+  await page.getByRole('link', { name: 'Tokens' }).click();
 });
 
 test('CI hand-off: provider accounts, Send to CI, token details, rotate and update', async () => {
@@ -198,7 +224,7 @@ test('CI hand-off: provider accounts, Send to CI, token details, rotate and upda
     await expect(page.getByRole('list', { name: 'CI provider accounts' })).toBeVisible();
     await expect(page.getByText('could not reach GitHub')).toBeVisible();
   });
-  await page.getByRole('button', { name: '← Back' }).click();
+  await page.getByRole('link', { name: 'Tokens' }).click();
 
   await createToken(page, 'deploy-ios');
   const reveal = page.getByRole('dialog', { name: 'Token “deploy-ios” created' });

@@ -343,17 +343,24 @@ test('search, sort, keyboard and settings', async () => {
   await expect(background).toHaveCSS('background-color', 'rgb(246, 247, 249)');
 
   await page.getByRole('button', { name: 'Settings' }).click();
+  // The theme applies as it is chosen, with "Saved" beside it.
   await page.getByLabel('Theme').selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByRole('region', { name: 'Appearance' }).getByRole('status')).toHaveText(
+    'Saved',
+  );
   await page.getByLabel(/Clear a copied secret/).fill('3');
-  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByLabel(/Clear a copied secret/).blur();
   await expect(page.getByText('Clear the clipboard after 5 to 600 seconds.')).toBeVisible();
   await page.getByLabel(/Clear a copied secret/).fill('45');
-  await page.getByRole('button', { name: 'Save settings' }).click();
-  await expect(page.getByText('Settings saved.')).toBeVisible();
+  await page.getByLabel(/Clear a copied secret/).blur();
+  await expect(page.getByRole('region', { name: 'Copied secrets' }).getByRole('status')).toHaveText(
+    'Saved',
+  );
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await expect(background).toHaveCSS('background-color', 'rgb(22, 24, 29)'); // despite the light OS
   await shot('11-settings-dark');
-  await page.getByRole('button', { name: '← Back' }).click();
+  await page.getByRole('link', { name: 'Tokens' }).click();
   await shot('12-token-list-dark');
 });
 

@@ -358,3 +358,51 @@ async function relayTo(port: number): Promise<string> {
   closers.push(() => new Promise((done) => server.close(() => done())));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
+
+describe('the Node.js check', () => {
+  it('refuses a Node too old to build in a sentence, and notes one too old for Electron', async () => {
+    // start.mjs's own answers, from a child process as `npm start` would run it.
+    const versions: Array<[string, boolean]> = [
+      ['18.20.4', false],
+      ['20.18.9', false],
+      ['20.19.0', false],
+      ['22.11.0', false],
+      ['20.20.0', true],
+      ['22.12.0', false],
+      ['24.1.0', false],
+    ];
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { nodeVersionAdvice } = await import(${JSON.stringify(join(sandbox, 'scripts', 'start.mjs'))});
+         process.stdout.write(JSON.stringify(${JSON.stringify(versions)}.map(([v, harness]) => nodeVersionAdvice(v, { harness }))));`,
+      ],
+      { encoding: 'utf8', timeout: 20_000, cwd: sandbox },
+    );
+    const answers = JSON.parse(stdout) as Array<{ error?: string; note?: string }>;
+    const advice = new Map(
+      versions.map(([v, harness], i) => [`${v}${harness ? ' harness' : ''}`, answers[i]!]),
+    );
+    const nodeVersionAdvice = (version: string, { harness = false } = {}) =>
+      advice.get(`${version}${harness ? ' harness' : ''}`)!;
+    const old = nodeVersionAdvice('18.20.4');
+    expect(old.error).toBe(
+      'token desk: this is Node.js 18.20.4; Token Desk needs 20.19 or later to build, and 22.12 or later to open its window. Install Node.js 22.12 or later, then run npm install and npm start again.',
+    );
+    expect(nodeVersionAdvice('20.18.9').error).toContain('needs 20.19 or later');
+    expect(nodeVersionAdvice('20.19.0')).toEqual({
+      note: expect.stringContaining("Electron's installer wants 22.12 or later"),
+    });
+    expect(nodeVersionAdvice('22.11.0').note).toContain('this is Node.js 22.11.0');
+    expect(nodeVersionAdvice('20.20.0', { harness: true })).toEqual({});
+    expect(nodeVersionAdvice('22.12.0')).toEqual({});
+    expect(nodeVersionAdvice('24.1.0')).toEqual({});
+  });
+
+  it('lets this machine’s Node run the harness without a word about it', async () => {
+    const { output } = await startMjs({ TOKEN_DESK_PORT: '1' });
+    expect(output).not.toContain('this is Node.js');
+  });
+});

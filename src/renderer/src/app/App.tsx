@@ -1,9 +1,11 @@
-import { Suspense, useCallback, useEffect, useState } from 'react';
+import { Suspense, useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { SessionState, Settings } from '../../../shared/ipc-contract';
 import { call, desk, messageOf, type DeskFailure } from '../lib/bridge';
 import { Banner } from '../components/Banner';
 import { lazyNamed, Loading } from '../components/Lazy';
 import { SignInScreen } from '../features/accounts/components/SignInScreen';
+import type { Command } from './CommandPalette';
+import { Navigation, type Screen } from './Navigation';
 import { SignedInWindow } from './SignedInWindow';
 
 // Opened now and then: loaded when first opened, not at start-up.
@@ -17,12 +19,15 @@ const ProviderAccounts = lazyNamed(() =>
   import('../features/accounts/components/ProviderAccounts').then((m) => m.ProviderAccounts),
 );
 
-type View = 'tokens' | 'settings' | 'activity';
+const SIGNED_IN_SCREENS: readonly Screen[] = ['tokens', 'activity', 'settings'];
+const SIGNED_OUT_SCREENS: readonly Screen[] = ['tokens', 'settings'];
 
 export function App() {
   const [session, setSession] = useState<SessionState | null>(null);
   const [settings, setSettings] = useState<Settings | null>(null);
-  const [view, setView] = useState<View>('tokens');
+  const [view, setView] = useState<Screen>('tokens');
+  /** What the shown screen adds to the command palette. */
+  const [screenCommands, setScreenCommands] = useState<readonly Command[]>([]);
   const [startupError, setStartupError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   /** After a session is lost, the sign-in form starts with its email filled in. */
@@ -105,30 +110,27 @@ export function App() {
       </Banner>
     ) : null;
 
+  const signedIn = session.account !== null;
+  let screen: ReactNode;
   if (view === 'activity' && session.account) {
-    return (
+    screen = (
       <Suspense fallback={<Loading />}>
-        <ActivityScreen onBack={() => setView('tokens')} />
+        <ActivityScreen />
       </Suspense>
     );
-  }
-
-  if (view === 'settings') {
-    return (
+  } else if (view === 'settings') {
+    screen = (
       <Suspense fallback={<Loading />}>
         <SettingsScreen
           settings={settings}
           session={session}
           onSaved={setSettings}
-          onBack={() => setView('tokens')}
-          providerAccounts={<ProviderAccounts signedIn={session.account !== null} />}
+          providerAccounts={<ProviderAccounts signedIn={signedIn} />}
         />
       </Suspense>
     );
-  }
-
-  if (!session.account) {
-    return (
+  } else if (!session.account) {
+    screen = (
       <SignInScreen
         defaultServiceUrl={settings.serviceUrl}
         defaultEmail={lastEmail}
@@ -138,22 +140,35 @@ export function App() {
         onOpenSettings={() => setView('settings')}
       />
     );
+  } else {
+    screen = (
+      <SignedInWindow
+        // Another account is another list, filters, selection and popup: a fresh window.
+        key={`${session.account.serviceUrl} ${session.account.email}`}
+        account={session.account}
+        accounts={session.accounts}
+        banner={keychainBanner}
+        graceSeconds={settings.rotationGraceSeconds}
+        onSessionLost={onSessionLost}
+        onSessionChanged={setSession}
+        onOpenSettings={() => setView('settings')}
+        onOpenActivity={() => setView('activity')}
+        openTokenId={openTokenId}
+        onOpenedToken={() => setOpenTokenId(null)}
+        onCommands={setScreenCommands}
+      />
+    );
   }
 
   return (
-    <SignedInWindow
-      // Another account is another list, filters, selection and popup: a fresh window.
-      key={`${session.account.serviceUrl} ${session.account.email}`}
-      account={session.account}
-      accounts={session.accounts}
-      banner={keychainBanner}
-      graceSeconds={settings.rotationGraceSeconds}
-      onSessionLost={onSessionLost}
-      onSessionChanged={setSession}
-      onOpenSettings={() => setView('settings')}
-      onOpenActivity={() => setView('activity')}
-      openTokenId={openTokenId}
-      onOpenedToken={() => setOpenTokenId(null)}
-    />
+    <Navigation
+      current={view === 'activity' && !signedIn ? 'tokens' : view}
+      offered={signedIn ? SIGNED_IN_SCREENS : SIGNED_OUT_SCREENS}
+      signedIn={signedIn}
+      onGo={setView}
+      commands={screenCommands}
+    >
+      {screen}
+    </Navigation>
   );
 }

@@ -25,8 +25,10 @@ import { useTokenList } from '../features/tokens/hooks/use-token-list';
 import { useTokenView } from '../features/tokens/hooks/use-token-view';
 import { bulkRevokeSummary } from '../features/tokens/view';
 import { DeskFailure, messageOf } from '../lib/bridge';
+import type { Command } from './CommandPalette';
 import { PopupHost, type PopupActions } from './PopupHost';
 import { sendPopup, type Popup } from './popups';
+import { useWindowCommands } from './use-window-commands';
 
 interface Props {
   account: SignedInAccount;
@@ -43,6 +45,8 @@ interface Props {
   /** Open this token's details once the list has it (a clicked reminder). */
   openTokenId: string | null;
   onOpenedToken: () => void;
+  /** What this window offers the command palette while it is shown. */
+  onCommands: (commands: readonly Command[]) => void;
 }
 
 /**
@@ -61,6 +65,7 @@ export function SignedInWindow({
   onOpenActivity,
   openTokenId,
   onOpenedToken,
+  onCommands,
 }: Props) {
   const [popup, setPopup] = useState<Popup | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -241,6 +246,14 @@ export function SignedInWindow({
       }
     },
   };
+
+  useWindowCommands(onCommands, account, accounts, {
+    newToken: () => setPopup({ kind: 'new' }),
+    refresh: () => void load(),
+    addAccount: () => setPopup({ kind: 'add-account' }),
+    switchTo,
+    signOut: () => void leave(signOut(), handleFailure),
+  });
 
   const notices = (
     <>

@@ -4,7 +4,8 @@ import type { EventFilter, ExportFormat } from '../../../../../shared/ipc-contra
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
 import { useScreen } from '../../../lib/use-screen';
-import { EVENT_LABELS, EventList } from './EventList';
+import { EVENT_LABELS } from '../event-words';
+import { EventList } from './EventList';
 
 /** A local calendar day as the start (or end) of that day, in ISO 8601 with its offset. */
 function dayBound(date: string, end: boolean): string {
@@ -16,7 +17,7 @@ function dayBound(date: string, end: boolean): string {
 }
 
 /** The account's audit trail: filter by kind and dates, export what is shown as CSV or JSON. */
-export function ActivityScreen({ onBack }: { onBack: () => void }) {
+export function ActivityScreen() {
   const heading = useScreen('Activity');
   const [kind, setKind] = useState<EventKind | ''>('');
   const [since, setSince] = useState('');
@@ -57,9 +58,6 @@ export function ActivityScreen({ onBack }: { onBack: () => void }) {
   return (
     <main className="page">
       <header className="toolbar">
-        <button type="button" className="secondary" onClick={onBack}>
-          ← Back
-        </button>
         <h1 ref={heading} tabIndex={-1}>
           Activity
         </h1>
@@ -106,7 +104,13 @@ export function ActivityScreen({ onBack }: { onBack: () => void }) {
             value={since}
             onChange={(e) => setSince(e.target.value)}
             aria-invalid={rangeError ? true : undefined}
+            aria-describedby={rangeError ? 'activity-range-error' : undefined}
           />
+          {rangeError && (
+            <p id="activity-range-error" className="field-error" role="alert">
+              {rangeError}
+            </p>
+          )}
         </div>
         <div>
           <label htmlFor="activity-until">To</label>
@@ -116,15 +120,9 @@ export function ActivityScreen({ onBack }: { onBack: () => void }) {
             value={until}
             onChange={(e) => setUntil(e.target.value)}
             aria-invalid={rangeError ? true : undefined}
-            aria-describedby={rangeError ? 'activity-range-error' : undefined}
           />
         </div>
       </div>
-      {rangeError && (
-        <p id="activity-range-error" className="field-error" role="alert">
-          {rangeError}
-        </p>
-      )}
       {error && <Banner tone="error">{error}</Banner>}
       {notice && <Banner tone="info">{notice}</Banner>}
       <section className="card activity" aria-label="Events">

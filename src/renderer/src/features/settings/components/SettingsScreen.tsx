@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import {
   ROTATION_GRACE_SECONDS,
   type SessionState,
@@ -6,9 +6,10 @@ import {
 } from '../../../../../shared/ipc-contract';
 import { normalizeServiceUrl } from '../../../../../shared/service-url';
 import { CLIPBOARD_CLEAR_SECONDS, type Theme } from '../../../../../shared/settings-rules';
-import { call, desk, messageOf } from '../../../lib/bridge';
-import { Banner } from '../../../components/Banner';
 import { useScreen } from '../../../lib/use-screen';
+import { useSettingSaver } from '../hooks/use-setting-saver';
+import { NumberSetting } from './NumberSetting';
+import { failureOf, SaveStatus, SettingNote, SettingSection } from './SettingSection';
 
 const GRACE_MINUTES = {
   min: ROTATION_GRACE_SECONDS.min / 60,
@@ -19,205 +20,182 @@ interface Props {
   settings: Settings;
   session: SessionState;
   onSaved: (settings: Settings) => void;
-  onBack: () => void;
   /** The CI provider accounts section (the accounts feature's, composed by the app). */
   providerAccounts: ReactNode;
 }
 
-export function SettingsScreen({ settings, session, onSaved, onBack, providerAccounts }: Props) {
+/**
+ * Settings as sections with headings, each change saved and applied at once with
+ * "Saved" beside it; the theme changes the window as it is chosen.
+ */
+export function SettingsScreen({ settings, session, onSaved, providerAccounts }: Props) {
   const heading = useScreen('Settings');
+  const { states, save, forget } = useSettingSaver(onSaved);
   const [serviceUrl, setServiceUrl] = useState(settings.serviceUrl);
-  const [delay, setDelay] = useState(String(settings.clipboardClearSeconds));
-  const [theme, setTheme] = useState<Theme>(settings.theme);
+  const [urlChecked, setUrlChecked] = useState(false);
+  // A choice shows at once, and goes back if main refuses it.
+  const [theme, setTheme] = useState(settings.theme);
   const [reminders, setReminders] = useState(settings.expiryReminders);
-  const [grace, setGrace] = useState(String(Math.round(settings.rotationGraceSeconds / 60)));
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
-  /** Fields left or submitted once: their problems show inline and follow the typing. */
-  const [checked, setChecked] = useState<ReadonlySet<'url' | 'delay' | 'grace'>>(new Set());
-
+  async function choose<K extends 'theme' | 'expiryReminders'>(
+    key: K,
+    value: Settings[K],
+    show: (value: Settings[K]) => void,
+  ) {
+    show(value);
+    const next = await save(key, value);
+    if (!next) show(settings[key]);
+  }
   const url = normalizeServiceUrl(serviceUrl);
-  const seconds = Number(delay);
-  const delayOk =
-    delay.trim() !== '' &&
-    Number.isInteger(seconds) &&
-    seconds >= CLIPBOARD_CLEAR_SECONDS.min &&
-    seconds <= CLIPBOARD_CLEAR_SECONDS.max;
-  const graceMinutes = Number(grace);
-  const graceOk =
-    grace.trim() !== '' &&
-    Number.isInteger(graceMinutes) &&
-    graceMinutes >= GRACE_MINUTES.min &&
-    graceMinutes <= GRACE_MINUTES.max;
-  const graceError =
-    checked.has('grace') && !graceOk
-      ? `Keep the old token for ${GRACE_MINUTES.min} to ${GRACE_MINUTES.max.toLocaleString()} minutes (7 days).`
-      : null;
-  const urlError = checked.has('url') && !url.ok ? url.message : null;
-  const delayError =
-    checked.has('delay') && !delayOk
-      ? `Clear the clipboard after ${CLIPBOARD_CLEAR_SECONDS.min} to ${CLIPBOARD_CLEAR_SECONDS.max} seconds.`
-      : null;
+  const urlSave = states.serviceUrl;
+  const urlError = urlChecked && !url.ok ? url.message : failureOf(urlSave);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setSaved(false);
-    setChecked(new Set(['url', 'delay', 'grace']));
-    if (!url.ok || !delayOk || !graceOk) {
-      document
-        .getElementById(
-          !url.ok ? 'settings-service-url' : !delayOk ? 'settings-clipboard' : 'settings-grace',
-        )
-        ?.focus();
-      return;
-    }
-    try {
-      const next = await call(
-        desk().settingsUpdate({
-          serviceUrl,
-          clipboardClearSeconds: seconds,
-          theme,
-          rotationGraceSeconds: graceMinutes * 60,
-          expiryReminders: reminders,
-        }),
-      );
-      setError(null);
-      setSaved(true);
-      setServiceUrl(next.serviceUrl);
-      onSaved(next);
-    } catch (failure) {
-      setError(messageOf(failure));
-    }
+  async function commitUrl() {
+    setUrlChecked(true);
+    if (!url.ok || serviceUrl === settings.serviceUrl) return;
+    const next = await save('serviceUrl', serviceUrl);
+    // Shown as main kept it (without a trailing slash, for one).
+    if (next) setServiceUrl(next.serviceUrl);
   }
 
   return (
     <main className="page">
       <header className="toolbar">
-        <button type="button" className="secondary" onClick={onBack}>
-          ← Back
-        </button>
         <h1 ref={heading} tabIndex={-1}>
           Settings
         </h1>
+        <p className="muted toolbar-note">Changes are saved as you make them.</p>
       </header>
-      <form className="card settings" onSubmit={submit} noValidate>
-        {error && <Banner tone="error">{error}</Banner>}
-        {saved && <Banner tone="info">Settings saved.</Banner>}
-        <label htmlFor="settings-service-url">Service URL</label>
-        <input
-          id="settings-service-url"
-          type="url"
-          value={serviceUrl}
-          onChange={(e) => {
-            setServiceUrl(e.target.value);
-            setSaved(false);
-          }}
-          onBlur={() => setChecked((before) => new Set(before).add('url'))}
-          aria-invalid={urlError ? true : undefined}
-          aria-describedby={urlError ? 'settings-service-url-error' : undefined}
-        />
-        {urlError && (
-          <p id="settings-service-url-error" className="field-error" role="alert">
-            {urlError}
-          </p>
-        )}
-        <p className="hint">
-          Used the next time you sign in.
-          {session.account && ` You are signed in to ${session.account.serviceUrl}.`}
-        </p>
+      <div className="settings-page">
+        <SettingSection id="settings-appearance" title="Appearance">
+          <div className="setting">
+            <label htmlFor="settings-theme">Theme</label>
+            <div className="setting-control">
+              <select
+                id="settings-theme"
+                value={theme}
+                onChange={(e) => void choose('theme', e.target.value as Theme, setTheme)}
+                aria-describedby={
+                  failureOf(states.theme) ? 'settings-theme-error' : 'settings-theme-hint'
+                }
+              >
+                <option value="system">Follow the system</option>
+                <option value="light">Light</option>
+                <option value="dark">Dark</option>
+              </select>
+              <SaveStatus save={states.theme} />
+            </div>
+            <SettingNote
+              id="settings-theme"
+              error={failureOf(states.theme)}
+              hint="The window changes as you choose."
+            />
+          </div>
+        </SettingSection>
 
-        <label htmlFor="settings-clipboard">
-          Clear a copied secret from the clipboard after (seconds)
-        </label>
-        <input
-          id="settings-clipboard"
-          type="number"
-          min={CLIPBOARD_CLEAR_SECONDS.min}
-          max={CLIPBOARD_CLEAR_SECONDS.max}
-          value={delay}
-          onChange={(e) => {
-            setDelay(e.target.value);
-            setSaved(false);
-          }}
-          onBlur={() => setChecked((before) => new Set(before).add('delay'))}
-          aria-invalid={delayError ? true : undefined}
-          aria-describedby={delayError ? 'settings-clipboard-error' : undefined}
-        />
-        {delayError && (
-          <p id="settings-clipboard-error" className="field-error" role="alert">
-            {delayError}
-          </p>
-        )}
-        <p className="hint">
-          Only if the clipboard still holds the secret. It is also cleared when Token Desk quits.
-        </p>
-
-        <label htmlFor="settings-grace">
-          When rotating a token used in CI, keep the old one working for (minutes)
-        </label>
-        <input
-          id="settings-grace"
-          type="number"
-          min={GRACE_MINUTES.min}
-          max={GRACE_MINUTES.max}
-          value={grace}
-          onChange={(e) => {
-            setGrace(e.target.value);
-            setSaved(false);
-          }}
-          onBlur={() => setChecked((before) => new Set(before).add('grace'))}
-          aria-invalid={graceError ? true : undefined}
-          aria-describedby={graceError ? 'settings-grace-error' : 'settings-grace-hint'}
-        />
-        {graceError ? (
-          <p id="settings-grace-error" className="field-error" role="alert">
-            {graceError}
-          </p>
-        ) : (
-          <p id="settings-grace-hint" className="hint">
-            The old token ends as soon as every place has the new one; if a place fails, it lasts
-            this long so no pipeline sees a dead token.
-          </p>
-        )}
-
-        <label className="choice settings-check">
-          <input
-            type="checkbox"
-            checked={reminders}
-            onChange={(e) => {
-              setReminders(e.target.checked);
-              setSaved(false);
-            }}
-            aria-describedby="settings-reminders-hint"
+        <SettingSection id="settings-secrets" title="Copied secrets">
+          <NumberSetting
+            id="settings-clipboard"
+            label="Clear a copied secret from the clipboard after (seconds)"
+            hint="Only if the clipboard still holds the secret. It is also cleared when Token Desk quits."
+            value={settings.clipboardClearSeconds}
+            min={CLIPBOARD_CLEAR_SECONDS.min}
+            max={CLIPBOARD_CLEAR_SECONDS.max}
+            rangeMessage={`Clear the clipboard after ${CLIPBOARD_CLEAR_SECONDS.min} to ${CLIPBOARD_CLEAR_SECONDS.max} seconds.`}
+            save={states.clipboardClearSeconds}
+            onCommit={(seconds) => void save('clipboardClearSeconds', seconds)}
+            onEdit={() => forget('clipboardClearSeconds')}
           />
-          Remind me before a token expires
-        </label>
-        <p id="settings-reminders-hint" className="hint">
-          A desktop notification 7 days and 1 day before, and when it has expired; once each.
-        </p>
+        </SettingSection>
 
-        <label htmlFor="settings-theme">Theme</label>
-        <select
-          id="settings-theme"
-          value={theme}
-          onChange={(e) => setTheme(e.target.value as Theme)}
-        >
-          <option value="system">Follow the system</option>
-          <option value="light">Light</option>
-          <option value="dark">Dark</option>
-        </select>
+        <SettingSection id="settings-rotation" title="Rotation">
+          <NumberSetting
+            id="settings-grace"
+            label="When rotating a token used in CI, keep the old one working for (minutes)"
+            hint="The old token ends as soon as every place has the new one; if a place fails, it lasts this long so no pipeline sees a dead token."
+            value={Math.round(settings.rotationGraceSeconds / 60)}
+            min={GRACE_MINUTES.min}
+            max={GRACE_MINUTES.max}
+            rangeMessage={`Keep the old token for ${GRACE_MINUTES.min} to ${GRACE_MINUTES.max.toLocaleString()} minutes (7 days).`}
+            save={states.rotationGraceSeconds}
+            onCommit={(minutes) => void save('rotationGraceSeconds', minutes * 60)}
+            onEdit={() => forget('rotationGraceSeconds')}
+          />
+        </SettingSection>
 
-        <p className="hint">
-          Keychain:{' '}
-          {session.keychain === 'available'
-            ? 'your session is stored in the system keychain.'
-            : 'unavailable; sessions are kept in memory only.'}
-        </p>
-        <button type="submit" className="primary">
-          Save settings
-        </button>
-      </form>
-      {providerAccounts}
+        <SettingSection id="settings-reminders" title="Expiry reminders">
+          <div className="setting">
+            <div className="setting-control">
+              <label className="choice">
+                <input
+                  type="checkbox"
+                  checked={reminders}
+                  onChange={(e) => void choose('expiryReminders', e.target.checked, setReminders)}
+                  aria-describedby={
+                    failureOf(states.expiryReminders)
+                      ? 'settings-reminders-error'
+                      : 'settings-reminders-hint'
+                  }
+                />
+                Remind me before a token expires
+              </label>
+              <SaveStatus save={states.expiryReminders} />
+            </div>
+            <SettingNote
+              id="settings-reminders"
+              error={failureOf(states.expiryReminders)}
+              hint="A desktop notification 7 days and 1 day before, and when it has expired; once each."
+            />
+          </div>
+        </SettingSection>
+
+        <SettingSection id="settings-service" title="Token service">
+          <div className="setting">
+            <label htmlFor="settings-service-url">Service URL</label>
+            <div className="setting-control">
+              <input
+                id="settings-service-url"
+                type="url"
+                value={serviceUrl}
+                onChange={(e) => {
+                  setServiceUrl(e.target.value);
+                  forget('serviceUrl');
+                }}
+                onBlur={() => void commitUrl()}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') void commitUrl();
+                }}
+                aria-invalid={urlError ? true : undefined}
+                aria-describedby={
+                  urlError
+                    ? 'settings-service-url-error settings-service-url-hint'
+                    : 'settings-service-url-hint'
+                }
+              />
+              <SaveStatus save={urlSave} />
+            </div>
+            {urlError && (
+              <p id="settings-service-url-error" className="field-error" role="alert">
+                {urlError}
+              </p>
+            )}
+            <p id="settings-service-url-hint" className="hint">
+              {session.account
+                ? `The service you sign in to next. This session stays with ${session.account.serviceUrl}; sign out and sign in to use another.`
+                : 'The service the sign-in form starts with.'}
+            </p>
+          </div>
+        </SettingSection>
+
+        <SettingSection id="settings-keychain" title="Keychain">
+          <p className={session.keychain === 'available' ? undefined : 'field-warning'}>
+            {session.keychain === 'available'
+              ? 'Your sessions are stored in the system keychain, so you stay signed in after Token Desk quits.'
+              : 'No system keychain: sessions are kept in memory only, so you sign in again after Token Desk quits.'}
+          </p>
+        </SettingSection>
+
+        {providerAccounts}
+      </div>
     </main>
   );
 }
