@@ -1,9 +1,10 @@
 // `npm run test:all` (what `npm test` runs inside the private keyring): every check, in
-// two rounds of parallel steps, so a 2-core CI machine is never idle while a browser
+// rounds of parallel steps, so a 2-core CI machine is never idle while a browser
 // or a socket waits.
 //   1. lint, typecheck, and one build of everything the tests run (out/);
-//   2. the Vitest suite and the Playwright suite, side by side, on that build
-//      (TOKEN_DESK_TESTS_BUILT tells their global setups not to build it again).
+//   2. Vitest's sqlite project (every test file) beside Playwright, on that build
+//      (TOKEN_DESK_TESTS_BUILT tells their global setups not to build it again);
+//   3. Vitest's postgres project (the service's tests on PostgreSQL) on its own.
 // Each step's lines are prefixed with its name; the run fails if any step fails, and
 // a summary says which, with how long each took.
 import { spawn } from 'node:child_process';
@@ -18,9 +19,12 @@ const ROUNDS = [
     { name: 'build', command: [process.execPath, 'scripts/build-for-tests.mjs'] },
   ],
   [
-    { name: 'unit', command: [npm, 'run', 'test:unit'] },
+    { name: 'unit', command: [npm, 'run', 'test:unit', '--', '--project', 'sqlite'] },
     { name: 'e2e', command: [npm, 'run', 'test:e2e'] },
   ],
+  // The service's tests again on PostgreSQL, alone: its outage and chaos tests time real
+  // shutdowns and cut connections, which a machine busy with a browser can blur.
+  [{ name: 'postgres', command: [npm, 'run', 'test:unit', '--', '--project', 'postgres'] }],
 ];
 
 const width = Math.max(...ROUNDS.flat().map((step) => step.name.length));
