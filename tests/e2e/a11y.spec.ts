@@ -89,7 +89,7 @@ test('the empty list', async () => {
 });
 
 test('settings, with a CI provider account', async () => {
-  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: 'Settings' }).click();
   const form = page.getByRole('form', { name: 'Add a CI provider account' });
   await form.getByLabel('GitHub', { exact: true }).check();
   await form.getByLabel('GitHub address').fill(new URL(github.apiBaseUrl).origin);
@@ -186,7 +186,7 @@ test('an unfinished rotation', async () => {
 });
 
 test('activity', async () => {
-  await page.getByRole('button', { name: 'Activity' }).click();
+  await page.getByRole('link', { name: 'Activity' }).click();
   await scan('activity', async () => {
     await expect(page.getByRole('heading', { name: 'Activity' })).toBeVisible();
     await expect(page.getByRole('list', { name: 'Account activity' })).toBeVisible();

@@ -51,7 +51,7 @@ test('the Activity view pages through events, filters them, and exports CSV and 
   const revokedId = await createToken('to-be-revoked', null);
   expect((await api('DELETE', `/v1/users/me/tokens/${revokedId}`)).status).toBe(204);
 
-  await page.getByRole('button', { name: 'Activity', exact: true }).click();
+  await page.getByRole('link', { name: 'Activity' }).click();
   const list = page.getByRole('list', { name: 'Account activity' });
   await expect(list.getByRole('listitem')).toHaveCount(25);
   await expect(list.getByRole('listitem').first()).toContainText('Revoked · to-be-revoked');
@@ -180,7 +180,7 @@ test('expiry reminders: shown once per threshold, not again after a restart; cli
 });
 
 test('Settings turns reminders off', async () => {
-  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: 'Settings' }).click();
   const box = page.getByLabel('Remind me before a token expires');
   await expect(box).toBeChecked();
   await box.uncheck();

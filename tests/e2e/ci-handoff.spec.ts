@@ -75,7 +75,7 @@ async function addAccount(provider: 'GitHub' | 'GitLab', host: string, token: st
 }
 
 test('Settings: CI provider accounts are checked on entry, errors in words, the token field emptied', async () => {
-  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: 'Settings' }).click();
   const section = page.getByRole('region', { name: 'CI provider accounts' });
   await expect(section.getByText('No accounts yet.')).toBeVisible();
   const form = section.getByRole('form', { name: 'Add a CI provider account' });

@@ -6,6 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { CreateUserBody } from '../../src/shared/api-schemas.js';
 import { PASSWORD, signIn, startDesk, type Desk } from './desk-fixture.js';
+import { signOutFromMenu } from './row-menu.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -65,7 +66,7 @@ test('create account: a short password and a bad email are explained inline, and
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('heading', { name: 'No API tokens yet' })).toBeVisible();
   expect(calls.filter((c) => c === 'session:sign-up')).toHaveLength(1);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOutFromMenu(page);
 });
 
 test('sign-in: http:// to another computer is refused inline, before any password is sent', async () => {
@@ -89,7 +90,7 @@ test('sign-in: http:// to another computer is refused inline, before any passwor
 });
 
 test('settings: the service URL and the clipboard delay are checked inline, and never saved wrong', async () => {
-  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: 'Settings' }).click();
   const updates = () => calls.filter((c) => c === 'settings:update').length;
   const url = page.getByLabel('Service URL');
   await url.fill('http://tokens.example.com');
@@ -120,7 +121,7 @@ test('settings: the service URL and the clipboard delay are checked inline, and 
 });
 
 test('the token count follows the search: "1 of 4 tokens"', async () => {
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOutFromMenu(page);
   await expect(page.getByRole('heading', { name: 'Sign in to Token Desk' })).toBeVisible();
   await signIn(page, desk);
   const session = await desk.apiSession();

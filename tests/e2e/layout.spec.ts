@@ -156,7 +156,7 @@ test('the token list with data, a search, and the confirmations', async () => {
 
 test('settings use a wide window: a card per section, side by side, each under its heading', async () => {
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: 'Settings' }).click();
   const sections = [
     'Appearance',
     'Copied secrets',
@@ -181,7 +181,7 @@ test('settings use a wide window: a card per section, side by side, each under i
 });
 
 test('settings', async () => {
-  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: 'Settings' }).click();
   await page.getByLabel('Service URL').fill('http://tokens.example.com');
   await page.getByLabel(/Clear a copied secret/).fill('3');
   await page.getByLabel(/Clear a copied secret/).blur();
@@ -208,7 +208,7 @@ test('CI hand-off: provider accounts, Send to CI, token details, rotate and upda
   gitlab.addUser('glpat-layoutToken0000000001', 'ada');
   gitlab.addProject('acme/mobile/app', { ada: 40 });
 
-  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: 'Settings' }).click();
   const form = page.getByRole('form', { name: 'Add a CI provider account' });
   const add = async (provider: 'GitHub' | 'GitLab', host: string, token: string) => {
     await form.getByLabel(provider, { exact: true }).check();

@@ -13,3 +13,9 @@ export async function chooseRowAction(page: Page, token: string, action: string)
   const menu = await openRowMenu(page, token);
   await menu.getByRole('menuitem', { name: action, exact: true }).click();
 }
+
+/** Signs the active account out from the account menu (the window's one Sign out). */
+export async function signOutFromMenu(page: Page): Promise<void> {
+  await page.locator('.account-button').click();
+  await page.getByRole('menuitem', { name: /^Sign out of / }).click();
+}

@@ -15,7 +15,7 @@ import {
   type Harness,
   type TokenService,
 } from '../support/processes.js';
-import { chooseRowAction } from './row-menu.js';
+import { chooseRowAction, signOutFromMenu } from './row-menu.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -182,7 +182,7 @@ test('5. a restart is still signed in; sign-out removes the keychain entry and t
   const account = keychainAccount(service.url, email);
   expect(await keytar.getPassword(KEYCHAIN_SERVICE, account)).toMatch(/"token":"ses_/);
 
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOutFromMenu(page);
   await expect(page.getByRole('heading', { name: 'Sign in to Token Desk' })).toBeVisible();
   expect(await keytar.getPassword(KEYCHAIN_SERVICE, account)).toBeNull();
 
@@ -342,7 +342,7 @@ test('search, sort, keyboard and settings', async () => {
   await page.emulateMedia({ colorScheme: 'light' });
   await expect(background).toHaveCSS('background-color', 'rgb(246, 247, 249)');
 
-  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('link', { name: 'Settings' }).click();
   // The theme applies as it is chosen, with "Saved" beside it.
   await page.getByLabel('Theme').selectOption('dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');

@@ -151,8 +151,6 @@ export function App() {
         graceSeconds={settings.rotationGraceSeconds}
         onSessionLost={onSessionLost}
         onSessionChanged={setSession}
-        onOpenSettings={() => setView('settings')}
-        onOpenActivity={() => setView('activity')}
         openTokenId={openTokenId}
         onOpenedToken={() => setOpenTokenId(null)}
         onCommands={setScreenCommands}

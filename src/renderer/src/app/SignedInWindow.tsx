@@ -40,8 +40,6 @@ interface Props {
   onSessionLost: (error: DeskFailure, email: string) => void;
   /** Signed out, switched or added an account: the app shows whatever is now active. */
   onSessionChanged: (state: SessionState) => void;
-  onOpenSettings: () => void;
-  onOpenActivity: () => void;
   /** Open this token's details once the list has it (a clicked reminder). */
   openTokenId: string | null;
   onOpenedToken: () => void;
@@ -61,8 +59,6 @@ export function SignedInWindow({
   graceSeconds,
   onSessionLost,
   onSessionChanged,
-  onOpenSettings,
-  onOpenActivity,
   openTokenId,
   onOpenedToken,
   onCommands,
@@ -324,9 +320,6 @@ export function SignedInWindow({
       onDetails={(token) => setPopup({ kind: 'details', token })}
       onReplace={(token) => setPopup({ kind: 'replace', token })}
       onBulkRevoke={(chosen) => setPopup({ kind: 'bulk-revoke', tokens: chosen })}
-      onOpenActivity={onOpenActivity}
-      onOpenSettings={onOpenSettings}
-      onSignOut={() => void leave(signOut(), handleFailure)}
     />
   );
 }

@@ -27,9 +27,6 @@ interface Props {
   onDetails: (token: ApiToken) => void;
   onReplace: (token: ApiToken) => void;
   onBulkRevoke: (tokens: ApiToken[]) => void;
-  onOpenActivity: () => void;
-  onOpenSettings: () => void;
-  onSignOut: () => void;
 }
 
 /** Where a key types text: the list's shortcuts leave it alone there (a checkbox types nothing). */
@@ -55,9 +52,6 @@ export function TokensScreen({
   onDetails,
   onReplace,
   onBulkRevoke,
-  onOpenActivity,
-  onOpenSettings,
-  onSignOut,
 }: Props) {
   const { tokens, loadError, now, load } = list;
   const { chosen } = view;
@@ -118,15 +112,6 @@ export function TokensScreen({
             aria-keyshortcuts="Control+N Meta+N"
           >
             New token
-          </button>
-          <button type="button" className="secondary" onClick={onOpenActivity}>
-            Activity
-          </button>
-          <button type="button" className="secondary" onClick={onOpenSettings}>
-            Settings
-          </button>
-          <button type="button" className="secondary" onClick={onSignOut}>
-            Sign out
           </button>
         </div>
       </header>
