@@ -1,10 +1,10 @@
 // `npm run test:all` (what `npm test` runs inside the private keyring): every check, in
-// rounds of parallel steps, so a 2-core CI machine is never idle while a browser
-// or a socket waits.
+// rounds of parallel lanes, so a 2-core CI machine is never idle while a browser or a
+// socket waits. A lane runs its steps one after another.
 //   1. lint, typecheck, and one build of everything the tests run (out/);
-//   2. Vitest's sqlite project (every test file) beside Playwright, on that build
-//      (TOKEN_DESK_TESTS_BUILT tells their global setups not to build it again);
-//   3. Vitest's postgres project (the service's tests on PostgreSQL) on its own.
+//   2. on that build (TOKEN_DESK_TESTS_BUILT tells the global setups not to build it
+//      again): Vitest's sqlite project (every test file) and then its postgres project
+//      (the service's tests on PostgreSQL), beside Playwright.
 // Each step's lines are prefixed with its name; the run fails if any step fails, and
 // a summary says which, with how long each took.
 import { spawn } from 'node:child_process';
@@ -14,20 +14,21 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const ROUNDS = [
   [
-    { name: 'lint', command: [npm, 'run', 'lint'] },
-    { name: 'typecheck', command: [npm, 'run', 'typecheck'] },
-    { name: 'build', command: [process.execPath, 'scripts/build-for-tests.mjs'] },
+    [{ name: 'lint', command: [npm, 'run', 'lint'] }],
+    [{ name: 'typecheck', command: [npm, 'run', 'typecheck'] }],
+    [{ name: 'build', command: [process.execPath, 'scripts/build-for-tests.mjs'] }],
   ],
   [
-    { name: 'unit', command: [npm, 'run', 'test:unit', '--', '--project', 'sqlite'] },
-    { name: 'e2e', command: [npm, 'run', 'test:e2e'] },
+    [
+      { name: 'unit', command: [npm, 'run', 'test:unit', '--', '--project', 'sqlite'] },
+      { name: 'postgres', command: [npm, 'run', 'test:unit', '--', '--project', 'postgres'] },
+    ],
+    [{ name: 'e2e', command: [npm, 'run', 'test:e2e'] }],
   ],
-  // The service's tests again on PostgreSQL, alone: its outage and chaos tests time real
-  // shutdowns and cut connections, which a machine busy with a browser can blur.
-  [{ name: 'postgres', command: [npm, 'run', 'test:unit', '--', '--project', 'postgres'] }],
 ];
 
-const width = Math.max(...ROUNDS.flat().map((step) => step.name.length));
+const STEPS = ROUNDS.flat(2);
+const width = Math.max(...STEPS.map((step) => step.name.length));
 
 /** Writes a child's output a whole line at a time, each line prefixed with the step's name. */
 function prefixed(name, sink) {
@@ -80,10 +81,18 @@ for (const signal of ['SIGINT', 'SIGTERM'])
   });
 
 const results = [];
+/** A lane's steps in order; a failed step ends its lane (the other lanes finish). */
+async function runLane(lane) {
+  for (const step of lane) {
+    const result = await run(step);
+    results.push(result);
+    if (result.code !== 0) return false;
+  }
+  return true;
+}
 for (const round of ROUNDS) {
-  const done = await Promise.all(round.map(run));
-  results.push(...done);
-  if (done.some((result) => result.code !== 0)) break;
+  const passed = await Promise.all(round.map(runLane));
+  if (passed.includes(false)) break;
 }
 
 console.log('\ntest:all summary');
@@ -94,9 +103,7 @@ for (const result of results) {
       : `FAILED (exit ${result.code}${result.why ? `, ${result.why}` : ''})`;
   console.log(`  ${result.name.padEnd(width)}  ${verdict}  ${result.seconds.toFixed(0)} s`);
 }
-const skipped = ROUNDS.flat().filter(
-  (step) => !results.some((result) => result.name === step.name),
-);
+const skipped = STEPS.filter((step) => !results.some((result) => result.name === step.name));
 for (const step of skipped)
   console.log(`  ${step.name.padEnd(width)}  not run (an earlier step failed)`);
 process.exit(results.every((result) => result.code === 0) && skipped.length === 0 ? 0 : 1);

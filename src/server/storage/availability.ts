@@ -77,6 +77,8 @@ export class Availability {
     successes: number;
   } | null = null;
   private began = 0;
+  /** Whether the outage that ended last took connections with it. */
+  private lastLostConnections = false;
 
   constructor(
     private readonly listener: AvailabilityListener = SILENT,
@@ -92,8 +94,25 @@ export class Availability {
     return this.began;
   }
 
-  /** `connectionLost`: the failure took its connection with it (dropped, ended, given up on). */
-  failed(error: DatabaseUnavailableError, connectionLost = false): void {
+  /**
+   * `connectionLost`: the failure took its connection with it (dropped, ended, given up on).
+   * `connectedDuring`: as for `succeeded`, the outage current when that connection was made.
+   */
+  failed(
+    error: DatabaseUnavailableError,
+    connectionLost = false,
+    connectedDuring = this.began,
+  ): void {
+    if (
+      !this.down &&
+      connectionLost &&
+      this.lastLostConnections &&
+      connectedDuring < this.began
+    ) {
+      // A connection the last outage already took, found dead only now (a busy process
+      // notices an idle connection's end late): the tail of that outage, not a new one.
+      return;
+    }
     if (this.down) {
       this.down.refused += 1;
       this.down.successes = 0;
@@ -123,6 +142,7 @@ export class Availability {
     if (down.connectionsLost && connectedDuring !== this.began) return;
     if (++down.successes < RECOVERY_SUCCESSES) return;
     this.down = null;
+    this.lastLostConnections = down.connectionsLost;
     this.listener.available(this.now() - down.since, down.refused);
   }
 }

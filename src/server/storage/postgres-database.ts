@@ -274,7 +274,7 @@ export class PostgresDatabase implements Database {
    * `error` as DatabaseUnavailableError (reported to the availability tracker) when it is
    * one, else as it is.
    */
-  private unavailable(error: unknown, outcome: WriteOutcome): unknown {
+  private unavailable(error: unknown, outcome: WriteOutcome, client?: pg.ClientBase): unknown {
     if (error instanceof DatabaseUnavailableError) {
       this.availability.failed(error);
       return error;
@@ -288,6 +288,7 @@ export class PostgresDatabase implements Database {
     this.availability.failed(
       unavailable,
       connectionLost(error) && !POOL_WAIT.test(reasonOf(error)),
+      client && connectedDuring.get(client),
     );
     return unavailable;
   }
@@ -306,6 +307,7 @@ export class PostgresDatabase implements Database {
       throw this.unavailable(
         error,
         lostAfterSending(error) && !preparedAs(statement).read ? 'unknown' : 'not_applied',
+        client,
       );
     }
     this.succeeded(client, !preparedAs(statement).read);
@@ -360,6 +362,7 @@ export class PostgresDatabase implements Database {
       throw this.unavailable(
         error,
         committing && lostAfterSending(error) ? 'unknown' : 'not_applied',
+        client,
       );
     }
   }

@@ -40,6 +40,9 @@ export async function startRelay(target) {
     /** @type {Array<['up' | 'down', Buffer | null]>} */
     let held = [];
     let connected = false;
+    /** Set while a delivered statement's answer is awaited, to be dropped: resolves the cut. */
+    /** @type {(() => void) | null} */
+    let answerDropped = null;
 
     const destroy = () => {
       client.destroy();
@@ -52,12 +55,31 @@ export async function startRelay(target) {
         held.push([direction, chunk]);
         return;
       }
+      if (answerDropped) {
+        // The database answered the delivered statement, so it has acted on it: nobody
+        // hears the answer, and the connection ends.
+        if (direction === 'down') {
+          const done = answerDropped;
+          answerDropped = null;
+          destroy();
+          done();
+        }
+        return;
+      }
       if (cut && direction === 'up' && chunk?.includes(cut.match)) {
-        // The database gets these bytes (or not) and the connection is gone for both.
+        // The service loses the connection now. The database gets these bytes (or not);
+        // delivered, the connection to it stays open until it answers: closed at once,
+        // a reset could discard the statement unread, or a test's next query could
+        // overtake it on a fresh connection.
         const { deliver, done } = cut;
         cut = null;
-        if (deliver) upstream?.end(chunk);
-        else upstream?.destroy();
+        if (deliver && upstream && !upstream.destroyed) {
+          answerDropped = done;
+          upstream.write(chunk);
+          client.destroy();
+          return;
+        }
+        upstream?.destroy();
         client.destroy();
         pairs.delete(pair);
         done();
@@ -81,6 +103,16 @@ export async function startRelay(target) {
       upstream.on('close', closed);
     };
     const closed = () => {
+      if (answerDropped) {
+        // The database hung up before answering: the statement's fate is its own.
+        if (upstream?.destroyed) {
+          const done = answerDropped;
+          answerDropped = null;
+          destroy();
+          done();
+        }
+        return;
+      }
       if (!frozen) destroy();
     };
     const flush = () => {
