@@ -25,6 +25,7 @@ export default defineConfig({
             'tests/server/data-dir-lock.test.ts',
             'tests/server/backup.test.ts',
             'tests/server/database-file.test.ts',
+            'tests/server/behind-nginx.test.ts',
           ],
           env: { TOKEN_DESK_TEST_BACKEND: 'postgres' },
           globalSetup: ['tests/support/global-setup.ts', 'tests/support/postgres-setup.ts'],

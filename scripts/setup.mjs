@@ -40,8 +40,9 @@ export const DEBIAN_PACKAGES = {
   app: ['libsecret-1-dev', 'pkg-config'],
   // A real Secret Service on a private bus (scripts/with-keyring.sh), the browser
   // Playwright drives (its own browser download cannot work without internet), and
-  // PostgreSQL's server programs for the throwaway clusters of scripts/pg-cluster.mjs.
-  test: ['dbus', 'dbus-x11', 'gnome-keyring', 'chromium', 'postgresql'],
+  // PostgreSQL's server programs for the throwaway clusters of scripts/pg-cluster.mjs,
+  // and nginx, the TLS-terminating reverse proxy the service is tested behind.
+  test: ['dbus', 'dbus-x11', 'gnome-keyring', 'chromium', 'postgresql', 'nginx'],
 };
 
 export const KEYCHAIN_FIX = 'sudo apt-get install -y libsecret-1-dev && npm install';

@@ -3,7 +3,7 @@ import {
   Availability,
   DatabaseUnavailableError,
   RECOVERY_SUCCESSES,
-} from '../../src/server/storage/availability';
+} from '../../src/server/storage/availability.js';
 
 const lost = new DatabaseUnavailableError('unreachable', 'not_applied', 'Connection terminated');
 const timedOut = new DatabaseUnavailableError('timeout', 'not_applied', 'no answer');
