@@ -20,6 +20,8 @@ export const SCREENS = 'test-results/screens';
 
 /** The minimum window, a narrow one, the default, and full HD. */
 export const LAYOUT_SIZES = [
+  // The default window (1100×720) at 200 % zoom, which the View menu offers: its CSS size.
+  { width: 550, height: 360 },
   { width: 720, height: 480 },
   { width: 900, height: 720 },
   { width: 1100, height: 720 },
