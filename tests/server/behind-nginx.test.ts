@@ -8,73 +8,34 @@
  * address and the proxy's differ as they would on a network.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountEvent } from '../../src/shared/events.js';
 import { startTokenService, type TokenService } from '../support/processes.js';
+import { callFrom, type CallOptions, type Reply } from '../support/server/call-from.js';
 import { nginxMissing, startNginx, type Nginx } from '../support/server/nginx.js';
 import { createTestCa, type TestCa } from '../support/test-ca.js';
 
 const NAME = 'tokens.corp.test';
-
-interface Reply {
-  status: number;
-  body: any;
-}
 
 let ca: TestCa;
 let service: TokenService;
 let nginx: Nginx;
 let dataDir: string;
 
-/** One HTTPS request to nginx as `tokens.corp.test`, from a chosen local address. */
+/** One HTTPS request to nginx as `tokens.corp.test`, from a chosen local address (127.0.0.2 unless told). */
 function call(
   method: string,
   path: string,
-  options: {
-    from?: string;
-    token?: string;
-    body?: unknown;
-    headers?: Record<string, string>;
-    trust?: string;
-  } = {},
+  options: Omit<CallOptions, 'tls'> & { trust?: string } = {},
 ): Promise<Reply> {
-  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-  const headers: Record<string, string> = { host: `${NAME}:${nginx.port}`, ...options.headers };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      {
-        host: '127.0.0.1',
-        port: nginx.port,
-        servername: NAME,
-        ca: options.trust ?? ca.pem,
-        method,
-        path,
-        headers,
-        localAddress: options.from ?? '127.0.0.2',
-        agent: false,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          let parsed: unknown = text;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            // not JSON: keep the text
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+  const { trust, ...rest } = options;
+  return callFrom(`https://127.0.0.1:${nginx.port}`, method, path, {
+    from: '127.0.0.2',
+    ...rest,
+    headers: { host: `${NAME}:${nginx.port}`, ...options.headers },
+    tls: { ca: trust ?? ca.pem, servername: NAME },
   });
 }
 

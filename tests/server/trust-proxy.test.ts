@@ -16,6 +16,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generateSecret } from '../../src/server/auth/secrets.js';
 import type { TrustProxy } from '../../src/server/plugins/host-guard.js';
 import type { AccountEvent } from '../../src/shared/events.js';
+import { callFrom } from '../support/server/call-from.js';
 import {
   BACKEND,
   postgresTablesText,
@@ -29,58 +30,7 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-interface Reply {
-  status: number;
-  body: any;
-}
-
-/** One HTTP request from a chosen local address (fetch cannot choose it). */
-function call(
-  url: string,
-  method: string,
-  path: string,
-  options: {
-    from?: string;
-    token?: string;
-    body?: unknown;
-    headers?: Record<string, string>;
-  } = {},
-): Promise<Reply> {
-  const target = new URL(url);
-  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: target.hostname,
-        port: Number(target.port),
-        method,
-        path,
-        headers,
-        localAddress: options.from ?? '127.0.0.1',
-        agent: false,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          let parsed: unknown = text;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            // not JSON: keep the text
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const call = callFrom;
 
 /**
  * A reverse proxy as nginx's `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`
