@@ -6,7 +6,10 @@
  * subscribes to `rendererEvents`, and calls `reminders.start()` once it shows.
  */
 import { createDeskHandlers } from './handlers/index.js';
-import { openProvider as openRealProvider } from './ci-providers/registry.js';
+import { openProviderWith } from './ci-providers/registry.js';
+import { createOutbound } from './net/outbound.js';
+import type { ProxyEnvironment } from './net/proxy-environment.js';
+import { TrustedAuthorities } from './net/trusted-authorities.js';
 import type { OpenProvider } from './ci-providers/secret-store.js';
 import { ActivityService } from './services/activity-service.js';
 import { ApiClient } from './services/api-client.js';
@@ -43,7 +46,14 @@ export interface Runtime {
   keychainProblem?: string | null;
   store: KeyValueStore;
   clipboard: ClipboardPort;
+  /**
+   * Every outbound request (token service, GitHub, GitLab); by default the outbound
+   * layer (src/main/net) with the proxy from `proxyEnvironment`, proxy sign-ins from
+   * the keychain and the trusted authorities from settings.
+   */
   fetch?: Fetch;
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read; process.env by default. */
+  proxyEnvironment?: ProxyEnvironment;
   timers?: Timers;
   /** GitHub and GitLab clients; tests point the real ones at local fakes by host instead. */
   openProvider?: OpenProvider;
@@ -70,8 +80,16 @@ export function composeDesk(runtime: Runtime) {
   const settings = new SettingsService(runtime.store);
   // Each collection goes to the one service that owns it.
   const local = openLocalStore(runtime.store);
-  const api = new ApiClient({ fetch: runtime.fetch ?? fetch });
   const vault = new ConnectionVault(runtime.keychain, runtime.keychainProblem ?? null);
+  const trustedAuthorities = new TrustedAuthorities(runtime.store);
+  const outbound =
+    runtime.fetch ??
+    createOutbound({
+      env: runtime.proxyEnvironment ?? process.env,
+      proxyCredentials: vault,
+      trust: trustedAuthorities,
+    });
+  const api = new ApiClient({ fetch: outbound });
   const sessions = new SessionService({
     api,
     vault,
@@ -85,7 +103,7 @@ export function composeDesk(runtime: Runtime) {
     vault,
     store: { providerAccounts: local.providerAccounts, confirmedHosts: local.confirmedHosts },
     sessions,
-    openProvider: runtime.openProvider ?? openRealProvider,
+    openProvider: runtime.openProvider ?? openProviderWith(outbound),
     confirm: runtime.confirm ?? null,
   });
   const connections = new Connections({ sessions, accounts, issuers: { api, sessions } });
@@ -154,5 +172,7 @@ export function composeDesk(runtime: Runtime) {
     rotations,
     rendererEvents,
     reminders,
+    /** The authorities a person added; the Settings screen will list and add them here. */
+    trustedAuthorities,
   };
 }

@@ -39,6 +39,17 @@ export const realTimers: Timers = {
 
 export type Fetch = typeof fetch;
 
+/** A proxy's sign-in, kept in the keychain (see ConnectionVault). */
+export interface ProxyCredential {
+  username: string;
+  password: string;
+}
+
+/** The outbound layer reads saved proxy sign-ins by proxy origin (`http://proxy.corp:3128`); it never writes them. */
+export interface ProxyCredentialSource {
+  proxyCredential(proxyOrigin: string): Promise<ProxyCredential | null>;
+}
+
 /** Asks the user where to save a file; null when they cancel. */
 export interface SaveDialogPort {
   askSavePath(request: {

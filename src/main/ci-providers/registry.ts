@@ -7,6 +7,7 @@ import { providerSpec, type Provider } from '../../shared/ci-destinations.js';
 import { orList } from '../../shared/ci-providers/spec.js';
 import { SERVICE_URL_MESSAGES, normalizeServiceUrl } from '../../shared/service-url.js';
 import { DeskError } from '../desk-error.js';
+import type { Fetch } from '../ports.js';
 import { GitHubProvider } from './github/github-provider.js';
 import { githubApiBaseUrl } from './github/github-secrets.js';
 import { GitLabProvider } from './gitlab/gitlab-provider.js';
@@ -16,14 +17,26 @@ import type { CiProvider, OpenProvider } from './secret-store.js';
 interface SecretStoreEntry {
   /** The host as main stores and calls it, from what a person typed (already checked). */
   apiHost(checkedUrl: string): string;
-  open(host: string, token: string): CiProvider;
+  open(host: string, token: string, fetch?: Fetch): CiProvider;
 }
 
 const SECRET_STORES: Record<Provider, SecretStoreEntry> = {
-  github: { apiHost: githubApiBaseUrl, open: (host, token) => new GitHubProvider(host, token) },
-  gitlab: { apiHost: gitlabHost, open: (host, token) => new GitLabProvider(host, token) },
+  github: {
+    apiHost: githubApiBaseUrl,
+    open: (host, token, fetch) => new GitHubProvider(host, token, fetch),
+  },
+  gitlab: {
+    apiHost: gitlabHost,
+    open: (host, token, fetch) => new GitLabProvider(host, token, fetch),
+  },
 };
 
+/** Every provider's requests through `fetch` (the outbound layer, in the app). */
+export function openProviderWith(fetch: Fetch): OpenProvider {
+  return (provider, host, token) => SECRET_STORES[provider].open(host, token, fetch);
+}
+
+/** Over Node's own fetch: for tests that call a provider directly. */
 export const openProvider: OpenProvider = (provider, host, token) =>
   SECRET_STORES[provider].open(host, token);
 

@@ -2,17 +2,19 @@
  * Every connection's credential, in the OS keychain (through keytar): a Token Desk
  * session under "Token Desk", one entry per service URL and account; a GitHub or
  * GitLab access token under "Token Desk CI providers", one entry per provider, host,
- * login and owner. The names are what earlier versions wrote: changing one loses
+ * login and owner; a proxy's sign-in under "Token Desk proxies", one entry per
+ * proxy origin. The names are what earlier versions wrote: changing one loses
  * people's saved sessions and credentials. Nothing here is written to settings, sent
  * to the token service or returned to the renderer. Without a usable keychain each
  * kind lives in memory for this run only, and sessions say why once.
  */
 import { createHash } from 'node:crypto';
 import type { Provider } from '../../shared/ci-destinations.js';
-import type { Keychain } from '../ports.js';
+import type { Keychain, ProxyCredential, ProxyCredentialSource } from '../ports.js';
 
 export const KEYCHAIN_SERVICE = 'Token Desk';
 export const PROVIDER_KEYCHAIN_SERVICE = 'Token Desk CI providers';
+export const PROXY_KEYCHAIN_SERVICE = 'Token Desk proxies';
 
 export interface StoredSession {
   sessionId: string;
@@ -124,14 +126,33 @@ class Shelf {
   }
 }
 
-export class ConnectionVault {
+/** A proxy's entry name: its origin, so one sign-in serves every host behind it. */
+export function proxyKeychainAccount(proxyOrigin: string): string {
+  return new URL(proxyOrigin).origin;
+}
+
+function parseProxyCredential(raw: string | null): ProxyCredential | null {
+  if (!raw) return null;
+  try {
+    const value = JSON.parse(raw) as Partial<ProxyCredential>;
+    if (typeof value.username === 'string' && typeof value.password === 'string')
+      return { username: value.username, password: value.password };
+  } catch {
+    // A malformed entry is treated as absent; signing in to the proxy again overwrites it.
+  }
+  return null;
+}
+
+export class ConnectionVault implements ProxyCredentialSource {
   private readonly sessions: Shelf;
   private readonly credentials: Shelf;
+  private readonly proxies: Shelf;
 
   /** `loadProblem` says why `keychain` is null (see keychain-loader.ts). */
   constructor(keychain: Keychain | null, loadProblem: string | null = null) {
     this.sessions = new Shelf(keychain, KEYCHAIN_SERVICE, loadProblem);
     this.credentials = new Shelf(keychain, PROVIDER_KEYCHAIN_SERVICE, loadProblem);
+    this.proxies = new Shelf(keychain, PROXY_KEYCHAIN_SERVICE, loadProblem);
   }
 
   /** Whether sessions survive a restart; the app shows `message` once when they do not. */
@@ -174,5 +195,17 @@ export class ConnectionVault {
 
   removeCredential(account: ProviderAccount): Promise<void> {
     return this.credentials.remove(providerKeychainAccount(account));
+  }
+
+  saveProxyCredential(proxyOrigin: string, credential: ProxyCredential): Promise<void> {
+    return this.proxies.save(proxyKeychainAccount(proxyOrigin), JSON.stringify(credential));
+  }
+
+  async proxyCredential(proxyOrigin: string): Promise<ProxyCredential | null> {
+    return parseProxyCredential(await this.proxies.load(proxyKeychainAccount(proxyOrigin)));
+  }
+
+  removeProxyCredential(proxyOrigin: string): Promise<void> {
+    return this.proxies.remove(proxyKeychainAccount(proxyOrigin));
   }
 }

@@ -16,6 +16,7 @@ import type { Destination, DestinationInput } from '../../shared/ci-destinations
 import type { EventKind, EventPage } from '../../shared/events.js';
 import { normalizeServiceUrl } from '../../shared/service-url.js';
 import type { RotatedToken } from '../issuers/token-issuer.js';
+import { OutboundError } from '../net/outbound-error.js';
 import type { Fetch } from '../ports.js';
 
 /** What GET /v1/users/me/events filters on; main has checked every field already. */
@@ -222,6 +223,7 @@ export class ApiClient {
         redirect: 'error',
       });
     } catch (error) {
+      if (error instanceof OutboundError) throw new ApiClientError(error.code, error.message);
       const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
       throw new ApiClientError(
         'unreachable',

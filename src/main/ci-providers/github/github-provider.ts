@@ -5,6 +5,7 @@
 import type { DestinationTarget } from '../../../shared/ci-destinations.js';
 import type { TargetChoice } from '../../../shared/ipc-contract.js';
 import { DeskError } from '../../desk-error.js';
+import type { Fetch } from '../../ports.js';
 import { ProviderError } from '../provider-error.js';
 import {
   isValidTarget,
@@ -37,8 +38,8 @@ export class GitHubProvider implements CiProvider {
   readonly provider = 'github' as const;
   private readonly client: GitHubSecrets;
 
-  constructor(apiBaseUrl: string, token: string) {
-    this.client = new GitHubSecrets({ apiBaseUrl, token });
+  constructor(apiBaseUrl: string, token: string, fetch?: Fetch) {
+    this.client = new GitHubSecrets({ apiBaseUrl, token, fetch });
   }
 
   async whoami(): Promise<string> {

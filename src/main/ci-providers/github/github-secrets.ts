@@ -8,6 +8,8 @@ import { checkGitHubSecretName } from '../../../shared/ci-providers/github.js';
 import { isLoopbackServiceUrl } from '../../../shared/service-url.js';
 import { describeHttpFailure, type FailureWords } from '../http-failure.js';
 import { ForeignHostRefused, withinApiBase } from '../origin-guard.js';
+import { findOutboundError } from '../../net/outbound-error.js';
+import { outboundFailure } from '../../net/provider-failure.js';
 import { ProviderError, requireId, requireString } from '../provider-error.js';
 import type { PushOutcome } from '../secret-store.js';
 import { sealForGitHub } from './sealed-box.js';
@@ -43,7 +45,7 @@ export type OrgSecretAccess =
 
 const VISIBILITIES: readonly string[] = ['all', 'private', 'selected'];
 
-type Fetch = typeof fetch;
+import type { Fetch } from '../../ports.js';
 
 /**
  * What a refused request needs, named as GitHub's token settings name it, per
@@ -418,6 +420,8 @@ export function describeGitHubFailure(
   context: { needs?: string; apiBaseUrl?: string } = {},
 ): ProviderError {
   if (error instanceof ProviderError) return error;
+  const outbound = findOutboundError(error);
+  if (outbound) return outboundFailure('GitHub', outbound, what);
   const failure = (error ?? {}) as OctokitFailure;
   // Octokit wraps what fetch threw as the cause of its RequestError.
   const refused = [error, failure.cause].find((entry) => entry instanceof ForeignHostRefused);

@@ -2,6 +2,7 @@
 import type { DestinationTarget } from '../../../shared/ci-destinations.js';
 import type { TargetChoice } from '../../../shared/ipc-contract.js';
 import { DeskError } from '../../desk-error.js';
+import type { Fetch } from '../../ports.js';
 import {
   isValidTarget,
   wrongProvider,
@@ -29,8 +30,8 @@ export class GitLabProvider implements CiProvider {
   readonly provider = 'gitlab' as const;
   private readonly client: GitLabVariables;
 
-  constructor(host: string, token: string) {
-    this.client = new GitLabVariables({ host, token });
+  constructor(host: string, token: string, fetch?: Fetch) {
+    this.client = new GitLabVariables({ host, token, fetch });
   }
 
   async whoami(): Promise<string> {

@@ -19,6 +19,9 @@ import { describeHttpFailure, type FailureWords, type HttpFailure } from '../htt
 import { ForeignHostRefused, withinApiBase } from '../origin-guard.js';
 import { ProviderError, requireId, requireString } from '../provider-error.js';
 import type { PushOutcome } from '../secret-store.js';
+import { findOutboundError } from '../../net/outbound-error.js';
+import { outboundFailure } from '../../net/provider-failure.js';
+import type { Fetch } from '../../ports.js';
 
 export const GITLAB_URL = 'https://gitlab.com';
 const TIMEOUT_MS = 15_000;
@@ -72,6 +75,7 @@ class GitLabHttpError extends Error {
 }
 
 async function oneAttempt(
+  send: Fetch,
   endpoint: string,
   options?: Record<string, unknown>,
 ): Promise<FormattedResponse> {
@@ -87,7 +91,7 @@ async function oneAttempt(
   // holds today; it is checked here, before PRIVATE-TOKEN is attached to anything,
   // so that no later change can send it elsewhere.
   if (!withinApiBase(url, base)) throw new ForeignHostRefused(url);
-  const response = await fetch(url, {
+  const response = await send(url, {
     method: String(method ?? 'GET'),
     headers: headers as Record<string, string>,
     body: body as string | undefined,
@@ -111,13 +115,27 @@ async function oneAttempt(
   };
 }
 
-const requesterFn = createRequesterFn(async (_service, request) => request, oneAttempt);
+/** gitbeaker's requester over `send`: every resource of one client goes through it. */
+function requesterOver(send: Fetch) {
+  return createRequesterFn(
+    async (_service, request) => request,
+    (endpoint, options) => oneAttempt(send, endpoint, options),
+  );
+}
 
 export class GitLabVariables {
-  private readonly config: { host: string; token: string; requesterFn: typeof requesterFn };
+  private readonly config: {
+    host: string;
+    token: string;
+    requesterFn: ReturnType<typeof requesterOver>;
+  };
 
-  constructor(options: { host: string; token: string }) {
-    this.config = { host: gitlabHost(options.host), token: options.token, requesterFn };
+  constructor(options: { host: string; token: string; fetch?: Fetch }) {
+    this.config = {
+      host: gitlabHost(options.host),
+      token: options.token,
+      requesterFn: requesterOver(options.fetch ?? fetch),
+    };
   }
 
   async whoami(): Promise<{ username: string }> {
@@ -257,6 +275,8 @@ export function describeGitLabFailure(
   now = Date.now(),
 ): ProviderError {
   if (error instanceof ProviderError) return error;
+  const outbound = findOutboundError(error);
+  if (outbound) return outboundFailure('GitLab', outbound, what);
   if (error instanceof ForeignHostRefused) {
     return new ProviderError(
       'provider_foreign_host',

@@ -1,0 +1,165 @@
+/**
+ * The one door every outbound HTTP request from main leaves by: the token service,
+ * GitHub, GitLab and whatever vendor comes next. It keeps what each caller relied
+ * on from Node's fetch (the caller's timeout, no redirect unless asked for) and
+ * adds what a company network needs:
+ *
+ * - the proxy from HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case), signed in to
+ *   with the credentials in its URL or, failing that, those saved in the keychain
+ *   for it (read here, never written);
+ * - trust in Node's roots, the operating system's and the authorities a person
+ *   added, for every host or one host;
+ * - every failure that is not an HTTP answer as an OutboundError: a sentence that
+ *   names the host and the proxy (never its password). Nothing is retried another
+ *   way: no fallback to a direct connection, no skipping of certificate checks.
+ *
+ * It runs on undici's own fetch (not Node's global one), so the same code behaves
+ * the same under Node 20 in the tests and Electron's Node 22 in the app.
+ */
+import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
+import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { Fetch, ProxyCredentialSource } from '../ports.js';
+import { describeNetworkFailure, OutboundError, type Route } from './outbound-error.js';
+import { proxyFor, type ProxyEnvironment } from './proxy-environment.js';
+import { baseRoots, type TrustSource } from './trusted-authorities.js';
+
+export interface OutboundOptions {
+  /** Where the proxy variables are read, on every request; process.env by default. */
+  env?: ProxyEnvironment;
+  /** Saved proxy sign-ins, by proxy origin (the keychain through the vault). */
+  proxyCredentials?: ProxyCredentialSource | null;
+  /** The authorities a person added (TrustedAuthorities); none by default. */
+  trust?: TrustSource | null;
+  /** The roots trusted before those; Node's and the operating system's by default. */
+  roots?: () => readonly string[];
+  /** For a caller that passes no signal of its own, so that nothing waits forever. */
+  defaultTimeoutMs?: number;
+}
+
+export type Outbound = Fetch & {
+  /** Closes every pooled connection (tests, and quitting). */
+  close(): Promise<void>;
+};
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export function createOutbound(options: OutboundOptions = {}): Outbound {
+  const env = options.env ?? process.env;
+  let roots: readonly string[] | null = null;
+  const dispatchers = new Map<string, Dispatcher>();
+
+  const send = async (input: Parameters<Fetch>[0], init: RequestInit = {}): Promise<Response> => {
+    const { url, init: merged } = await asUrlAndInit(input, init);
+    refuseUnsafe(url);
+    const proxy = proxyFor(url, env);
+    let token: string | null = null;
+    let sentProxyCredentials = false;
+    if (proxy) {
+      if (proxy.url.username || proxy.url.password) {
+        sentProxyCredentials = true;
+      } else {
+        const saved = await options.proxyCredentials?.proxyCredential(proxy.origin);
+        if (saved) {
+          token = `Basic ${Buffer.from(`${saved.username}:${saved.password}`).toString('base64')}`;
+          sentProxyCredentials = true;
+        }
+      }
+    }
+    const added = options.trust?.addedFor(url.hostname) ?? [];
+    const key = createHash('sha256')
+      .update(JSON.stringify([proxy?.url.href ?? null, token, added]))
+      .digest('hex');
+    let dispatcher = dispatchers.get(key);
+    if (!dispatcher) {
+      roots ??= (options.roots ?? baseRoots)();
+      const ca = [...roots, ...added];
+      dispatcher = proxy
+        ? new ProxyAgent({
+            uri: proxy.url.href,
+            ...(token ? { token } : {}),
+            // The site's certificate is checked end to end, through the tunnel.
+            requestTls: { ca },
+            proxyTls: { ca },
+          })
+        : new Agent({ connect: { ca } });
+      dispatchers.set(key, dispatcher);
+    }
+    const route: Route = {
+      host: url.host,
+      proxy: proxy ? { origin: proxy.origin, source: proxy.source } : null,
+      sentProxyCredentials,
+    };
+    try {
+      const response = await undiciFetch(url, {
+        ...(merged as Record<string, unknown>),
+        redirect: merged.redirect ?? 'error',
+        signal:
+          merged.signal ?? AbortSignal.timeout(options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS),
+        dispatcher,
+      });
+      return response as unknown as Response;
+    } catch (error) {
+      throw describeNetworkFailure(error, route) ?? error;
+    }
+  };
+
+  const outbound = send as Outbound;
+  outbound.close = async () => {
+    const open = [...dispatchers.values()];
+    dispatchers.clear();
+    await Promise.all(open.map((dispatcher) => dispatcher.close().catch(() => {})));
+  };
+  return outbound;
+}
+
+/**
+ * The https-only rule, here too: a credential goes over http:// only to this
+ * computer. Every caller checks its URL already; this is the last place to.
+ */
+function refuseUnsafe(url: URL): void {
+  if (url.username || url.password) {
+    throw new OutboundError(
+      'insecure_url',
+      `Token Desk does not send requests to an address with a user name or password in it (${url.host}).`,
+    );
+  }
+  if (url.protocol === 'https:') return;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return;
+  throw new OutboundError(
+    'insecure_url',
+    url.protocol === 'http:'
+      ? `Token Desk sends requests to ${url.host} only over https://: over http:// a credential would cross the network unencrypted. http:// is allowed only for this computer.`
+      : `Token Desk sends requests over https:// only, not ${url.protocol.replace(/:$/, '')}.`,
+  );
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  const name = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return name === 'localhost' || name === '::1' || (isIP(name) === 4 && name.startsWith('127.'));
+}
+
+/** Octokit passes a URL string; a Request is taken apart so undici's fetch sees plain values. */
+async function asUrlAndInit(
+  input: Parameters<Fetch>[0],
+  init: RequestInit,
+): Promise<{ url: URL; init: RequestInit }> {
+  if (typeof input === 'string' || input instanceof URL) return { url: new URL(input), init };
+  const method = init.method ?? input.method;
+  const headers = new Headers(input.headers);
+  new Headers(init.headers).forEach((value, name) => headers.set(name, value));
+  const body =
+    init.body ?? (method === 'GET' || method === 'HEAD' ? undefined : await input.arrayBuffer());
+  return {
+    url: new URL(input.url),
+    init: {
+      ...init,
+      method,
+      headers,
+      body,
+      // A Request says "follow" unless told otherwise; only an explicit init may ask for it.
+      redirect: init.redirect,
+      signal: init.signal ?? input.signal,
+    },
+  };
+}
