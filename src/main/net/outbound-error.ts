@@ -75,8 +75,10 @@ const ADD_YOUR_CA =
   "If it is your company's server, add your company's certificate authority (a PEM file from your IT department) to Token Desk's trusted authorities. Token Desk does not skip this check.";
 
 /**
- * What fetch threw, as an OutboundError; null when it is not a network failure
- * (an abort or timeout, which the caller words itself, or a bug, which goes on).
+ * What fetch threw, as an OutboundError; null when the caller words it better
+ * itself: its own abort or timeout, a host on a direct route that refused or cut
+ * the connection (the caller knows it is "the token service" or "GitHub"), or a
+ * bug, which goes on as it was.
  */
 export function describeNetworkFailure(error: unknown, route: Route): OutboundError | null {
   const chain = causes(error);
@@ -155,15 +157,18 @@ export function describeNetworkFailure(error: unknown, route: Route): OutboundEr
           code,
         );
       }
-      return new OutboundError(
-        'unreachable',
-        code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-          ? `The name ${hostnameOf(host)} does not resolve on this computer, so Token Desk could not reach it. Check the address; if ${hostnameOf(host)} is only reachable through your company's proxy, set HTTPS_PROXY before starting Token Desk.`
-          : `Can't reach ${host} (${connectionWords(code)}). Check the address and your connection.`,
-        code,
-      );
+      if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+        return new OutboundError(
+          'unreachable',
+          `The name ${hostnameOf(host)} does not resolve on this computer, so Token Desk could not reach it. Check the address; if ${hostnameOf(host)} is only reachable through your company's proxy, set HTTPS_PROXY before starting Token Desk.`,
+          code,
+        );
+      }
+      // Direct and refused or unrouted: the caller knows what the host is and says it better.
+      return null;
     }
     if (CUT_OFF.has(code)) {
+      if (!route.proxy) return null;
       return new OutboundError(
         'unreachable',
         `The connection to ${host}${viaProxy} was closed before an answer came. Try again.`,
