@@ -148,6 +148,7 @@ describe('through the company proxy, with the company CA', () => {
     });
     const secret = github.secret('ada/app', 'CAPAWESOME_TOKEN');
     expect(secret).toMatch(/^ca_/);
+    await new ConnectionVault(keychain).removeProxyCredential(authProxy.url);
 
     // Every request went through the proxy, to the two company names only.
     const tunnels = authProxy.tunnels.slice(tunnelsBefore);
@@ -180,6 +181,7 @@ describe('each failure answers with its sentence', () => {
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
+    expectNoSecrets(result.error.message);
     expect(result.error.code).toBe('unreachable');
     expect(result.error.message).toBe(
       "The name tokens.corp.test does not resolve on this computer, so Token Desk could not reach it. Check the address; if tokens.corp.test is only reachable through your company's proxy, set HTTPS_PROXY before starting Token Desk.",
@@ -195,6 +197,7 @@ describe('each failure answers with its sentence', () => {
       password: PASSWORD,
     });
     expect(result).toMatchObject({ ok: false, error: { code: 'unreachable' } });
+    if (!result.ok) expectNoSecrets(result.error.message);
     expect(openProxy.tunnels.length).toBe(tunnelsBefore);
   });
 
@@ -233,6 +236,7 @@ describe('each failure answers with its sentence', () => {
         message: `The proxy ${authProxy.url} (from HTTPS_PROXY) asks for a user name and password, and none is saved for it, so tokens.corp.test was not reached. Sign in to the proxy first.`,
       },
     });
+    if (!result.ok) expectNoSecrets(result.error.message);
   });
 
   it('a wrong proxy password, saved in the keychain', async () => {
@@ -268,6 +272,7 @@ describe('each failure answers with its sentence', () => {
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
+    expectNoSecrets(result.error.message);
     expect(result.error.code).toBe('certificate_untrusted');
     expect(result.error.message).toBe(
       `The certificate of tokens.corp.test is signed by an authority this computer does not trust (unknown authority), so Token Desk did not send anything through the proxy ${openProxy.url} (from HTTPS_PROXY). If it is your company's server, add your company's certificate authority (a PEM file from your IT department) to Token Desk's trusted authorities. Token Desk does not skip this check.`,
