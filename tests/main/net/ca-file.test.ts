@@ -33,9 +33,9 @@ describe('inspectCaFile refuses', () => {
     const store = memoryStore();
     const trust = new TrustedAuthorities(store);
     for (const pem of [
-      pki.rootKey,
-      `${pki.rootCa}\n${pki.rootKey}`,
-      `${pki.rootKey}${pki.rootCa}`,
+      pki.privateKey,
+      `${pki.rootCa}\n${pki.privateKey}`,
+      `${pki.privateKey}${pki.rootCa}`,
     ]) {
       expect(() => trust.add(pem, { kind: 'all' })).toThrow(
         expect.objectContaining({
@@ -112,8 +112,8 @@ describe('inspectCaFile shows what a person checks before trusting', () => {
       .trim()
       .replace(/^sha256 Fingerprint=/i, '');
     expect(root).toMatchObject({
-      subject: 'O=Corp Test, CN=Corp Test Root CA',
-      issuer: 'O=Corp Test, CN=Corp Test Root CA',
+      subject: 'CN=Corp Test Root CA',
+      issuer: 'CN=Corp Test Root CA',
       fingerprint256: fingerprint,
       isCA: true,
     });
@@ -124,8 +124,8 @@ describe('inspectCaFile shows what a person checks before trusting', () => {
   it('every certificate of a bundle, with Windows line ends and text around them', () => {
     const bundle = `Company roots\r\n${pki.rootCa.replace(/\n/g, '\r\n')}\r\ncomment\r\n${pki.otherCa}`;
     expect(inspectCaFile(bundle).map((certificate) => certificate.subject)).toEqual([
-      'O=Corp Test, CN=Corp Test Root CA',
-      'O=Elsewhere, CN=Elsewhere Root CA',
+      'CN=Corp Test Root CA',
+      'CN=Elsewhere Root CA',
     ]);
   });
 });
@@ -137,8 +137,8 @@ describe('TrustedAuthorities', () => {
     trust.add(pki.rootCa, { kind: 'host', host: 'ghe.corp.test' });
     trust.add(pki.otherCa, { kind: 'all' });
     expect(trust.list().map((entry) => [entry.subject, entry.scope])).toEqual([
-      ['O=Corp Test, CN=Corp Test Root CA', { kind: 'host', host: 'ghe.corp.test' }],
-      ['O=Elsewhere, CN=Elsewhere Root CA', { kind: 'all' }],
+      ['CN=Corp Test Root CA', { kind: 'host', host: 'ghe.corp.test' }],
+      ['CN=Elsewhere Root CA', { kind: 'all' }],
     ]);
     expect(trust.addedFor('ghe.corp.test')).toHaveLength(2);
     expect(trust.addedFor('tokens.corp.test')).toHaveLength(1);
@@ -163,7 +163,7 @@ describe('TrustedAuthorities', () => {
   it('ignores a stored entry edited into something else', () => {
     const store = memoryStore();
     store.set('trustedAuthorities', [
-      { pem: pki.rootKey, fingerprint256: 'x', scope: { kind: 'all' } },
+      { pem: pki.privateKey, fingerprint256: 'x', scope: { kind: 'all' } },
       { pem: 'junk', fingerprint256: 'y', scope: { kind: 'all' } },
       'not an object',
     ]);

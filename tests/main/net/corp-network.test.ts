@@ -154,7 +154,7 @@ describe('through the company proxy, with the company CA', () => {
     const tunnels = authProxy.tunnels.slice(tunnelsBefore);
     expect(new Set(tunnels)).toEqual(new Set(['tokens.corp.test:443', 'ghe.corp.test:443']));
     expect(desk.trustedAuthorities.list().map((authority) => authority.subject)).toEqual([
-      'O=Corp Test, CN=Corp Test Root CA',
+      'CN=Corp Test Root CA',
     ]);
   });
 

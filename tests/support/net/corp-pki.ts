@@ -1,13 +1,15 @@
 /**
- * A company's certificates, made for one test run with the real openssl: a root CA
- * that only the tests trust, certificates it signs for `*.corp.test` names (one of
- * them expired), one presented for the wrong name, one from an authority nobody
- * trusts and one self-signed. Keys are P-256, which openssl makes in milliseconds.
+ * A company's certificates for one test run: its root CA and the certificates it
+ * signs for `*.corp.test` names (tests/support/test-ca.ts, with the real openssl),
+ * plus what the outbound layer must refuse: another authority nobody trusts, a
+ * self-signed server, an expired CA, and a private key pasted instead of a
+ * certificate.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestCa } from '../test-ca.js';
 
 export interface KeyAndCertificate {
   key: string;
@@ -17,10 +19,12 @@ export interface KeyAndCertificate {
 export interface CorpPki {
   /** The company's root CA certificate (PEM): what a person adds to Token Desk. */
   rootCa: string;
-  /** The root's private key, in a PEM file of its own: what must never be accepted. */
-  rootKey: string;
   /** Another authority's root, trusted by no one here. */
   otherCa: string;
+  /** A CA certificate that expired yesterday. */
+  expiredCa: string;
+  /** A PEM private key: what must never be accepted as a CA file. */
+  privateKey: string;
   /** Signed by the root, for exactly `name` (subjectAltName DNS). */
   site(name: string): KeyAndCertificate;
   /** Signed by the root for `name`, but expired yesterday. */
@@ -29,147 +33,73 @@ export interface CorpPki {
   untrustedSite(name: string): KeyAndCertificate;
   /** Self-signed, for `name`. */
   selfSignedSite(name: string): KeyAndCertificate;
-  /** A CA certificate that expired yesterday (for the CA-file checks). */
-  expiredCa: string;
   remove(): void;
 }
 
-function openssl(dir: string, args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
 const KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-const CA_EXTENSIONS = [
-  '-addext',
-  'basicConstraints=critical,CA:TRUE',
-  '-addext',
-  'keyUsage=critical,keyCertSign,cRLSign',
-];
 
 export function makeCorpPki(): CorpPki {
-  const dir = mkdtempSync(join(tmpdir(), 'token-desk-pki-'));
-  let serial = 1;
+  const root = createTestCa('Corp Test Root CA');
+  const other = createTestCa('Elsewhere Root CA');
+  const dir = mkdtempSync(join(tmpdir(), 'token-desk-corp-pki-'));
+  const openssl = (args: string[]) =>
+    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   const read = (file: string) => readFileSync(join(dir, file), 'utf8');
+  let serial = 0;
 
-  const rootOf = (name: string, subject: string, days: string) => {
-    openssl(dir, [
-      'req',
-      '-x509',
-      ...KEY,
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.pem`,
-      '-days',
-      days,
-      '-subj',
-      subject,
-      ...CA_EXTENSIONS,
-    ]);
-    return read(`${name}.pem`);
-  };
-  const rootCa = rootOf('root', '/O=Corp Test/CN=Corp Test Root CA', '2');
-  const otherCa = rootOf('other', '/O=Elsewhere/CN=Elsewhere Root CA', '2');
-  const expiredCa = (() => {
-    // A CA signed by the root with a validity that ended yesterday.
-    const name = `expired-ca-${serial++}`;
-    openssl(dir, [
-      'req',
-      ...KEY,
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.csr`,
-      '-subj',
-      '/CN=Corp Old CA',
-    ]);
-    writeFileSync(
-      join(dir, `${name}.ext`),
-      'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n',
-    );
-    openssl(dir, [
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'root.pem',
-      '-CAkey',
-      'root.key',
-      '-set_serial',
-      String(serial++),
-      '-days',
-      '-1',
-      '-extfile',
-      `${name}.ext`,
-      '-out',
-      `${name}.pem`,
-    ]);
-    return read(`${name}.pem`);
-  })();
+  // An expired CA: OpenSSL 3.0's req takes no negative days, its x509 does.
+  openssl(['req', ...KEY, '-keyout', 'old.key', '-out', 'old.csr', '-subj', '/CN=Corp Old CA']);
+  writeFileSync(
+    join(dir, 'old.ext'),
+    'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign\n',
+  );
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    'old.csr',
+    '-signkey',
+    'old.key',
+    '-days',
+    '-1',
+    '-extfile',
+    'old.ext',
+    '-out',
+    'old.pem',
+  ]);
 
-  const leaf = (dnsName: string, issuer: 'root' | 'other' | 'self', days: string) => {
-    const name = `leaf-${serial++}`;
-    const extensions = `subjectAltName=DNS:${dnsName}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`;
-    writeFileSync(join(dir, `${name}.ext`), extensions);
-    if (issuer === 'self') {
-      openssl(dir, [
+  const fromCa = (issued: { key: string; pem: string }) => ({ key: issued.key, cert: issued.pem });
+  return {
+    rootCa: root.pem,
+    otherCa: other.pem,
+    expiredCa: read('old.pem'),
+    privateKey: read('old.key'),
+    site: (name) => fromCa(root.issue([name])),
+    expiredSite: (name) => fromCa(root.issue([name], { expired: true })),
+    untrustedSite: (name) => fromCa(other.issue([name])),
+    selfSignedSite(name) {
+      const base = `self-${++serial}`;
+      openssl([
         'req',
         '-x509',
         ...KEY,
         '-keyout',
-        `${name}.key`,
+        `${base}.key`,
         '-out',
-        `${name}.pem`,
+        `${base}.pem`,
         '-days',
-        days,
+        '2',
         '-subj',
-        `/CN=${dnsName}`,
+        `/CN=${name}`,
         '-addext',
-        `subjectAltName=DNS:${dnsName}`,
+        `subjectAltName=DNS:${name}`,
       ]);
-    } else {
-      openssl(dir, [
-        'req',
-        ...KEY,
-        '-keyout',
-        `${name}.key`,
-        '-out',
-        `${name}.csr`,
-        '-subj',
-        `/CN=${dnsName}`,
-      ]);
-      openssl(dir, [
-        'x509',
-        '-req',
-        '-in',
-        `${name}.csr`,
-        '-CA',
-        `${issuer}.pem`,
-        '-CAkey',
-        `${issuer}.key`,
-        '-set_serial',
-        String(serial++),
-        '-days',
-        days,
-        '-extfile',
-        `${name}.ext`,
-        '-out',
-        `${name}.pem`,
-      ]);
-    }
-    return { key: read(`${name}.key`), cert: read(`${name}.pem`) };
-  };
-
-  return {
-    rootCa,
-    rootKey: read('root.key'),
-    otherCa,
-    expiredCa,
-    site: (name) => leaf(name, 'root', '2'),
-    expiredSite: (name) => leaf(name, 'root', '-1'),
-    untrustedSite: (name) => leaf(name, 'other', '2'),
-    selfSignedSite: (name) => leaf(name, 'self', '2'),
-    remove: () => rmSync(dir, { recursive: true, force: true }),
+      return { key: read(`${base}.key`), cert: read(`${base}.pem`) };
+    },
+    remove() {
+      root.remove();
+      other.remove();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
