@@ -17,8 +17,8 @@
  * the same under Node 20 in the tests and Electron's Node 22 in the app.
  */
 import { createHash } from 'node:crypto';
-import { isIP } from 'node:net';
 import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { isLoopbackServiceUrl } from '../../shared/service-url.js';
 import type { Fetch, ProxyCredentialSource } from '../ports.js';
 import { describeNetworkFailure, OutboundError, type Route } from './outbound-error.js';
 import { proxyFor, type ProxyEnvironment } from './proxy-environment.js';
@@ -125,18 +125,13 @@ function refuseUnsafe(url: URL): void {
     );
   }
   if (url.protocol === 'https:') return;
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return;
+  if (url.protocol === 'http:' && isLoopbackServiceUrl(url.href)) return;
   throw new OutboundError(
     'insecure_url',
     url.protocol === 'http:'
       ? `Token Desk sends requests to ${url.host} only over https://: over http:// a credential would cross the network unencrypted. http:// is allowed only for this computer.`
       : `Token Desk sends requests over https:// only, not ${url.protocol.replace(/:$/, '')}.`,
   );
-}
-
-function isLoopbackHost(hostname: string): boolean {
-  const name = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return name === 'localhost' || name === '::1' || (isIP(name) === 4 && name.startsWith('127.'));
 }
 
 /** Octokit passes a URL string; a Request is taken apart so undici's fetch sees plain values. */

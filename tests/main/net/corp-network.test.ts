@@ -122,6 +122,15 @@ describe('through the company proxy, with the company CA', () => {
 
     const email = newEmail();
     await must('session:sign-up', { serviceUrl: TOKENS, email, password: PASSWORD, name: 'Ada' });
+    // Signed out (the session revoked on the service), then in again, through the proxy.
+    await must('session:sign-out', null);
+    await must('session:sign-in', { serviceUrl: TOKENS, email, password: PASSWORD });
+    // The service's clock stands still in tests: the two sessions are told apart by state only.
+    const sessions = await service.query<{ revoked: string | null }>(
+      'SELECT s.revoked_at AS revoked FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = ?',
+      [email],
+    );
+    expect(sessions.map((session) => session.revoked !== null).sort()).toEqual([false, true]);
     const connectionId = await connectionOf(desk.handlers);
     expect(await must('tokens:list', { connectionId })).toEqual([]);
     const created = await must<{ token: { id: string; name: string }; revealId: string }>(
