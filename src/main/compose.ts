@@ -54,6 +54,11 @@ export interface Runtime {
   fetch?: Fetch;
   /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read; process.env by default. */
   proxyEnvironment?: ProxyEnvironment;
+  /**
+   * Electron's session.resolveProxy: the system's proxy settings and PAC scripts, in
+   * place of the environment. The app passes it; tests and the harness use the env.
+   */
+  systemProxy?: (url: string) => Promise<string>;
   timers?: Timers;
   /** GitHub and GitLab clients; tests point the real ones at local fakes by host instead. */
   openProvider?: OpenProvider;
@@ -86,6 +91,7 @@ export function composeDesk(runtime: Runtime) {
     runtime.fetch ??
     createOutbound({
       env: runtime.proxyEnvironment ?? process.env,
+      systemProxy: runtime.systemProxy ?? null,
       proxyCredentials: vault,
       trust: trustedAuthorities,
     });

@@ -213,6 +213,8 @@ async function start(): Promise<void> {
     notifier: electronNotifier,
     externalLinks: electronExternalLinks,
     confirm: electronConfirm,
+    // The proxy Chromium would use (system settings, PAC); asked per request, after ready.
+    systemProxy: (url) => session.defaultSession.resolveProxy(url),
     log,
   });
   // Main → renderer events go to our window only, and only once its page is ours.

@@ -6,6 +6,7 @@
  * each security decision the glue makes, through the very objects it registers.
  * The token service, keytar and electron-store (over conf) are real.
  */
+import { X509Certificate } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,8 @@ import {
 } from '../../src/shared/ipc-channels.js';
 import type { RevealedToken, SessionState } from '../../src/shared/ipc-contract.js';
 import { startTokenService, type TokenService } from '../support/processes.js';
+import { startCorpProxy, tlsFront, type CorpProxy } from '../support/net/corp-network.js';
+import { createTestCa } from '../support/test-ca.js';
 import {
   bootApp,
   buildApp,
@@ -306,6 +309,124 @@ describe('quitting after the user copied something else', () => {
       const { code, state } = await app.exited;
       expect(code).toBe(0);
       expect(state!.clipboard).toMatchObject({ text: 'a line of the user’s own', clears: 0 });
+    } finally {
+      await app.kill();
+    }
+  });
+});
+
+describe("outbound requests take the proxy Electron's session resolves", () => {
+  const ca = createTestCa('Corp test CA');
+  let corpService: TokenService;
+  let proxy: CorpProxy;
+
+  beforeAll(async () => {
+    const site = ca.issue(['tokens.corp.test']);
+    corpService = await startTokenService(tempDir('boot-corp-service'), 0, {
+      TOKEN_DESK_ALLOWED_HOSTS: 'tokens.corp.test',
+    });
+    proxy = await startCorpProxy({
+      sites: new Map([
+        ['tokens.corp.test', tlsFront({ key: site.key, cert: site.pem }, corpService.url)],
+      ]),
+    });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await corpService?.stop();
+    ca.remove();
+  });
+
+  /** A settings file that trusts the run's CA for every host, as Settings would write it. */
+  function trustingUserData(): string {
+    const dir = tempDir('boot-corp-userdata');
+    writeFileSync(
+      join(dir, 'settings.json'),
+      JSON.stringify({
+        trustedAuthorities: [
+          {
+            pem: ca.pem,
+            fingerprint256: new X509Certificate(ca.pem).fingerprint256,
+            scope: { kind: 'all' },
+          },
+        ],
+      }),
+    );
+    return dir;
+  }
+
+  it('signs up at https://tokens.corp.test through the proxy the session names; this computer is never asked about', async () => {
+    const app = await booted(
+      { FAKE_ELECTRON_PROXY: `PROXY ${new URL(proxy.url).host}; DIRECT` },
+      trustingUserData(),
+    );
+    try {
+      const signUp = await app.request({
+        op: 'invoke',
+        channel: 'session:sign-up',
+        payload: {
+          serviceUrl: 'https://tokens.corp.test',
+          email: 'via-system-proxy@example.test',
+          password: 'correct horse battery',
+        },
+        from: 'our-main-frame',
+      });
+      expect(signUp).toMatchObject({
+        ok: true,
+        value: { account: { email: 'via-system-proxy@example.test' } },
+      });
+      expect(proxy.tunnels).toContain('tokens.corp.test:443');
+      const asked = app.journal
+        .filter((entry) => entry.api === 'session.resolveProxy')
+        .map((entry) => new URL((entry.detail as { url: string }).url).host);
+      expect(asked.length).toBeGreaterThan(0);
+      expect(new Set(asked)).toEqual(new Set(['tokens.corp.test']));
+
+      // The local service, signed up to directly: no question, no tunnel.
+      const tunnels = proxy.tunnels.length;
+      const local = await app.request({
+        op: 'invoke',
+        channel: 'session:sign-up',
+        payload: {
+          serviceUrl: service.url,
+          email: 'local-direct@example.test',
+          password: 'correct horse battery',
+        },
+        from: 'our-main-frame',
+      });
+      expect(local).toMatchObject({ ok: true });
+      expect(proxy.tunnels).toHaveLength(tunnels);
+      expect(
+        app.journal.filter(
+          (entry) =>
+            entry.api === 'session.resolveProxy' &&
+            (entry.detail as { url: string }).url.startsWith(service.url),
+        ),
+      ).toEqual([]);
+    } finally {
+      await app.kill();
+    }
+  });
+
+  it('a session answer of SOCKS only is refused in words, and nothing is sent', async () => {
+    const app = await booted({ FAKE_ELECTRON_PROXY: 'SOCKS5 127.0.0.1:1' }, trustingUserData());
+    try {
+      const tunnels = proxy.tunnels.length;
+      const signUp = await app.request({
+        op: 'invoke',
+        channel: 'session:sign-up',
+        payload: {
+          serviceUrl: 'https://tokens.corp.test',
+          email: 'socks@example.test',
+          password: 'correct horse battery',
+        },
+        from: 'our-main-frame',
+      });
+      expect(signUp).toMatchObject({
+        ok: false,
+        error: { message: expect.stringMatching(/SOCKS proxy only.*HTTP and HTTPS proxies/) },
+      });
+      expect(proxy.tunnels).toHaveLength(tunnels);
     } finally {
       await app.kill();
     }

@@ -21,12 +21,24 @@ import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici
 import { isLoopbackServiceUrl } from '../../shared/service-url.js';
 import type { Fetch, ProxyCredentialSource } from '../ports.js';
 import { describeNetworkFailure, OutboundError, type Route } from './outbound-error.js';
-import { proxyFor, type ProxyEnvironment } from './proxy-environment.js';
+import {
+  isLoopback,
+  proxyFor,
+  proxyFromPac,
+  type ProxyChoice,
+  type ProxyEnvironment,
+} from './proxy-environment.js';
 import { baseRoots, type TrustSource } from './trusted-authorities.js';
 
 export interface OutboundOptions {
   /** Where the proxy variables are read, on every request; process.env by default. */
   env?: ProxyEnvironment;
+  /**
+   * In Electron: the session's proxy resolution (`session.resolveProxy`, which follows
+   * the system's settings and PAC scripts) for a URL, in PAC form. Given, it decides
+   * instead of the environment.
+   */
+  systemProxy?: ((url: string) => Promise<string>) | null;
   /** Saved proxy sign-ins, by proxy origin (the keychain through the vault). */
   proxyCredentials?: ProxyCredentialSource | null;
   /** The authorities a person added (TrustedAuthorities); none by default. */
@@ -52,7 +64,9 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
   const send = async (input: Parameters<Fetch>[0], init: RequestInit = {}): Promise<Response> => {
     const { url, init: merged } = await asUrlAndInit(input, init);
     refuseUnsafe(url);
-    const proxy = proxyFor(url, env);
+    const proxy = options.systemProxy
+      ? await systemProxyFor(url, options.systemProxy)
+      : proxyFor(url, env);
     let token: string | null = null;
     let sentProxyCredentials = false;
     if (proxy) {
@@ -111,6 +125,24 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
     await Promise.all(open.map((dispatcher) => dispatcher.close().catch(() => {})));
   };
   return outbound;
+}
+
+/** The proxy Electron's session chose for `url`; this computer is never proxied. */
+async function systemProxyFor(
+  url: URL,
+  resolve: (url: string) => Promise<string>,
+): Promise<ProxyChoice | null> {
+  if (isLoopback(url.hostname)) return null;
+  let answer: string;
+  try {
+    answer = await resolve(url.href);
+  } catch (error) {
+    throw new OutboundError(
+      'proxy_misconfigured',
+      `Token Desk could not find out which proxy the system uses for ${url.host} (${error instanceof Error ? error.message : String(error)}), so it sent nothing. Check the system's proxy settings.`,
+    );
+  }
+  return proxyFromPac(url, answer);
 }
 
 /**

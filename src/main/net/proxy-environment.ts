@@ -98,12 +98,47 @@ function bare(hostname: string): string {
   return hostname.replace(/^\[|\]$/g, '').toLowerCase();
 }
 
-function isLoopback(hostname: string): boolean {
+export function isLoopback(hostname: string): boolean {
   const name = bare(hostname);
   return (
     name === 'localhost' ||
     name.endsWith('.localhost') ||
     name === '::1' ||
     (isIP(name) === 4 && name.startsWith('127.'))
+  );
+}
+
+/** What sentences call the proxy Electron's session chose ("Check that … is right"). */
+export const SYSTEM_PROXY_SOURCE = 'the system proxy setting';
+
+/**
+ * The proxy for `target` from Chromium's answer to `session.resolveProxy` (the system's
+ * settings, a PAC script's result): `DIRECT`, or `PROXY host:port` / `HTTPS host:port`,
+ * several separated by `;` in order of preference. The first entry Token Desk can use
+ * wins: DIRECT, or an HTTP(S) proxy. SOCKS entries are passed over; a list of nothing
+ * but SOCKS is an error in words, never a quiet direct connection.
+ */
+export function proxyFromPac(target: URL, answer: string): ProxyChoice | null {
+  if (isLoopback(target.hostname)) return null;
+  const entries = answer
+    .split(';')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (entries.length === 0) return null;
+  for (const entry of entries) {
+    const [kind = '', address = ''] = entry.split(/\s+/);
+    const type = kind.toUpperCase();
+    if (type === 'DIRECT') return null;
+    if ((type === 'PROXY' || type === 'HTTPS') && address) {
+      const scheme = type === 'HTTPS' ? 'https' : 'http';
+      return {
+        ...parseProxyUrl(`${scheme}://${address}`, SYSTEM_PROXY_SOURCE),
+        source: SYSTEM_PROXY_SOURCE,
+      };
+    }
+  }
+  throw new OutboundError(
+    'proxy_misconfigured',
+    `The system proxy setting sends ${target.host} through a SOCKS proxy only (${entries.join('; ')}); Token Desk uses HTTP and HTTPS proxies. Ask for an HTTP proxy, or set HTTPS_PROXY to one before starting Token Desk.`,
   );
 }

@@ -4,7 +4,7 @@
  * value refused in words that never echo a password.
  */
 import { describe, expect, it } from 'vitest';
-import { proxyFor } from '../../../src/main/net/proxy-environment.js';
+import { proxyFor, proxyFromPac } from '../../../src/main/net/proxy-environment.js';
 
 const PROXY = 'http://proxy.corp.test:3128';
 const chosen = (url: string, env: Record<string, string>) => {
@@ -89,5 +89,41 @@ describe('proxyFor', () => {
     }
     expect(message).toMatch(sentence);
     expect(message).not.toContain('s3cret');
+  });
+});
+
+describe('proxyFromPac (what Electron’s session.resolveProxy answers)', () => {
+  const fromPac = (url: string, answer: string) => {
+    const choice = proxyFromPac(new URL(url), answer);
+    return choice ? `${choice.source} ${choice.origin}` : null;
+  };
+
+  it('DIRECT (or nothing) is a direct connection', () => {
+    expect(fromPac('https://ghe.corp.test', 'DIRECT')).toBeNull();
+    expect(fromPac('https://ghe.corp.test', '')).toBeNull();
+  });
+
+  it('takes the first usable entry, PROXY as http:// and HTTPS as https://', () => {
+    expect(fromPac('https://ghe.corp.test', 'PROXY proxy.corp.test:3128; DIRECT')).toBe(
+      'the system proxy setting http://proxy.corp.test:3128',
+    );
+    expect(fromPac('https://ghe.corp.test', 'HTTPS secure.corp.test:443')).toBe(
+      'the system proxy setting https://secure.corp.test',
+    );
+    expect(fromPac('https://ghe.corp.test', 'DIRECT; PROXY proxy.corp.test:3128')).toBeNull();
+  });
+
+  it('passes over SOCKS entries, and refuses in words a list of nothing else', () => {
+    expect(
+      fromPac('https://ghe.corp.test', 'SOCKS5 socks.corp.test:1080; PROXY p.corp.test:8080'),
+    ).toBe('the system proxy setting http://p.corp.test:8080');
+    expect(() => fromPac('https://ghe.corp.test', 'SOCKS5 socks.corp.test:1080')).toThrow(
+      /SOCKS proxy only .*HTTP and HTTPS proxies/,
+    );
+  });
+
+  it('never proxies this computer, whatever the system says', () => {
+    expect(fromPac('http://127.0.0.1:3000', 'PROXY proxy.corp.test:3128')).toBeNull();
+    expect(fromPac('http://localhost:3000', 'PROXY proxy.corp.test:3128')).toBeNull();
   });
 });

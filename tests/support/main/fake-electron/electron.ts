@@ -254,7 +254,11 @@ class FakeWebRequest implements Pick<Electron.WebRequest, 'onHeadersReceived'> {
 
 class FakeSession
   extends EventEmitter
-  implements Pick<Electron.Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>
+  implements
+    Pick<
+      Electron.Session,
+      'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'resolveProxy'
+    >
 {
   readonly webRequest = new FakeWebRequest();
   permissionRequestHandler: PermissionRequestHandler = null;
@@ -266,6 +270,12 @@ class FakeSession
 
   setPermissionCheckHandler(handler: PermissionCheckHandler): void {
     this.permissionCheckHandler = handler;
+  }
+
+  /** What Chromium's proxy resolution answers, in PAC form: FAKE_ELECTRON_PROXY, else DIRECT. */
+  async resolveProxy(url: string): Promise<string> {
+    journal('session.resolveProxy', { url });
+    return process.env.FAKE_ELECTRON_PROXY ?? 'DIRECT';
   }
 }
 
