@@ -76,6 +76,47 @@ test('names and row buttons show whole, and the search placeholder fits', async 
   await page.emulateMedia({ colorScheme: 'light' });
 });
 
+/** Every size the header must line up at: the minimum window, a narrow one, the default, full HD. */
+const ALL_SIZES = [...NARROW, { width: 1100, height: 720 }, { width: 1920, height: 1080 }] as const;
+
+/**
+ * For each column whose header shows a label, where its label starts and where the
+ * first row's cell of that column (matched by column, not position) shows its first
+ * box: text, a badge's tinted box, a control. Both must start at the column's edge.
+ */
+const headerOffsets = () =>
+  page.evaluate<Array<{ column: string; header: number; cell: number }>>(`(() => {
+    const contentLeft = (el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const boxes = [...range.getClientRects()].filter((box) => box.width > 0);
+      return boxes.length ? Math.min(...boxes.map((box) => box.left)) : null;
+    };
+    const head = document.querySelector('.token-head');
+    const row = document.querySelector('.token-scroller .token-row');
+    return [...head.querySelectorAll('[data-col]')]
+      .filter((h) => h.getClientRects().length > 0 && !h.querySelector('.visually-hidden'))
+      .map((h) => ({
+        column: h.textContent.trim() || 'Select all',
+        header: contentLeft(h),
+        cell: contentLeft(row.querySelector('[data-col="' + h.dataset.col + '"]')),
+      }));
+  })()`);
+
+test('column headers line up with their columns at 720, 900, 1100 and 1920', async () => {
+  for (const size of ALL_SIZES) {
+    await page.setViewportSize(size);
+    const offsets = await headerOffsets();
+    expect(offsets.map((o) => o.column)).toEqual(expect.arrayContaining(['Name', 'Expires']));
+    for (const { column, header, cell } of offsets)
+      expect(
+        Math.abs(header - cell),
+        `${column} at ${size.width}×${size.height}: header at ${header}, cells at ${cell}`,
+      ).toBeLessThanOrEqual(1);
+  }
+  await page.setViewportSize({ width: 1100, height: 720 });
+});
+
 test('the header stays over its columns while the list scrolls', async () => {
   for (const size of NARROW) {
     await page.setViewportSize(size);
