@@ -8,6 +8,7 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { startFakeGitHub, type FakeGitHub } from '../support/ci-providers/github/fake-github.js';
 import { closeReveal, createToken, signIn, startDesk, type Desk } from './desk-fixture.js';
 import { chooseRowAction } from './row-menu.js';
+import { tokenDetails } from './token-details.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -154,11 +155,13 @@ test('the list with tokens, the account menu, add account, details', async () =>
   await add.getByRole('button', { name: 'Cancel' }).click();
 
   await page.getByRole('button', { name: 'Details of deploy-ios' }).click();
-  const details = page.getByRole('dialog', { name: 'deploy-ios' });
+  // A dialog at 720, the pane beside the list at 1100.
+  const details = tokenDetails(page, 'deploy-ios');
   await scan('details', async () => {
     await expect(details.getByRole('list', { name: 'Where deploy-ios is used' })).toBeVisible();
   });
   await page.keyboard.press('Escape');
+  await expect(details).toHaveCount(0);
   await expect(page.locator('dialog')).toHaveCount(0);
 });
 

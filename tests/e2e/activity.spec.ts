@@ -7,6 +7,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCREENS, signIn, startDesk, type Desk, checkLayoutEverywhere } from './desk-fixture.js';
+import { tokenDetails } from './token-details.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -150,7 +151,7 @@ test('Activity with the service down says so and offers Retry, which loads once 
 test('a token’s details show its history', async () => {
   await page.getByLabel('Search tokens').fill('pipeline-7');
   await page.getByRole('button', { name: 'Details of pipeline-7' }).click();
-  const details = page.getByRole('dialog', { name: 'pipeline-7' });
+  const details = tokenDetails(page, 'pipeline-7');
   const history = details.getByRole('list', { name: 'History of pipeline-7' });
   await expect(history.getByRole('listitem')).toHaveCount(1);
   await expect(history).toContainText('Token created');
@@ -169,7 +170,7 @@ test('expiry reminders: shown once per threshold, not again after a restart; cli
   expect(shown[0]!.body).toContain('Rotate it before it breaks a pipeline.');
   await signIn(page, desk);
   await desk.clickNotification(0);
-  const details = page.getByRole('dialog', { name: 'expires-soon' });
+  const details = tokenDetails(page, 'expires-soon');
   await expect(details).toBeVisible();
   await page.screenshot({ path: join(SCREENS, 'reminder-opened.png') });
   await page.keyboard.press('Escape');

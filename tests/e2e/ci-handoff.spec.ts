@@ -14,6 +14,7 @@ import { startFakeGitLab, type FakeGitLab } from '../support/ci-providers/gitlab
 import { pageStorage } from './in-page.mjs';
 import { closeReveal, createToken, SCREENS, signIn, startDesk, type Desk } from './desk-fixture.js';
 import { chooseRowAction } from './row-menu.js';
+import { tokenDetails } from './token-details.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -196,7 +197,7 @@ test('a new token goes to a GitHub repository and a GitLab project from the reve
 
 test('the details show each place with its last push and a link to its settings page', async () => {
   await page.getByRole('button', { name: 'Details of ci-pipeline' }).click();
-  const details = page.getByRole('dialog', { name: 'ci-pipeline' });
+  const details = tokenDetails(page, 'ci-pipeline');
   const places = details.getByRole('list', { name: 'Where ci-pipeline is used' });
   await expect(places.getByRole('listitem')).toHaveCount(2);
   await expect(places).toContainText(`CAPAWESOME_TOKEN in ada/app${on('github')}`);

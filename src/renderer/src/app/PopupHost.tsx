@@ -43,6 +43,9 @@ const BulkRevokeDialog = lazyNamed(() =>
 const TokenDetailsDialog = lazyNamed(() =>
   import('../features/tokens/components/TokenDetailsDialog').then((m) => m.TokenDetailsDialog),
 );
+const TokenDetailsPane = lazyNamed(() =>
+  import('../features/tokens/components/TokenDetailsPane').then((m) => m.TokenDetailsPane),
+);
 
 /** What the window does when a popup's work is done; `SignedInWindow` holds the state behind it. */
 export interface PopupActions {
@@ -69,7 +72,6 @@ interface Props {
   account: SignedInAccount;
   /** Settings' grace period for "rotate and update", to say how long the old token lasts. */
   graceSeconds: number;
-  now: number;
   existingNames: ReadonlySet<string>;
   places: PlacesShown;
   actions: PopupActions;
@@ -84,15 +86,7 @@ const addProviderAccount = (onAdded: (added: ProviderAccountInfo) => void) => (
 );
 
 /** The one place the signed-in window's dialogs are rendered; features meet here. */
-export function PopupHost({
-  popup,
-  account,
-  graceSeconds,
-  now,
-  existingNames,
-  places,
-  actions,
-}: Props) {
+export function PopupHost({ popup, account, graceSeconds, existingNames, places, actions }: Props) {
   if (popup === null) return null;
   const { placesListed, placesShownFor } = places;
   switch (popup.kind) {
@@ -238,28 +232,6 @@ export function PopupHost({
           onFailure={actions.handleFailure}
         />
       );
-    case 'details':
-      return (
-        <TokenDetailsDialog
-          token={popup.token}
-          now={now}
-          onClose={actions.close}
-          onSend={() => actions.open(sendPopup(popup.token))}
-          onRotate={() => actions.open({ kind: 'rotate', token: popup.token })}
-          onRevoke={() => actions.open({ kind: 'revoke', token: popup.token })}
-          onChanged={actions.reloadList}
-          onFailure={actions.handleFailure}
-          history={
-            <Suspense fallback={<Loading />}>
-              <EventList
-                filter={{ tokenId: popup.token.id }}
-                label={`History of ${popup.token.name}`}
-                showToken={false}
-              />
-            </Suspense>
-          }
-        />
-      );
     case 'send':
       return (
         <SendToCiDialog
@@ -317,4 +289,61 @@ export function PopupHost({
         />
       );
   }
+}
+
+interface DetailsProps {
+  /** Beside the list (a wide window) or a dialog (a narrow one). */
+  form: 'pane' | 'dialog';
+  token: ApiToken;
+  gone: boolean;
+  focusRequest: number;
+  now: number;
+  actions: PopupActions;
+  onClose: () => void;
+}
+
+/**
+ * A token's details, in the form the window's width asks for: the same content either
+ * way, its actions opening the same confirmations over it, its history the activity
+ * feature's list.
+ */
+export function TokenDetailsHost({
+  form,
+  token,
+  gone,
+  focusRequest,
+  now,
+  actions,
+  onClose,
+}: DetailsProps) {
+  const details = {
+    token,
+    now,
+    gone,
+    onClose,
+    onSend: () => actions.open(sendPopup(token)),
+    onRotate: () => actions.open({ kind: 'rotate', token }),
+    onRevoke: () => actions.open({ kind: 'revoke', token }),
+    onChanged: actions.reloadList,
+    onFailure: actions.handleFailure,
+    history: (
+      <Suspense fallback={<Loading />}>
+        <EventList
+          key={token.id}
+          filter={{ tokenId: token.id }}
+          label={`History of ${token.name}`}
+          showToken={false}
+        />
+      </Suspense>
+    ),
+  };
+  return (
+    <Suspense fallback={<Loading />}>
+      {form === 'pane' ? (
+        <TokenDetailsPane {...details} focusRequest={focusRequest} />
+      ) : (
+        <TokenDetailsDialog {...details} />
+      )}
+    </Suspense>
+  );
 }

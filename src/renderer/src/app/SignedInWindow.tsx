@@ -20,13 +20,15 @@ import { useRotations } from '../features/rotation/hooks/use-rotations';
 import { rotateAndSend } from '../features/send-to-ci/api';
 import { upsert, type SendOutcome } from '../features/send-to-ci/outcomes';
 import { revokeToken, rotateToken } from '../features/tokens/api';
+import { focusTokenRow } from '../features/tokens/components/TokenList';
 import { TokensScreen } from '../features/tokens/components/TokensScreen';
 import { useTokenList } from '../features/tokens/hooks/use-token-list';
 import { useTokenView } from '../features/tokens/hooks/use-token-view';
+import { useWideWindow } from '../features/tokens/hooks/use-wide-window';
 import { bulkRevokeSummary } from '../features/tokens/view';
 import { DeskFailure, messageOf } from '../lib/bridge';
 import type { Command } from './CommandPalette';
-import { PopupHost, type PopupActions } from './PopupHost';
+import { PopupHost, TokenDetailsHost, type PopupActions } from './PopupHost';
 import { sendPopup, type Popup } from './popups';
 import { useWindowCommands } from './use-window-commands';
 
@@ -48,9 +50,22 @@ interface Props {
 }
 
 /**
- * The signed-in window: the account's token list, its unfinished rotations, the one
- * open popup, and the workflows that run between them (GitHub Desktop's app store and
- * popup host, at the size of this app). Features meet here and nowhere else.
+ * The token whose details are open: its id, the token as the list last had it (shown,
+ * so never older than the list), whether it has left the list, and a counter that
+ * changes each time a person opens details, to bring focus to them.
+ */
+interface OpenDetails {
+  id: string;
+  token: ApiToken;
+  gone: boolean;
+  focusRequest: number;
+}
+
+/**
+ * The signed-in window: the account's token list, the token whose details are open,
+ * its unfinished rotations, the one open popup, and the workflows that run between
+ * them (GitHub Desktop's app store and popup host, at the size of this app). Features
+ * meet here and nowhere else.
  */
 export function SignedInWindow({
   account,
@@ -85,6 +100,64 @@ export function SignedInWindow({
   const list = useTokenList(account.connectionId, handleFailure);
   const { tokens, now, load } = list;
   const view = useTokenView(tokens, now);
+  const wide = useWideWindow();
+
+  const [details, setDetails] = useState<OpenDetails | null>(null);
+  /**
+   * Where focus goes once the details have closed: the token's row (Esc, Close), or
+   * the list's own Tab stop when the token went with them (a revoke).
+   */
+  const [refocus, setRefocus] = useState<{ row: string | null } | null>(null);
+  const openDetails = (token: ApiToken) =>
+    setDetails((open) => ({
+      id: token.id,
+      token,
+      gone: false,
+      focusRequest: (open?.focusRequest ?? 0) + 1,
+    }));
+  const closeDetails = (focusRow: boolean) => {
+    if (!details) return;
+    setDetails(null);
+    setRefocus({ row: focusRow ? details.id : null });
+  };
+
+  // The details follow the list (state adjusted while rendering, so no frame shows the
+  // old facts): fresh facts when it changes; the new token when a rotation that replaced
+  // this one has finished; otherwise a note that it is gone (revoked elsewhere).
+  if (details && tokens) {
+    const current = tokens.find((t) => t.id === details.id);
+    const successor =
+      !current && details.token.replacedById
+        ? tokens.find((t) => t.id === details.token.replacedById)
+        : undefined;
+    if (current) {
+      if (current !== details.token || details.gone)
+        setDetails({ ...details, token: current, gone: false });
+    } else if (successor) {
+      setDetails({ ...details, id: successor.id, token: successor, gone: false });
+      setStatus(
+        `“${details.token.name}” was replaced by a rotation: its details show the new token.`,
+      );
+    } else if (!details.gone) {
+      setDetails({ ...details, gone: true });
+    }
+  }
+
+  useEffect(() => {
+    if (!refocus) return;
+    const focused = document.activeElement;
+    // After a revoke, only if focus was left nowhere: the list has usually given it
+    // to the neighbour already.
+    if (refocus.row || !focused || focused === document.body) focusTokenRow(refocus.row);
+  }, [refocus]);
+
+  // Across the width where the details change form, the old form is gone before the
+  // new one (loaded on first use) takes focus: the row holds it meanwhile.
+  const openId = details?.id ?? null;
+  useEffect(() => {
+    const focused = document.activeElement;
+    if (openId && (!focused || focused === document.body)) focusTokenRow(openId);
+  }, [wide, openId]);
   const rotationsFailed = useCallback(
     (error: unknown) => setActionError(handleFailure(error)),
     [handleFailure],
@@ -111,7 +184,7 @@ export function SignedInWindow({
   if (openTokenId && tokens && openedFor !== openTokenId) {
     setOpenedFor(openTokenId);
     const token = tokens.find((t) => t.id === openTokenId);
-    if (token) setPopup({ kind: 'details', token });
+    if (token) openDetails(token);
     else
       setActionError('That token is no longer in the list (revoked, or replaced by a rotation).');
   }
@@ -175,6 +248,11 @@ export function SignedInWindow({
         setPopup(null);
         setStatus(`Revoked “${token.name}”.`);
         list.removed(token.id);
+        // Its details close with it; focus goes to the list, not the page.
+        if (details?.id === token.id) {
+          setDetails(null);
+          setRefocus({ row: null });
+        }
       } catch (error) {
         actionFailed(error);
       }
@@ -193,6 +271,10 @@ export function SignedInWindow({
         }
         const revealed = await rotateToken(account.connectionId, token.id);
         list.replaced(token.id, revealed.token);
+        // Its details follow it to the token that replaced it.
+        setDetails((open) =>
+          open?.id === token.id ? { ...open, id: revealed.token.id, token: revealed.token } : open,
+        );
         setPopup({ kind: 'reveal', revealed, rotated: true });
       } catch (error) {
         actionFailed(error);
@@ -202,6 +284,10 @@ export function SignedInWindow({
       setPopup(null);
       if (!report) return;
       for (const ref of [...report.revoked, ...report.notFound]) list.removed(ref.id);
+      if (details && [...report.revoked, ...report.notFound].some((ref) => ref.id === details.id)) {
+        setDetails(null);
+        setRefocus({ row: null });
+      }
       view.clearSelection();
       setStatus(bulkRevokeSummary(report.revoked.length, report.notFound.length));
       void load();
@@ -284,6 +370,18 @@ export function SignedInWindow({
     </>
   );
 
+  const detailsHost = details && (
+    <TokenDetailsHost
+      form={wide ? 'pane' : 'dialog'}
+      token={details.token}
+      gone={details.gone}
+      focusRequest={details.focusRequest}
+      now={now}
+      actions={actions}
+      onClose={() => closeDetails(true)}
+    />
+  );
+
   return (
     <TokensScreen
       accountMenu={
@@ -299,25 +397,27 @@ export function SignedInWindow({
       notices={notices}
       list={list}
       view={view}
+      detail={wide && detailsHost}
+      openId={openId}
       popup={
         <Suspense fallback={<Loading />}>
+          {!wide && detailsHost}
           <PopupHost
             popup={popup}
             account={account}
             graceSeconds={graceSeconds}
-            now={now}
             existingNames={view.names}
             places={places}
             actions={actions}
           />
         </Suspense>
       }
-      popupOpen={popup !== null}
+      popupOpen={popup !== null || (details !== null && !wide)}
       onNew={() => setPopup({ kind: 'new' })}
       onRevoke={(token) => setPopup({ kind: 'revoke', token })}
       onRotate={(token) => setPopup({ kind: 'rotate', token })}
       onSend={(token) => setPopup(sendPopup(token))}
-      onDetails={(token) => setPopup({ kind: 'details', token })}
+      onDetails={openDetails}
       onReplace={(token) => setPopup({ kind: 'replace', token })}
       onBulkRevoke={(chosen) => setPopup({ kind: 'bulk-revoke', tokens: chosen })}
     />

@@ -1,7 +1,8 @@
 /**
  * Everything the signed-in window can show over the list, as one union (GitHub
  * Desktop's popup model): at most one is open, and `PopupHost` is the one place that
- * renders it.
+ * renders it. A token's details are not among them: they are the window's selection,
+ * shown beside the list or, in a narrow window, in a dialog under these.
  */
 import type { ApiToken } from '../../../shared/api-schemas';
 import type { RevealedToken, RotationState } from '../../../shared/ipc-contract';
@@ -19,7 +20,6 @@ export type Popup =
     }
   | { kind: 'revoke'; token: ApiToken }
   | { kind: 'rotate'; token: ApiToken }
-  | { kind: 'details'; token: ApiToken }
   /** A row's Send to CI…: a rotation whose new secret goes to the chosen place. */
   | { kind: 'send'; token: ApiToken; outcomes: SendOutcome[]; endOldNow: boolean }
   /** An expired token: a rotation with a new lifetime. */

@@ -1,208 +1,38 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import type { ApiToken } from '../../../../../shared/api-schemas';
-import type { DestinationView } from '../../../../../shared/ipc-contract';
-import { call, desk, messageOf } from '../../../lib/bridge';
-import { Banner } from '../../../components/Banner';
 import { Dialog } from '../../../components/Dialog';
-import { providerSpec } from '../../../../../shared/ci-providers/registry';
-import { formatAbsolute, formatRelative, placesLabel } from '../../../lib/format';
-import { expiryLabel } from '../health';
+import {
+  TokenDetailsActions,
+  TokenDetailsContent,
+  TokenGoneNotice,
+  type TokenDetailsProps,
+} from './TokenDetails';
 
-interface Props {
-  token: ApiToken;
-  now: number;
+interface Props extends TokenDetailsProps {
+  /** The token has left the list: say so instead of showing what it was. */
+  gone: boolean;
   onClose: () => void;
-  onSend: () => void;
-  onRotate: () => void;
-  onRevoke: () => void;
-  /** A place was forgotten: the list's count changes. */
-  onChanged: () => void;
-  onFailure: (error: unknown) => string;
-  /** The token's events, page by page (the activity feature's list, composed by the app). */
-  history: ReactNode;
 }
 
-/**
- * A token's details: what the list shows, in full, and where it is used. Each place
- * shows its settings page on the provider as text, and "Open settings page" asks main
- * to open it in the browser (the window itself opens no other page; main builds the
- * URL from the recorded place, never from what the page sends).
- */
-export function TokenDetailsDialog({
-  token,
-  now,
-  onClose,
-  onSend,
-  onRotate,
-  onRevoke,
-  onChanged,
-  onFailure,
-  history,
-}: Props) {
-  const [places, setPlaces] = useState<DestinationView[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(
-    () =>
-      call(desk().destinationsList({ tokenId: token.id })).then(
-        (list) => {
-          setPlaces(list);
-          setError(null);
-        },
-        (failure: unknown) => setError(onFailure(failure)),
-      ),
-    [token.id, onFailure],
-  );
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  async function openSettings(place: DestinationView) {
-    try {
-      await call(desk().destinationsOpenSettings({ tokenId: token.id, destinationId: place.id }));
-    } catch (failure) {
-      setError(messageOf(failure));
-    }
-  }
-
-  async function forget(place: DestinationView) {
-    try {
-      await call(desk().destinationsRemove({ tokenId: token.id, destinationId: place.id }));
-      onChanged();
-      await load();
-    } catch (failure) {
-      setError(messageOf(failure));
-    }
-  }
-
+/** A token's details in a narrow window: a modal dialog, its actions in the footer. */
+export function TokenDetailsDialog({ gone, onClose, ...details }: Props) {
   return (
     <Dialog
-      title={token.name}
+      title={details.token.name}
       onDismiss={onClose}
       wide
       footer={
         <>
-          {/* Apart from Close, in red words: it asks before it revokes. */}
-          <button type="button" className="secondary danger-quiet footer-apart" onClick={onRevoke}>
-            Revoke…
-          </button>
-          {!token.replacedById && (
-            <>
-              <button type="button" className="secondary" onClick={onSend}>
-                Send to CI…
-              </button>
-              <button type="button" className="secondary" onClick={onRotate}>
-                {token.destinationCount > 0
-                  ? `Rotate and update ${token.destinationCount === 1 ? '1 place' : `${token.destinationCount} places`}`
-                  : 'Rotate'}
-              </button>
-            </>
-          )}
+          {!gone && <TokenDetailsActions {...details} form="footer" />}
           <button type="button" className="primary" onClick={onClose} data-autofocus>
             Close
           </button>
         </>
       }
     >
-      <dl className="details">
-        <dt>Prefix</dt>
-        <dd>
-          <code>{token.prefix}…</code>
-        </dd>
-        <dt>Created</dt>
-        <dd>
-          {formatAbsolute(token.createdAt)}{' '}
-          <span className="muted">({formatRelative(token.createdAt, now)})</span>
-        </dd>
-        <dt>Expires</dt>
-        <dd>
-          {token.graceEndsAt
-            ? `Replaced by a rotation; valid until ${formatAbsolute(token.graceEndsAt)}`
-            : token.expiresAt
-              ? `${formatAbsolute(token.expiresAt)} (${expiryLabel(token.expiresAt, now).toLowerCase()})`
-              : 'Never'}
-        </dd>
-        <dt>Last used</dt>
-        <dd>
-          {token.lastUsedAt
-            ? `${formatAbsolute(token.lastUsedAt)} (${formatRelative(token.lastUsedAt, now)})`
-            : 'Never used'}
-        </dd>
-        {token.lastUsedIp && (
-          <>
-            <dt>From</dt>
-            <dd>{token.lastUsedIp}</dd>
-          </>
-        )}
-        {token.lastUsedUserAgent && (
-          <>
-            <dt>Client</dt>
-            <dd className="details-client">{token.lastUsedUserAgent}</dd>
-          </>
-        )}
-      </dl>
-
-      <h3>Where it is used</h3>
-      {error && <Banner tone="error">{error}</Banner>}
-      {places === null && !error && <p className="muted">Loading…</p>}
-      {places && places.length === 0 && (
-        <p className="muted">
-          Not recorded anywhere. Use Send to CI… and Token Desk remembers where it went.
-        </p>
+      {gone ? (
+        <TokenGoneNotice name={details.token.name} />
+      ) : (
+        <TokenDetailsContent key={details.token.id} {...details} />
       )}
-      {places && places.length > 0 && (
-        <>
-          <p className="muted">{placesLabel(places.length)}.</p>
-          <ul className="places" aria-label={`Where ${token.name} is used`}>
-            {places.map((place) => (
-              <li key={place.id} className="place">
-                <div className="place-head">
-                  <span className="place-label">
-                    <strong>{providerSpec(place.provider).displayName}</strong> {place.label}
-                  </span>
-                  <button
-                    type="button"
-                    className="link-button small-link"
-                    onClick={() => void forget(place)}
-                    aria-label={`Forget ${place.label}`}
-                  >
-                    Forget
-                  </button>
-                </div>
-                <span className="muted place-pushed">
-                  Last pushed {formatRelative(place.lastPushedAt, now)} (
-                  {formatAbsolute(place.lastPushedAt)})
-                </span>
-                <label className="place-link">
-                  <span className="visually-hidden">Settings page of {place.label}</span>
-                  <input
-                    readOnly
-                    value={place.settingsUrl}
-                    onFocus={(e) => e.currentTarget.select()}
-                    spellCheck={false}
-                  />
-                </label>
-                <button
-                  type="button"
-                  className="secondary small place-open"
-                  onClick={() => void openSettings(place)}
-                  aria-label={`Open settings page of ${place.label}`}
-                >
-                  Open settings page
-                </button>
-              </li>
-            ))}
-          </ul>
-          <p className="hint">
-            Each link is its settings page on{' '}
-            {places.some((p) => p.provider === 'gitlab') ? 'the provider' : 'GitHub'}: open it in
-            your browser, or select it and copy it.
-          </p>
-        </>
-      )}
-
-      <h3>History</h3>
-      {history}
     </Dialog>
   );
 }

@@ -28,6 +28,10 @@ interface Props {
   onRotate: (token: ApiToken) => void;
   onSend: (token: ApiToken) => void;
   onDetails: (token: ApiToken) => void;
+  /** Delete with checkboxes ticked: ask to revoke those, not the focused token. */
+  onRevokeSelection: () => void;
+  /** The token whose details are open beside the list: its row is marked and kept rendered. */
+  openId: string | null;
   /** Replace an expired token: a rotation with a new lifetime. */
   onReplace: (token: ApiToken) => void;
   selected: ReadonlySet<string>;
@@ -37,8 +41,30 @@ interface Props {
   onClearSelection: () => void;
 }
 
+/**
+ * Gives a token's row focus (its cell in the Tab order, else its name), as closing its
+ * details does; with no id, or when the row is not in the list, the list's Tab stop.
+ * False when there is no list at all.
+ */
+export function focusTokenRow(id: string | null): boolean {
+  const grid = document.querySelector<HTMLElement>('.token-table[role="grid"]');
+  if (!grid) return false;
+  const row =
+    id === null
+      ? undefined
+      : [...grid.querySelectorAll<HTMLElement>('[role="row"][data-token-id]')].find(
+          (r) => r.dataset.tokenId === id,
+        );
+  const target =
+    row?.querySelector<HTMLElement>('[tabindex="0"]') ??
+    row?.querySelector<HTMLElement>('.name-button') ??
+    grid.querySelector<HTMLElement>('[tabindex="0"]');
+  target?.focus();
+  return target !== null && target !== undefined;
+}
+
 /** What a row's ⋯ menu (and a right-click, Shift+F10 or the menu key) offers. */
-function rowMenu(token: ApiToken, now: number, props: Props): MenuItem[] {
+function rowMenu(token: ApiToken, now: number, props: Props, ticked: number): MenuItem[] {
   const items: MenuItem[] = [
     {
       label: 'Details',
@@ -64,7 +90,8 @@ function rowMenu(token: ApiToken, now: number, props: Props): MenuItem[] {
   items.push({
     label: 'Revoke…',
     danger: true,
-    shortcut: { label: 'Del', aria: 'Delete' },
+    // With tokens ticked, Delete asks about those instead.
+    ...(ticked === 0 ? { shortcut: { label: 'Del', aria: 'Delete' } } : {}),
     onSelect: () => props.onRevoke(token),
   });
   return items;
@@ -74,10 +101,11 @@ function rowMenu(token: ApiToken, now: number, props: Props): MenuItem[] {
  * The token list as a data grid, windowed: only the rows in view (plus a few, and the
  * active one) are in the DOM, so thousands of tokens scroll and filter as fast as ten.
  * It is one Tab stop: arrows move between cells, Enter opens a token's details, Space
- * selects it, Delete asks to revoke it, and Shift+F10 opens its menu.
+ * selects it, Delete asks to revoke it (or the ticked tokens, when some are), and
+ * Shift+F10 opens its menu.
  */
 export function TokenList(props: Props) {
-  const { visible, query, now, selected, onSelect, onDetails, onRevoke } = props;
+  const { visible, query, now, selected, onSelect, onDetails, onRevoke, openId } = props;
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
   /**
@@ -153,6 +181,10 @@ export function TokenList(props: Props) {
   // The active row stays in the DOM when scrolled away, so Tab still finds the list.
   if (activeRow >= 0 && (activeRow < first || activeRow >= last))
     shown.push({ token: visible[activeRow]!, index: activeRow });
+  // So is the open token's, so closing its details can give its row focus.
+  const openRow = openId === null ? -1 : visible.findIndex((t) => t.id === openId);
+  if (openRow >= 0 && openRow !== activeRow && (openRow < first || openRow >= last))
+    shown.push({ token: visible[openRow]!, index: openRow });
 
   /** Moves the Tab stop to a cell, scrolls its row into view and focuses it. */
   function moveTo(cell: Cell) {
@@ -198,6 +230,8 @@ export function TokenList(props: Props) {
       else props.onSelectAll();
     } else if (event.key === 'Enter' && token && !onMenuButton) {
       onDetails(token);
+    } else if (event.key === 'Delete' && chosen > 0) {
+      props.onRevokeSelection();
     } else if (event.key === 'Delete' && token) {
       onRevoke(token);
     } else if ((event.key === 'F10' && event.shiftKey) || event.key === 'ContextMenu') {
@@ -282,6 +316,7 @@ export function TokenList(props: Props) {
                 top={index * ROW_HEIGHT}
                 now={now}
                 selected={selected.has(token.id)}
+                open={token.id === openId}
                 activeColumn={index === activeRow ? active.col : null}
                 menuOpen={menu?.token.id === token.id}
                 onSelect={onSelect}
@@ -295,7 +330,7 @@ export function TokenList(props: Props) {
       {menu && (
         <Menu
           label={`Actions for ${menu.token.name}`}
-          items={rowMenu(menu.token, now, props)}
+          items={rowMenu(menu.token, now, props, chosen)}
           at={menu.at}
           returnFocus={menu.button}
           onClose={() => setMenu(null)}

@@ -10,6 +10,8 @@ interface Props {
   top: number;
   now: number;
   selected: boolean;
+  /** Its details are open beside the list. */
+  open: boolean;
   /** The column that is the list's one Tab stop, when it is in this row. */
   activeColumn: number | null;
   menuOpen: boolean;
@@ -64,6 +66,7 @@ export function TokenRow({
   top,
   now,
   selected,
+  open,
   activeColumn,
   menuOpen,
   onSelect,
@@ -77,10 +80,11 @@ export function TokenRow({
 
   return (
     <div
-      className={`token-row${selected ? ' token-selected' : ''}${attention ? ' token-attention' : ''}`}
+      className={`token-row${selected ? ' token-selected' : ''}${attention ? ' token-attention' : ''}${open ? ' token-open' : ''}`}
       role="row"
       aria-rowindex={index + 2}
       aria-selected={selected}
+      aria-current={open ? 'true' : undefined}
       data-token-id={token.id}
       style={{ transform: `translateY(${top}px)` }}
       onClick={(event) => {

@@ -20,6 +20,10 @@ interface Props {
   /** The open dialog, rendered by the window's popup host; the list's shortcuts are off meanwhile. */
   popup: ReactNode;
   popupOpen: boolean;
+  /** A token's details beside the list (a wide window), or nothing. */
+  detail: ReactNode;
+  /** The token whose details are open, in either form. */
+  openId: string | null;
   onNew: () => void;
   onRevoke: (token: ApiToken) => void;
   onRotate: (token: ApiToken) => void;
@@ -45,6 +49,8 @@ export function TokensScreen({
   view,
   popup,
   popupOpen,
+  detail,
+  openId,
   onNew,
   onRevoke,
   onRotate,
@@ -69,7 +75,8 @@ export function TokensScreen({
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (popupOpen) return;
+      // A key something else answered (Esc closing the details pane) is not a shortcut.
+      if (popupOpen || event.defaultPrevented) return;
       const typing = (event.target as HTMLElement).closest(TEXT_FIELD);
       if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'n') {
         event.preventDefault();
@@ -240,21 +247,28 @@ export function TokensScreen({
           </p>
         </section>
       )}
-      {hasTokens && (
-        <TokenList
-          visible={view.visible}
-          query={view.deferredQuery}
-          now={now}
-          onRevoke={onRevoke}
-          onRotate={onRotate}
-          onSend={onSend}
-          onDetails={onDetails}
-          onReplace={onReplace}
-          selected={view.selected}
-          onSelect={view.select}
-          onSelectAll={() => view.selectAll(view.visible)}
-          onClearSelection={view.clearSelection}
-        />
+      {(hasTokens || detail) && (
+        <div className="list-and-detail">
+          {hasTokens && (
+            <TokenList
+              visible={view.visible}
+              query={view.deferredQuery}
+              now={now}
+              onRevoke={onRevoke}
+              onRotate={onRotate}
+              onSend={onSend}
+              onDetails={onDetails}
+              onReplace={onReplace}
+              onRevokeSelection={() => onBulkRevoke(chosen)}
+              openId={openId}
+              selected={view.selected}
+              onSelect={view.select}
+              onSelectAll={() => view.selectAll(view.visible)}
+              onClearSelection={view.clearSelection}
+            />
+          )}
+          {detail}
+        </div>
       )}
       {popup}
     </main>
