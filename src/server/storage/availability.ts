@@ -103,12 +103,7 @@ export class Availability {
     connectionLost = false,
     connectedDuring = this.began,
   ): void {
-    if (
-      !this.down &&
-      connectionLost &&
-      this.lastLostConnections &&
-      connectedDuring < this.began
-    ) {
+    if (!this.down && connectionLost && this.lastLostConnections && connectedDuring < this.began) {
       // A connection the last outage already took, found dead only now (a busy process
       // notices an idle connection's end late): the tail of that outage, not a new one.
       return;
