@@ -213,7 +213,11 @@ export function SignedInWindow({
   function actionFailed(error: unknown) {
     setPopup(null);
     setActionError(handleFailure(error));
-    if (error instanceof DeskFailure && error.code === 'token_not_found') void load();
+    if (
+      error instanceof DeskFailure &&
+      (error.code === 'token_not_found' || error.code === 'database_outcome_unknown')
+    )
+      void load();
   }
 
   async function leave(next: Promise<SessionState>, failed: (error: unknown) => string) {
@@ -236,7 +240,12 @@ export function SignedInWindow({
   const actions: PopupActions = {
     open: setPopup,
     close: () => setPopup(null),
-    handleFailure,
+    handleFailure(error: unknown) {
+      // The service lost its answer to a change it may have made (503
+      // database_outcome_unknown): the list catches up, so the person sees whether it was.
+      if (error instanceof DeskFailure && error.code === 'database_outcome_unknown') void load();
+      return handleFailure(error);
+    },
     reloadList: () => void load(),
     created(revealed: RevealedToken) {
       list.added(revealed.token);

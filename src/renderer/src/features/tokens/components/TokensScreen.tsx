@@ -4,7 +4,7 @@ import { MAX_BULK_REVOKE } from '../../../../../shared/limits';
 import { Banner } from '../../../components/Banner';
 import { useScreen } from '../../../lib/use-screen';
 import { HEALTH_FILTERS } from '../health';
-import type { TokenListState } from '../hooks/use-token-list';
+import { retriesByItself, type TokenListState } from '../hooks/use-token-list';
 import type { TokenView } from '../hooks/use-token-view';
 import { tokenCount, type SortKey } from '../view';
 import { TokenList } from './TokenList';
@@ -101,7 +101,7 @@ export function TokensScreen({
     return () => window.removeEventListener('keydown', onKey);
   }, [popupOpen]);
 
-  const unreachable = loadError?.code === 'unreachable';
+  const retrying = retriesByItself(loadError);
   // With no token yet, nothing to search, sort or count: the empty state speaks instead.
   const hasTokens = tokens !== null && tokens.length > 0;
   return (
@@ -134,7 +134,7 @@ export function TokensScreen({
           }
         >
           {loadError.message}
-          {unreachable && ' Retrying every few seconds…'}
+          {retrying && ' Retrying every few seconds…'}
         </Banner>
       )}
       {notices}

@@ -4,6 +4,15 @@ import { call, desk, DeskFailure, messageOf } from '../../../lib/bridge';
 
 /** While the service is unreachable the list retries this often, so it recovers without a restart. */
 const RETRY_MS = 3000;
+
+/**
+ * Failures that pass by themselves: the service is down or cut off, or it is up and
+ * says its database is (503 `database_unavailable`, while PostgreSQL restarts). The
+ * list retries these; anything else waits for the person.
+ */
+export function retriesByItself(error: DeskFailure | null): boolean {
+  return error?.code === 'unreachable' || error?.code === 'database_unavailable';
+}
 /** How often relative times ("Expires in…", "expired") are brought up to date. */
 const CLOCK_MS = 60_000;
 
@@ -55,9 +64,9 @@ export function useTokenList(
     void load();
   }, [load]);
 
-  // Keep retrying while unreachable; stop once the list is back.
+  // Keep retrying while the service or its database is away; stop once the list is back.
   useEffect(() => {
-    if (loadError?.code !== 'unreachable') return;
+    if (!retriesByItself(loadError)) return;
     const timer = setInterval(() => void load(), RETRY_MS);
     return () => clearInterval(timer);
   }, [loadError, load]);
