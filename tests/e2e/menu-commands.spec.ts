@@ -207,3 +207,55 @@ test('the harness clicks menu items only with the control key', async () => {
   });
   expect(raw.status).toBe(403);
 });
+
+test('the account menu moves as the row menu does, and holds its longest item', async () => {
+  await signIn(page, desk);
+  const button = page.locator('.account-button');
+  await button.click();
+  const menu = page.getByRole('menu', { name: 'Accounts' });
+  const items = menu.getByRole('menuitem');
+  await expect(items.first()).toBeFocused(); // the active account, the only one here
+  await page.keyboard.press('End');
+  await expect(items.last()).toHaveText(`Sign out of ${desk.email}`);
+  await expect(items.last()).toBeFocused();
+  await page.keyboard.press('Home');
+  await expect(items.first()).toBeFocused();
+  await page.keyboard.press('ArrowUp'); // wraps, as the row menu does
+  await expect(items.last()).toBeFocused();
+  // Every item's words inside the menu's box (a long email is cut with an ellipsis).
+  const outside = await menu.evaluate((box) => {
+    type Rect = { left: number; right: number };
+    type El = {
+      getBoundingClientRect(): Rect;
+      querySelectorAll(s: string): El[];
+      scrollWidth: number;
+      clientWidth: number;
+      textContent: string | null;
+    };
+    const root = box as unknown as El;
+    const edge = root.getBoundingClientRect();
+    return [...root.querySelectorAll('[role="menuitem"], [role="menuitem"] *')]
+      .filter((el) => {
+        const rect = el.getBoundingClientRect();
+        return rect.right > edge.right + 0.5 || el.scrollWidth > el.clientWidth + 1;
+      })
+      .filter((el) => getComputedStyleOverflow(el))
+      .map((el) => el.textContent);
+    function getComputedStyleOverflow(el: El) {
+      // An ellipsis box overflows on purpose and clips: only what shows past it counts.
+      type Styles = { getComputedStyle(el: unknown): Record<string, string> };
+      return (globalThis as unknown as Styles).getComputedStyle(el).overflow !== 'hidden';
+    }
+  });
+  expect(outside).toEqual([]);
+  // Tab closes it; focus goes back to the button.
+  await page.keyboard.press('Tab');
+  await expect(menu).toHaveCount(0);
+  await expect(button).toBeFocused();
+  // A press on the button while open closes it, and does not reopen it.
+  await button.click();
+  await expect(menu).toBeVisible();
+  await button.click();
+  await expect(menu).toHaveCount(0);
+  await expect(button).toHaveAttribute('aria-expanded', 'false');
+});

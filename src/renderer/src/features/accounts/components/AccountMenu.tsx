@@ -100,7 +100,9 @@ export function AccountMenu({ account, accounts, onSwitch, onAdd, onSignOut }: P
       content: (
         <span className="account-item">
           <span className="account-check" aria-hidden="true" />
-          Sign out of {account.email}
+          <span className="account-item-text">
+            <span>Sign out of {account.email}</span>
+          </span>
         </span>
       ),
     },
