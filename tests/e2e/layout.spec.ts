@@ -12,6 +12,7 @@ import { startFakeGitLab, type FakeGitLab } from '../support/ci-providers/gitlab
 import {
   closeReveal,
   createToken,
+  LAYOUT_SIZES,
   SCREENS,
   signIn,
   startDesk,
@@ -87,11 +88,7 @@ test('the sidebar holds all it shows, “Commands… Ctrl+K” included, signed 
     if (signedIn) await signIn(page, desk);
     for (const theme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: theme });
-      for (const size of [
-        { width: 720, height: 480 },
-        { width: 1100, height: 720 },
-        { width: 1920, height: 1080 },
-      ]) {
+      for (const size of LAYOUT_SIZES) {
         await page.setViewportSize(size);
         await expect(page.getByRole('button', { name: /^Commands…/ })).toBeVisible();
         await page.evaluate('document.fonts.ready.then(() => true)');
