@@ -17,6 +17,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { composeDesk } from '../main/compose.js';
+import { applicationMenuTemplate } from '../main/menu.js';
 import { loadKeytar } from '../main/services/keychain-loader.js';
 import { invokeChannel, isChannel } from '../main/ipc/invoke-channel.js';
 import {
@@ -35,6 +36,7 @@ import {
 } from './stand-ins.js';
 import { bridgeScript } from './bridge-script.js';
 import { BadRequest, CONTENT_TYPES, decodePath, readBody } from './http.js';
+import { menuItemLabelled } from './menu-clicks.js';
 
 const ROOT = resolve(process.env.TOKEN_DESK_RENDERER_DIR ?? 'out/renderer');
 
@@ -162,6 +164,53 @@ async function main(): Promise<void> {
     }
     const notificationClick = /^\/__harness\/notifications\/(\d+)\/click$/.exec(url.pathname);
     const nextAnswer = /^\/__harness\/questions\/next\/(yes|no)$/.exec(url.pathname);
+    const menuClick = /^\/__harness\/menu\/(.+)$/.exec(url.pathname);
+    if (menuClick || url.pathname === '/__harness/unchecked-event') {
+      // A person's menu click, and (for hostile tests) an event main would never send:
+      // neither is the page's to ask for, so both need the control key.
+      if (!hasControlKey(request))
+        throw new BadRequest(
+          403,
+          'harness_control_key',
+          'Menu clicks and raw events need the control key (x-harness-control-key), which the page does not have.',
+        );
+      onlyMethods(request, ['POST']);
+      // As with no window: nobody to send to. Tests wait for the page's stream instead.
+      if (eventStreams.size === 0)
+        throw new BadRequest(409, 'no_page', 'No page is listening for events yet.');
+      if (menuClick) {
+        // The real menu, as Linux builds it, clicked with a window whose page is ours:
+        // what its click sends goes through main's check to the page's event stream.
+        const item = menuItemLabelled(
+          applicationMenuTemplate({ platform: 'linux', isPackaged: true }),
+          decodePath(menuClick[1]!),
+        );
+        if (!item?.click)
+          throw new BadRequest(404, 'not_found', 'The menu has no such item to click.');
+        const window = {
+          webContents: {
+            focus: () => {},
+            send: (event: RendererEvent, payload: unknown) =>
+              rendererEvents.emit(event, payload as never),
+          },
+        };
+        (item.click as unknown as (item: unknown, window: unknown) => void)({}, window);
+        return json(response, 200, { clicked: true });
+      }
+      let body: { event?: unknown; payload?: unknown };
+      try {
+        body = JSON.parse(await readBody(request)) as typeof body;
+      } catch (error) {
+        if (error instanceof BadRequest) throw error;
+        throw new BadRequest(400, 'bad_json', 'The request body is not valid JSON.');
+      }
+      if (typeof body?.event !== 'string' || !Object.hasOwn(RENDERER_EVENTS, body.event))
+        throw new BadRequest(404, 'unknown_event', 'There is no such event.');
+      // Unchecked on purpose: it stands for whatever might reach the page another way.
+      for (const stream of eventStreams)
+        stream.write(`${JSON.stringify({ event: body.event, payload: body.payload })}\n`);
+      return json(response, 200, { sent: eventStreams.size });
+    }
     if (nextAnswer) {
       if (!hasControlKey(request))
         throw new BadRequest(

@@ -6,43 +6,68 @@
  *
  * The page owns its keyboard shortcuts (it knows when a dialog or a text field has
  * the keyboard). The menu lists each one without registering it, and choosing the
- * item presses those keys in the page, so a shortcut and its menu item do the same.
+ * item sends the page a `ui:command` naming what to do, from a closed list
+ * (UI_COMMANDS). It never presses keys in the page: a replayed key lands wherever
+ * focus happens to be, and could meet an accelerator registered for the same keys.
  */
 import type { BaseWindow, MenuItemConstructorOptions, WebContents } from 'electron';
+import { RENDERER_EVENTS, type UiCommand } from '../shared/ipc-channels.js';
 
 export interface MenuContext {
   platform: NodeJS.Platform;
   isPackaged: boolean;
 }
 
-/** A shortcut the page handles: its menu label and its keys (Ctrl, or Cmd on macOS). */
+/** A command the page runs: its menu label, its keys (Ctrl, or Cmd on macOS) and its name. */
 interface PageShortcut {
   label: string;
   key: string;
-  command?: boolean;
+  command: UiCommand;
+  withCommandKey?: boolean;
   shift?: boolean;
 }
 
 export const PAGE_SHORTCUTS = {
-  newToken: { label: 'New Token…', key: 'N', command: true },
-  search: { label: 'Search Tokens', key: '/' },
-  clearSelection: { label: 'Clear Selection', key: 'Escape' },
-  accountMenu: { label: 'Account Menu', key: 'A', command: true, shift: true },
-  tokens: { label: 'Tokens', key: '1', command: true },
-  activity: { label: 'Activity', key: '2', command: true },
-  settings: { label: 'Settings', key: ',', command: true },
-  commandPalette: { label: 'Command Palette…', key: 'K', command: true },
+  newToken: { label: 'New Token…', key: 'N', withCommandKey: true, command: 'new-token' },
+  search: { label: 'Search Tokens', key: '/', command: 'search' },
+  clearSelection: { label: 'Clear Selection', key: 'Escape', command: 'clear-selection' },
+  accountMenu: {
+    label: 'Account Menu',
+    key: 'A',
+    withCommandKey: true,
+    shift: true,
+    command: 'account-menu',
+  },
+  tokens: { label: 'Tokens', key: '1', withCommandKey: true, command: 'go-tokens' },
+  activity: { label: 'Activity', key: '2', withCommandKey: true, command: 'go-activity' },
+  settings: { label: 'Settings', key: ',', withCommandKey: true, command: 'go-settings' },
+  commandPalette: {
+    label: 'Command Palette…',
+    key: 'K',
+    withCommandKey: true,
+    command: 'command-palette',
+  },
 } as const satisfies Record<string, PageShortcut>;
 
-function pageShortcut(
-  { label, key, command, shift }: PageShortcut,
-  mac: boolean,
-): MenuItemConstructorOptions {
-  const accelerator = [command && 'CmdOrCtrl', shift && 'Shift', key].filter(Boolean).join('+');
-  const modifiers = [
-    ...(command ? [mac ? 'meta' : 'control'] : []),
-    ...(shift ? ['shift'] : []),
-  ] as Array<'meta' | 'control' | 'shift'>;
+/**
+ * Edit ▸ Select All off macOS. Its role would register Ctrl+A with the window, taking
+ * the keys from the page, which gives them two meanings: the text of a field that has
+ * focus, or every token shown in the list. As a page command the keys and the item do
+ * the same, in both places. On macOS the role stays: Cmd+A reaches a text field only
+ * through the menu there, and the page sees the keys first and keeps them when it
+ * selects tokens.
+ */
+const SELECT_ALL: PageShortcut = {
+  label: 'Select All',
+  key: 'A',
+  withCommandKey: true,
+  command: 'select-all',
+};
+
+function pageShortcut({ label, key, withCommandKey, shift, command }: PageShortcut) {
+  const accelerator = [withCommandKey && 'CmdOrCtrl', shift && 'Shift', key]
+    .filter(Boolean)
+    .join('+');
   return {
     label,
     accelerator,
@@ -50,12 +75,12 @@ function pageShortcut(
     click: (_item, window) => {
       const page = (window as (BaseWindow & { webContents?: WebContents }) | undefined)
         ?.webContents;
-      if (!page) return;
+      // The names are constants, but main sends nothing unchecked (as RendererEvents does).
+      if (!page || !RENDERER_EVENTS['ui:command'](command)) return;
       page.focus();
-      page.sendInputEvent({ type: 'keyDown', keyCode: key, modifiers });
-      page.sendInputEvent({ type: 'keyUp', keyCode: key, modifiers });
+      page.send('ui:command', command);
     },
-  };
+  } satisfies MenuItemConstructorOptions;
 }
 
 export function applicationMenuTemplate({
@@ -63,7 +88,7 @@ export function applicationMenuTemplate({
   isPackaged,
 }: MenuContext): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
-  const shortcut = (name: keyof typeof PAGE_SHORTCUTS) => pageShortcut(PAGE_SHORTCUTS[name], mac);
+  const shortcut = (name: keyof typeof PAGE_SHORTCUTS) => pageShortcut(PAGE_SHORTCUTS[name]);
   const developer: MenuItemConstructorOptions[] = isPackaged
     ? []
     : [
@@ -110,7 +135,7 @@ export function applicationMenuTemplate({
         { role: 'cut' },
         { role: 'copy' },
         { role: 'paste' },
-        { role: 'selectAll' },
+        mac ? { role: 'selectAll' } : pageShortcut(SELECT_ALL),
         { type: 'separator' },
         shortcut('search'),
         shortcut('clearSelection'),

@@ -100,6 +100,31 @@ function isOpenTokenEvent(value: unknown): value is OpenTokenEvent {
 }
 
 /**
+ * What the application menu asks the page to do: a closed list. The page owns these
+ * (it knows whether a dialog is open, what has focus, who is signed in), so the menu
+ * names a command and the page runs it, or does nothing when it does not apply now.
+ * The screen commands share their ids with the command palette's.
+ */
+export const UI_COMMANDS = [
+  'go-tokens',
+  'go-activity',
+  'go-settings',
+  'new-token',
+  'search',
+  'clear-selection',
+  'select-all',
+  'account-menu',
+  'command-palette',
+] as const;
+
+export type UiCommand = (typeof UI_COMMANDS)[number];
+
+/** One of UI_COMMANDS, as a bare string: anything else (another type, a made-up name) is refused. */
+export function isUiCommand(value: unknown): value is UiCommand {
+  return typeof value === 'string' && (UI_COMMANDS as readonly string[]).includes(value);
+}
+
+/**
  * Every event main sends to the renderer, with the check its payload must pass.
  * Plain functions rather than schemas, so the sandboxed preload can check what it
  * hands the page without bundling a schema library; main checks with the same one
@@ -107,6 +132,7 @@ function isOpenTokenEvent(value: unknown): value is OpenTokenEvent {
  */
 export const RENDERER_EVENTS = {
   'ui:open-token': isOpenTokenEvent,
+  'ui:command': isUiCommand,
 } as const;
 
 export type RendererEvent = keyof typeof RENDERER_EVENTS;

@@ -74,6 +74,10 @@ export interface Desk {
   /** The questions main asked in a native dialog, and the answer to its next one. */
   questions(): Promise<Array<{ title: string; message: string; detail: string }>>;
   answerNextQuestion(yes: boolean): Promise<void>;
+  /** Clicks the application menu's item with this label, as Linux builds the menu. */
+  clickMenu(label: string): Promise<void>;
+  /** Puts an event on the page's stream without main's check: what else might reach the page. */
+  sendUncheckedEvent(event: string, payload: unknown): Promise<void>;
   /** A session of the same account straight on the service, for seeding and checking. */
   apiSession(): Promise<string>;
   /** Stops the service; the returned function starts it again on the same port and data. */
@@ -145,6 +149,38 @@ export async function startDesk(label: string): Promise<Desk> {
         { method: 'POST', headers: { 'x-harness-control-key': controlKey } },
       );
       expect(response.status).toBe(200);
+    },
+    async clickMenu(label: string) {
+      // 409 until a page has opened its event stream (nothing was sent): ask again.
+      await expect
+        .poll(
+          async () =>
+            (
+              await fetch(`${harness.origin}/__harness/menu/${encodeURIComponent(label)}`, {
+                method: 'POST',
+                headers: { 'x-harness-control-key': controlKey },
+              })
+            ).status,
+          { message: label },
+        )
+        .toBe(200);
+    },
+    async sendUncheckedEvent(event: string, payload: unknown) {
+      await expect
+        .poll(
+          async () =>
+            (
+              await fetch(`${harness.origin}/__harness/unchecked-event`, {
+                method: 'POST',
+                headers: {
+                  'x-harness-control-key': controlKey,
+                  'content-type': 'application/json',
+                },
+                body: JSON.stringify({ event, payload }),
+              })
+            ).status,
+        )
+        .toBe(200);
     },
     async openedLinks() {
       return (await (await keyed('/__harness/opened-links')).json()) as string[];

@@ -63,6 +63,31 @@ async function expectShortcutsWork() {
   await expect(page.locator('dialog')).toHaveCount(0);
 }
 
+test('the reveal dialog’s one-time warning is a warning banner, and still the dialog’s description', async () => {
+  await createToken(page, 'warned-reveal');
+  const reveal = page.getByRole('dialog', { name: 'Token “warned-reveal” created' });
+  const warning = reveal.locator('.banner-warning');
+  await expect(warning).toHaveText(
+    'Copy the secret now and store it in your CI secret store. It will not be shown again.',
+  );
+  // A screen reader hears it with the title when the dialog opens.
+  await expect(reveal).toHaveAccessibleDescription(
+    'Copy the secret now and store it in your CI secret store. It will not be shown again.',
+  );
+  // It stands out: not the grey description text it used to be.
+  type Styles = { getComputedStyle(el: unknown): Record<string, string> };
+  const background = (locator: Locator) =>
+    locator.evaluate(
+      (element) => (globalThis as unknown as Styles).getComputedStyle(element).backgroundColor,
+    );
+  const [warningColour, bodyColour] = [await background(warning), await background(reveal)];
+  expect(warningColour).not.toBe(bodyColour);
+  await expect(reveal.locator('.dialog-description')).toHaveCount(0);
+  // Not a live region too: the description already says it once on opening.
+  await expect(warning).not.toHaveAttribute('role', /.*/);
+  await closeReveal(page);
+});
+
 test('six Esc presses on the reveal dialog: it stays open on its close confirmation; closing forgets the secret', async () => {
   const forgotten = recordForgets(page);
   let secret = '';

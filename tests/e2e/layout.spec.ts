@@ -6,11 +6,14 @@
  * test-results/screens/layout-*.png for a person to look at.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { join } from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '../support/ci-providers/github/fake-github.js';
 import { startFakeGitLab, type FakeGitLab } from '../support/ci-providers/gitlab/fake-gitlab.js';
 import {
   closeReveal,
   createToken,
+  LAYOUT_SIZES,
+  SCREENS,
   signIn,
   startDesk,
   type Desk,
@@ -54,6 +57,54 @@ test('sign-in and create account', async () => {
     await expect(page.getByText('Use at least 8 characters')).toBeVisible();
   });
   await page.getByRole('button', { name: 'I already have an account' }).click();
+});
+
+test('the sidebar holds all it shows, “Commands… Ctrl+K” included, signed out and in', async () => {
+  /** Every element in the nav whose box pokes out of the nav's, or whose text overflows its own box. */
+  const overflowing = () =>
+    page.getByRole('navigation', { name: 'Screens' }).evaluate((nav) => {
+      type Box = { left: number; right: number; top: number; bottom: number };
+      type Element = {
+        getBoundingClientRect(): Box;
+        scrollWidth: number;
+        clientWidth: number;
+        querySelectorAll(selector: string): Element[];
+        textContent: string | null;
+      };
+      const root = nav as unknown as Element;
+      const outer = root.getBoundingClientRect();
+      return [...root.querySelectorAll('*')]
+        .filter((child) => {
+          const box = child.getBoundingClientRect();
+          return (
+            box.right > outer.right + 0.5 ||
+            box.left < outer.left - 0.5 ||
+            child.scrollWidth > child.clientWidth + 1
+          );
+        })
+        .map((child) => child.textContent?.trim() ?? '');
+    });
+  for (const signedIn of [false, true]) {
+    if (signedIn) await signIn(page, desk);
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      for (const size of LAYOUT_SIZES) {
+        await page.setViewportSize(size);
+        await expect(page.getByRole('button', { name: /^Commands…/ })).toBeVisible();
+        await page.evaluate('document.fonts.ready.then(() => true)');
+        const where = `${signedIn ? 'signed in' : 'signed out'}, ${size.width}×${size.height}, ${theme}`;
+        expect(await overflowing(), where).toEqual([]);
+        await page.screenshot({
+          path: join(
+            SCREENS,
+            `layout-sidebar-${signedIn ? 'in' : 'out'}-${size.width}x${size.height}-${theme}.png`,
+          ),
+        });
+      }
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1100, height: 720 });
 });
 
 test('the empty list, and the new-token dialog', async () => {

@@ -57,6 +57,30 @@ describe('ApiClient refuses unsafe service URLs before sending anything', () => 
   });
 });
 
+describe('ApiClient says what to check when a service cannot be reached', () => {
+  it('signed in, it points at the account’s own address, never at the URL in Settings', async () => {
+    const { api } = recordingClient();
+    const failure = await api.listTokens('http://127.0.0.1:4780', 'ses_x').catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: 'unreachable' });
+    const message = (failure as Error).message;
+    expect(message).toBe(
+      "Can't reach the token service at http://127.0.0.1:4780. Check that it is running. This account uses that address (the account menu shows it); to use another one, sign in with it.",
+    );
+    expect(message).not.toMatch(/Settings/);
+  });
+
+  it('signing in, it asks to check the address typed in the form', async () => {
+    const { api } = recordingClient();
+    await expect(
+      api.signIn('http://127.0.0.1:4780', { email: 'a@example.test', password: 'a password' }),
+    ).rejects.toMatchObject({
+      code: 'unreachable',
+      message:
+        "Can't reach the token service at http://127.0.0.1:4780. Check that it is running and that the service URL is right.",
+    });
+  });
+});
+
 describe('ApiClient reads no unbounded answer from a service', () => {
   /** A real HTTP server on 127.0.0.1 that answers every request with `answer`. */
   async function hostileService(answer: (response: ServerResponse) => void) {

@@ -641,4 +641,32 @@ describe('the built preload, run as a sandboxed preload is', () => {
     expect(listeners.listenerCount('ui:open-token')).toBe(0);
     expect(() => bridge.onUiOpenToken!('not a function')).toThrow('needs a callback');
   });
+
+  it('hands the page a menu command only when it is one of the listed names', () => {
+    const { bridge, listeners } = loadPreload();
+    const received: unknown[][] = [];
+    const unsubscribe = bridge.onUiCommand!((...args: unknown[]) =>
+      received.push(args),
+    ) as () => void;
+    const ipcEvent = { sender: { send: () => {} }, ports: [] };
+    listeners.emit('ui:command', ipcEvent, 'go-settings');
+    listeners.emit('ui:command', ipcEvent, 'select-all');
+    for (const hostile of [
+      null,
+      undefined,
+      '',
+      'sign-out', // a palette command, but not one the menu may ask for
+      'GO-SETTINGS',
+      'go-settings ',
+      ['go-settings'],
+      { command: 'go-settings' },
+      new String('go-settings'),
+      'toString',
+      '__proto__',
+    ])
+      listeners.emit('ui:command', ipcEvent, hostile);
+    expect(received).toEqual([['go-settings'], ['select-all']]);
+    unsubscribe();
+    expect(listeners.listenerCount('ui:command')).toBe(0);
+  });
 });

@@ -1,6 +1,23 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
 import { applicationMenuTemplate, PAGE_SHORTCUTS } from '../../src/main/menu.js';
+import { RENDERER_EVENTS } from '../../src/shared/ipc-channels.js';
+
+/** A window whose page records what main sends it, and any key presses (there should be none). */
+function fakeWindow() {
+  const sent: unknown[][] = [];
+  return {
+    sent,
+    webContents: {
+      focus: vi.fn(),
+      sendInputEvent: vi.fn(),
+      send: (...args: unknown[]) => sent.push(args),
+    },
+  };
+}
+
+const click = (item: MenuItemConstructorOptions, window: unknown) =>
+  (item.click as unknown as (item: unknown, window: unknown) => void)({}, window);
 
 /** Every role in the template, submenus included. */
 function roles(items: MenuItemConstructorOptions[]): string[] {
@@ -17,8 +34,8 @@ describe('applicationMenuTemplate', () => {
     for (const platform of ['linux', 'darwin', 'win32'] as const) {
       const found = roles(applicationMenuTemplate({ platform, isPackaged: true }));
       for (const role of devOnly) expect(found, `${platform}: ${role}`).not.toContain(role);
-      // What people use is still there.
-      for (const role of ['copy', 'paste', 'selectall', 'undo', 'zoomin', 'resetzoom', 'quit'])
+      // What people use is still there (Select All off macOS is a page command: below).
+      for (const role of ['copy', 'paste', 'undo', 'zoomin', 'resetzoom', 'quit'])
         expect(found, `${platform}: ${role}`).toContain(role);
     }
   });
@@ -71,34 +88,72 @@ describe('the page’s shortcuts in the menu', () => {
     );
   });
 
-  it('leaves the keys to the page, and a click presses them there', () => {
-    for (const platform of ['linux', 'darwin'] as const) {
+  it('leaves the keys to the page, and a click sends it the command, never key presses', () => {
+    const expected = {
+      'New Token…': 'new-token',
+      'Search Tokens': 'search',
+      'Clear Selection': 'clear-selection',
+      'Account Menu': 'account-menu',
+      Tokens: 'go-tokens',
+      Activity: 'go-activity',
+      Settings: 'go-settings',
+      'Command Palette…': 'command-palette',
+    };
+    for (const platform of ['linux', 'darwin', 'win32'] as const) {
       const found = items(applicationMenuTemplate({ platform, isPackaged: true }));
-      const settings = found.find((item) => item.label === 'Settings')!;
-      const search = found.find((item) => item.label === 'Search Tokens')!;
-      const account = found.find((item) => item.label === 'Account Menu')!;
-      for (const item of [settings, search, account])
-        expect(item.registerAccelerator, item.label).toBe(false);
-      const sent: unknown[] = [];
-      const window = {
-        webContents: { focus: vi.fn(), sendInputEvent: (e: unknown) => sent.push(e) },
-      };
-      const click = (item: MenuItemConstructorOptions) =>
-        (item.click as unknown as (item: unknown, window: unknown) => void)({}, window);
-      click(settings);
-      click(search);
-      click(account);
-      const command = platform === 'darwin' ? 'meta' : 'control';
-      expect(sent).toEqual([
-        { type: 'keyDown', keyCode: ',', modifiers: [command] },
-        { type: 'keyUp', keyCode: ',', modifiers: [command] },
-        { type: 'keyDown', keyCode: '/', modifiers: [] },
-        { type: 'keyUp', keyCode: '/', modifiers: [] },
-        { type: 'keyDown', keyCode: 'A', modifiers: [command, 'shift'] },
-        { type: 'keyUp', keyCode: 'A', modifiers: [command, 'shift'] },
-      ]);
-      expect(window.webContents.focus).toHaveBeenCalled();
+      for (const [label, command] of Object.entries(expected)) {
+        const item = found.find((entry) => entry.label === label)!;
+        expect(item.registerAccelerator, `${platform}: ${label}`).toBe(false);
+        const window = fakeWindow();
+        click(item, window);
+        expect(window.sent, `${platform}: ${label}`).toEqual([['ui:command', command]]);
+        expect(window.webContents.sendInputEvent).not.toHaveBeenCalled();
+        expect(window.webContents.focus).toHaveBeenCalled();
+        // What it sends passes the check the preload applies before the page sees it.
+        expect(RENDERER_EVENTS['ui:command'](command), command).toBe(true);
+      }
     }
+  });
+
+  it('macOS Settings… in the app menu sends the same command', () => {
+    const [appMenu] = applicationMenuTemplate({ platform: 'darwin', isPackaged: true });
+    const window = fakeWindow();
+    click(
+      items([appMenu!]).find((item) => item.label === 'Settings…')!,
+      window,
+    );
+    expect(window.sent).toEqual([['ui:command', 'go-settings']]);
+  });
+
+  it('Select All: a page command with Ctrl+A left to the page off macOS, the text role on macOS', () => {
+    for (const platform of ['linux', 'win32'] as const) {
+      const template = applicationMenuTemplate({ platform, isPackaged: true });
+      const edit = template.find((menu) => menu.label === 'Edit')!;
+      const selectAll = items([edit]).find((item) => item.label === 'Select All')!;
+      expect(selectAll.role, platform).toBeUndefined();
+      expect(selectAll).toMatchObject({ accelerator: 'CmdOrCtrl+A', registerAccelerator: false });
+      const window = fakeWindow();
+      click(selectAll, window);
+      expect(window.sent).toEqual([['ui:command', 'select-all']]);
+      expect(window.webContents.sendInputEvent).not.toHaveBeenCalled();
+      // No other item claims Ctrl+A for the window either.
+      const registered = (list: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] =>
+        list.flatMap((item) => [
+          item,
+          ...(Array.isArray(item.submenu) ? registered(item.submenu) : []),
+        ]);
+      expect(
+        registered(template).filter(
+          (item) =>
+            item.registerAccelerator !== false &&
+            (item.role?.toLowerCase() === 'selectall' || item.accelerator === 'CmdOrCtrl+A'),
+        ),
+        platform,
+      ).toEqual([]);
+    }
+    expect(roles(applicationMenuTemplate({ platform: 'darwin', isPackaged: true }))).toContain(
+      'selectall',
+    );
   });
 
   it('a click with no window does nothing', () => {

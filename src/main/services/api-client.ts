@@ -229,7 +229,11 @@ export class ApiClient {
         'unreachable',
         timedOut
           ? `The token service at ${baseUrl} did not answer within ${timeoutMs / 1000} seconds.`
-          : `Can't reach the token service at ${baseUrl}. Check that it is running and that the URL in Settings is right.`,
+          : options.token
+            ? // A signed-in account keeps the address it signed in with: the URL in
+              // Settings only fills the next sign-in form, so pointing there would mislead.
+              `Can't reach the token service at ${baseUrl}. Check that it is running. This account uses that address (the account menu shows it); to use another one, sign in with it.`
+            : `Can't reach the token service at ${baseUrl}. Check that it is running and that the service URL is right.`,
       );
     }
     const maxBytes = options.maxBytes ?? RESPONSE_LIMITS.other;

@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { isUiCommand } from '../../../shared/ipc-channels';
+import { desk } from '../lib/bridge';
 import { CommandPalette, withCommand, type Command } from './CommandPalette';
 
 export type Screen = 'tokens' | 'activity' | 'settings';
@@ -20,6 +22,10 @@ const isPaletteKey = (event: KeyboardEvent) =>
   !event.shiftKey &&
   !event.altKey &&
   event.key.toLowerCase() === 'k';
+
+/** A field that takes typed text, whose text Select All selects. */
+const TEXT_FIELD =
+  'input:not([type="checkbox"], [type="radio"], [type="button"], [type="submit"], [type="reset"], [type="range"], [type="color"], [type="file"]), textarea';
 
 /** The screen a key press asks for, if any. */
 export function screenForKey(event: KeyboardEvent, offered: readonly Screen[]): Screen | null {
@@ -80,6 +86,33 @@ export function Navigation({ current, offered, signedIn, onGo, commands, childre
     })),
     ...commands,
   ];
+  const offeredNow = useRef(everything);
+  useEffect(() => {
+    offeredNow.current = everything;
+  });
+
+  // The application menu's commands. One the palette offers now (a screen, a new token)
+  // runs as the palette would run it; one it does not offer now (Activity while signed
+  // out, New Token away from the list) does nothing, as its keys would. The list's own
+  // (search, clear selection) and the account menu are theirs to answer.
+  useEffect(
+    () =>
+      desk().onUiCommand?.((command: unknown) => {
+        // The preload checks this; the page checks again, for any other way in.
+        if (!isUiCommand(command)) return;
+        if (command === 'select-all') {
+          // In a text field, its text, in a dialog too; the token list answers elsewhere.
+          const field = document.activeElement;
+          if (field instanceof HTMLElement && field.matches(TEXT_FIELD))
+            (field as HTMLInputElement | HTMLTextAreaElement).select();
+          return;
+        }
+        if (document.querySelector('dialog[open]')) return;
+        if (command === 'command-palette') setPalette(true);
+        else offeredNow.current.find(({ id }) => id === command)?.run();
+      }),
+    [],
+  );
 
   return (
     <div className="app-shell">

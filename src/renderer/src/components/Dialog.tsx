@@ -10,6 +10,8 @@ interface DialogProps {
   children: ReactNode;
   footer?: ReactNode;
   description?: ReactNode;
+  /** The id of something in the body that describes the dialog, when that is not a plain sentence. */
+  describedBy?: string;
   wide?: boolean;
   role?: 'dialog' | 'alertdialog';
 }
@@ -33,6 +35,7 @@ export function Dialog({
   children,
   footer,
   description,
+  describedBy,
   wide,
   role = 'dialog',
 }: DialogProps) {
@@ -91,7 +94,7 @@ export function Dialog({
       className={wide ? 'dialog dialog-wide' : 'dialog'}
       role={role}
       aria-labelledby={titleId}
-      aria-describedby={description ? descriptionId : undefined}
+      aria-describedby={description ? descriptionId : describedBy}
     >
       <header className="dialog-header">
         <h2 id={titleId}>{title}</h2>

@@ -1,4 +1,12 @@
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  Fragment,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 
 export interface MenuItem {
   label: string;
@@ -7,6 +15,12 @@ export interface MenuItem {
   shortcut?: { label: string; aria: string };
   /** Red text: the item leads to a confirmation of something that cannot be undone. */
   danger?: boolean;
+  /** Shown in place of the label when one line of text is not enough; its text is the item's name. */
+  content?: ReactNode;
+  /** What is in use now (the active account): marked for assistive technology, and focused on opening. */
+  current?: boolean;
+  /** A line above the item, between groups. */
+  separated?: boolean;
 }
 
 interface Props {
@@ -17,14 +31,17 @@ interface Props {
   /** Takes focus back when the menu closes by key or by a choice. */
   returnFocus: HTMLElement | null;
   onClose: () => void;
+  /** Extra class names for the menu's box (its width, say). */
+  className?: string;
 }
 
 /**
- * A popup menu (the WAI-ARIA menu pattern): the first item takes focus, arrows,
- * Home and End move, Enter or Space chooses, Esc or Tab closes and focus goes back
- * to what opened it; a press outside closes it.
+ * A popup menu (the WAI-ARIA menu pattern): the current item, or else the first,
+ * takes focus; arrows, Home and End move, Enter or Space chooses, Esc or Tab closes
+ * and focus goes back to what opened it; a press outside closes it, except on what
+ * opened it, whose own click decides (a toggle closes it, it does not reopen).
  */
-export function Menu({ label, items, at, returnFocus, onClose }: Props) {
+export function Menu({ label, items, at, returnFocus, onClose, className }: Props) {
   const menu = useRef<HTMLDivElement>(null);
   const [place, setPlace] = useState(at);
   const close = useRef(onClose);
@@ -43,18 +60,23 @@ export function Menu({ label, items, at, returnFocus, onClose }: Props) {
       });
     };
     fit();
-    menu.current!.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    (
+      menu.current!.querySelector<HTMLElement>('[role="menuitem"][aria-current="true"]') ??
+      menu.current!.querySelector<HTMLElement>('[role="menuitem"]')
+    )?.focus();
     window.addEventListener('resize', fit);
     return () => window.removeEventListener('resize', fit);
   }, [at]);
 
   useEffect(() => {
     const onPointer = (event: PointerEvent) => {
-      if (!menu.current?.contains(event.target as Node)) close.current();
+      const target = event.target as Node;
+      if (menu.current?.contains(target) || returnFocus?.contains(target)) return;
+      close.current();
     };
     window.addEventListener('pointerdown', onPointer, true);
     return () => window.removeEventListener('pointerdown', onPointer, true);
-  }, []);
+  }, [returnFocus]);
 
   const dismiss = () => {
     close.current();
@@ -82,31 +104,34 @@ export function Menu({ label, items, at, returnFocus, onClose }: Props) {
       ref={menu}
       role="menu"
       aria-label={label}
-      className="popup-menu"
+      className={className ? `popup-menu ${className}` : 'popup-menu'}
       style={{ left: place.x, top: place.y }}
       onKeyDown={onKeyDown}
     >
-      {items.map((item) => (
-        <button
-          key={item.label}
-          type="button"
-          role="menuitem"
-          tabIndex={-1}
-          className={item.danger ? 'menu-item menu-item-danger' : 'menu-item'}
-          aria-keyshortcuts={item.shortcut?.aria}
-          onClick={() => {
-            // Focus goes back first: a dialog the item opens returns focus there on close.
-            dismiss();
-            item.onSelect();
-          }}
-        >
-          <span>{item.label}</span>
-          {item.shortcut && (
-            <kbd className="menu-shortcut" aria-hidden="true">
-              {item.shortcut.label}
-            </kbd>
-          )}
-        </button>
+      {items.map((item, index) => (
+        <Fragment key={`${index} ${item.label}`}>
+          {item.separated && <hr className="menu-separator" />}
+          <button
+            type="button"
+            role="menuitem"
+            tabIndex={-1}
+            className={item.danger ? 'menu-item menu-item-danger' : 'menu-item'}
+            aria-keyshortcuts={item.shortcut?.aria}
+            aria-current={item.current ? 'true' : undefined}
+            onClick={() => {
+              // Focus goes back first: a dialog the item opens returns focus there on close.
+              dismiss();
+              item.onSelect();
+            }}
+          >
+            {item.content ?? <span>{item.label}</span>}
+            {item.shortcut && (
+              <kbd className="menu-shortcut" aria-hidden="true">
+                {item.shortcut.label}
+              </kbd>
+            )}
+          </button>
+        </Fragment>
       ))}
     </div>
   );

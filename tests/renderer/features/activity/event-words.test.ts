@@ -4,6 +4,7 @@ import {
   actorWords,
   clientWords,
   detailWords,
+  EVENT_LABELS,
 } from '../../../../src/renderer/src/features/activity/event-words';
 
 function event(over: Partial<AccountEvent>): AccountEvent {
@@ -65,8 +66,22 @@ describe('an event in words', () => {
     expect(detailWords(event({ kind: 'token.revoked', details: { reason: 'rotated' } }))).toBe(
       'replaced by a rotation',
     );
-    expect(detailWords(event({ kind: 'token.refused', details: { reason: 'expired' } }))).toBe(
-      'it was expired',
+  });
+
+  it('says why a use was refused once: the label does not repeat the reason', () => {
+    const refused = (details: Record<string, unknown>) =>
+      [EVENT_LABELS['token.refused'], detailWords(event({ kind: 'token.refused', details }))].join(
+        ' · ',
+      );
+    expect(refused({ reason: 'revoked' })).toBe('Use refused · the token had been revoked');
+    expect(refused({ reason: 'expired' })).toBe('Use refused · the token had expired');
+    // An older service, or one that names a reason we do not know: still one clear phrase,
+    // never the service's word echoed into the sentence.
+    expect(refused({})).toBe('Use refused · the token was revoked or had expired');
+    expect(refused({ reason: 'rm -rf' })).toBe(
+      'Use refused · the token was revoked or had expired',
     );
+    for (const words of [refused({ reason: 'revoked' }), refused({ reason: 'expired' })])
+      expect(words.match(/revoked|expired/g), words).toHaveLength(1);
   });
 });

@@ -9,7 +9,7 @@ export const EVENT_LABELS: Record<EventKind, string> = {
   'token.rotated': 'Rotated',
   'token.revoked': 'Revoked',
   'token.expired': 'Expired',
-  'token.refused': 'Refused (revoked or expired)',
+  'token.refused': 'Use refused',
   'destination.added': 'Sent to CI',
   'destination.removed': 'CI place forgotten',
   'session.signed_in': 'Signed in',
@@ -56,7 +56,13 @@ export function detailWords(event: AccountEvent): string | null {
         : d.bulk
           ? 'in a bulk revoke'
           : null;
-  if (event.kind === 'token.refused' && typeof d.reason === 'string') return `it was ${d.reason}`;
+  // The label says only that a use was refused; why is said here, once.
+  if (event.kind === 'token.refused')
+    return d.reason === 'revoked'
+      ? 'the token had been revoked'
+      : d.reason === 'expired'
+        ? 'the token had expired'
+        : 'the token was revoked or had expired';
   if (event.kind.startsWith('destination.') && typeof d.name === 'string') {
     const provider = providerName(d.provider);
     return provider ? `${d.name} on ${provider}` : d.name;

@@ -1,5 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AccountSummary, SignedInAccount } from '../../../../../shared/ipc-contract';
+import { Menu, type MenuItem } from '../../../components/Menu';
+import { desk } from '../../../lib/bridge';
 
 interface Props {
   account: SignedInAccount;
@@ -14,13 +16,27 @@ export const ACCOUNT_MENU_SHORTCUT = 'Control+Shift+A Meta+Shift+A';
 
 /**
  * The header's account menu: every account on this computer, the active one marked;
- * choose one to switch (arrow keys move, Enter chooses, Esc closes), add another,
- * or sign out of this one.
+ * choose one to switch, add another, or sign out of this one. It is the shared popup
+ * menu, so its keys are the token rows' ⋯ menu's: arrows, Home and End move, Enter
+ * chooses, Esc closes and gives focus back to the button, Tab closes.
  */
 export function AccountMenu({ account, accounts, onSwitch, onAdd, onSignOut }: Props) {
-  const [open, setOpen] = useState(false);
+  /** The open menu: where it sits, under its button, which takes focus back; null while closed. */
+  const [opened, setOpened] = useState<{ at: { x: number; y: number }; from: HTMLElement } | null>(
+    null,
+  );
   const button = useRef<HTMLButtonElement>(null);
-  const menu = useRef<HTMLDivElement>(null);
+
+  const open = () => {
+    const from = button.current;
+    if (!from) return;
+    const box = from.getBoundingClientRect();
+    setOpened({ at: { x: box.left, y: box.bottom + 4 }, from });
+  };
+  const opener = useRef(open);
+  useEffect(() => {
+    opener.current = open;
+  });
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -31,53 +47,66 @@ export function AccountMenu({ account, accounts, onSwitch, onAdd, onSignOut }: P
         !document.querySelector('dialog[open]')
       ) {
         event.preventDefault();
-        setOpen(true);
+        opener.current();
       }
     };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    // The application menu's Account Menu item, the same as its keys.
+    const stopCommands = desk().onUiCommand?.((command) => {
+      if (command === 'account-menu' && !document.querySelector('dialog[open]')) opener.current();
+    });
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      stopCommands?.();
+    };
   }, []);
 
-  useEffect(() => {
-    if (!open) return;
-    const items = () => [
-      ...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? []),
-    ];
-    (items().find((item) => item.getAttribute('aria-current') === 'true') ?? items()[0])?.focus();
-    const onKey = (event: KeyboardEvent) => {
-      const list = items();
-      const at = list.indexOf(document.activeElement as HTMLElement);
-      if (event.key === 'Escape') {
-        event.preventDefault();
-        event.stopPropagation();
-        setOpen(false);
-        button.current?.focus();
-      } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-        event.preventDefault();
-        const step = event.key === 'ArrowDown' ? 1 : -1;
-        list[(at + step + list.length) % list.length]?.focus();
-      } else if (event.key === 'Tab') {
-        setOpen(false);
-      }
-    };
-    const onPointer = (event: PointerEvent) => {
-      if (!menu.current?.contains(event.target as Node) && event.target !== button.current)
-        setOpen(false);
-    };
-    window.addEventListener('keydown', onKey, true);
-    window.addEventListener('pointerdown', onPointer);
-    return () => {
-      window.removeEventListener('keydown', onKey, true);
-      window.removeEventListener('pointerdown', onPointer);
-    };
-  }, [open]);
-
-  // The button takes focus back first: a dialog the action opens returns focus to it.
-  const choose = (action: () => void) => {
-    setOpen(false);
-    button.current?.focus();
-    action();
-  };
+  const items: MenuItem[] = [
+    ...accounts.map((entry) => ({
+      label: entry.email,
+      current: entry.active,
+      onSelect: () => onSwitch(entry),
+      content: (
+        <span className="account-item">
+          <span className="account-check" aria-hidden="true">
+            {entry.active ? '✓' : ''}
+          </span>
+          <span className="account-item-text">
+            <span className="account-email">{entry.email}</span>
+            <span className="muted account-item-service">
+              {entry.serviceUrl}
+              {entry.signedIn ? '' : ' · signed out, sign in again'}
+            </span>
+          </span>
+        </span>
+      ),
+    })),
+    {
+      label: 'Add another account…',
+      separated: accounts.length > 0,
+      onSelect: onAdd,
+      content: (
+        <span className="account-item">
+          <span className="account-check" aria-hidden="true">
+            +
+          </span>
+          Add another account…
+        </span>
+      ),
+    },
+    {
+      label: `Sign out of ${account.email}`,
+      onSelect: onSignOut,
+      content: (
+        <span className="account-item">
+          <span className="account-check" aria-hidden="true" />
+          <span className="account-item-text">
+            <span>Sign out of {account.email}</span>
+          </span>
+        </span>
+      ),
+    },
+  ];
 
   return (
     <div className="account-menu">
@@ -86,60 +115,24 @@ export function AccountMenu({ account, accounts, onSwitch, onAdd, onSignOut }: P
         type="button"
         className="account-button"
         aria-haspopup="menu"
-        aria-expanded={open}
+        aria-expanded={opened !== null}
         aria-keyshortcuts={ACCOUNT_MENU_SHORTCUT}
         title={`${account.email} · ${account.serviceUrl} (Ctrl+Shift+A)`}
-        onClick={() => setOpen((was) => !was)}
+        onClick={() => (opened ? setOpened(null) : open())}
       >
         <span className="account-email">{account.email}</span>
         <span className="account-service muted">{new URL(account.serviceUrl).host}</span>
         <span aria-hidden="true">▾</span>
       </button>
-      {open && (
-        <div ref={menu} className="account-popup" role="menu" aria-label="Accounts">
-          {accounts.map((entry) => (
-            <button
-              key={`${entry.serviceUrl} ${entry.email}`}
-              type="button"
-              role="menuitem"
-              className="account-item"
-              aria-current={entry.active ? 'true' : undefined}
-              onClick={() => choose(() => onSwitch(entry))}
-            >
-              <span className="account-check" aria-hidden="true">
-                {entry.active ? '✓' : ''}
-              </span>
-              <span className="account-item-text">
-                <span className="account-email">{entry.email}</span>
-                <span className="muted account-item-service">
-                  {entry.serviceUrl}
-                  {entry.signedIn ? '' : ' · signed out, sign in again'}
-                </span>
-              </span>
-            </button>
-          ))}
-          <hr />
-          <button
-            type="button"
-            role="menuitem"
-            className="account-item"
-            onClick={() => choose(onAdd)}
-          >
-            <span className="account-check" aria-hidden="true">
-              +
-            </span>
-            Add another account…
-          </button>
-          <button
-            type="button"
-            role="menuitem"
-            className="account-item"
-            onClick={() => choose(onSignOut)}
-          >
-            <span className="account-check" aria-hidden="true" />
-            Sign out of {account.email}
-          </button>
-        </div>
+      {opened && (
+        <Menu
+          label="Accounts"
+          className="account-popup"
+          items={items}
+          at={opened.at}
+          returnFocus={opened.from}
+          onClose={() => setOpened(null)}
+        />
       )}
     </div>
   );

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { RevealedToken, RotationState } from '../../../../../shared/ipc-contract';
 import {
   SNIPPET_KINDS,
@@ -67,6 +67,7 @@ export function RevealDialog({
   const [confirmingClose, setConfirmingClose] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const { revealId } = revealed;
+  const warningId = useId();
 
   useEffect(() => {
     const pending = pendingForgets.get(revealId);
@@ -138,7 +139,9 @@ export function RevealDialog({
   return (
     <Dialog
       title={rotated ? `New secret for “${token.name}”` : `Token “${token.name}” created`}
-      description="Copy the secret now and store it in your CI secret store. It will not be shown again."
+      // The one-time warning is a warning, not grey small print; the dialog still names
+      // it as its description, so a screen reader reads it with the title.
+      describedBy={warningId}
       onDismiss={() => setConfirmingClose(true)}
       wide
       footer={
@@ -180,6 +183,12 @@ export function RevealDialog({
         )
       }
     >
+      {/* Heard as the dialog's description when it opens; a live region would say it twice. */}
+      <Banner tone="warning" announce={false}>
+        <span id={warningId}>
+          Copy the secret now and store it in your CI secret store. It will not be shown again.
+        </span>
+      </Banner>
       {error && <Banner tone="error">{error}</Banner>}
       <div className="secret-box">
         <code className="secret" data-testid="secret" aria-label="Token secret">

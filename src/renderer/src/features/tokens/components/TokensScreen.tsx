@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import type { ApiToken } from '../../../../../shared/api-schemas';
 import { MAX_BULK_REVOKE } from '../../../../../shared/limits';
 import { Banner } from '../../../components/Banner';
+import { desk } from '../../../lib/bridge';
 import { useScreen } from '../../../lib/use-screen';
 import { HEALTH_FILTERS } from '../health';
 import { retriesByItself, type TokenListState } from '../hooks/use-token-list';
@@ -100,6 +101,24 @@ export function TokensScreen({
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [popupOpen]);
+
+  // The application menu's Search, Clear Selection and (off macOS) Select All: what
+  // their keys do here, and nothing while a dialog has the keyboard.
+  useEffect(
+    () =>
+      desk().onUiCommand?.((command) => {
+        if (popupOpen || document.querySelector('dialog[open]')) return;
+        if (command === 'search') searchRef.current?.focus();
+        else if (command === 'clear-selection') shortcuts.current.clear();
+        else if (
+          command === 'select-all' &&
+          !document.activeElement?.closest(TEXT_FIELD) &&
+          visibleRef.current.length > 0
+        )
+          shortcuts.current.selectAll(visibleRef.current);
+      }),
+    [popupOpen],
+  );
 
   const retrying = retriesByItself(loadError);
   // With no token yet, nothing to search, sort or count: the empty state speaks instead.
