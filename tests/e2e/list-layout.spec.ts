@@ -150,7 +150,8 @@ test('under a selection and a service-down banner, the list keeps room for three
   } finally {
     await startService();
   }
-  await page.getByRole('button', { name: 'Retry now' }).click();
+  // The list retries by itself every few seconds, so Retry now may be gone before a
+  // click lands on it (it was, on a busy machine): wait for the retry instead.
   await expect(page.getByText("Can't reach the token service")).toHaveCount(0);
   await page.setViewportSize({ width: 1100, height: 720 });
 });
@@ -274,7 +275,8 @@ test('at the minimum window, an unfinished rotation and the service-down banner 
   } finally {
     await startService();
   }
-  await page.getByRole('button', { name: 'Retry now' }).click();
+  // The list retries by itself every few seconds, so Retry now may be gone before a
+  // click lands on it (it was, on a busy machine): wait for the retry instead.
   await expect(page.getByText("Can't reach the token service")).toHaveCount(0);
   await page.setViewportSize({ width: 1100, height: 720 });
 });
