@@ -245,8 +245,12 @@ test('the Company network card passes axe, light and dark, narrow and wide', asy
 });
 
 test('the card lays out at every size', async () => {
-  await checkLayoutEverywhere(page, 'company-network', async () => {
-    await card().scrollIntoViewIfNeeded();
+  // Its start (routes, proxy sign-in) and its end (authorities, the check's result).
+  await checkLayoutEverywhere(page, 'company-network-start', async () => {
+    await card().evaluate((element) => element.scrollIntoView({ block: 'start' }));
+  });
+  await checkLayoutEverywhere(page, 'company-network-end', async () => {
+    await card().evaluate((element) => element.scrollIntoView({ block: 'end' }));
   });
 });
 
