@@ -93,13 +93,12 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(async () => {
   // The proxy sign-in the page saved lives in the (throwaway) keyring: forget it.
-  if (page && harness) {
-    await page
-      .evaluate(
-        (origin) => window.tokenDesk.networkProxySignOut({ proxyOrigin: origin }),
-        proxy.url,
-      )
-      .catch(() => {});
+  if (harness) {
+    await fetch(`${harness.origin}/__harness/invoke/network:proxy-sign-out`, {
+      method: 'POST',
+      headers: { 'x-harness-key': harness.key, 'content-type': 'application/json' },
+      body: JSON.stringify({ proxyOrigin: proxy.url }),
+    }).catch(() => {});
   }
   await context?.close();
   await harness?.stop();
@@ -144,6 +143,7 @@ test('the proxy wants a sign-in: the banner leads to Settings, where the person 
   await expect(banner).toContainText(
     `The proxy ${proxy.url} (from HTTPS_PROXY) asks for a user name and password, and none is saved for it, so tokens.corp.test was not reached.`,
   );
+  await page.screenshot({ path: join(SCREENS, 'company-network-sign-in-banner.png') });
   await banner.getByRole('button', { name: 'Company network settings' }).click();
 
   await expect(card().getByRole('heading', { name: 'Company network' })).toBeFocused();
@@ -180,9 +180,9 @@ test('then the certificate is not trusted: the person adds the run’s CA throug
   await expect(list.getByRole('listitem')).toHaveCount(1);
   await expect(list).toContainText('CN=Corp Test Root CA');
   await expect(list).toContainText('Every host');
-  await expect(
-    card().getByText('Added CN=Corp Test Root CA for every host.').first(),
-  ).toBeAttached();
+  await expect(card().getByRole('status').filter({ hasText: 'Added' })).toHaveText(
+    'Added CN=Corp Test Root CA for every host.',
+  );
 
   const tunnelsBefore = proxy.tunnels.length;
   await page.getByRole('link', { name: 'Sign in' }).click();
@@ -261,6 +261,9 @@ test('Remove asks first; removed, the host is untrusted again', async () => {
   await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(confirm).toHaveCount(0);
+  await expect(
+    list.getByRole('button', { name: 'Remove CN=Corp Test Root CA (Every host)' }),
+  ).toBeFocused();
   await expect(list.getByRole('listitem')).toHaveCount(1);
 
   await list.getByRole('button', { name: 'Remove CN=Corp Test Root CA (Every host)' }).click();

@@ -246,6 +246,17 @@ function Authorities({
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const addButton = useRef<HTMLButtonElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+
+  /** Cancel puts focus back on the Remove button that asked. */
+  function cancelRemove(key: string) {
+    setConfirming(null);
+    requestAnimationFrame(() =>
+      list.current
+        ?.querySelector<HTMLButtonElement>(`button[data-remove="${CSS.escape(key)}"]`)
+        ?.focus(),
+    );
+  }
 
   const keyOf = (authority: AuthorityInfo) =>
     `${authority.fingerprint256} ${authority.scope.kind === 'host' ? authority.scope.host : '*'}`;
@@ -307,7 +318,7 @@ function Authorities({
       {status.authorities.length === 0 ? (
         <p className="muted">None added.</p>
       ) : (
-        <ul className="authority-list" aria-label="Trusted authorities">
+        <ul ref={list} className="authority-list" aria-label="Trusted authorities">
           {status.authorities.map((authority) => {
             const key = keyOf(authority);
             return (
@@ -334,12 +345,13 @@ function Authorities({
                   <RemoveConfirmation
                     authority={authority}
                     onRemove={() => remove(authority)}
-                    onCancel={() => setConfirming(null)}
+                    onCancel={() => cancelRemove(key)}
                   />
                 ) : (
                   <button
                     type="button"
                     className="secondary small danger-quiet"
+                    data-remove={key}
                     aria-label={`Remove ${authority.subject} (${scopeWords(authority)})`}
                     onClick={() => setConfirming(key)}
                   >
@@ -398,10 +410,9 @@ function Authorities({
           {busy ? 'Waiting for the file…' : ''}
         </span>
       </div>
-      <p className="visually-hidden" role="status" aria-live="polite">
+      <p className="hint" role="status">
         {announce}
       </p>
-      {announce && <p className="hint">{announce}</p>}
       {error && (
         <p className="field-error" role="alert">
           {error}
