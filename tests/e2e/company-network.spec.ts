@@ -277,3 +277,12 @@ test('Remove asks first; removed, the host is untrusted again', async () => {
     'signed by an authority this computer does not trust',
   );
 });
+
+test('signed in, a list that fails on the certificate offers the Company network settings too', async () => {
+  await page.getByRole('link', { name: 'Tokens' }).click();
+  const banner = page.getByRole('alert').filter({ hasText: 'unknown authority' });
+  await expect(banner).toContainText("Token Desk's trusted authorities");
+  await expect(banner.getByRole('button', { name: 'Retry now' })).toBeVisible();
+  await banner.getByRole('button', { name: 'Company network settings' }).click();
+  await expect(card().getByRole('heading', { name: 'Company network' })).toBeFocused();
+});

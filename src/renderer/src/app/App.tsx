@@ -160,6 +160,10 @@ export function App() {
         openTokenId={openTokenId}
         onOpenedToken={() => setOpenTokenId(null)}
         onCommands={setScreenCommands}
+        onOpenNetworkSettings={() => {
+          setSettingsCard('network');
+          setView('settings');
+        }}
       />
     );
   }
