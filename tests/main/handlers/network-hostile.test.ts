@@ -362,3 +362,29 @@ describe('the connection check refuses a hostile address before anything is sent
     expect(result.ok && result.value.proxy).toEqual({ origin: trapUrl, source: 'HTTPS_PROXY' });
   });
 });
+
+describe('the status never carries a proxy password', () => {
+  it('a sign-in in HTTPS_PROXY itself is named as such, without the password', async () => {
+    const { port } = new URL(trapUrl);
+    const withCredentials = composeDesk({
+      keychain,
+      store: new Conf({
+        cwd: mkdtempSync(join(dir, 'settings-')),
+        configName: 'settings',
+        projectName: 'token-desk',
+      }),
+      clipboard: new MemoryClipboard(),
+      timers: realTimers,
+      proxyEnvironment: { HTTPS_PROXY: `http://ada:in-url-secret-77@127.0.0.1:${port}` },
+    });
+    withCredentials.settings.update({ serviceUrl: 'https://tokens.corp.test' });
+    const result = await invokeChannel(withCredentials.handlers, 'network:status', null, silent);
+    expect(JSON.stringify(result)).not.toContain('in-url-secret-77');
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        routes: [{ proxy: { origin: trapUrl, source: 'HTTPS_PROXY', signIn: 'in-address' } }, {}],
+      },
+    });
+  });
+});
