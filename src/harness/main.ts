@@ -32,6 +32,7 @@ import {
   RecordingConfirm,
   RecordingExternalLinks,
   RecordingNotifier,
+  RecordingOpenDialog,
   RecordingSaveDialog,
 } from './stand-ins.js';
 import { bridgeScript } from './bridge-script.js';
@@ -58,6 +59,10 @@ async function main(): Promise<void> {
     process.env.TOKEN_DESK_EXPORT_DIR ?? mkdtempSync(join(tmpdir(), 'token-desk-exports-'));
   const saveDialog = new RecordingSaveDialog(exportDir);
   const notifier = new RecordingNotifier();
+  // Stand-in for dialog.showOpenDialog: answers Cancel until a spec names the file the
+  // person "picks" (POST /__harness/open-dialog/next with the control key and {path}); the
+  // page itself can never name one.
+  const openDialog = new RecordingOpenDialog();
   // Stand-in for shell.openExternal: records each page; tests read /__harness/opened-links.
   const externalLinks = new RecordingExternalLinks();
   // Stand-in for dialog.showMessageBox: records main's questions (GET
@@ -90,9 +95,12 @@ async function main(): Promise<void> {
     store,
     clipboard,
     saveDialog,
+    openDialog,
     notifier,
     externalLinks,
     confirm,
+    // HTTPS_PROXY, HTTP_PROXY and NO_PROXY from the harness's own environment, as outside Electron.
+    proxyEnvironment: process.env,
   });
   /** The page's open event streams. */
   const eventStreams = new Set<ServerResponse>();
@@ -164,6 +172,25 @@ async function main(): Promise<void> {
     }
     const notificationClick = /^\/__harness\/notifications\/(\d+)\/click$/.exec(url.pathname);
     const nextAnswer = /^\/__harness\/questions\/next\/(yes|no)$/.exec(url.pathname);
+    if (url.pathname === '/__harness/open-dialog/next') {
+      if (!hasControlKey(request))
+        throw new BadRequest(
+          403,
+          'harness_control_key',
+          'The file the open dialog answers with needs the control key (x-harness-control-key), which the page does not have.',
+        );
+      onlyMethods(request, ['POST']);
+      let path: unknown;
+      try {
+        path = (JSON.parse(await readBody(request)) as { path?: unknown }).path;
+      } catch {
+        throw new BadRequest(400, 'bad_json', 'Send {"path": "…"} as JSON.');
+      }
+      if (typeof path !== 'string' && path !== null)
+        throw new BadRequest(400, 'bad_path', 'Send {"path": "…"} (or null for Cancel).');
+      openDialog.answer = path;
+      return json(response, 200, { answer: path });
+    }
     const menuClick = /^\/__harness\/menu\/(.+)$/.exec(url.pathname);
     if (menuClick || url.pathname === '/__harness/unchecked-event') {
       // A person's menu click, and (for hostile tests) an event main would never send:

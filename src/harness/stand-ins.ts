@@ -12,6 +12,7 @@ import type {
   DesktopNotification,
   ExternalLinksPort,
   NotifierPort,
+  OpenDialogPort,
   SaveDialogPort,
 } from '../main/ports.js';
 
@@ -50,6 +51,17 @@ export class RecordingSaveDialog implements SaveDialogPort {
     this.requests.push(request);
     if (this.answer !== undefined) return this.answer;
     return join(this.dir, `export-${this.requests.length}.${request.format}`);
+  }
+}
+
+/** Answers every open dialog with `answer` (set by the test; null, as Cancel, until then). */
+export class RecordingOpenDialog implements OpenDialogPort {
+  readonly requests: Array<Parameters<OpenDialogPort['askOpenPath']>[0]> = [];
+  answer: string | null = null;
+
+  async askOpenPath(request: Parameters<OpenDialogPort['askOpenPath']>[0]) {
+    this.requests.push(request);
+    return this.answer;
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { createDeskHandlers } from './handlers/index.js';
 import { openProviderWith } from './ci-providers/registry.js';
+import { CompanyNetwork } from './net/company-network.js';
 import { createOutbound } from './net/outbound.js';
 import type { ProxyEnvironment } from './net/proxy-environment.js';
 import { TrustedAuthorities } from './net/trusted-authorities.js';
@@ -36,6 +37,7 @@ import {
   type KeyValueStore,
   type Log,
   type NotifierPort,
+  type OpenDialogPort,
   type SaveDialogPort,
   type Timers,
 } from './ports.js';
@@ -64,6 +66,8 @@ export interface Runtime {
   openProvider?: OpenProvider;
   /** Where an export goes (Electron's save dialog); without one, exports say they are unavailable. */
   saveDialog?: SaveDialogPort;
+  /** Which CA file to add (Electron's open dialog); without one, adding an authority says it is unavailable. */
+  openDialog?: OpenDialogPort;
   /** The time, for reminders and export names; tests inject the service's clock. */
   now?: () => number;
   /** Desktop notifications (Electron's Notification); without one, no reminders are checked. */
@@ -87,14 +91,15 @@ export function composeDesk(runtime: Runtime) {
   const local = openLocalStore(runtime.store);
   const vault = new ConnectionVault(runtime.keychain, runtime.keychainProblem ?? null);
   const trustedAuthorities = new TrustedAuthorities(runtime.store);
-  const outbound =
-    runtime.fetch ??
-    createOutbound({
-      env: runtime.proxyEnvironment ?? process.env,
-      systemProxy: runtime.systemProxy ?? null,
-      proxyCredentials: vault,
-      trust: trustedAuthorities,
-    });
+  const proxyEnvironment = runtime.proxyEnvironment ?? process.env;
+  const layer = createOutbound({
+    env: proxyEnvironment,
+    systemProxy: runtime.systemProxy ?? null,
+    proxyCredentials: vault,
+    trust: trustedAuthorities,
+  });
+  // A test's own fetch replaces the layer for the services; Settings' check still uses the layer.
+  const outbound = runtime.fetch ?? layer;
   const api = new ApiClient({ fetch: outbound });
   const sessions = new SessionService({
     api,
@@ -137,6 +142,15 @@ export function composeDesk(runtime: Runtime) {
     saveDialog: runtime.saveDialog ?? null,
     now,
   });
+  const network = new CompanyNetwork({
+    outbound: layer,
+    trust: trustedAuthorities,
+    vault,
+    openDialog: runtime.openDialog ?? null,
+    serviceUrl: () => settings.get().serviceUrl,
+    proxySource: runtime.systemProxy ? 'system' : 'environment',
+    env: proxyEnvironment,
+  });
   const rendererEvents = new RendererEvents();
   const reminders = runtime.notifier
     ? new ExpiryReminders({
@@ -162,6 +176,7 @@ export function composeDesk(runtime: Runtime) {
     accounts,
     destinations,
     rotations,
+    network,
   });
   // The services and the store go out too, so tests can look at the state they own.
   return {
@@ -178,7 +193,8 @@ export function composeDesk(runtime: Runtime) {
     rotations,
     rendererEvents,
     reminders,
-    /** The authorities a person added; the Settings screen will list and add them here. */
+    /** The authorities a person added (Settings → Company network lists and adds them). */
     trustedAuthorities,
+    network,
   };
 }

@@ -41,6 +41,7 @@ import type {
   ConfirmPort,
   ExternalLinksPort,
   NotifierPort,
+  OpenDialogPort,
   SaveDialogPort,
 } from './ports.js';
 import { SettingsError } from './services/settings.js';
@@ -119,6 +120,22 @@ const electronSaveDialog: SaveDialogPort = {
         ? await dialog.showSaveDialog(mainWindow, options)
         : await dialog.showSaveDialog(options);
     return answer.canceled || !answer.filePath ? null : answer.filePath;
+  },
+};
+
+// The person picks the CA file in the OS dialog; main reads it, the page never names it.
+const electronOpenDialog: OpenDialogPort = {
+  async askOpenPath({ title, filter }) {
+    const options: Electron.OpenDialogOptions = {
+      title,
+      filters: [filter, { name: 'All files', extensions: ['*'] }],
+      properties: ['openFile'],
+    };
+    const answer =
+      mainWindow && !mainWindow.isDestroyed()
+        ? await dialog.showOpenDialog(mainWindow, options)
+        : await dialog.showOpenDialog(options);
+    return answer.canceled || !answer.filePaths[0] ? null : answer.filePaths[0];
   },
 };
 
@@ -210,6 +227,7 @@ async function start(): Promise<void> {
     store,
     clipboard: electronClipboard,
     saveDialog: electronSaveDialog,
+    openDialog: electronOpenDialog,
     notifier: electronNotifier,
     externalLinks: electronExternalLinks,
     confirm: electronConfirm,

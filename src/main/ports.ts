@@ -59,6 +59,18 @@ export interface SaveDialogPort {
   }): Promise<string | null>;
 }
 
+/**
+ * Asks the user which file to open; null when they cancel. Main reads the file
+ * itself: the page never names a path nor sends a file's contents.
+ */
+export interface OpenDialogPort {
+  askOpenPath(request: {
+    title: string;
+    /** What the files are called in the dialog's filter, and their extensions (no dot). */
+    filter: { name: string; extensions: string[] };
+  }): Promise<string | null>;
+}
+
 export interface DesktopNotification {
   title: string;
   body: string;

@@ -40,6 +40,12 @@ export const CHANNELS = [
   'tokens:revoke-many',
   'events:list',
   'events:export',
+  'network:status',
+  'network:add-authority',
+  'network:remove-authority',
+  'network:proxy-sign-in',
+  'network:proxy-sign-out',
+  'network:check',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

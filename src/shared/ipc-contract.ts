@@ -17,6 +17,7 @@ import type {
 import { ACTIVITY_CHANNELS } from './ipc/activity.js';
 import { DESTINATION_CHANNELS } from './ipc/destinations.js';
 import type { BridgeResult } from './ipc/fields.js';
+import { NETWORK_CHANNELS } from './ipc/network.js';
 import { PROVIDER_CHANNELS } from './ipc/providers.js';
 import { ROTATION_CHANNELS } from './ipc/rotations.js';
 import { SECRET_CHANNELS } from './ipc/secrets.js';
@@ -41,6 +42,7 @@ export { SNIPPET_KINDS, type SnippetKind } from './snippets.js';
 export type { BridgeError, BridgeResult } from './ipc/fields.js';
 export * from './ipc/activity.js';
 export * from './ipc/destinations.js';
+export * from './ipc/network.js';
 export * from './ipc/providers.js';
 export * from './ipc/rotations.js';
 export * from './ipc/secrets.js';
@@ -57,6 +59,7 @@ export const IPC_CONTRACT = {
   ...DESTINATION_CHANNELS,
   ...ROTATION_CHANNELS,
   ...ACTIVITY_CHANNELS,
+  ...NETWORK_CHANNELS,
   // `satisfies` makes a missing or unknown channel a type error.
 } as const satisfies Record<Channel, { payload: TSchema; result: unknown }>;
 

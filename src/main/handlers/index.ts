@@ -7,6 +7,7 @@
 import { activityHandlers } from './activity.js';
 import { connectionHandlers } from './connections.js';
 import { destinationHandlers } from './destinations.js';
+import { networkHandlers } from './network.js';
 import { rotationHandlers } from './rotations.js';
 import { secretHandlers } from './secrets.js';
 import { sessionHandlers } from './session.js';
@@ -34,6 +35,7 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
     ...destinationHandlers(deps),
     ...rotationHandlers(deps),
     ...activityHandlers(deps),
+    ...networkHandlers(deps),
   };
   return {
     ...handlers,

@@ -2,6 +2,7 @@
 import type { Channel, PayloadOf, ResultOf } from '../../shared/ipc-contract.js';
 import type { Connections } from '../connections/connections.js';
 import type { ProviderAccounts } from '../connections/provider-accounts.js';
+import type { CompanyNetwork } from '../net/company-network.js';
 import type { ActivityService } from '../services/activity-service.js';
 import type { DestinationService } from '../services/destination-service.js';
 import type { ExpiryReminders } from '../services/expiry-reminders.js';
@@ -26,6 +27,7 @@ export interface DeskDependencies {
   destinations: DestinationService;
   rotations: RotationService;
   activity: ActivityService;
+  network: CompanyNetwork;
   /** Null without a notifier port. */
   reminders: ExpiryReminders | null;
 }

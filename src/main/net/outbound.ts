@@ -17,6 +17,7 @@
  * the same under Node 20 in the tests and Electron's Node 22 in the app.
  */
 import { createHash } from 'node:crypto';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import { isLoopbackServiceUrl } from '../../shared/service-url.js';
 import type { Fetch, ProxyCredentialSource } from '../ports.js';
@@ -50,9 +51,25 @@ export interface OutboundOptions {
 }
 
 export type Outbound = Fetch & {
+  /** The proxy a request to `url` would go through now (null: direct); nothing is sent. */
+  routeFor(url: string): Promise<ProxyChoice | null>;
+  /**
+   * One GET to `url` for Settings' "Check a connection": no credentials, no cookies,
+   * no redirect followed, the body left unread, on a connection of its own so the
+   * certificate the host presents is seen (a pooled one would have skipped the
+   * handshake). Failures throw as `send` does.
+   */
+  probe(url: string, timeoutMs: number): Promise<ProbeResult>;
   /** Closes every pooled connection (tests, and quitting). */
   close(): Promise<void>;
 };
+
+export interface ProbeResult {
+  status: number;
+  proxy: { origin: string; source: string } | null;
+  /** The certificate the host presented (https only). */
+  certificate: { subject: string; issuer: string; notAfter: string } | null;
+}
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -61,12 +78,13 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
   let roots: readonly string[] | null = null;
   const dispatchers = new Map<string, Dispatcher>();
 
-  const send = async (input: Parameters<Fetch>[0], init: RequestInit = {}): Promise<Response> => {
-    const { url, init: merged } = await asUrlAndInit(input, init);
+  const routeOf = (url: URL): Promise<ProxyChoice | null> | ProxyChoice | null =>
+    options.systemProxy ? systemProxyFor(url, options.systemProxy) : proxyFor(url, env);
+
+  /** How a request to `url` leaves: its proxy, the sign-in sent to it, and the CAs trusted. */
+  async function plan(url: URL) {
     refuseUnsafe(url);
-    const proxy = options.systemProxy
-      ? await systemProxyFor(url, options.systemProxy)
-      : proxyFor(url, env);
+    const proxy = await routeOf(url);
     let token: string | null = null;
     let sentProxyCredentials = false;
     if (proxy) {
@@ -81,29 +99,42 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
       }
     }
     const added = options.trust?.addedFor(url.hostname) ?? [];
-    const key = createHash('sha256')
-      .update(JSON.stringify([proxy?.url.href ?? null, token, added]))
-      .digest('hex');
-    let dispatcher = dispatchers.get(key);
-    if (!dispatcher) {
-      roots ??= (options.roots ?? baseRoots)();
-      const ca = [...roots, ...added];
-      dispatcher = proxy
-        ? new ProxyAgent({
-            uri: proxy.url.href,
-            ...(token ? { token } : {}),
-            // The site's certificate is checked end to end, through the tunnel.
-            requestTls: { ca },
-            proxyTls: { ca },
-          })
-        : new Agent({ connect: { ca } });
-      dispatchers.set(key, dispatcher);
-    }
+    roots ??= (options.roots ?? baseRoots)();
     const route: Route = {
       host: url.host,
       proxy: proxy ? { origin: proxy.origin, source: proxy.source } : null,
       sentProxyCredentials,
     };
+    return { proxy, token, added, ca: [...roots, ...added], route };
+  }
+
+  function dispatcherOf(
+    proxy: ProxyChoice | null,
+    token: string | null,
+    tlsOptions: { ca: string[]; checkServerIdentity?: typeof checkServerIdentity },
+  ): Dispatcher {
+    return proxy
+      ? new ProxyAgent({
+          uri: proxy.url.href,
+          ...(token ? { token } : {}),
+          // The site's certificate is checked end to end, through the tunnel.
+          requestTls: tlsOptions,
+          proxyTls: { ca: tlsOptions.ca },
+        })
+      : new Agent({ connect: tlsOptions });
+  }
+
+  const send = async (input: Parameters<Fetch>[0], init: RequestInit = {}): Promise<Response> => {
+    const { url, init: merged } = await asUrlAndInit(input, init);
+    const { proxy, token, added, ca, route } = await plan(url);
+    const key = createHash('sha256')
+      .update(JSON.stringify([proxy?.url.href ?? null, token, added]))
+      .digest('hex');
+    let dispatcher = dispatchers.get(key);
+    if (!dispatcher) {
+      dispatcher = dispatcherOf(proxy, token, { ca });
+      dispatchers.set(key, dispatcher);
+    }
     try {
       const response = await undiciFetch(url, {
         ...(merged as Record<string, unknown>),
@@ -119,12 +150,66 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
   };
 
   const outbound = send as Outbound;
+  outbound.routeFor = async (url) => {
+    const parsed = new URL(url);
+    refuseUnsafe(parsed);
+    return routeOf(parsed);
+  };
+  outbound.probe = async (url, timeoutMs) => {
+    const parsed = new URL(url);
+    const { proxy, token, ca, route } = await plan(parsed);
+    let presented: PeerCertificate | null = null;
+    const dispatcher = dispatcherOf(proxy, token, {
+      ca,
+      // Node's own check still decides; this only sees what it was shown.
+      checkServerIdentity: (hostname, certificate) => {
+        presented = certificate;
+        return checkServerIdentity(hostname, certificate);
+      },
+    });
+    try {
+      const response = await undiciFetch(parsed, {
+        method: 'GET',
+        redirect: 'manual',
+        credentials: 'omit',
+        headers: { accept: '*/*' },
+        signal: AbortSignal.timeout(timeoutMs),
+        dispatcher,
+      });
+      await response.body?.cancel().catch(() => {});
+      const seen = presented as PeerCertificate | null;
+      return {
+        status: response.status,
+        proxy: route.proxy,
+        certificate: seen ? describePeer(seen) : null,
+      };
+    } catch (error) {
+      throw describeNetworkFailure(error, route) ?? error;
+    } finally {
+      await dispatcher.close().catch(() => {});
+    }
+  };
   outbound.close = async () => {
     const open = [...dispatchers.values()];
     dispatchers.clear();
     await Promise.all(open.map((dispatcher) => dispatcher.close().catch(() => {})));
   };
   return outbound;
+}
+
+/** A presented certificate in the words Settings shows: one-line names, expiry as ISO 8601. */
+function describePeer(certificate: PeerCertificate): ProbeResult['certificate'] {
+  const name = (entries: PeerCertificate['subject'] | undefined) =>
+    Object.entries(entries ?? {})
+      .map(([key, value]) => `${key}=${Array.isArray(value) ? value.join('+') : String(value)}`)
+      .join(', ')
+      .slice(0, 300);
+  const notAfter = Date.parse(certificate.valid_to);
+  return {
+    subject: name(certificate.subject),
+    issuer: name(certificate.issuer),
+    notAfter: Number.isFinite(notAfter) ? new Date(notAfter).toISOString() : '',
+  };
 }
 
 /** The proxy Electron's session chose for `url`; this computer is never proxied. */

@@ -163,7 +163,8 @@ function describe(pem: string): Omit<CaCertificate, 'pem'> | null {
   }
 }
 
-function checkScope(value: unknown): TrustScope {
+/** A scope as given, checked: every host, or one well-formed host name (lower-cased). */
+export function checkScope(value: unknown): TrustScope {
   const scope = value as Partial<{ kind: string; host: unknown }> | null;
   if (scope?.kind === 'all') return { kind: 'all' };
   const host = typeof scope?.host === 'string' ? scope.host.trim().toLowerCase() : '';

@@ -26,6 +26,8 @@ export function App() {
   const [session, setSession] = useState<SessionState | null>(null);
   const [settings, setSettings] = useState<Settings | null>(null);
   const [view, setView] = useState<Screen>('tokens');
+  /** A Settings card to open at (an error banner's "Company network settings"). */
+  const [settingsCard, setSettingsCard] = useState<'network' | null>(null);
   /** What the shown screen adds to the command palette. */
   const [screenCommands, setScreenCommands] = useState<readonly Command[]>([]);
   const [startupError, setStartupError] = useState<string | null>(null);
@@ -125,6 +127,7 @@ export function App() {
           settings={settings}
           session={session}
           onSaved={setSettings}
+          openAt={settingsCard}
           providerAccounts={<ProviderAccounts signedIn={signedIn} />}
         />
       </Suspense>
@@ -137,7 +140,10 @@ export function App() {
         notice={notice}
         banner={keychainBanner}
         onSignedIn={onSignedIn}
-        onOpenSettings={() => setView('settings')}
+        onOpenSettings={(card) => {
+          setSettingsCard(card ?? null);
+          setView('settings');
+        }}
       />
     );
   } else {
@@ -154,6 +160,10 @@ export function App() {
         openTokenId={openTokenId}
         onOpenedToken={() => setOpenTokenId(null)}
         onCommands={setScreenCommands}
+        onOpenNetworkSettings={() => {
+          setSettingsCard('network');
+          setView('settings');
+        }}
       />
     );
   }
@@ -163,7 +173,10 @@ export function App() {
       current={view === 'activity' && !signedIn ? 'tokens' : view}
       offered={signedIn ? SIGNED_IN_SCREENS : SIGNED_OUT_SCREENS}
       signedIn={signedIn}
-      onGo={setView}
+      onGo={(next) => {
+        setSettingsCard(null);
+        setView(next);
+      }}
       commands={screenCommands}
     >
       {screen}

@@ -47,6 +47,7 @@ interface Props {
   onOpenedToken: () => void;
   /** What this window offers the command palette while it is shown. */
   onCommands: (commands: readonly Command[]) => void;
+  onOpenNetworkSettings: () => void;
 }
 
 /**
@@ -77,6 +78,7 @@ export function SignedInWindow({
   openTokenId,
   onOpenedToken,
   onCommands,
+  onOpenNetworkSettings,
 }: Props) {
   const [popup, setPopup] = useState<Popup | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -403,6 +405,7 @@ export function SignedInWindow({
         />
       }
       banner={banner}
+      onOpenNetworkSettings={onOpenNetworkSettings}
       notices={notices}
       list={list}
       view={view}

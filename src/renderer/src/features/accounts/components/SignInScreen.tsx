@@ -2,7 +2,7 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import type { SessionState } from '../../../../../shared/ipc-contract';
 import { normalizeServiceUrl } from '../../../../../shared/service-url';
 import { emailProblem, passwordProblem, PASSWORD_MIN_LENGTH } from '../account-rules';
-import { call, desk, messageOf } from '../../../lib/bridge';
+import { call, desk, DeskFailure, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
 import { useScreen } from '../../../lib/use-screen';
 
@@ -12,7 +12,8 @@ interface Props {
   notice: string | null;
   banner: ReactNode;
   onSignedIn: (state: SessionState) => void;
-  onOpenSettings: () => void;
+  /** `network`: at the Company network card (a proxy sign-in or certificate failure). */
+  onOpenSettings: (card?: 'network') => void;
 }
 
 type Field = 'service-url' | 'email' | 'password';
@@ -32,6 +33,8 @@ export function SignInScreen({
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** The failure is the company network's (proxy sign-in, certificate): Settings can fix it. */
+  const [networkFailure, setNetworkFailure] = useState(false);
   /** Fields left (blurred) or submitted once: their problems show, and update as the user types. */
   const [checked, setChecked] = useState<ReadonlySet<Field>>(new Set());
 
@@ -74,6 +77,9 @@ export function SignInScreen({
       onSignedIn(state);
     } catch (failure) {
       setError(messageOf(failure));
+      setNetworkFailure(
+        failure instanceof DeskFailure && /^(proxy_auth_failed|certificate_)/.test(failure.code),
+      );
     } finally {
       setBusy(false);
     }
@@ -99,7 +105,24 @@ export function SignInScreen({
         </p>
         {banner}
         {notice && <Banner tone="info">{notice}</Banner>}
-        {error && <Banner tone="error">{error}</Banner>}
+        {error && (
+          <Banner
+            tone="error"
+            action={
+              networkFailure ? (
+                <button
+                  type="button"
+                  className="secondary small"
+                  onClick={() => onOpenSettings('network')}
+                >
+                  Company network settings
+                </button>
+              ) : undefined
+            }
+          >
+            {error}
+          </Banner>
+        )}
 
         <label htmlFor="service-url">Service URL</label>
         <input
@@ -181,7 +204,7 @@ export function SignInScreen({
           >
             {signUp ? 'I already have an account' : 'Create an account'}
           </button>
-          <button type="button" className="link-button" onClick={onOpenSettings}>
+          <button type="button" className="link-button" onClick={() => onOpenSettings()}>
             Settings
           </button>
         </div>

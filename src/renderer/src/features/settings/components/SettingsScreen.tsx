@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import {
   ROTATION_GRACE_SECONDS,
   type SessionState,
@@ -8,6 +8,7 @@ import { normalizeServiceUrl } from '../../../../../shared/service-url';
 import { CLIPBOARD_CLEAR_SECONDS, type Theme } from '../../../../../shared/settings-rules';
 import { useScreen } from '../../../lib/use-screen';
 import { useSettingSaver } from '../hooks/use-setting-saver';
+import { CompanyNetwork, COMPANY_NETWORK_CARD } from './CompanyNetwork';
 import { NumberSetting } from './NumberSetting';
 import { failureOf, SaveStatus, SettingNote, SettingSection } from './SettingSection';
 
@@ -22,14 +23,28 @@ interface Props {
   onSaved: (settings: Settings) => void;
   /** The CI provider accounts section (the accounts feature's, composed by the app). */
   providerAccounts: ReactNode;
+  /** A card to show and focus on opening (an error banner's "Company network settings"). */
+  openAt?: 'network' | null;
 }
 
 /**
  * Settings as sections with headings, each change saved and applied at once with
  * "Saved" beside it; the theme changes the window as it is chosen.
  */
-export function SettingsScreen({ settings, session, onSaved, providerAccounts }: Props) {
-  const heading = useScreen('Settings');
+export function SettingsScreen({
+  settings,
+  session,
+  onSaved,
+  providerAccounts,
+  openAt = null,
+}: Props) {
+  const heading = useScreen('Settings', { focusHeading: openAt === null });
+  useEffect(() => {
+    if (openAt !== 'network') return;
+    const card = document.getElementById(COMPANY_NETWORK_CARD);
+    card?.scrollIntoView({ block: 'start' });
+    document.getElementById(`${COMPANY_NETWORK_CARD}-title`)?.focus();
+  }, [openAt]);
   const { states, save, forget } = useSettingSaver(onSaved);
   const [serviceUrl, setServiceUrl] = useState(settings.serviceUrl);
   const [urlChecked, setUrlChecked] = useState(false);
@@ -193,6 +208,8 @@ export function SettingsScreen({ settings, session, onSaved, providerAccounts }:
               : 'No system keychain: sessions are kept in memory only, so you sign in again after Token Desk quits.'}
           </p>
         </SettingSection>
+
+        <CompanyNetwork />
 
         {providerAccounts}
       </div>

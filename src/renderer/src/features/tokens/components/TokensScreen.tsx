@@ -32,6 +32,8 @@ interface Props {
   onDetails: (token: ApiToken) => void;
   onReplace: (token: ApiToken) => void;
   onBulkRevoke: (tokens: ApiToken[]) => void;
+  /** Settings at its Company network card: offered when the list fails on a proxy or certificate. */
+  onOpenNetworkSettings: () => void;
 }
 
 /** Where a key types text: the list's shortcuts leave it alone there (a checkbox types nothing). */
@@ -59,6 +61,7 @@ export function TokensScreen({
   onDetails,
   onReplace,
   onBulkRevoke,
+  onOpenNetworkSettings,
 }: Props) {
   const { tokens, loadError, now, load } = list;
   const { chosen } = view;
@@ -147,9 +150,16 @@ export function TokensScreen({
         <Banner
           tone="error"
           action={
-            <button type="button" className="secondary" onClick={() => void load()}>
-              Retry now
-            </button>
+            <span className="banner-actions">
+              {/^(proxy_auth_failed|certificate_)/.test(loadError.code) && (
+                <button type="button" className="secondary" onClick={onOpenNetworkSettings}>
+                  Company network settings
+                </button>
+              )}
+              <button type="button" className="secondary" onClick={() => void load()}>
+                Retry now
+              </button>
+            </span>
           }
         >
           {loadError.message}
