@@ -12,6 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server as HttpsServer } from 'node:https';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../../src/main/compose.js';
 import { ConnectionVault } from '../../../src/main/connections/vault.js';
@@ -229,6 +230,34 @@ describe('each failure answers with its sentence', () => {
       message: `Can't reach the proxy ${url} (from HTTPS_PROXY) (it refused the connection), so tokens.corp.test was not reached. Check that the proxy is running and that HTTPS_PROXY is right.`,
     });
     expectNoSecrets(result.error.message);
+  });
+
+  it('a proxy that accepts and hangs up without a word: one connection, and a sentence naming it', async () => {
+    let connections = 0;
+    const mute = createNetServer((socket) => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(mute.address() as AddressInfo).port}`;
+    try {
+      const { call } = launch({ env: { HTTPS_PROXY: url } });
+      const result = await call('session:sign-up', {
+        serviceUrl: TOKENS,
+        email: newEmail(),
+        password: PASSWORD,
+      });
+      expect(result.ok).toBe(false);
+      if (result.ok) return;
+      expect(result.error.code).toBe('proxy_refused');
+      expect(result.error.message).toBe(
+        `The proxy ${url} (from HTTPS_PROXY) closed the connection without answering the request to reach tokens.corp.test:443, so it was not reached. Check that ${url} is an HTTP proxy and that it is running.`,
+      );
+      // undici alone connects again at once, thousands of times, until the timeout.
+      expect(connections).toBe(1);
+    } finally {
+      await new Promise((resolve) => mute.close(resolve));
+    }
   });
 
   it('a proxy that wants a password, with none saved', async () => {
