@@ -191,6 +191,30 @@ test('Enter opens the details and focus goes to them; arrows only move in the li
   await expect(page.getByRole('region', { name: 'Selection' })).toHaveCount(0);
 });
 
+test('the command palette offers the open token’s actions, and runs them', async () => {
+  await page.keyboard.press('Control+K');
+  const palette = page.getByRole('dialog', { name: 'Commands' });
+  // No token open: nothing about one.
+  await expect(palette.getByRole('option', { name: /“pipeline-07”/ })).toHaveCount(0);
+  await page.keyboard.press('Escape');
+
+  await page.getByRole('button', { name: 'Details of pipeline-07' }).click();
+  await expect(pane('pipeline-07')).toBeVisible();
+  await page.keyboard.press('Control+K');
+  await expect(palette.getByRole('option')).toContainText([
+    'Send “pipeline-07” to CI…',
+    'Rotate “pipeline-07”…',
+    'Revoke “pipeline-07”…',
+  ]);
+  await palette.getByRole('combobox', { name: 'Command' }).fill('rotate');
+  await page.keyboard.press('Enter');
+  const confirm = page.getByRole('alertdialog', { name: 'Rotate “pipeline-07”?' });
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(confirm).toHaveCount(0);
+  await pane('pipeline-07').getByRole('button', { name: 'Close', exact: true }).click();
+});
+
 test('Delete asks to revoke the ticked tokens when some are, else the focused one', async () => {
   await page.getByRole('checkbox', { name: 'Select pipeline-01' }).check();
   await page.getByRole('checkbox', { name: 'Select pipeline-02' }).check();

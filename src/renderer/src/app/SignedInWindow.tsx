@@ -346,6 +346,10 @@ export function SignedInWindow({
     addAccount: () => setPopup({ kind: 'add-account' }),
     switchTo,
     signOut: () => void leave(signOut(), handleFailure),
+    openToken: details && !details.gone ? details.token : null,
+    send: (token) => setPopup(sendPopup(token)),
+    rotate: (token) => setPopup({ kind: 'rotate', token }),
+    revoke: (token) => setPopup({ kind: 'revoke', token }),
   });
 
   const notices = (

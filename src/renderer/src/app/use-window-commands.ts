@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import type { ApiToken } from '../../../shared/api-schemas';
 import type { AccountSummary, SignedInAccount } from '../../../shared/ipc-contract';
 import { withCommand, type Command } from './CommandPalette';
 
@@ -8,11 +9,17 @@ interface WindowActions {
   addAccount: () => void;
   switchTo: (entry: AccountSummary) => void;
   signOut: () => void;
+  /** The token whose details are open (null when none, or when it is gone), and its actions. */
+  openToken: ApiToken | null;
+  send: (token: ApiToken) => void;
+  rotate: (token: ApiToken) => void;
+  revoke: (token: ApiToken) => void;
 }
 
 /**
  * The signed-in window's commands for the palette, registered while it is shown:
- * new token, refresh, the account actions. Each runs the window's current action.
+ * new token, refresh, the account actions, and what the open token's details offer.
+ * Each runs the window's current action.
  */
 export function useWindowCommands(
   register: (commands: readonly Command[]) => void,
@@ -24,8 +31,41 @@ export function useWindowCommands(
   useEffect(() => {
     latest.current = actions;
   });
+  const open = actions.openToken;
+  const openId = open?.id ?? null;
+  const openName = open?.name ?? '';
+  // A token replaced by a rotation can still be revoked, not sent or rotated again.
+  const openLive = open !== null && !open.replacedById;
   useEffect(() => {
+    const token = () => latest.current.openToken;
+    const forOpen = (run: (token: ApiToken) => void) => () => {
+      const current = token();
+      if (current) run(current);
+    };
     register([
+      ...(openId
+        ? [
+            ...(openLive
+              ? [
+                  {
+                    id: 'send-open-token',
+                    label: `Send “${openName}” to CI…`,
+                    run: forOpen((t) => latest.current.send(t)),
+                  },
+                  {
+                    id: 'rotate-open-token',
+                    label: `Rotate “${openName}”…`,
+                    run: forOpen((t) => latest.current.rotate(t)),
+                  },
+                ]
+              : []),
+            {
+              id: 'revoke-open-token',
+              label: `Revoke “${openName}”…`,
+              run: forOpen((t) => latest.current.revoke(t)),
+            },
+          ]
+        : []),
       {
         id: 'new-token',
         label: 'New token…',
@@ -48,5 +88,5 @@ export function useWindowCommands(
       },
     ]);
     return () => register([]);
-  }, [register, accounts, account.email]);
+  }, [register, accounts, account.email, openId, openName, openLive]);
 }
