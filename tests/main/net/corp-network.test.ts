@@ -103,6 +103,11 @@ function newEmail(): string {
   return `corp-${Date.now()}-${++stamp}@example.test`;
 }
 
+/** A new account's sign-up at https://tokens.corp.test, through whatever `call` was launched with. */
+function signUpAtTokens(call: ReturnType<typeof launch>['call']) {
+  return call('session:sign-up', { serviceUrl: TOKENS, email: newEmail(), password: PASSWORD });
+}
+
 /** What must never be in a sentence the window shows. */
 function expectNoSecrets(message: string): void {
   for (const secret of [PROXY_PASSWORD, GITHUB_TOKEN, PASSWORD, 'ses_', 'ca_']) {
@@ -184,11 +189,7 @@ describe('through the company proxy, with the company CA', () => {
 describe('each failure answers with its sentence', () => {
   it('without a proxy, tokens.corp.test does not resolve at all', async () => {
     const { call } = launch({ env: {} });
-    const result = await call('session:sign-up', {
-      serviceUrl: TOKENS,
-      email: newEmail(),
-      password: PASSWORD,
-    });
+    const result = await signUpAtTokens(call);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expectNoSecrets(result.error.message);
@@ -201,11 +202,7 @@ describe('each failure answers with its sentence', () => {
   it('NO_PROXY naming the host sends it direct, where it does not resolve', async () => {
     const tunnelsBefore = openProxy.tunnels.length;
     const { call } = launch({ env: { HTTPS_PROXY: openProxy.url, NO_PROXY: '.corp.test' } });
-    const result = await call('session:sign-up', {
-      serviceUrl: TOKENS,
-      email: newEmail(),
-      password: PASSWORD,
-    });
+    const result = await signUpAtTokens(call);
     expect(result).toMatchObject({ ok: false, error: { code: 'unreachable' } });
     if (!result.ok) expectNoSecrets(result.error.message);
     expect(openProxy.tunnels.length).toBe(tunnelsBefore);
@@ -218,11 +215,7 @@ describe('each failure answers with its sentence', () => {
     const { call } = launch({
       env: { HTTPS_PROXY: url.replace('http://', `http://${PROXY_USER}:${PROXY_PASSWORD}@`) },
     });
-    const result = await call('session:sign-up', {
-      serviceUrl: TOKENS,
-      email: newEmail(),
-      password: PASSWORD,
-    });
+    const result = await signUpAtTokens(call);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error).toEqual({
@@ -242,11 +235,7 @@ describe('each failure answers with its sentence', () => {
     const url = `http://127.0.0.1:${(mute.address() as AddressInfo).port}`;
     try {
       const { call } = launch({ env: { HTTPS_PROXY: url } });
-      const result = await call('session:sign-up', {
-        serviceUrl: TOKENS,
-        email: newEmail(),
-        password: PASSWORD,
-      });
+      const result = await signUpAtTokens(call);
       expect(result.ok).toBe(false);
       if (result.ok) return;
       expect(result.error.code).toBe('proxy_refused');
@@ -262,11 +251,7 @@ describe('each failure answers with its sentence', () => {
 
   it('a proxy that wants a password, with none saved', async () => {
     const { call } = launch({ env: { HTTPS_PROXY: authProxy.url } });
-    const result = await call('session:sign-up', {
-      serviceUrl: TOKENS,
-      email: newEmail(),
-      password: PASSWORD,
-    });
+    const result = await signUpAtTokens(call);
     expect(result).toMatchObject({
       ok: false,
       error: {
@@ -285,11 +270,7 @@ describe('each failure answers with its sentence', () => {
     });
     const refusedBefore = authProxy.refusedForAuth;
     const { call } = launch({ env: { HTTPS_PROXY: authProxy.url }, keychain });
-    const result = await call('session:sign-up', {
-      serviceUrl: TOKENS,
-      email: newEmail(),
-      password: PASSWORD,
-    });
+    const result = await signUpAtTokens(call);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error).toEqual({
@@ -303,11 +284,7 @@ describe('each failure answers with its sentence', () => {
   it('the company CA not trusted: unknown authority, and nothing sent', async () => {
     const { call } = launch({ env: { HTTPS_PROXY: openProxy.url }, trustRoot: false });
     const usersBefore = await service.query('SELECT id FROM users');
-    const result = await call('session:sign-up', {
-      serviceUrl: TOKENS,
-      email: newEmail(),
-      password: PASSWORD,
-    });
+    const result = await signUpAtTokens(call);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expectNoSecrets(result.error.message);
