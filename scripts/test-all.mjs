@@ -20,13 +20,7 @@ const ROUNDS = [
   ],
   [
     [
-      // Three files at a time: most wait on sockets and child processes, not the CPU
-      // (Vitest would run one at a time on 2 cores). PostgreSQL's outage tests time real
-      // shutdowns, so that project keeps Vitest's default.
-      {
-        name: 'unit',
-        command: [npm, 'run', 'test:unit', '--', '--project', 'sqlite', '--maxWorkers', '3'],
-      },
+      { name: 'unit', command: [npm, 'run', 'test:unit', '--', '--project', 'sqlite'] },
       { name: 'postgres', command: [npm, 'run', 'test:unit', '--', '--project', 'postgres'] },
     ],
     [{ name: 'e2e', command: [npm, 'run', 'test:e2e'] }],

@@ -315,6 +315,7 @@ describe('quitting after the user copied something else', () => {
   });
 });
 
+// Each test boots the built app on its own (a few seconds, many more on a busy machine).
 describe("outbound requests take the proxy Electron's session resolves", () => {
   const ca = createTestCa('Corp test CA');
   let corpService: TokenService;
@@ -406,7 +407,7 @@ describe("outbound requests take the proxy Electron's session resolves", () => {
     } finally {
       await app.kill();
     }
-  });
+  }, 90_000);
 
   it('a session answer of SOCKS only is refused in words, and nothing is sent', async () => {
     const app = await booted({ FAKE_ELECTRON_PROXY: 'SOCKS5 127.0.0.1:1' }, trustingUserData());
@@ -430,7 +431,7 @@ describe("outbound requests take the proxy Electron's session resolves", () => {
     } finally {
       await app.kill();
     }
-  });
+  }, 90_000);
 });
 
 describe('a packaged build', () => {

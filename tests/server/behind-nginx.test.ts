@@ -115,7 +115,8 @@ describe('behind nginx terminating TLS', () => {
       body: { email, password: 'wrong password 12' },
     });
     expect(other.status).toBe(401);
-  });
+    // Twelve sign-ins, each a real password hash in the service process: slow on a busy machine.
+  }, 120_000);
 
   it('answers only to its public name: another Host through the same proxy gets 421 in words', async () => {
     const refused = await call('GET', '/v1/health', {

@@ -131,6 +131,22 @@ export class CompanyNetwork {
   /** One GET through the outbound layer; a hostile address is refused before anything leaves. */
   async check(url: string): Promise<NetworkCheckResult> {
     const target = checkableUrl(url);
+    // Over http:// only the token service's own address on this computer: the check
+    // must not let the page map other services listening on loopback.
+    if (target.protocol === 'http:') {
+      let service: string | null;
+      try {
+        service = new URL(this.deps.serviceUrl()).origin;
+      } catch {
+        service = null;
+      }
+      if (target.origin !== service) {
+        throw new DeskError(
+          'invalid_input',
+          `Over http:// Token Desk checks only its token service's address on this computer${service?.startsWith('http:') ? ` (${service})` : ''}. Check an https:// address.`,
+        );
+      }
+    }
     try {
       const probe = await this.deps.outbound.probe(target.href, NETWORK_CHECK_TIMEOUT_MS);
       return {

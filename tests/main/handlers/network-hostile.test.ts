@@ -345,6 +345,36 @@ describe('the connection check refuses a hostile address before anything is sent
     expect(connections).toBe(before);
   });
 
+  it('http:// to this computer, at any address but the token service’s, is refused', async () => {
+    const before = connections;
+    const { port } = new URL(trapUrl);
+    for (const url of [
+      `http://127.0.0.1:${port}/`,
+      `http://localhost:${port}/`,
+      'http://[::1]:9200/',
+    ]) {
+      const result = await call('network:check', { url });
+      expect(result, url).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    }
+    expect(connections).toBe(before);
+  });
+
+  it('http:// at the token service’s own address on this computer is checked, directly', async () => {
+    const before = connections;
+    const { port } = new URL(trapUrl);
+    desk.settings.update({ serviceUrl: `http://127.0.0.1:${port}` });
+    try {
+      const result = await call<any>('network:check', {
+        url: `http://127.0.0.1:${port}/v1/health`,
+      });
+      expect(result.ok).toBe(true);
+      expect(result.ok && result.value.proxy).toBeNull();
+      expect(connections).toBe(before + 1);
+    } finally {
+      desk.settings.update({ serviceUrl: 'https://tokens.corp.test' });
+    }
+  });
+
   it('http:// with credentials to this computer is refused too', async () => {
     const before = connections;
     const { port } = new URL(trapUrl);
