@@ -148,6 +148,7 @@ export function composeDesk(runtime: Runtime) {
     vault,
     openDialog: runtime.openDialog ?? null,
     serviceUrl: () => settings.get().serviceUrl,
+    accountServiceUrls: () => sessions.accounts().map((account) => account.serviceUrl),
     proxySource: runtime.systemProxy ? 'system' : 'environment',
     env: proxyEnvironment,
   });

@@ -6,6 +6,7 @@
  * host of its choosing), and one checked connection.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { BlockList, isIP } from 'node:net';
 import { isLoopbackServiceUrl } from '../../shared/service-url.js';
 import {
   NETWORK_CHECK_TIMEOUT_MS,
@@ -21,7 +22,7 @@ import type { ConnectionVault } from '../connections/vault.js';
 import type { OpenDialogPort } from '../ports.js';
 import type { Outbound } from './outbound.js';
 import { findOutboundError } from './outbound-error.js';
-import type { ProxyEnvironment } from './proxy-environment.js';
+import { isLoopback, type ProxyEnvironment } from './proxy-environment.js';
 import { checkScope, type TrustedAuthorities } from './trusted-authorities.js';
 
 /** The largest CA file read; inspectCaFile refuses a longer one in words. */
@@ -37,6 +38,11 @@ export interface CompanyNetworkDeps {
   openDialog: OpenDialogPort | null;
   /** The token service's URL as set now. */
   serviceUrl: () => string;
+  /**
+   * The service URLs of the accounts on this computer (each once signed in to): the
+   * only addresses on this computer or a private network the check may reach.
+   */
+  accountServiceUrls: () => string[];
   /** Where the proxy comes from: Electron's session (system) or the environment. */
   proxySource: 'system' | 'environment';
   env: ProxyEnvironment;
@@ -131,22 +137,36 @@ export class CompanyNetwork {
   /** One GET through the outbound layer; a hostile address is refused before anything leaves. */
   async check(url: string): Promise<NetworkCheckResult> {
     const target = checkableUrl(url);
-    // Over http:// only the token service's own address on this computer: the check
-    // must not let the page map other services listening on loopback.
-    if (target.protocol === 'http:') {
-      let service: string | null;
-      try {
-        service = new URL(this.deps.serviceUrl()).origin;
-      } catch {
-        service = null;
-      }
-      if (target.origin !== service) {
+    // The check must not let a page map what listens on this computer or the private
+    // network (a port's answer, its silence and its refusal all differ): an address
+    // there is checked only when it is an account's token service, which a sign-in
+    // proved (Settings' URL is not enough: the page can change it at will).
+    if (target.protocol === 'http:' || isLocalOrPrivate(target.hostname)) {
+      const accounts = new Set(this.deps.accountServiceUrls().flatMap(originOf));
+      if (!accounts.has(target.origin)) {
         throw new DeskError(
           'invalid_input',
-          `Over http:// Token Desk checks only its token service's address on this computer${service?.startsWith('http:') ? ` (${service})` : ''}. Check an https:// address.`,
+          target.protocol === 'http:'
+            ? 'Over http:// Token Desk checks only the address of a token service you have signed in to on this computer. Check an https:// address.'
+            : 'Token Desk checks an address on this computer or a private network (10.x, 192.168.x, …) only when it is a token service you have signed in to. Check the https:// name of the server instead.',
         );
       }
     }
+    // One at a time: a check is a person's question, not a scanner.
+    if (this.checking) {
+      throw new DeskError('busy', 'A connection check is still running. Wait for its answer.');
+    }
+    this.checking = true;
+    try {
+      return await this.probe(target);
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private checking = false;
+
+  private async probe(target: URL): Promise<NetworkCheckResult> {
     try {
       const probe = await this.deps.outbound.probe(target.href, NETWORK_CHECK_TIMEOUT_MS);
       return {
@@ -341,4 +361,36 @@ function sameScope(a: TrustScopeInfo, b: TrustScopeInfo): boolean {
   return a.kind === 'all'
     ? b.kind === 'all'
     : b.kind === 'host' && a.host === b.host.trim().toLowerCase();
+}
+
+/** Loopback, private, link-local (cloud metadata among them) and unique-local ranges. */
+const PRIVATE_RANGES = new BlockList();
+PRIVATE_RANGES.addSubnet('0.0.0.0', 8, 'ipv4');
+PRIVATE_RANGES.addSubnet('10.0.0.0', 8, 'ipv4');
+PRIVATE_RANGES.addSubnet('100.64.0.0', 10, 'ipv4');
+PRIVATE_RANGES.addSubnet('127.0.0.0', 8, 'ipv4');
+PRIVATE_RANGES.addSubnet('169.254.0.0', 16, 'ipv4');
+PRIVATE_RANGES.addSubnet('172.16.0.0', 12, 'ipv4');
+PRIVATE_RANGES.addSubnet('192.168.0.0', 16, 'ipv4');
+PRIVATE_RANGES.addSubnet('::', 127, 'ipv6');
+PRIVATE_RANGES.addSubnet('fc00::', 7, 'ipv6');
+PRIVATE_RANGES.addSubnet('fe80::', 10, 'ipv6');
+PRIVATE_RANGES.addSubnet('::ffff:0:0', 96, 'ipv6');
+
+/** A name for this computer, or an address literal in a local or private range. */
+function isLocalOrPrivate(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (isLoopback(host)) return true;
+  const family = isIP(host);
+  if (family === 4) return PRIVATE_RANGES.check(host, 'ipv4');
+  if (family === 6) return PRIVATE_RANGES.check(host, 'ipv6');
+  return false;
+}
+
+function originOf(url: string): string[] {
+  try {
+    return [new URL(url).origin];
+  } catch {
+    return [];
+  }
 }

@@ -359,20 +359,47 @@ describe('the connection check refuses a hostile address before anything is sent
     expect(connections).toBe(before);
   });
 
-  it('http:// at the token service’s own address on this computer is checked, directly', async () => {
+  it('Settings’ service URL, which the page can set, does not open this computer to the check', async () => {
     const before = connections;
     const { port } = new URL(trapUrl);
     desk.settings.update({ serviceUrl: `http://127.0.0.1:${port}` });
     try {
-      const result = await call<any>('network:check', {
-        url: `http://127.0.0.1:${port}/v1/health`,
-      });
-      expect(result.ok).toBe(true);
-      expect(result.ok && result.value.proxy).toBeNull();
-      expect(connections).toBe(before + 1);
+      const result = await call('network:check', { url: `http://127.0.0.1:${port}/v1/health` });
+      expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      expect(connections).toBe(before);
     } finally {
       desk.settings.update({ serviceUrl: 'https://tokens.corp.test' });
     }
+  });
+
+  it('https:// to this computer or a private network is refused too: no port map by the answers', async () => {
+    const before = connections;
+    const { port } = new URL(trapUrl);
+    for (const url of [
+      `https://127.0.0.1:${port}/`,
+      `https://localhost:${port}/`,
+      'https://app.localhost/',
+      'https://[::1]:443/',
+      'https://[::ffff:127.0.0.1]/',
+      'https://0.0.0.0/',
+      'https://10.0.0.5/',
+      'https://172.20.1.1/',
+      'https://192.168.1.1/',
+      'https://169.254.169.254/latest/meta-data/',
+      'https://[fd00::1]/',
+      'https://[fe80::1]/',
+    ]) {
+      const result = await call('network:check', { url });
+      expect(result, url).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    }
+    expect(connections).toBe(before);
+  });
+
+  it('one check at a time: a second one while the first runs is refused', async () => {
+    const first = call<any>('network:check', { url: 'https://tokens.corp.test/' });
+    const second = await call('network:check', { url: 'https://ghe.corp.test/' });
+    expect(second).toMatchObject({ ok: false, error: { code: 'busy' } });
+    expect((await first).ok).toBe(true);
   });
 
   it('http:// with credentials to this computer is refused too', async () => {
