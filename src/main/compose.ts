@@ -147,6 +147,7 @@ export function composeDesk(runtime: Runtime) {
     trust: trustedAuthorities,
     vault,
     openDialog: runtime.openDialog ?? null,
+    confirm: runtime.confirm ?? null,
     serviceUrl: () => settings.get().serviceUrl,
     accountServiceUrls: () => sessions.accounts().map((account) => account.serviceUrl),
     proxySource: runtime.systemProxy ? 'system' : 'environment',

@@ -108,6 +108,26 @@ test.afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+/** The person's answer to main's next native question (here: whether to trust an authority). */
+async function answerNextQuestion(yes: boolean): Promise<void> {
+  const response = await fetch(`${harness.origin}/__harness/questions/next/${yes ? 'yes' : 'no'}`, {
+    method: 'POST',
+    headers: { 'x-harness-control-key': controlKey },
+  });
+  expect(response.status).toBe(200);
+}
+
+/** What main asked in native questions so far, in order. */
+async function questionsAsked(): Promise<
+  Array<{ title: string; message: string; detail: string }>
+> {
+  const response = await fetch(`${harness.origin}/__harness/questions`, {
+    headers: { 'x-harness-key': harness.key },
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as Array<{ title: string; message: string; detail: string }>;
+}
+
 /** The file the stand-in open dialog answers with, as the person picking it would. */
 async function pickInOpenDialog(path: string | null): Promise<void> {
   const response = await fetch(`${harness.origin}/__harness/open-dialog/next`, {
@@ -173,8 +193,18 @@ test('then the certificate is not trusted: the person adds the run’s CA throug
   await card().getByRole('button', { name: 'Add authority…' }).click();
   await expect(card()).toContainText('None added.');
 
+  // Main asks in its own native question, naming the authority and the scope; No adds nothing.
   await pickInOpenDialog(caFile);
   await card().getByRole('radio', { name: 'Every host' }).check();
+  await answerNextQuestion(false);
+  await card().getByRole('button', { name: 'Add authority…' }).click();
+  await expect
+    .poll(async () => (await questionsAsked()).at(-1)?.message)
+    .toBe('Trust “CN=Corp Test Root CA” for every host?');
+  await expect(card()).toContainText('None added.');
+
+  await pickInOpenDialog(caFile);
+  await answerNextQuestion(true);
   await card().getByRole('button', { name: 'Add authority…' }).click();
   const list = card().getByRole('list', { name: 'Trusted authorities' });
   await expect(list.getByRole('listitem')).toHaveCount(1);

@@ -16,7 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../src/main/compose.js';
 import { ConnectionVault } from '../../src/main/connections/vault.js';
 import { invokeChannel } from '../../src/main/ipc/invoke-channel.js';
-import { MemoryClipboard, RecordingOpenDialog } from '../../src/harness/stand-ins.js';
+import {
+  MemoryClipboard,
+  RecordingConfirm,
+  RecordingOpenDialog,
+} from '../../src/harness/stand-ins.js';
 import { realTimers } from '../../src/main/ports.js';
 import type { NetworkCheckResult, NetworkStatus } from '../../src/shared/ipc-contract.js';
 import { startService, type RunningService } from '../support/server/service-harness.js';
@@ -69,6 +73,7 @@ afterAll(async () => {
 
 function launch() {
   const openDialog = new RecordingOpenDialog();
+  const confirm = new RecordingConfirm(true);
   const desk = composeDesk({
     keychain,
     store: new Conf({
@@ -79,6 +84,7 @@ function launch() {
     clipboard: new MemoryClipboard(),
     timers: realTimers,
     openDialog,
+    confirm,
     proxyEnvironment: { HTTPS_PROXY: proxy.url, NO_PROXY: 'localhost,.internal.test' },
   });
   desk.settings.update({ serviceUrl: TOKENS });

@@ -19,10 +19,11 @@ import {
 } from '../../shared/ipc/network.js';
 import { DeskError } from '../desk-error.js';
 import type { ConnectionVault } from '../connections/vault.js';
-import type { OpenDialogPort } from '../ports.js';
+import type { ConfirmPort, OpenDialogPort } from '../ports.js';
 import type { Outbound } from './outbound.js';
 import { findOutboundError } from './outbound-error.js';
 import { isLoopback, type ProxyEnvironment } from './proxy-environment.js';
+import { inspectCaFile } from './ca-file.js';
 import { checkScope, type TrustedAuthorities } from './trusted-authorities.js';
 
 /** The largest CA file read; inspectCaFile refuses a longer one in words. */
@@ -36,6 +37,11 @@ export interface CompanyNetworkDeps {
   trust: TrustedAuthorities;
   vault: ConnectionVault;
   openDialog: OpenDialogPort | null;
+  /**
+   * Asks the person, in a native dialog the page cannot draw over, whether to trust
+   * what they picked, naming it and its scope; without one, nothing is added.
+   */
+  confirm: ConfirmPort | null;
   /** The token service's URL as set now. */
   serviceUrl: () => string;
   /**
@@ -87,7 +93,21 @@ export class CompanyNetwork {
     });
     if (path === null) return { cancelled: true };
     const text = readCaFile(path);
-    const added = this.deps.trust.add(text, scope);
+    // The page chose the scope and draws its own words around this: the native question
+    // says what is about to be trusted, and for which hosts, in main's words.
+    const certificates = inspectCaFile(text);
+    const checked = checkScope(scope);
+    const trusted = await this.deps.confirm?.confirm({
+      title: 'Trust this certificate authority?',
+      message: `Trust ${certificates.length === 1 ? `“${plain(certificates[0]!.subject)}”` : `these ${certificates.length} authorities`} for ${checked.kind === 'all' ? 'every host' : checked.host}?`,
+      detail:
+        `${certificates.map((c) => `${plain(c.subject)} (SHA-256 ${c.fingerprint256}), valid until ${c.notAfter}`).join('; ')}. ` +
+        `Token Desk will accept server certificates it signed ${checked.kind === 'all' ? 'for every host' : `for ${checked.host}`}. ` +
+        'Trust it only if your IT department gave you this file.',
+      confirmLabel: 'Trust',
+    });
+    if (!trusted) return { cancelled: true };
+    const added = this.deps.trust.add(text, checked);
     return { added: added.map(toInfo) };
   }
 
@@ -393,4 +413,10 @@ function originOf(url: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** A subject as one line of plain text, cut to a length a dialog can show. */
+function plain(text: string): string {
+  const line = text.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').trim();
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }

@@ -7,6 +7,7 @@
  * keychain (in `npm test`), real settings file, a listening socket that counts
  * every connection made to it.
  */
+import { X509Certificate } from 'node:crypto';
 import Conf from 'conf';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -17,7 +18,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../../src/main/compose.js';
 import { ConnectionVault } from '../../../src/main/connections/vault.js';
 import { invokeChannel } from '../../../src/main/ipc/invoke-channel.js';
-import { MemoryClipboard, RecordingOpenDialog } from '../../../src/harness/stand-ins.js';
+import {
+  MemoryClipboard,
+  RecordingConfirm,
+  RecordingOpenDialog,
+} from '../../../src/harness/stand-ins.js';
 import { realTimers } from '../../../src/main/ports.js';
 import { testKeychain } from '../../support/main/test-keychain.js';
 import { makeCorpPki, type CorpPki } from '../../support/net/corp-pki.js';
@@ -58,6 +63,8 @@ afterAll(async () => {
 
 let desk: ReturnType<typeof composeDesk>;
 let openDialog: RecordingOpenDialog;
+/** The person's answer to main's native question; yes unless a test queues a no. */
+const confirm = new RecordingConfirm(true);
 let store: Conf;
 
 beforeEach(() => {
@@ -73,6 +80,7 @@ beforeEach(() => {
     clipboard: new MemoryClipboard(),
     timers: realTimers,
     openDialog,
+    confirm,
     proxyEnvironment: { HTTPS_PROXY: trapUrl, HTTP_PROXY: trapUrl },
   });
   desk.settings.update({ serviceUrl: 'https://tokens.corp.test' });
@@ -172,6 +180,21 @@ describe('adding an authority: main opens the dialog and reads the file itself',
       ok: true,
       value: { cancelled: true },
     });
+    expectNothingTrusted();
+  });
+
+  it('main asks in a native question, naming the authority, its fingerprint and the scope the page sent; No adds nothing', async () => {
+    openDialog.answer = file('root.pem', pki.rootCa);
+    confirm.answers.push(false);
+    const asked = confirm.asked.length;
+    expect(await call('network:add-authority', { scope: { kind: 'all' } })).toEqual({
+      ok: true,
+      value: { cancelled: true },
+    });
+    const question = confirm.asked[asked]!;
+    expect(question.message).toBe('Trust “CN=Corp Test Root CA” for every host?');
+    expect(question.detail).toContain(new X509Certificate(pki.rootCa).fingerprint256);
+    expect(question.confirmLabel).toBe('Trust');
     expectNothingTrusted();
   });
 

@@ -21,6 +21,7 @@ function network(accountServiceUrls: string[]) {
     trust: {} as never,
     vault: {} as never,
     openDialog: null,
+    confirm: null,
     serviceUrl: () => 'http://127.0.0.1:4000',
     accountServiceUrls: () => accountServiceUrls,
     proxySource: 'environment',
