@@ -150,8 +150,23 @@ export class TrustedAuthorities implements TrustSource {
   }
 }
 
-/** A stored certificate's details, or null when it no longer reads as one CA certificate. */
+/**
+ * What `describe` found per stored PEM: addedFor runs on every outbound request, and
+ * parsing each certificate again each time is work for nothing (the answer depends on
+ * the PEM alone). Few authorities are ever added; the cache is emptied past 256.
+ */
+const described = new Map<string, Omit<CaCertificate, 'pem'> | null>();
+
 function describe(pem: string): Omit<CaCertificate, 'pem'> | null {
+  if (described.has(pem)) return described.get(pem)!;
+  if (described.size >= 256) described.clear();
+  const info = describeOnce(pem);
+  described.set(pem, info);
+  return info;
+}
+
+/** A stored certificate's details, or null when it no longer reads as one CA certificate. */
+function describeOnce(pem: string): Omit<CaCertificate, 'pem'> | null {
   try {
     // Without dates: an authority that expired since it was added still describes itself.
     const [certificate, ...rest] = inspectCaFile(pem, null);
