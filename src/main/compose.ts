@@ -38,6 +38,7 @@ import {
   type Log,
   type NotifierPort,
   type OpenDialogPort,
+  type PromptPort,
   type SaveDialogPort,
   type Timers,
 } from './ports.js';
@@ -76,6 +77,8 @@ export interface Runtime {
   externalLinks?: ExternalLinksPort;
   /** Questions main asks in a native dialog (Electron's message box); without one, the answer is no. */
   confirm?: ConfirmPort;
+  /** Main's own prompt for passwords, one-time codes and new values; without one, what needs it says so. */
+  prompt?: PromptPort;
   /** Where main reports what it cannot show the user (the console in the app). */
   log?: Log;
 }
@@ -117,7 +120,21 @@ export function composeDesk(runtime: Runtime) {
     openProvider: runtime.openProvider ?? openProviderWith(outbound),
     confirm: runtime.confirm ?? null,
   });
-  const connections = new Connections({ sessions, accounts, issuers: { api, sessions } });
+  const now = runtime.now ?? Date.now;
+  const connections = new Connections({
+    sessions,
+    accounts,
+    issuers: {
+      api,
+      sessions,
+      fetch: outbound,
+      prompt: runtime.prompt ?? null,
+      externalLinks: runtime.externalLinks ?? null,
+      timers,
+      now,
+      credential: (connection) => accounts.credentialFor(connection.id, connection.owner),
+    },
+  });
   const issuerOf = (owner: AccountRef) => connections.issuerOf(owner);
   const destinations = new DestinationService({
     tokenDesk,
@@ -135,7 +152,6 @@ export function composeDesk(runtime: Runtime) {
     timers,
     pending: local.pendingRotations,
   });
-  const now = runtime.now ?? Date.now;
   const activity = new ActivityService({
     tokenDesk,
     sessions,

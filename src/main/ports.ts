@@ -110,6 +110,36 @@ export interface ConfirmPort {
   confirm(question: ConfirmQuestion): Promise<boolean>;
 }
 
+/**
+ * A field main asks the person to type in its own prompt: a password, a one-time code,
+ * or a token's new value. The page never sees the prompt or what is typed.
+ */
+export interface PromptField {
+  id: string;
+  label: string;
+  kind: 'password' | 'one-time-code' | 'secret' | 'text';
+  /** A line under the field (what to type, where to find it). */
+  hint?: string;
+}
+
+export interface PromptRequest {
+  title: string;
+  /** Why it is asked and where the values go, said in the prompt itself. */
+  message: string;
+  fields: PromptField[];
+  submitLabel: string;
+}
+
+/**
+ * A prompt main owns (a window of its own in the app, outside the page), for values
+ * that go from the person straight to a vendor: an npm password and one-time code,
+ * a GitHub token's new value. What is typed is answered once, never stored or logged.
+ */
+export interface PromptPort {
+  /** The values by field id, or null when the person cancelled. */
+  ask(request: PromptRequest): Promise<Record<string, string> | null>;
+}
+
 /** Where main reports what it cannot show the user (the console in the app). */
 export interface Log {
   error(message: string, detail: unknown): void;

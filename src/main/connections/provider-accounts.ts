@@ -177,6 +177,13 @@ export class ProviderAccounts {
   }
 
   async clientFor(account: ProviderAccountRecord): Promise<CiProvider> {
+    const token = await this.credentialFor(account.id, account.owner);
+    return this.deps.openProvider(account.provider, account.host, token);
+  }
+
+  /** The credential of one of the owner's connections, for its issuer; refused like `clientFor` when gone. */
+  async credentialFor(accountId: string, owner?: RecordOwner): Promise<string> {
+    const account = this.find(accountId, owner);
     const token = await this.deps.vault.loadCredential(account);
     if (token === null) {
       throw new DeskError(
@@ -185,7 +192,7 @@ export class ProviderAccounts {
       );
     }
     await this.ensureHostTrusted(account);
-    return this.deps.openProvider(account.provider, account.host, token);
+    return token;
   }
 
   /** Credentials used with this account's provider, to cut from any error text. */

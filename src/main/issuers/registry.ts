@@ -4,6 +4,7 @@
  * here issues tokens (connections/connection.ts derives the role from this list); a
  * new issuer is a folder beside token-desk/ and a line here.
  */
+import type { ExternalLinksPort, Fetch, PromptPort, Timers } from '../ports.js';
 import type { ApiClient } from '../services/api-client.js';
 import type { SessionService } from '../services/session-service.js';
 import { TokenDeskIssuer } from './token-desk/token-desk-issuer.js';
@@ -13,12 +14,24 @@ import type { TokenIssuer } from './token-issuer.js';
 export interface IssuerContext {
   api: ApiClient;
   sessions: SessionService;
+  /** Every request to a vendor goes through main's outbound layer (proxy, trusted authorities). */
+  fetch: Fetch;
+  /** Main's own prompt for a password, a one-time code or a new value; null where there is none. */
+  prompt: PromptPort | null;
+  /** The person's browser, for a vendor's web sign-in or a token's page; null where there is none. */
+  externalLinks: ExternalLinksPort | null;
+  timers: Timers;
+  now: () => number;
+  /** The connection's credential from the keychain (never handed to the page). */
+  credential(connection: IssuerConnection): Promise<string>;
 }
 
 /** What an issuer needs to know of the connection it is opened for. */
 export interface IssuerConnection {
+  id: string;
   /** The Token Desk account the connection belongs to. */
   owner: { serviceUrl: string; email: string };
+  /** The vendor's URL: service URL, registry, instance or API base. */
   host: string;
   login: string;
 }

@@ -8,11 +8,51 @@
  * does not hold) and a sentence a person can act on.
  */
 import type { ApiToken, IssuedApiToken, TokenUsage } from '../../shared/api-schemas.js';
+import type { TokenFacts } from '../../shared/issuers/token-facts.js';
+
+/**
+ * A token as an issuer lists it: the fields our service fills (a vendor fills what it
+ * knows: `prefix` '' and `lastUsed*` null when it does not say, `destinationCount` 0 —
+ * main fills it from the places it recorded), and, from every issuer but our own
+ * service, the facts in words. Our service's tokens get theirs in main.
+ */
+export type IssuerToken = ApiToken & { facts?: TokenFacts };
+
+/** A new token with its secret, which only this answer carries. */
+export type IssuedToken = IssuedApiToken & { facts?: TokenFacts };
 
 /** A rotation's answer: the replacement (with its secret) and what became of the old token. */
-export type RotatedToken = IssuedApiToken & {
-  previous?: { id: string; graceEndsAt: string | null };
+export type RotatedToken = IssuedToken & {
+  previous?: {
+    id: string;
+    /**
+     * When the old token stops working by itself; null when it stopped already
+     * (rotate-at-once) or when it works until main revokes it (`revokeAfterPush`).
+     */
+    graceEndsAt: string | null;
+    /** The old token still works and main deletes it once every place has the new one. */
+    revokeAfterPush?: boolean;
+  };
 };
+
+/**
+ * What a person chose when creating a token, beyond name and expiry: each issuer's own
+ * fields (npm's packages and CIDR ranges, a GitLab project's scopes, a Cloudflare
+ * permission set), as the page sent them. The issuer checks them against its own
+ * schema (src/shared/issuers/<kind>.ts) and refuses anything else, by name.
+ */
+export interface CreateTokenInput {
+  name: string;
+  expiresAt: string | null;
+  options?: unknown;
+}
+
+export interface RotateOptions {
+  /** Our service: how long the old token keeps working. */
+  gracePeriodSeconds?: number;
+  /** Vendors whose rotation takes a new expiry (GitLab, npm): when the new token expires. */
+  expiresAt?: string | null;
+}
 
 export interface IssuerCapabilities {
   /** Replaces a token in one call (else a rotation is a create and a revoke). */
@@ -23,17 +63,26 @@ export interface IssuerCapabilities {
   revokeMany: number;
   /** Whether a new token must expire. */
   expiryRequired: boolean;
+  /** Whether tokens can be made here at all (GitHub: only on github.com). Default true. */
+  create?: boolean;
+  /** The longest a new token may last, in days (npm write tokens: 90; GitLab: 365); null or absent: no limit. */
+  maxExpiryDays?: number | null;
 }
 
 export interface TokenIssuer {
   /** The registry's name for this issuer (issuers/registry.ts). */
   readonly kind: string;
   readonly capabilities: IssuerCapabilities;
-  list(): Promise<ApiToken[]>;
+  list(): Promise<IssuerToken[]>;
   /** One token, or an error coded `token_not_found` once it is gone. */
-  get(id: string): Promise<TokenUsage>;
-  create(input: { name: string; expiresAt: string | null }): Promise<IssuedApiToken>;
-  rotate(id: string, options?: { gracePeriodSeconds?: number }): Promise<RotatedToken>;
+  get(id: string): Promise<TokenUsage | IssuerToken>;
+  create(input: CreateTokenInput): Promise<IssuedToken>;
+  /**
+   * A replacement for `id`, per the vendor's rules (see RotationStyle). An issuer whose
+   * vendor replaces the value at once must never retry that call: a GitLab token
+   * rotated twice with the same old value revokes the whole token family.
+   */
+  rotate(id: string, options?: RotateOptions): Promise<RotatedToken>;
   revoke(id: string): Promise<void>;
   /** Which of `ids` went now, and which the issuer does not hold (gone, or someone else's). */
   revokeMany(ids: readonly string[]): Promise<{ revoked: string[]; notFound: string[] }>;

@@ -44,8 +44,17 @@ describe('the token issuers registry', () => {
     const { asked, calls, sessions, api } = recording();
     const issuer = openIssuer(
       'token-desk',
-      { owner: ada, host: ada.serviceUrl, login: ada.email },
-      { api, sessions },
+      { id: 'c-ada', owner: ada, host: ada.serviceUrl, login: ada.email },
+      {
+        api,
+        sessions,
+        fetch: () => Promise.reject(new Error('our service goes through the ApiClient')),
+        prompt: null,
+        externalLinks: null,
+        timers: { setTimeout: () => 0, clearTimeout: () => undefined },
+        now: Date.now,
+        credential: () => Promise.reject(new Error('our service uses the session')),
+      },
     );
     expect(issuer.kind).toBe('token-desk');
     expect(issuer.capabilities).toMatchObject({ rotate: true, revokeMany: 100 });
