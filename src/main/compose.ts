@@ -136,15 +136,17 @@ export function composeDesk(runtime: Runtime) {
     },
   });
   const issuerOf = (owner: AccountRef) => connections.issuerOf(owner);
+  const issuerFor = (owner: AccountRef, connectionId?: string) =>
+    connections.issuerFor(owner, connectionId);
   const destinations = new DestinationService({
-    tokenDesk,
+    issuerFor,
     sessions,
     reveals,
     accounts,
     externalLinks: runtime.externalLinks ?? null,
   });
   const rotations = new RotationService({
-    issuerOf,
+    issuerFor,
     sessions,
     reveals,
     settings,

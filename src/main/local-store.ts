@@ -100,6 +100,8 @@ export const PendingRotationRecord = Type.Object(
   {
     id: Id,
     owner: RecordOwner,
+    /** The issuer among the owner's connections; absent: the owner's own Token Desk account (files written before other vendors). */
+    connectionId: Type.Optional(Id),
     tokenName: Type.String({ maxLength: 1000 }),
     newTokenId: Id,
     oldTokenIds: Type.Array(Id, { maxItems: 20 }),

@@ -11,6 +11,7 @@ import type { TokenIssuerRef } from '../../shared/ipc-contract.js';
 import { providerName } from '../ci-providers/secret-store.js';
 import { ISSUERS, isIssuerKind, type IssuerKind } from '../issuers/registry.js';
 import type { TokenIssuer } from '../issuers/token-issuer.js';
+import type { TokenPlaces } from '../issuers/token-places.js';
 import type { RecordOwner } from '../local-store.js';
 
 export type ConnectionKind = IssuerKind | Provider;
@@ -33,10 +34,12 @@ export interface Connection {
   owner: RecordOwner;
 }
 
-/** An issuer opened for one connection, and how its tokens say where they came from. */
+/** An issuer opened for one connection, how its tokens say where they came from, and where they were sent. */
 export interface ConnectedIssuer {
   issuer: TokenIssuer;
   ref: TokenIssuerRef;
+  places: TokenPlaces;
+  connection: Connection;
 }
 
 /** How a kind is named on screen: the issuer's or the CI provider's display name. */

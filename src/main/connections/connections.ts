@@ -10,6 +10,9 @@ import { DeskError } from '../desk-error.js';
 import { isIssuerKind, openIssuer, type IssuerContext } from '../issuers/registry.js';
 import type { RecordOwner } from '../local-store.js';
 import type { SessionService } from '../services/session-service.js';
+import { TokenDeskIssuer } from '../issuers/token-desk/token-desk-issuer.js';
+import type { TokenIssuer } from '../issuers/token-issuer.js';
+import { tokenDeskPlaces, type TokenPlaces } from '../issuers/token-places.js';
 import { kindName, rolesOf, type ConnectedIssuer, type Connection } from './connection.js';
 import type { ProviderAccounts } from './provider-accounts.js';
 import { tokenDeskConnectionId } from './vault.js';
@@ -20,12 +23,18 @@ export class Connections {
       sessions: SessionService;
       accounts: ProviderAccounts;
       issuers: IssuerContext;
+      /** Where another vendor's tokens' places are kept (on the owner's Token Desk service). */
+      vendorPlaces?: (connection: Connection) => TokenPlaces;
     },
   ) {}
 
   /** The active account's connections, its own first. */
   list(): Connection[] {
-    const owner = this.deps.sessions.owner();
+    return this.listOf(this.deps.sessions.owner());
+  }
+
+  /** A Token Desk account's connections, its own first. */
+  listOf(owner: RecordOwner): Connection[] {
     const providers = this.deps.accounts.mine(owner).map((record): Connection => ({
       id: record.id,
       kind: record.provider,
@@ -40,7 +49,16 @@ export class Connections {
 
   /** The issuer a token channel names: one of the active account's connections that issues tokens. */
   issuer(connectionId: string): ConnectedIssuer {
-    const connection = this.list().find((entry) => entry.id === connectionId);
+    return this.issuerFor(this.deps.sessions.owner(), connectionId);
+  }
+
+  /**
+   * The issuer of one of `owner`'s connections (its own Token Desk account without an
+   * id): a rotation or a reminder keeps acting as the account it belongs to.
+   */
+  issuerFor(owner: RecordOwner, connectionId?: string): ConnectedIssuer {
+    if (connectionId === undefined) return this.issuerOf(owner);
+    const connection = this.listOf(owner).find((entry) => entry.id === connectionId);
     if (!connection)
       throw new DeskError(
         'connection_not_found',
@@ -76,6 +94,20 @@ export class Connections {
   private open(connection: Connection): ConnectedIssuer {
     if (!isIssuerKind(connection.kind)) throw new Error(`${connection.kind} issues no tokens`);
     const ref: TokenIssuerRef = { connectionId: connection.id, kind: connection.kind };
-    return { issuer: openIssuer(connection.kind, connection, this.deps.issuers), ref };
+    const issuer = openIssuer(connection.kind, connection, this.deps.issuers);
+    return { issuer, ref, connection, places: this.placesOf(connection, issuer) };
+  }
+
+  private placesOf(connection: Connection, issuer: TokenIssuer): TokenPlaces {
+    if (issuer instanceof TokenDeskIssuer) return tokenDeskPlaces(issuer);
+    if (this.deps.vendorPlaces) return this.deps.vendorPlaces(connection);
+    const unavailable = () =>
+      Promise.reject(
+        new DeskError(
+          'places_unavailable',
+          `Token Desk cannot keep where ${kindName(connection.kind)} tokens are used here.`,
+        ),
+      );
+    return { list: unavailable, add: unavailable, remove: unavailable, follow: unavailable };
   }
 }

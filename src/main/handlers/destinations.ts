@@ -16,15 +16,16 @@ export function destinationHandlers({
 
     'destinations:send': (input) => destinations.send(input),
 
-    'destinations:list': ({ tokenId }) => destinations.list(tokenId),
+    'destinations:list': ({ tokenId, connectionId }) =>
+      destinations.list(tokenId, undefined, connectionId),
 
-    async 'destinations:remove'({ tokenId, destinationId }) {
-      await destinations.remove(tokenId, destinationId);
+    async 'destinations:remove'({ tokenId, destinationId, connectionId }) {
+      await destinations.remove(tokenId, destinationId, connectionId);
       return null;
     },
 
-    async 'destinations:open-settings'({ tokenId, destinationId }) {
-      await destinations.openSettings(tokenId, destinationId);
+    async 'destinations:open-settings'({ tokenId, destinationId, connectionId }) {
+      await destinations.openSettings(tokenId, destinationId, connectionId);
       return null;
     },
   };

@@ -16,12 +16,12 @@ export function rotationHandlers({
     async 'tokens:rotate-and-update'({ connectionId, id, placeIds, gracePeriodSeconds }) {
       // Refuses, before anything starts, a connection the page may not name.
       connections.issuer(connectionId);
-      return rotations.rotateAndUpdate(id, placeIds, gracePeriodSeconds);
+      return rotations.rotateAndUpdate(id, placeIds, gracePeriodSeconds, connectionId);
     },
 
     async 'tokens:rotate-and-send'({ connectionId, id, placeIds, send, endOldNow }) {
       connections.issuer(connectionId);
-      return rotations.rotateAndSend(id, placeIds, send, endOldNow);
+      return rotations.rotateAndSend(id, placeIds, send, endOldNow, connectionId);
     },
 
     async 'rotations:list'() {

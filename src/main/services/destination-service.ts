@@ -20,7 +20,7 @@ import { DeskError } from '../desk-error.js';
 import { wrongProvider, type PushOptions, type PushOutcome } from '../ci-providers/secret-store.js';
 import { inWords } from '../ci-providers/provider-error.js';
 import { hasCode } from '../issuers/token-issuer.js';
-import type { TokenDeskFor } from '../issuers/token-desk/token-desk-issuer.js';
+import type { ConnectedIssuer } from '../connections/connection.js';
 import type { RecordOwner } from '../local-store.js';
 import type { ExternalLinksPort } from '../ports.js';
 import { checkedExternalUrl } from './external-links.js';
@@ -69,7 +69,8 @@ function checkedName(provider: Provider, name: string): string {
 export class DestinationService {
   constructor(
     private readonly deps: {
-      tokenDesk: TokenDeskFor;
+      /** One of the owner's issuers (its own Token Desk account's without a connection id). */
+      issuerFor: (owner: RecordOwner, connectionId?: string) => ConnectedIssuer;
       sessions: SessionService;
       reveals: RevealStore;
       accounts: ProviderAccounts;
@@ -112,7 +113,8 @@ export class DestinationService {
       throw wrongProvider(account.provider, target);
     const name = checkedName(account.provider, input.name);
     const place: Place = { provider: account.provider, host: account.host, target, name };
-    await this.ensureLive(token.id, owner);
+    const { connectionId } = token.issuer;
+    await this.ensureLive(token.id, owner, connectionId);
     const scrub = [secret, ...(await this.deps.accounts.credentialOf(account))];
     let outcome: PushOutcome;
     try {
@@ -133,7 +135,7 @@ export class DestinationService {
     } catch (error) {
       throw inWords(error, scrub);
     }
-    const recorded = await this.record(token.id, place, owner);
+    const recorded = await this.record(token, place, owner, connectionId);
     return {
       outcome,
       label: placeLabel(place),
@@ -146,13 +148,15 @@ export class DestinationService {
   /**
    * Pushes a secret to a place recorded on the service, with an account of `owner`
    * on that provider and host, keeping the place's own settings. The caller checks
-   * the token is live first (`ensureLive`).
+   * the token is live first (`ensureLive`). `connectionId`: the token's issuer among
+   * the owner's connections (its own Token Desk account's without one).
    */
   async pushRecorded(
     place: Place,
     secret: string,
-    tokenId: string,
+    token: { id: string; name: string },
     owner: RecordOwner,
+    connectionId?: string,
   ): Promise<PushOutcome> {
     const accounts = this.deps.accounts.forHost(place.provider, place.host, owner);
     if (accounts.length === 0) {
@@ -170,7 +174,7 @@ export class DestinationService {
         const outcome = await client.push(place.target, place.name, secret, {
           keepExistingSettings: true,
         });
-        await this.record(tokenId, place, owner);
+        await this.record(token, place, owner, connectionId);
         return outcome;
       } catch (error) {
         failure = inWords(error, scrub);
@@ -192,11 +196,11 @@ export class DestinationService {
    * revealed before a revoke or a rotation (in this window or another) must not
    * reach a CI secret store, where it would fail later, far from here.
    */
-  async ensureLive(tokenId: string, owner: RecordOwner): Promise<void> {
+  async ensureLive(tokenId: string, owner: RecordOwner, connectionId?: string): Promise<void> {
     let token: { name: string; expiresAt: string | null; replacedById: string | null } | null;
     try {
       // One token, not the whole list: this runs before every push.
-      token = await this.deps.tokenDesk(owner).get(tokenId);
+      token = await this.deps.issuerFor(owner, connectionId).issuer.get(tokenId);
     } catch (error) {
       if (!hasCode(error, 'token_not_found')) throw error;
       token = null;
@@ -220,8 +224,12 @@ export class DestinationService {
       );
   }
 
-  async list(tokenId: string, owner?: RecordOwner): Promise<DestinationView[]> {
-    const destinations = await this.deps.tokenDesk(owner).listDestinations(tokenId);
+  async list(
+    tokenId: string,
+    owner: RecordOwner = this.deps.sessions.owner(),
+    connectionId?: string,
+  ): Promise<DestinationView[]> {
+    const destinations = await this.deps.issuerFor(owner, connectionId).places.list(tokenId);
     if (
       !Array.isArray(destinations) ||
       !destinations.every((entry) => destinationCheck.Check(entry))
@@ -243,11 +251,17 @@ export class DestinationService {
    * host of a GitHub or GitLab account set up in this app (the service's record only
    * says which one), and only https (or http to this computer) goes to the browser.
    */
-  async openSettings(tokenId: string, destinationId: string): Promise<void> {
+  async openSettings(
+    tokenId: string,
+    destinationId: string,
+    connectionId?: string,
+  ): Promise<void> {
     const { externalLinks } = this.deps;
     if (!externalLinks)
       throw new DeskError('links_unavailable', 'Opening pages is not available in this window.');
-    const place = (await this.list(tokenId)).find((entry) => entry.id === destinationId);
+    const place = (await this.list(tokenId, undefined, connectionId)).find(
+      (entry) => entry.id === destinationId,
+    );
     if (!place)
       throw new DeskError(
         'not_found',
@@ -270,15 +284,18 @@ export class DestinationService {
     await externalLinks.open(checkedExternalUrl(url));
   }
 
-  async remove(tokenId: string, destinationId: string): Promise<void> {
-    await this.deps.tokenDesk().removeDestination(tokenId, destinationId);
+  async remove(tokenId: string, destinationId: string, connectionId?: string): Promise<void> {
+    await this.deps
+      .issuerFor(this.deps.sessions.owner(), connectionId)
+      .places.remove(tokenId, destinationId);
   }
 
   /** Records a push on the service; a failure there is reported, not thrown: the push happened. */
   private async record(
-    tokenId: string,
+    token: { id: string; name: string },
     place: Place,
     owner: RecordOwner,
+    connectionId: string | undefined,
   ): Promise<{
     destination: Destination | null;
     problem: { code: string; message: string } | null;
@@ -290,7 +307,9 @@ export class DestinationService {
       name: place.name,
     };
     try {
-      const destination = await this.deps.tokenDesk(owner).addDestination(tokenId, input);
+      const destination = await this.deps
+        .issuerFor(owner, connectionId)
+        .places.add(token.id, input, { name: token.name });
       return { destination, problem: null };
     } catch (error) {
       const words = inWords(error, []);

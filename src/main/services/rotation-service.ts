@@ -43,6 +43,12 @@ import type { Timers } from '../ports.js';
 import type { SessionService } from './session-service.js';
 import type { SettingsService } from './settings.js';
 
+/** Whose issuer a rotation acts through: one of the owner's connections (its own Token Desk account without an id). */
+interface Issuing {
+  owner: RecordOwner;
+  connectionId?: string;
+}
+
 /** A place the service listed after the person confirmed the rotation. */
 const PLACE_NOT_CONFIRMED = 'place_not_confirmed';
 
@@ -53,8 +59,8 @@ export class RotationService {
 
   constructor(
     private readonly deps: {
-      /** The issuer of the owner's tokens, bound to the owner's connection. */
-      issuerOf: (owner: RecordOwner) => ConnectedIssuer;
+      /** One of the owner's issuers (its own Token Desk account's without a connection id). */
+      issuerFor: (owner: RecordOwner, connectionId?: string) => ConnectedIssuer;
       sessions: SessionService;
       reveals: RevealStore;
       settings: SettingsService;
@@ -91,18 +97,23 @@ export class RotationService {
     tokenId: string,
     placeIds: readonly string[],
     gracePeriodSeconds?: number,
+    connectionId?: string,
   ): Promise<RotationReport> {
     const owner = this.deps.sessions.owner();
     const grace = gracePeriodSeconds ?? this.deps.settings.get().rotationGraceSeconds;
     // The replacement inherits the places under new ids: what was shown is matched by
     // what each place is (provider, host, target, name), read before the rotation.
     const shown = new Set(placeIds);
-    const before = placeIds.length === 0 ? [] : await this.deps.destinations.list(tokenId, owner);
+    const before =
+      placeIds.length === 0
+        ? []
+        : await this.deps.destinations.list(tokenId, owner, connectionId);
     const confirmed = new Set(before.filter((place) => shown.has(place.id)).map(placeKey));
-    const issued = await this.asOwner(owner, (issuer) =>
+    const issuing = { owner, connectionId };
+    const issued = await this.asOwner(issuing, (issuer) =>
       issuer.rotate(tokenId, { gracePeriodSeconds: grace }),
     );
-    return this.begin(issued, tokenId, null, grace, owner, confirmed);
+    return this.begin(issued, tokenId, null, grace, issuing, confirmed);
   }
 
   /**
@@ -116,9 +127,10 @@ export class RotationService {
     placeIds: readonly string[],
     send: Omit<SendInput, 'revealId'>,
     endOldNow: boolean,
+    connectionId?: string,
   ): Promise<RotateAndSendReport> {
     const owner = this.deps.sessions.owner();
-    const report = await this.rotateAndUpdate(tokenId, placeIds);
+    const report = await this.rotateAndUpdate(tokenId, placeIds, undefined, connectionId);
     const none = { sent: null, oldKept: null };
     if (!report.revealed)
       return {
@@ -137,7 +149,7 @@ export class RotationService {
     if (!endOldNow || rotation.destinations.length > 0 || rotation.oldRevoked)
       return { report, sent, sendProblem: null, oldKept: null };
     try {
-      await this.deps.issuerOf(owner).issuer.revoke(tokenId);
+      await this.deps.issuerFor(owner, connectionId).issuer.revoke(tokenId);
     } catch (error) {
       const words = inWords(error, [report.revealed.secret]);
       return {
@@ -197,12 +209,12 @@ export class RotationService {
     if (secret !== null) return this.retry(rotationId);
     return this.exclusively(rotationId, async () => {
       const grace = gracePeriodSeconds ?? this.deps.settings.get().rotationGraceSeconds;
-      const issued = await this.asOwner(record.owner, (issuer) =>
+      const issued = await this.asOwner(record, (issuer) =>
         issuer.rotate(record.newTokenId, { gracePeriodSeconds: grace }),
       );
       // The places this rotation already listed were shown to the person; any new one waits.
       const shown = new Set(record.destinations.map(placeKey));
-      return this.begin(issued, record.newTokenId, record, grace, record.owner, shown);
+      return this.begin(issued, record.newTokenId, record, grace, record, shown);
     });
   }
 
@@ -212,23 +224,27 @@ export class RotationService {
     replacedId: string,
     earlier: PendingRotationRecord | null,
     graceSeconds: number,
-    owner: RecordOwner,
+    { owner, connectionId }: Issuing,
     confirmed: ReadonlySet<string>,
   ): Promise<RotationReport> {
+    const connected = this.deps.issuerFor(owner, connectionId);
     // Another account became active while the service rotated: main forgot that
     // account's secrets, so this one is neither shown nor held here. The places are
     // still updated, as the owner, with the secret in this call alone.
     const stillActive = this.deps.sessions.isActive(owner);
     const revealed: RevealedToken | null = stillActive
-      ? this.deps.reveals.reveal(issued, this.deps.issuerOf(owner).ref)
+      ? this.deps.reveals.reveal(issued, connected.ref)
       : null;
     const graceEndsAt = issued.previous?.graceEndsAt ?? null;
     const earlierOldIds = earlier?.oldTokenIds ?? [];
-    // Without a grace period the service has already revoked the replaced token.
-    const oldTokenIds = graceEndsAt === null ? earlierOldIds : [...earlierOldIds, replacedId];
+    // Without a grace period (or a vendor's at-once rotation) the old token has already
+    // stopped; a create-then-delete rotation's old token works until main deletes it.
+    const oldStillWorks = graceEndsAt !== null || issued.previous?.revokeAfterPush === true;
+    const oldTokenIds = oldStillWorks ? [...earlierOldIds, replacedId] : earlierOldIds;
     const record: PendingRotationRecord = {
       id: randomUUID(),
       owner,
+      ...(connectionId === undefined ? {} : { connectionId }),
       tokenName: issued.name,
       newTokenId: issued.id,
       oldTokenIds,
@@ -239,6 +255,19 @@ export class RotationService {
     // Saved before the earlier record goes, so a crash in between loses nothing.
     this.save(record);
     if (earlier) this.forgetRecord(earlier.id);
+    if (issued.id !== replacedId) {
+      // Another vendor's replacement has an id of its own there: its places follow it
+      // (our service moves its own tokens' places itself). A failure is words on the
+      // rotation: the new secret is shown and Retry or Finish can still update the places.
+      try {
+        await connected.places.follow(replacedId, { id: issued.id, name: issued.name });
+      } catch (error) {
+        return {
+          rotation: this.view(record, { problem: inWords(error, [issued.secret]) }),
+          revealed,
+        };
+      }
+    }
     // Measured from now, not from graceEndsAt: the service's clock is its own.
     const holdMs = Math.max(graceSeconds * 1000, REVEAL_LIFETIME_MS);
     if (stillActive) {
@@ -275,12 +304,22 @@ export class RotationService {
         // new token still live and not replaced (another window, a bulk revoke).
         if (!this.deps.sessions.isSignedIn(record.owner))
           return this.view(record, { problem: this.ownerSignedOut(record.owner) });
-        await this.deps.destinations.ensureLive(record.newTokenId, record.owner);
+        await this.deps.destinations.ensureLive(
+          record.newTokenId,
+          record.owner,
+          record.connectionId,
+        );
       } catch (error) {
         return this.view(record, { problem: inWords(error, [secret]) });
       }
       try {
-        await this.deps.destinations.pushRecorded(place, secret, record.newTokenId, record.owner);
+        await this.deps.destinations.pushRecorded(
+          place,
+          secret,
+          { id: record.newTokenId, name: record.tokenName },
+          record.owner,
+          record.connectionId,
+        );
         place.status = 'updated';
         place.error = null;
       } catch (error) {
@@ -321,7 +360,11 @@ export class RotationService {
     record: PendingRotationRecord,
     confirmed: ReadonlySet<string> | null,
   ): Promise<void> {
-    const current = await this.deps.destinations.list(record.newTokenId, record.owner);
+    const current = await this.deps.destinations.list(
+      record.newTokenId,
+      record.owner,
+      record.connectionId,
+    );
     const known = new Map(record.destinations.map((place) => [placeKey(place), place]));
     record.destinations = current.map((destination): RotationDestinationRecord => {
       const place = known.get(placeKey(destination));
@@ -349,7 +392,7 @@ export class RotationService {
   private async revokeOldTokens(record: PendingRotationRecord): Promise<void> {
     for (const id of record.oldTokenIds) {
       try {
-        await this.asOwner(record.owner, (issuer) => issuer.revoke(id));
+        await this.asOwner(record, (issuer) => issuer.revoke(id));
       } catch (error) {
         // Already ended (its grace period passed, or revoked elsewhere): nothing to do. The
         // answer came from the owner's own issuer, with the owner's credential (asOwner).
@@ -360,11 +403,11 @@ export class RotationService {
 
   /** A call to the owner's issuer; stops with words when the owner's session ended. */
   private async asOwner<T>(
-    owner: RecordOwner,
+    { owner, connectionId }: Issuing,
     call: (issuer: TokenIssuer) => Promise<T>,
   ): Promise<T> {
     try {
-      return await call(this.deps.issuerOf(owner).issuer);
+      return await call(this.deps.issuerFor(owner, connectionId).issuer);
     } catch (error) {
       if (error instanceof DeskError && error.code === 'signed_out')
         throw this.ownerSignedOut(owner);

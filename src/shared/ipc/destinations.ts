@@ -53,10 +53,14 @@ const SendPayload = Type.Object(
   { additionalProperties: false },
 );
 
-const TokenPayload = Type.Object({ tokenId: Id }, { additionalProperties: false });
+/** `connectionId`: the token's issuer among the account's connections; absent: its own Token Desk account. */
+const TokenPayload = Type.Object(
+  { tokenId: Id, connectionId: Type.Optional(Id) },
+  { additionalProperties: false },
+);
 
 const DestinationPayload = Type.Object(
-  { tokenId: Id, destinationId: Id },
+  { tokenId: Id, destinationId: Id, connectionId: Type.Optional(Id) },
   { additionalProperties: false },
 );
 
