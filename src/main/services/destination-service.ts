@@ -251,11 +251,7 @@ export class DestinationService {
    * host of a GitHub or GitLab account set up in this app (the service's record only
    * says which one), and only https (or http to this computer) goes to the browser.
    */
-  async openSettings(
-    tokenId: string,
-    destinationId: string,
-    connectionId?: string,
-  ): Promise<void> {
+  async openSettings(tokenId: string, destinationId: string, connectionId?: string): Promise<void> {
     const { externalLinks } = this.deps;
     if (!externalLinks)
       throw new DeskError('links_unavailable', 'Opening pages is not available in this window.');

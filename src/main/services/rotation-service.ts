@@ -105,9 +105,7 @@ export class RotationService {
     // what each place is (provider, host, target, name), read before the rotation.
     const shown = new Set(placeIds);
     const before =
-      placeIds.length === 0
-        ? []
-        : await this.deps.destinations.list(tokenId, owner, connectionId);
+      placeIds.length === 0 ? [] : await this.deps.destinations.list(tokenId, owner, connectionId);
     const confirmed = new Set(before.filter((place) => shown.has(place.id)).map(placeKey));
     const issuing = { owner, connectionId };
     const issued = await this.asOwner(issuing, (issuer) =>
