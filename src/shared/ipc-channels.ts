@@ -14,6 +14,7 @@ export const CHANNELS = [
   'accounts:switch',
   'accounts:sign-out',
   'tokens:list',
+  'tokens:inventory',
   'tokens:create',
   'tokens:revoke',
   'tokens:rotate',

@@ -9,13 +9,31 @@ import { revokeMany } from '../services/bulk-revoke.js';
 import type { RevealStore } from '../services/reveal-store.js';
 import type { AccountRef } from '../services/session-service.js';
 import type { DeskDependencies, Handlers } from './types.js';
+import { toDeskToken } from '../issuers/desk-token.js';
+import { inventoryOf } from '../connections/inventory.js';
+
+/** A create form's own fields are a few names and ranges: more than this is not a person's. */
+const MAX_OPTIONS_LENGTH = 16_384;
+
+function jsonLength(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
 
 export function tokenHandlers({
   connections,
   sessions,
   reveals,
 }: DeskDependencies): Handlers<
-  'tokens:list' | 'tokens:create' | 'tokens:revoke' | 'tokens:rotate' | 'tokens:revoke-many'
+  | 'tokens:list'
+  | 'tokens:inventory'
+  | 'tokens:create'
+  | 'tokens:revoke'
+  | 'tokens:rotate'
+  | 'tokens:revoke-many'
 > {
   /**
    * A secret is shown only under the account it belongs to: when another account
@@ -38,18 +56,26 @@ export function tokenHandlers({
   return {
     async 'tokens:list'({ connectionId }) {
       const { issuer, ref } = connections.issuer(connectionId);
-      return (await issuer.list()).map((token) => ({ ...token, issuer: ref }));
+      return (await issuer.list()).map((token) => toDeskToken(token, ref));
     },
 
-    async 'tokens:create'({ connectionId, name, expiresAt }) {
+    'tokens:inventory': () => inventoryOf(connections),
+
+    async 'tokens:create'({ connectionId, name, expiresAt, options }) {
       const connected = connections.issuer(connectionId);
       const check = normalizeName(name);
       if (!check.ok) throw new DeskError('invalid_input', check.message);
       if (expiresAt !== null && Number.isNaN(Date.parse(expiresAt))) {
         throw new DeskError('invalid_input', 'Choose a valid expiry date.');
       }
+      if (options !== undefined && jsonLength(options) > MAX_OPTIONS_LENGTH)
+        throw new DeskError('invalid_input', 'The token’s settings are too large to be real.');
       const owner = sessions.owner();
-      const issued = await connected.issuer.create({ name: check.name, expiresAt });
+      const issued = await connected.issuer.create({
+        name: check.name,
+        expiresAt,
+        ...(options === undefined ? {} : { options }),
+      });
       return revealFor(owner, issued, connected);
     },
 
@@ -58,10 +84,15 @@ export function tokenHandlers({
       return null;
     },
 
-    async 'tokens:rotate'({ connectionId, id }) {
+    async 'tokens:rotate'({ connectionId, id, expiresAt }) {
       const connected = connections.issuer(connectionId);
+      if (typeof expiresAt === 'string' && Number.isNaN(Date.parse(expiresAt)))
+        throw new DeskError('invalid_input', 'Choose a valid expiry date.');
       const owner = sessions.owner();
-      const issued = await connected.issuer.rotate(id);
+      const issued = await connected.issuer.rotate(
+        id,
+        expiresAt === undefined ? undefined : { expiresAt },
+      );
       return revealFor(owner, issued, connected);
     },
 

@@ -8,7 +8,7 @@
  * does not hold) and a sentence a person can act on.
  */
 import type { ApiToken, IssuedApiToken, TokenUsage } from '../../shared/api-schemas.js';
-import type { TokenFacts } from '../../shared/issuers/token-facts.js';
+import type { RotationStyle, TokenFacts } from '../../shared/issuers/token-facts.js';
 
 /**
  * A token as an issuer lists it: the fields our service fills (a vendor fills what it
@@ -67,6 +67,8 @@ export interface IssuerCapabilities {
   create?: boolean;
   /** The longest a new token may last, in days (npm write tokens: 90; GitLab: 365); null or absent: no limit. */
   maxExpiryDays?: number | null;
+  /** What a rotation usually does to the old value here (each token's facts say its own); default `grace`. */
+  rotation?: RotationStyle;
 }
 
 export interface TokenIssuer {

@@ -5,7 +5,8 @@
  * account changes, on quit, or after REVEAL_LIFETIME_MS, whichever comes first.
  */
 import { randomUUID } from 'node:crypto';
-import type { IssuedApiToken } from '../../shared/api-schemas.js';
+import { toDeskToken } from '../issuers/desk-token.js';
+import type { IssuedToken } from '../issuers/token-issuer.js';
 import type { DeskToken, RevealedToken, TokenIssuerRef } from '../../shared/ipc-contract.js';
 import { DeskError } from '../desk-error.js';
 import type { Timers } from '../ports.js';
@@ -37,16 +38,9 @@ export class RevealStore {
   }
 
   /** `issuer`: the connection that issued it, which the token says to the page. */
-  reveal(issued: IssuedApiToken, issuer: TokenIssuerRef): RevealedToken {
-    // A rotation's answer also carries `previous`, which is not part of the token.
-    const {
-      secret,
-      previous: _previous,
-      ...fields
-    } = issued as IssuedApiToken & {
-      previous?: unknown;
-    };
-    const token: DeskToken = { ...fields, issuer };
+  reveal(issued: IssuedToken, issuer: TokenIssuerRef): RevealedToken {
+    const { secret } = issued;
+    const token: DeskToken = toDeskToken(issued, issuer);
     const revealId = randomUUID();
     const timer = this.timers.setTimeout(() => this.forget(revealId), REVEAL_LIFETIME_MS);
     this.entries.set(revealId, { secret, token, timer });

@@ -1,7 +1,8 @@
 /** Tokens, on the connection each channel names; each says which issuer it came from. */
 import { Type } from 'typebox';
 import { MAX_BULK_REVOKE, type ApiToken } from '../api-schemas.js';
-import { Id, channel } from './fields.js';
+import type { IssuerKindName, RotationStyle, TokenFacts } from '../issuers/token-facts.js';
+import { Id, NoPayload, channel, type BridgeError } from './fields.js';
 
 /** Which connection issued a token, and what kind of issuer that is (issuers/registry.ts in main). */
 export interface TokenIssuerRef {
@@ -9,9 +10,35 @@ export interface TokenIssuerRef {
   kind: string;
 }
 
-/** A token as the page receives it: the issuer's fields, and where it came from. */
+/** A token as the page receives it: the issuer's fields, where it came from, and its facts in words. */
 export interface DeskToken extends ApiToken {
   issuer: TokenIssuerRef;
+  facts: TokenFacts;
+}
+
+/** One connection that issues tokens, as the token list shows it. */
+export interface InventorySource {
+  connectionId: string;
+  kind: IssuerKindName;
+  /** e.g. "npm · ada on registry.npmjs.org" */
+  label: string;
+  /** What the list may offer for this source's tokens. */
+  capabilities: {
+    create: boolean;
+    /** How many tokens one bulk revoke may take (0: one at a time, still offered). */
+    revokeMany: number;
+    rotation: RotationStyle;
+    maxExpiryDays: number | null;
+    expiryRequired: boolean;
+  };
+  /** Why this source's tokens are missing from the list right now; null when it answered. */
+  problem: BridgeError | null;
+}
+
+/** Every connected issuer's tokens, side by side; a source that failed says why instead. */
+export interface Inventory {
+  sources: InventorySource[];
+  tokens: DeskToken[];
 }
 
 /** A secret on its way to the reveal-once dialog. `revealId` lets main copy it without the renderer sending it back. */
@@ -46,6 +73,18 @@ const CreateTokenPayload = Type.Object(
     connectionId: ConnectionId,
     name: Type.String({ maxLength: 1000 }),
     expiresAt: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+    /** Each issuer's own fields (src/shared/issuers/<kind>.ts); the issuer checks them. */
+    options: Type.Optional(Type.Unknown()),
+  },
+  { additionalProperties: false },
+);
+
+const RotateTokenPayload = Type.Object(
+  {
+    connectionId: ConnectionId,
+    id: Id,
+    /** Vendors whose rotation takes a new expiry (GitLab, npm). */
+    expiresAt: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -65,8 +104,9 @@ const RevokeManyPayload = Type.Object(
 
 export const TOKEN_CHANNELS = {
   'tokens:list': channel<typeof ConnectionPayload, DeskToken[]>(ConnectionPayload),
+  'tokens:inventory': channel<typeof NoPayload, Inventory>(NoPayload),
   'tokens:create': channel<typeof CreateTokenPayload, RevealedToken>(CreateTokenPayload),
   'tokens:revoke': channel<typeof TokenIdPayload, null>(TokenIdPayload),
-  'tokens:rotate': channel<typeof TokenIdPayload, RevealedToken>(TokenIdPayload),
+  'tokens:rotate': channel<typeof RotateTokenPayload, RevealedToken>(RotateTokenPayload),
   'tokens:revoke-many': channel<typeof RevokeManyPayload, BulkRevokeReport>(RevokeManyPayload),
 } as const;

@@ -51,6 +51,7 @@ function everyTokenChannel(connectionId: string): Array<[string, unknown]> {
   const id = adaToken.id;
   return [
     ['tokens:list', { connectionId }],
+    ['destinations:list', { connectionId, tokenId: id }],
     ['tokens:create', { connectionId, name: 'should-not-exist', expiresAt: null }],
     ['tokens:revoke', { connectionId, id }],
     ['tokens:rotate', { connectionId, id }],
@@ -214,6 +215,62 @@ describe('token channels name their connection', () => {
       error: { code: 'token_not_found' },
     });
     expect((await bothLists()).bobs).toEqual(['bobs']);
+  });
+
+  it('lists the active account’s sources side by side, each token with its facts in words', async () => {
+    const inventory = await must('tokens:inventory', null);
+    expect(inventory.sources).toEqual([
+      {
+        connectionId: adaConnection,
+        kind: 'token-desk',
+        label: `Token Desk · ${ada.email}`,
+        capabilities: expect.objectContaining({ create: true, rotation: 'grace' }),
+        problem: null,
+      },
+    ]);
+    const adas = inventory.tokens.filter((token: { name: string }) => token.name === 'adas');
+    expect(adas).toEqual([
+      expect.objectContaining({
+        id: adaToken.id,
+        issuer: { connectionId: adaConnection, kind: 'token-desk' },
+        facts: expect.objectContaining({
+          source: { kind: 'token-desk', variant: null, label: 'Token Desk' },
+          rotation: 'grace',
+        }),
+      }),
+    ]);
+    expect(JSON.stringify(inventory)).not.toContain('bobs');
+    expect(await call('tokens:inventory', { connectionId: adaConnection })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_payload' },
+    });
+  });
+
+  it('refuses settings our service does not take, and settings too large to be real: nothing is created', async () => {
+    const before = await bothLists();
+    const sent = tokenRequests.length;
+    const base = { connectionId: adaConnection, name: 'should-not-exist', expiresAt: null };
+    expect(await call('tokens:create', { ...base, options: { scopes: ['all'] } })).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid_input',
+        message: 'Token Desk tokens take a name and an expiry only, so nothing was created.',
+      },
+    });
+    const huge = { packages: Array.from({ length: 5000 }, (_, i) => `@acme/package-${i}`) };
+    expect(await call('tokens:create', { ...base, options: huge })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringContaining('too large') },
+    });
+    expect(
+      await call('tokens:rotate', {
+        connectionId: adaConnection,
+        id: adaToken.id,
+        expiresAt: 'soon',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(tokenRequests.length).toBe(sent);
+    expect(await bothLists()).toEqual(before);
   });
 
   it('refuses every token channel once signed out, even naming the connection it had', async () => {

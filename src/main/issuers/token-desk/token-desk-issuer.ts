@@ -9,7 +9,8 @@ import { MAX_BULK_REVOKE } from '../../../shared/api-schemas.js';
 import { MAX_GRACE_PERIOD_SECONDS } from '../../../shared/ci-destinations.js';
 import type { ApiClient, EventsQueryInput } from '../../services/api-client.js';
 import type { AccountRef, SessionService } from '../../services/session-service.js';
-import type { IssuerCapabilities, TokenIssuer } from '../token-issuer.js';
+import { DeskError } from '../../desk-error.js';
+import type { CreateTokenInput, IssuerCapabilities, TokenIssuer } from '../token-issuer.js';
 
 export const TOKEN_DESK_CAPABILITIES: IssuerCapabilities = {
   rotate: true,
@@ -44,8 +45,15 @@ export class TokenDeskIssuer implements TokenIssuer {
     return this.call((url, token) => this.api.getToken(url, token, id));
   }
 
-  create(input: { name: string; expiresAt: string | null }) {
-    return this.call((url, token) => this.api.createToken(url, token, input));
+  create({ name, expiresAt, options }: CreateTokenInput) {
+    if (options !== undefined)
+      return Promise.reject(
+        new DeskError(
+          'invalid_input',
+          'Token Desk tokens take a name and an expiry only, so nothing was created.',
+        ),
+      );
+    return this.call((url, token) => this.api.createToken(url, token, { name, expiresAt }));
   }
 
   rotate(id: string, { gracePeriodSeconds }: { gracePeriodSeconds?: number } = {}) {
