@@ -7,6 +7,7 @@
  * ride along. Never holds a secret. The keys are the files' keys: renaming one
  * loses what people saved.
  */
+import { VendorSchema } from '../shared/vendors.js';
 import { Type, type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { ProviderSchema } from '../shared/ci-providers/registry.js';
@@ -53,11 +54,11 @@ export const ShownReminderRecord = Type.Object(
 );
 export type ShownReminderRecord = Static<typeof ShownReminderRecord>;
 
-/** A GitHub or GitLab account (who, where; the credential is in the keychain). */
+/** A GitHub, GitLab, npm or Cloudflare account (who, where; the credential is in the keychain). */
 export const ProviderAccountRecord = Type.Object(
   {
     id: Id,
-    provider: ProviderSchema,
+    provider: VendorSchema,
     host: Host,
     login: Type.String({ minLength: 1, maxLength: 1000 }),
     owner: RecordOwner,
@@ -68,7 +69,7 @@ export type ProviderAccountRecord = Static<typeof ProviderAccountRecord>;
 
 /** A provider host the person confirmed in a native dialog before its first account was saved. */
 export const ConfirmedHostRecord = Type.Object(
-  { provider: ProviderSchema, host: Host },
+  { provider: VendorSchema, host: Host },
   { additionalProperties: false },
 );
 export type ConfirmedHostRecord = Static<typeof ConfirmedHostRecord>;

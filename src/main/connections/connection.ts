@@ -6,15 +6,16 @@
  * issuers/registry.ts issues tokens, a kind in the CI provider specs stores secrets.
  * The credential is in the vault (vault.ts); nothing here is secret.
  */
-import { PROVIDERS, type Provider } from '../../shared/ci-providers/registry.js';
+import { PROVIDERS } from '../../shared/ci-providers/registry.js';
 import type { TokenIssuerRef } from '../../shared/ipc-contract.js';
-import { providerName } from '../ci-providers/secret-store.js';
+import type { Vendor } from '../../shared/vendors.js';
+import { vendorName } from './vendor-names.js';
 import { ISSUERS, isIssuerKind, type IssuerKind } from '../issuers/registry.js';
 import type { TokenIssuer } from '../issuers/token-issuer.js';
 import type { TokenPlaces } from '../issuers/token-places.js';
 import type { RecordOwner } from '../local-store.js';
 
-export type ConnectionKind = IssuerKind | Provider;
+export type ConnectionKind = IssuerKind | Vendor;
 
 export interface ConnectionRoles {
   issuesTokens: boolean;
@@ -44,7 +45,7 @@ export interface ConnectedIssuer {
 
 /** How a kind is named on screen: the issuer's or the CI provider's display name. */
 export function kindName(kind: ConnectionKind): string {
-  return isIssuerKind(kind) ? ISSUERS[kind].displayName : providerName(kind);
+  return isIssuerKind(kind) ? ISSUERS[kind].displayName : vendorName(kind);
 }
 
 export function rolesOf(kind: ConnectionKind): ConnectionRoles {

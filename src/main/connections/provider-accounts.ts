@@ -8,27 +8,27 @@
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_SECRET_NAME,
-  PUBLIC_PROVIDER_HOSTS,
   providerOfTarget,
-  visibleProviderHost,
   type DestinationTarget,
   type Provider,
 } from '../../shared/ci-destinations.js';
 import type { ProviderAccountInfo, ProviderAccountList } from '../../shared/ipc-contract.js';
 import { DeskError } from '../desk-error.js';
 import { normalizeProviderHost } from '../ci-providers/registry.js';
-import {
-  providerName,
-  wrongProvider,
-  type CiProvider,
-  type OpenProvider,
-} from '../ci-providers/secret-store.js';
+import { wrongProvider, type CiProvider, type OpenProvider } from '../ci-providers/secret-store.js';
 import { inWords } from '../ci-providers/provider-error.js';
 import type { LocalStore, ProviderAccountRecord, RecordOwner } from '../local-store.js';
 import type { ConfirmPort, ConfirmQuestion } from '../ports.js';
 import { plainText } from '../services/native-dialogs.js';
 import type { SessionService } from '../services/session-service.js';
 import type { ConnectionVault } from './vault.js';
+import { isCiProvider, type IssuingVendor, type Vendor } from '../../shared/vendors.js';
+import {
+  normalizeVendorHost,
+  publicHostOf,
+  vendorName,
+  visibleVendorHost,
+} from './vendor-names.js';
 
 export interface AddAccountInput {
   provider: Provider;
@@ -37,7 +37,14 @@ export interface AddAccountInput {
   target?: DestinationTarget;
 }
 
-function info(record: ProviderAccountRecord): ProviderAccountInfo {
+/** An account on a CI provider (GitHub, GitLab): one that can open a secret store. */
+export type CiAccountRecord = ProviderAccountRecord & { provider: Provider };
+
+function isCiAccount(record: ProviderAccountRecord): record is CiAccountRecord {
+  return isCiProvider(record.provider);
+}
+
+function info(record: CiAccountRecord): ProviderAccountInfo {
   return { id: record.id, provider: record.provider, host: record.host, login: record.login };
 }
 
@@ -54,11 +61,13 @@ export class ProviderAccounts {
   ) {}
 
   list(): ProviderAccountList {
-    return { accounts: this.mine().map(info), remembered: this.deps.vault.persistent };
+    return {
+      accounts: this.mine().filter(isCiAccount).map(info),
+      remembered: this.deps.vault.persistent,
+    };
   }
 
   async add(input: AddAccountInput): Promise<ProviderAccountInfo> {
-    const owner = this.deps.sessions.owner();
     const host = normalizeProviderHost(input.provider, input.host);
     if (input.target && providerOfTarget(input.target) !== input.provider)
       throw wrongProvider(input.provider, input.target);
@@ -74,33 +83,62 @@ export class ProviderAccounts {
     } catch (error) {
       throw inWords(error, [input.token]);
     }
+    const record = await this.save(input.provider, host, login, input.token, newHost);
+    return info(record as CiAccountRecord);
+  }
+
+  /**
+   * An account of a vendor that only issues tokens (npm, Cloudflare): its host asked
+   * about like any other, then `verify` (which may sign in, with main's own prompt)
+   * says whose it is and which credential to keep.
+   */
+  async addIssuing(
+    provider: IssuingVendor,
+    rawHost: string,
+    verify: (host: string) => Promise<{ login: string; credential: string }>,
+  ): Promise<ProviderAccountRecord> {
+    const host = normalizeVendorHost(provider, rawHost);
+    // Asked before anything goes there: a mistyped or planted host gets nothing.
+    const newHost = await this.confirmHost(provider, host);
+    const { login, credential } = await verify(host);
+    return this.save(provider, host, login, credential, newHost);
+  }
+
+  private async save(
+    provider: Vendor,
+    host: string,
+    login: string,
+    credential: string,
+    newHost: boolean,
+  ): Promise<ProviderAccountRecord> {
+    const owner = this.deps.sessions.owner();
     if (newHost) {
       this.deps.store.confirmedHosts.write([
         ...this.deps.store.confirmedHosts.read(),
-        { provider: input.provider, host },
+        { provider, host },
       ]);
     }
     const all = this.deps.store.providerAccounts.read();
     const same = all.find(
       (record) =>
-        record.provider === input.provider &&
+        record.provider === provider &&
         record.host === host &&
         record.login === login &&
         sameOwner(record.owner, owner),
     );
     const record: ProviderAccountRecord = {
       id: same?.id ?? randomUUID(),
-      provider: input.provider,
+      provider,
       host,
       login,
       owner,
     };
-    await this.deps.vault.saveCredential(record, input.token);
+    await this.deps.vault.saveCredential(record, credential);
     this.deps.store.providerAccounts.write([
       ...all.filter((entry) => entry.id !== record.id),
       record,
     ]);
-    return info(record);
+    return record;
   }
 
   async remove(accountId: string): Promise<void> {
@@ -134,22 +172,23 @@ export class ProviderAccounts {
     if (theirs.length === 0 || !this.deps.confirm) return 0;
     const names = theirs
       .map((record) => {
-        const host = visibleProviderHost(record.provider, record.host);
-        return `${plainText(record.login, 40)} on ${providerName(record.provider)}${host === null ? '' : ` (${host})`}`;
+        const host = visibleVendorHost(record.provider, record.host);
+        return `${plainText(record.login, 40)} on ${vendorName(record.provider)}${host === null ? '' : ` (${host})`}`;
       })
       .join(', ');
+    const vendors = [...new Set(theirs.map((record) => vendorName(record.provider)))];
     const count =
       theirs.length === 1
-        ? 'its GitHub or GitLab account'
-        : `its ${theirs.length} GitHub and GitLab accounts`;
+        ? `its ${vendors[0]} account`
+        : `its ${theirs.length} ${orAnd(vendors)} accounts`;
     const email = plainText(owner.email);
     const yes = await this.deps.confirm.confirm({
-      title: 'Remove CI accounts too?',
+      title: 'Remove connected accounts too?',
       message: `${email} is signed out. Remove ${count} from this computer too?`,
       detail:
         `${names}. Their access tokens are still in your keychain, kept for when you sign in to ` +
         `${email} again. Removing them deletes the access tokens from the keychain; it does ` +
-        `not revoke them on GitHub or GitLab.`,
+        `not revoke them on ${orAnd(vendors, 'or')}.`,
       confirmLabel: 'Remove access tokens',
       cancelLabel: 'Keep them',
     });
@@ -164,19 +203,24 @@ export class ProviderAccounts {
   async open(
     accountId: string,
     owner?: RecordOwner,
-  ): Promise<{ account: ProviderAccountRecord; client: CiProvider }> {
+  ): Promise<{ account: CiAccountRecord; client: CiProvider }> {
     const account = this.find(accountId, owner);
+    if (!isCiAccount(account))
+      throw new DeskError(
+        'not_a_ci_account',
+        `${plainText(account.login, 40)} on ${vendorName(account.provider)} issues tokens but stores no CI secrets, so nothing was sent there.`,
+      );
     return { account, client: await this.clientFor(account) };
   }
 
   /** The owner's accounts on this provider and host (a recorded place to push to). */
-  forHost(provider: Provider, host: string, owner?: RecordOwner): ProviderAccountRecord[] {
+  forHost(provider: Provider, host: string, owner?: RecordOwner): CiAccountRecord[] {
     return this.mine(owner).filter(
-      (record) => record.provider === provider && record.host === host,
+      (record): record is CiAccountRecord => record.provider === provider && record.host === host,
     );
   }
 
-  async clientFor(account: ProviderAccountRecord): Promise<CiProvider> {
+  async clientFor(account: CiAccountRecord): Promise<CiProvider> {
     const token = await this.credentialFor(account.id, account.owner);
     return this.deps.openProvider(account.provider, account.host, token);
   }
@@ -188,7 +232,7 @@ export class ProviderAccounts {
     if (token === null) {
       throw new DeskError(
         'provider_credential_missing',
-        `Token Desk no longer has the access token for ${account.login} on ${providerName(account.provider)} (${account.host})${this.deps.vault.persistent ? '' : ': without a keychain it is kept for one run only'}. Add the account again in Settings.`,
+        `Token Desk no longer has the access token for ${account.login} on ${vendorName(account.provider)} (${account.host})${this.deps.vault.persistent ? '' : ': without a keychain it is kept for one run only'}. Add the account again in Settings.`,
       );
     }
     await this.ensureHostTrusted(account);
@@ -202,9 +246,9 @@ export class ProviderAccounts {
   }
 
   /** github.com and gitlab.com, or a host the person confirmed in main's native dialog. */
-  private hostConfirmed(provider: Provider, host: string): boolean {
+  private hostConfirmed(provider: Vendor, host: string): boolean {
     return (
-      host === PUBLIC_PROVIDER_HOSTS[provider] ||
+      host === publicHostOf(provider) ||
       this.deps.store.confirmedHosts
         .read()
         .some((entry) => entry.provider === provider && entry.host === host)
@@ -217,10 +261,10 @@ export class ProviderAccounts {
    * verified): a compromised page could otherwise add an account on its own server and
    * have rotations feed it.
    */
-  private async confirmHost(provider: Provider, host: string): Promise<boolean> {
+  private async confirmHost(provider: Vendor, host: string): Promise<boolean> {
     if (this.hostConfirmed(provider, host)) return false;
-    const name = providerName(provider);
-    const shown = visibleProviderHost(provider, host) ?? host;
+    const name = vendorName(provider);
+    const shown = visibleVendorHost(provider, host) ?? host;
     const yes = await this.ask({
       title: `Trust ${shown}?`,
       message: `Add a ${name} account on ${shown}?`,
@@ -245,8 +289,8 @@ export class ProviderAccounts {
    */
   private async ensureHostTrusted(account: ProviderAccountRecord): Promise<void> {
     if (this.hostConfirmed(account.provider, account.host)) return;
-    const name = providerName(account.provider);
-    const shown = visibleProviderHost(account.provider, account.host) ?? account.host;
+    const name = vendorName(account.provider);
+    const shown = visibleVendorHost(account.provider, account.host) ?? account.host;
     const yes = await this.ask({
       title: `Trust ${shown}?`,
       message: `Send to ${name} on ${shown}?`,
@@ -309,4 +353,11 @@ function sameOwner(
   b: { serviceUrl: string; email: string },
 ): boolean {
   return a.serviceUrl === b.serviceUrl && a.email.toLowerCase() === b.email.toLowerCase();
+}
+
+/** "GitHub", "GitHub and GitLab", "GitHub, GitLab and npm". */
+function orAnd(names: string[], word: 'and' | 'or' = 'and'): string {
+  return names.length <= 1
+    ? (names[0] ?? '')
+    : `${names.slice(0, -1).join(', ')} ${word} ${names[names.length - 1]}`;
 }

@@ -9,7 +9,7 @@
  * kind lives in memory for this run only, and sessions say why once.
  */
 import { createHash } from 'node:crypto';
-import type { Provider } from '../../shared/ci-destinations.js';
+import type { Vendor } from '../../shared/vendors.js';
 import type { Keychain, ProxyCredential, ProxyCredentialSource } from '../ports.js';
 
 export const KEYCHAIN_SERVICE = 'Token Desk';
@@ -25,7 +25,7 @@ export interface StoredSession {
 
 /** Who a provider credential belongs to; not a secret (the local store lists these). */
 export interface ProviderAccount {
-  provider: Provider;
+  provider: Vendor;
   /** The API base URL (GitHub) or instance URL (GitLab), normalized. */
   host: string;
   /** The login (GitHub) or username (GitLab) the provider reported. */
