@@ -164,7 +164,7 @@ export class CloudflareIssuer implements TokenIssuer {
       policies: policiesFor(
         'allow',
         permissionGroupIds.map((id) => ({ id })),
-        Object.fromEntries(resources.map(resourceEntry)),
+        resources.map(resourceEntry),
       ),
       ...(expiresOn ? { expires_on: expiresOn } : {}),
       ...conditionOf(allowedAddresses, deniedAddresses),
@@ -274,7 +274,7 @@ export class CloudflareIssuer implements TokenIssuer {
         policiesFor(
           policy.effect,
           policy.permission_groups.map((group) => ({ id: group.id })),
-          policy.resources,
+          Object.entries(policy.resources),
         ),
       ),
       ...(expiresOn ? { expires_on: expiresOn } : {}),
@@ -463,16 +463,18 @@ function resourceEntry(resource: CloudflareResource): [string, string | Record<s
 
 /**
  * One policy per kind of resource map: Cloudflare documents a policy's resources as
- * all `"*"` (an account, a zone, all of them) or all nested (an account's zones).
+ * all `"*"` (an account, a zone, all of them) or all nested (an account's zones). The
+ * two also share keys: "account X" and "all zones in account X" are both keyed
+ * `com.cloudflare.api.account.X`, so one map could not hold both.
  */
 function policiesFor(
   effect: NewPolicy['effect'],
   groups: NewPolicy['permission_groups'],
-  resources: Record<string, string | Record<string, string>>,
+  resources: [string, string | Record<string, string>][],
 ): NewPolicy[] {
   const flat: Record<string, string> = {};
   const nested: Record<string, Record<string, string>> = {};
-  for (const [key, value] of Object.entries(resources)) {
+  for (const [key, value] of resources) {
     if (typeof value === 'string') flat[key] = value;
     else nested[key] = value;
   }

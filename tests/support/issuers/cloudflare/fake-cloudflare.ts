@@ -334,7 +334,8 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
         const items = Array.from({ length: perPage }, () => ({ ...shown(seedless(owner)), id: hex(16) }));
         return { status: 200, body: envelope(items, { result_info: { page, per_page: perPage, count: perPage, total_count: fake.endlessPages.totalCount } }) };
       }
-      const all = owned().sort((a, b) => a.issued_on.localeCompare(b.issued_on) || a.id.localeCompare(b.id));
+      // Oldest first; tokens issued in the same second keep the order they were made in.
+      const all = owned().sort((a, b) => a.issued_on.localeCompare(b.issued_on));
       if (direction === 'desc') all.reverse();
       const items = all.slice((page - 1) * perPage, page * perPage).map(shown);
       return { status: 200, body: envelope(items, { result_info: { page, per_page: perPage, count: items.length, total_count: all.length } }) };
@@ -456,10 +457,11 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
         }
         case 'huge':
           requests.push({ method, path: url.pathname, status: 200 });
+          // 6 MB of a valid page, chunked (no Content-Length): only reading tells its size.
           response.writeHead(200, { 'content-type': 'application/json' });
+          response.on('error', () => {});
           response.write('{"success":true,"errors":[],"messages":[],"result":[');
-          for (let i = 0; i < 6 * 1024; i++) if (!response.write(`${'"x",'.repeat(256)}`)) break;
-          response.end('"x"]}');
+          response.end(`${'"x",'.repeat(1_572_864)}"x"]}`);
           return;
         case 'malformed':
           send(200, '{"success":true,"result":[{"id":');
