@@ -96,8 +96,7 @@ export function checkCloudflareCreateOptions(value: unknown): CloudflareOptionsC
     return refuse(
       `“${shown(badGroup)}” is not a Cloudflare permission group id (32 hexadecimal digits).`,
     );
-  if (new Set(groups).size !== groups.length)
-    return refuse('A permission group is chosen twice.');
+  if (new Set(groups).size !== groups.length) return refuse('A permission group is chosen twice.');
 
   const resources = record.resources;
   if (!Array.isArray(resources) || resources.length === 0)
@@ -188,6 +187,6 @@ function isIPv6(text: string): boolean {
 
 /** A value from the page, quoted in a sentence: short and printable. */
 function shown(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '\uFFFD').slice(0, 60);
 }

@@ -94,9 +94,10 @@ export const TOKEN_VALUE = /^[A-Za-z0-9_\-.~+/=]{20,200}$/;
 const NAME_LIMIT = 100;
 // Control, format (zero-width, bidi overrides and isolates), separators, private use,
 // lone surrogates, tag characters and the letters that render as nothing: shown as
-// U+FFFD rather than dropped, so "ci-\u200bgithub" never reads as "ci-github".
+// U+FFFD rather than dropped, so "ci-\u200bgithub" never reads as "ci-github". The
+// combining ones stand outside the class, as in shared/token-name.ts.
 const HIDDEN =
-  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\u{E0000}-\u{E007F}\u115F\u1160\u3164\uFFA0\u034F\u17B4\u17B5]/gu;
+  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\u{E0000}-\u{E007F}\u115F\u1160\u3164\uFFA0]|\u034F|\u17B4|\u17B5/gu;
 
 /** Text from Cloudflare (a name, a permission group) as the page may show it. */
 export function displayable(raw: string | undefined, limit = NAME_LIMIT): string {

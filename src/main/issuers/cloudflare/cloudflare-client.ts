@@ -64,8 +64,7 @@ export function openTokenApi(options: {
   if (account_id === null) {
     const tokens = client.user.tokens;
     return {
-      listPage: (page, per_page) =>
-        tokens.list({ page, per_page, direction: 'asc' }).asResponse(),
+      listPage: (page, per_page) => tokens.list({ page, per_page, direction: 'asc' }).asResponse(),
       get: (id) => tokens.get(id),
       create: (body) => tokens.create(body),
       delete: (id) => tokens.delete(id),

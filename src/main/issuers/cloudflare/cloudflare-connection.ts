@@ -11,7 +11,14 @@
  */
 import { DeskError } from '../../desk-error.js';
 import type { Fetch } from '../../ports.js';
-import { displayable, isoOrNull, TOKEN_VALUE, tokenCheck, tokenPageCheck, verifyCheck } from './cloudflare-answers.js';
+import {
+  displayable,
+  isoOrNull,
+  TOKEN_VALUE,
+  tokenCheck,
+  tokenPageCheck,
+  verifyCheck,
+} from './cloudflare-answers.js';
 import { openTokenApi, type TokenApi } from './cloudflare-client.js';
 import { describeCloudflareFailure } from './cloudflare-failure.js';
 import { cloudflareScope } from './cloudflare-issuer.js';

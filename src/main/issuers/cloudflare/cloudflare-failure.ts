@@ -39,7 +39,10 @@ export function describeCloudflareFailure(error: unknown, context: FailureContex
   return new DeskError(code, redactSecrets(sentence, context.secrets));
 }
 
-function words(error: unknown, { what, host, token, needs, now }: FailureContext): [string, string] {
+function words(
+  error: unknown,
+  { what, host, token, needs, now }: FailureContext,
+): [string, string] {
   if (error instanceof DeskError) return [error.code, error.message];
   const refusal = findRefusal(error);
   if (refusal) return refusalWords(refusal, what, host);

@@ -46,7 +46,12 @@ import {
   verifyCheck,
   type CloudflareToken,
 } from './cloudflare-answers.js';
-import { openTokenApi, type NewPolicy, type NewTokenBody, type TokenApi } from './cloudflare-client.js';
+import {
+  openTokenApi,
+  type NewPolicy,
+  type NewTokenBody,
+  type TokenApi,
+} from './cloudflare-client.js';
 import { describeCloudflareFailure, outcomeUnknown } from './cloudflare-failure.js';
 
 /** How `rotate` replaces a token (see the file's comment). */
@@ -91,7 +96,8 @@ export function cloudflareScope(address: string): CloudflareScope {
   } catch {
     throw badAddress();
   }
-  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackServiceUrl(url.href));
+  const secure =
+    url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackServiceUrl(url.href));
   if (!secure || url.username || url.password || url.search || url.hash) throw badAddress();
   const path = url.pathname.replace(/\/+$/, '');
   const account = /^(.*)\/accounts\/([0-9a-f]{32})$/.exec(path);
@@ -137,8 +143,10 @@ export class CloudflareIssuer implements TokenIssuer {
             `kept sending pages past ${MAX_PAGES * PER_PAGE} tokens when Token Desk listed them, so it stopped`,
           );
         const body: unknown = await (await api.listPage(page, PER_PAGE)).json();
-        if (!tokenPageCheck.Check(body)) throw this.invalid('answered without a valid page of tokens');
-        for (const item of body.result) seen.set(this.checkedToken(item).id, this.checkedToken(item));
+        if (!tokenPageCheck.Check(body))
+          throw this.invalid('answered without a valid page of tokens');
+        for (const item of body.result)
+          seen.set(this.checkedToken(item).id, this.checkedToken(item));
         const { per_page, total_count } = body.result_info;
         if (body.result.length === 0 || seen.size >= total_count || page * per_page >= total_count)
           return [...seen.values()];
@@ -186,8 +194,7 @@ export class CloudflareIssuer implements TokenIssuer {
 
   async revokeMany(ids: readonly string[]): Promise<{ revoked: string[]; notFound: string[] }> {
     const own = await this.ownTokenId();
-    if (ids.includes(own))
-      throw ownTokenRefusal('delete', 'the tokens you chose include');
+    if (ids.includes(own)) throw ownTokenRefusal('delete', 'the tokens you chose include');
     const revoked: string[] = [];
     const missing: string[] = [];
     // One at a time: Cloudflare has no bulk delete, and a failure part-way must say what went.
@@ -347,7 +354,8 @@ export class CloudflareIssuer implements TokenIssuer {
   private ownTokenId(): Promise<string> {
     this.ownId ??= this.run('check the connection’s token', {}, async (api) => {
       const result = await api.verify();
-      if (!verifyCheck.Check(result)) throw this.invalid('answered the token check without a token id');
+      if (!verifyCheck.Check(result))
+        throw this.invalid('answered the token check without a token id');
       return result.id;
     }).catch((error: unknown) => {
       this.ownId = null;
@@ -397,7 +405,8 @@ export class CloudflareIssuer implements TokenIssuer {
   }
 
   private checkedToken(value: unknown): CloudflareToken {
-    if (!tokenCheck.Check(value)) throw this.invalid('answered with a token Token Desk cannot read');
+    if (!tokenCheck.Check(value))
+      throw this.invalid('answered with a token Token Desk cannot read');
     return value;
   }
 
@@ -499,7 +508,10 @@ function conditionOf(
 }
 
 function notFound(): DeskError {
-  return new DeskError('token_not_found', 'Cloudflare has no such token (it may have been deleted).');
+  return new DeskError(
+    'token_not_found',
+    'Cloudflare has no such token (it may have been deleted).',
+  );
 }
 
 function ownTokenRefusal(verb: 'rotate' | 'delete', lead: string): DeskError {

@@ -34,7 +34,13 @@ export class CloudflareTransportRefusal extends Error {
   }
 }
 
-const SENT_HEADERS = new Set(['authorization', 'accept', 'content-type', 'user-agent', 'api-version']);
+const SENT_HEADERS = new Set([
+  'authorization',
+  'accept',
+  'content-type',
+  'user-agent',
+  'api-version',
+]);
 
 export function cloudflareFetch(send: Fetch, apiBase: URL, maxBytes = MAX_ANSWER_BYTES): Fetch {
   return async (input, init = {}) => {

@@ -108,7 +108,9 @@ describe('a hostile Cloudflare answer', () => {
         { method: 'GET', pathPart: '/user/tokens/verify' },
         { kind: 'redirect', location: `http://127.0.0.1:${port}/steal` },
       );
-      const error = await issuer().list().catch((caught: unknown) => caught);
+      const error = await issuer()
+        .list()
+        .catch((caught: unknown) => caught);
       expect(error).toMatchObject({
         code: 'issuer_invalid_response',
         message: expect.stringContaining(`redirect to http://127.0.0.1:${port}`),
@@ -127,7 +129,9 @@ describe('a hostile Cloudflare answer', () => {
       .create({ name: 'deploy', expiresAt: null, options: createOptions })
       .catch((caught: unknown) => caught)) as Error & { code: string };
     expect(error.code).toBe('issuer_refused');
-    expect(error.message).toMatch(/^Cloudflare refused to create the token \(Cloudflare said: “Invalid request: Bearer /);
+    expect(error.message).toMatch(
+      /^Cloudflare refused to create the token \(Cloudflare said: “Invalid request: Bearer /,
+    );
     expect(containsPieceOf(error.message, credential)).toBe(false);
     expect(error.message).toContain('[redacted]');
   });
@@ -159,7 +163,9 @@ describe('a hostile Cloudflare answer', () => {
       issuer().create({ name: 'deploy', expiresAt: null, options: createOptions }),
     ).rejects.toMatchObject({
       code: 'issuer_no_value',
-      message: expect.stringContaining('Token Desk deleted that token again: nothing was left behind'),
+      message: expect.stringContaining(
+        'Token Desk deleted that token again: nothing was left behind',
+      ),
     });
     expect(fake.tokens.size).toBe(before);
     expect(calls('POST', '/user/tokens')).toBe(1);
@@ -206,8 +212,16 @@ describe('a hostile Cloudflare answer', () => {
   });
 
   it.each([
-    [401, 'issuer_bad_credential', /refused the connection's API token .*Connect the Cloudflare account again/],
-    [403, 'issuer_missing_permission', /did not allow Token Desk to list your API tokens .*API Tokens Write/],
+    [
+      401,
+      'issuer_bad_credential',
+      /refused the connection's API token .*Connect the Cloudflare account again/,
+    ],
+    [
+      403,
+      'issuer_missing_permission',
+      /did not allow Token Desk to list your API tokens .*API Tokens Write/,
+    ],
     [429, 'issuer_rate_limited', /rate-limiting this account.*Try again after \d\d:\d\d:\d\d UTC/],
     [503, 'issuer_unreachable', /answered 503 when Token Desk tried to list your API tokens/],
   ])('HTTP %i on the list is said in words, once', async (status, code, words) => {
@@ -216,9 +230,17 @@ describe('a hostile Cloudflare answer', () => {
     const before = calls('GET', '/user/tokens');
     fake.failNext(
       { method: 'GET', pathPart: '/user/tokens' },
-      { kind: 'status', status, retryAfter: '30', message: status === 401 ? 'Invalid API Token' : 'no' },
+      {
+        kind: 'status',
+        status,
+        retryAfter: '30',
+        message: status === 401 ? 'Invalid API Token' : 'no',
+      },
     );
-    await expect(made.list()).rejects.toMatchObject({ code, message: expect.stringMatching(words) });
+    await expect(made.list()).rejects.toMatchObject({
+      code,
+      message: expect.stringMatching(words),
+    });
     expect(calls('GET', '/user/tokens')).toBe(before + 1);
   });
 
@@ -237,25 +259,44 @@ describe('hostile input from the page', () => {
       await expect(made.revoke(id)).rejects.toMatchObject({ code: 'token_not_found' });
       await expect(made.rotate(id)).rejects.toMatchObject({ code: 'token_not_found' });
     }
-    expect(fake.requests.every((entry) => /^\/client\/v4\/user\/tokens\/verify$/.test(entry.path))).toBe(true);
+    expect(
+      fake.requests.every((entry) => /^\/client\/v4\/user\/tokens\/verify$/.test(entry.path)),
+    ).toBe(true);
   });
 
   it('create options are checked before anything is sent, unknown ones refused by name', async () => {
     const made = issuer();
     const refused = [
-      [{ ...createOptions, admin: true }, 'Token Desk does not know the Cloudflare option “admin”.'],
-      [{ ...createOptions, permissionGroupIds: ['DNS Write'] }, '“DNS Write” is not a Cloudflare permission group id'],
-      [{ ...createOptions, resources: [{ kind: 'zone', id: 'example.com' }] }, 'needs a Cloudflare id'],
+      [
+        { ...createOptions, admin: true },
+        'Token Desk does not know the Cloudflare option “admin”.',
+      ],
+      [
+        { ...createOptions, permissionGroupIds: ['DNS Write'] },
+        '“DNS Write” is not a Cloudflare permission group id',
+      ],
+      [
+        { ...createOptions, resources: [{ kind: 'zone', id: 'example.com' }] },
+        'needs a Cloudflare id',
+      ],
       [{ ...createOptions, resources: [{ kind: 'everything' }] }, 'resource kind “everything”'],
-      [{ ...createOptions, allowedAddresses: ['10.0.0.0/33'] }, '“10.0.0.0/33” in the allowed addresses is not a CIDR range'],
-      [{ ...createOptions, deniedAddresses: ['::1'] }, '“::1” in the denied addresses is not a CIDR range'],
+      [
+        { ...createOptions, allowedAddresses: ['10.0.0.0/33'] },
+        '“10.0.0.0/33” in the allowed addresses is not a CIDR range',
+      ],
+      [
+        { ...createOptions, deniedAddresses: ['::1'] },
+        '“::1” in the denied addresses is not a CIDR range',
+      ],
       [null, 'Choose the permissions and resources'],
     ] as const;
     for (const [options, words] of refused)
-      await expect(made.create({ name: 'deploy', expiresAt: null, options })).rejects.toMatchObject({
-        code: 'invalid_request',
-        message: expect.stringContaining(words),
-      });
+      await expect(made.create({ name: 'deploy', expiresAt: null, options })).rejects.toMatchObject(
+        {
+          code: 'invalid_request',
+          message: expect.stringContaining(words),
+        },
+      );
     await expect(
       made.create({ name: 'ci-\u200bgithub', expiresAt: null, options: createOptions }),
     ).rejects.toMatchObject({ code: 'invalid_name' });
@@ -289,7 +330,9 @@ describe('hostile input from the page', () => {
     await expect(guarded('http://127.0.0.1:1/client/v4/user/tokens')).rejects.toMatchObject({
       reason: 'foreign-host',
     });
-    await expect(guarded(`${fake.url}/elsewhere`)).rejects.toMatchObject({ reason: 'foreign-host' });
+    await expect(guarded(`${fake.url}/elsewhere`)).rejects.toMatchObject({
+      reason: 'foreign-host',
+    });
     expect(sent).toBe(0);
   });
 });

@@ -78,13 +78,22 @@ describe('connecting a Cloudflare account', () => {
       verifyCloudflareConnection({ address: fake.apiBase, token: value }, outbound),
     ).rejects.toMatchObject({ code: 'issuer_bad_credential' });
     await expect(
-      verifyCloudflareConnection({ address: fake.apiBase, token: 'cfut_nope1234567890abcdefghij' }, outbound),
+      verifyCloudflareConnection(
+        { address: fake.apiBase, token: 'cfut_nope1234567890abcdefghij' },
+        outbound,
+      ),
     ).rejects.toMatchObject({
       code: 'issuer_bad_credential',
       message: expect.not.stringContaining('cfut_nope'),
     });
-    for (const address of ['http://api.cloudflare.example/client/v4', 'https://u:p@api.cloudflare.com/client/v4', 'https://api.cloudflare.com/client/v4?x=1'])
-      await expect(verifyCloudflareConnection({ address, token: value }, outbound)).rejects.toMatchObject({
+    for (const address of [
+      'http://api.cloudflare.example/client/v4',
+      'https://u:p@api.cloudflare.com/client/v4',
+      'https://api.cloudflare.com/client/v4?x=1',
+    ])
+      await expect(
+        verifyCloudflareConnection({ address, token: value }, outbound),
+      ).rejects.toMatchObject({
         code: 'invalid_request',
       });
     await expect(
@@ -200,7 +209,9 @@ describe('the Cloudflare issuer', () => {
         },
       },
     ]);
-    expect(issued.facts?.scopes[0]).toBe('DNS Write, Workers Scripts Write · zone eb78d652…, account 01234567…');
+    expect(issued.facts?.scopes[0]).toBe(
+      'DNS Write, Workers Scripts Write · zone eb78d652…, account 01234567…',
+    );
     await expect(issuer.get(issued.id)).resolves.toMatchObject({ name: 'ci deploy' });
   });
 
@@ -295,7 +306,10 @@ describe('the Cloudflare issuer', () => {
     const made = await issuer.create({
       name: 'workers',
       expiresAt: null,
-      options: { permissionGroupIds: [PG.workersWrite.id], resources: [{ kind: 'account', id: accountId }] },
+      options: {
+        permissionGroupIds: [PG.workersWrite.id],
+        resources: [{ kind: 'account', id: accountId }],
+      },
     });
     expect(made.secret).toMatch(/^cfat_/);
     expect(made.facts?.source).toEqual({
@@ -305,10 +319,17 @@ describe('the Cloudflare issuer', () => {
     });
     const rolled = await issuer.rotate(made.id, { style: 'at-once' });
     expect(fake.accepts(made.secret)).toBe(false);
-    expect((await issuer.list()).map((token) => token.name)).toEqual(['account token maker', 'workers']);
+    expect((await issuer.list()).map((token) => token.name)).toEqual([
+      'account token maker',
+      'workers',
+    ]);
     await issuer.revoke(made.id);
     expect(fake.accepts(rolled.secret)).toBe(false);
-    expect(fake.requests.every((entry) => entry.path.startsWith(`/client/v4/accounts/${accountId}/tokens`))).toBe(true);
+    expect(
+      fake.requests.every((entry) =>
+        entry.path.startsWith(`/client/v4/accounts/${accountId}/tokens`),
+      ),
+    ).toBe(true);
   });
 
   it('reads the credential from the keychain on every call, so a new one is used at once', async () => {

@@ -67,7 +67,8 @@ describe('the Cloudflare stand-in, driven by the official cloudflare SDK', () =>
         ],
       });
     const names: string[] = [];
-    for await (const token of client.user.tokens.list({ per_page: 5 })) names.push(token.name ?? '');
+    for await (const token of client.user.tokens.list({ per_page: 5 }))
+      names.push(token.name ?? '');
     expect(names).toHaveLength(13); // the connection token, ci deploy, 11 fillers: three pages of 5
     const firstPage = await client.user.tokens.list({ per_page: 5 });
     expect(firstPage.result_info).toMatchObject({ page: 1, per_page: 5, total_count: 13 });
@@ -92,7 +93,11 @@ describe('the Cloudflare stand-in, driven by the official cloudflare SDK', () =>
     expect(rolled).not.toBe(created.value);
     expect(fake.accepts(created.value ?? '')).toBe(false);
 
-    await client.user.tokens.update(id, { name: 'back on', policies: updated.policies ?? [], status: 'active' });
+    await client.user.tokens.update(id, {
+      name: 'back on',
+      policies: updated.policies ?? [],
+      status: 'active',
+    });
     const rolledAgain = await client.user.tokens.value.update(id);
     // The value rolled away is refused at once, with Cloudflare's "Invalid API Token".
     await expect(sdk(rolled).user.tokens.verify()).rejects.toBeInstanceOf(AuthenticationError);
@@ -143,8 +148,13 @@ describe('the Cloudflare stand-in, driven by the official cloudflare SDK', () =>
     });
     expect(created.value).toMatch(/^cfat_/);
     const page = await client.accounts.tokens.list({ account_id: accountId });
-    expect(page.result.map((token) => token.name)).toEqual(['account token maker', 'workers deploy']);
-    const rolled = await client.accounts.tokens.value.update(created.id ?? '', { account_id: accountId });
+    expect(page.result.map((token) => token.name)).toEqual([
+      'account token maker',
+      'workers deploy',
+    ]);
+    const rolled = await client.accounts.tokens.value.update(created.id ?? '', {
+      account_id: accountId,
+    });
     expect(fake.accepts(rolled)).toBe(true);
     expect(fake.accepts(created.value ?? '')).toBe(false);
     await client.accounts.tokens.delete(created.id ?? '', { account_id: accountId });
@@ -170,7 +180,9 @@ describe('the Cloudflare stand-in, driven by the official cloudflare SDK', () =>
         condition: { request_ip: { in: ['not-a-range'] } },
       }),
     ).rejects.toMatchObject({ status: 400 });
-    await expect(sdk(value).user.tokens.list({ per_page: 500 })).rejects.toMatchObject({ status: 400 });
+    await expect(sdk(value).user.tokens.list({ per_page: 500 })).rejects.toMatchObject({
+      status: 400,
+    });
     expect(fake.offContract).toHaveLength(2);
     expect(fake.offContract[0]).toContain('unknown resource com.example.nothing');
     expect(fake.offContract[0]).toContain('request_ip.in must be CIDR ranges');

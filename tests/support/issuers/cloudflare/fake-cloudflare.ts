@@ -30,14 +30,46 @@ const ID = /^[0-9a-f]{32}$/;
 
 /** Permission groups as GET /user/tokens/permission_groups lists them. */
 export const PERMISSION_GROUPS = {
-  zoneRead: { id: 'c8fed203ed3043cba015a93ad1616f1f', name: 'Zone Read', scopes: ['com.cloudflare.api.account.zone'] },
-  dnsRead: { id: '82e64a83756745bbbb1c9c2701bf816b', name: 'DNS Read', scopes: ['com.cloudflare.api.account.zone'] },
-  dnsWrite: { id: '4755a26eedb94da69e1066d98aa820be', name: 'DNS Write', scopes: ['com.cloudflare.api.account.zone'] },
-  workersWrite: { id: 'e086da7e2179491d91ee5f35b3ca210a', name: 'Workers Scripts Write', scopes: ['com.cloudflare.api.account'] },
-  apiTokensRead: { id: '0cc3a61731504c89b99ec1be78b77aa0', name: 'API Tokens Read', scopes: ['com.cloudflare.api.user'] },
-  apiTokensWrite: { id: '686d18d5ac6c441c867cbf6771e58a0a', name: 'API Tokens Write', scopes: ['com.cloudflare.api.user'] },
-  userDetailsRead: { id: '8acbe5bb0d54464ab867149d7f7cf8ac', name: 'User Details Read', scopes: ['com.cloudflare.api.user'] },
-  accountTokensWrite: { id: '5bc3f8b21c554832afc660159ab75fa4', name: 'Account API Tokens Write', scopes: ['com.cloudflare.api.account'] },
+  zoneRead: {
+    id: 'c8fed203ed3043cba015a93ad1616f1f',
+    name: 'Zone Read',
+    scopes: ['com.cloudflare.api.account.zone'],
+  },
+  dnsRead: {
+    id: '82e64a83756745bbbb1c9c2701bf816b',
+    name: 'DNS Read',
+    scopes: ['com.cloudflare.api.account.zone'],
+  },
+  dnsWrite: {
+    id: '4755a26eedb94da69e1066d98aa820be',
+    name: 'DNS Write',
+    scopes: ['com.cloudflare.api.account.zone'],
+  },
+  workersWrite: {
+    id: 'e086da7e2179491d91ee5f35b3ca210a',
+    name: 'Workers Scripts Write',
+    scopes: ['com.cloudflare.api.account'],
+  },
+  apiTokensRead: {
+    id: '0cc3a61731504c89b99ec1be78b77aa0',
+    name: 'API Tokens Read',
+    scopes: ['com.cloudflare.api.user'],
+  },
+  apiTokensWrite: {
+    id: '686d18d5ac6c441c867cbf6771e58a0a',
+    name: 'API Tokens Write',
+    scopes: ['com.cloudflare.api.user'],
+  },
+  userDetailsRead: {
+    id: '8acbe5bb0d54464ab867149d7f7cf8ac',
+    name: 'User Details Read',
+    scopes: ['com.cloudflare.api.user'],
+  },
+  accountTokensWrite: {
+    id: '5bc3f8b21c554832afc660159ab75fa4',
+    name: 'Account API Tokens Write',
+    scopes: ['com.cloudflare.api.account'],
+  },
 } as const;
 
 export interface StoredToken {
@@ -195,7 +227,8 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
   const hasGroup = (token: StoredToken, ...ids: string[]) =>
     token.policies.some(
       (policy) =>
-        policy.effect === 'allow' && policy.permission_groups.some((group) => ids.includes(group.id)),
+        policy.effect === 'allow' &&
+        policy.permission_groups.some((group) => ids.includes(group.id)),
     );
 
   const envelope = (result: unknown, extra: Record<string, unknown> = {}) => ({
@@ -221,33 +254,59 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
   /** Checks a create or update body; the problems, none when it conforms. */
   function bodyProblems(body: unknown, update: boolean): string[] {
     const problems: string[] = [];
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return ['body is not an object'];
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return ['body is not an object'];
     const record = body as Record<string, unknown>;
-    const allowed = ['name', 'policies', 'condition', 'expires_on', 'not_before', ...(update ? ['status'] : [])];
-    for (const key of Object.keys(record)) if (!allowed.includes(key)) problems.push(`unknown field ${key}`);
+    const allowed = [
+      'name',
+      'policies',
+      'condition',
+      'expires_on',
+      'not_before',
+      ...(update ? ['status'] : []),
+    ];
+    for (const key of Object.keys(record))
+      if (!allowed.includes(key)) problems.push(`unknown field ${key}`);
     if (typeof record.name !== 'string' || record.name.length < 1 || record.name.length > 120)
       problems.push('name must be a string of 1–120 characters');
     for (const key of ['expires_on', 'not_before'])
-      if (record[key] !== undefined && !(typeof record[key] === 'string' && TIME.test(record[key] as string)))
+      if (
+        record[key] !== undefined &&
+        !(typeof record[key] === 'string' && TIME.test(record[key] as string))
+      )
         problems.push(`${key} must be a UTC timestamp`);
-    if (update && record.status !== undefined && !['active', 'disabled', 'expired'].includes(record.status as string))
+    if (
+      update &&
+      record.status !== undefined &&
+      !['active', 'disabled', 'expired'].includes(record.status as string)
+    )
       problems.push('status is not active, disabled or expired');
-    if (!Array.isArray(record.policies) || record.policies.length === 0) problems.push('policies must be a non-empty array');
+    if (!Array.isArray(record.policies) || record.policies.length === 0)
+      problems.push('policies must be a non-empty array');
     for (const policy of Array.isArray(record.policies) ? record.policies : []) {
       const p = (policy ?? {}) as Record<string, unknown>;
       for (const key of Object.keys(p))
-        if (!['effect', 'permission_groups', 'resources'].includes(key)) problems.push(`unknown policy field ${key}`);
-      if (p.effect !== 'allow' && p.effect !== 'deny') problems.push('effect must be allow or deny');
+        if (!['effect', 'permission_groups', 'resources'].includes(key))
+          problems.push(`unknown policy field ${key}`);
+      if (p.effect !== 'allow' && p.effect !== 'deny')
+        problems.push('effect must be allow or deny');
       if (!Array.isArray(p.permission_groups) || p.permission_groups.length === 0)
         problems.push('permission_groups must be a non-empty array');
       for (const group of Array.isArray(p.permission_groups) ? p.permission_groups : []) {
         const g = (group ?? {}) as Record<string, unknown>;
-        if (Object.keys(g).some((key) => key !== 'id' && key !== 'meta')) problems.push('permission group has unknown fields');
-        if (typeof g.id !== 'string' || !ID.test(g.id)) problems.push('permission group id is not an id');
+        if (Object.keys(g).some((key) => key !== 'id' && key !== 'meta'))
+          problems.push('permission group has unknown fields');
+        if (typeof g.id !== 'string' || !ID.test(g.id))
+          problems.push('permission group id is not an id');
         else if (!groupsById.has(g.id)) problems.push(`unknown permission group ${g.id}`);
       }
       const resources = p.resources;
-      if (typeof resources !== 'object' || resources === null || Array.isArray(resources) || Object.keys(resources).length === 0) {
+      if (
+        typeof resources !== 'object' ||
+        resources === null ||
+        Array.isArray(resources) ||
+        Object.keys(resources).length === 0
+      ) {
         problems.push('resources must be a non-empty object');
         continue;
       }
@@ -255,15 +314,22 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
       const flat = values.every((value) => value === '*');
       const nested = values.every(
         (value) =>
-          typeof value === 'object' && value !== null &&
+          typeof value === 'object' &&
+          value !== null &&
           Object.entries(value).every(([key, inner]) => RESOURCE_KEY.test(key) && inner === '*'),
       );
-      if (!flat && !nested) problems.push('resources must map to "*" or to nested resources, not a mix');
-      for (const key of Object.keys(resources)) if (!RESOURCE_KEY.test(key)) problems.push(`unknown resource ${key}`);
+      if (!flat && !nested)
+        problems.push('resources must map to "*" or to nested resources, not a mix');
+      for (const key of Object.keys(resources))
+        if (!RESOURCE_KEY.test(key)) problems.push(`unknown resource ${key}`);
     }
     if (record.condition !== undefined) {
       const condition = record.condition as Record<string, unknown>;
-      if (typeof condition !== 'object' || condition === null || Object.keys(condition).some((key) => key !== 'request_ip'))
+      if (
+        typeof condition !== 'object' ||
+        condition === null ||
+        Object.keys(condition).some((key) => key !== 'request_ip')
+      )
         problems.push('condition takes request_ip only');
       const ip = (condition?.request_ip ?? {}) as Record<string, unknown>;
       for (const key of Object.keys(ip)) {
@@ -289,30 +355,69 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
     credential: string;
   }
 
-  function route(call: Call, misbehaviour: Misbehaviour | undefined): { status: number; body: unknown } {
+  function route(
+    call: Call,
+    misbehaviour: Misbehaviour | undefined,
+  ): { status: number; body: unknown } {
     const { method, path, query, body } = call;
     const caller = [...tokens.values()].find((token) => token.value === call.credential);
     const scope = /^\/(user|accounts\/([0-9a-f]{32}))\/tokens(\/.*)?$/.exec(path);
     if (method === 'GET' && path === '/user') {
       if (!caller || caller.status !== 'active') return invalidToken();
-      if (caller.owner.kind !== 'user' || !hasGroup(caller, PERMISSION_GROUPS.userDetailsRead.id)) return forbidden();
+      if (caller.owner.kind !== 'user' || !hasGroup(caller, PERMISSION_GROUPS.userDetailsRead.id))
+        return forbidden();
       const user = users.get(caller.owner.id);
-      return { status: 200, body: envelope({ id: caller.owner.id, email: user?.email, first_name: null, last_name: null, two_factor_authentication_enabled: false, suspended: false }) };
+      return {
+        status: 200,
+        body: envelope({
+          id: caller.owner.id,
+          email: user?.email,
+          first_name: null,
+          last_name: null,
+          two_factor_authentication_enabled: false,
+          suspended: false,
+        }),
+      };
     }
     if (!scope) return offContractCall(`${method} ${path} is not a token endpoint`);
-    const owner: StoredToken['owner'] = scope[2] ? { kind: 'account', id: scope[2] } : { kind: 'user', id: caller?.owner.id ?? '' };
+    const owner: StoredToken['owner'] = scope[2]
+      ? { kind: 'account', id: scope[2] }
+      : { kind: 'user', id: caller?.owner.id ?? '' };
     const rest = scope[3] ?? '';
     if (!caller || caller.status !== 'active') return invalidToken();
     if (owner.kind === 'account' && !accounts.has(owner.id)) return notFound();
     if (caller.owner.kind !== owner.kind || caller.owner.id !== owner.id) return forbidden();
     caller.last_used_on = now();
-    const mayRead = hasGroup(caller, PERMISSION_GROUPS.apiTokensRead.id, PERMISSION_GROUPS.apiTokensWrite.id, PERMISSION_GROUPS.accountTokensWrite.id);
-    const mayWrite = hasGroup(caller, PERMISSION_GROUPS.apiTokensWrite.id, PERMISSION_GROUPS.accountTokensWrite.id);
-    const owned = () => [...tokens.values()].filter((token) => token.owner.kind === owner.kind && token.owner.id === owner.id);
-    const noBody = () => (call.bodyText === '' ? null : offContractCall(`${method} ${path} takes no body`));
+    const mayRead = hasGroup(
+      caller,
+      PERMISSION_GROUPS.apiTokensRead.id,
+      PERMISSION_GROUPS.apiTokensWrite.id,
+      PERMISSION_GROUPS.accountTokensWrite.id,
+    );
+    const mayWrite = hasGroup(
+      caller,
+      PERMISSION_GROUPS.apiTokensWrite.id,
+      PERMISSION_GROUPS.accountTokensWrite.id,
+    );
+    const owned = () =>
+      [...tokens.values()].filter(
+        (token) => token.owner.kind === owner.kind && token.owner.id === owner.id,
+      );
+    const noBody = () =>
+      call.bodyText === '' ? null : offContractCall(`${method} ${path} takes no body`);
 
     if (method === 'GET' && rest === '/verify') {
-      return noBody() ?? { status: 200, body: envelope({ id: caller.id, status: caller.status, ...(caller.expires_on ? { expires_on: caller.expires_on } : {}), ...(caller.not_before ? { not_before: caller.not_before } : {}) }) };
+      return (
+        noBody() ?? {
+          status: 200,
+          body: envelope({
+            id: caller.id,
+            status: caller.status,
+            ...(caller.expires_on ? { expires_on: caller.expires_on } : {}),
+            ...(caller.not_before ? { not_before: caller.not_before } : {}),
+          }),
+        }
+      );
     }
     if (method === 'GET' && rest === '/permission_groups') {
       const extra = [...query.keys()].find((key) => key !== 'name' && key !== 'scope');
@@ -321,24 +426,47 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
       return { status: 200, body: envelope([...groupsById.values()]) };
     }
     if (method === 'GET' && rest === '') {
-      const extra = [...query.keys()].find((key) => !['page', 'per_page', 'direction', 'include_expired'].includes(key));
+      const extra = [...query.keys()].find(
+        (key) => !['page', 'per_page', 'direction', 'include_expired'].includes(key),
+      );
       if (extra) return offContractCall(`unknown query parameter ${extra}`);
       const page = Number(query.get('page') ?? 1);
       const perPage = Number(query.get('per_page') ?? 20);
-      if (!Number.isInteger(page) || page < 1) return offContractCall('page must be an integer ≥ 1');
-      if (!Number.isInteger(perPage) || perPage < 5 || perPage > 50) return offContractCall('per_page must be 5–50');
+      if (!Number.isInteger(page) || page < 1)
+        return offContractCall('page must be an integer ≥ 1');
+      if (!Number.isInteger(perPage) || perPage < 5 || perPage > 50)
+        return offContractCall('per_page must be 5–50');
       const direction = query.get('direction');
-      if (direction !== null && direction !== 'asc' && direction !== 'desc') return offContractCall('direction must be asc or desc');
+      if (direction !== null && direction !== 'asc' && direction !== 'desc')
+        return offContractCall('direction must be asc or desc');
       if (!mayRead) return forbidden();
       if (fake.endlessPages) {
-        const items = Array.from({ length: perPage }, () => ({ ...shown(seedless(owner)), id: hex(16) }));
-        return { status: 200, body: envelope(items, { result_info: { page, per_page: perPage, count: perPage, total_count: fake.endlessPages.totalCount } }) };
+        const items = Array.from({ length: perPage }, () => ({
+          ...shown(seedless(owner)),
+          id: hex(16),
+        }));
+        return {
+          status: 200,
+          body: envelope(items, {
+            result_info: {
+              page,
+              per_page: perPage,
+              count: perPage,
+              total_count: fake.endlessPages.totalCount,
+            },
+          }),
+        };
       }
       // Oldest first; tokens issued in the same second keep the order they were made in.
       const all = owned().sort((a, b) => a.issued_on.localeCompare(b.issued_on));
       if (direction === 'desc') all.reverse();
       const items = all.slice((page - 1) * perPage, page * perPage).map(shown);
-      return { status: 200, body: envelope(items, { result_info: { page, per_page: perPage, count: items.length, total_count: all.length } }) };
+      return {
+        status: 200,
+        body: envelope(items, {
+          result_info: { page, per_page: perPage, count: items.length, total_count: all.length },
+        }),
+      };
     }
     if (method === 'POST' && rest === '') {
       const problems = bodyProblems(body, false);
@@ -348,7 +476,10 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
       const token = seed(owner, {
         name: input.name as string,
         policies: (input.policies as StoredToken['policies']).map((policy) => ({
-          ...policyFor(policy.permission_groups.map((group) => group.id), policy.resources),
+          ...policyFor(
+            policy.permission_groups.map((group) => group.id),
+            policy.resources,
+          ),
           effect: policy.effect,
         })),
         ...(input.expires_on ? { expires_on: input.expires_on as string } : {}),
@@ -364,16 +495,30 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
     const id = one[1] ?? '';
     if (!ID.test(id)) return offContractCall(`token id ${id} is not 32 hexadecimal digits`);
     const target = tokens.get(id);
-    const mine = target && target.owner.kind === owner.kind && target.owner.id === owner.id ? target : undefined;
+    const mine =
+      target && target.owner.kind === owner.kind && target.owner.id === owner.id
+        ? target
+        : undefined;
     if (one[2]) {
       if (method !== 'PUT') return offContractCall(`${method} ${path}`);
-      if (call.bodyText !== '' && !(typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0))
+      if (
+        call.bodyText !== '' &&
+        !(
+          typeof body === 'object' &&
+          body !== null &&
+          !Array.isArray(body) &&
+          Object.keys(body).length === 0
+        )
+      )
         return offContractCall('roll takes an empty object or no body');
       if (!mayWrite) return forbidden();
       if (!mine) return notFound();
       mine.value = newValue(owner.kind);
       mine.modified_on = now();
-      return { status: 200, body: misbehaviour?.kind === 'no-value' ? envelope(null) : envelope(mine.value) };
+      return {
+        status: 200,
+        body: misbehaviour?.kind === 'no-value' ? envelope(null) : envelope(mine.value),
+      };
     }
     if (method === 'GET') {
       if (noBody()) return noBody() as { status: number; body: unknown };
@@ -399,13 +544,24 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
 
   /** A token for endless pages: listed, never stored. */
   function seedless(owner: StoredToken['owner']): StoredToken {
-    return { id: hex(16), name: 'endless', status: 'active', issued_on: now(), modified_on: now(), last_used_on: null, policies: [], owner, value: '' };
+    return {
+      id: hex(16),
+      name: 'endless',
+      status: 'active',
+      issued_on: now(),
+      modified_on: now(),
+      last_used_on: null,
+      policies: [],
+      owner,
+      value: '',
+    };
   }
 
   function checkHeaders(request: IncomingMessage, hasBody: boolean): string[] {
     const problems: string[] = [];
     const authorization = request.headers.authorization ?? '';
-    if (!/^Bearer \S+$/.test(authorization)) problems.push('Authorization must be "Bearer <token>"');
+    if (!/^Bearer \S+$/.test(authorization))
+      problems.push('Authorization must be "Bearer <token>"');
     if (request.headers['x-auth-key'] || request.headers['x-auth-email'])
       problems.push('X-Auth-Key/X-Auth-Email sent beside a Bearer token');
     if (hasBody && !(request.headers['content-type'] ?? '').startsWith('application/json'))
@@ -427,7 +583,12 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
       };
       if (!url.pathname.startsWith('/client/v4/')) {
         offContract.push(`${method} ${url.pathname} is outside /client/v4`);
-        send(404, { success: false, errors: [{ code: 7000, message: 'No route for that URI' }], messages: [], result: null });
+        send(404, {
+          success: false,
+          errors: [{ code: 7000, message: 'No route for that URI' }],
+          messages: [],
+          result: null,
+        });
         return;
       }
       const path = url.pathname.slice('/client/v4'.length);
@@ -446,13 +607,22 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
       }
       const credential = (request.headers.authorization ?? '').slice('Bearer '.length);
       const index = failures.findIndex(
-        (entry) => path.includes(entry.pathPart) && (entry.method === undefined || entry.method === method),
+        (entry) =>
+          path.includes(entry.pathPart) && (entry.method === undefined || entry.method === method),
       );
       const misbehaviour = index >= 0 ? failures.splice(index, 1)[0]?.misbehaviour : undefined;
       switch (misbehaviour?.kind) {
         case 'status': {
-          const answer = failure(misbehaviour.status, misbehaviour.code ?? 10000, misbehaviour.message ?? 'Something went wrong');
-          send(answer.status, answer.body, misbehaviour.retryAfter ? { 'retry-after': misbehaviour.retryAfter } : {});
+          const answer = failure(
+            misbehaviour.status,
+            misbehaviour.code ?? 10000,
+            misbehaviour.message ?? 'Something went wrong',
+          );
+          send(
+            answer.status,
+            answer.body,
+            misbehaviour.retryAfter ? { 'retry-after': misbehaviour.retryAfter } : {},
+          );
           return;
         }
         case 'huge':
@@ -481,7 +651,10 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
         default:
           break;
       }
-      const answer = route({ method, path, query: url.searchParams, body, bodyText, credential }, misbehaviour);
+      const answer = route(
+        { method, path, query: url.searchParams, body, bodyText, credential },
+        misbehaviour,
+      );
       if (misbehaviour?.kind === 'drop-after') {
         requests.push({ method, path: url.pathname, status: 0 });
         request.socket.destroy();
