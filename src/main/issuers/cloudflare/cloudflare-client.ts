@@ -30,7 +30,11 @@ export interface NewTokenBody {
 }
 
 export interface TokenApi {
-  /** One page of tokens, unparsed: the envelope is checked by the caller. */
+  /**
+   * One page of tokens, unparsed: the envelope is checked by the caller. Recently
+   * expired tokens too (`include_expired`): an expired token still in a CI secret is
+   * exactly what the list must show.
+   */
   listPage(page: number, perPage: number): Promise<Response>;
   get(id: string): Promise<unknown>;
   create(body: NewTokenBody): Promise<unknown>;
@@ -64,7 +68,8 @@ export function openTokenApi(options: {
   if (account_id === null) {
     const tokens = client.user.tokens;
     return {
-      listPage: (page, per_page) => tokens.list({ page, per_page, direction: 'asc' }).asResponse(),
+      listPage: (page, per_page) =>
+        tokens.list({ page, per_page, direction: 'asc', include_expired: true }).asResponse(),
       get: (id) => tokens.get(id),
       create: (body) => tokens.create(body),
       delete: (id) => tokens.delete(id),
@@ -77,7 +82,9 @@ export function openTokenApi(options: {
   const tokens = client.accounts.tokens;
   return {
     listPage: (page, per_page) =>
-      tokens.list({ account_id, page, per_page, direction: 'asc' }).asResponse(),
+      tokens
+        .list({ account_id, page, per_page, direction: 'asc', include_expired: true })
+        .asResponse(),
     get: (id) => tokens.get(id, { account_id }),
     create: (body) => tokens.create({ account_id, ...body }),
     delete: (id) => tokens.delete(id, { account_id }),

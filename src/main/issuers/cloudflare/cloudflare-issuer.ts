@@ -145,8 +145,10 @@ export class CloudflareIssuer implements TokenIssuer {
         const body: unknown = await (await api.listPage(page, PER_PAGE)).json();
         if (!tokenPageCheck.Check(body))
           throw this.invalid('answered without a valid page of tokens');
-        for (const item of body.result)
-          seen.set(this.checkedToken(item).id, this.checkedToken(item));
+        for (const item of body.result) {
+          const token = this.checkedToken(item);
+          seen.set(token.id, token);
+        }
         const { per_page, total_count } = body.result_info;
         if (body.result.length === 0 || seen.size >= total_count || page * per_page >= total_count)
           return [...seen.values()];

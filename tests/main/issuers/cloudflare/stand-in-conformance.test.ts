@@ -165,6 +165,18 @@ describe('the Cloudflare stand-in, driven by the official cloudflare SDK', () =>
     ).rejects.toBeInstanceOf(PermissionDeniedError);
   });
 
+  it('lists expired tokens only when include_expired is true, as documented', async () => {
+    const { value, userId } = fake.addUser('ada@example.test', [PG.apiTokensRead.id]);
+    fake.seed({ kind: 'user', id: userId }, { name: 'gone stale', status: 'expired' });
+    const names = async (include_expired?: boolean) =>
+      (
+        await sdk(value).user.tokens.list(include_expired === undefined ? {} : { include_expired })
+      ).result.map((token) => token.name);
+    expect(await names()).toEqual(['ada@example.test token maker']);
+    expect(await names(false)).toEqual(['ada@example.test token maker']);
+    expect(await names(true)).toEqual(['ada@example.test token maker', 'gone stale']);
+  });
+
   it('records what is off-contract: the check itself can fail', async () => {
     const { value } = fake.addUser('ada@example.test', [PG.apiTokensWrite.id]);
     await expect(

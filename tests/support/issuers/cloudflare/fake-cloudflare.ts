@@ -439,6 +439,9 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
       const direction = query.get('direction');
       if (direction !== null && direction !== 'asc' && direction !== 'desc')
         return offContractCall('direction must be asc or desc');
+      const includeExpired = query.get('include_expired');
+      if (includeExpired !== null && includeExpired !== 'true' && includeExpired !== 'false')
+        return offContractCall('include_expired must be true or false');
       if (!mayRead) return forbidden();
       if (fake.endlessPages) {
         const items = Array.from({ length: perPage }, () => ({
@@ -458,7 +461,11 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
         };
       }
       // Oldest first; tokens issued in the same second keep the order they were made in.
-      const all = owned().sort((a, b) => a.issued_on.localeCompare(b.issued_on));
+      // "Results include active, disabled, and recently-expired tokens when include_expired
+      // is set to true."
+      const all = owned()
+        .filter((token) => includeExpired === 'true' || token.status !== 'expired')
+        .sort((a, b) => a.issued_on.localeCompare(b.issued_on));
       if (direction === 'desc') all.reverse();
       const items = all.slice((page - 1) * perPage, page * perPage).map(shown);
       return {
