@@ -21,7 +21,7 @@ import {
 } from './cloudflare-answers.js';
 import { openTokenApi, type TokenApi } from './cloudflare-client.js';
 import { describeCloudflareFailure } from './cloudflare-failure.js';
-import { cloudflareScope } from './cloudflare-issuer.js';
+import { cloudflareScope } from './cloudflare-scope.js';
 
 export interface VerifiedCloudflareConnection {
   /** The address to keep as the connection's host (the API base, plus /accounts/<id> for an account). */

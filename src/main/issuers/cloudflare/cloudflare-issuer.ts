@@ -13,12 +13,7 @@
  * The connection's own token is listed like the others, but never rotated or deleted
  * from here: that would cut the connection off with its credential in the keychain.
  */
-import { isLoopbackServiceUrl } from '../../../shared/service-url.js';
-import {
-  checkCloudflareCreateOptions,
-  CLOUDFLARE_API_BASE,
-  type CloudflareResource,
-} from '../../../shared/issuers/cloudflare.js';
+import { checkCloudflareCreateOptions } from '../../../shared/issuers/cloudflare.js';
 import type { RotationStyle } from '../../../shared/issuers/token-facts.js';
 import { normalizeName } from '../../../shared/token-name.js';
 import { DeskError } from '../../desk-error.js';
@@ -46,13 +41,10 @@ import {
   verifyCheck,
   type CloudflareToken,
 } from './cloudflare-answers.js';
-import {
-  openTokenApi,
-  type NewPolicy,
-  type NewTokenBody,
-  type TokenApi,
-} from './cloudflare-client.js';
+import { openTokenApi, type NewTokenBody, type TokenApi } from './cloudflare-client.js';
 import { describeCloudflareFailure, outcomeUnknown } from './cloudflare-failure.js';
+import { cloudflareTime, newTokenBody, replacementBody } from './cloudflare-requests.js';
+import { cloudflareScope, type CloudflareScope } from './cloudflare-scope.js';
 
 /** How `rotate` replaces a token (see the file's comment). */
 export type CloudflareRotation = Extract<RotationStyle, 'create-then-delete' | 'at-once'>;
@@ -76,45 +68,6 @@ export const CLOUDFLARE_CAPABILITIES: IssuerCapabilities = {
   create: true,
   maxExpiryDays: null,
 };
-
-/** Where a connection's tokens live: the API base, and the account for account-owned tokens. */
-export interface CloudflareScope {
-  apiBase: URL;
-  accountId: string | null;
-  /** The API host as a person recognises it (host, and port when not the default). */
-  host: string;
-}
-
-/**
- * `https://api.cloudflare.com/client/v4` (user tokens) or the same followed by
- * `/accounts/<32 hex digits>` (that account's tokens). https only, except on this computer.
- */
-export function cloudflareScope(address: string): CloudflareScope {
-  let url: URL;
-  try {
-    url = new URL(address.trim() || CLOUDFLARE_API_BASE);
-  } catch {
-    throw badAddress();
-  }
-  const secure =
-    url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackServiceUrl(url.href));
-  if (!secure || url.username || url.password || url.search || url.hash) throw badAddress();
-  const path = url.pathname.replace(/\/+$/, '');
-  const account = /^(.*)\/accounts\/([0-9a-f]{32})$/.exec(path);
-  const basePath = account ? account[1] : path;
-  return {
-    apiBase: new URL(`${url.origin}${basePath}/`),
-    accountId: account ? (account[2] ?? null) : null,
-    host: url.host,
-  };
-}
-
-function badAddress(): DeskError {
-  return new DeskError(
-    'invalid_request',
-    `A Cloudflare API address is ${CLOUDFLARE_API_BASE}, optionally followed by /accounts/ and an account id for that account's tokens (https://, no user name, query or fragment).`,
-  );
-}
 
 interface Deps {
   credential: () => Promise<string>;
@@ -168,18 +121,7 @@ export class CloudflareIssuer implements TokenIssuer {
     const expiresOn = this.expiryOf(input.expiresAt);
     const checked = checkCloudflareCreateOptions(input.options);
     if (!checked.ok) throw new DeskError('invalid_request', checked.message);
-    const { permissionGroupIds, resources, allowedAddresses, deniedAddresses } = checked.options;
-    const body: NewTokenBody = {
-      name: name.name,
-      policies: policiesFor(
-        'allow',
-        permissionGroupIds.map((id) => ({ id })),
-        resources.map(resourceEntry),
-      ),
-      ...(expiresOn ? { expires_on: expiresOn } : {}),
-      ...conditionOf(allowedAddresses, deniedAddresses),
-    };
-    return this.createToken(body);
+    return this.createToken(newTokenBody(name.name, checked.options, expiresOn));
   }
 
   async rotate(id: string, options: CloudflareRotateOptions = {}): Promise<RotatedToken> {
@@ -275,24 +217,7 @@ export class CloudflareIssuer implements TokenIssuer {
         `“${displayable(old.name)}” expires at ${oldExpiry}; choose a new expiry for its replacement.`,
       );
     else expiresOn = oldExpiry === null ? null : cloudflareTime(oldExpiry);
-    const notBefore = isoOrNull(old.not_before);
-    const ip = old.condition?.request_ip;
-    const body: NewTokenBody = {
-      name: old.name?.trim() ? old.name : displayable(old.name) || 'Token Desk replacement',
-      policies: (old.policies ?? []).flatMap((policy) =>
-        policiesFor(
-          policy.effect,
-          policy.permission_groups.map((group) => ({ id: group.id })),
-          Object.entries(policy.resources),
-        ),
-      ),
-      ...(expiresOn ? { expires_on: expiresOn } : {}),
-      ...(notBefore && Date.parse(notBefore) > this.deps.now()
-        ? { not_before: cloudflareTime(notBefore) }
-        : {}),
-      ...conditionOf(ip?.in, ip?.not_in),
-    };
-    const issued = await this.createToken(body);
+    const issued = await this.createToken(replacementBody(old, expiresOn, this.deps.now()));
     return { ...issued, previous: { id, graceEndsAt: null, revokeAfterPush: true } };
   }
 
@@ -446,67 +371,6 @@ export class CloudflareIssuer implements TokenIssuer {
       throw new DeskError('invalid_expiry', 'The expiry must be a date and time in the future.');
     return cloudflareTime(new Date(time).toISOString());
   }
-}
-
-function cloudflareTime(iso: string): string {
-  return new Date(Date.parse(iso)).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-function resourceEntry(resource: CloudflareResource): [string, string | Record<string, string>] {
-  switch (resource.kind) {
-    case 'all-accounts':
-      return ['com.cloudflare.api.account.*', '*'];
-    case 'account':
-      return [`com.cloudflare.api.account.${resource.id}`, '*'];
-    case 'all-zones':
-      return ['com.cloudflare.api.account.zone.*', '*'];
-    case 'zones-in-account':
-      return [
-        `com.cloudflare.api.account.${resource.accountId}`,
-        { 'com.cloudflare.api.account.zone.*': '*' },
-      ];
-    case 'zone':
-      return [`com.cloudflare.api.account.zone.${resource.id}`, '*'];
-    case 'user':
-      return [`com.cloudflare.api.user.${resource.id}`, '*'];
-  }
-}
-
-/**
- * One policy per kind of resource map: Cloudflare documents a policy's resources as
- * all `"*"` (an account, a zone, all of them) or all nested (an account's zones). The
- * two also share keys: "account X" and "all zones in account X" are both keyed
- * `com.cloudflare.api.account.X`, so one map could not hold both.
- */
-function policiesFor(
-  effect: NewPolicy['effect'],
-  groups: NewPolicy['permission_groups'],
-  resources: [string, string | Record<string, string>][],
-): NewPolicy[] {
-  const flat: Record<string, string> = {};
-  const nested: Record<string, Record<string, string>> = {};
-  for (const [key, value] of resources) {
-    if (typeof value === 'string') flat[key] = value;
-    else nested[key] = value;
-  }
-  return [flat, nested]
-    .filter((part) => Object.keys(part).length > 0)
-    .map((part) => ({ effect, permission_groups: groups, resources: part }));
-}
-
-function conditionOf(
-  allowed: string[] | undefined,
-  denied: string[] | undefined,
-): Pick<NewTokenBody, 'condition'> {
-  if (!allowed?.length && !denied?.length) return {};
-  return {
-    condition: {
-      request_ip: {
-        ...(allowed?.length ? { in: allowed } : {}),
-        ...(denied?.length ? { not_in: denied } : {}),
-      },
-    },
-  };
 }
 
 function notFound(): DeskError {
