@@ -177,7 +177,7 @@ export class NpmIssuer implements TokenIssuer {
         if (!tokenObjectCheck.Check(object) || !Number.isFinite(Date.parse(object.created)))
           throw this.registry.badShape(
             what,
-            `token ${objects.length + index + 1} has no valid key or creation date`,
+            `token ${objects.length + index + 1} is not a token as npm lists them: a key, a creation date, and names and lists of the right kinds`,
             secrets,
           );
         if (seen.has(object.key)) continue;
