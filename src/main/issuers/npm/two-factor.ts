@@ -224,7 +224,7 @@ export async function approveInBrowser(
       MAX_POLL_MS,
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : DEFAULT_POLL_MS,
     );
-    if (ports.now() + wait > deadline) {
+    if (ports.now() + wait >= deadline) {
       throw registry.error(
         'npm_approval_timeout',
         `The browser approval was not finished within ${Math.round(limit / 60_000)} minutes, so Token Desk stopped waiting and did not ${what}. Nothing was changed; try again and approve in the page npm opened.`,

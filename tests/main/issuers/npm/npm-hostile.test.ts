@@ -8,6 +8,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NpmIssuer } from '../../../../src/main/issuers/npm/npm-issuer.js';
 import { normalizeNpmRegistry } from '../../../../src/main/issuers/npm/npm-registry.js';
+import { verifyNpmConnection } from '../../../../src/main/issuers/npm/npm-sign-in.js';
 import { sessionFor, startNpm2fa, type Npm2fa } from '../../../support/issuers/npm/npm-2fa.js';
 import { RecordingPrompt, npmConnection, npmContext } from '../../../support/issuers/npm/ports.js';
 
@@ -327,4 +328,31 @@ describe('names made to look like other names', () => {
     expect(names[4]).toMatch(/^Unnamed npm token [0-9a-f]{6}$/);
     for (const name of names) expect(name).not.toMatch(/[\p{Cc}\p{Cf}]/u);
   });
+});
+
+describe('checking a connection', () => {
+  it('answers who the credential belongs to, and the registry as the issuer uses it', async () => {
+    expect(await verifyNpmConnection(registry.url.slice(0, -1), credential, { fetch })).toEqual({
+      login: 'ada',
+      registry: registry.url,
+    });
+  });
+
+  it('an expired or unknown credential: sign in again, in words', async () => {
+    const error = await failure(
+      verifyNpmConnection(registry.url, 'npm_notasessionatall000', { fetch }),
+    );
+    expect(error.code).toBe('npm_bad_credential');
+    expect(error.message).toMatch(/Sign in to npm again in Settings/);
+    holdsNoSecret(error.message, 'npm_notasessionatall000');
+  });
+
+  it.each([[{ username: 'ada\u202Eadmin' }], [{ username: '' }], [{ user: 'ada' }], ['ada']])(
+    'a whoami answer %j is refused',
+    async (body) => {
+      registry.next('whoami', { status: 200, body });
+      const error = await failure(verifyNpmConnection(registry.url, credential, { fetch }));
+      expect(error.code).toBe('npm_bad_response');
+    },
+  );
 });
