@@ -122,7 +122,10 @@ describe('npm on a real registry (Verdaccio)', () => {
     prompt.answer({ password: 'not-the-password-7' });
     const refused = await issuer
       .create({ name: 'second', expiresAt: inDays(7), options: writeOptions })
-      .catch((error: unknown) => error as Error & { code: string });
+      .then(
+        () => new Error('expected a refusal') as Error & { code?: string },
+        (error: unknown) => error as Error & { code: string },
+      );
     expect(refused).toMatchObject({ code: 'npm_bad_credential' });
     expect(refused.message).not.toContain('not-the-password');
     expect(await issuer.list()).toHaveLength(1);

@@ -257,7 +257,7 @@ export async function startNpm2fa(
     if (method === 'GET' && path === '/-/v1/done') {
       return [
         'done',
-        () => {
+        (): CannedAnswer => {
           const flow = flows.get(url.searchParams.get('authId') ?? '');
           if (!flow) return { status: 404, body: { error: 'no such login' } };
           flow.polls++;
