@@ -338,7 +338,7 @@ export class NpmIssuer implements TokenIssuer {
       typeof body.expires === 'string' && Number.isFinite(Date.parse(body.expires))
         ? new Date(body.expires).toISOString()
         : null;
-    const settings: TokenSettings = { ...options, orgsPermission: options.orgsPermission };
+    const settings: TokenSettings = options;
     return {
       id: key,
       name,
@@ -458,7 +458,7 @@ export class NpmIssuer implements TokenIssuer {
 }
 
 function optionsFrom(settings: TokenSettings): NpmCreateOptions {
-  return { ...settings, allPackages: false };
+  return { ...settings, allPackages: settings.allPackages ?? false };
 }
 
 /** A rotation keeps the old token's lifetime when the registry lists it (capped for a write token). */

@@ -99,6 +99,8 @@ export interface TokenSettings {
   orgsPermission: 'read-only' | 'read-write' | null;
   cidr: string[];
   bypass2fa: boolean;
+  /** Every package the account reaches (npm's packages_all), when the registry says so. */
+  allPackages?: boolean;
 }
 
 /** What the registry says this token may do, for a rotation to ask for the same. */
@@ -135,7 +137,8 @@ export function scopesInWords(settings: TokenSettings): string[] {
   const words: string[] = [];
   const access = settings.permission === 'read-only' ? 'Read only' : 'Read and write';
   const reach = [...settings.packages, ...settings.scopes];
-  words.push(reach.length > 0 ? `${access} · ${list(reach)}` : access);
+  if (settings.allPackages) words.push(`${access} · every package`);
+  else words.push(reach.length > 0 ? `${access} · ${list(reach)}` : access);
   if (settings.orgs.length > 0)
     words.push(
       `Organizations (${settings.orgsPermission === 'read-write' ? 'read and write' : 'read only'}) · ${list(settings.orgs)}`,
