@@ -356,3 +356,32 @@ describe('checking a connection', () => {
     },
   );
 });
+
+describe('bulk revoke, one at a time', () => {
+  it('a failure half-way says which were deleted before it; unknown ids are reported, not sent', async () => {
+    const first = registry.addToken({ name: 'a' });
+    const second = registry.addToken({ name: 'b' });
+    const third = registry.addToken({ name: 'c' });
+    registry.next('delete', { status: 204 });
+    registry.next('delete', { status: 503, body: { error: 'maintenance' } });
+    const error = await failure(
+      issuer.revokeMany([first.key, 'unknown-key', second.key, third.key]),
+    );
+    expect(error.code).toBe('npm_unreachable');
+    expect(error.message).toContain(`1 was deleted before it (${first.key.slice(0, 6)})`);
+    const deletes = registry.requests.filter((request) => request.method === 'DELETE');
+    expect(deletes.map((request) => request.path)).toEqual([
+      `/-/npm/v1/tokens/token/${first.key}`,
+      `/-/npm/v1/tokens/token/${second.key}`,
+    ]);
+  });
+
+  it('a token gone between the list and the delete (404) is reported as not found', async () => {
+    const first = registry.addToken({ name: 'a' });
+    registry.next('delete', { status: 404, body: { error: 'Token not found' } });
+    expect(await issuer.revokeMany([first.key, 'never-there'])).toEqual({
+      revoked: [],
+      notFound: [first.key, 'never-there'],
+    });
+  });
+});
