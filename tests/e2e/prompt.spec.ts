@@ -333,3 +333,95 @@ test('screenshots in a browser window at 720, 1100 and 1920 wide, light and dark
   await expect.poll(async () => (await outcome(index)).outcome).toBe('cancelled');
   await page.close();
 });
+
+test('the prompt routes answer bad requests with a 4xx sentence, never a reset or a 500', async () => {
+  const nonce = { 'x-prompt-nonce': 'd'.repeat(48) };
+  const cases: Array<[string, RequestInit, number, string]> = [
+    [
+      '/__harness/prompts/pending',
+      { headers: { 'x-harness-control-key': 'x'.repeat(48) } },
+      403,
+      'harness_control_key',
+    ],
+    [
+      '/__harness/prompt/ask',
+      { method: 'POST', body: '{"title":', headers: {} },
+      403,
+      'harness_control_key',
+    ],
+    [
+      '/__harness/prompt-page/request',
+      { method: 'POST', headers: nonce },
+      405,
+      'method_not_allowed',
+    ],
+    [
+      '/__harness/prompt-page/submit',
+      { method: 'POST', headers: nonce, body: '{' },
+      400,
+      'bad_json',
+    ],
+    [
+      '/__harness/prompt-page/submit',
+      { method: 'POST', headers: nonce, body: `{"values":"${'v'.repeat(70_000)}"}` },
+      413,
+      'body_too_large',
+    ],
+    ['/__harness/prompt-page/answer', { headers: nonce }, 404, 'not_found'],
+  ];
+  for (const [path, init, status, code] of cases) {
+    const response = await fetch(`${harness.origin}${path}`, init);
+    expect(response.status, path).toBe(status);
+    expect(((await response.json()) as { error: { code: string } }).error.code, path).toBe(code);
+  }
+  for (const [path, init, status, code] of [
+    ['/__harness/prompts/pending', { method: 'POST', body: '{}' }, 405, 'method_not_allowed'],
+    ['/__harness/prompt/ask', { method: 'POST', body: '[1]' }, 400, 'bad_request'],
+    ['/__harness/prompt/ask', { method: 'POST', body: 'null' }, 400, 'bad_request'],
+    ['/__harness/prompt/next', { method: 'POST', body: '{"values":"x"}' }, 400, 'bad_values'],
+    ['/__harness/prompt/next', { method: 'POST', body: 'nope' }, 400, 'bad_json'],
+  ] as const) {
+    const response = await control(path, init);
+    expect(response.status, path).toBe(status);
+    expect(((await response.json()) as { error: { code: string } }).error.code, path).toBe(code);
+  }
+  // Main's own checks refuse a prompt it should never show.
+  const index = await ask({ ...GITHUB_VALUE, fields: [] });
+  await expect
+    .poll(async () => outcome(index))
+    .toMatchObject({
+      outcome: 'refused',
+      code: 'invalid_prompt',
+    });
+});
+
+test('a queued answer answers the next prompt without its page', async () => {
+  const queued = await control('/__harness/prompt/next', {
+    method: 'POST',
+    body: JSON.stringify({ values: { token: 'github_pat_queued' } }),
+  });
+  expect(queued.status).toBe(200);
+  const answered = await ask(GITHUB_VALUE);
+  await expect
+    .poll(async () => outcome(answered))
+    .toMatchObject({
+      outcome: 'answered',
+      lengths: { token: 17 },
+    });
+  await control('/__harness/prompt/next', { method: 'POST', body: '{"values":null}' });
+  const cancelled = await ask(GITHUB_VALUE);
+  await expect.poll(async () => (await outcome(cancelled)).outcome).toBe('cancelled');
+  // A queued answer that does not fit the prompt is refused, not passed on.
+  await control('/__harness/prompt/next', {
+    method: 'POST',
+    body: JSON.stringify({ values: { token: 'x', extra: 'y' } }),
+  });
+  const refused = await ask(GITHUB_VALUE);
+  await expect
+    .poll(async () => outcome(refused))
+    .toMatchObject({
+      outcome: 'refused',
+      code: 'prompt_unavailable',
+    });
+  expect(await (await control('/__harness/prompts/pending')).json()).toEqual({ pending: null });
+});
