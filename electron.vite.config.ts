@@ -13,7 +13,8 @@ export default defineConfig({
       // A sandboxed preload must be CommonJS and self-contained.
       externalizeDeps: false,
       rollupOptions: {
-        input: { index: resolve('src/preload/index.ts') },
+        // The main window's bridge, and the prompt window's own (src/main/prompt).
+        input: { index: resolve('src/preload/index.ts'), prompt: resolve('src/preload/prompt.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
@@ -24,7 +25,13 @@ export default defineConfig({
     build: {
       // electron-vite leaves builds unminified; the window's start-up reads less minified.
       minify: true,
-      rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
+      rollupOptions: {
+        input: {
+          index: resolve('src/renderer/index.html'),
+          // Main's own prompt window: a page of its own, no React.
+          prompt: resolve('src/renderer/prompt.html'),
+        },
+      },
     },
   },
 });

@@ -38,6 +38,8 @@ import {
 import { bridgeScript } from './bridge-script.js';
 import { BadRequest, CONTENT_TYPES, decodePath, readBody } from './http.js';
 import { menuItemLabelled } from './menu-clicks.js';
+import { HarnessPrompt, promptBridgeScript } from './prompt-stand-in.js';
+import { promptRoutes } from './prompt-routes.js';
 
 const ROOT = resolve(process.env.TOKEN_DESK_RENDERER_DIR ?? 'out/renderer');
 
@@ -89,6 +91,9 @@ async function main(): Promise<void> {
     );
     return answer;
   };
+  // Main's prompt: the real prompt page, opened by a spec from /__harness/prompts/pending
+  // (control key), or a queued answer (POST /__harness/prompt/next).
+  const prompt = new HarnessPrompt();
   const { handlers, settings, rendererEvents, reminders } = composeDesk({
     keychain,
     keychainProblem,
@@ -99,6 +104,7 @@ async function main(): Promise<void> {
     notifier,
     externalLinks,
     confirm,
+    prompt,
     // HTTPS_PROXY, HTTP_PROXY and NO_PROXY from the harness's own environment, as outside Electron.
     proxyEnvironment: process.env,
   });
@@ -163,6 +169,8 @@ async function main(): Promise<void> {
       });
   };
 
+  const handlePromptRoute = promptRoutes({ prompt, hasControlKey, json, onlyMethods });
+
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     let url: URL;
     try {
@@ -170,6 +178,7 @@ async function main(): Promise<void> {
     } catch {
       throw new BadRequest(400, 'malformed_url', 'The URL is malformed.');
     }
+    if (await handlePromptRoute(url.pathname, request, response)) return;
     const notificationClick = /^\/__harness\/notifications\/(\d+)\/click$/.exec(url.pathname);
     const nextAnswer = /^\/__harness\/questions\/next\/(yes|no)$/.exec(url.pathname);
     if (url.pathname === '/__harness/open-dialog/next') {
@@ -326,6 +335,8 @@ async function main(): Promise<void> {
     onlyMethods(request, ['GET', 'HEAD']);
     if (url.pathname === '/__harness/bridge.js')
       return send(response, 200, CONTENT_TYPES['.js']!, bridge);
+    if (url.pathname === '/__harness/prompt-bridge.js')
+      return send(response, 200, CONTENT_TYPES['.js']!, promptBridgeScript);
     const relative = url.pathname === '/' ? 'index.html' : decodePath(url.pathname.slice(1));
     const file = normalize(join(ROOT, relative));
     const notFound = new BadRequest(404, 'not_found', `Nothing is served at ${url.pathname}.`);
@@ -345,6 +356,14 @@ async function main(): Promise<void> {
         .toString('utf8')
         .replace("connect-src 'none'", "connect-src 'self'")
         .replace('<head>', '<head>\n    <script src="/__harness/bridge.js"></script>');
+      return send(response, 200, CONTENT_TYPES['.html']!, html);
+    }
+    if (relative === 'prompt.html') {
+      // Main's prompt page, with the stand-in for its own preload instead of the app's bridge.
+      const html = content
+        .toString('utf8')
+        .replace("connect-src 'none'", "connect-src 'self'")
+        .replace('<head>', '<head>\n    <script src="/__harness/prompt-bridge.js"></script>');
       return send(response, 200, CONTENT_TYPES['.html']!, html);
     }
     return send(response, 200, CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', content);

@@ -35,6 +35,7 @@ import { composeDesk } from './compose.js';
 import { registerHandlers } from './ipc/register-handlers.js';
 import { isTrustedSender, type OurWindow } from './ipc/trusted-sender.js';
 import { applicationMenuTemplate } from './menu.js';
+import { ElectronPrompt } from './prompt/prompt-window.js';
 import { loadKeytar } from './services/keychain-loader.js';
 import type {
   ClipboardPort,
@@ -160,6 +161,17 @@ const electronConfirm: ConfirmPort = {
   },
 };
 
+// Passwords, one-time codes and new token values, typed in a window of main's own
+// beside the page (which never sees them): a modal child of the main window.
+const electronPrompt = new ElectronPrompt({
+  createWindow: (options) => new BrowserWindow(options),
+  parent: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow : null),
+  preloadPath: join(here, '../preload/prompt.cjs'),
+  pageUrl: new URL('prompt.html', pageUrl).href,
+  isPackaged: app.isPackaged,
+  log,
+});
+
 // The user's browser, for a provider's settings page; DestinationService checked the URL.
 const electronExternalLinks: ExternalLinksPort = {
   open: (url) => shell.openExternal(url),
@@ -231,6 +243,7 @@ async function start(): Promise<void> {
     notifier: electronNotifier,
     externalLinks: electronExternalLinks,
     confirm: electronConfirm,
+    prompt: electronPrompt,
     // The proxy Chromium would use (system settings, PAC); asked per request, after ready.
     systemProxy: (url) => session.defaultSession.resolveProxy(url),
     log,

@@ -22,6 +22,11 @@ import {
   subscriptionName,
 } from '../../src/shared/ipc-channels.js';
 import type { RevealedToken, SessionState } from '../../src/shared/ipc-contract.js';
+import {
+  PROMPT_CHANNELS,
+  PROMPT_GLOBAL,
+  PROMPT_NONCE_SWITCH,
+} from '../../src/shared/prompt-contract.js';
 import { startTokenService, type TokenService } from '../support/processes.js';
 import { startCorpProxy, tlsFront, type CorpProxy } from '../support/net/corp-network.js';
 import { createTestCa } from '../support/test-ca.js';
@@ -134,6 +139,14 @@ describe('the built main process, booted with a stand-in Electron', () => {
       expect(refused.status, url).toBe(status);
       expect(refused.body).not.toContain('import');
     }
+  });
+
+  it("serves the prompt window's page from app:// too, under the same policy", async () => {
+    const page = await app.request({ op: 'fetch-app', url: 'app://token-desk/prompt.html' });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    expect(page.body).toContain('<main id="prompt-root"');
+    expect(existsSync(join(built, 'out/preload/prompt.cjs'))).toBe(true);
   });
 
   it('creates one window with the secure options and shows it once the page loaded', async () => {
@@ -669,5 +682,60 @@ describe('the built preload, run as a sandboxed preload is', () => {
     expect(received).toEqual([['go-settings'], ['select-all']]);
     unsubscribe();
     expect(listeners.listenerCount('ui:command')).toBe(0);
+  });
+});
+
+describe("the built prompt preload, run as the prompt window's sandboxed preload", () => {
+  function loadPromptPreload(argv: string[]) {
+    const source = readFileSync(join(built, 'out/preload/prompt.cjs'), 'utf8');
+    const exposed: Record<string, unknown> = {};
+    const invoked: unknown[][] = [];
+    const electron = {
+      contextBridge: {
+        exposeInMainWorld: (key: string, api: unknown) => (exposed[key] = api),
+      },
+      ipcRenderer: { invoke: async (...args: unknown[]) => invoked.push(args) },
+    };
+    const required: string[] = [];
+    const sandboxRequire = (id: string) => {
+      required.push(id);
+      if (id !== 'electron') throw new Error(`a sandboxed preload cannot require ${id}`);
+      return electron;
+    };
+    const module = { exports: {} };
+    // A sandboxed preload's process has argv (with additionalArguments), not Node's modules.
+    runInNewContext(source, {
+      require: sandboxRequire,
+      module,
+      exports: module.exports,
+      process: { argv },
+    });
+    return { exposed, invoked, required };
+  }
+
+  it('needs only electron and gives the page request, submit and cancel, each with the nonce', async () => {
+    const nonce = 'c'.repeat(48);
+    const { exposed, invoked, required } = loadPromptPreload([
+      '/opt/token-desk/token-desk',
+      '--type=renderer',
+      `${PROMPT_NONCE_SWITCH}${nonce}`,
+    ]);
+    expect(required).toEqual(['electron']);
+    expect(Object.keys(exposed)).toEqual([PROMPT_GLOBAL]);
+    const bridge = exposed[PROMPT_GLOBAL] as Record<string, (...args: unknown[]) => unknown>;
+    expect(Object.isFrozen(bridge)).toBe(true);
+    expect(Object.keys(bridge).sort()).toEqual(['cancel', 'request', 'submit']);
+    await bridge.request!();
+    await bridge.submit!({ token: 'typed' });
+    await bridge.cancel!();
+    expect(invoked).toEqual([
+      [PROMPT_CHANNELS.request, nonce],
+      [PROMPT_CHANNELS.submit, nonce, { token: 'typed' }],
+      [PROMPT_CHANNELS.cancel, nonce],
+    ]);
+    // Opened without a nonce (not by main's prompt), it has none to send: main answers nothing.
+    const stray = loadPromptPreload(['/opt/token-desk/token-desk']);
+    await (stray.exposed[PROMPT_GLOBAL] as { request(): Promise<unknown> }).request();
+    expect(stray.invoked).toEqual([[PROMPT_CHANNELS.request, '']]);
   });
 });
