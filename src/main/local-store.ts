@@ -12,11 +12,12 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { ProviderSchema } from '../shared/ci-providers/registry.js';
 import { DestinationTarget } from '../shared/ci-destinations.js';
-import { ID_PATTERN } from '../shared/ipc-contract.js';
+import { ID_PATTERN, TOKEN_ID_PATTERN } from '../shared/ipc-channels.js';
 import { EMAIL_MAX_LENGTH, URL_MAX_LENGTH } from '../shared/limits.js';
 import type { KeyValueStore } from './ports.js';
 
 const Id = Type.String({ pattern: ID_PATTERN, maxLength: 100 });
+const TokenId = Type.String({ pattern: TOKEN_ID_PATTERN, maxLength: 256 });
 const ServiceUrl = Type.String({ minLength: 1, maxLength: URL_MAX_LENGTH });
 const Email = Type.String({ minLength: 1, maxLength: EMAIL_MAX_LENGTH });
 const Host = Type.String({ minLength: 1, maxLength: URL_MAX_LENGTH });
@@ -47,7 +48,7 @@ export const ShownReminderRecord = Type.Object(
   {
     serviceUrl: ServiceUrl,
     email: Email,
-    tokenId: Type.String({ minLength: 1, maxLength: 100 }),
+    tokenId: Type.String({ minLength: 1, maxLength: 256 }),
     threshold: Type.Union([Type.Literal('7d'), Type.Literal('1d'), Type.Literal('expired')]),
   },
   { additionalProperties: false },
@@ -104,8 +105,8 @@ export const PendingRotationRecord = Type.Object(
     /** The issuer among the owner's connections; absent: the owner's own Token Desk account (files written before other vendors). */
     connectionId: Type.Optional(Id),
     tokenName: Type.String({ maxLength: 1000 }),
-    newTokenId: Id,
-    oldTokenIds: Type.Array(Id, { maxItems: 20 }),
+    newTokenId: TokenId,
+    oldTokenIds: Type.Array(TokenId, { maxItems: 20 }),
     graceEndsAt: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
     destinations: Type.Array(RotationDestinationRecord, { maxItems: 100 }),
   },

@@ -75,6 +75,12 @@ export function methodName<C extends string>(channel: C): MethodName<C> {
 // coming), so anything starting gl + letters + `-`, in any case, is refused.
 const CREDENTIAL_PREFIXES = '(?![Gg][Ll][A-Za-z]{1,12}-)';
 export const ID_PATTERN = `^${CREDENTIAL_PREFIXES}[A-Za-z0-9][A-Za-z0-9-]{0,99}$`;
+/**
+ * A token's id at its issuer: ours are UUIDs, npm's are keys of up to 256 characters
+ * (hex on npmjs and Verdaccio), Cloudflare's 32 letters and digits. The same rules as
+ * ID_PATTERN, with `.` and `~` allowed after the first character (never `_` or `/`).
+ */
+export const TOKEN_ID_PATTERN = `^${CREDENTIAL_PREFIXES}[A-Za-z0-9][A-Za-z0-9.~-]{0,255}$`;
 const idPattern = new RegExp(ID_PATTERN);
 
 // ---------------------------------------------------------------- main → renderer events

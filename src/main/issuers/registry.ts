@@ -7,6 +7,11 @@
 import type { ExternalLinksPort, Fetch, PromptPort, Timers } from '../ports.js';
 import type { ApiClient } from '../services/api-client.js';
 import type { SessionService } from '../services/session-service.js';
+import { DeskError } from '../desk-error.js';
+import { openCloudflareIssuer } from './cloudflare/cloudflare-issuer.js';
+import { verifyCloudflareConnection } from './cloudflare/cloudflare-connection.js';
+import { openNpmIssuer } from './npm/npm-issuer.js';
+import { signInToNpm, verifyNpmConnection } from './npm/npm-sign-in.js';
 import { TokenDeskIssuer } from './token-desk/token-desk-issuer.js';
 import type { TokenIssuer } from './token-issuer.js';
 
@@ -36,9 +41,26 @@ export interface IssuerConnection {
   login: string;
 }
 
+/** What a person typed to connect an account: a credential, or (npm) a user name to sign in with. */
+export interface ConnectRequest {
+  host: string;
+  token?: string;
+  username?: string;
+}
+
+/** Who the account is, the credential main keeps for it, and the host the issuer will use. */
+export interface ConnectedAccount {
+  login: string;
+  credential: string;
+}
+
+type ConnectContext = Pick<IssuerContext, 'fetch' | 'prompt' | 'externalLinks' | 'timers' | 'now'>;
+
 interface IssuerEntry {
   displayName: string;
   open(connection: IssuerConnection, context: IssuerContext): TokenIssuer;
+  /** Checks a credential (or signs in) when a person connects an account of this vendor only. */
+  connect?(request: ConnectRequest, context: ConnectContext): Promise<ConnectedAccount>;
 }
 
 export const ISSUERS = {
@@ -46,12 +68,53 @@ export const ISSUERS = {
     displayName: 'Token Desk',
     open: (connection, { api, sessions }) => new TokenDeskIssuer(api, sessions, connection.owner),
   },
+  npm: {
+    displayName: 'npm',
+    open: openNpmIssuer,
+    async connect({ host, token, username }, context) {
+      if (token !== undefined) {
+        const { login } = await verifyNpmConnection(host, token, context);
+        return { login, credential: token };
+      }
+      if (username === undefined)
+        throw new DeskError(
+          'invalid_input',
+          'Sign in to npm, or paste a token that may manage tokens.',
+        );
+      const signedIn = await signInToNpm(host, context);
+      return { login: signedIn.username, credential: signedIn.token };
+    },
+  },
+  cloudflare: {
+    displayName: 'Cloudflare',
+    open: openCloudflareIssuer,
+    async connect({ host, token }, context) {
+      if (token === undefined)
+        throw new DeskError(
+          'invalid_input',
+          'Paste a Cloudflare API token that may manage API tokens.',
+        );
+      const verified = await verifyCloudflareConnection(
+        { address: host, token },
+        context.fetch,
+        context.now,
+      );
+      return { login: verified.login, credential: token.trim() };
+    },
+  },
 } as const satisfies Record<string, IssuerEntry>;
 
 export type IssuerKind = keyof typeof ISSUERS;
 
 export function isIssuerKind(kind: string): kind is IssuerKind {
   return Object.hasOwn(ISSUERS, kind);
+}
+
+export function connectorOf(
+  kind: IssuerKind,
+): ((request: ConnectRequest, context: ConnectContext) => Promise<ConnectedAccount>) | null {
+  const entry: IssuerEntry = ISSUERS[kind];
+  return entry.connect ? entry.connect.bind(entry) : null;
 }
 
 export function openIssuer(

@@ -52,6 +52,11 @@ export interface RotateOptions {
   gracePeriodSeconds?: number;
   /** Vendors whose rotation takes a new expiry (GitLab, npm): when the new token expires. */
   expiresAt?: string | null;
+  /**
+   * Where a vendor can do both (Cloudflare): replace the value at once (`at-once`: the
+   * old one stops now) or make a new token and delete the old one after the pushes.
+   */
+  style?: 'create-then-delete' | 'at-once';
 }
 
 export interface IssuerCapabilities {

@@ -1,7 +1,7 @@
 /** Sending a revealed secret to a CI secret store, and the places a token was sent to. */
 import { Type } from 'typebox';
 import { DestinationTarget, type Destination } from '../ci-destinations.js';
-import { Id, RevealId, channel, type BridgeError } from './fields.js';
+import { Id, RevealId, TokenId, channel, type BridgeError } from './fields.js';
 import { AccountId } from './providers.js';
 
 export interface DestinationCheck {
@@ -55,12 +55,12 @@ const SendPayload = Type.Object(
 
 /** `connectionId`: the token's issuer among the account's connections; absent: its own Token Desk account. */
 const TokenPayload = Type.Object(
-  { tokenId: Id, connectionId: Type.Optional(Id) },
+  { tokenId: TokenId, connectionId: Type.Optional(Id) },
   { additionalProperties: false },
 );
 
 const DestinationPayload = Type.Object(
-  { tokenId: Id, destinationId: Id, connectionId: Type.Optional(Id) },
+  { tokenId: TokenId, destinationId: Id, connectionId: Type.Optional(Id) },
   { additionalProperties: false },
 );
 

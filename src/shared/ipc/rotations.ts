@@ -5,7 +5,7 @@ import {
   type DestinationTarget,
   type Provider,
 } from '../ci-destinations.js';
-import { GracePeriodSeconds, Id, NoPayload, channel, type BridgeError } from './fields.js';
+import { GracePeriodSeconds, Id, NoPayload, TokenId, channel, type BridgeError } from './fields.js';
 import { SendFields, type SendResult } from './destinations.js';
 import { ConnectionId, type RevealedToken } from './tokens.js';
 
@@ -61,7 +61,7 @@ export interface RotateAndSendReport {
 
 const RotateFields = {
   connectionId: ConnectionId,
-  id: Id,
+  id: TokenId,
   /** The places the person saw in the confirmation; any other the service lists is not pushed. */
   placeIds: Type.Array(Id, { maxItems: MAX_DESTINATIONS_PER_TOKEN, uniqueItems: true }),
 };

@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import { MAX_BULK_REVOKE, type ApiToken } from '../api-schemas.js';
 import type { IssuerKindName, RotationStyle, TokenFacts } from '../issuers/token-facts.js';
-import { Id, NoPayload, channel, type BridgeError } from './fields.js';
+import { Id, NoPayload, TokenId, channel, type BridgeError } from './fields.js';
 
 /** Which connection issued a token, and what kind of issuer that is (issuers/registry.ts in main). */
 export interface TokenIssuerRef {
@@ -82,7 +82,7 @@ const CreateTokenPayload = Type.Object(
 const RotateTokenPayload = Type.Object(
   {
     connectionId: ConnectionId,
-    id: Id,
+    id: TokenId,
     /** Vendors whose rotation takes a new expiry (GitLab, npm). */
     expiresAt: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
   },
@@ -90,14 +90,14 @@ const RotateTokenPayload = Type.Object(
 );
 
 const TokenIdPayload = Type.Object(
-  { connectionId: ConnectionId, id: Id },
+  { connectionId: ConnectionId, id: TokenId },
   { additionalProperties: false },
 );
 
 const RevokeManyPayload = Type.Object(
   {
     connectionId: ConnectionId,
-    ids: Type.Array(Id, { minItems: 1, maxItems: MAX_BULK_REVOKE, uniqueItems: true }),
+    ids: Type.Array(TokenId, { minItems: 1, maxItems: MAX_BULK_REVOKE, uniqueItems: true }),
   },
   { additionalProperties: false },
 );
