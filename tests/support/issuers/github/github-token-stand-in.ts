@@ -100,7 +100,13 @@ export function githubTokenValue(kind: Kind): string {
   return kind === 'classic' ? `ghp_${pick(36)}` : `github_pat_${pick(22)}_${pick(59)}`;
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}) {
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  raw: string;
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Answer {
   return {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
@@ -127,7 +133,10 @@ export function githubTokenExtension(options: {
   const authorization = (headers: IncomingHttpHeaders): string | null =>
     /^(?:token|bearer) (\S+)$/i.exec(headers.authorization ?? '')?.[1] ?? null;
 
-  const misbehave = (path: string, sent: { headers: IncomingHttpHeaders; body: unknown }) => {
+  const misbehave = (
+    path: string,
+    sent: { headers: IncomingHttpHeaders; body: unknown },
+  ): Answer | null => {
     const index = misbehaviours.findIndex((entry) => entry.path === path);
     if (index < 0) return null;
     const how = misbehaviours.splice(index, 1)[0]!.how;
@@ -234,7 +243,7 @@ export function githubTokenExtension(options: {
       if (path === '/user' && !tokens.has(value) && !/^(?:ghp_|github_pat_)\w{30,}$/.test(value))
         return null;
       const version = headers['x-github-api-version'];
-      let answer;
+      let answer: Answer;
       if (typeof version === 'string' && !API_VERSIONS.has(version)) {
         violations.push(`${method} ${path}: unsupported X-GitHub-Api-Version ${version}`);
         answer = json(400, basicError(400, `Unsupported API version ${version}`));
