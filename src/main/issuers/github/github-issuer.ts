@@ -24,7 +24,7 @@ import {
 } from '../../../shared/issuers/github.js';
 import { normalizeName, TOKEN_NAME_MAX_LENGTH } from '../../../shared/token-name.js';
 import { isLoopbackServiceUrl } from '../../../shared/service-url.js';
-import { redactSecrets } from '../../../shared/credential-patterns.js';
+import { looksLikeCredential, redactSecrets } from '../../../shared/credential-patterns.js';
 import { Compile } from 'typebox/compile';
 import { DeskError } from '../../desk-error.js';
 import type { Fetch, PromptField } from '../../ports.js';
@@ -172,6 +172,13 @@ export class GitHubIssuer implements TokenIssuer {
       );
     const named = normalizeName(typeof input.name === 'string' ? input.name : '');
     if (!named.ok) throw new DeskError('invalid_name', named.message);
+    // The name is stored on the service and shown everywhere: a value pasted into it by
+    // mistake must go no further.
+    if (looksLikeCredential(named.name))
+      throw new DeskError(
+        'invalid_name',
+        'That name looks like a token’s value. Give the token a name (such as “ci-deploy”); Token Desk asks for its value next, in its own prompt.',
+      );
     const answer = await this.ask({
       title: 'Track a GitHub token',
       message: `Paste the value of “${named.name}” as GitHub showed it when you made it. Token Desk checks it with GitHub at ${this.host} (whose it is, when it expires), hands it to the CI places you choose next, and never stores it.`,

@@ -126,11 +126,23 @@ describe.each([
         issuer.create({ name: 'x', expiresAt: '2030-01-01T00:00:00.000Z' }),
       );
       expect(expiry.code).toBe('invalid_expiry');
-      for (const name of ['ci-\u200bdeploy', 'ci\u202Eyolped', '', 'a'.repeat(101), 'a\nb']) {
+      const pasted = githubTokenValue('classic');
+      for (const name of [
+        'ci-\u200bdeploy',
+        'ci\u202Eyolped',
+        '',
+        'a'.repeat(101),
+        'a\nb',
+        pasted,
+        `deploy ${githubTokenValue('fine-grained')}`,
+      ]) {
         expect((await failureOf(issuer.create({ name, expiresAt: null }))).code).toBe(
           'invalid_name',
         );
       }
+      const refusal = await failureOf(issuer.create({ name: pasted, expiresAt: null }));
+      expect(refusal.message).toContain('looks like a token');
+      expect(leaks(refusal.message, pasted)).toBe(false);
       expect(prompt.asked).toEqual([]);
       expect(sent()).toBe(0);
     });
