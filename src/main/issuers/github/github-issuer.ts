@@ -12,22 +12,23 @@
  * - revoke = stop tracking, and, when the person pastes the value and it is theirs,
  *   revoke it through GitHub's credential-revocation API.
  */
-import type { IssuerToken, IssuedToken, RotatedToken, TokenIssuer } from '../token-issuer.js';
-import type { IssuerCapabilities, CreateTokenInput, RotateOptions } from '../token-issuer.js';
-import type { IssuerConnection, IssuerContext } from '../registry.js';
-import type { TokenFacts } from '../../../shared/issuers/token-facts.js';
-import {
-  GITHUB_TOKEN_KIND_LABELS,
-  GITHUB_UNKNOWN,
-  GitHubTrackOptions,
-  type GitHubTokenKind,
-} from '../../../shared/issuers/github.js';
-import { normalizeName, TOKEN_NAME_MAX_LENGTH } from '../../../shared/token-name.js';
-import { isLoopbackServiceUrl } from '../../../shared/service-url.js';
-import { looksLikeCredential, redactSecrets } from '../../../shared/credential-patterns.js';
 import { Compile } from 'typebox/compile';
+import { looksLikeCredential, redactSecrets } from '../../../shared/credential-patterns.js';
+import { GitHubTrackOptions } from '../../../shared/issuers/github.js';
+import { normalizeName } from '../../../shared/token-name.js';
 import { DeskError } from '../../desk-error.js';
-import type { Fetch, PromptField } from '../../ports.js';
+import type { Fetch, PromptField, PromptRequest } from '../../ports.js';
+import type { IssuerConnection, IssuerContext } from '../registry.js';
+import type {
+  CreateTokenInput,
+  IssuedToken,
+  IssuerCapabilities,
+  IssuerToken,
+  RotatedToken,
+  RotateOptions,
+  TokenIssuer,
+} from '../token-issuer.js';
+import { githubIssuerApiBase, githubTokenPage } from './github-connection.js';
 import {
   checkGitHubToken,
   githubHostLabel,
@@ -36,6 +37,7 @@ import {
   type GitHubTokenCheck,
 } from './github-token-api.js';
 import type { TrackedGitHubToken, TrackedTokenStore } from './tracked-token-store.js';
+import { shownName, trackedTokenView } from './tracked-token-view.js';
 
 export const GITHUB_CAPABILITIES: IssuerCapabilities = {
   // One call replaces the value (the person regenerates it on GitHub during it).
@@ -51,85 +53,6 @@ export const GITHUB_CAPABILITIES: IssuerCapabilities = {
 };
 
 const optionsCheck = Compile(GitHubTrackOptions);
-
-/** Words for the classic scopes people meet most; any other scope is shown as GitHub names it. */
-const SCOPE_WORDS: Record<string, string> = {
-  repo: 'Repositories, full control',
-  public_repo: 'Public repositories',
-  workflow: 'Actions workflows',
-  'write:packages': 'Packages, write',
-  'read:packages': 'Packages, read',
-  'delete:packages': 'Packages, delete',
-  'admin:org': 'Organizations, full control',
-  'write:org': 'Organizations, write',
-  'read:org': 'Organizations, read',
-  gist: 'Gists',
-  user: 'Profile, full control',
-  'read:user': 'Profile, read',
-  'user:email': 'Email addresses, read',
-  delete_repo: 'Delete repositories',
-  'admin:repo_hook': 'Repository webhooks, full control',
-  notifications: 'Notifications',
-};
-
-function scopeInWords(scope: string): string {
-  const words = SCOPE_WORDS[scope];
-  return words ? `${words} (${scope})` : scope;
-}
-
-// Beyond what plainText-style cleaning removes (control, format, separators): the
-// characters token-name.ts also refuses because they draw as nothing.
-// The combining ones stand outside the class, as in token-name.ts.
-const UNSEEN =
-  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u115F\u1160\u3164\uFFA0\uFFF0-\uFFF8\uFFFD]|\u034F|\u17B4|\u17B5/gu;
-
-/** A stored name as it may be shown: nothing invisible or direction-changing, at most 100 characters. */
-export function shownName(raw: string): string {
-  const flat = raw.replace(UNSEEN, ' ').replace(/\s+/g, ' ').trim();
-  const characters = [...flat];
-  const name =
-    characters.length > TOKEN_NAME_MAX_LENGTH
-      ? `${characters.slice(0, TOKEN_NAME_MAX_LENGTH - 1).join('')}…`
-      : flat;
-  return name || '(unnamed)';
-}
-
-const ID = /^[\x21-\x7e]{1,200}$/;
-const LOGIN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
-
-function isoOrNull(value: unknown): string | null {
-  if (typeof value !== 'string' || value.length > 40) return null;
-  const time = Date.parse(value);
-  return Number.isFinite(time) ? new Date(time).toISOString() : null;
-}
-
-/** The API base a GitHub issuer connection names: https (http only on this computer), no path tricks. */
-export function githubIssuerApiBase(host: string): string {
-  let url: URL;
-  try {
-    url = new URL(host);
-  } catch {
-    throw new DeskError('invalid_host', 'This GitHub connection has no usable address.');
-  }
-  const allowed =
-    url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackServiceUrl(url.href));
-  if (!allowed || url.username || url.password || url.search || url.hash)
-    throw new DeskError(
-      'invalid_host',
-      'A GitHub address must be https:// (http:// only on this computer), without a user name, query or fragment.',
-    );
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-
-/** Where a person manages their tokens on this GitHub (main decides it; never from the page). */
-export function githubTokenPage(apiBase: string, kind: GitHubTokenKind): string {
-  const url = new URL(apiBase);
-  const site =
-    url.hostname === 'api.github.com'
-      ? 'https://github.com'
-      : `${url.origin}${url.pathname.replace(/\/api\/v3\/?$/, '').replace(/\/+$/, '')}`;
-  return `${site}/settings/${kind === 'classic' ? 'tokens' : 'personal-access-tokens'}`;
-}
 
 export class GitHubIssuer implements TokenIssuer {
   readonly kind = 'github';
@@ -370,55 +293,8 @@ export class GitHubIssuer implements TokenIssuer {
     return { ...token, secret };
   }
 
-  /** A record as the page sees it; null for a record that is not one (the store is untrusted). */
   private toIssuerToken(record: TrackedGitHubToken): IssuerToken | null {
-    if (typeof record.id !== 'string' || !ID.test(record.id)) return null;
-    if (record.kind !== 'classic' && record.kind !== 'fine-grained') return null;
-    const login =
-      typeof record.login === 'string' && LOGIN.test(record.login) ? record.login : null;
-    if (!login) return null;
-    const expiresAt = isoOrNull(record.expiresAt);
-    const checkedAt = isoOrNull(record.expiryCheckedAt);
-    const scopes =
-      record.kind === 'classic'
-        ? (Array.isArray(record.scopes) ? record.scopes : [])
-            .filter(
-              (scope): scope is string =>
-                typeof scope === 'string' && /^[a-z][a-z0-9_:]{0,49}$/.test(scope),
-            )
-            .slice(0, 50)
-            .map(scopeInWords)
-        : [GITHUB_UNKNOWN.fineGrainedScopes];
-    const expired = expiresAt !== null && Date.parse(expiresAt) <= this.context.now();
-    const facts: TokenFacts = {
-      source: {
-        kind: 'github',
-        variant: record.kind,
-        label: `${GITHUB_TOKEN_KIND_LABELS[record.kind]} · ${login}${this.host === 'api.github.com' ? '' : ` · ${this.host}`}`,
-      },
-      scopes,
-      rotation: 'guided',
-      canRevoke: true,
-      unknown: {
-        lastUse: GITHUB_UNKNOWN.lastUse,
-        ...(checkedAt === null ? { expiry: GITHUB_UNKNOWN.expiryUnchecked } : {}),
-      },
-      status: expired ? 'expired' : 'active',
-    };
-    return {
-      id: record.id,
-      name: shownName(typeof record.name === 'string' ? record.name : ''),
-      prefix: '',
-      createdAt: isoOrNull(record.createdAt) ?? new Date(0).toISOString(),
-      expiresAt: checkedAt === null ? null : expiresAt,
-      lastUsedAt: null,
-      lastUsedIp: null,
-      lastUsedUserAgent: null,
-      destinationCount: 0,
-      replacedById: null,
-      graceEndsAt: null,
-      facts,
-    };
+    return trackedTokenView(record, { host: this.host, now: this.context.now() });
   }
 
   private async find(id: string): Promise<TrackedGitHubToken> {
@@ -436,7 +312,7 @@ export class GitHubIssuer implements TokenIssuer {
     return this.context.prompt;
   }
 
-  private ask(request: Parameters<NonNullable<IssuerContext['prompt']>['ask']>[0]) {
+  private ask(request: PromptRequest) {
     return this.requirePrompt().ask(request);
   }
 }
@@ -489,21 +365,4 @@ export function openGitHubIssuer(
   store: TrackedTokenStore,
 ): TokenIssuer {
   return new GitHubIssuer(connection, context, store);
-}
-
-/**
- * Checks a GitHub connection for the issuer. GitHub needs no credential to track
- * tokens (each value is checked as it is pasted), so `credential` may be null: then
- * only the address is checked. With one, GitHub says whose it is; its expiry comes
- * back too, for Settings to show.
- */
-export async function verifyGitHubConnection(
-  input: { host: string; credential: string | null },
-  fetch: Fetch,
-): Promise<{ apiBase: string; login: string | null; credential: GitHubTokenCheck | null }> {
-  const apiBase = githubIssuerApiBase(input.host);
-  if (input.credential === null || input.credential.trim() === '')
-    return { apiBase, login: null, credential: null };
-  const check = await checkGitHubToken(apiBase, input.credential, fetch);
-  return { apiBase, login: check.login, credential: check };
 }

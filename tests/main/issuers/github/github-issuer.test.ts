@@ -7,11 +7,13 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   GitHubIssuer,
-  githubTokenPage,
   openGitHubIssuer,
-  shownName,
-  verifyGitHubConnection,
 } from '../../../../src/main/issuers/github/github-issuer.js';
+import {
+  githubTokenPage,
+  verifyGitHubConnection,
+} from '../../../../src/main/issuers/github/github-connection.js';
+import { shownName } from '../../../../src/main/issuers/github/tracked-token-view.js';
 import {
   InMemoryTrackedTokenStore,
   type TrackedGitHubToken,
