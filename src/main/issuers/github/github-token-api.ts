@@ -10,6 +10,7 @@
 import { Compile } from 'typebox/compile';
 import { Type } from 'typebox';
 import { redactSecrets } from '../../../shared/credential-patterns.js';
+import { isLoopbackServiceUrl } from '../../../shared/service-url.js';
 import type { GitHubTokenKind } from '../../../shared/issuers/github.js';
 import { DeskError } from '../../desk-error.js';
 import { findOutboundError } from '../../net/outbound-error.js';
@@ -135,6 +136,16 @@ async function request(
   timeoutMs: number,
 ): Promise<Answer> {
   const host = githubHostLabel(apiBase);
+  // The one door a value leaves by: https, or http to this computer (the stand-ins) only.
+  const base = new URL(apiBase);
+  if (!(
+    base.protocol === 'https:' ||
+    (base.protocol === 'http:' && isLoopbackServiceUrl(base.href))
+  ))
+    throw new DeskError(
+      'invalid_host',
+      `Token Desk sends a GitHub token only over https://, and ${base.protocol}//${host} is not, so nothing was sent.`,
+    );
   let response: Response;
   try {
     response = await fetch(`${apiBase.replace(/\/+$/, '')}${path}`, {

@@ -78,6 +78,20 @@ describe('a value that is not a personal access token', () => {
     expect(sent).toEqual([]);
   });
 
+  it('a value goes only over https (http only to this computer): nothing is sent otherwise', async () => {
+    const value = githubTokenValue('classic');
+    const plain = await failureOf(
+      checkGitHubToken('http://ghe.example.com/api/v3', value, counting),
+    );
+    expect(plain.code).toBe('invalid_host');
+    expect(leaks(plain.message, value)).toBe(false);
+    expect(
+      (await failureOf(revokeGitHubCredentials('http://api.github.example', [value], counting)))
+        .code,
+    ).toBe('invalid_host');
+    expect(sent).toEqual([]);
+  });
+
   it('GitHub Enterprise Server has no revocation API: nothing is sent, the way to do it is said', async () => {
     const failure = await failureOf(
       revokeGitHubCredentials(
