@@ -292,6 +292,26 @@ describe.each([
       expect(await issuer.get(issued.id)).toEqual(listed[0]);
     });
 
+    it("every request leaves through the context's fetch (main's outbound layer)", async () => {
+      const through: string[] = [];
+      const outbound: typeof fetch = (input, init) => {
+        through.push(String(input));
+        return fetch(input, init);
+      };
+      const routed = new GitHubIssuer(
+        connection(stand.github.apiBaseUrl),
+        context({ fetch: outbound }),
+        store,
+      );
+      const value = stand.tokens.addToken({ login: 'ada' });
+      prompt.answers.push({ value });
+      const tracked = await routed.create({ name: 'ci', expiresAt: null });
+      prompt.answers.push({ value: enterprise ? '' : value });
+      await routed.revoke(tracked.id);
+      expect(through).toHaveLength(sent());
+      expect(through.length).toBe(enterprise ? 1 : 3);
+    });
+
     it('an expired token is listed as expired; a malformed expiry as unknown', async () => {
       await track(
         stand.tokens.addToken({ login: 'ada', expiration: '2026-01-01 00:00:00 UTC' }),
