@@ -6,7 +6,12 @@
  * GitHub's shape and headers, and secrets are sealed-box encrypted to a real key
  * pair per target, which the fake decrypts so a test can see what arrived.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sodium from 'libsodium-wrappers';
 import { GitHubContract } from './github-contract.js';
@@ -112,12 +117,26 @@ export interface FakeGitHub {
 
 const DOCS = 'https://docs.github.com/rest';
 
+/** Endpoints another suite adds (tests/support/issuers/github/): an answer, or null to leave the request to the fake. */
+export interface FakeGitHubExtension {
+  answer(request: {
+    method: string;
+    path: string;
+    headers: IncomingHttpHeaders;
+    body: unknown;
+  }): { status: number; template: string; headers: Record<string, string>; raw: string } | null;
+}
+
 function basicError(status: number, message: string, headers?: Record<string, string>) {
   return { status, body: { message, documentation_url: DOCS, status: String(status) }, headers };
 }
 
 export async function startFakeGitHub(
-  options: { enterprise?: boolean; contract?: GitHubContract } = {},
+  options: {
+    enterprise?: boolean;
+    contract?: GitHubContract;
+    extension?: FakeGitHubExtension;
+  } = {},
 ): Promise<FakeGitHub> {
   await sodium.ready;
   const contract = options.contract ?? new GitHubContract();
@@ -450,6 +469,16 @@ export async function startFakeGitHub(
       }
     }
     const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : null;
+    const extended =
+      path === null
+        ? null
+        : options.extension?.answer({ method, path, headers: incoming.headers, body });
+    if (extended) {
+      const { template, status } = extended;
+      requests.push({ method, path: url.pathname, template, status });
+      outgoing.writeHead(extended.status, extended.headers).end(extended.raw);
+      return;
+    }
     const matched =
       path === null
         ? null
