@@ -15,6 +15,7 @@ import type {
   SubscriptionName,
 } from './ipc-channels.js';
 import { ACTIVITY_CHANNELS } from './ipc/activity.js';
+import { CONNECTION_CHANNELS } from './ipc/connections.js';
 import { DESTINATION_CHANNELS } from './ipc/destinations.js';
 import type { BridgeResult } from './ipc/fields.js';
 import { NETWORK_CHANNELS } from './ipc/network.js';
@@ -41,6 +42,7 @@ export { CLIPBOARD_CLEAR_SECONDS, THEMES, type Theme } from './settings-rules.js
 export { SNIPPET_KINDS, type SnippetKind } from './snippets.js';
 export type { BridgeError, BridgeResult } from './ipc/fields.js';
 export * from './ipc/activity.js';
+export * from './ipc/connections.js';
 export * from './ipc/destinations.js';
 export * from './ipc/network.js';
 export * from './ipc/providers.js';
@@ -56,6 +58,7 @@ export const IPC_CONTRACT = {
   ...SECRET_CHANNELS,
   ...SETTINGS_CHANNELS,
   ...PROVIDER_CHANNELS,
+  ...CONNECTION_CHANNELS,
   ...DESTINATION_CHANNELS,
   ...ROTATION_CHANNELS,
   ...ACTIVITY_CHANNELS,

@@ -7,7 +7,12 @@
  */
 import type { TokenIssuerRef } from '../../shared/ipc-contract.js';
 import { DeskError } from '../desk-error.js';
-import { isIssuerKind, openIssuer, type IssuerContext } from '../issuers/registry.js';
+import { connectorOf, isIssuerKind, openIssuer, type IssuerContext } from '../issuers/registry.js';
+import { inWords } from '../ci-providers/provider-error.js';
+import type { ConnectionInfo } from '../../shared/ipc-contract.js';
+import type { IssuerKindName } from '../../shared/issuers/token-facts.js';
+import type { IssuingVendor } from '../../shared/vendors.js';
+import { visibleVendorHost } from './vendor-names.js';
 import type { RecordOwner } from '../local-store.js';
 import type { SessionService } from '../services/session-service.js';
 import { TokenDeskIssuer } from '../issuers/token-desk/token-desk-issuer.js';
@@ -45,6 +50,51 @@ export class Connections {
       owner: record.owner,
     }));
     return [this.tokenDesk(owner), ...providers];
+  }
+
+  /** What the page may know of the active account's connections (never a credential). */
+  describe(): ConnectionInfo[] {
+    return this.list().map(infoOf);
+  }
+
+  /**
+   * Connects an account of a vendor that only issues tokens: its host asked about like
+   * any other, then the vendor's own check (npm may sign in, with main's prompt). What
+   * was typed is cut from any error.
+   */
+  async connect(
+    kind: IssuingVendor,
+    request: { host: string; token?: string; username?: string },
+  ): Promise<ConnectionInfo> {
+    const connector = connectorOf(kind);
+    if (!connector)
+      throw new DeskError('not_supported', `${kindName(kind)} accounts cannot be added here.`);
+    try {
+      const record = await this.deps.accounts.addIssuing(kind, request.host, (host) =>
+        connector({ ...request, host }, this.deps.issuers),
+      );
+      const added = this.list().find((entry) => entry.id === record.id);
+      if (!added) throw new Error('the account was saved but is not listed');
+      return infoOf(added);
+    } catch (error) {
+      throw inWords(error, request.token === undefined ? [] : [request.token]);
+    }
+  }
+
+  /** Removes one of the active account's GitHub, GitLab, npm or Cloudflare accounts and its credential. */
+  async disconnect(connectionId: string): Promise<void> {
+    const connection = this.list().find((entry) => entry.id === connectionId);
+    if (!connection)
+      throw new DeskError(
+        'connection_not_found',
+        'That account is not one of the active account’s connections here, so nothing was removed.',
+      );
+    if (connection.kind === 'token-desk')
+      throw new DeskError(
+        'not_removable',
+        'A Token Desk account is signed out from the account menu, not removed here.',
+      );
+    await this.deps.accounts.remove(connectionId);
   }
 
   /** The issuer a token channel names: one of the active account's connections that issues tokens. */
@@ -110,4 +160,17 @@ export class Connections {
       );
     return { list: unavailable, add: unavailable, remove: unavailable, follow: unavailable };
   }
+}
+
+function infoOf(connection: Connection): ConnectionInfo {
+  return {
+    id: connection.id,
+    kind: connection.kind as IssuerKindName,
+    kindName: kindName(connection.kind),
+    host: connection.host,
+    shownHost:
+      connection.kind === 'token-desk' ? null : visibleVendorHost(connection.kind, connection.host),
+    login: connection.login,
+    roles: connection.roles,
+  };
 }

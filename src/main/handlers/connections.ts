@@ -1,13 +1,31 @@
-/** The GitHub and GitLab accounts (connections that store CI secrets) and their targets. */
+/** The accounts the active Token Desk account is connected to, and the CI targets of those that store secrets. */
 import { inWords } from '../ci-providers/provider-error.js';
 import type { DeskDependencies, Handlers } from './types.js';
 
 export function connectionHandlers({
   accounts,
+  connections,
 }: DeskDependencies): Handlers<
-  'providers:list' | 'providers:add' | 'providers:remove' | 'providers:targets'
+  | 'providers:list'
+  | 'providers:add'
+  | 'providers:remove'
+  | 'providers:targets'
+  | 'connections:list'
+  | 'connections:add'
+  | 'connections:remove'
 > {
   return {
+    async 'connections:list'() {
+      return connections.describe();
+    },
+
+    'connections:add': ({ kind, ...request }) => connections.connect(kind, request),
+
+    async 'connections:remove'({ connectionId }) {
+      await connections.disconnect(connectionId);
+      return null;
+    },
+
     async 'providers:list'() {
       return accounts.list();
     },

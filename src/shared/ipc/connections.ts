@@ -1,0 +1,50 @@
+/**
+ * Every account the active Token Desk account is connected to: its own, the GitHub and
+ * GitLab accounts (they store CI secrets, and issue tokens too) and the accounts of
+ * vendors that only issue tokens (npm, Cloudflare), which are added here. A
+ * credential never leaves main; an npm password is asked in main's own prompt.
+ */
+import { Type } from 'typebox';
+import type { IssuerKindName } from '../issuers/token-facts.js';
+import { PROVIDER_TOKEN_PATTERN, URL_MAX_LENGTH } from '../limits.js';
+import { Id, NoPayload, channel } from './fields.js';
+
+export interface ConnectionInfo {
+  id: string;
+  kind: IssuerKindName;
+  /** How the kind is named on screen ("npm", "Cloudflare", "GitLab"). */
+  kindName: string;
+  host: string;
+  /** The host to show beside the login; null for the vendor's public one. */
+  shownHost: string | null;
+  login: string;
+  roles: { issuesTokens: boolean; storesSecrets: boolean };
+}
+
+const Host = Type.String({ maxLength: URL_MAX_LENGTH });
+const VendorToken = Type.String({ pattern: PROVIDER_TOKEN_PATTERN });
+/** npm's user names: lower-case letters, digits, `-`, `.` and `_`, at most 214. */
+const NpmUserName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,213}$' });
+
+const AddConnectionPayload = Type.Union([
+  Type.Object(
+    { kind: Type.Literal('npm'), host: Host, token: VendorToken },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { kind: Type.Literal('npm'), host: Host, username: NpmUserName },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { kind: Type.Literal('cloudflare'), host: Host, token: VendorToken },
+    { additionalProperties: false },
+  ),
+]);
+
+const RemoveConnectionPayload = Type.Object({ connectionId: Id }, { additionalProperties: false });
+
+export const CONNECTION_CHANNELS = {
+  'connections:list': channel<typeof NoPayload, ConnectionInfo[]>(NoPayload),
+  'connections:add': channel<typeof AddConnectionPayload, ConnectionInfo>(AddConnectionPayload),
+  'connections:remove': channel<typeof RemoveConnectionPayload, null>(RemoveConnectionPayload),
+} as const;
