@@ -103,6 +103,7 @@ export class FakeGitLabTokens {
   private nextUserId = 5000;
   private readonly userIds = new Map<string, number>();
   private botCount = 0;
+  private selfUrl = '';
 
   constructor(private readonly namespaces: NamespaceDirectory) {}
 
@@ -155,14 +156,15 @@ export class FakeGitLabTokens {
   }
 
   /**
-   * Who a PRIVATE-TOKEN is, or null (401). A revoked token presented again revokes
-   * its whole family: GitLab's automatic reuse detection.
+   * Who a PRIVATE-TOKEN is, or null (401). A revoked token presented to a rotation
+   * route revokes its whole family: GitLab's automatic reuse detection
+   * (Gitlab::Auth::AuthFinders#revoke_token_family, only on `access_tokens/:id|self/rotate`).
    */
-  authenticate(value: string): Actor | null {
+  authenticate(value: string, rotationRequest = false): Actor | null {
     const token = this.byValue(value);
     if (!token) return null;
     if (token.revoked) {
-      this.revokeFamily(token);
+      if (rotationRequest) this.revokeFamily(token);
       return null;
     }
     if (this.expired(token)) return null;
@@ -176,7 +178,13 @@ export class FakeGitLabTokens {
     path: string,
     query: URLSearchParams,
     body: Record<string, unknown>,
-    headers: { privateToken: boolean; contentType: string | undefined; rawBody: string },
+    headers: {
+      privateToken: boolean;
+      contentType: string | undefined;
+      rawBody: string;
+      /** This request's URL without its query, for the Link header. */
+      selfUrl: string;
+    },
     actor: Actor,
     levelOf: (namespace: TokenNamespace, username: string) => number,
   ): FakeAnswer | null {
@@ -204,6 +212,7 @@ export class FakeGitLabTokens {
       if (!allowedBody.includes(key)) this.offContract.push(`${where}: body key ${key}`);
     if (method === 'POST' && headers.rawBody && headers.contentType !== 'application/json')
       this.offContract.push(`${where}: content-type ${headers.contentType ?? 'none'}`);
+    this.selfUrl = headers.selfUrl;
     if (personal) return this.personalRoute(method, target, rotate, query, body, actor, where);
     const kind = resource![1] === 'projects' ? 'project' : 'group';
     const namespace = this.namespaces.find(kind, decodeURIComponent(resource![2] ?? ''));
@@ -396,9 +405,10 @@ export class FakeGitLabTokens {
     namespace?: TokenNamespace,
   ): FakeAnswer {
     if (old.revoked) {
-      // Reuse detection: rotating a token already rotated or revoked ends its family.
+      // Reuse detection: rotating a token already rotated or revoked ends its family
+      // (RotateService answers "Token already revoked", as a 400).
       this.revokeFamily(old);
-      return UNAUTHORIZED;
+      return badRequest('Token already revoked');
     }
     if (this.expired(old)) return UNAUTHORIZED;
     let expiresAt = this.dayFromToday(7);
@@ -488,10 +498,21 @@ export class FakeGitLabTokens {
     const perPage = Math.min(100, Math.max(1, Number(perPageRaw ?? 20) || 20));
     const page = Math.max(1, Number(pageRaw ?? 1) || 1);
     const totalPages = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (n: number, rel: string) => {
+      const next = new URLSearchParams(query);
+      next.set('page', String(n));
+      next.set('per_page', String(perPage));
+      return `<${this.selfUrl}?${next}>; rel="${rel}"`;
+    };
     return {
       status: 200,
       body: items.slice((page - 1) * perPage, page * perPage),
       headers: {
+        link: [
+          ...(page < totalPages ? [link(page + 1, 'next')] : []),
+          link(1, 'first'),
+          link(totalPages, 'last'),
+        ].join(', '),
         'x-page': String(page),
         'x-per-page': String(perPage),
         'x-total': String(items.length),

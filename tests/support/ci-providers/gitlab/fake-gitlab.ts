@@ -279,12 +279,15 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
       body = {};
     }
     const token = incoming.headers['private-token'];
-    const actor = typeof token === 'string' ? tokens.authenticate(token) : null;
-    const user = actor ?? undefined;
     // gitbeaker sends the path as one %2F-encoded segment; routing needs it raw.
     const rawPath = (incoming.url ?? '/').split('?')[0] ?? '/';
+    const actor =
+      typeof token === 'string'
+        ? tokens.authenticate(token, /access_tokens\/(\d+|self)\/rotate$/.test(rawPath))
+        : null;
+    const user = actor ?? undefined;
     // A token with only the self_rotate scope may rotate itself (GitLab 17.9).
-    const selfRotation = /\/access_tokens\/self\/rotate$/.test(rawPath) && method === 'POST';
+    const selfRotation = /access_tokens\/self\/rotate$/.test(rawPath) && method === 'POST';
     let result: FakeAnswer;
     const failure = failures.findIndex((entry) => rawPath.includes(entry.pathPart));
     if (!rawPath.startsWith('/api/v4/')) result = { status: 404, body: { error: '404 Not Found' } };
@@ -316,6 +319,7 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
             privateToken: typeof token === 'string',
             contentType: incoming.headers['content-type']?.split(';')[0],
             rawBody,
+            selfUrl: `${base}${rawPath}`,
           },
           user,
           levelOf,
