@@ -332,6 +332,12 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
           user.username,
           base,
         );
+    const extra = extraHeaders.findIndex((entry) => rawPath.includes(entry.pathPart));
+    if (extra >= 0)
+      result = {
+        ...result,
+        headers: { ...result.headers, ...extraHeaders.splice(extra, 1)[0]!.headers },
+      };
     const alteration = alterations.findIndex(
       (entry) => entry.times > 0 && rawPath.includes(entry.pathPart),
     );
@@ -341,12 +347,6 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
       entry.times--;
       altered = entry.change(result, { query: url.searchParams });
     }
-    const extra = extraHeaders.findIndex((entry) => rawPath.includes(entry.pathPart));
-    if (extra >= 0)
-      result = {
-        ...result,
-        headers: { ...result.headers, ...extraHeaders.splice(extra, 1)[0]!.headers },
-      };
     requests.push({
       method,
       path: rawPath,
