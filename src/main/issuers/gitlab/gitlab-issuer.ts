@@ -147,7 +147,7 @@ export class GitLabIssuer implements TokenIssuer {
     });
   }
 
-  get(id: string): Promise<IssuerToken> {
+  async get(id: string): Promise<IssuerToken> {
     const ref = parseGitLabTokenId(id);
     return this.session(async (client) => {
       const token = await this.readLive(client, ref);
@@ -155,7 +155,7 @@ export class GitLabIssuer implements TokenIssuer {
     });
   }
 
-  create(input: CreateTokenInput): Promise<IssuedToken> {
+  async create(input: CreateTokenInput): Promise<IssuedToken> {
     const checked = checkGitLabCreateOptions(input.options);
     if (!checked.ok) throw new DeskError('invalid_token_options', checked.message);
     const name = normalizeName(input.name);
@@ -180,7 +180,7 @@ export class GitLabIssuer implements TokenIssuer {
     });
   }
 
-  rotate(id: string, options: RotateOptions = {}): Promise<GitLabRotatedToken> {
+  async rotate(id: string, options: RotateOptions = {}): Promise<GitLabRotatedToken> {
     const ref = parseGitLabTokenId(id);
     const requested = options.expiresAt ?? null;
     if (requested !== null) this.expiryDate(requested); // refused before anything is sent
@@ -202,12 +202,12 @@ export class GitLabIssuer implements TokenIssuer {
     });
   }
 
-  revoke(id: string): Promise<void> {
+  async revoke(id: string): Promise<void> {
     const ref = parseGitLabTokenId(id);
     return this.session((client) => this.revokeOne(client, ref));
   }
 
-  revokeMany(ids: readonly string[]): Promise<{ revoked: string[]; notFound: string[] }> {
+  async revokeMany(ids: readonly string[]): Promise<{ revoked: string[]; notFound: string[] }> {
     if (ids.length > MAX_REVOKE_MANY)
       throw new DeskError(
         'too_many_tokens',
@@ -355,8 +355,11 @@ export class GitLabIssuer implements TokenIssuer {
           'connection_token',
           `“${cleanVendorText(self.name)}” is the token Token Desk uses for this GitLab connection; revoking it would disconnect the account. Remove the connection in Settings first, or revoke it on GitLab.`,
         );
+      // Read first: GitLab answers someone else's token with 401 here but 400 on DELETE.
+      await this.readLive(client, ref);
       return this.orGone(client, () => client.revokePersonal(ref.tokenId));
     }
+    await this.readLive(client, ref);
     return this.orGone(client, () => client.revokeResource(ref.kind, ref.namespaceId, ref.tokenId));
   }
 

@@ -13,7 +13,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeGitLabTokens, type FakeAnswer } from './fake-gitlab-tokens.js';
+import { FakeGitLabTokens, type FakeAnswer, type TokenNamespace } from './fake-gitlab-tokens.js';
 
 interface Variable {
   key: string;
@@ -70,7 +70,9 @@ export interface FakeGitLab {
       request: { query: URLSearchParams },
     ) => FakeAnswer | 'destroy' | 'hang',
     times?: number,
-  ): void;
+  ): () => void;
+  /** A project or group as the token API sees it (to give it tokens made on GitLab's pages). */
+  namespace(kind: 'project' | 'group', idOrPath: string): TokenNamespace | undefined;
   /** The token API's state and its off-contract record. */
   tokens: FakeGitLabTokens;
   requests: { method: string; path: string; status: number; privateToken: boolean }[];
@@ -415,8 +417,13 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
       extraHeaders.push({ pathPart, headers });
     },
     alter(pathPart, change, times = 1) {
-      alterations.push({ pathPart, change, times });
+      const entry = { pathPart, change, times };
+      alterations.push(entry);
+      return () => {
+        entry.times = 0;
+      };
     },
+    namespace: find,
     tokens,
     requests,
     close: () =>
