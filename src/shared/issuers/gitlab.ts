@@ -118,7 +118,8 @@ export function checkGitLabCreateOptions(value: unknown): GitLabOptionsCheck {
   if (unknown !== undefined)
     return {
       ok: false,
-      message: `“${unknown.slice(0, 40)}” is not a GitLab token option, so nothing was sent.`,
+      // Only letters, digits and _ of the page's key are echoed back.
+      message: `“${unknown.replace(/[^A-Za-z0-9_]/g, '').slice(0, 40)}” is not a GitLab token option, so nothing was sent.`,
     };
   if (optionsCheck.Check(value)) return { ok: true, options: value };
   const [first] = optionsCheck.Errors(value);

@@ -285,6 +285,16 @@ describe('rotating', () => {
     expect((await issuer.list()).map((token) => token.id)).toContain(rotated.id);
   });
 
+  it('the connection’s own token, its new value not saved: still answered, never thrown away', async () => {
+    const own = gitlab.tokens.addPersonal('ada', 'glpat-adaSelfHookFails001', ['api']);
+    const rotated = await issuerFor(gitlab, {
+      credential: () => 'glpat-adaSelfHookFails001',
+      hooks: { saveCredential: () => Promise.reject(new Error('keychain locked')) },
+    }).rotate(`personal-${own.id}`, { expiresAt: inDays(30) });
+    expect(rotated.connectionCredential).toEqual({ replaced: true, saved: false });
+    expect(gitlab.tokens.authenticate(rotated.secret)?.username).toBe('ada');
+  });
+
   it('the connection’s own token without a hook: the answer says main must save the value', async () => {
     const own = gitlab.tokens.addPersonal('ada', 'glpat-adaSelfNoHook000001', ['api']);
     const rotated = await issuerFor(gitlab, {
