@@ -379,7 +379,7 @@ export class GitLabTokenClient {
   async namespace(kind: NamespaceKind, id: number): Promise<Namespace> {
     if (kind === 'project') {
       const project = await this.call(`open the project ${id}`, () =>
-        new Projects(this.config).show(id, { simple: true } as never),
+        new Projects(this.config).show(id),
       );
       const checked = this.checked(ProjectAnswer, project, 'a project');
       return { kind, id, path: checked.path_with_namespace };
