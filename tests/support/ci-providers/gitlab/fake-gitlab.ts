@@ -5,9 +5,15 @@
  * PRIVATE-TOKEN header, `{"message": …}` error bodies, offset pagination headers,
  * 429 with Retry-After and RateLimit-* headers, variables keyed by key and
  * environment scope, and GitLab's own masking rule applied server-side.
+ *
+ * It also serves GitLab's token API (fake-gitlab-tokens.ts): personal, project and
+ * group access tokens on the same instance, so a project token can be pushed into a
+ * project variable here, and every PRIVATE-TOKEN is one of its tokens (`addUser`
+ * makes a personal access token), revoked or expired ones refused.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeGitLabTokens, type FakeAnswer, type TokenNamespace } from './fake-gitlab-tokens.js';
 
 interface Variable {
   key: string;
@@ -28,12 +34,6 @@ interface Namespace {
   /** A public group or project is listed to everyone (api/groups, api/projects without filters). */
   visibility: 'private' | 'public';
   variables: Variable[];
-}
-
-interface FakeAnswer {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
 }
 
 /** A canned answer, or one built from the request (to echo what the client sent). */
@@ -57,6 +57,24 @@ export interface FakeGitLab {
   failNext(pathPart: string, answer: FailAnswer): void;
   /** Adds these headers (a hostile `link`, say) to the next answer whose path contains `pathPart`. */
   headersNext(pathPart: string, headers: Record<string, string>): void;
+  /**
+   * Lets the real handler answer the next `times` requests whose path contains
+   * `pathPart` (so a rotation really happens), then changes that answer: another
+   * answer, `destroy` (the connection is cut: the answer is lost) or `hang` (never
+   * answered).
+   */
+  alter(
+    pathPart: string,
+    change: (
+      answer: FakeAnswer,
+      request: { query: URLSearchParams },
+    ) => FakeAnswer | 'destroy' | 'hang',
+    times?: number,
+  ): () => void;
+  /** A project or group as the token API sees it (to give it tokens made on GitLab's pages). */
+  namespace(kind: 'project' | 'group', idOrPath: string): TokenNamespace | undefined;
+  /** The token API's state and its off-contract record. */
+  tokens: FakeGitLabTokens;
   requests: { method: string; path: string; status: number; privateToken: boolean }[];
   close(): Promise<void>;
 }
@@ -64,11 +82,15 @@ export interface FakeGitLab {
 const MASKABLE = /^[A-Za-z0-9_+=/@:.~-]{8,}$/;
 
 export async function startFakeGitLab(): Promise<FakeGitLab> {
-  const users = new Map<string, { username: string; scopes: string[] }>();
   const namespaces: Namespace[] = [];
   const failures: { pathPart: string; answer: FailAnswer }[] = [];
   const extraHeaders: { pathPart: string; headers: Record<string, string> }[] = [];
   const requests: FakeGitLab['requests'] = [];
+  const alterations: {
+    pathPart: string;
+    change: Parameters<FakeGitLab['alter']>[1];
+    times: number;
+  }[] = [];
   let nextId = 100;
 
   const find = (kind: Namespace['kind'], idOrPath: string) =>
@@ -79,8 +101,10 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
     );
 
   /** A user's role in a group or project (direct memberships only: the fake has no inheritance). */
-  const levelOf = (namespace: Namespace, username: string): number =>
+  const levelOf = (namespace: { members: Map<string, number> }, username: string): number =>
     namespace.members.get(username) ?? 0;
+
+  const tokens = new FakeGitLabTokens({ find });
 
   const notFound = (what: string): FakeAnswer => ({
     status: 404,
@@ -250,21 +274,27 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
     const chunks: Buffer[] = [];
     for await (const chunk of incoming) chunks.push(chunk as Buffer);
     let body: Record<string, unknown> = {};
+    const rawBody = Buffer.concat(chunks).toString('utf8');
     try {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      if (raw) body = JSON.parse(raw) as Record<string, unknown>;
+      if (rawBody) body = JSON.parse(rawBody) as Record<string, unknown>;
     } catch {
       body = {};
     }
     const token = incoming.headers['private-token'];
-    const user = typeof token === 'string' ? users.get(token) : undefined;
     // gitbeaker sends the path as one %2F-encoded segment; routing needs it raw.
     const rawPath = (incoming.url ?? '/').split('?')[0] ?? '/';
+    const actor =
+      typeof token === 'string'
+        ? tokens.authenticate(token, /access_tokens\/(\d+|self)\/rotate$/.test(rawPath))
+        : null;
+    const user = actor ?? undefined;
+    // A token with only the self_rotate scope may rotate itself (GitLab 17.9).
+    const selfRotation = /access_tokens\/self\/rotate$/.test(rawPath) && method === 'POST';
     let result: FakeAnswer;
     const failure = failures.findIndex((entry) => rawPath.includes(entry.pathPart));
     if (!rawPath.startsWith('/api/v4/')) result = { status: 404, body: { error: '404 Not Found' } };
     else if (!user) result = { status: 401, body: { message: '401 Unauthorized' } };
-    else if (!user.scopes.includes('api') && method !== 'GET')
+    else if (!user.scopes.includes('api') && method !== 'GET' && !selfRotation)
       result = {
         status: 403,
         body: {
@@ -281,35 +311,68 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
           ? failing({ privateToken: typeof token === 'string' ? token : '' })
           : failing;
     } else
-      result = answer(
-        method,
-        rawPath.slice('/api/v4'.length),
-        url.searchParams,
-        body,
-        user.username,
-        base,
-      );
+      result =
+        tokens.route(
+          method,
+          rawPath.slice('/api/v4'.length),
+          url.searchParams,
+          body,
+          {
+            privateToken: typeof token === 'string',
+            contentType: incoming.headers['content-type']?.split(';')[0],
+            rawBody,
+            selfUrl: `${base}${rawPath}`,
+          },
+          user,
+          levelOf,
+        ) ??
+        answer(
+          method,
+          rawPath.slice('/api/v4'.length),
+          url.searchParams,
+          body,
+          user.username,
+          base,
+        );
     const extra = extraHeaders.findIndex((entry) => rawPath.includes(entry.pathPart));
     if (extra >= 0)
       result = {
         ...result,
         headers: { ...result.headers, ...extraHeaders.splice(extra, 1)[0]!.headers },
       };
+    const alteration = alterations.findIndex(
+      (entry) => entry.times > 0 && rawPath.includes(entry.pathPart),
+    );
+    let altered: FakeAnswer | 'destroy' | 'hang' = result;
+    if (alteration >= 0) {
+      const entry = alterations[alteration]!;
+      entry.times--;
+      altered = entry.change(result, { query: url.searchParams });
+    }
     requests.push({
       method,
       path: rawPath,
-      status: result.status,
+      status: typeof altered === 'string' ? 0 : altered.status,
       privateToken: typeof token === 'string',
     });
+    if (altered === 'destroy') {
+      incoming.socket.destroy();
+      return;
+    }
+    if (altered === 'hang') {
+      hanging.push(outgoing);
+      return;
+    }
     outgoing
-      .writeHead(result.status, {
+      .writeHead(altered.status, {
         'content-type': 'application/json',
         'ratelimit-limit': '2000',
         'ratelimit-remaining': '1999',
-        ...result.headers,
+        ...altered.headers,
       })
-      .end(result.body === undefined ? '' : JSON.stringify(result.body));
+      .end(altered.raw ?? (altered.body === undefined ? '' : JSON.stringify(altered.body)));
   }
+  const hanging: ServerResponse[] = [];
 
   let base = '';
   const server = createServer((incoming, outgoing) => {
@@ -338,7 +401,7 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
   return {
     url: base,
     addUser(token, username, scopes = ['api']) {
-      users.set(token, { username, scopes });
+      tokens.addPersonal(username, token, scopes);
     },
     addProject: (path, members, options) => add('project', path, members, options),
     addGroup: (path, members, options) => add('group', path, members, options),
@@ -353,7 +416,21 @@ export async function startFakeGitLab(): Promise<FakeGitLab> {
     headersNext(pathPart, headers) {
       extraHeaders.push({ pathPart, headers });
     },
+    alter(pathPart, change, times = 1) {
+      const entry = { pathPart, change, times };
+      alterations.push(entry);
+      return () => {
+        entry.times = 0;
+      };
+    },
+    namespace: find,
+    tokens,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const response of hanging.splice(0)) response.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
