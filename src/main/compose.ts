@@ -133,6 +133,8 @@ export function composeDesk(runtime: Runtime) {
       timers,
       now,
       credential: (connection) => accounts.credentialFor(connection.id, connection.owner),
+      saveCredential: (connection, value) =>
+        accounts.replaceCredential(connection.id, connection.owner, value),
     },
   });
   const issuerOf = (owner: AccountRef) => connections.issuerOf(owner);

@@ -239,6 +239,11 @@ export class ProviderAccounts {
     return token;
   }
 
+  /** A new value of an account's own credential (it rotated itself at its vendor). */
+  async replaceCredential(accountId: string, owner: RecordOwner, value: string): Promise<void> {
+    await this.deps.vault.saveCredential(this.find(accountId, owner), value);
+  }
+
   /** Credentials used with this account's provider, to cut from any error text. */
   async credentialOf(account: ProviderAccountRecord): Promise<string[]> {
     const token = await this.deps.vault.loadCredential(account);

@@ -10,6 +10,7 @@ import type { SessionService } from '../services/session-service.js';
 import { DeskError } from '../desk-error.js';
 import { openCloudflareIssuer } from './cloudflare/cloudflare-issuer.js';
 import { verifyCloudflareConnection } from './cloudflare/cloudflare-connection.js';
+import { openGitLabIssuer } from './gitlab/gitlab-issuer.js';
 import { openNpmIssuer } from './npm/npm-issuer.js';
 import { signInToNpm, verifyNpmConnection } from './npm/npm-sign-in.js';
 import { TokenDeskIssuer } from './token-desk/token-desk-issuer.js';
@@ -29,6 +30,8 @@ export interface IssuerContext {
   now: () => number;
   /** The connection's credential from the keychain (never handed to the page). */
   credential(connection: IssuerConnection): Promise<string>;
+  /** Keeps a new value of the connection's own credential (a GitLab token that rotated itself). */
+  saveCredential(connection: IssuerConnection, value: string): Promise<void>;
 }
 
 /** What an issuer needs to know of the connection it is opened for. */
@@ -84,6 +87,13 @@ export const ISSUERS = {
       const signedIn = await signInToNpm(host, context);
       return { login: signedIn.username, credential: signedIn.token };
     },
+  },
+  gitlab: {
+    displayName: 'GitLab',
+    open: (connection, context) =>
+      openGitLabIssuer(connection, context, {
+        saveCredential: (value) => context.saveCredential(connection, value),
+      }),
   },
   cloudflare: {
     displayName: 'Cloudflare',

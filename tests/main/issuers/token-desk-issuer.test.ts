@@ -33,10 +33,10 @@ function recording() {
 }
 
 describe('the token issuers registry', () => {
-  it('lists our service, and nothing else is an issuer', () => {
-    expect(Object.keys(ISSUERS)).toEqual(['token-desk']);
+  it('lists our service and the vendors main can act at; nothing else is an issuer', () => {
+    expect(Object.keys(ISSUERS)).toEqual(['token-desk', 'npm', 'gitlab', 'cloudflare']);
     expect(isIssuerKind('token-desk')).toBe(true);
-    expect(isIssuerKind('github')).toBe(false);
+    expect(isIssuerKind('circleci')).toBe(false);
     expect(isIssuerKind('__proto__')).toBe(false);
   });
 
@@ -54,6 +54,7 @@ describe('the token issuers registry', () => {
         timers: { setTimeout: () => 0, clearTimeout: () => undefined },
         now: Date.now,
         credential: () => Promise.reject(new Error('our service uses the session')),
+        saveCredential: () => Promise.reject(new Error('our service uses the session')),
       },
     );
     expect(issuer.kind).toBe('token-desk');

@@ -24,6 +24,8 @@ export function issuerFor(
     timers: realTimers,
     now: Date.now,
     credential: async () => (typeof credential === 'string' ? credential : credential()),
+    saveCredential: () =>
+      Promise.reject(new Error('Cloudflare never replaces its connection’s token')),
   };
   return openCloudflareIssuer(
     {

@@ -87,5 +87,7 @@ export function npmContext(
     timers: ports.timers ?? fastTimers(),
     now: ports.now ?? Date.now,
     credential: async () => credential,
+    saveCredential: () =>
+      Promise.reject(new Error('npm never replaces its connection’s credential')),
   };
 }
