@@ -137,7 +137,6 @@ export function composeDesk(runtime: Runtime) {
         accounts.replaceCredential(connection.id, connection.owner, value),
     },
   });
-  const issuerOf = (owner: AccountRef) => connections.issuerOf(owner);
   const issuerFor = (owner: AccountRef, connectionId?: string) =>
     connections.issuerFor(owner, connectionId);
   const destinations = new DestinationService({
@@ -176,7 +175,7 @@ export function composeDesk(runtime: Runtime) {
   const rendererEvents = new RendererEvents();
   const reminders = runtime.notifier
     ? new ExpiryReminders({
-        issuerOf,
+        issuersOf: (owner: AccountRef) => connections.issuersOf(owner),
         sessions,
         settings,
         shown: local.shownReminders,

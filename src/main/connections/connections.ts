@@ -122,6 +122,13 @@ export class Connections {
     return this.open(connection);
   }
 
+  /** Every issuer of a Token Desk account's tokens (its own service first), for reminders. */
+  issuersOf(owner: RecordOwner): ConnectedIssuer[] {
+    return this.listOf(owner)
+      .filter((connection) => connection.roles.issuesTokens)
+      .map((connection) => this.open(connection));
+  }
+
   /** The issuer of a Token Desk account's own tokens: rotations and reminders keep their owner's. */
   issuerOf(owner: RecordOwner): ConnectedIssuer {
     return this.open(this.tokenDesk(owner));

@@ -8,7 +8,7 @@
  * app, a recording fake in tests and the harness.
  */
 import { DAY_MS } from '../../shared/time.js';
-import type { ApiToken } from '../../shared/api-schemas.js';
+import type { IssuerToken } from '../issuers/token-issuer.js';
 import type { RendererEvents } from '../ipc/renderer-events.js';
 import type { Log, NotifierPort, Timers } from '../ports.js';
 import type { ActiveSession, SessionService } from './session-service.js';
@@ -37,16 +37,20 @@ function utc(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
-function words(token: ApiToken, threshold: ReminderThreshold, account: ActiveSession) {
+function words(token: IssuerToken, threshold: ReminderThreshold, account: ActiveSession) {
   const when = utc(new Date(token.expiresAt!).toISOString());
-  const where = `${account.email} on ${account.serviceUrl}`;
+  // Another vendor's token says whose it is; ours say which Token Desk account.
+  const where = token.facts
+    ? `${token.facts.source.label}, for ${account.email}`
+    : `${account.email} on ${account.serviceUrl}`;
+  const kind = token.facts ? `${token.facts.source.label.split(' · ')[0]} token` : 'Token';
   if (threshold === 'expired')
     return {
-      title: `Token “${token.name}” has expired`,
+      title: `${kind} “${token.name}” has expired`,
       body: `It stopped working at ${when} (${where}). Replace it where it is used.`,
     };
   return {
-    title: `Token “${token.name}” expires ${threshold === '1d' ? 'within a day' : 'within 7 days'}`,
+    title: `${kind} “${token.name}” expires ${threshold === '1d' ? 'within a day' : 'within 7 days'}`,
     body: `It stops working at ${when} (${where}). Rotate it before it breaks a pipeline.`,
   };
 }
@@ -57,8 +61,8 @@ export class ExpiryReminders {
 
   constructor(
     private readonly deps: {
-      /** The issuer of an account's tokens, bound to its connection. */
-      issuerOf: (owner: RecordOwner) => ConnectedIssuer;
+      /** Every issuer of an account's tokens (its own service's and its vendors'), each bound to its connection. */
+      issuersOf: (owner: RecordOwner) => ConnectedIssuer[];
       sessions: SessionService;
       settings: SettingsService;
       shown: LocalStore['shownReminders'];
@@ -109,7 +113,20 @@ export class ExpiryReminders {
 
   private async checkAccount(account: ActiveSession): Promise<void> {
     const ref = { serviceUrl: account.serviceUrl, email: account.email };
-    const tokens = await this.deps.issuerOf(ref).issuer.list();
+    const tokens: IssuerToken[] = [];
+    let complete = true;
+    for (const { issuer } of this.deps.issuersOf(ref)) {
+      try {
+        tokens.push(...(await issuer.list()));
+      } catch (error) {
+        // One vendor unreachable: the others still remind; its tokens wait for the next check.
+        complete = false;
+        this.deps.log.error(
+          `expiry reminders skipped ${issuer.kind} tokens of ${account.email}`,
+          error,
+        );
+      }
+    }
     const now = this.deps.now();
     const mine = (r: ShownReminderRecord) =>
       r.serviceUrl === ref.serviceUrl && r.email === ref.email;
@@ -117,9 +134,10 @@ export class ExpiryReminders {
     const listed = new Set(tokens.map((token) => token.id));
     // Records of tokens no longer listed (revoked) go, so the list stays as small as the account.
     const others = all.filter((r) => !mine(r));
-    const kept = all.filter((r) => mine(r) && listed.has(r.tokenId));
+    // A source that did not answer may still hold its tokens: their records stay.
+    const kept = all.filter((r) => mine(r) && (!complete || listed.has(r.tokenId)));
     const shown = new Set(kept.map((r) => `${r.tokenId} ${r.threshold}`));
-    const due: Array<{ token: ApiToken; threshold: ReminderThreshold }> = [];
+    const due: Array<{ token: IssuerToken; threshold: ReminderThreshold }> = [];
     for (const token of tokens) {
       // A token replaced by a rotation ends with its grace period, not its expiry.
       if (token.replacedById !== null) continue;
