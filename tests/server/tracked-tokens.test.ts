@@ -5,6 +5,7 @@
  * a plain 404, racing requests make one record, and no token ever reaches the database.
  */
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -438,6 +439,29 @@ describe('places of a tracked token', () => {
     expect(await rowCount('tracked_token_destinations', 'tracked_token_id = ?', [token.id])).toBe(
       1,
     );
+  });
+
+  it('the largest record and place the checks allow are stored, on both storages', async () => {
+    const { session: own } = await account();
+    // Random, so PostgreSQL cannot compress them below its index entry bound.
+    const random = (n: number) =>
+      Array.from(randomBytes(n), (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
+    const host = `https://${Array.from({ length: 31 }, () => random(63)).join('.')}.example`;
+    const token = await tracked({ ...NPM, host, externalId: random(200), name: random(200) }, own);
+    expect(token.host).toBe(host);
+    const place = {
+      provider: 'gitlab',
+      host,
+      target: {
+        kind: 'project',
+        path: Array.from({ length: 10 }, () => random(90)).join('/'),
+        environmentScope: random(200),
+      },
+      name: `N${random(254).toUpperCase()}`,
+    };
+    const recorded = await addPlace(token.id, place, own);
+    expect(recorded.status, recorded.text).toBe(201);
+    expect((await addPlace(token.id, place, own)).status).toBe(200);
   });
 
   it('every place field is checked as for our own tokens: 400 invalid_destination, nothing recorded', async () => {

@@ -204,8 +204,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     first_pushed_at  text COLLATE "C" NOT NULL,
     last_pushed_at   text COLLATE "C" NOT NULL
   );
+  -- Host and target by their digests (md5: the immutable one that takes text): a B-tree
+  -- entry holds at most about 2.7 kB, and a place may hold 2 kB of host and more of
+  -- target (SQLite has no such bound).
   CREATE UNIQUE INDEX tracked_token_destinations_place
-    ON tracked_token_destinations(tracked_token_id, provider, host, target, name);
+    ON tracked_token_destinations(tracked_token_id, provider, md5(host), md5(target), name);
   `,
 ];
 
