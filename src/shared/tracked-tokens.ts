@@ -28,7 +28,8 @@ export const MAX_TRACKED_TOKENS_PER_USER = 1000;
  * about 1.2 MB.
  */
 export const MAX_TRACKED_PLACES_PER_USER = 5000;
-export const TRACKED_EXTERNAL_ID_MAX_LENGTH = 200;
+/** As main's TOKEN_ID_PATTERN allows: npm's token keys run to 256 characters. */
+export const TRACKED_EXTERNAL_ID_MAX_LENGTH = 256;
 export const TRACKED_NAME_MAX_LENGTH = 200;
 
 /** Printable ASCII without spaces: what every vendor's token ids are made of. */

@@ -157,7 +157,7 @@ export const trackedTokenRoutes: FastifyPluginAsyncTypebox<Services> = async (ap
           'when you already track it: its name is set, and `expiresAt` and `expiryCheckedAt` ' +
           'when given (left out, they stay as they were). Every field is checked (400 ' +
           '`invalid_tracked_token` names the field): `host` is an origin (https, or http to ' +
-          'this computer; no path, query or credentials), `externalId` 1–200 printable ASCII ' +
+          'this computer; no path, query or credentials), `externalId` 1–256 printable ASCII ' +
           'characters without spaces, `name` 1–200 characters, none invisible; a value shaped ' +
           'like a token (npm_…, glpat-…, ghp_…, cfut_…) is refused. At most ' +
           `${TOKEN_LIMIT} tracked tokens per account (409 \`too_many_tracked_tokens\`).`,
