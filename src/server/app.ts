@@ -14,6 +14,7 @@ import { healthRoutes } from './features/health/routes.js';
 import { organizationRoutes } from './features/organizations/routes.js';
 import { sessionRoutes } from './features/sessions/routes.js';
 import { tokenRoutes } from './features/tokens/routes.js';
+import { trackedTokenRoutes } from './features/tracked-tokens/routes.js';
 import { userRoutes } from './features/users/routes.js';
 import { Housekeeping } from './housekeeping.js';
 import { BODY_LIMIT_BYTES, DEFAULTS, READINESS_TIMEOUT_MS, type AppOptions } from './options.js';
@@ -132,6 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(sessionRoutes, services);
   await app.register(tokenRoutes, services);
   await app.register(destinationRoutes, services);
+  await app.register(trackedTokenRoutes, services);
   await app.register(eventRoutes, services);
   await app.register(organizationRoutes, services);
 

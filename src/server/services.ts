@@ -17,6 +17,7 @@ import { OrganizationStore } from './features/organizations/store.js';
 import { SessionStore, type SessionCredential } from './features/sessions/store.js';
 import { TokenCredentials } from './features/tokens/credentials.js';
 import { ApiTokenStore } from './features/tokens/domain.js';
+import { TrackedTokenStore } from './features/tracked-tokens/store.js';
 import type { TokenCredential } from './features/tokens/model.js';
 import { UserStore } from './features/users/store.js';
 import type { Housekeeping } from './housekeeping.js';
@@ -30,6 +31,8 @@ export interface Services {
   sessions: SessionStore;
   tokens: ApiTokenStore;
   destinations: DestinationStore;
+  /** Other vendors' tokens the account tracks, and their places. */
+  trackedTokens: TrackedTokenStore;
   /** The account's audit trail. */
   events: EventStore;
   organizations: OrganizationStore;
@@ -77,6 +80,7 @@ export function createServices(db: Database, options: AppOptions, clock: Clock):
     sessions,
     tokens,
     destinations,
+    trackedTokens: new TrackedTokenStore(db),
     events,
     organizations: new OrganizationStore(db),
     authenticator: new Authenticator({

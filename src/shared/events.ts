@@ -15,6 +15,8 @@ export const EVENT_KINDS = [
   'token.refused',
   'destination.added',
   'destination.removed',
+  'tracked_token.added',
+  'tracked_token.removed',
   'session.signed_in',
   'session.signed_out',
   'session.sign_in_failed',
@@ -69,7 +71,7 @@ export const AccountEvent = Type.Object({
   }),
   details: Type.Record(Type.String(), Type.Unknown(), {
     description:
-      "Kind-specific: token.rotated {replacementId}; token.created {expiresAt, rotatedFrom?}; token.revoked {reason: 'revoked'|'rotated'|'grace_ended', bulk?}; token.expired {expiresAt}; token.refused {reason: 'revoked'|'expired'}; destination.* {provider, host, target, name}; otherwise {}",
+      "Kind-specific: token.rotated {replacementId}; token.created {expiresAt, rotatedFrom?}; token.revoked {reason: 'revoked'|'rotated'|'grace_ended', bulk?}; token.expired {expiresAt}; token.refused {reason: 'revoked'|'expired'}; destination.* {destinationId, provider, host, target, name}, and for a tracked token's place also {trackedTokenId, vendor} (tokenId null); tracked_token.* {trackedTokenId, vendor, host, name}, tracked_token.removed also {places}; otherwise {}",
   }),
 });
 export type AccountEvent = Static<typeof AccountEvent>;

@@ -42,17 +42,21 @@ function where(name: string, pattern: RegExp): { label: string; position: number
 }
 
 /**
- * Trims `raw` and checks it is 1–100 characters (code points) with nothing invisible,
- * direction-changing, broken or control in it.
+ * Trims `raw` and checks it is 1–`maxLength` characters (code points; a token's name:
+ * 100) with nothing invisible, direction-changing, broken or control in it.
  */
-export function normalizeName(raw: string, label = 'Name'): NameCheck {
+export function normalizeName(
+  raw: string,
+  label = 'Name',
+  maxLength = TOKEN_NAME_MAX_LENGTH,
+): NameCheck {
   const name = raw.trim();
   if (name.length === 0) return { ok: false, message: `${label} is required.` };
   const length = [...name].length;
-  if (length > TOKEN_NAME_MAX_LENGTH) {
+  if (length > maxLength) {
     return {
       ok: false,
-      message: `${label} must be at most ${TOKEN_NAME_MAX_LENGTH} characters (it has ${length}).`,
+      message: `${label} must be at most ${maxLength} characters (it has ${length}).`,
     };
   }
   if (CONTROL.test(name)) {

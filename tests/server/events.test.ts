@@ -325,6 +325,33 @@ describe('each kind, exactly when it should be', () => {
     ]);
   });
 
+  it('tracked_token.added (not on a repeat PUT) and tracked_token.removed, by name, never a token', async () => {
+    const { session } = await account();
+    const body = {
+      vendor: 'npm',
+      host: 'https://registry.npmjs.org',
+      externalId: 'a3f1c2',
+      name: 'publish',
+    };
+    const path = '/v1/users/me/tracked-tokens';
+    const added = await service.request('PUT', path, { token: session, body });
+    expect(added.status).toBe(201);
+    expect((await service.request('PUT', path, { token: session, body })).status).toBe(200);
+    const removed = await service.request('DELETE', `${path}/${added.body.id}`, { token: session });
+    expect(removed.status).toBe(204);
+    const events = (await page(session, '?kind=tracked_token.added,tracked_token.removed')).events;
+    const details = {
+      trackedTokenId: added.body.id,
+      vendor: 'npm',
+      host: body.host,
+      name: 'publish',
+    };
+    expect(events.map((e) => [e.kind, e.tokenId, e.tokenName, e.details])).toEqual([
+      ['tracked_token.removed', null, 'publish', { ...details, places: 0 }],
+      ['tracked_token.added', null, 'publish', details],
+    ]);
+  });
+
   it('session.signed_out names the session signed out and the one that did it', async () => {
     const { session, sessionId, email, password } = await account();
     const other = await service.request('POST', '/v1/sessions', { body: { email, password } });

@@ -326,6 +326,10 @@ describe('the token lifecycle over real HTTP', () => {
       '/v1/users/me/tokens/{id}/destinations',
       '/v1/users/me/tokens/{id}/destinations/{destinationId}',
       '/v1/users/me/tokens/{id}/rotate',
+      '/v1/users/me/tracked-tokens',
+      '/v1/users/me/tracked-tokens/{id}',
+      '/v1/users/me/tracked-tokens/{id}/destinations',
+      '/v1/users/me/tracked-tokens/{id}/destinations/{destinationId}',
     ]);
     expect(spec.body.paths['/v1/users/me/tokens'].post.requestBody).toBeDefined();
   });

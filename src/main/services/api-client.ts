@@ -12,9 +12,22 @@ import type {
   TokenUsage,
   User,
 } from '../../shared/api-schemas.js';
-import type { Destination, DestinationInput } from '../../shared/ci-destinations.js';
+import { Type } from 'typebox';
+import { Compile } from 'typebox/compile';
+import {
+  Destination,
+  MAX_DESTINATIONS_PER_TOKEN,
+  type DestinationInput,
+} from '../../shared/ci-destinations.js';
 import type { EventKind, EventPage } from '../../shared/events.js';
 import { normalizeServiceUrl } from '../../shared/service-url.js';
+import {
+  MAX_TRACKED_TOKENS_PER_USER,
+  TrackedToken,
+  type TrackedTokenChange,
+  type TrackedTokenFilter,
+  type TrackedTokenInput,
+} from '../../shared/tracked-tokens.js';
 import type { RotatedToken } from '../issuers/token-issuer.js';
 import { OutboundError } from '../net/outbound-error.js';
 import type { Fetch } from '../ports.js';
@@ -65,6 +78,24 @@ interface RequestOptions {
 function destinationsPath(tokenId: string): string {
   return `/v1/users/me/tokens/${encodeURIComponent(tokenId)}/destinations`;
 }
+
+function trackedPath(id: string): string {
+  return `/v1/users/me/tracked-tokens/${encodeURIComponent(id)}`;
+}
+
+// Tracked-token answers are read with the shared schemas (and the service's own limits)
+// before anything in main uses them: a record is what another computer wrote.
+const trackedTokenCheck = Compile(TrackedToken);
+const trackedListCheck = Compile(
+  Type.Array(
+    Type.Object({
+      ...TrackedToken.properties,
+      places: Type.Array(Destination, { maxItems: MAX_DESTINATIONS_PER_TOKEN }),
+    }),
+    { maxItems: MAX_TRACKED_TOKENS_PER_USER },
+  ),
+);
+const destinationCheck = Compile(Destination);
 
 function isErrorBody(value: unknown): value is ErrorBody {
   return (
@@ -193,6 +224,91 @@ export class ApiClient {
     );
   }
 
+  /** The account's tracked vendor tokens with their places, oldest first (filters optional). */
+  async listTrackedTokens(
+    baseUrl: string,
+    token: string,
+    filter: TrackedTokenFilter = {},
+  ): Promise<TrackedToken[]> {
+    const params = new URLSearchParams();
+    if (filter.vendor !== undefined) params.set('vendor', filter.vendor);
+    if (filter.host !== undefined) params.set('host', filter.host);
+    const search = params.toString();
+    const answer = await this.request<unknown>(
+      baseUrl,
+      'GET',
+      `/v1/users/me/tracked-tokens${search ? `?${search}` : ''}`,
+      // Up to 1,000 tokens with 5,000 places between them: past the 1 MB of a small answer.
+      { token, maxBytes: RESPONSE_LIMITS.tokenList },
+    );
+    if (!trackedListCheck.Check(answer))
+      throw badTrackedAnswer(baseUrl, 'the list of tracked tokens');
+    return answer;
+  }
+
+  /** Tracks a vendor token by its vendor id (an upsert: the same one again updates it). */
+  async trackToken(
+    baseUrl: string,
+    token: string,
+    input: TrackedTokenInput,
+  ): Promise<TrackedToken> {
+    const answer = await this.request<unknown>(baseUrl, 'PUT', '/v1/users/me/tracked-tokens', {
+      token,
+      body: input,
+    });
+    if (!trackedTokenCheck.Check(answer)) throw badTrackedAnswer(baseUrl, 'a tracked token');
+    return answer;
+  }
+
+  /** A rotation's new vendor id (the places follow), a new name or expiry. */
+  async updateTrackedToken(
+    baseUrl: string,
+    token: string,
+    id: string,
+    change: TrackedTokenChange,
+  ): Promise<TrackedToken> {
+    const answer = await this.request<unknown>(baseUrl, 'PATCH', trackedPath(id), {
+      token,
+      body: change,
+    });
+    if (!trackedTokenCheck.Check(answer)) throw badTrackedAnswer(baseUrl, 'a tracked token');
+    return answer;
+  }
+
+  /** Forgets a tracked token and its places (nothing changes at the vendor). */
+  forgetTrackedToken(baseUrl: string, token: string, id: string): Promise<void> {
+    return this.request(baseUrl, 'DELETE', trackedPath(id), { token });
+  }
+
+  /** Records a push of a tracked token (an upsert, as addDestination). */
+  async addTrackedDestination(
+    baseUrl: string,
+    token: string,
+    id: string,
+    input: DestinationInput,
+  ): Promise<Destination> {
+    const answer = await this.request<unknown>(baseUrl, 'POST', `${trackedPath(id)}/destinations`, {
+      token,
+      body: input,
+    });
+    if (!destinationCheck.Check(answer)) throw badTrackedAnswer(baseUrl, 'a recorded place');
+    return answer;
+  }
+
+  removeTrackedDestination(
+    baseUrl: string,
+    token: string,
+    id: string,
+    destinationId: string,
+  ): Promise<void> {
+    return this.request(
+      baseUrl,
+      'DELETE',
+      `${trackedPath(id)}/destinations/${encodeURIComponent(destinationId)}`,
+      { token },
+    );
+  }
+
   private async request<T>(
     baseUrl: string,
     method: string,
@@ -280,6 +396,14 @@ export class ApiClient {
       response.status,
     );
   }
+}
+
+/** Nothing of the answer goes into the message: it is exactly what is not trusted. */
+function badTrackedAnswer(baseUrl: string, what: string): ApiClientError {
+  return new ApiClientError(
+    'bad_response',
+    `The service at ${baseUrl} answered ${what} in a form Token Desk does not understand, so none of it was used.`,
+  );
 }
 
 const TOO_LARGE = Symbol('too large');

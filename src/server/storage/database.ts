@@ -212,6 +212,38 @@ export const MIGRATIONS: readonly string[] = [
     UPDATE users SET issued_tokens = issued_tokens + 1 WHERE id = NEW.user_id;
   END;
   `,
+  // 8: other vendors' tokens the account tracks (features/tracked-tokens): what identifies
+  // each at its vendor, its name and expiry, never the token; and where each was pushed,
+  // as token_destinations keeps it for our own tokens.
+  `
+  CREATE TABLE tracked_tokens (
+    id                TEXT PRIMARY KEY,
+    user_id           TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    vendor            TEXT NOT NULL CHECK (vendor IN ('npm', 'gitlab', 'cloudflare', 'github')),
+    host              TEXT NOT NULL,
+    external_id       TEXT NOT NULL,
+    name              TEXT NOT NULL,
+    expires_at        TEXT,
+    expiry_checked_at TEXT,
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL
+  );
+  -- The upsert's key; its prefix (user_id) also serves the account's list and count.
+  CREATE UNIQUE INDEX tracked_tokens_identity
+    ON tracked_tokens(user_id, vendor, host, external_id);
+  CREATE TABLE tracked_token_destinations (
+    id               TEXT PRIMARY KEY,
+    tracked_token_id TEXT NOT NULL REFERENCES tracked_tokens(id) ON DELETE CASCADE,
+    provider         TEXT NOT NULL CHECK (provider IN ('github', 'gitlab')),
+    host             TEXT NOT NULL,
+    target           TEXT NOT NULL CHECK (json_valid(target)),
+    name             TEXT NOT NULL,
+    first_pushed_at  TEXT NOT NULL,
+    last_pushed_at   TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX tracked_token_destinations_place
+    ON tracked_token_destinations(tracked_token_id, provider, host, target, name);
+  `,
 ];
 
 export function openDatabase(file: string): Db {

@@ -173,6 +173,43 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER api_tokens_issued AFTER INSERT ON api_tokens
     FOR EACH ROW EXECUTE FUNCTION api_tokens_issued();
   `,
+  // 3: other vendors' tokens the account tracks, and their places, as SQLite's version 8.
+  `
+  CREATE TABLE tracked_tokens (
+    -- SQLite's rowid: the order records were made in, for the list's ties.
+    seq               bigint GENERATED ALWAYS AS IDENTITY,
+    id                text COLLATE "C" PRIMARY KEY,
+    user_id           text COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    vendor            text COLLATE "C" NOT NULL
+                        CHECK (vendor IN ('npm', 'gitlab', 'cloudflare', 'github')),
+    host              text COLLATE "C" NOT NULL,
+    external_id       text COLLATE "C" NOT NULL,
+    name              text NOT NULL,
+    expires_at        text COLLATE "C",
+    expiry_checked_at text COLLATE "C",
+    created_at        text COLLATE "C" NOT NULL,
+    updated_at        text COLLATE "C" NOT NULL
+  );
+  CREATE UNIQUE INDEX tracked_tokens_identity
+    ON tracked_tokens(user_id, vendor, host, external_id);
+  CREATE TABLE tracked_token_destinations (
+    seq              bigint GENERATED ALWAYS AS IDENTITY,
+    id               text COLLATE "C" PRIMARY KEY,
+    tracked_token_id text COLLATE "C" NOT NULL
+                       REFERENCES tracked_tokens(id) ON DELETE CASCADE,
+    provider         text NOT NULL CHECK (provider IN ('github', 'gitlab')),
+    host             text NOT NULL,
+    target           text NOT NULL CHECK (target::jsonb IS NOT NULL),
+    name             text NOT NULL,
+    first_pushed_at  text COLLATE "C" NOT NULL,
+    last_pushed_at   text COLLATE "C" NOT NULL
+  );
+  -- Host and target by their digests (md5: the immutable one that takes text): a B-tree
+  -- entry holds at most about 2.7 kB, and a place may hold 2 kB of host and more of
+  -- target (SQLite has no such bound).
+  CREATE UNIQUE INDEX tracked_token_destinations_place
+    ON tracked_token_destinations(tracked_token_id, provider, md5(host), md5(target), name);
+  `,
 ];
 
 /**

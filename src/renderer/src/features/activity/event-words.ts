@@ -12,6 +12,8 @@ export const EVENT_LABELS: Record<EventKind, string> = {
   'token.refused': 'Use refused',
   'destination.added': 'Sent to CI',
   'destination.removed': 'CI place forgotten',
+  'tracked_token.added': 'Vendor token tracked',
+  'tracked_token.removed': 'Vendor token forgotten',
   'session.signed_in': 'Signed in',
   'session.signed_out': 'Signed out',
   'session.sign_in_failed': 'Sign-in failed',
