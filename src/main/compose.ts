@@ -25,6 +25,8 @@ import { SecretClipboard } from './services/secret-clipboard.js';
 import { SessionService, type AccountRef } from './services/session-service.js';
 import { Connections } from './connections/connections.js';
 import { tokenDeskFor } from './issuers/token-desk/token-desk-issuer.js';
+import { TrackedRecords, trackedPlaces } from './issuers/tracked/tracked-records.js';
+import type { TrackedVendor } from '../shared/tracked-tokens.js';
 import { SettingsService } from './services/settings.js';
 import { openLocalStore } from './local-store.js';
 import {
@@ -124,6 +126,16 @@ export function composeDesk(runtime: Runtime) {
   const connections = new Connections({
     sessions,
     accounts,
+    vendorPlaces: (connection) =>
+      trackedPlaces(
+        new TrackedRecords(
+          api,
+          sessions,
+          connection.owner,
+          connection.kind as TrackedVendor,
+          connection.host,
+        ),
+      ),
     issuers: {
       api,
       sessions,

@@ -18,7 +18,17 @@ export async function inventoryOf(connections: Connections): Promise<Inventory> 
       try {
         const opened = connections.issuer(connection.id);
         connected = opened;
-        const tokens = (await opened.issuer.list()).map((token) => toDeskToken(token, opened.ref));
+        const [listed, counts] = await Promise.all([
+          opened.issuer.list(),
+          // Another vendor's places are kept on the account's service, beside its own tokens'.
+          opened.places.counts?.() ?? null,
+        ]);
+        const tokens = listed.map((token) =>
+          toDeskToken(
+            counts ? { ...token, destinationCount: counts.get(token.id) ?? 0 } : token,
+            opened.ref,
+          ),
+        );
         return { source: sourceOf(connection, opened, null), tokens };
       } catch (error) {
         const words = inWords(error, []);

@@ -10,7 +10,10 @@ import type { SessionService } from '../services/session-service.js';
 import { DeskError } from '../desk-error.js';
 import { openCloudflareIssuer } from './cloudflare/cloudflare-issuer.js';
 import { verifyCloudflareConnection } from './cloudflare/cloudflare-connection.js';
+import { openGitHubIssuer } from './github/github-issuer.js';
+import { serviceTrackedStore } from './github/service-tracked-store.js';
 import { openGitLabIssuer } from './gitlab/gitlab-issuer.js';
+import { TrackedRecords } from './tracked/tracked-records.js';
 import { openNpmIssuer } from './npm/npm-issuer.js';
 import { signInToNpm, verifyNpmConnection } from './npm/npm-sign-in.js';
 import { TokenDeskIssuer } from './token-desk/token-desk-issuer.js';
@@ -94,6 +97,23 @@ export const ISSUERS = {
       openGitLabIssuer(connection, context, {
         saveCredential: (value) => context.saveCredential(connection, value),
       }),
+  },
+  github: {
+    displayName: 'GitHub',
+    open: (connection, context) =>
+      openGitHubIssuer(
+        connection,
+        context,
+        serviceTrackedStore(
+          new TrackedRecords(
+            context.api,
+            context.sessions,
+            connection.owner,
+            'github',
+            connection.host,
+          ),
+        ),
+      ),
   },
   cloudflare: {
     displayName: 'Cloudflare',

@@ -19,6 +19,8 @@ export interface TokenPlaces {
    * service moves its own tokens' places itself when it rotates one.
    */
   follow(previousId: string, replacement: { id: string; name: string }): Promise<void>;
+  /** How many places each token has, by its id, when the issuer's own list does not say. */
+  counts?(): Promise<Map<string, number>>;
 }
 
 /** Our service's places, beside its tokens. */

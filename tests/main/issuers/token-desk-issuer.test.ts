@@ -34,7 +34,7 @@ function recording() {
 
 describe('the token issuers registry', () => {
   it('lists our service and the vendors main can act at; nothing else is an issuer', () => {
-    expect(Object.keys(ISSUERS)).toEqual(['token-desk', 'npm', 'gitlab', 'cloudflare']);
+    expect(Object.keys(ISSUERS)).toEqual(['token-desk', 'npm', 'gitlab', 'github', 'cloudflare']);
     expect(isIssuerKind('token-desk')).toBe(true);
     expect(isIssuerKind('circleci')).toBe(false);
     expect(isIssuerKind('__proto__')).toBe(false);

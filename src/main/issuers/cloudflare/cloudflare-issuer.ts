@@ -61,6 +61,8 @@ const PER_PAGE = 50;
 const MAX_PAGES = 40;
 
 export const CLOUDFLARE_CAPABILITIES: IssuerCapabilities = {
+  // Cloudflare's roll is asked for by name; by default a new token replaces the old one after the pushes.
+  rotation: 'create-then-delete',
   rotate: true,
   maxGracePeriodSeconds: 0,
   revokeMany: 0,

@@ -40,6 +40,8 @@ import type { TrackedGitHubToken, TrackedTokenStore } from './tracked-token-stor
 import { shownName, trackedTokenView } from './tracked-token-view.js';
 
 export const GITHUB_CAPABILITIES: IssuerCapabilities = {
+  // Only the person can make a new value, on GitHub.
+  rotation: 'guided',
   // One call replaces the value (the person regenerates it on GitHub during it).
   rotate: true,
   // GitHub's "Regenerate token" stops the old value at once.

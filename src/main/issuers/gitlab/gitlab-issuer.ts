@@ -61,6 +61,8 @@ export const MAX_REVOKE_MANY = 50;
 const DAY_MS = 86_400_000;
 
 export const GITLAB_CAPABILITIES: IssuerCapabilities = {
+  // Personal tokens are replaced at once (each project or group token's facts say create-then-delete).
+  rotation: 'at-once',
   rotate: true,
   maxGracePeriodSeconds: 0,
   revokeMany: MAX_REVOKE_MANY,

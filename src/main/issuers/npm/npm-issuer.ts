@@ -47,6 +47,8 @@ import {
 import { withSecondFactor, type SecondFactorPorts } from './two-factor.js';
 
 export const NPM_CAPABILITIES: IssuerCapabilities = {
+  // npm has no rotate call: a new token, then the old one deleted after the pushes.
+  rotation: 'create-then-delete',
   rotate: false,
   maxGracePeriodSeconds: 0,
   revokeMany: 0,

@@ -13,6 +13,7 @@ import { DeskError } from '../../desk-error.js';
 import type { CreateTokenInput, IssuerCapabilities, TokenIssuer } from '../token-issuer.js';
 
 export const TOKEN_DESK_CAPABILITIES: IssuerCapabilities = {
+  rotation: 'grace',
   rotate: true,
   maxGracePeriodSeconds: MAX_GRACE_PERIOD_SECONDS,
   revokeMany: MAX_BULK_REVOKE,

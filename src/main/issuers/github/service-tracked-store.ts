@@ -1,0 +1,97 @@
+/**
+ * The GitHub tokens a person tracks, kept on their Token Desk account's service
+ * (vendor `github`, host = the API's origin). The service keeps a vendor's id, name and
+ * expiry; which kind of token it is and whose are part of that id here
+ * (`classic.ada.<random>`: GitHub logins have no dots), so nothing about a token is
+ * lost and a second computer reads the same records. Never a value.
+ */
+import { randomUUID } from 'node:crypto';
+import type { GitHubTokenKind } from '../../../shared/issuers/github.js';
+import type { TrackedToken } from '../../../shared/tracked-tokens.js';
+import type { TrackedRecords } from '../tracked/tracked-records.js';
+import type {
+  NewTrackedGitHubToken,
+  TrackedGitHubToken,
+  TrackedGitHubTokenChange,
+  TrackedTokenStore,
+} from './tracked-token-store.js';
+
+const KINDS: readonly GitHubTokenKind[] = ['classic', 'fine-grained'];
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+
+function externalIdOf(kind: GitHubTokenKind, login: string): string {
+  return `${kind}.${login}.${randomUUID()}`;
+}
+
+/** A record this store wrote, or null (another writer's, or changed on the way). */
+function parse(record: TrackedToken): TrackedGitHubToken | null {
+  const [kind, login, random, ...rest] = record.externalId.split('.');
+  if (rest.length > 0 || !random || !KINDS.includes(kind as GitHubTokenKind)) return null;
+  if (!login || !LOGIN.test(login)) return null;
+  return {
+    id: record.externalId,
+    name: record.name,
+    kind: kind as GitHubTokenKind,
+    login,
+    scopes: null,
+    createdAt: record.createdAt,
+    expiresAt: record.expiresAt,
+    expiryCheckedAt: record.expiryCheckedAt,
+  };
+}
+
+function notFound(): Error {
+  return Object.assign(new Error('That GitHub token is no longer tracked.'), {
+    code: 'token_not_found',
+  });
+}
+
+export function serviceTrackedStore(records: TrackedRecords): TrackedTokenStore {
+  const record = async (id: string) => {
+    const found = await records.find(id);
+    if (!found) throw notFound();
+    return found;
+  };
+  return {
+    async list() {
+      return (await records.list()).flatMap((entry) => parse(entry) ?? []);
+    },
+    async add(token: NewTrackedGitHubToken) {
+      const saved = await records.upsert({
+        externalId: externalIdOf(token.kind, token.login),
+        name: token.name,
+        expiresAt: token.expiresAt,
+        expiryCheckedAt: token.expiryCheckedAt,
+      });
+      const parsed = parse(saved);
+      if (!parsed) throw new Error('The token service changed the tracked token it saved.');
+      return { ...parsed, scopes: token.scopes };
+    },
+    async update(id: string, change: TrackedGitHubTokenChange) {
+      const current = await record(id);
+      const before = parse(current);
+      if (!before) throw notFound();
+      const kind = change.kind ?? before.kind;
+      const login = change.login ?? before.login;
+      const saved = await records.update(current.id, {
+        ...(change.name === undefined ? {} : { name: change.name }),
+        ...(change.expiresAt === undefined ? {} : { expiresAt: change.expiresAt }),
+        ...(change.expiryCheckedAt === undefined
+          ? {}
+          : { expiryCheckedAt: change.expiryCheckedAt }),
+        ...(kind === before.kind && login === before.login
+          ? {}
+          : { externalId: externalIdOf(kind, login) }),
+      });
+      const parsed = parse(saved);
+      if (!parsed) throw new Error('The token service changed the tracked token it saved.');
+      return { ...parsed, scopes: change.scopes ?? null };
+    },
+    async remove(id: string) {
+      const found = await records.find(id);
+      if (!found) return false;
+      await records.forget(found.id);
+      return true;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Another vendor's tokens as the person's Token Desk account keeps them: metadata
+ * (vendor, host, the vendor's id, name, expiry) and where each was sent, on the
+ * account's own service, so a second computer sees them too. Never a secret. Every
+ * call uses the owning account's session, whatever account is active meanwhile.
+ */
+import type { Destination, DestinationInput } from '../../../shared/ci-destinations.js';
+import type {
+  TrackedToken,
+  TrackedTokenChange,
+  TrackedVendor,
+} from '../../../shared/tracked-tokens.js';
+import { DeskError } from '../../desk-error.js';
+import type { RecordOwner } from '../../local-store.js';
+import type { ApiClient } from '../../services/api-client.js';
+import type { SessionService } from '../../services/session-service.js';
+import type { TokenPlaces } from '../token-places.js';
+
+/** The service keeps a vendor's origin (no path): a registry under a path is known by its origin. */
+export function trackedHost(host: string): string {
+  try {
+    return new URL(host).origin;
+  } catch {
+    return host;
+  }
+}
+
+export class TrackedRecords {
+  constructor(
+    private readonly api: ApiClient,
+    private readonly sessions: Pick<SessionService, 'withSession'>,
+    private readonly owner: RecordOwner,
+    readonly vendor: TrackedVendor,
+    host: string,
+  ) {
+    this.host = trackedHost(host);
+  }
+
+  readonly host: string;
+
+  private call<T>(request: (serviceUrl: string, token: string) => Promise<T>): Promise<T> {
+    return this.sessions.withSession(
+      (active) => request(active.serviceUrl, active.token),
+      this.owner,
+    );
+  }
+
+  /** This vendor's and host's records (the service may answer more: only these are kept). */
+  async list(): Promise<TrackedToken[]> {
+    const all = await this.call((url, token) =>
+      this.api.listTrackedTokens(url, token, { vendor: this.vendor, host: this.host }),
+    );
+    return all.filter((record) => record.vendor === this.vendor && record.host === this.host);
+  }
+
+  async find(externalId: string): Promise<TrackedToken | undefined> {
+    return (await this.list()).find((record) => record.externalId === externalId);
+  }
+
+  upsert(input: {
+    externalId: string;
+    name: string;
+    expiresAt?: string | null;
+    expiryCheckedAt?: string | null;
+  }): Promise<TrackedToken> {
+    return this.call((url, token) =>
+      this.api.trackToken(url, token, { vendor: this.vendor, host: this.host, ...input }),
+    );
+  }
+
+  update(id: string, change: TrackedTokenChange): Promise<TrackedToken> {
+    return this.call((url, token) => this.api.updateTrackedToken(url, token, id, change));
+  }
+
+  forget(id: string): Promise<void> {
+    return this.call((url, token) => this.api.forgetTrackedToken(url, token, id));
+  }
+
+  addPlace(id: string, input: DestinationInput): Promise<Destination> {
+    return this.call((url, token) => this.api.addTrackedDestination(url, token, id, input));
+  }
+
+  removePlace(id: string, destinationId: string): Promise<void> {
+    return this.call((url, token) =>
+      this.api.removeTrackedDestination(url, token, id, destinationId),
+    );
+  }
+}
+
+/** Where a vendor token was sent, kept by its id at the vendor. */
+export function trackedPlaces(records: TrackedRecords): TokenPlaces {
+  return {
+    async list(tokenId) {
+      return (await records.find(tokenId))?.places ?? [];
+    },
+    async add(tokenId, input, { name }) {
+      const record =
+        (await records.find(tokenId)) ?? (await records.upsert({ externalId: tokenId, name }));
+      return records.addPlace(record.id, input);
+    },
+    async remove(tokenId, destinationId) {
+      const record = await records.find(tokenId);
+      if (!record)
+        throw new DeskError(
+          'destination_not_found',
+          'That place is not recorded for this token any more. Close the details and open them again.',
+        );
+      await records.removePlace(record.id, destinationId);
+    },
+    async follow(previousId, replacement) {
+      const record = await records.find(previousId);
+      if (!record) return;
+      await records.update(record.id, { externalId: replacement.id, name: replacement.name });
+    },
+    async counts() {
+      return new Map(
+        (await records.list()).map((record) => [record.externalId, record.places.length]),
+      );
+    },
+  };
+}
