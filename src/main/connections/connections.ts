@@ -64,7 +64,7 @@ export class Connections {
    */
   async connect(
     kind: IssuingVendor,
-    request: { host: string; token?: string; username?: string },
+    request: { host: string; token?: string },
   ): Promise<ConnectionInfo> {
     const connector = connectorOf(kind);
     if (!connector)

@@ -47,11 +47,10 @@ export interface IssuerConnection {
   login: string;
 }
 
-/** What a person typed to connect an account: a credential, or (npm) a user name to sign in with. */
+/** What a person typed to connect an account: the address, and a credential unless (npm) they sign in. */
 export interface ConnectRequest {
   host: string;
   token?: string;
-  username?: string;
 }
 
 /** Who the account is, the credential main keeps for it, and the host the issuer will use. */
@@ -77,16 +76,12 @@ export const ISSUERS = {
   npm: {
     displayName: 'npm',
     open: openNpmIssuer,
-    async connect({ host, token, username }, context) {
+    async connect({ host, token }, context) {
       if (token !== undefined) {
         const { login } = await verifyNpmConnection(host, token, context);
         return { login, credential: token };
       }
-      if (username === undefined)
-        throw new DeskError(
-          'invalid_input',
-          'Sign in to npm, or paste a token that may manage tokens.',
-        );
+      // The user name, password and any second factor are asked in main's own prompt.
       const signedIn = await signInToNpm(host, context);
       return { login: signedIn.username, credential: signedIn.token };
     },

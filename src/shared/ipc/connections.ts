@@ -23,18 +23,14 @@ export interface ConnectionInfo {
 
 const Host = Type.String({ maxLength: URL_MAX_LENGTH });
 const VendorToken = Type.String({ pattern: PROVIDER_TOKEN_PATTERN });
-/** npm's user names: lower-case letters, digits, `-`, `.` and `_`, at most 214. */
-const NpmUserName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,213}$' });
 
 const AddConnectionPayload = Type.Union([
   Type.Object(
     { kind: Type.Literal('npm'), host: Host, token: VendorToken },
     { additionalProperties: false },
   ),
-  Type.Object(
-    { kind: Type.Literal('npm'), host: Host, username: NpmUserName },
-    { additionalProperties: false },
-  ),
+  // Without a token: sign in to npm, in main's own prompt (user name, password, 2FA).
+  Type.Object({ kind: Type.Literal('npm'), host: Host }, { additionalProperties: false }),
   Type.Object(
     { kind: Type.Literal('cloudflare'), host: Host, token: VendorToken },
     { additionalProperties: false },

@@ -33,7 +33,7 @@ export interface CiWorld {
   confirm: RecordingConfirm;
   /** A fresh main process (as after a restart) on the same settings and keychain; `extra` adds ports. */
   launch(
-    extra?: Pick<Runtime, 'externalLinks' | 'openProvider' | 'confirm' | 'fetch'>,
+    extra?: Pick<Runtime, 'externalLinks' | 'openProvider' | 'confirm' | 'fetch' | 'prompt'>,
   ): ReturnType<typeof composeDesk>;
   /** Every file under the settings directory, concatenated. */
   settingsText(): string;
