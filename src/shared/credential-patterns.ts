@@ -1,7 +1,7 @@
 /**
  * What credentials look like: Token Desk's own (`ca_`, `ses_`) and the CI
  * providers' (GitHub `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_`/`github_pat_`, GitLab `glpat-`
- * and its siblings). Used to refuse them where they never belong (destination
+ * and its siblings) and the other vendors' (npm `npm_`, Cloudflare `cfut_`/`cfat_`/`cfk_`). Used to refuse them where they never belong (destination
  * records) and to cut them out of text that came from outside (provider error
  * bodies) before it is shown or stored. Case-insensitive; a short run after the
  * prefix is enough, since even part of a secret helps whoever reads it.
@@ -11,6 +11,10 @@ const SHAPES = [
   String.raw`gh[pousr]_[0-9a-z]{4,}`,
   String.raw`github_pat_\w{4,}`,
   String.raw`gl(?:pat|ptt|dt|ft|cbt|imt|agent|soat|ffct|tst|rtr|wt|oas|rt)-[\w-]{4,}`,
+  // npm (npm_ + 36) and Cloudflare (cfut_/cfat_/cfk_ + 40): a long run only, since
+  // names like NPM_TOKEN or cf_api are everyday words in CI.
+  String.raw`npm_[0-9a-z]{30,}`,
+  String.raw`cf(?:ut|at|k)_[0-9a-z]{30,}`,
 ];
 
 /** Matches anything shaped like a credential (global: use with replace). */

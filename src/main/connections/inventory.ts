@@ -18,8 +18,9 @@ export async function inventoryOf(connections: Connections): Promise<Inventory> 
       try {
         const opened = connections.issuer(connection.id);
         connected = opened;
-        const [listed, counts] = await Promise.all([
-          opened.issuer.list(),
+        const [{ tokens: listed, notes }, counts] = await Promise.all([
+          opened.issuer.listWithNotes?.() ??
+            opened.issuer.list().then((tokens) => ({ tokens, notes: [] as string[] })),
           // Another vendor's places are kept on the account's service, beside its own tokens'.
           opened.places.counts?.() ?? null,
         ]);
@@ -29,7 +30,7 @@ export async function inventoryOf(connections: Connections): Promise<Inventory> 
             opened.ref,
           ),
         );
-        return { source: sourceOf(connection, opened, null), tokens };
+        return { source: sourceOf(connection, opened, null, notes), tokens };
       } catch (error) {
         const words = inWords(error, []);
         const problem = { code: words.code, message: words.message };
@@ -47,6 +48,7 @@ function sourceOf(
   connection: Connection,
   connected: ConnectedIssuer | null,
   problem: InventorySource['problem'],
+  notes: string[] = [],
 ): InventorySource {
   const capabilities = connected?.issuer.capabilities;
   return {
@@ -61,6 +63,7 @@ function sourceOf(
       expiryRequired: capabilities?.expiryRequired ?? false,
     },
     problem,
+    notes: notes.slice(0, 20).map((note) => note.slice(0, 500)),
   };
 }
 

@@ -81,6 +81,8 @@ export interface TokenIssuer {
   readonly kind: string;
   readonly capabilities: IssuerCapabilities;
   list(): Promise<IssuerToken[]>;
+  /** The list, and sentences for what it leaves out (cut off, or hidden by the vendor); optional. */
+  listWithNotes?(): Promise<{ tokens: IssuerToken[]; notes: string[] }>;
   /** One token, or an error coded `token_not_found` once it is gone. */
   get(id: string): Promise<TokenUsage | IssuerToken>;
   create(input: CreateTokenInput): Promise<IssuedToken>;

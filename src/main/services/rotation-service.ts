@@ -144,7 +144,10 @@ export class RotationService {
       return { report, ...none, sendProblem: { code: words.code, message: words.message } };
     }
     const { rotation } = report;
-    if (!endOldNow || rotation.destinations.length > 0 || rotation.oldRevoked)
+    // A guided or at-once rotation kept the token's id (GitHub, Cloudflare's roll): the
+    // old value already stopped, and revoking that id would end the new one.
+    const sameToken = rotation.newTokenId === tokenId;
+    if (!endOldNow || sameToken || rotation.destinations.length > 0 || rotation.oldRevoked)
       return { report, sent, sendProblem: null, oldKept: null };
     try {
       await this.deps.issuerFor(owner, connectionId).issuer.revoke(tokenId);

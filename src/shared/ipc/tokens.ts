@@ -33,6 +33,8 @@ export interface InventorySource {
   };
   /** Why this source's tokens are missing from the list right now; null when it answered. */
   problem: BridgeError | null;
+  /** What the source's list leaves out, in sentences (GitLab: projects past the first 50). */
+  notes: string[];
 }
 
 /** Every connected issuer's tokens, side by side; a source that failed says why instead. */

@@ -224,13 +224,15 @@ describe('token channels name their connection', () => {
         label: `Token Desk · ${ada.email}`,
         capabilities: expect.objectContaining({ create: true, rotation: 'grace' }),
         problem: null,
+        notes: [],
       },
       {
         connectionId: adaGitHub,
         kind: 'github',
         label: expect.stringMatching(/^GitHub · ada on 127\.0\.0\.1:\d+$/),
-        capabilities: expect.objectContaining({ create: false }),
+        capabilities: expect.objectContaining({ create: false, rotation: 'guided' }),
         problem: null,
+        notes: [],
       },
     ]);
     const adas = inventory.tokens.filter((token: { name: string }) => token.name === 'adas');
