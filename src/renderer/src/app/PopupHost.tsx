@@ -150,9 +150,14 @@ export function PopupHost({
           onCancel={actions.close}
         >
           <p>
-            Every pipeline or script still using <strong>{popup.token.name}</strong> (
-            <code>{popup.token.prefix}…</code>) will get <strong>401 errors</strong> on its very
-            next request. This cannot be undone.
+            Every pipeline or script still using <strong>{popup.token.name}</strong>
+            {popup.token.prefix && (
+              <>
+                {' '}
+                (<code>{popup.token.prefix}…</code>)
+              </>
+            )}{' '}
+            will get <strong>401 errors</strong> on its very next request. This cannot be undone.
           </p>
         </ConfirmDialog>
       );
@@ -269,7 +274,20 @@ export function PopupHost({
             </>
           }
           notice={
-            popup.token.destinationCount > 0 ? (
+            popup.token.facts.rotation !== 'grace' ? (
+              // Another vendor's rotation: what happens to the old value is its own.
+              <div className="banner banner-warning old-secret-choice">
+                <p>{rotationWarning(popup.token.facts.rotation, durationWords(graceSeconds))}</p>
+                {popup.token.destinationCount > 0 && (
+                  <PlacesToUpdate
+                    tokenId={popup.token.id}
+                    connectionId={popup.token.issuer.connectionId}
+                    tokenName={popup.token.name}
+                    onListed={placesListed}
+                  />
+                )}
+              </div>
+            ) : popup.token.destinationCount > 0 ? (
               <div className="banner banner-warning old-secret-choice">
                 <p>
                   The current secret <code>{popup.token.prefix}…</code> keeps working until every

@@ -165,10 +165,14 @@ export function TokenDetailsContent({
             <dd>Its source does not let Token Desk revoke it</dd>
           </>
         )}
-        <dt>Prefix</dt>
-        <dd>
-          <code>{token.prefix}…</code>
-        </dd>
+        {token.prefix && (
+          <>
+            <dt>Prefix</dt>
+            <dd>
+              <code>{token.prefix}…</code>
+            </dd>
+          </>
+        )}
         <dt>Created</dt>
         <dd>
           {formatAbsolute(token.createdAt)}{' '}

@@ -139,7 +139,13 @@ export function TokenRow({
         {scopes && <span className="source-scopes"> {scopes}</span>}
       </TextCell>
       <TextCell className="cell-prefix" col={COLUMN.prefix} active={activeColumn}>
-        <code>{token.prefix}…</code>
+        {token.prefix ? (
+          <code>{token.prefix}…</code>
+        ) : (
+          <span className="muted" title="Its source shows no prefix">
+            None
+          </span>
+        )}
       </TextCell>
       <TextCell
         className="cell-created"

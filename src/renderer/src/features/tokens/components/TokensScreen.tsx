@@ -194,7 +194,7 @@ export function TokensScreen({
       )}
 
       {hasTokens && (
-        <div className="list-controls">
+        <div className={`list-controls${withSources ? ' with-sources' : ''}`}>
           <label htmlFor="search" className="visually-hidden">
             Search tokens
           </label>
@@ -207,20 +207,22 @@ export function TokensScreen({
             onChange={(e) => view.setQuery(e.target.value)}
             aria-keyshortcuts="/"
           />
-          <label htmlFor="sort">Sort</label>
-          <select
-            id="sort"
-            value={view.sort}
-            onChange={(e) => view.setSort(e.target.value as SortKey)}
-          >
-            <option value="attention">Needs attention first</option>
-            <option value="created">Newest first</option>
-            <option value="name">Name</option>
-            <option value="lastUsed">Recently used</option>
-            <option value="expires">Expiring soonest</option>
-          </select>
+          <span className="control-pair">
+            <label htmlFor="sort">Sort</label>
+            <select
+              id="sort"
+              value={view.sort}
+              onChange={(e) => view.setSort(e.target.value as SortKey)}
+            >
+              <option value="attention">Needs attention first</option>
+              <option value="created">Newest first</option>
+              <option value="name">Name</option>
+              <option value="lastUsed">Recently used</option>
+              <option value="expires">Expiring soonest</option>
+            </select>
+          </span>
           {withSources && (
-            <>
+            <span className="control-pair">
               <label htmlFor="source-filter">Source</label>
               <select
                 id="source-filter"
@@ -235,7 +237,7 @@ export function TokensScreen({
                   </option>
                 ))}
               </select>
-            </>
+            </span>
           )}
           <button type="button" className="secondary" onClick={() => void load()}>
             Refresh
