@@ -6,7 +6,8 @@
  * (a source with tokens, one whose vendor failed), and the actions on them are
  * answered here as main would: what the window shows and sends is what is tested.
  */
-import { expect, test, type Page, type Route } from '@playwright/test';
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect, test, type BrowserContext, type Page, type Route } from '@playwright/test';
 import { join } from 'node:path';
 import type { DeskToken, Inventory } from '../../src/shared/ipc-contract.js';
 import { layoutProblemsInPage } from './layout-probe.mjs';
@@ -25,6 +26,7 @@ test.describe.configure({ mode: 'serial' });
 const SHOTS = process.env.TOKEN_DESK_SHOTS ?? 'test-results/screens';
 
 let desk: Desk;
+let context: BrowserContext;
 let page: Page;
 /** What every bridge call sent, by channel, in order. */
 const sent = new Map<string, unknown[]>();
@@ -34,7 +36,9 @@ const invoked = (channel: string) => (url: URL) =>
 
 test.beforeAll(async ({ browser }) => {
   desk = await startDesk('inventory');
-  page = await browser.newPage();
+  // axe's analyze() opens a page of its own, which browser.newPage()'s own context refuses.
+  context = await browser.newContext();
+  page = await context.newPage();
   page.on('request', (request) => {
     const match = /\/__harness\/invoke\/([^/?]+)$/.exec(new URL(request.url()).pathname);
     if (!match) return;
@@ -49,7 +53,7 @@ test.beforeAll(async ({ browser }) => {
 });
 
 test.afterAll(async () => {
-  await page?.close();
+  await context?.close();
   await desk?.stop();
 });
 
@@ -259,7 +263,8 @@ test('other sources: each token’s source and scopes, a filter with counts, wha
 test('a failed source says so by name, with Retry, and the others stay listed', async () => {
   const banner = page.getByRole('status').filter({ hasText: 'Cloudflare could not be reached' });
   await expect(banner).toContainText('Cloudflare · ada@example.com on api.cloudflare.com:');
-  await expect(banner).toContainText('Retrying every few seconds');
+  // A vendor away is asked again on Retry, not every few seconds (its rate limits).
+  await expect(banner).not.toContainText('Retrying every few seconds');
   const asked = (sent.get('tokens:inventory') ?? []).length;
   await banner
     .getByRole('button', { name: 'Retry Cloudflare · ada@example.com on api.cloudflare.com' })
@@ -310,6 +315,29 @@ test('what a source does not allow is not offered; a bulk revoke goes to each to
   ]);
   await page.getByRole('button', { name: 'Done' }).click();
   await page.unroute(invoked('tokens:revoke'));
+});
+
+test('the inventory with other sources and a failed one: no serious WCAG 2.1 AA problem, light and dark', async () => {
+  await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+  await expect(page.getByRole('row', { name: /publish-acme/ })).toBeVisible();
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    for (const size of [
+      { width: 720, height: 480 },
+      { width: 1100, height: 750 },
+    ]) {
+      await page.setViewportSize(size);
+      const { violations } = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+        .analyze();
+      const serious = violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      expect(serious, `${colorScheme} ${size.width}`).toEqual([]);
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1100, height: 720 });
 });
 
 test('screens: the inventory at 550 to 1920, light and dark, nothing cut or overlapping', async () => {

@@ -20,6 +20,7 @@ import {
   sourceChip,
   sourceOptions,
 } from '../../../../src/renderer/src/features/tokens/sources';
+import { retriesOnItsOwn } from '../../../../src/renderer/src/features/tokens/hooks/use-token-list';
 import { visibleTokens } from '../../../../src/renderer/src/features/tokens/view';
 import {
   DESK_CONNECTION,
@@ -193,5 +194,23 @@ describe('actions by facts', () => {
     expect(bulkRevokePlan([stray], [])).toEqual([
       { connectionId: 'conn-cloudflare', ids: [stray.id], many: false },
     ]);
+  });
+});
+
+describe('a source that failed', () => {
+  it('is asked again by itself only when it is our own service, away for a while', () => {
+    const away = { code: 'unreachable', message: 'away' };
+    expect(retriesOnItsOwn(source('token-desk', { problem: away }))).toBe(true);
+    expect(
+      retriesOnItsOwn(
+        source('token-desk', { problem: { code: 'database_unavailable', message: 'db' } }),
+      ),
+    ).toBe(true);
+    expect(
+      retriesOnItsOwn(source('token-desk', { problem: { code: 'forbidden', message: 'no' } })),
+    ).toBe(false);
+    // A vendor's rate limits are not spent every few seconds while it is down.
+    expect(retriesOnItsOwn(source('npm', { problem: away }))).toBe(false);
+    expect(retriesOnItsOwn(source('token-desk'))).toBe(false);
   });
 });

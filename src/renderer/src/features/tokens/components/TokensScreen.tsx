@@ -6,7 +6,7 @@ import { desk } from '../../../lib/bridge';
 import { useScreen } from '../../../lib/use-screen';
 import { HEALTH_FILTERS, SHOWN_WHEN_ANY } from '../health';
 import { showsSources } from '../sources';
-import { retriesByItself, type TokenListState } from '../hooks/use-token-list';
+import { retriesByItself, retriesOnItsOwn, type TokenListState } from '../hooks/use-token-list';
 import type { TokenView } from '../hooks/use-token-view';
 import { tokenCount, type SortKey } from '../view';
 import { TokenList } from './TokenList';
@@ -152,6 +152,7 @@ export function TokensScreen({
       {loadError && (
         <LoadProblem
           problem={loadError}
+          retrying={retriesByItself(loadError)}
           onRetry={() => void load()}
           onOpenNetworkSettings={onOpenNetworkSettings}
         />
@@ -160,6 +161,7 @@ export function TokensScreen({
         <LoadProblem
           key={source.connectionId}
           problem={source.problem!}
+          retrying={retriesOnItsOwn(source)}
           source={withSources ? source : null}
           kept={view.bySource.find((o) => o.connectionId === source.connectionId)?.count ?? 0}
           onRetry={() => void load()}
@@ -344,12 +346,15 @@ export function TokensScreen({
  */
 function LoadProblem({
   problem,
+  retrying,
   source = null,
   kept = 0,
   onRetry,
   onOpenNetworkSettings,
 }: {
   problem: { code: string; message: string };
+  /** The list asks again by itself every few seconds. */
+  retrying: boolean;
   source?: InventorySource | null;
   /** How many of its tokens the list still shows, as they were before. */
   kept?: number;
@@ -379,7 +384,7 @@ function LoadProblem({
     >
       {source && <strong className="problem-source">{source.label}: </strong>}
       {problem.message}
-      {retriesByItself(problem) && ' Retrying every few seconds…'}
+      {retrying && ' Retrying every few seconds…'}
       {source &&
         kept > 0 &&
         ` Its ${kept === 1 ? 'token' : `${kept.toLocaleString()} tokens`} in the list ${kept === 1 ? 'is' : 'are'} as last seen.`}

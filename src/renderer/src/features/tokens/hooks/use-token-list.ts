@@ -14,6 +14,10 @@ const RETRY_MS = 3000;
 export function retriesByItself(error: { code: string } | null): boolean {
   return error?.code === 'unreachable' || error?.code === 'database_unavailable';
 }
+/** Whether the list asks again by itself after this source failed: only our own service's passing failures. */
+export const retriesOnItsOwn = (source: InventorySource): boolean =>
+  source.kind === 'token-desk' && retriesByItself(source.problem);
+
 /** How often relative times ("Expires in…", "expired") are brought up to date. */
 const CLOCK_MS = 60_000;
 
@@ -78,9 +82,10 @@ export function useTokenList(onFailure: (error: unknown) => void): TokenListStat
     void load();
   }, [load]);
 
-  // Keep retrying while the service, its database or a vendor is away; stop once all are back.
-  const retrying =
-    retriesByItself(loadError) || (sources ?? []).some((s) => retriesByItself(s.problem));
+  // Keep retrying while our service or its database is away; stop once it is back. A
+  // vendor that is away waits for Retry: asking every vendor every few seconds for as
+  // long as one is down would spend the others' rate limits.
+  const retrying = retriesByItself(loadError) || (sources ?? []).some(retriesOnItsOwn);
   useEffect(() => {
     if (!retrying) return;
     const timer = setInterval(() => void load(), RETRY_MS);
