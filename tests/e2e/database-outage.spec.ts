@@ -35,17 +35,33 @@ const failure = (code: string, message: string) => ({
 });
 
 test('the database away: the list says so, retries by itself, and is back without a click', async () => {
+  // Main asks every source at once and says, beside each, why it failed: here our
+  // service's answer, as main passes it on, in place of its tokens. (Answered at once,
+  // not after asking main, so no answer is still on its way when the route is removed.)
+  const [answered] = await Promise.all([
+    page.waitForResponse((r) => invoked('tokens:inventory')(new URL(r.url()))),
+    page.getByRole('button', { name: 'Refresh', exact: true }).click(),
+  ]);
+  const { value } = (await answered.json()) as {
+    value: { sources: Array<Record<string, unknown>> };
+  };
   let refused = 0;
   const refuse = (route: Route) => {
     refused += 1;
-    return route.fulfill(
-      failure(
-        'database_unavailable',
-        'The token service cannot reach its database right now (it may be restarting).',
-      ),
-    );
+    const sources = value.sources.map((source) => ({
+      ...source,
+      problem: {
+        code: 'database_unavailable',
+        message: 'The token service cannot reach its database right now (it may be restarting).',
+      },
+    }));
+    return route.fulfill({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({ ok: true, value: { sources, tokens: [] } }),
+    });
   };
-  const list = invoked('tokens:list');
+  const list = invoked('tokens:inventory');
   await page.route(list, refuse);
   await page.getByRole('button', { name: 'Refresh', exact: true }).click();
   const banner = page.getByText(/cannot reach its database right now.*Retrying every few seconds/);

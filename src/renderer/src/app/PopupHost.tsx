@@ -1,7 +1,8 @@
 import { Suspense } from 'react';
-import type { ApiToken } from '../../../shared/api-schemas';
 import type {
   BulkRevokeReport,
+  DeskToken,
+  InventorySource,
   ProviderAccountInfo,
   RevealedToken,
   RotationReport,
@@ -20,6 +21,7 @@ import { SendFromReveal } from '../features/send-to-ci/components/SendFromReveal
 import type { SendOutcome } from '../features/send-to-ci/outcomes';
 import type { SendChoice } from '../features/send-to-ci/send-form';
 import { NewTokenDialog } from '../features/tokens/components/NewTokenDialog';
+import { rotationWarning } from '../features/tokens/sources';
 import { durationWords, placesWord } from '../lib/format';
 import { sendPopup, type Popup } from './popups';
 
@@ -54,8 +56,8 @@ export interface PopupActions {
   handleFailure(error: unknown): string;
   reloadList(): void;
   created(revealed: RevealedToken): void;
-  revoke(token: ApiToken): Promise<void>;
-  rotate(token: ApiToken): Promise<void>;
+  revoke(token: DeskToken): Promise<void>;
+  rotate(token: DeskToken): Promise<void>;
   bulkRevoked(report: BulkRevokeReport | null): void;
   rotationChanged(next: RotationState): void;
   showRotation(report: RotationReport, outcomes?: SendOutcome[]): void;
@@ -63,7 +65,7 @@ export interface PopupActions {
   sessionChanged(state: SessionState): void;
   /** A row's Send to CI…: the choice of stopping the old secret at once. */
   setEndOldNow(on: boolean): void;
-  rowSend(token: ApiToken, choice: SendChoice, overwrite: boolean): Promise<SendResult>;
+  rowSend(token: DeskToken, choice: SendChoice, overwrite: boolean): Promise<SendResult>;
   rowSendOutcome(outcome: SendOutcome): void;
 }
 
@@ -73,6 +75,8 @@ interface Props {
   /** Settings' grace period for "rotate and update", to say how long the old token lasts. */
   graceSeconds: number;
   existingNames: ReadonlySet<string>;
+  /** The connected sources (for a bulk revoke across them). */
+  sources: InventorySource[];
   places: PlacesShown;
   actions: PopupActions;
 }
@@ -86,7 +90,15 @@ const addProviderAccount = (onAdded: (added: ProviderAccountInfo) => void) => (
 );
 
 /** The one place the signed-in window's dialogs are rendered; features meet here. */
-export function PopupHost({ popup, account, graceSeconds, existingNames, places, actions }: Props) {
+export function PopupHost({
+  popup,
+  account,
+  graceSeconds,
+  existingNames,
+  sources,
+  places,
+  actions,
+}: Props) {
   if (popup === null) return null;
   const { placesListed, placesShownFor } = places;
   switch (popup.kind) {
@@ -138,9 +150,14 @@ export function PopupHost({ popup, account, graceSeconds, existingNames, places,
           onCancel={actions.close}
         >
           <p>
-            Every pipeline or script still using <strong>{popup.token.name}</strong> (
-            <code>{popup.token.prefix}…</code>) will get <strong>401 errors</strong> on its very
-            next request. This cannot be undone.
+            Every pipeline or script still using <strong>{popup.token.name}</strong>
+            {popup.token.prefix && (
+              <>
+                {' '}
+                (<code>{popup.token.prefix}…</code>)
+              </>
+            )}{' '}
+            will get <strong>401 errors</strong> on its very next request. This cannot be undone.
           </p>
         </ConfirmDialog>
       );
@@ -152,11 +169,20 @@ export function PopupHost({ popup, account, graceSeconds, existingNames, places,
           onConfirm={() => actions.rotate(popup.token)}
           onCancel={actions.close}
         >
-          <p>
-            A new secret replaces <code>{popup.token.prefix}…</code>, with the same name and
-            lifetime. The old secret stops working immediately: update it wherever{' '}
-            <strong>{popup.token.name}</strong> is used.
-          </p>
+          {popup.token.facts.rotation === 'create-then-delete' ? (
+            <p>
+              A new token replaces <strong>{popup.token.name}</strong>, with the same name and
+              lifetime, and the old one is deleted once it is made. Nothing records where it is
+              used, so update it wherever <strong>{popup.token.name}</strong> is used.
+            </p>
+          ) : (
+            <p>
+              A new secret replaces{' '}
+              {popup.token.prefix ? <code>{popup.token.prefix}…</code> : 'the current one'}, with
+              the same name and lifetime. The old secret stops working immediately: update it
+              wherever <strong>{popup.token.name}</strong> is used.
+            </p>
+          )}
         </ConfirmDialog>
       ) : (
         <ConfirmDialog
@@ -167,15 +193,15 @@ export function PopupHost({ popup, account, graceSeconds, existingNames, places,
           onCancel={actions.close}
         >
           <p>
-            A new secret replaces <code>{popup.token.prefix}…</code>, with the same name and
-            lifetime, and Token Desk puts it into each of the{' '}
+            A new secret replaces{' '}
+            {popup.token.prefix ? <code>{popup.token.prefix}…</code> : 'the current one'}, with the
+            same name and lifetime, and Token Desk puts it into each of the{' '}
             {placesWord(popup.token.destinationCount)} <strong>{popup.token.name}</strong> is
-            recorded in. The old secret is revoked as soon as every place has the new one; if a
-            place fails, it keeps working for {durationWords(graceSeconds)} so no pipeline breaks
-            meanwhile.
+            recorded in. {rotationWarning(popup.token.facts.rotation, durationWords(graceSeconds))}
           </p>
           <PlacesToUpdate
             tokenId={popup.token.id}
+            connectionId={popup.token.issuer.connectionId}
             tokenName={popup.token.name}
             onListed={placesListed}
           />
@@ -205,6 +231,7 @@ export function PopupHost({ popup, account, graceSeconds, existingNames, places,
           {popup.token.destinationCount > 0 && (
             <PlacesToUpdate
               tokenId={popup.token.id}
+              connectionId={popup.token.issuer.connectionId}
               tokenName={popup.token.name}
               onListed={placesListed}
             />
@@ -226,8 +253,8 @@ export function PopupHost({ popup, account, graceSeconds, existingNames, places,
     case 'bulk-revoke':
       return (
         <BulkRevokeDialog
-          connectionId={account.connectionId}
           tokens={popup.tokens}
+          sources={sources}
           onDone={actions.bulkRevoked}
           onFailure={actions.handleFailure}
         />
@@ -247,7 +274,20 @@ export function PopupHost({ popup, account, graceSeconds, existingNames, places,
             </>
           }
           notice={
-            popup.token.destinationCount > 0 ? (
+            popup.token.facts.rotation !== 'grace' ? (
+              // Another vendor's rotation: what happens to the old value is its own.
+              <div className="banner banner-warning old-secret-choice">
+                <p>{rotationWarning(popup.token.facts.rotation, durationWords(graceSeconds))}</p>
+                {popup.token.destinationCount > 0 && (
+                  <PlacesToUpdate
+                    tokenId={popup.token.id}
+                    connectionId={popup.token.issuer.connectionId}
+                    tokenName={popup.token.name}
+                    onListed={placesListed}
+                  />
+                )}
+              </div>
+            ) : popup.token.destinationCount > 0 ? (
               <div className="banner banner-warning old-secret-choice">
                 <p>
                   The current secret <code>{popup.token.prefix}…</code> keeps working until every
@@ -256,6 +296,7 @@ export function PopupHost({ popup, account, graceSeconds, existingNames, places,
                 </p>
                 <PlacesToUpdate
                   tokenId={popup.token.id}
+                  connectionId={popup.token.issuer.connectionId}
                   tokenName={popup.token.name}
                   onListed={placesListed}
                 />
@@ -294,7 +335,7 @@ export function PopupHost({ popup, account, graceSeconds, existingNames, places,
 interface DetailsProps {
   /** Beside the list (a wide window) or a dialog (a narrow one). */
   form: 'pane' | 'dialog';
-  token: ApiToken;
+  token: DeskToken;
   gone: boolean;
   focusRequest: number;
   now: number;

@@ -1,8 +1,8 @@
 import { Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { ApiToken } from '../../../shared/api-schemas';
 import type {
   AccountSummary,
   BulkRevokeReport,
+  DeskToken,
   RevealedToken,
   RotationReport,
   RotationState,
@@ -57,7 +57,7 @@ interface Props {
  */
 interface OpenDetails {
   id: string;
-  token: ApiToken;
+  token: DeskToken;
   gone: boolean;
   focusRequest: number;
 }
@@ -99,9 +99,9 @@ export function SignedInWindow({
     },
     [onSessionLost, account.email],
   );
-  const list = useTokenList(account.connectionId, handleFailure);
-  const { tokens, now, load } = list;
-  const view = useTokenView(tokens, now);
+  const list = useTokenList(handleFailure);
+  const { tokens, sources, now, load } = list;
+  const view = useTokenView(tokens, now, sources);
   const wide = useWideWindow();
 
   const [details, setDetails] = useState<OpenDetails | null>(null);
@@ -110,7 +110,7 @@ export function SignedInWindow({
    * the list's own Tab stop when the token went with them (a revoke).
    */
   const [refocus, setRefocus] = useState<{ row: string | null } | null>(null);
-  const openDetails = (token: ApiToken) =>
+  const openDetails = (token: DeskToken) =>
     setDetails((open) => ({
       id: token.id,
       token,
@@ -253,9 +253,9 @@ export function SignedInWindow({
       list.added(revealed.token);
       setPopup({ kind: 'reveal', revealed, rotated: false });
     },
-    async revoke(token: ApiToken) {
+    async revoke(token: DeskToken) {
       try {
-        await revokeToken(account.connectionId, token.id);
+        await revokeToken(token.issuer.connectionId, token.id);
         setPopup(null);
         setStatus(`Revoked “${token.name}”.`);
         list.removed(token.id);
@@ -268,19 +268,19 @@ export function SignedInWindow({
         actionFailed(error);
       }
     },
-    async rotate(token: ApiToken) {
+    async rotate(token: DeskToken) {
       try {
         if (token.destinationCount > 0) {
           showRotation(
             await rotateAndUpdate(
-              account.connectionId,
+              token.issuer.connectionId,
               token.id,
               places.placesShownFor(token) ?? [],
             ),
           );
           return;
         }
-        const revealed = await rotateToken(account.connectionId, token.id);
+        const revealed = await rotateToken(token.issuer.connectionId, token.id);
         list.replaced(token.id, revealed.token);
         // Its details follow it to the token that replaced it.
         setDetails((open) =>
@@ -315,7 +315,7 @@ export function SignedInWindow({
     },
     async rowSend(token, choice, overwrite) {
       const result = await rotateAndSend({
-        connectionId: account.connectionId,
+        connectionId: token.issuer.connectionId,
         tokenId: token.id,
         placeIds: places.placesShownFor(token) ?? [],
         choice,
@@ -423,6 +423,7 @@ export function SignedInWindow({
             account={account}
             graceSeconds={graceSeconds}
             existingNames={view.names}
+            sources={sources ?? []}
             places={places}
             actions={actions}
           />

@@ -4,8 +4,7 @@
  * renders it. A token's details are not among them: they are the window's selection,
  * shown beside the list or, in a narrow window, in a dialog under these.
  */
-import type { ApiToken } from '../../../shared/api-schemas';
-import type { RevealedToken, RotationState } from '../../../shared/ipc-contract';
+import type { DeskToken, RevealedToken, RotationState } from '../../../shared/ipc-contract';
 import type { SendOutcome } from '../features/send-to-ci/outcomes';
 
 export type Popup =
@@ -18,17 +17,17 @@ export type Popup =
       /** Sends made before the secret was shown (a row's Send to CI…). */
       outcomes?: SendOutcome[];
     }
-  | { kind: 'revoke'; token: ApiToken }
-  | { kind: 'rotate'; token: ApiToken }
+  | { kind: 'revoke'; token: DeskToken }
+  | { kind: 'rotate'; token: DeskToken }
   /** A row's Send to CI…: a rotation whose new secret goes to the chosen place. */
-  | { kind: 'send'; token: ApiToken; outcomes: SendOutcome[]; endOldNow: boolean }
+  | { kind: 'send'; token: DeskToken; outcomes: SendOutcome[]; endOldNow: boolean }
   /** An expired token: a rotation with a new lifetime. */
-  | { kind: 'replace'; token: ApiToken }
-  | { kind: 'bulk-revoke'; tokens: ApiToken[] }
+  | { kind: 'replace'; token: DeskToken }
+  | { kind: 'bulk-revoke'; tokens: DeskToken[] }
   | { kind: 'add-account'; email?: string; serviceUrl?: string };
 
 /** A row's Send to CI… starts with no sends and the old secret kept for its grace period. */
-export const sendPopup = (token: ApiToken): Popup => ({
+export const sendPopup = (token: DeskToken): Popup => ({
   kind: 'send',
   token,
   outcomes: [],

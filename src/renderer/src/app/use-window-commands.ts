@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
-import type { ApiToken } from '../../../shared/api-schemas';
-import type { AccountSummary, SignedInAccount } from '../../../shared/ipc-contract';
+import type { AccountSummary, DeskToken, SignedInAccount } from '../../../shared/ipc-contract';
+import { canRotate } from '../features/tokens/sources';
 import { withCommand, type Command } from './CommandPalette';
 
 interface WindowActions {
@@ -10,10 +10,10 @@ interface WindowActions {
   switchTo: (entry: AccountSummary) => void;
   signOut: () => void;
   /** The token whose details are open (null when none, or when it is gone), and its actions. */
-  openToken: ApiToken | null;
-  send: (token: ApiToken) => void;
-  rotate: (token: ApiToken) => void;
-  revoke: (token: ApiToken) => void;
+  openToken: DeskToken | null;
+  send: (token: DeskToken) => void;
+  rotate: (token: DeskToken) => void;
+  revoke: (token: DeskToken) => void;
 }
 
 /**
@@ -34,11 +34,13 @@ export function useWindowCommands(
   const open = actions.openToken;
   const openId = open?.id ?? null;
   const openName = open?.name ?? '';
-  // A token replaced by a rotation can still be revoked, not sent or rotated again.
-  const openLive = open !== null && !open.replacedById;
+  // A token replaced by a rotation can still be revoked, not sent or rotated again;
+  // what its source does not let Token Desk do is not offered.
+  const openLive = open !== null && !open.replacedById && canRotate(open);
+  const openRevocable = open !== null && open.facts.canRevoke;
   useEffect(() => {
     const token = () => latest.current.openToken;
-    const forOpen = (run: (token: ApiToken) => void) => () => {
+    const forOpen = (run: (token: DeskToken) => void) => () => {
       const current = token();
       if (current) run(current);
     };
@@ -59,11 +61,15 @@ export function useWindowCommands(
                   },
                 ]
               : []),
-            {
-              id: 'revoke-open-token',
-              label: `Revoke “${openName}”…`,
-              run: forOpen((t) => latest.current.revoke(t)),
-            },
+            ...(openRevocable
+              ? [
+                  {
+                    id: 'revoke-open-token',
+                    label: `Revoke “${openName}”…`,
+                    run: forOpen((t) => latest.current.revoke(t)),
+                  },
+                ]
+              : []),
           ]
         : []),
       {
@@ -88,5 +94,5 @@ export function useWindowCommands(
       },
     ]);
     return () => register([]);
-  }, [register, accounts, account.email, openId, openName, openLive]);
+  }, [register, accounts, account.email, openId, openName, openLive, openRevocable]);
 }

@@ -7,7 +7,7 @@ describe('moveFor', () => {
   it('moves by one row or cell with the arrows, stopping at the edges', () => {
     expect(moveFor('ArrowDown', false, at, 10, 4)).toEqual({ row: 6, col: COLUMN.name });
     expect(moveFor('ArrowUp', false, at, 10, 4)).toEqual({ row: 4, col: COLUMN.name });
-    expect(moveFor('ArrowRight', false, at, 10, 4)).toEqual({ row: 5, col: COLUMN.prefix });
+    expect(moveFor('ArrowRight', false, at, 10, 4)).toEqual({ row: 5, col: COLUMN.source });
     expect(moveFor('ArrowLeft', false, at, 10, 4)).toEqual({ row: 5, col: COLUMN.select });
     expect(moveFor('ArrowDown', false, { row: 9, col: 1 }, 10, 4)).toEqual({ row: 9, col: 1 });
     // Up from the first token: the header row; no further.

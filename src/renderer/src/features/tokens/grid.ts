@@ -3,16 +3,20 @@
  * cell to cell. Pure, so the moves are tested without a browser.
  */
 
-/** The grid's columns, left to right. */
+/**
+ * The grid's columns, left to right. The source column is there only once the list
+ * holds more than our own service's tokens; the keys skip a column that is not shown.
+ */
 export const COLUMN = {
   select: 0,
   name: 1,
-  prefix: 2,
-  created: 3,
-  used: 4,
-  expires: 5,
-  places: 6,
-  actions: 7,
+  source: 2,
+  prefix: 3,
+  created: 4,
+  used: 5,
+  expires: 6,
+  places: 7,
+  actions: 8,
 } as const;
 const LAST_COLUMN = COLUMN.actions;
 

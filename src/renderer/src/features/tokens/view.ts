@@ -1,34 +1,39 @@
 /** What the list shows: the search, the health filter and the order, as pure functions of the tokens. */
-import type { ApiToken } from '../../../../shared/api-schemas';
-import { attentionRank, healthOf, type HealthFilter } from './health';
+import type { DeskToken } from '../../../../shared/ipc-contract';
+import { attentionRank, healthOf, URGENT_RANK, type HealthFilter } from './health';
 
 export type SortKey = 'attention' | 'created' | 'name' | 'lastUsed' | 'expires';
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
-const comparators: Record<Exclude<SortKey, 'attention'>, (a: ApiToken, b: ApiToken) => number> = {
+const comparators: Record<Exclude<SortKey, 'attention'>, (a: DeskToken, b: DeskToken) => number> = {
   created: (a, b) => b.createdAt.localeCompare(a.createdAt),
   name: (a, b) => collator.compare(a.name, b.name),
   lastUsed: (a, b) => (b.lastUsedAt ?? '').localeCompare(a.lastUsedAt ?? ''),
   expires: (a, b) => (a.expiresAt ?? '\uffff').localeCompare(b.expiresAt ?? '\uffff'),
 };
 
-/** The tokens a search (and a health filter) shows, in the chosen order. */
+/**
+ * The tokens a search (and a health filter, and a source: a connection's id) shows,
+ * in the chosen order.
+ */
 export function visibleTokens(
-  tokens: ApiToken[],
+  tokens: DeskToken[],
   query: string,
   sort: SortKey,
   now: number = Date.now(),
   health: HealthFilter | null = null,
-): ApiToken[] {
+  source: string | null = null,
+): DeskToken[] {
   const needle = query.trim().toLowerCase();
   const matching =
-    needle || health
+    needle || health || source
       ? tokens.filter(
           (t) =>
             (!needle ||
               t.name.toLowerCase().includes(needle) ||
               t.prefix.toLowerCase().includes(needle)) &&
-            (!health || healthOf(t, now).includes(health)),
+            (!health || healthOf(t, now).includes(health)) &&
+            (!source || t.issuer.connectionId === source),
         )
       : tokens;
   if (sort !== 'attention') return [...matching].sort(comparators[sort]);
@@ -37,7 +42,7 @@ export function visibleTokens(
   ranked.sort(
     (a, b) =>
       a.rank - b.rank ||
-      (a.rank <= 1 ? comparators.expires(a.token, b.token) : 0) ||
+      (a.rank <= URGENT_RANK ? comparators.expires(a.token, b.token) : 0) ||
       comparators.created(a.token, b.token),
   );
   return ranked.map((entry) => entry.token);
@@ -55,8 +60,8 @@ export function tokenCount(shown: number, total: number, searching: boolean): st
  */
 export function toggleSelection(
   before: ReadonlySet<string>,
-  visible: readonly ApiToken[],
-  token: ApiToken,
+  visible: readonly DeskToken[],
+  token: DeskToken,
   index: number,
   anchor: string | null,
   range: boolean,

@@ -10,10 +10,13 @@ import { providerSpec } from '../../../../../shared/ci-providers/registry';
  */
 export function PlacesToUpdate({
   tokenId,
+  connectionId,
   tokenName,
   onListed,
 }: {
   tokenId: string;
+  /** The connection that issued the token: its places are kept with it. */
+  connectionId: string;
   tokenName: string;
   /** The ids shown (null while loading): main pushes to these alone, to no place added later. */
   onListed: (tokenId: string, placeIds: string[] | null) => void;
@@ -24,7 +27,7 @@ export function PlacesToUpdate({
   useEffect(() => {
     let live = true;
     onListed(tokenId, null);
-    call(desk().destinationsList({ tokenId })).then(
+    call(desk().destinationsList({ tokenId, connectionId })).then(
       (list) => {
         if (!live) return;
         setPlaces(list);
@@ -42,7 +45,7 @@ export function PlacesToUpdate({
     return () => {
       live = false;
     };
-  }, [tokenId, onListed]);
+  }, [tokenId, connectionId, onListed]);
 
   if (error)
     return (

@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import type { ApiToken } from '../../../../../shared/api-schemas';
-import type { DestinationView } from '../../../../../shared/ipc-contract';
+import type { DeskToken, DestinationView } from '../../../../../shared/ipc-contract';
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
 import { providerSpec } from '../../../../../shared/ci-providers/registry';
 import { formatAbsolute, formatRelative, placesLabel } from '../../../lib/format';
-import { expiryLabel } from '../health';
+import { expiryLabel, lastUseKnown, tokenExpiryState } from '../health';
+import { canRotate, rotationInWords } from '../sources';
 
 export interface TokenDetailsProps {
-  token: ApiToken;
+  token: DeskToken;
   now: number;
   onSend: () => void;
   onRotate: () => void;
@@ -36,7 +36,7 @@ export function TokenDetailsActions({
   form: 'footer' | 'pane';
 }) {
   const size = form === 'pane' ? ' small' : '';
-  const revoke = (
+  const revoke = token.facts.canRevoke && (
     <button
       type="button"
       className={`secondary danger-quiet${size} ${form === 'pane' ? 'apart-end' : 'footer-apart'}`}
@@ -48,7 +48,7 @@ export function TokenDetailsActions({
   return (
     <>
       {form === 'footer' && revoke}
-      {!token.replacedById && (
+      {!token.replacedById && canRotate(token) && (
         <>
           <button type="button" className={`secondary${size}`} onClick={onSend}>
             Send to CI…
@@ -83,18 +83,22 @@ export function TokenDetailsContent({
   history,
 }: Pick<TokenDetailsProps, 'token' | 'now' | 'onChanged' | 'onFailure' | 'history'>) {
   const [places, setPlaces] = useState<DestinationView[] | null>(null);
+  const { facts } = token;
+  const expiry = tokenExpiryState(token, now);
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(
     () =>
-      call(desk().destinationsList({ tokenId: token.id })).then(
+      call(
+        desk().destinationsList({ tokenId: token.id, connectionId: token.issuer.connectionId }),
+      ).then(
         (list) => {
           setPlaces(list);
           setError(null);
         },
         (failure: unknown) => setError(onFailure(failure)),
       ),
-    [token.id, onFailure],
+    [token.id, token.issuer.connectionId, onFailure],
   );
   useEffect(() => {
     void load();
@@ -102,7 +106,13 @@ export function TokenDetailsContent({
 
   async function openSettings(place: DestinationView) {
     try {
-      await call(desk().destinationsOpenSettings({ tokenId: token.id, destinationId: place.id }));
+      await call(
+        desk().destinationsOpenSettings({
+          tokenId: token.id,
+          destinationId: place.id,
+          connectionId: token.issuer.connectionId,
+        }),
+      );
     } catch (failure) {
       setError(messageOf(failure));
     }
@@ -110,7 +120,13 @@ export function TokenDetailsContent({
 
   async function forget(place: DestinationView) {
     try {
-      await call(desk().destinationsRemove({ tokenId: token.id, destinationId: place.id }));
+      await call(
+        desk().destinationsRemove({
+          tokenId: token.id,
+          destinationId: place.id,
+          connectionId: token.issuer.connectionId,
+        }),
+      );
       onChanged();
       await load();
     } catch (failure) {
@@ -121,10 +137,42 @@ export function TokenDetailsContent({
   return (
     <>
       <dl className="details">
-        <dt>Prefix</dt>
-        <dd>
-          <code>{token.prefix}…</code>
-        </dd>
+        <dt>Source</dt>
+        <dd>{facts.source.label}</dd>
+        {facts.scopes.length > 0 && (
+          <>
+            <dt>{facts.source.kind === 'token-desk' ? 'Scopes' : 'Scopes and permissions'}</dt>
+            <dd>
+              <ul className="details-scopes">
+                {facts.scopes.map((scope) => (
+                  <li key={scope}>{scope}</li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        )}
+        {facts.status === 'disabled' && (
+          <>
+            <dt>Status</dt>
+            <dd>Disabled at its source: every request with it is refused</dd>
+          </>
+        )}
+        <dt>Rotation</dt>
+        <dd>{rotationInWords(facts.rotation)}</dd>
+        {!facts.canRevoke && (
+          <>
+            <dt>Revoking</dt>
+            <dd>Its source does not let Token Desk revoke it</dd>
+          </>
+        )}
+        {token.prefix && (
+          <>
+            <dt>Prefix</dt>
+            <dd>
+              <code>{token.prefix}…</code>
+            </dd>
+          </>
+        )}
         <dt>Created</dt>
         <dd>
           {formatAbsolute(token.createdAt)}{' '}
@@ -136,13 +184,19 @@ export function TokenDetailsContent({
             ? `Replaced by a rotation; valid until ${formatAbsolute(token.graceEndsAt)}`
             : token.expiresAt
               ? `${formatAbsolute(token.expiresAt)} (${expiryLabel(token.expiresAt, now).toLowerCase()})`
-              : 'Never'}
+              : expiry === 'unknown'
+                ? facts.unknown.expiry
+                : expiry === 'expired'
+                  ? 'Expired (its source says so)'
+                  : 'Never'}
         </dd>
         <dt>Last used</dt>
         <dd>
           {token.lastUsedAt
             ? `${formatAbsolute(token.lastUsedAt)} (${formatRelative(token.lastUsedAt, now)})`
-            : 'Never used'}
+            : lastUseKnown(token)
+              ? 'Never used'
+              : facts.unknown.lastUse}
         </dd>
         {token.lastUsedIp && (
           <>

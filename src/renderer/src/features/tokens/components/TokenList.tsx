@@ -7,11 +7,12 @@ import {
   type KeyboardEvent,
   type UIEvent,
 } from 'react';
-import type { ApiToken } from '../../../../../shared/api-schemas';
+import type { DeskToken } from '../../../../../shared/ipc-contract';
 import { Menu, type MenuItem } from '../../../components/Menu';
 import { placesWord } from '../../../lib/format';
 import { COLUMN, moveFor, type Cell } from '../grid';
-import { expiryState } from '../health';
+import { tokenExpiryState } from '../health';
+import { canRotate } from '../sources';
 import { TokenRow } from './TokenRow';
 
 const ROW_HEIGHT = 52;
@@ -21,22 +22,24 @@ const HEADER = '';
 
 interface Props {
   /** Already searched and sorted (`visibleTokens`); the screen counts them too. */
-  visible: ApiToken[];
+  visible: DeskToken[];
   query: string;
   now: number;
-  onRevoke: (token: ApiToken) => void;
-  onRotate: (token: ApiToken) => void;
-  onSend: (token: ApiToken) => void;
-  onDetails: (token: ApiToken) => void;
+  /** Each token's source in a column of its own (more than our own service's tokens can be listed). */
+  withSources: boolean;
+  onRevoke: (token: DeskToken) => void;
+  onRotate: (token: DeskToken) => void;
+  onSend: (token: DeskToken) => void;
+  onDetails: (token: DeskToken) => void;
   /** Delete with checkboxes ticked: ask to revoke those, not the focused token. */
   onRevokeSelection: () => void;
   /** The token whose details are open beside the list: its row is marked and kept rendered. */
   openId: string | null;
   /** Replace an expired token: a rotation with a new lifetime. */
-  onReplace: (token: ApiToken) => void;
+  onReplace: (token: DeskToken) => void;
   selected: ReadonlySet<string>;
   /** A checkbox was toggled; `range` with Shift: everything from the last one toggled. */
-  onSelect: (token: ApiToken, index: number, range: boolean) => void;
+  onSelect: (token: DeskToken, index: number, range: boolean) => void;
   onSelectAll: () => void;
   onClearSelection: () => void;
 }
@@ -63,8 +66,12 @@ export function focusTokenRow(id: string | null): boolean {
   return target !== null && target !== undefined;
 }
 
-/** What a row's ⋯ menu (and a right-click, Shift+F10 or the menu key) offers. */
-function rowMenu(token: ApiToken, now: number, props: Props, ticked: number): MenuItem[] {
+/**
+ * What a row's ⋯ menu (and a right-click, Shift+F10 or the menu key) offers: what the
+ * token's source lets Token Desk do (a rotation made on the vendor's site alone is not
+ * offered yet; neither is Send to CI…, which is a rotation too).
+ */
+function rowMenu(token: DeskToken, now: number, props: Props, ticked: number): MenuItem[] {
   const items: MenuItem[] = [
     {
       label: 'Details',
@@ -72,8 +79,8 @@ function rowMenu(token: ApiToken, now: number, props: Props, ticked: number): Me
       onSelect: () => props.onDetails(token),
     },
   ];
-  if (!token.replacedById) {
-    if (expiryState(token.expiresAt, now) === 'expired')
+  if (!token.replacedById && canRotate(token)) {
+    if (tokenExpiryState(token, now) === 'expired')
       items.push({ label: 'Replace…', onSelect: () => props.onReplace(token) });
     else
       items.push(
@@ -87,13 +94,14 @@ function rowMenu(token: ApiToken, now: number, props: Props, ticked: number): Me
         },
       );
   }
-  items.push({
-    label: 'Revoke…',
-    danger: true,
-    // With tokens ticked, Delete asks about those instead.
-    ...(ticked === 0 ? { shortcut: { label: 'Del', aria: 'Delete' } } : {}),
-    onSelect: () => props.onRevoke(token),
-  });
+  if (token.facts.canRevoke)
+    items.push({
+      label: 'Revoke…',
+      danger: true,
+      // With tokens ticked, Delete asks about those instead.
+      ...(ticked === 0 ? { shortcut: { label: 'Del', aria: 'Delete' } } : {}),
+      onSelect: () => props.onRevoke(token),
+    });
   return items;
 }
 
@@ -118,7 +126,7 @@ export function TokenList(props: Props) {
     col: COLUMN.name,
   });
   const [menu, setMenu] = useState<{
-    token: ApiToken;
+    token: DeskToken;
     at: { x: number; y: number };
     button: HTMLElement;
   } | null>(null);
@@ -162,7 +170,7 @@ export function TokenList(props: Props) {
   // Made anew each render, never memoised: a callback kept from an earlier render keeps
   // that render's props alive, and through them the window's state of then (a secret
   // being revealed, say) long after it is gone.
-  const openMenu = (token: ApiToken, button: HTMLElement, at?: { x: number; y: number }) => {
+  const openMenu = (token: DeskToken, button: HTMLElement, at?: { x: number; y: number }) => {
     const box = button.getBoundingClientRect();
     setMenu({ token, button, at: at ?? { x: box.right, y: box.bottom + 2 } });
   };
@@ -232,7 +240,7 @@ export function TokenList(props: Props) {
       onDetails(token);
     } else if (event.key === 'Delete' && chosen > 0) {
       props.onRevokeSelection();
-    } else if (event.key === 'Delete' && token) {
+    } else if (event.key === 'Delete' && token && token.facts.canRevoke) {
       onRevoke(token);
     } else if ((event.key === 'F10' && event.shiftKey) || event.key === 'ContextMenu') {
       const row = target.closest('[role="row"]');
@@ -246,7 +254,7 @@ export function TokenList(props: Props) {
     <>
       <div
         ref={grid}
-        className="token-table"
+        className={`token-table${props.withSources ? ' with-sources' : ''}`}
         role="grid"
         aria-label="API tokens"
         aria-multiselectable="true"
@@ -280,6 +288,7 @@ export function TokenList(props: Props) {
           {(
             [
               [COLUMN.name, 'cell-name', 'Name'],
+              [COLUMN.source, 'cell-source', 'Source'],
               [COLUMN.prefix, 'cell-prefix', 'Prefix'],
               [COLUMN.created, 'cell-created', 'Created'],
               [COLUMN.used, 'cell-used', 'Last used'],

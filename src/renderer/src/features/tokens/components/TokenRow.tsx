@@ -1,11 +1,12 @@
 import type { MouseEvent, ReactNode } from 'react';
-import type { ApiToken } from '../../../../../shared/api-schemas';
-import { attentionOf, expiryLabel, expiryState, healthOf } from '../health';
+import type { DeskToken } from '../../../../../shared/ipc-contract';
+import { attentionOf, healthOf, lastUseKnown, tokenExpiryLabel, tokenExpiryState } from '../health';
+import { sourceChip } from '../sources';
 import { formatAbsolute, formatRelative, formatShort, placesLabel } from '../../../lib/format';
 import { COLUMN } from '../grid';
 
 interface Props {
-  token: ApiToken;
+  token: DeskToken;
   index: number;
   top: number;
   now: number;
@@ -15,9 +16,9 @@ interface Props {
   /** The column that is the list's one Tab stop, when it is in this row. */
   activeColumn: number | null;
   menuOpen: boolean;
-  onSelect: (token: ApiToken, index: number, range: boolean) => void;
-  onDetails: (token: ApiToken) => void;
-  onMenu: (token: ApiToken, button: HTMLElement, at?: { x: number; y: number }) => void;
+  onSelect: (token: DeskToken, index: number, range: boolean) => void;
+  onDetails: (token: DeskToken) => void;
+  onMenu: (token: DeskToken, button: HTMLElement, at?: { x: number; y: number }) => void;
 }
 
 /** Only the active cell (or the control in it) is in the Tab order. */
@@ -73,7 +74,9 @@ export function TokenRow({
   onDetails,
   onMenu,
 }: Props) {
-  const state = expiryState(token.expiresAt, now);
+  const state = tokenExpiryState(token, now);
+  const { facts } = token;
+  const scopes = facts.scopes.join(', ');
   const attention = attentionOf(token, now);
   const menuButton = (event: MouseEvent<HTMLElement>) =>
     event.currentTarget.querySelector<HTMLElement>('.row-menu-button')!;
@@ -124,8 +127,25 @@ export function TokenRow({
           </span>
         )}
       </span>
+      <TextCell
+        className="cell-source"
+        col={COLUMN.source}
+        active={activeColumn}
+        title={scopes ? `${facts.source.label}: ${scopes}` : facts.source.label}
+      >
+        <span className={`source-chip source-${facts.source.kind}`}>
+          {sourceChip(facts.source)}
+        </span>
+        {scopes && <span className="source-scopes"> {scopes}</span>}
+      </TextCell>
       <TextCell className="cell-prefix" col={COLUMN.prefix} active={activeColumn}>
-        <code>{token.prefix}…</code>
+        {token.prefix ? (
+          <code>{token.prefix}…</code>
+        ) : (
+          <span className="muted" title="Its source shows no prefix">
+            None
+          </span>
+        )}
       </TextCell>
       <TextCell
         className="cell-created"
@@ -139,7 +159,13 @@ export function TokenRow({
         className="cell-used"
         col={COLUMN.used}
         active={activeColumn}
-        title={token.lastUsedAt ? `Last used ${formatAbsolute(token.lastUsedAt)}` : undefined}
+        title={
+          token.lastUsedAt
+            ? `Last used ${formatAbsolute(token.lastUsedAt)}`
+            : lastUseKnown(token)
+              ? undefined
+              : facts.unknown.lastUse
+        }
       >
         {token.lastUsedAt ? (
           <span
@@ -147,8 +173,10 @@ export function TokenRow({
           >
             {formatRelative(token.lastUsedAt, now)}
           </span>
-        ) : (
+        ) : lastUseKnown(token) ? (
           <span className="muted">Never used</span>
+        ) : (
+          <span className="muted unknown-fact">Not listed</span>
         )}
       </TextCell>
       <TextCell
@@ -160,7 +188,11 @@ export function TokenRow({
             ? `Replaced by a rotation; this secret works until ${formatAbsolute(token.graceEndsAt)}, then it is revoked.`
             : token.expiresAt
               ? `Expires ${formatAbsolute(token.expiresAt)}`
-              : 'This token does not expire'
+              : state === 'unknown'
+                ? facts.unknown.expiry
+                : state === 'expired'
+                  ? 'Its source says this token has expired'
+                  : 'This token does not expire'
         }
       >
         {token.graceEndsAt ? (
@@ -169,7 +201,7 @@ export function TokenRow({
             <span className="expiry-line">until {formatShort(token.graceEndsAt, now)}</span>
           </span>
         ) : (
-          <span className={`expiry expiry-${state}`}>{expiryLabel(token.expiresAt, now)}</span>
+          <span className={`expiry expiry-${state}`}>{tokenExpiryLabel(token, now)}</span>
         )}
       </TextCell>
       <TextCell className="cell-places" col={COLUMN.places} active={activeColumn}>

@@ -1,11 +1,12 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import type { ApiToken } from '../../../../../shared/api-schemas';
+import type { DeskToken, InventorySource } from '../../../../../shared/ipc-contract';
 import { MAX_BULK_REVOKE } from '../../../../../shared/limits';
 import { Banner } from '../../../components/Banner';
 import { desk } from '../../../lib/bridge';
 import { useScreen } from '../../../lib/use-screen';
-import { HEALTH_FILTERS } from '../health';
-import { retriesByItself, type TokenListState } from '../hooks/use-token-list';
+import { HEALTH_FILTERS, SHOWN_WHEN_ANY } from '../health';
+import { showsSources } from '../sources';
+import { retriesByItself, retriesOnItsOwn, type TokenListState } from '../hooks/use-token-list';
 import type { TokenView } from '../hooks/use-token-view';
 import { tokenCount, type SortKey } from '../view';
 import { TokenList } from './TokenList';
@@ -26,12 +27,12 @@ interface Props {
   /** The token whose details are open, in either form. */
   openId: string | null;
   onNew: () => void;
-  onRevoke: (token: ApiToken) => void;
-  onRotate: (token: ApiToken) => void;
-  onSend: (token: ApiToken) => void;
-  onDetails: (token: ApiToken) => void;
-  onReplace: (token: ApiToken) => void;
-  onBulkRevoke: (tokens: ApiToken[]) => void;
+  onRevoke: (token: DeskToken) => void;
+  onRotate: (token: DeskToken) => void;
+  onSend: (token: DeskToken) => void;
+  onDetails: (token: DeskToken) => void;
+  onReplace: (token: DeskToken) => void;
+  onBulkRevoke: (tokens: DeskToken[]) => void;
   /** Settings at its Company network card: offered when the list fails on a proxy or certificate. */
   onOpenNetworkSettings: () => void;
 }
@@ -63,11 +64,13 @@ export function TokensScreen({
   onBulkRevoke,
   onOpenNetworkSettings,
 }: Props) {
-  const { tokens, loadError, now, load } = list;
-  const { chosen } = view;
+  const { tokens, sources, loadError, now, load } = list;
+  const { chosen, revocable } = view;
+  const withSources = showsSources(sources);
+  const failed = (sources ?? []).filter((s) => s.problem !== null);
   const heading = useScreen('Tokens');
   const searchRef = useRef<HTMLInputElement>(null);
-  const visibleRef = useRef<ApiToken[]>([]);
+  const visibleRef = useRef<DeskToken[]>([]);
   const selectedCount = useRef(0);
   const shortcuts = useRef({ onNew, selectAll: view.selectAll, clear: view.clearSelection });
 
@@ -123,9 +126,9 @@ export function TokensScreen({
     [popupOpen],
   );
 
-  const retrying = retriesByItself(loadError);
   // With no token yet, nothing to search, sort or count: the empty state speaks instead.
   const hasTokens = tokens !== null && tokens.length > 0;
+  const unrevocable = chosen.length - revocable.length;
   return (
     <main className="page page-fill">
       <header className="toolbar">
@@ -147,30 +150,32 @@ export function TokensScreen({
 
       {banner}
       {loadError && (
-        <Banner
-          tone="error"
-          action={
-            <span className="banner-actions">
-              {/^(proxy_auth_failed|certificate_)/.test(loadError.code) && (
-                <button type="button" className="secondary" onClick={onOpenNetworkSettings}>
-                  Company network settings
-                </button>
-              )}
-              <button type="button" className="secondary" onClick={() => void load()}>
-                Retry now
-              </button>
-            </span>
-          }
-        >
-          {loadError.message}
-          {retrying && ' Retrying every few seconds…'}
-        </Banner>
+        <LoadProblem
+          problem={loadError}
+          retrying={retriesByItself(loadError)}
+          onRetry={() => void load()}
+          onOpenNetworkSettings={onOpenNetworkSettings}
+        />
       )}
+      {failed.map((source) => (
+        <LoadProblem
+          key={source.connectionId}
+          problem={source.problem!}
+          retrying={retriesOnItsOwn(source)}
+          source={withSources ? source : null}
+          kept={view.bySource.find((o) => o.connectionId === source.connectionId)?.count ?? 0}
+          onRetry={() => void load()}
+          onOpenNetworkSettings={onOpenNetworkSettings}
+        />
+      ))}
       {notices}
 
       {hasTokens && (
         <div className="health" role="group" aria-label="Needs attention">
-          {HEALTH_FILTERS.map(([filter, label]) => (
+          {HEALTH_FILTERS.filter(
+            ([filter]) =>
+              !SHOWN_WHEN_ANY.has(filter) || view.counts[filter] > 0 || view.health === filter,
+          ).map(([filter, label]) => (
             <button
               key={filter}
               type="button"
@@ -191,7 +196,7 @@ export function TokensScreen({
       )}
 
       {hasTokens && (
-        <div className="list-controls">
+        <div className={`list-controls${withSources ? ' with-sources' : ''}`}>
           <label htmlFor="search" className="visually-hidden">
             Search tokens
           </label>
@@ -204,18 +209,38 @@ export function TokensScreen({
             onChange={(e) => view.setQuery(e.target.value)}
             aria-keyshortcuts="/"
           />
-          <label htmlFor="sort">Sort</label>
-          <select
-            id="sort"
-            value={view.sort}
-            onChange={(e) => view.setSort(e.target.value as SortKey)}
-          >
-            <option value="attention">Needs attention first</option>
-            <option value="created">Newest first</option>
-            <option value="name">Name</option>
-            <option value="lastUsed">Recently used</option>
-            <option value="expires">Expiring soonest</option>
-          </select>
+          <span className="control-pair">
+            <label htmlFor="sort">Sort</label>
+            <select
+              id="sort"
+              value={view.sort}
+              onChange={(e) => view.setSort(e.target.value as SortKey)}
+            >
+              <option value="attention">Needs attention first</option>
+              <option value="created">Newest first</option>
+              <option value="name">Name</option>
+              <option value="lastUsed">Recently used</option>
+              <option value="expires">Expiring soonest</option>
+            </select>
+          </span>
+          {withSources && (
+            <span className="control-pair">
+              <label htmlFor="source-filter">Source</label>
+              <select
+                id="source-filter"
+                className="source-filter"
+                value={view.source ?? ''}
+                onChange={(e) => view.setSource(e.target.value || null)}
+              >
+                <option value="">All ({tokens.length.toLocaleString()})</option>
+                {view.bySource.map((option) => (
+                  <option key={option.connectionId} value={option.connectionId}>
+                    {option.label} ({option.count.toLocaleString()})
+                  </option>
+                ))}
+              </select>
+            </span>
+          )}
           <button type="button" className="secondary" onClick={() => void load()}>
             Refresh
           </button>
@@ -223,7 +248,7 @@ export function TokensScreen({
             {tokenCount(
               view.visible.length,
               tokens.length,
-              view.deferredQuery.trim() !== '' || !!view.health,
+              view.deferredQuery.trim() !== '' || !!view.health || !!view.source,
             )}
           </span>
         </div>
@@ -234,13 +259,21 @@ export function TokensScreen({
           <button
             type="button"
             className="secondary small danger-quiet"
-            disabled={chosen.length > MAX_BULK_REVOKE}
-            onClick={() => onBulkRevoke(chosen)}
+            disabled={revocable.length === 0 || revocable.length > MAX_BULK_REVOKE}
+            onClick={() => onBulkRevoke(revocable)}
           >
-            Revoke {chosen.length === 1 ? '1 token' : `${chosen.length.toLocaleString()} tokens`}
+            Revoke{' '}
+            {revocable.length === 1 ? '1 token' : `${revocable.length.toLocaleString()} tokens`}
           </button>
-          {chosen.length > MAX_BULK_REVOKE && (
+          {revocable.length > MAX_BULK_REVOKE && (
             <span className="field-error">At most {MAX_BULK_REVOKE} at a time.</span>
+          )}
+          {unrevocable > 0 && (
+            <span className="selection-note">
+              {unrevocable === 1
+                ? '1 selected token cannot be revoked from Token Desk (its source does not allow it): it is left out.'
+                : `${unrevocable.toLocaleString()} selected tokens cannot be revoked from Token Desk (their source does not allow it): they are left out.`}
+            </span>
           )}
           <button type="button" className="link-button" onClick={view.clearSelection}>
             Clear selection
@@ -253,7 +286,7 @@ export function TokensScreen({
           Loading tokens…
         </p>
       )}
-      {tokens && tokens.length === 0 && (
+      {tokens && tokens.length === 0 && failed.length === 0 && (
         <section className="empty-state" aria-labelledby="empty-title">
           <h2 id="empty-title">No API tokens yet</h2>
           <p>
@@ -283,12 +316,13 @@ export function TokensScreen({
               visible={view.visible}
               query={view.deferredQuery}
               now={now}
+              withSources={withSources}
               onRevoke={onRevoke}
               onRotate={onRotate}
               onSend={onSend}
               onDetails={onDetails}
               onReplace={onReplace}
-              onRevokeSelection={() => onBulkRevoke(chosen)}
+              onRevokeSelection={() => revocable.length > 0 && onBulkRevoke(revocable)}
               openId={openId}
               selected={view.selected}
               onSelect={view.select}
@@ -301,5 +335,59 @@ export function TokensScreen({
       )}
       {popup}
     </main>
+  );
+}
+
+/**
+ * Why the list, or one source's part of it, could not be fetched: the words main gave,
+ * Retry (which asks every source again), and Company network settings when a proxy or
+ * a certificate is in the way. With other sources beside ours it names the source, and
+ * the tokens of it still listed are those from before.
+ */
+function LoadProblem({
+  problem,
+  retrying,
+  source = null,
+  kept = 0,
+  onRetry,
+  onOpenNetworkSettings,
+}: {
+  problem: { code: string; message: string };
+  /** The list asks again by itself every few seconds. */
+  retrying: boolean;
+  source?: InventorySource | null;
+  /** How many of its tokens the list still shows, as they were before. */
+  kept?: number;
+  onRetry: () => void;
+  onOpenNetworkSettings: () => void;
+}) {
+  return (
+    <Banner
+      tone={source && source.kind !== 'token-desk' ? 'warning' : 'error'}
+      action={
+        <span className="banner-actions">
+          {/^(proxy_auth_failed|certificate_)/.test(problem.code) && (
+            <button type="button" className="secondary" onClick={onOpenNetworkSettings}>
+              Company network settings
+            </button>
+          )}
+          <button
+            type="button"
+            className="secondary"
+            onClick={onRetry}
+            aria-label={source ? `Retry ${source.label}` : undefined}
+          >
+            Retry now
+          </button>
+        </span>
+      }
+    >
+      {source && <strong className="problem-source">{source.label}: </strong>}
+      {problem.message}
+      {retrying && ' Retrying every few seconds…'}
+      {source &&
+        kept > 0 &&
+        ` Its ${kept === 1 ? 'token' : `${kept.toLocaleString()} tokens`} in the list ${kept === 1 ? 'is' : 'are'} as last seen.`}
+    </Banner>
   );
 }

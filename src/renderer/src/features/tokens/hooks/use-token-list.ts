@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ApiToken } from '../../../../../shared/api-schemas';
+import type { DeskToken, InventorySource } from '../../../../../shared/ipc-contract';
 import { call, desk, DeskFailure, messageOf } from '../../../lib/bridge';
+import { mergeInventory } from '../sources';
 
 /** While the service is unreachable the list retries this often, so it recovers without a restart. */
 const RETRY_MS = 3000;
@@ -10,45 +11,62 @@ const RETRY_MS = 3000;
  * says its database is (503 `database_unavailable`, while PostgreSQL restarts). The
  * list retries these; anything else waits for the person.
  */
-export function retriesByItself(error: DeskFailure | null): boolean {
+export function retriesByItself(error: { code: string } | null): boolean {
   return error?.code === 'unreachable' || error?.code === 'database_unavailable';
 }
+/** Whether the list asks again by itself after this source failed: only our own service's passing failures. */
+export const retriesOnItsOwn = (source: InventorySource): boolean =>
+  source.kind === 'token-desk' && retriesByItself(source.problem);
+
 /** How often relative times ("Expires in…", "expired") are brought up to date. */
 const CLOCK_MS = 60_000;
 
 export interface TokenListState {
-  /** Null until the first answer. */
-  tokens: ApiToken[] | null;
+  /** Every connected source's tokens; null until the first answer. */
+  tokens: DeskToken[] | null;
+  /** The connections that issue tokens, as the last answer listed them (each with its problem, if any). */
+  sources: InventorySource[] | null;
+  /** The inventory itself could not be asked (main or the bridge failed). */
   loadError: DeskFailure | null;
   /** The instant relative times are computed from. */
   now: number;
   load(): Promise<void>;
   /** Optimistic updates after an action main has confirmed. */
-  added(token: ApiToken): void;
-  replaced(oldId: string, token: ApiToken): void;
+  added(token: DeskToken): void;
+  replaced(oldId: string, token: DeskToken): void;
   removed(id: string): void;
 }
 
+/** A problem that is the account's own session, not a source's: the app goes back to sign-in. */
+const SESSION_LOST = new Set(['session_expired', 'signed_out']);
+
 /**
- * The account's tokens as the screen shows them: fetched through main, retried while
- * the service is unreachable, with a clock for relative times. `onFailure` sees every
- * failure first (a lost session sends the app back to sign-in).
+ * Every connected issuer's tokens as the screen shows them (`tokens:inventory`):
+ * fetched through main, retried while a source is unreachable, with a clock for
+ * relative times. `onFailure` sees every failure first (a lost session sends the app
+ * back to sign-in), the account's own source's included.
  */
-export function useTokenList(
-  connectionId: string,
-  onFailure: (error: unknown) => void,
-): TokenListState {
-  const [tokens, setTokens] = useState<ApiToken[] | null>(null);
+export function useTokenList(onFailure: (error: unknown) => void): TokenListState {
+  const [tokens, setTokens] = useState<DeskToken[] | null>(null);
+  const [sources, setSources] = useState<InventorySource[] | null>(null);
   const [loadError, setLoadError] = useState<DeskFailure | null>(null);
   const [now, setNow] = useState(() => Date.now());
 
   const load = useCallback(
     () =>
-      call(desk().tokensList({ connectionId })).then(
-        (list) => {
-          setTokens(list);
+      call(desk().tokensInventory()).then(
+        (inventory) => {
+          setTokens((before) => mergeInventory(before, inventory));
+          setSources(inventory.sources);
           setLoadError(null);
           setNow(Date.now());
+          for (const source of inventory.sources)
+            if (
+              source.problem &&
+              source.kind === 'token-desk' &&
+              SESSION_LOST.has(source.problem.code)
+            )
+              onFailure(new DeskFailure(source.problem.code, source.problem.message));
         },
         (error: unknown) => {
           onFailure(error);
@@ -57,19 +75,22 @@ export function useTokenList(
           );
         },
       ),
-    [connectionId, onFailure],
+    [onFailure],
   );
 
   useEffect(() => {
     void load();
   }, [load]);
 
-  // Keep retrying while the service or its database is away; stop once the list is back.
+  // Keep retrying while our service or its database is away; stop once it is back. A
+  // vendor that is away waits for Retry: asking every vendor every few seconds for as
+  // long as one is down would spend the others' rate limits.
+  const retrying = retriesByItself(loadError) || (sources ?? []).some(retriesOnItsOwn);
   useEffect(() => {
-    if (!retriesByItself(loadError)) return;
+    if (!retrying) return;
     const timer = setInterval(() => void load(), RETRY_MS);
     return () => clearInterval(timer);
-  }, [loadError, load]);
+  }, [retrying, load]);
 
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), CLOCK_MS);
@@ -78,6 +99,7 @@ export function useTokenList(
 
   return {
     tokens,
+    sources,
     loadError,
     now,
     load,
