@@ -198,6 +198,7 @@ async function withVendors(route: Route) {
       kind: 'npm',
       label: 'npm · ada on registry.npmjs.org',
       capabilities,
+      notes: [],
       problem: null,
     },
     {
@@ -205,6 +206,7 @@ async function withVendors(route: Route) {
       kind: 'github',
       label: 'GitHub · ada on github.com',
       capabilities: { ...capabilities, rotation: 'guided', maxExpiryDays: null },
+      notes: [],
       problem: null,
     },
     {
@@ -212,6 +214,7 @@ async function withVendors(route: Route) {
       kind: 'cloudflare',
       label: 'Cloudflare · ada@example.com on api.cloudflare.com',
       capabilities,
+      notes: [],
       problem: { code: 'unreachable', message: 'Cloudflare could not be reached.' },
     },
   );

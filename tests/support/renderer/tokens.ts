@@ -81,6 +81,7 @@ export function source(
   return {
     connectionId: kind === 'token-desk' ? DESK_CONNECTION : `conn-${kind}`,
     kind,
+    notes: [],
     label: kind === 'token-desk' ? 'Token Desk · ada@example.com' : `${kind} · ada on example.com`,
     capabilities: {
       create: true,
