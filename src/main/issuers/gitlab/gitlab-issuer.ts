@@ -186,27 +186,46 @@ export class GitLabIssuer implements TokenIssuer {
     const ref = parseGitLabTokenId(id);
     const requested = options.expiresAt ?? null;
     if (requested !== null) this.expiryDate(requested); // refused before anything is sent
-    return this.session(async (client, secrets) => {
-      if (ref.kind === 'personal')
-        return this.rotatePersonal(client, ref.tokenId, requested, secrets);
-      const old = await this.readLive(client, ref);
-      const answer = old.answer as ResourceTokenAnswer;
-      const expiresOn = requested === null ? this.keepLifetime(answer) : this.expiryDate(requested);
-      const sent = await client.createResource(old.namespace!, {
-        name: answer.name,
-        scopes: answer.scopes,
-        accessLevel: answer.access_level,
-        expiresAt: expiresOn,
-        ...(answer.description ? { description: answer.description } : {}),
-      });
-      const issued = await this.created(client, old.namespace!, sent, answer.name, secrets);
-      return { ...issued, previous: { id, graceEndsAt: null, revokeAfterPush: true } };
-    });
+    // One rotation or revocation at a time per connection, its checks inside: two rotations
+    // of one token would both pass the check, and GitLab answers the second by revoking the
+    // first one's new value (of the connection's own token: the whole family).
+    return oneAtATime(this.connection.id, () =>
+      this.session(async (client, secrets) => {
+        if (ref.kind === 'personal')
+          return this.rotatePersonal(client, ref.tokenId, requested, secrets);
+        await this.refuseOwn(client, ref);
+        const old = await this.readLive(client, ref);
+        const answer = old.answer as ResourceTokenAnswer;
+        const expiresOn =
+          requested === null ? this.keepLifetime(answer) : this.expiryDate(requested);
+        const sent = await client.createResource(old.namespace!, {
+          name: answer.name,
+          scopes: answer.scopes,
+          accessLevel: answer.access_level,
+          expiresAt: expiresOn,
+          ...(answer.description ? { description: answer.description } : {}),
+        });
+        const issued = await this.created(client, old.namespace!, sent, answer.name, secrets);
+        return { ...issued, previous: { id, graceEndsAt: null, revokeAfterPush: true } };
+      }),
+    );
   }
 
   async revoke(id: string): Promise<void> {
     const ref = parseGitLabTokenId(id);
-    return this.session((client) => this.revokeOne(client, ref));
+    return oneAtATime(this.connection.id, () =>
+      this.session((client) => this.revokeOne(client, ref)),
+    );
+  }
+
+  /** The connection's own credential (a project or group token may be one) is never revoked or replaced from here. */
+  private async refuseOwn(client: GitLabTokenClient, ref: GitLabTokenRef): Promise<void> {
+    const self = await client.selfToken();
+    if (self.id === ref.tokenId)
+      throw new DeskError(
+        'connection_token',
+        `“${cleanVendorText(self.name)}” is the token Token Desk uses for this GitLab connection; replacing or revoking it from the list would disconnect the account. Remove the connection in Settings first, or manage it on GitLab.`,
+      );
   }
 
   async revokeMany(ids: readonly string[]): Promise<{ revoked: string[]; notFound: string[] }> {
@@ -350,13 +369,8 @@ export class GitLabIssuer implements TokenIssuer {
   }
 
   private async revokeOne(client: GitLabTokenClient, ref: GitLabTokenRef): Promise<void> {
+    await this.refuseOwn(client, ref);
     if (ref.kind === 'personal') {
-      const self = await client.selfToken();
-      if (self.id === ref.tokenId)
-        throw new DeskError(
-          'connection_token',
-          `“${cleanVendorText(self.name)}” is the token Token Desk uses for this GitLab connection; revoking it would disconnect the account. Remove the connection in Settings first, or revoke it on GitLab.`,
-        );
       // Read first: GitLab answers someone else's token with 401 here but 400 on DELETE.
       await this.readLive(client, ref);
       return this.orGone(client, () => client.revokePersonal(ref.tokenId));
@@ -650,3 +664,20 @@ export async function verifyGitLabConnection(input: {
 }
 
 export type { NamespaceKind };
+
+/** Each connection's rotations and revocations, in turn (issuers are opened per call). */
+const queues = new Map<string, Promise<unknown>>();
+
+function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const before = queues.get(key) ?? Promise.resolve();
+  const run = before.then(work, work);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(key, settled);
+  void settled.then(() => {
+    if (queues.get(key) === settled) queues.delete(key);
+  });
+  return run;
+}

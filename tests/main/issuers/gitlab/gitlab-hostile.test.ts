@@ -244,6 +244,37 @@ describe('a rotation is sent once, and an unknown outcome is said, never retried
     expect(rotations().length).toBe(before);
   });
 
+  it('two rotations of one token at once: GitLab gets one rotate, the other finds it gone', async () => {
+    const token = gitlab.tokens.addPersonal('ada', 'glpat-adaTwiceAtOnce000001', ['api']);
+    const before = rotations().length;
+    // Two windows, a double click or a compromised page: each opens its own issuer.
+    const results = await Promise.allSettled([
+      issuerFor(gitlab).rotate(`personal-${token.id}`, { expiresAt: inDays(30) }),
+      issuerFor(gitlab).rotate(`personal-${token.id}`, { expiresAt: inDays(30) }),
+    ]);
+    expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(rotations().length).toBe(before + 1);
+    const won = results.find((result) => result.status === 'fulfilled') as PromiseFulfilledResult<{
+      secret: string;
+    }>;
+    // The value shown is the one that works: no second rotate revoked it.
+    expect(gitlab.tokens.tokens.find((t) => t.value === won.value.secret)?.revoked).toBe(false);
+  });
+
+  it('the connection’s own token, even a project token, is not revoked or replaced from the list', async () => {
+    const own = gitlab.tokens.tokens.find((t) => t.value === ADA_TOKEN)!;
+    for (const id of [`personal-${own.id}`, `project-${projectId}-${own.id}`]) {
+      await expect(issuerFor(gitlab).revoke(id)).rejects.toMatchObject({
+        code: 'connection_token',
+      });
+      if (id.startsWith('project'))
+        await expect(issuerFor(gitlab).rotate(id)).rejects.toMatchObject({
+          code: 'connection_token',
+        });
+    }
+    expect(own.revoked).toBe(false);
+  });
+
   it('a created token answered without a value is revoked again, and said', async () => {
     gitlab.alter(`/projects/${projectId}/access_tokens`, (answer) =>
       answer.status === 201
