@@ -46,6 +46,7 @@ async function verifyStatus(value: string): Promise<number> {
 /** Every keychain entry written or deleted meanwhile, by service and entry name. */
 const keychainWrites: { service: string; account: string; secret: string }[] = [];
 const keychainDeletes: { service: string; account: string }[] = [];
+let restoreKeychain = () => {};
 
 let githubId: string;
 let gitlabId: string;
@@ -54,8 +55,13 @@ const secrets: string[] = [GH_TOKEN, GL_TOKEN];
 
 beforeAll(async () => {
   [world, cloudflare] = await Promise.all([startCiWorld(), startFakeCloudflare()]);
+  // Inside with-keyring.sh the keychain is keytar itself: wrapped here, put back after.
   const setPassword = world.keychain.setPassword.bind(world.keychain);
   const deletePassword = world.keychain.deletePassword.bind(world.keychain);
+  restoreKeychain = () => {
+    world.keychain.setPassword = setPassword;
+    world.keychain.deletePassword = deletePassword;
+  };
   world.keychain.setPassword = async (service, account, secret) => {
     keychainWrites.push({ service, account, secret });
     return setPassword(service, account, secret);
@@ -82,6 +88,7 @@ beforeAll(async () => {
   ).id;
 }, 120_000);
 afterAll(async () => {
+  restoreKeychain();
   await main?.handlers.dispose();
   await Promise.all([world?.close(), cloudflare?.close()]);
 });
