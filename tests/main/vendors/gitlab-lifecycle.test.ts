@@ -274,9 +274,11 @@ describe('a GitLab personal access token on the desk', () => {
     expect(rotateCalls()).toBe(1);
     const fresh = report.revealed.secret as string;
     secrets.push(fresh);
-    // At once: no old token left for main to revoke later, no grace period.
+    // At once: no old token left for main to revoke later, no grace period, and the
+    // window is told the old value has stopped (not that it keeps working meanwhile).
     expect(report.rotation).toMatchObject({
       finished: true,
+      oldRevoked: true,
       problem: null,
       oldTokenIds: [],
       graceEndsAt: null,
