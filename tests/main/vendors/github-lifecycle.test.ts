@@ -340,6 +340,50 @@ describe('a GitHub token tracked on the desk', () => {
     expect(github.tokens.isLive(ciValue)).toBe(true);
   });
 
+  it('a row’s Send to CI… with “stop the old one now”: rotated once, still tracked', async () => {
+    const value = github.tokens.addToken({ login: 'ada' });
+    prompt.answer({ value });
+    const created = await must('tokens:create', {
+      connectionId: githubId,
+      name: 'bot-token',
+      expiresAt: null,
+    });
+    secrets.push(value);
+    let regenerated = '';
+    onTokenPage = () => {
+      regenerated = github.tokens.regenerate(value);
+      prompt.answer({ value: regenerated, oldValue: '' });
+    };
+    const asked = prompt.asked.length;
+    const result = await must('tokens:rotate-and-send', {
+      connectionId: githubId,
+      id: created.token.id,
+      placeIds: [],
+      send: {
+        accountId: gitlabId,
+        target: { kind: 'project', path: 'acme/app', environmentScope: '*' },
+        name: 'BOT_TOKEN',
+        overwrite: false,
+      },
+      endOldNow: true,
+    });
+    onTokenPage = () => {};
+    secrets.push(regenerated);
+    expect(result).toMatchObject({ sendProblem: null, oldKept: null });
+    expect(result.report.rotation).toMatchObject({ finished: true, oldRevoked: true });
+    expect(world.gitlab.variable('project', 'acme/app', 'BOT_TOKEN')).toMatchObject({
+      value: regenerated,
+    });
+    // Only the rotation's own prompt: GitHub stopped the old value, nothing else to end.
+    expect(prompt.asked.slice(asked).map((request) => request.title)).toEqual([
+      'Rotate “bot-token” on GitHub',
+    ]);
+    const inventory = await must('tokens:inventory', null);
+    expect(inventory.tokens.find((t: { id: string }) => t.id === created.token.id)).toMatchObject({
+      destinationCount: 1,
+    });
+  });
+
   it('keeps nothing secret at rest, and GitHub saw only documented requests', () => {
     const text = world.settingsText();
     for (const secret of secrets) expect(text).not.toContain(secret);
