@@ -335,9 +335,11 @@ export class RotationService {
     if (record.destinations.length === 0) {
       // No place is recorded, but the old secret may be in use where Token Desk cannot
       // see: it keeps its grace period (the list says "Replaced, valid until …") unless
-      // the person ends it from there or from the dialog.
+      // the person ends it from there or from the dialog. Without an old token still
+      // alive (an at-once or guided rotation, no grace) it has stopped already, and the
+      // window must not say it keeps working.
       this.forgetRecord(record.id);
-      return this.view(record, { finished: true, oldRevoked: false });
+      return this.view(record, { finished: true, oldRevoked: record.oldTokenIds.length === 0 });
     }
     try {
       await this.revokeOldTokens(record);
