@@ -112,7 +112,10 @@ describe('invokeChannel payload validation', () => {
     ['tokens:create', { connectionId: CONNECTION, name: 'ci', expiresAt: null, extra: true }],
     ['tokens:create', 'ci'],
     ['tokens:revoke', { connectionId: CONNECTION, id: '' }],
-    ['tokens:revoke', { connectionId: CONNECTION, id: 'x'.repeat(101) }],
+    ['tokens:revoke', { connectionId: CONNECTION, id: 'x'.repeat(257) }],
+    ['tokens:revoke', { connectionId: CONNECTION, id: 'a/../sessions' }],
+    ['tokens:revoke', { connectionId: CONNECTION, id: `npm_${'a'.repeat(36)}` }],
+    ['tokens:revoke', { connectionId: CONNECTION, id: '.hidden' }],
     ['tokens:list', { connectionId: CONNECTION, sneaky: true }],
     // Every token channel names its connection, in the form of an id.
     ['tokens:list', null],

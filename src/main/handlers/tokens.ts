@@ -3,6 +3,7 @@
  * has no business naming); every token handed to the page says its issuer.
  */
 import { normalizeName } from '../../shared/token-name.js';
+import { inWords } from '../ci-providers/provider-error.js';
 import type { ConnectedIssuer } from '../connections/connection.js';
 import { DeskError } from '../desk-error.js';
 import { revokeMany } from '../services/bulk-revoke.js';
@@ -93,7 +94,21 @@ export function tokenHandlers({
         id,
         expiresAt === undefined ? undefined : { expiresAt },
       );
-      return revealFor(owner, issued, connected);
+      const revealed = revealFor(owner, issued, connected);
+      // A plain rotation is a replacement: where the vendor made a new token beside the
+      // old one (npm, GitLab project tokens, Cloudflare), the old one is deleted now. The
+      // new secret is shown either way; a failure is said beside it.
+      if (issued.previous?.revokeAfterPush) {
+        try {
+          await connected.issuer.revoke(issued.previous.id);
+        } catch (error) {
+          return {
+            ...revealed,
+            warning: `The old token could not be deleted, so both work now: ${inWords(error, [issued.secret]).message} Revoke the old one from the list.`,
+          };
+        }
+      }
+      return revealed;
     },
 
     async 'tokens:revoke-many'({ connectionId, ids }) {

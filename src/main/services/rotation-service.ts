@@ -338,8 +338,21 @@ export class RotationService {
       // the person ends it from there or from the dialog. Without an old token still
       // alive (an at-once or guided rotation, no grace) it has stopped already, and the
       // window must not say it keeps working.
+      if (record.graceEndsAt === null && record.oldTokenIds.length > 0) {
+        // A new token made beside the old one (npm, GitLab project tokens, Cloudflare)
+        // has no grace period to run out: the old one works until it is deleted, so a
+        // rotation with nowhere to update deletes it now, as the person asked.
+        try {
+          await this.revokeOldTokens(record);
+        } catch (error) {
+          return this.view(record, { problem: inWords(error, [secret]) });
+        }
+      }
       this.forgetRecord(record.id);
-      return this.view(record, { finished: true, oldRevoked: record.oldTokenIds.length === 0 });
+      return this.view(record, {
+        finished: true,
+        oldRevoked: record.graceEndsAt === null || record.oldTokenIds.length === 0,
+      });
     }
     try {
       await this.revokeOldTokens(record);

@@ -48,6 +48,8 @@ export interface RevealedToken {
   token: DeskToken;
   secret: string;
   revealId: string;
+  /** Something that went wrong beside it, in words (a replaced token that could not be deleted). */
+  warning?: string;
 }
 
 /** A token named in a bulk outcome; `name` is null for an id the list did not hold. */

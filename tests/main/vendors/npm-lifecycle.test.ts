@@ -188,6 +188,35 @@ describe('an npm token on the desk', () => {
     expect(after.tokens.some((t: { id: string }) => t.id === old.id)).toBe(false);
   });
 
+  it('a rotation with nowhere to update still replaces: the registry refuses the old token at once', async () => {
+    prompt.answer({ password: PASSWORD });
+    const made = await must('tokens:create', {
+      connectionId: npmConnection,
+      name: 'local-only',
+      expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      options: WRITE,
+    });
+    secrets.push(made.secret);
+    // A row's Rotate (no places): the new secret is shown and the old token deleted.
+    prompt.answer({ password: PASSWORD });
+    const rotated = await must('tokens:rotate', { connectionId: npmConnection, id: made.token.id });
+    secrets.push(rotated.secret);
+    expect(rotated.warning).toBeUndefined();
+    expect(await whoami(rotated.secret)).toBe(200);
+    expect([401, 403]).toContain(await whoami(made.secret));
+    // Rotate and update with no recorded place: the same.
+    prompt.answer({ password: PASSWORD });
+    const report = await must('tokens:rotate-and-update', {
+      connectionId: npmConnection,
+      id: rotated.token.id,
+      placeIds: [],
+    });
+    secrets.push(report.revealed.secret);
+    expect(report.rotation).toMatchObject({ finished: true, oldRevoked: true, problem: null });
+    expect([401, 403]).toContain(await whoami(rotated.secret));
+    expect(await whoami(report.revealed.secret)).toBe(200);
+  });
+
   it('keeps nothing secret at rest: no token value or password in the settings', () => {
     const text = world.settingsText();
     for (const secret of [...secrets, PASSWORD]) expect(text).not.toContain(secret);

@@ -10,7 +10,10 @@ import { MAX_GRACE_PERIOD_SECONDS } from '../../../shared/ci-destinations.js';
 import type { ApiClient, EventsQueryInput } from '../../services/api-client.js';
 import type { AccountRef, SessionService } from '../../services/session-service.js';
 import { DeskError } from '../../desk-error.js';
+import { ID_PATTERN } from '../../../shared/ipc-channels.js';
 import type { CreateTokenInput, IssuerCapabilities, TokenIssuer } from '../token-issuer.js';
+
+const OUR_ID = new RegExp(ID_PATTERN);
 
 export const TOKEN_DESK_CAPABILITIES: IssuerCapabilities = {
   rotation: 'grace',
@@ -31,6 +34,16 @@ export class TokenDeskIssuer implements TokenIssuer {
     readonly owner: AccountRef,
   ) {}
 
+  /**
+   * Our service's ids are its own (UUIDs): the longer id other issuers may use is
+   * refused here before it reaches a URL path on the service.
+   */
+  private checked(id: string): string {
+    if (!OUR_ID.test(id))
+      throw new DeskError('token_not_found', 'That token is not one of this account’s tokens.');
+    return id;
+  }
+
   private call<T>(request: (serviceUrl: string, token: string) => Promise<T>): Promise<T> {
     return this.sessions.withSession(
       (active) => request(active.serviceUrl, active.token),
@@ -42,7 +55,8 @@ export class TokenDeskIssuer implements TokenIssuer {
     return this.call((url, token) => this.api.listTokens(url, token));
   }
 
-  get(id: string) {
+  async get(id: string) {
+    this.checked(id);
     return this.call((url, token) => this.api.getToken(url, token, id));
   }
 
@@ -57,27 +71,33 @@ export class TokenDeskIssuer implements TokenIssuer {
     return this.call((url, token) => this.api.createToken(url, token, { name, expiresAt }));
   }
 
-  rotate(id: string, { gracePeriodSeconds }: { gracePeriodSeconds?: number } = {}) {
+  async rotate(id: string, { gracePeriodSeconds }: { gracePeriodSeconds?: number } = {}) {
+    this.checked(id);
     return this.call((url, token) => this.api.rotateToken(url, token, id, gracePeriodSeconds));
   }
 
-  revoke(id: string) {
+  async revoke(id: string) {
+    this.checked(id);
     return this.call((url, token) => this.api.revokeToken(url, token, id));
   }
 
-  revokeMany(ids: readonly string[]) {
+  async revokeMany(ids: readonly string[]) {
+    ids.forEach((id) => this.checked(id));
     return this.call((url, token) => this.api.revokeTokens(url, token, ids));
   }
 
-  listDestinations(tokenId: string) {
+  async listDestinations(tokenId: string) {
+    this.checked(tokenId);
     return this.call((url, token) => this.api.listDestinations(url, token, tokenId));
   }
 
-  addDestination(tokenId: string, input: DestinationInput) {
+  async addDestination(tokenId: string, input: DestinationInput) {
+    this.checked(tokenId);
     return this.call((url, token) => this.api.addDestination(url, token, tokenId, input));
   }
 
-  removeDestination(tokenId: string, destinationId: string) {
+  async removeDestination(tokenId: string, destinationId: string) {
+    this.checked(tokenId);
     return this.call((url, token) =>
       this.api.removeDestination(url, token, tokenId, destinationId),
     );
