@@ -120,6 +120,8 @@ export interface PromptField {
   kind: 'password' | 'one-time-code' | 'secret' | 'text';
   /** A line under the field (what to type, where to find it). */
   hint?: string;
+  /** May be left empty (answered as ''); say so in the label. */
+  optional?: boolean;
 }
 
 export interface PromptRequest {

@@ -26,7 +26,13 @@ export type PromptFieldKind = 'password' | 'one-time-code' | 'secret' | 'text';
 export interface PromptView {
   title: string;
   message: string;
-  fields: Array<{ id: string; label: string; kind: PromptFieldKind; hint?: string }>;
+  fields: Array<{
+    id: string;
+    label: string;
+    kind: PromptFieldKind;
+    hint?: string;
+    optional?: boolean;
+  }>;
   submitLabel: string;
 }
 

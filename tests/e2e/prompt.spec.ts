@@ -386,7 +386,7 @@ test('the prompt routes answer bad requests with a 4xx sentence, never a reset o
     expect(((await response.json()) as { error: { code: string } }).error.code, path).toBe(code);
   }
   // Main's own checks refuse a prompt it should never show.
-  const index = await ask({ ...GITHUB_VALUE, fields: [] });
+  const index = await ask({ ...GITHUB_VALUE, submitLabel: '' });
   await expect
     .poll(async () => outcome(index))
     .toMatchObject({

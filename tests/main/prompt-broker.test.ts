@@ -45,6 +45,22 @@ describe('PromptBroker', () => {
     expect(broker.start(NPM_SIGN_IN).nonce).not.toBe(opened.nonce);
   });
 
+  it('a field marked optional may be left empty; a question may ask for nothing', async () => {
+    const broker = new PromptBroker();
+    const optional: PromptRequest = {
+      ...NPM_SIGN_IN,
+      fields: [{ id: 'value', label: 'Token value (optional)', kind: 'secret', optional: true }],
+    };
+    const opened = broker.start(optional);
+    expect(broker.submit(opened.nonce, {})).toMatchObject({ ok: false });
+    expect(broker.submit(opened.nonce, { value: '' })).toEqual({ ok: true });
+    expect(await opened.answer).toEqual({ value: '' });
+    const question = broker.start({ ...NPM_SIGN_IN, fields: [] });
+    expect(broker.submit(question.nonce, { value: 'x' })).toMatchObject({ ok: false });
+    expect(broker.submit(question.nonce, {})).toEqual({ ok: true });
+    expect(await question.answer).toEqual({});
+  });
+
   it('refuses answers that do not fit, and keeps the prompt open', async () => {
     const broker = new PromptBroker();
     const opened = broker.start(NPM_SIGN_IN);
@@ -109,7 +125,6 @@ describe('PromptBroker', () => {
       { ...NPM_SIGN_IN, title: ' ' },
       { ...NPM_SIGN_IN, message: 'm'.repeat(1001) },
       { ...NPM_SIGN_IN, submitLabel: '' },
-      { ...NPM_SIGN_IN, fields: [] },
       { ...NPM_SIGN_IN, fields: [field, field] },
       { ...NPM_SIGN_IN, fields: Array.from({ length: 5 }, (_, i) => ({ ...field, id: `f${i}` })) },
       { ...NPM_SIGN_IN, fields: [{ ...field, id: '__proto__' }] },

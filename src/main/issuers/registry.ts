@@ -68,6 +68,8 @@ interface IssuerEntry {
   connect?(request: ConnectRequest, context: ConnectContext): Promise<ConnectedAccount>;
 }
 
+let npmSignInRunning = false;
+
 export const ISSUERS = {
   'token-desk': {
     displayName: 'Token Desk',
@@ -81,8 +83,17 @@ export const ISSUERS = {
         const { login } = await verifyNpmConnection(host, token, context);
         return { login, credential: token };
       }
-      // The user name, password and any second factor are asked in main's own prompt.
-      const signedIn = await signInToNpm(host, context);
+      // The user name, password and any second factor are asked in main's own prompt; one
+      // sign-in at a time, so a page cannot open browser sign-ins one after another.
+      if (npmSignInRunning)
+        throw new DeskError(
+          'sign_in_busy',
+          'Token Desk is already signing in to npm. Finish or cancel that sign-in first.',
+        );
+      npmSignInRunning = true;
+      const signedIn = await signInToNpm(host, context).finally(() => {
+        npmSignInRunning = false;
+      });
       return { login: signedIn.username, credential: signedIn.token };
     },
   },
@@ -98,7 +109,15 @@ export const ISSUERS = {
     open: (connection, context) =>
       openGitHubIssuer(
         connection,
-        context,
+        {
+          ...context,
+          // A value goes to the connection's host only once the person trusts it, as a
+          // credential does (reading the connection's credential asks, if it must).
+          fetch: async (input, init) => {
+            await context.credential(connection);
+            return context.fetch(input, init);
+          },
+        },
         serviceTrackedStore(
           new TrackedRecords(
             context.api,

@@ -32,12 +32,8 @@ export function promptView(request: PromptRequest): PromptView {
     throw invalid('the prompt needs a message of at most 1,000 characters');
   if (!text(request.submitLabel, 40))
     throw invalid('the prompt needs a submit label of at most 40 characters');
-  if (
-    !Array.isArray(request.fields) ||
-    request.fields.length < 1 ||
-    request.fields.length > MAX_FIELDS
-  )
-    throw invalid(`the prompt asks for 1 to ${MAX_FIELDS} values`);
+  if (!Array.isArray(request.fields) || request.fields.length > MAX_FIELDS)
+    throw invalid(`the prompt asks for at most ${MAX_FIELDS} values`);
   const ids = new Set<string>();
   const fields = request.fields.map((field) => {
     if (!FIELD_ID.test(field.id) || ids.has(field.id))
@@ -52,6 +48,7 @@ export function promptView(request: PromptRequest): PromptView {
       label: field.label,
       kind: field.kind,
       ...(field.hint === undefined ? {} : { hint: field.hint }),
+      ...(field.optional === true ? { optional: true } : {}),
     };
   });
   return {
@@ -87,7 +84,7 @@ export function readPromptAnswer(view: PromptView, raw: unknown): ReadAnswer {
     const value = (raw as Record<string, unknown>)[field.id];
     if (typeof value !== 'string') return refuse(`Fill in ${field.label}.`);
     const typed = field.kind === 'one-time-code' ? value.replace(/\s+/g, '') : value;
-    if (typed === '') return refuse(`Fill in ${field.label}.`);
+    if (typed === '' && !field.optional) return refuse(`Fill in ${field.label}.`);
     const max = PROMPT_VALUE_MAX_LENGTH[field.kind];
     if (typed.length > max)
       return refuse(`${field.label} is longer than ${max} characters; check what was pasted.`);

@@ -29,7 +29,7 @@ function inputFor(field: Field, id: string, hintId: string | undefined): HTMLInp
   const common = {
     id,
     name: field.id,
-    required: '',
+    required: field.optional ? undefined : '',
     spellcheck: 'false',
     autocapitalize: 'off',
     'aria-describedby': hintId,
@@ -108,9 +108,10 @@ function show(view: PromptView, api: PromptBridge): void {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (busy) return;
-    const empty = inputs.find(({ input }) => input.value.trim() === '');
-    for (const { input } of inputs)
-      input.setAttribute('aria-invalid', String(input.value.trim() === ''));
+    const missing = ({ field, input }: (typeof inputs)[number]) =>
+      !field.optional && input.value.trim() === '';
+    const empty = inputs.find(missing);
+    for (const entry of inputs) entry.input.setAttribute('aria-invalid', String(missing(entry)));
     if (empty) {
       problem.textContent = `Fill in ${empty.field.label}.`;
       empty.input.focus();

@@ -217,6 +217,7 @@ export class GitHubIssuer implements TokenIssuer {
               label: 'Token value (optional)',
               kind: 'secret',
               hint: 'Starts with ghp_ or github_pat_',
+              optional: true,
             },
           ],
       submitLabel: enterprise ? 'Stop tracking' : 'Continue',
