@@ -3,6 +3,7 @@
  * sees a session token). Every failure becomes an `ApiClientError` with a stable
  * code and a sentence a person can act on.
  */
+import { CUT_OFF, TOO_LARGE, readBounded } from '../net/read-bounded.js';
 import type {
   ApiToken,
   BulkRevokeResult,
@@ -404,39 +405,4 @@ function badTrackedAnswer(baseUrl: string, what: string): ApiClientError {
     'bad_response',
     `The service at ${baseUrl} answered ${what} in a form Token Desk does not understand, so none of it was used.`,
   );
-}
-
-const TOO_LARGE = Symbol('too large');
-const CUT_OFF = Symbol('cut off');
-
-/** The body as text; TOO_LARGE once it passes `limit` bytes (the rest is not read). */
-async function readBounded(
-  response: Response,
-  limit: number,
-): Promise<string | typeof TOO_LARGE | typeof CUT_OFF> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel().catch(() => {});
-    return TOO_LARGE;
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        return TOO_LARGE;
-      }
-      chunks.push(value);
-    }
-  } catch {
-    // A connection cut mid-body, or the timeout: whatever arrived is not a whole answer.
-    return CUT_OFF;
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

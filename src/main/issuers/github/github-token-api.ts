@@ -7,6 +7,7 @@
  * only, is checked for shape before anything is sent, and is cut out of every error.
  * Answers are untrusted: bounded, checked, redirects refused.
  */
+import { CUT_OFF, TOO_LARGE, readBounded } from '../../net/read-bounded.js';
 import { Compile } from 'typebox/compile';
 import { Type } from 'typebox';
 import { redactSecrets } from '../../../shared/credential-patterns.js';
@@ -184,7 +185,7 @@ async function request(
       secrets,
     );
   }
-  const text = await readBounded(response);
+  const text = await readBounded(response, GITHUB_MAX_ANSWER_BYTES);
   if (text === TOO_LARGE)
     throw failure(
       'github_invalid_response',
@@ -374,37 +375,4 @@ export async function revokeGitHubCredentials(
       secrets,
     );
   throw statusFailure(answer, host, what, secrets);
-}
-
-const TOO_LARGE = Symbol('too large');
-const CUT_OFF = Symbol('cut off');
-
-/** The body as text; TOO_LARGE once it passes the limit (the rest is not read). */
-async function readBounded(
-  response: Response,
-): Promise<string | typeof TOO_LARGE | typeof CUT_OFF> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > GITHUB_MAX_ANSWER_BYTES) {
-    await response.body?.cancel().catch(() => {});
-    return TOO_LARGE;
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > GITHUB_MAX_ANSWER_BYTES) {
-        await reader.cancel().catch(() => {});
-        return TOO_LARGE;
-      }
-      chunks.push(value);
-    }
-  } catch {
-    return CUT_OFF;
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -11,6 +11,7 @@
  * sentence has the credential, the password and the one-time code cut out before it
  * leaves this file.
  */
+import { CUT_OFF, TOO_LARGE, readBounded } from '../../net/read-bounded.js';
 import { redactSecrets } from '../../../shared/credential-patterns.js';
 import { isLoopbackServiceUrl } from '../../../shared/service-url.js';
 import { DeskError } from '../../desk-error.js';
@@ -301,38 +302,4 @@ export class NpmRegistry {
       secrets,
     );
   }
-}
-
-const TOO_LARGE = Symbol('too large');
-const CUT_OFF = Symbol('cut off');
-
-/** The body as text; TOO_LARGE once it passes `limit` bytes (the rest is not read). */
-async function readBounded(
-  response: Response,
-  limit: number,
-): Promise<string | typeof TOO_LARGE | typeof CUT_OFF> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel().catch(() => {});
-    return TOO_LARGE;
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        return TOO_LARGE;
-      }
-      chunks.push(value);
-    }
-  } catch {
-    return CUT_OFF;
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
