@@ -38,6 +38,7 @@ import {
   factsOf,
   settingsOf,
   shortId,
+  isCredential,
   toIssuerToken,
   tokenObjectCheck,
   tokenPageCheck,
@@ -214,6 +215,17 @@ export class NpmIssuer implements TokenIssuer {
     return found;
   }
 
+  /** A listed token that may be deleted or replaced: never the connection's own credential. */
+  private async findNotOwn(credential: string, id: string): Promise<NpmTokenObject> {
+    const found = await this.find(credential, id);
+    if (isCredential(found.token, credential))
+      throw new DeskError(
+        'connection_token',
+        `This is the token Token Desk uses for this npm connection; deleting or replacing it from the list would disconnect the account. Remove the connection in Settings first, or manage it with npm token.`,
+      );
+    return found;
+  }
+
   async get(id: string): Promise<IssuerToken> {
     const found = await this.find(await this.credential(), id);
     return toIssuerToken(found, this.registry.label, this.context.now());
@@ -231,7 +243,7 @@ export class NpmIssuer implements TokenIssuer {
 
   async rotate(id: string, options: RotateOptions = {}): Promise<NpmRotatedToken> {
     const credential = await this.credential();
-    const old = await this.find(credential, id);
+    const old = await this.findNotOwn(credential, id);
     const settings = settingsOf(old);
     const name = normalizeName(old.name ?? '');
     const newName = name.ok
@@ -396,7 +408,7 @@ export class NpmIssuer implements TokenIssuer {
 
   async revoke(id: string): Promise<void> {
     const credential = await this.credential();
-    await this.find(credential, id);
+    await this.findNotOwn(credential, id);
     if (!(await this.delete(credential, id)))
       throw new DeskError(
         'token_not_found',
@@ -435,7 +447,13 @@ export class NpmIssuer implements TokenIssuer {
   /** One at a time (npm has no bulk delete); a failure says which were deleted before it. */
   async revokeMany(ids: readonly string[]): Promise<{ revoked: string[]; notFound: string[] }> {
     const credential = await this.credential();
-    const listed = new Set((await this.listObjects(credential)).map((object) => object.key));
+    const objects = await this.listObjects(credential);
+    // The connection's own credential is not one a bulk revoke may take: it is left out.
+    const listed = new Set(
+      objects
+        .filter((object) => !isCredential(object.token, credential))
+        .map((object) => object.key),
+    );
     const revoked: string[] = [];
     const notFound: string[] = [];
     for (const id of new Set(ids)) {

@@ -91,6 +91,20 @@ function shownPrefix(token: string | null | undefined): string {
   return cut ? cut[1]! : '';
 }
 
+/**
+ * Whether a listed token is `credential` itself, by the start (and end) the registry
+ * shows of it: the connection's own token is never deleted or replaced from the list.
+ * A shown start shared by another token only refuses that one too, which is safe.
+ */
+export function isCredential(token: string | null | undefined, credential: string): boolean {
+  if (typeof token !== 'string') return false;
+  const [head, tail] = token.split(/…|\.\.\./);
+  // A start alone must be long enough not to be every token's (npm_ + 4 at least).
+  const enough = tail ? 4 : 8;
+  if (!head || head.length < enough || !credential.startsWith(head)) return false;
+  return !tail || credential.endsWith(tail);
+}
+
 export interface TokenSettings {
   permission: 'read-only' | 'read-write';
   packages: string[];

@@ -131,6 +131,22 @@ describe('npm on a real registry (Verdaccio)', () => {
     expect(await issuer.list()).toHaveLength(1);
   });
 
+  it('a connection made with a listed token never deletes or replaces that token from the list', async () => {
+    const prompt = new RecordingPrompt().answer({ password: PASSWORD });
+    const minted = await new NpmIssuer(
+      npmConnection(registry.url),
+      npmContext(credential, { prompt }),
+    ).create({ name: 'connection', expiresAt: inDays(30), options: writeOptions });
+    // The person connected with that token: it is the connection's credential now.
+    const issuer = new NpmIssuer(npmConnection(registry.url), npmContext(minted.secret));
+    expect((await issuer.list()).map((token) => token.id)).toContain(minted.id);
+    await expect(issuer.revoke(minted.id)).rejects.toMatchObject({ code: 'connection_token' });
+    await expect(issuer.rotate(minted.id)).rejects.toMatchObject({ code: 'connection_token' });
+    expect(await issuer.revokeMany([minted.id])).toEqual({ revoked: [], notFound: [minted.id] });
+    expect(await whoami(minted.secret)).toBe(200);
+    await new NpmIssuer(npmConnection(registry.url), npmContext(credential)).revoke(minted.id);
+  });
+
   it('rotates: a new token with the old settings, the old one working until main deletes it, then refused', async () => {
     const prompt = new RecordingPrompt().answer({ password: PASSWORD });
     const issuer = new NpmIssuer(npmConnection(registry.url), npmContext(credential, { prompt }));
