@@ -67,7 +67,13 @@ export function TokensScreen({
   const { tokens, sources, loadError, now, load } = list;
   const { chosen, revocable } = view;
   const withSources = showsSources(sources);
-  const failed = (sources ?? []).filter((s) => s.problem !== null);
+  // A vendor's tokens kept on our service (GitHub's tracked ones) fail with it, in the same
+  // words: one banner says it, not one per source.
+  const failing = (sources ?? []).filter((s) => s.problem !== null);
+  const ownProblem = failing.find((s) => s.kind === 'token-desk')?.problem ?? null;
+  const failed = failing.filter(
+    (s) => s.kind === 'token-desk' || s.problem!.message !== ownProblem?.message,
+  );
   const heading = useScreen('Tokens');
   const searchRef = useRef<HTMLInputElement>(null);
   const visibleRef = useRef<DeskToken[]>([]);
