@@ -83,9 +83,9 @@ export function ConnectCloudflareDialog({ onConnected, onCancel }: Props) {
           </p>
         ) : (
           <p id={`${id}-token-hint`} className="hint">
-            An API token with the permission “API Tokens Write”, to list and make tokens; with “User
-            Details Read” too, Token Desk shows the account’s email. Kept in your system keychain;
-            Token Desk never shows it again.
+            An API token made from Cloudflare’s “Create additional tokens” template (permission “API
+            Tokens Write”), to list and make tokens; with “User Details Read” too, Token Desk shows
+            the account’s email. Kept in your system keychain; Token Desk never shows it again.
           </p>
         )}
 

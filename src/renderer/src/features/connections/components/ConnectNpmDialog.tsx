@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ConnectionInfo } from '../../../../../shared/ipc-contract';
 import { Banner } from '../../../components/Banner';
 import { Dialog } from '../../../components/Dialog';
@@ -27,6 +27,11 @@ export function ConnectNpmDialog({ onConnected, onCancel }: Props) {
   const [checked, setChecked] = useState<ReadonlySet<'registry' | 'token'>>(new Set());
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<Method | null>(null);
+  const statusRef = useRef<HTMLDivElement>(null);
+  // In a short window the body scrolls: keep "Waiting for you to sign in…" in sight.
+  useEffect(() => {
+    if (busy) statusRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [busy]);
 
   const registryError = checked.has('registry') ? addressProblem('npm', registry) : null;
   const tokenError =
@@ -153,20 +158,22 @@ export function ConnectNpmDialog({ onConnected, onCancel }: Props) {
           </>
         )}
 
-        <p className="connect-status" role="status">
-          {busy === 'sign-in'
-            ? 'Waiting for you to sign in…'
-            : busy === 'token'
-              ? 'Checking the token with npm…'
-              : ''}
-        </p>
-        {busy === 'sign-in' && (
-          <p className="hint">
-            Sign in in Token Desk’s “Sign in to npm” window, or on the page it opened in your
-            browser if the registry signs in there. To stop, choose Cancel in Token Desk’s window; a
-            browser sign-in left unfinished stops by itself after 5 minutes.
+        <div ref={statusRef}>
+          <p className="connect-status" role="status">
+            {busy === 'sign-in'
+              ? 'Waiting for you to sign in…'
+              : busy === 'token'
+                ? 'Checking the token with npm…'
+                : ''}
           </p>
-        )}
+          {busy === 'sign-in' && (
+            <p className="hint">
+              Sign in in Token Desk’s “Sign in to npm” window, or on the page it opened in your
+              browser if the registry signs in there. To stop, choose Cancel in Token Desk’s window;
+              a browser sign-in left unfinished stops by itself after 5 minutes.
+            </p>
+          )}
+        </div>
 
         <div className="dialog-footer">
           <button type="button" className="secondary" onClick={onCancel} disabled={busy !== null}>
