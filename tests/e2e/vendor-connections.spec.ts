@@ -19,6 +19,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionInfo, Inventory } from '../../src/shared/ipc-contract.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/ci-providers/github/fake-github.js';
 import {
   PERMISSION_GROUPS as PG,
   startFakeCloudflare,
@@ -40,6 +41,7 @@ const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const NPM_PASSWORD = 'npm-ada-correct-horse-7';
 const NPM_WRONG = 'npm-ada-wrong-battery-3';
 const GRACE_PASSWORD = 'npm-grace-staple-5';
+const GITHUB_TOKEN = 'ghp_connectionsToken000000000000000001';
 
 let work: string;
 let service: TokenService;
@@ -48,13 +50,14 @@ let controlKey: string;
 let settingsDir: string;
 let registry: Verdaccio;
 let cloudflare: FakeCloudflare;
+let github: FakeGitHub | undefined;
 let context: BrowserContext;
 let page: Page;
 let email: string;
 let registryHost: string;
 let cloudflareHost: string;
 /** Every secret the run typed or made: none may be at rest afterwards. */
-const secrets: string[] = [NPM_PASSWORD, NPM_WRONG, GRACE_PASSWORD];
+const secrets: string[] = [NPM_PASSWORD, NPM_WRONG, GRACE_PASSWORD, GITHUB_TOKEN];
 let graceToken: string;
 let cloudflareToken: string;
 /** Every URL the page asked for: no secret may ride in one. */
@@ -119,7 +122,7 @@ test.beforeAll(async ({ browser }) => {
 test.afterAll(async () => {
   await context?.close();
   await harness?.stop();
-  await Promise.all([service?.stop(), registry?.stop(), cloudflare?.close()]);
+  await Promise.all([service?.stop(), registry?.stop(), cloudflare?.close(), github?.close()]);
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -534,6 +537,27 @@ test('a page-side call with a made-up kind, a javascript: address or a 10 KB tok
   expect(await connectionsNow()).toEqual(before);
 });
 
+test('a GitHub account added under CI provider accounts is listed here too, and removed there', async () => {
+  github = await startFakeGitHub({ enterprise: true });
+  github.addAccount(GITHUB_TOKEN, 'ada-lovelace');
+  const form = page.getByRole('form', { name: 'Add a CI provider account' });
+  await form.getByLabel('GitHub', { exact: true }).check();
+  await form.getByLabel('GitHub address').fill(new URL(github.apiBaseUrl).origin);
+  await form.getByLabel('Personal access token').fill(GITHUB_TOKEN);
+  await form.getByRole('button', { name: 'Add GitHub account' }).click();
+  const row = list().getByRole('listitem').filter({ hasText: 'ada-lovelace' });
+  await expect(row).toContainText('GitHub');
+  await expect(row).toContainText('Issues tokens and stores CI secrets');
+  await expect(row).toContainText('added under CI provider accounts');
+  // GitHub and GitLab accounts are removed in their own card, which says what that does.
+  await expect(row.getByRole('button')).toHaveCount(0);
+  await page
+    .getByRole('list', { name: 'CI provider accounts' })
+    .getByRole('button', { name: /^Remove ada-lovelace on GitHub/ })
+    .click();
+  await expect(row).toHaveCount(0);
+});
+
 test('no token or password in the settings folder, the harness output, the pageâ€™s storage or any URL', async () => {
   const walk = (dir: string): string[] =>
     readdirSync(dir).flatMap((entry) => {
@@ -542,7 +566,7 @@ test('no token or password in the settings folder, the harness output, the pageâ
     });
   const settingsText = walk(settingsDir).join('\n');
   // The connection is there (who, where), without its credential.
-  expect(settingsText).toContain('"login":"ada"');
+  expect(settingsText).toMatch(/"login": *"ada"/);
   const storage = await page.evaluate(pageStorage);
   expect(JSON.parse(storage).databases).toEqual([]);
   const output = harness.output.join('');
