@@ -15,6 +15,9 @@ const ActivityScreen = lazyNamed(() =>
 const SettingsScreen = lazyNamed(() =>
   import('../features/settings/components/SettingsScreen').then((m) => m.SettingsScreen),
 );
+const ConnectedAccounts = lazyNamed(() =>
+  import('../features/connections/components/ConnectedAccounts').then((m) => m.ConnectedAccounts),
+);
 const ProviderAccounts = lazyNamed(() =>
   import('../features/accounts/components/ProviderAccounts').then((m) => m.ProviderAccounts),
 );
@@ -37,6 +40,8 @@ export function App() {
   const [keychainNoticeShown, setKeychainNoticeShown] = useState(false);
   /** A clicked expiry reminder: the token whose details to open (main made its account active). */
   const [openTokenId, setOpenTokenId] = useState<string | null>(null);
+  /** Counts the CI provider accounts added or removed, so Connected accounts lists them too. */
+  const [providerChanges, setProviderChanges] = useState(0);
 
   useEffect(
     () =>
@@ -128,7 +133,13 @@ export function App() {
           session={session}
           onSaved={setSettings}
           openAt={settingsCard}
-          providerAccounts={<ProviderAccounts signedIn={signedIn} />}
+          connections={<ConnectedAccounts signedIn={signedIn} reloadKey={providerChanges} />}
+          providerAccounts={
+            <ProviderAccounts
+              signedIn={signedIn}
+              onChanged={() => setProviderChanges((count) => count + 1)}
+            />
+          }
         />
       </Suspense>
     );

@@ -6,7 +6,14 @@ import { providerSpec } from '../../../../../shared/ci-providers/registry';
 import { ProviderAccountForm } from './ProviderAccountForm';
 
 /** Settings' "CI provider accounts": who Token Desk can push secrets as; the tokens stay in main. */
-export function ProviderAccounts({ signedIn }: { signedIn: boolean }) {
+export function ProviderAccounts({
+  signedIn,
+  onChanged,
+}: {
+  signedIn: boolean;
+  /** After an account was added or removed (other cards list them too). */
+  onChanged?: () => void;
+}) {
   const [list, setList] = useState<ProviderAccountList | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
@@ -28,6 +35,7 @@ export function ProviderAccounts({ signedIn }: { signedIn: boolean }) {
     try {
       await call(desk().providersRemove({ accountId }));
       setStatus(`Removed ${label}. Its access token is gone from the keychain.`);
+      onChanged?.();
       await load();
     } catch (failure) {
       setError(messageOf(failure));
@@ -84,6 +92,7 @@ export function ProviderAccounts({ signedIn }: { signedIn: boolean }) {
           <ProviderAccountForm
             onAdded={(added) => {
               setStatus(`Added ${added.login} on ${providerSpec(added.provider).displayName}.`);
+              onChanged?.();
               void load();
             }}
           />

@@ -23,6 +23,8 @@ interface Props {
   onSaved: (settings: Settings) => void;
   /** The CI provider accounts section (the accounts feature's, composed by the app). */
   providerAccounts: ReactNode;
+  /** The body of "Connected accounts" (the connections feature's, composed by the app). */
+  connections?: ReactNode;
   /** A card to show and focus on opening (an error banner's "Company network settings"). */
   openAt?: 'network' | null;
 }
@@ -36,6 +38,7 @@ export function SettingsScreen({
   session,
   onSaved,
   providerAccounts,
+  connections = null,
   openAt = null,
 }: Props) {
   const heading = useScreen('Settings', { focusHeading: openAt === null });
@@ -210,6 +213,12 @@ export function SettingsScreen({
         </SettingSection>
 
         <CompanyNetwork />
+
+        {connections && (
+          <SettingSection id="settings-connections" title="Connected accounts">
+            {connections}
+          </SettingSection>
+        )}
 
         {providerAccounts}
       </div>

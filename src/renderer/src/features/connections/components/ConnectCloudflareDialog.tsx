@@ -1,0 +1,146 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { ConnectionInfo } from '../../../../../shared/ipc-contract';
+import { Banner } from '../../../components/Banner';
+import { Dialog } from '../../../components/Dialog';
+import { messageOf } from '../../../lib/bridge';
+import { connectCloudflare } from '../api';
+import { addressProblem, PUBLIC_VENDOR_HOSTS, tokenProblem } from '../rules';
+
+interface Props {
+  onConnected: (connection: ConnectionInfo) => void;
+  onCancel: () => void;
+}
+
+/**
+ * Connects a Cloudflare account with an API token that may manage API tokens; main
+ * checks it with Cloudflare before keeping it. The API address (for a stand-in or a
+ * proxy) is under More options. What was typed stays after a refusal.
+ */
+export function ConnectCloudflareDialog({ onConnected, onCancel }: Props) {
+  const id = useId();
+  const [token, setToken] = useState('');
+  const [address, setAddress] = useState(PUBLIC_VENDOR_HOSTS.cloudflare);
+  const [moreOpen, setMoreOpen] = useState(false);
+  const [checked, setChecked] = useState<ReadonlySet<'token' | 'address'>>(new Set());
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const tokenError = checked.has('token') ? tokenProblem(token, 'API token') : null;
+  const addressError = checked.has('address') ? addressProblem('cloudflare', address) : null;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (busy) return;
+    setChecked(new Set(['token', 'address']));
+    if (tokenProblem(token, 'API token') !== null) {
+      document.getElementById(`${id}-token`)?.focus();
+      return;
+    }
+    if (addressProblem('cloudflare', address) !== null) {
+      // A wrong address is shown, not hidden under a closed disclosure.
+      setMoreOpen(true);
+      requestAnimationFrame(() => document.getElementById(`${id}-address`)?.focus());
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const connected = await connectCloudflare(address.trim(), token.trim());
+      setToken('');
+      onConnected(connected);
+    } catch (failure) {
+      setError(messageOf(failure));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Dialog
+      title="Connect Cloudflare"
+      onDismiss={() => !busy && onCancel()}
+      description="Token Desk lists, creates, rolls and deletes your Cloudflare API tokens with this account. Its token is kept in your system keychain."
+    >
+      <form onSubmit={(event) => void submit(event)} noValidate className="form connect-form">
+        {error && <Banner tone="error">{error}</Banner>}
+        <label htmlFor={`${id}-token`}>API token</label>
+        <input
+          id={`${id}-token`}
+          className="connect-secret"
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          onBlur={() => token !== '' && setChecked((before) => new Set(before).add('token'))}
+          readOnly={busy}
+          aria-invalid={tokenError ? true : undefined}
+          aria-describedby={tokenError ? `${id}-token-error` : `${id}-token-hint`}
+          autoComplete="off"
+          autoCapitalize="off"
+          spellCheck={false}
+          data-autofocus
+        />
+        {tokenError ? (
+          <p id={`${id}-token-error`} className="field-error" role="alert">
+            {tokenError}
+          </p>
+        ) : (
+          <p id={`${id}-token-hint`} className="hint">
+            An API token made from Cloudflare’s “Create additional tokens” template (permission “API
+            Tokens Write”), to list and make tokens; with “User Details Read” too, Token Desk shows
+            the account’s email. Kept in your system keychain; Token Desk never shows it again.
+          </p>
+        )}
+
+        <button
+          type="button"
+          className="link-button connect-more"
+          aria-expanded={moreOpen}
+          aria-controls={`${id}-more`}
+          onClick={() => setMoreOpen((open) => !open)}
+        >
+          More options
+        </button>
+        <div id={`${id}-more`} hidden={!moreOpen}>
+          {moreOpen && (
+            <>
+              <label htmlFor={`${id}-address`}>API address</label>
+              <input
+                id={`${id}-address`}
+                type="url"
+                value={address}
+                onChange={(e) => setAddress(e.target.value)}
+                onBlur={() => setChecked((before) => new Set(before).add('address'))}
+                readOnly={busy}
+                aria-invalid={addressError ? true : undefined}
+                aria-describedby={addressError ? `${id}-address-error` : `${id}-address-hint`}
+                autoComplete="off"
+                spellCheck={false}
+              />
+              {addressError ? (
+                <p id={`${id}-address-error`} className="field-error" role="alert">
+                  {addressError}
+                </p>
+              ) : (
+                <p id={`${id}-address-hint`} className="hint">
+                  Leave as it is unless your company reaches Cloudflare’s API through an address of
+                  its own.
+                </p>
+              )}
+            </>
+          )}
+        </div>
+
+        <p className="connect-status" role="status">
+          {busy ? 'Checking the token with Cloudflare…' : ''}
+        </p>
+
+        <div className="dialog-footer">
+          <button type="button" className="secondary" onClick={onCancel} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Connecting…' : 'Connect'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
