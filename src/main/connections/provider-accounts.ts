@@ -272,7 +272,7 @@ export class ProviderAccounts {
     const shown = visibleVendorHost(provider, host) ?? host;
     const yes = await this.ask({
       title: `Trust ${shown}?`,
-      message: `Add a ${name} account on ${shown}?`,
+      message: `Add ${/^[aeio]/i.test(name) || name === 'npm' ? 'an' : 'a'} ${name} account on ${shown}?`,
       detail:
         `Token Desk has never used ${host} before. It will send the access token you entered there now, ` +
         `and your tokens' secrets whenever you send or rotate a token recorded on that host. ` +

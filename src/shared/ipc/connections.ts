@@ -24,18 +24,18 @@ export interface ConnectionInfo {
 const Host = Type.String({ maxLength: URL_MAX_LENGTH });
 const VendorToken = Type.String({ pattern: PROVIDER_TOKEN_PATTERN });
 
-const AddConnectionPayload = Type.Union([
-  Type.Object(
-    { kind: Type.Literal('npm'), host: Host, token: VendorToken },
-    { additionalProperties: false },
-  ),
-  // Without a token: sign in to npm, in main's own prompt (user name, password, 2FA).
-  Type.Object({ kind: Type.Literal('npm'), host: Host }, { additionalProperties: false }),
-  Type.Object(
-    { kind: Type.Literal('cloudflare'), host: Host, token: VendorToken },
-    { additionalProperties: false },
-  ),
-]);
+// One object, not a union of the vendors' shapes: a refusal then names the field that is
+// wrong (a 10 KB token is "token"), where a union's first branch would speak for all.
+// Without a token, npm signs in in main's own prompt (user name, password, 2FA); a
+// Cloudflare account without one is refused in words by its connector.
+const AddConnectionPayload = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('npm'), Type.Literal('cloudflare')]),
+    host: Host,
+    token: Type.Optional(VendorToken),
+  },
+  { additionalProperties: false },
+);
 
 const RemoveConnectionPayload = Type.Object({ connectionId: Id }, { additionalProperties: false });
 

@@ -122,6 +122,22 @@ describe('a Cloudflare token on the desk', () => {
       token: `${unknown}\nX-Other: 1`,
     });
     expect(injected.ok).toBe(false);
+    // The refusal names the field that is wrong, not another vendor's shape.
+    if (!injected.ok) expect(injected.error.message).toMatch(/token/);
+    const huge = await call('connections:add', {
+      kind: 'cloudflare',
+      host: cloudflare.apiBase,
+      token: 'A'.repeat(10_000),
+    });
+    expect(huge.ok).toBe(false);
+    if (!huge.ok) {
+      expect(huge.error.message).toMatch(/token/);
+      expect(huge.error.message).not.toMatch(/constant/);
+    }
+    // Without a token there is nothing to check: refused in words by the connector.
+    const none = await call('connections:add', { kind: 'cloudflare', host: cloudflare.apiBase });
+    expect(none.ok).toBe(false);
+    if (!none.ok) expect(none.error.message).toMatch(/Paste a Cloudflare API token/);
     expect(cloudflare.requests.length).toBe(requestsBefore);
 
     expect(keychainWrites.slice(writesBefore)).toEqual([]);

@@ -71,6 +71,20 @@ export async function verifyNpmConnection(
       secrets,
     );
   if (answer.status !== 200) throw npm.failure(answer, what, secrets);
+  // A registry that does not know the token may still answer 200, as for someone not
+  // signed in (Verdaccio: no user name): that is a refused token, not a strange answer.
+  const body = answer.body as { username?: unknown } | null;
+  if (
+    typeof body === 'object' &&
+    body !== null &&
+    !Array.isArray(body) &&
+    (body.username === undefined || body.username === null)
+  )
+    throw npm.error(
+      'npm_bad_credential',
+      `${npm.who} does not accept this token: it answered as for someone not signed in. Check that the token was made on this registry and has not been deleted.`,
+      secrets,
+    );
   if (!whoamiCheck.Check(answer.body) || !USER_NAME.test(answer.body.username))
     throw npm.badShape(what, 'no user name', secrets);
   return { login: answer.body.username, registry: npm.registry };

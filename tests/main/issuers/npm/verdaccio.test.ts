@@ -75,6 +75,17 @@ describe('npm on a real registry (Verdaccio)', () => {
     });
   });
 
+  it('a token the registry does not know is refused as such, not as a strange answer', async () => {
+    // Verdaccio answers whoami with 200 and no user name for a token it does not know.
+    const unknown = `npm_${'Zz9'.repeat(12)}`;
+    const failure = await verifyNpmConnection(registry.url, unknown, { fetch }).catch(
+      (error: unknown) => error as Error & { code: string },
+    );
+    expect(failure).toMatchObject({ code: 'npm_bad_credential' });
+    expect((failure as Error).message).toMatch(/does not accept this token/);
+    expect((failure as Error).message).not.toContain(unknown);
+  });
+
   it('a wrong password signs nobody in, and the sentence does not hold it', async () => {
     const prompt = new RecordingPrompt().answer({ username: 'ada', password: 'wrong-password-42' });
     const failure = await signInToNpm(registry.url, {
