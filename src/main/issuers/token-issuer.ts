@@ -8,6 +8,7 @@
  * does not hold) and a sentence a person can act on.
  */
 import type { ApiToken, IssuedApiToken, TokenUsage } from '../../shared/api-schemas.js';
+import type { CreateChoices } from '../../shared/ipc/create-choices.js';
 import type { RotationStyle, TokenFacts } from '../../shared/issuers/token-facts.js';
 
 /**
@@ -86,6 +87,12 @@ export interface TokenIssuer {
   /** One token, or an error coded `token_not_found` once it is gone. */
   get(id: string): Promise<TokenUsage | IssuerToken>;
   create(input: CreateTokenInput): Promise<IssuedToken>;
+  /**
+   * What the create form may offer for this connection (GitLab's projects and groups,
+   * Cloudflare's permission groups, accounts and zones), read from the vendor, checked
+   * and cleaned; absent when there is nothing to choose beyond name and expiry.
+   */
+  createChoices?(): Promise<CreateChoices>;
   /**
    * A replacement for `id`, per the vendor's rules (see RotationStyle). An issuer whose
    * vendor replaces the value at once must never retry that call: a GitLab token
