@@ -1,10 +1,11 @@
 /**
- * What a create form may offer for one connection: asked of the connection's issuer,
- * which reads it from the vendor and cleans it. An issuer with nothing to offer
- * (our service, npm, GitHub) answers with no choices; one that cannot make tokens
- * at all is said so in words rather than shown an empty form.
+ * What a create form may offer for one connection: the source's limits on a new token,
+ * and what its issuer reads from the vendor (GitLab's projects and groups, Cloudflare's
+ * permission groups, accounts and zones), checked and cleaned there. An issuer with
+ * nothing to offer beyond name and expiry (our service, npm, GitHub) answers with no
+ * choices. A connection the page has no business naming is refused in words by
+ * `connections.issuer`, before anything is sent.
  */
-import { DeskError } from '../desk-error.js';
 import type { DeskDependencies, Handlers } from './types.js';
 
 export function createChoiceHandlers({
@@ -13,13 +14,16 @@ export function createChoiceHandlers({
   return {
     async 'tokens:create-choices'({ connectionId }) {
       const { issuer } = connections.issuer(connectionId);
-      if (issuer.capabilities.create === false)
-        throw new DeskError(
-          'not_supported',
-          'Tokens of this kind cannot be made from Token Desk: make the token with its vendor, then track it here.',
-        );
-      if (!issuer.createChoices) return { kind: 'none', notes: [] };
-      return issuer.createChoices();
+      const { capabilities } = issuer;
+      const limits = {
+        create: capabilities.create !== false,
+        maxExpiryDays: capabilities.maxExpiryDays ?? null,
+        expiryRequired: capabilities.expiryRequired,
+      };
+      const choices = issuer.createChoices
+        ? await issuer.createChoices()
+        : { kind: 'none' as const, notes: [] };
+      return { ...choices, limits };
     },
   };
 }

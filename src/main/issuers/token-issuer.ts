@@ -8,7 +8,7 @@
  * does not hold) and a sentence a person can act on.
  */
 import type { ApiToken, IssuedApiToken, TokenUsage } from '../../shared/api-schemas.js';
-import type { CreateChoices } from '../../shared/ipc/create-choices.js';
+import type { VendorChoices } from '../../shared/ipc/create-choices.js';
 import type { RotationStyle, TokenFacts } from '../../shared/issuers/token-facts.js';
 
 /**
@@ -92,7 +92,7 @@ export interface TokenIssuer {
    * Cloudflare's permission groups, accounts and zones), read from the vendor, checked
    * and cleaned; absent when there is nothing to choose beyond name and expiry.
    */
-  createChoices?(): Promise<CreateChoices>;
+  createChoices?(): Promise<VendorChoices>;
   /**
    * A replacement for `id`, per the vendor's rules (see RotationStyle). An issuer whose
    * vendor replaces the value at once must never retry that call: a GitLab token

@@ -36,7 +36,8 @@ export interface CloudflareZoneChoice {
   accountId: string | null;
 }
 
-export type CreateChoices =
+/** What the form may offer, as the issuer read it from its vendor. */
+export type VendorChoices =
   | { kind: 'gitlab'; namespaces: GitLabNamespaceChoice[]; notes: string[] }
   | {
       kind: 'cloudflare';
@@ -49,6 +50,17 @@ export type CreateChoices =
     }
   /** Nothing to choose beyond name and expiry (our service, npm, GitHub). */
   | { kind: 'none'; notes: string[] };
+
+/** The source's own limits on a new token, from its capabilities. */
+export interface CreateLimits {
+  /** False for a source that only tracks tokens made elsewhere (GitHub). */
+  create: boolean;
+  /** The longest a new token may last, in days; null: no limit. */
+  maxExpiryDays: number | null;
+  expiryRequired: boolean;
+}
+
+export type CreateChoices = VendorChoices & { limits: CreateLimits };
 
 const CreateChoicesPayload = Type.Object(
   { connectionId: ConnectionId },

@@ -19,7 +19,7 @@ import { normalizeName } from '../../../shared/token-name.js';
 import { DeskError } from '../../desk-error.js';
 import type { Fetch } from '../../ports.js';
 import type { IssuerConnection, IssuerContext } from '../registry.js';
-import type { CreateChoices } from '../../../shared/ipc/create-choices.js';
+import type { VendorChoices } from '../../../shared/ipc/create-choices.js';
 import {
   hasCode,
   type CreateTokenInput,
@@ -193,7 +193,7 @@ export class CloudflareIssuer implements TokenIssuer {
    * Accounts or zones the token may not read are left out with a sentence; an answer
    * that is malformed, huge or a redirect stops the whole call in words.
    */
-  async createChoices(): Promise<CreateChoices> {
+  async createChoices(): Promise<VendorChoices> {
     const notes: string[] = [];
     const permissionGroups = await this.permissionGroups();
     if (permissionGroups.length > MAX_PERMISSION_GROUPS)

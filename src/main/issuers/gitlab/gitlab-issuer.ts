@@ -16,7 +16,7 @@
  * that rotates or creates is sent once and never repeated: rotating an already
  * rotated token makes GitLab revoke its whole family, and creating twice leaves two.
  */
-import type { CreateChoices } from '../../../shared/ipc/create-choices.js';
+import type { VendorChoices } from '../../../shared/ipc/create-choices.js';
 import type { TokenFacts, RotationStyle } from '../../../shared/issuers/token-facts.js';
 import {
   GITLAB_MAX_EXPIRY_DAYS,
@@ -148,7 +148,7 @@ export class GitLabIssuer implements TokenIssuer {
    * very ones the list reads tokens from, with the same caps and the same sentences
    * for what is left out.
    */
-  createChoices(): Promise<CreateChoices> {
+  createChoices(): Promise<VendorChoices> {
     return this.session(async (client) => {
       const notes: string[] = [];
       const namespaces = await this.managedNamespaces(client, notes, {
