@@ -19,8 +19,11 @@ import type { RotationStyle, TokenFacts } from '../../shared/issuers/token-facts
  */
 export type IssuerToken = ApiToken & { facts?: TokenFacts };
 
-/** A new token with its secret, which only this answer carries. */
-export type IssuedToken = IssuedApiToken & { facts?: TokenFacts };
+/**
+ * A new token with its secret, which only this answer carries, and what the issuer must
+ * say beside it (npm: a token that skips two-factor authentication).
+ */
+export type IssuedToken = IssuedApiToken & { facts?: TokenFacts; warnings?: string[] };
 
 /** A rotation's answer: the replacement (with its secret) and what became of the old token. */
 export type RotatedToken = IssuedToken & {
