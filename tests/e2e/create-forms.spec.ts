@@ -248,6 +248,8 @@ test('Cloudflare: a permission is required; a zone token is made and Cloudflare 
   expect(posts()).toBe(before);
 
   await dialog.getByLabel('Allowed IP ranges').fill('192.0.2.0/24');
+  // Corrected: the error about it goes.
+  await expect(dialog.getByRole('alert')).toHaveCount(0);
   await dialog.getByLabel('Applies to').selectOption({ label: 'One zone' });
   await dialog.getByLabel('Zone').selectOption({ label: 'example.com' });
   await checkLayoutEverywhere(page, 'create-cloudflare', async () => {

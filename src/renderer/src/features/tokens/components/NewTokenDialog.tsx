@@ -131,6 +131,14 @@ export function NewTokenDialog({
         ? `${rules.presets.filter((days) => days <= Number(expiry)).at(-1) ?? rules.presets[0] ?? 30}`
         : expiry;
 
+  /** A field's error stays until the person changes what it is about, then goes. */
+  const edited =
+    <T,>(set: (values: T) => void) =>
+    (values: T) => {
+      set(values);
+      setFieldProblem(null);
+    };
+
   function chooseSource(id: string) {
     setSourceId(id);
     setError(null);
@@ -294,7 +302,7 @@ export function NewTokenDialog({
                 case 'npm':
                   return (
                     <>
-                      <NpmFields values={npm} onChange={setNpm} error={fieldProblem} />
+                      <NpmFields values={npm} onChange={edited(setNpm)} error={fieldProblem} />
                       <p className="hint">
                         npm asks for your password, and a one-time code if you use two-factor
                         authentication, in Token Desk’s own window, which sends them straight to
@@ -314,7 +322,7 @@ export function NewTokenDialog({
                       <GitLabFields
                         namespaces={ready.namespaces}
                         values={gitlabValues}
-                        onChange={setGitLab}
+                        onChange={edited(setGitLab)}
                         error={fieldProblem}
                       />
                     )
@@ -327,7 +335,7 @@ export function NewTokenDialog({
                       zones={ready.zones}
                       userKnown={ready.userId !== null}
                       values={cloudflare}
-                      onChange={setCloudflare}
+                      onChange={edited(setCloudflare)}
                       error={fieldProblem}
                     />
                   ) : null;
