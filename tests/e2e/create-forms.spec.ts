@@ -241,7 +241,7 @@ test('Cloudflare: a permission is required; a zone token is made and Cloudflare 
   await dialog.getByRole('button', { name: 'Create token' }).click();
   await expect(dialog.getByRole('alert')).toHaveText('Choose at least one permission.');
   await dialog.getByLabel('Allowed IP ranges').fill('192.0.2.0/33');
-  await dialog.getByLabel('Filter permissions').fill('dns read');
+  await dialog.getByRole('textbox', { name: 'Filter permissions' }).fill('dns read');
   await dialog.getByRole('checkbox', { name: 'DNS Read' }).check();
   await dialog.getByRole('button', { name: 'Create token' }).click();
   await expect(dialog.getByRole('alert')).toContainText('“192.0.2.0/33”');

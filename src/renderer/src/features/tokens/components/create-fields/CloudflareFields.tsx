@@ -56,7 +56,6 @@ export function CloudflareFields({
         <label htmlFor="cloudflare-filter">Filter permissions</label>
         <input
           id="cloudflare-filter"
-          type="search"
           value={filter}
           onChange={(e) => setFilter(e.target.value)}
           autoComplete="off"
