@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startFakeGitHub, type FakeGitHub } from '../support/ci-providers/github/fake-github.js';
 import { startFakeGitLab, type FakeGitLab } from '../support/ci-providers/gitlab/fake-gitlab.js';
 import {
   PERMISSION_GROUPS as PG,
@@ -32,6 +33,9 @@ test.describe.configure({ mode: 'serial' });
 
 const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const GL_TOKEN = 'glpat-createFormsToken000001';
+const GH_TOKEN = 'ghp_createFormsConnection0000000000000001';
+/** A token made on github.com, tracked through the dialog. */
+const GH_TRACKED = 'ghp_createFormsTrackedToken00000000000002';
 const NPM_PASSWORD = 'verdaccio create forms 1';
 
 let work: string;
@@ -41,6 +45,7 @@ let controlKey: string;
 let context: BrowserContext;
 let page: Page;
 let gitlab: FakeGitLab;
+let github: FakeGitHub;
 let cloudflare: FakeCloudflare;
 let registry: Verdaccio;
 let zoneId: string;
@@ -70,9 +75,10 @@ test.beforeAll(async ({ browser }) => {
   work = mkdtempSync(join(tmpdir(), 'token-desk-create-forms-'));
   mkdirSync(join(work, 'settings'));
   mkdirSync('test-results/screens', { recursive: true });
-  [service, gitlab, cloudflare, registry] = await Promise.all([
+  [service, gitlab, github, cloudflare, registry] = await Promise.all([
     startTokenService(join(work, 'service')),
     startFakeGitLab(),
+    startFakeGitHub({ enterprise: true }),
     startFakeCloudflare(),
     startVerdaccio(),
   ]);
@@ -90,6 +96,8 @@ test.beforeAll(async ({ browser }) => {
   expect(created.status).toBe(201);
 
   gitlab.addUser(GL_TOKEN, 'ada');
+  github.addAccount(GH_TOKEN, 'ada');
+  github.addAccount(GH_TRACKED, 'ada-ci');
   projectId = gitlab.addProject('acme/app', { ada: 40 });
   const ada = cloudflare.addUser('ada@example.test', [
     PG.apiTokensWrite.id,
@@ -108,6 +116,7 @@ test.beforeAll(async ({ browser }) => {
   page = await context.newPage();
   await signIn(page, { harness, email } as unknown as Desk);
   await bridge('providersAdd', { provider: 'gitlab', host: gitlab.url, token: GL_TOKEN });
+  await bridge('providersAdd', { provider: 'github', host: github.apiBaseUrl, token: GH_TOKEN });
   await bridge('connectionsAdd', {
     kind: 'cloudflare',
     host: cloudflare.apiBase,
@@ -122,7 +131,7 @@ test.afterAll(async () => {
   await context?.close();
   await harness?.stop();
   await service?.stop();
-  await Promise.all([gitlab?.close(), cloudflare?.close(), registry?.stop()]);
+  await Promise.all([gitlab?.close(), github?.close(), cloudflare?.close(), registry?.stop()]);
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -178,12 +187,13 @@ test('Issued by offers every connection that makes tokens, ours first and chosen
   const dialog = await openDialog(null);
   await expect(dialog).toHaveAccessibleName('New API token');
   const options = await dialog.getByLabel('Issued by').locator('option').allTextContents();
-  expect(options).toHaveLength(4);
+  expect(options).toHaveLength(5);
   expect(options[0]).toMatch(/^Token Desk · /);
   expect(options.slice(1)).toEqual([
     expect.stringMatching(/^npm · ada on /),
     expect.stringMatching(/^GitLab · ada on /),
     expect.stringMatching(/^Cloudflare · /),
+    expect.stringMatching(/^GitHub · ada on /),
   ]);
   await expect(dialog.getByLabel('Issued by')).toHaveValue(
     (await dialog.getByLabel('Issued by').locator('option').first().getAttribute('value')) ?? '',
@@ -312,5 +322,28 @@ test('npm: an IPv6 range is refused in words before the password is asked; a wri
   });
   expect(whoami.status).toBe(200);
   expect(await whoami.json()).toEqual({ username: 'ada' });
+  await closeReveal();
+});
+
+test('GitHub: a token made on github.com is tracked by name, its value asked in main’s prompt', async () => {
+  const dialog = await openDialog(/^GitHub/);
+  await expect(dialog).toHaveAccessibleName('Track a GitHub token');
+  await expect(dialog).toContainText('GitHub has no API to make a token');
+  // Only its name: no expiry, no value field in the page.
+  await expect(dialog.getByRole('textbox')).toHaveCount(1);
+  await expect(dialog.getByRole('radio')).toHaveCount(0);
+  await axe('github');
+  await dialog.getByLabel('Name').fill('ci-release');
+  const queued = await control('/__harness/prompt/next', {
+    method: 'POST',
+    body: JSON.stringify({ values: { value: GH_TRACKED } }),
+  });
+  expect(queued.status).toBe(200);
+  await dialog.getByRole('button', { name: 'Track token' }).click();
+  await expect(page.getByTestId('secret')).toHaveText(GH_TRACKED);
+  const works = await fetch(`${github.apiBaseUrl}/user`, {
+    headers: { authorization: `Bearer ${GH_TRACKED}` },
+  });
+  expect(works.status).toBe(200);
   await closeReveal();
 });
