@@ -16,6 +16,7 @@ export const CHANNELS = [
   'tokens:list',
   'tokens:inventory',
   'tokens:create',
+  'tokens:create-choices',
   'tokens:revoke',
   'tokens:rotate',
   'secret:copy',

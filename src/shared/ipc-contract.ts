@@ -16,6 +16,7 @@ import type {
 } from './ipc-channels.js';
 import { ACTIVITY_CHANNELS } from './ipc/activity.js';
 import { CONNECTION_CHANNELS } from './ipc/connections.js';
+import { CREATE_CHOICE_CHANNELS } from './ipc/create-choices.js';
 import { DESTINATION_CHANNELS } from './ipc/destinations.js';
 import type { BridgeResult } from './ipc/fields.js';
 import { NETWORK_CHANNELS } from './ipc/network.js';
@@ -43,6 +44,7 @@ export { SNIPPET_KINDS, type SnippetKind } from './snippets.js';
 export type { BridgeError, BridgeResult } from './ipc/fields.js';
 export * from './ipc/activity.js';
 export * from './ipc/connections.js';
+export * from './ipc/create-choices.js';
 export * from './ipc/destinations.js';
 export * from './ipc/network.js';
 export * from './ipc/providers.js';
@@ -55,6 +57,7 @@ export * from './ipc/tokens.js';
 export const IPC_CONTRACT = {
   ...SESSION_CHANNELS,
   ...TOKEN_CHANNELS,
+  ...CREATE_CHOICE_CHANNELS,
   ...SECRET_CHANNELS,
   ...SETTINGS_CHANNELS,
   ...PROVIDER_CHANNELS,

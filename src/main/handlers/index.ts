@@ -6,6 +6,7 @@
  */
 import { activityHandlers } from './activity.js';
 import { connectionHandlers } from './connections.js';
+import { createChoiceHandlers } from './create-choices.js';
 import { destinationHandlers } from './destinations.js';
 import { networkHandlers } from './network.js';
 import { rotationHandlers } from './rotations.js';
@@ -29,6 +30,7 @@ export function createDeskHandlers(deps: DeskDependencies): DeskHandlers & DeskL
   const handlers: DeskHandlers = {
     ...sessionHandlers(deps),
     ...tokenHandlers(deps),
+    ...createChoiceHandlers(deps),
     ...secretHandlers(deps),
     ...settingsHandlers(deps),
     ...connectionHandlers(deps),

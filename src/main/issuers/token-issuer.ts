@@ -8,6 +8,7 @@
  * does not hold) and a sentence a person can act on.
  */
 import type { ApiToken, IssuedApiToken, TokenUsage } from '../../shared/api-schemas.js';
+import type { VendorChoices } from '../../shared/ipc/create-choices.js';
 import type { RotationStyle, TokenFacts } from '../../shared/issuers/token-facts.js';
 
 /**
@@ -18,8 +19,11 @@ import type { RotationStyle, TokenFacts } from '../../shared/issuers/token-facts
  */
 export type IssuerToken = ApiToken & { facts?: TokenFacts };
 
-/** A new token with its secret, which only this answer carries. */
-export type IssuedToken = IssuedApiToken & { facts?: TokenFacts };
+/**
+ * A new token with its secret, which only this answer carries, and what the issuer must
+ * say beside it (npm: a token that skips two-factor authentication).
+ */
+export type IssuedToken = IssuedApiToken & { facts?: TokenFacts; warnings?: string[] };
 
 /** A rotation's answer: the replacement (with its secret) and what became of the old token. */
 export type RotatedToken = IssuedToken & {
@@ -86,6 +90,12 @@ export interface TokenIssuer {
   /** One token, or an error coded `token_not_found` once it is gone. */
   get(id: string): Promise<TokenUsage | IssuerToken>;
   create(input: CreateTokenInput): Promise<IssuedToken>;
+  /**
+   * What the create form may offer for this connection (GitLab's projects and groups,
+   * Cloudflare's permission groups, accounts and zones), read from the vendor, checked
+   * and cleaned; absent when there is nothing to choose beyond name and expiry.
+   */
+  createChoices?(): Promise<VendorChoices>;
   /**
    * A replacement for `id`, per the vendor's rules (see RotationStyle). An issuer whose
    * vendor replaces the value at once must never retry that call: a GitLab token

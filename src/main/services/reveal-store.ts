@@ -44,7 +44,9 @@ export class RevealStore {
     const revealId = randomUUID();
     const timer = this.timers.setTimeout(() => this.forget(revealId), REVEAL_LIFETIME_MS);
     this.entries.set(revealId, { secret, token, timer });
-    return { token, secret, revealId };
+    // What the issuer said beside the new value reaches the reveal dialog, never dropped.
+    const warning = (issued.warnings ?? []).join(' ');
+    return { token, secret, revealId, ...(warning ? { warning } : {}) };
   }
 
   secret(revealId: string): string {

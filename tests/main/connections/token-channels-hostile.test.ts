@@ -53,6 +53,7 @@ function everyTokenChannel(connectionId: string): Array<[string, unknown]> {
     ['tokens:list', { connectionId }],
     ['destinations:list', { connectionId, tokenId: id }],
     ['tokens:create', { connectionId, name: 'should-not-exist', expiresAt: null }],
+    ['tokens:create-choices', { connectionId }],
     ['tokens:revoke', { connectionId, id }],
     ['tokens:rotate', { connectionId, id }],
     ['tokens:revoke-many', { connectionId, ids: [id] }],

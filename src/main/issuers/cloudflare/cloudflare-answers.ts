@@ -88,6 +88,29 @@ export const permissionGroupsCheck = Compile(
   }),
 );
 
+/**
+ * One page of GET /accounts or GET /zones (api/resources/accounts/methods/list,
+ * api/resources/zones/methods/list): only what the create form uses is required.
+ */
+export const namedPageCheck = Compile(
+  Type.Object({
+    success: Type.Literal(true),
+    result: Type.Array(
+      Type.Object({
+        id: Type.String({ maxLength: 100 }),
+        name: Type.String({ maxLength: 2000 }),
+        account: Type.Optional(Type.Object({ id: Type.Optional(Type.String({ maxLength: 100 })) })),
+      }),
+      { maxItems: 1000 },
+    ),
+    result_info: Type.Object({
+      page: Type.Number(),
+      per_page: Type.Number(),
+      total_count: Type.Number(),
+    }),
+  }),
+);
+
 /** A new value: Cloudflare documents 40 to 80 characters, and it goes into Authorization headers. */
 export const TOKEN_VALUE = /^[A-Za-z0-9_\-.~+/=]{20,200}$/;
 

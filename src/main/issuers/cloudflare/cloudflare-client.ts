@@ -45,6 +45,12 @@ export interface TokenApi {
   permissionGroups(): Promise<Response>;
   /** The signed-in user's email; only for user tokens, and only with User Details Read. */
   userEmail(): Promise<unknown>;
+  /** The signed-in user's id, unparsed; only for user tokens, and only with User Details Read. */
+  userId(): Promise<unknown>;
+  /** One page of the accounts the token can see (GET /accounts), unparsed. */
+  accountsPage(page: number, perPage: number): Promise<Response>;
+  /** One page of the zones the token can see (GET /zones; of the connection's account only, for an account's token), unparsed. */
+  zonesPage(page: number, perPage: number): Promise<Response>;
 }
 
 export function openTokenApi(options: {
@@ -65,6 +71,8 @@ export function openTokenApi(options: {
     logLevel: 'off',
   });
   const account_id = options.accountId;
+  const accountsPage = (page: number, per_page: number) =>
+    client.accounts.list({ page, per_page, direction: 'asc' }).asResponse();
   if (account_id === null) {
     const tokens = client.user.tokens;
     return {
@@ -77,6 +85,9 @@ export function openTokenApi(options: {
       roll: (id) => tokens.value.update(id),
       permissionGroups: () => tokens.permissionGroups.list().asResponse(),
       userEmail: async () => (await client.user.get()).email,
+      userId: async () => (await client.user.get()).id,
+      accountsPage,
+      zonesPage: (page, per_page) => client.zones.list({ page, per_page }).asResponse(),
     };
   }
   const tokens = client.accounts.tokens;
@@ -92,5 +103,9 @@ export function openTokenApi(options: {
     roll: (id) => tokens.value.update(id, { account_id }),
     permissionGroups: () => tokens.permissionGroups.list({ account_id }).asResponse(),
     userEmail: () => Promise.resolve(null),
+    userId: () => Promise.resolve(null),
+    accountsPage,
+    zonesPage: (page, per_page) =>
+      client.zones.list({ page, per_page, account: { id: account_id } }).asResponse(),
   };
 }

@@ -19,19 +19,22 @@ import { normalizeName } from '../../../shared/token-name.js';
 import { DeskError } from '../../desk-error.js';
 import type { Fetch } from '../../ports.js';
 import type { IssuerConnection, IssuerContext } from '../registry.js';
-import type {
-  CreateTokenInput,
-  IssuedToken,
-  IssuerCapabilities,
-  IssuerToken,
-  RotateOptions,
-  RotatedToken,
-  TokenIssuer,
+import type { VendorChoices } from '../../../shared/ipc/create-choices.js';
+import {
+  hasCode,
+  type CreateTokenInput,
+  type IssuedToken,
+  type IssuerCapabilities,
+  type IssuerToken,
+  type RotateOptions,
+  type RotatedToken,
+  type TokenIssuer,
 } from '../token-issuer.js';
 import {
   displayable,
   isoOrNull,
   MissingField,
+  namedPageCheck,
   permissionGroupsCheck,
   TOKEN_ID,
   TOKEN_VALUE,
@@ -59,6 +62,11 @@ export type CloudflareRotateOptions = RotateOptions & { style?: CloudflareRotati
 /** Cloudflare's answers are paged by 50 at most; 40 pages is 2,000 tokens. */
 const PER_PAGE = 50;
 const MAX_PAGES = 40;
+/** Accounts and zones offered by the create form: 4 pages of 50 each, the rest said in a note. */
+const CHOICE_PAGES = 4;
+/** Cloudflare lists a few hundred permission groups; a list far longer is not an honest one. */
+const MAX_PERMISSION_GROUPS = 2000;
+const CLOUDFLARE_ID = /^[0-9a-f]{32}$/;
 
 export const CLOUDFLARE_CAPABILITIES: IssuerCapabilities = {
   // Cloudflare's roll is asked for by name; by default a new token replaces the old one after the pushes.
@@ -177,6 +185,96 @@ export class CloudflareIssuer implements TokenIssuer {
         name: displayable(group.name) || group.id,
         scopes: (group.scopes ?? []).map((scope) => displayable(scope, 200)),
       }));
+  }
+
+  /**
+   * What the create form may offer: the permission groups, and the accounts and zones
+   * the connection's token can see (an account's token: its own account and its zones).
+   * Accounts or zones the token may not read are left out with a sentence; an answer
+   * that is malformed, huge or a redirect stops the whole call in words.
+   */
+  async createChoices(): Promise<VendorChoices> {
+    const notes: string[] = [];
+    const permissionGroups = await this.permissionGroups();
+    if (permissionGroups.length > MAX_PERMISSION_GROUPS)
+      throw this.invalid(`listed more than ${MAX_PERMISSION_GROUPS} permission groups`);
+    const accounts = await this.namedChoices('accounts', notes);
+    const zones = await this.namedChoices('zones', notes);
+    let userId: string | null = null;
+    if (this.scope.accountId === null) {
+      try {
+        const id = await this.run('read your user', {}, (api) => api.userId());
+        if (typeof id === 'string' && CLOUDFLARE_ID.test(id)) userId = id;
+        else throw this.invalid('answered with a user without a valid id');
+      } catch (error) {
+        if (!hasCode(error, 'issuer_missing_permission')) throw error;
+        notes.push(
+          'The connection’s token may not read your user (User Details Read), so “Yourself” cannot be chosen.',
+        );
+      }
+    }
+    return {
+      kind: 'cloudflare',
+      permissionGroups,
+      accounts: accounts.map(({ id, name }) => ({ id, name })),
+      zones,
+      userId,
+      notes,
+    };
+  }
+
+  /** Up to CHOICE_PAGES pages of accounts or zones, ids checked, names made displayable. */
+  private async namedChoices(
+    what: 'accounts' | 'zones',
+    notes: string[],
+  ): Promise<{ id: string; name: string; accountId: string | null }[]> {
+    const seen = new Map<string, { id: string; name: string; accountId: string | null }>();
+    let total = 0;
+    let unusable = 0;
+    try {
+      await this.run(`list the ${what} the token can see`, {}, async (api) => {
+        for (let page = 1; page <= CHOICE_PAGES; page++) {
+          const response =
+            what === 'accounts'
+              ? await api.accountsPage(page, PER_PAGE)
+              : await api.zonesPage(page, PER_PAGE);
+          const body: unknown = await response.json();
+          if (!namedPageCheck.Check(body))
+            throw this.invalid(`answered without a valid page of ${what}`);
+          if (body.result.length > PER_PAGE)
+            throw this.invalid(`sent more ${what} on one page than Token Desk asked for`);
+          total = body.result_info.total_count;
+          for (const item of body.result) {
+            if (!CLOUDFLARE_ID.test(item.id)) {
+              unusable++;
+              continue;
+            }
+            const accountId = item.account?.id;
+            seen.set(item.id, {
+              id: item.id,
+              name: displayable(item.name) || item.id,
+              accountId: accountId && CLOUDFLARE_ID.test(accountId) ? accountId : null,
+            });
+          }
+          if (body.result.length < PER_PAGE || page * PER_PAGE >= total) return;
+        }
+      });
+    } catch (error) {
+      if (!hasCode(error, 'issuer_missing_permission')) throw error;
+      notes.push(
+        `The connection’s token may not list your ${what}, so only “All ${what}” can be chosen for them.`,
+      );
+      return [];
+    }
+    if (total > seen.size + unusable)
+      notes.push(
+        `Cloudflare has more ${what} than the ${seen.size} Token Desk offers here; for another one choose “All ${what}”.`,
+      );
+    if (unusable > 0)
+      notes.push(
+        `Cloudflare listed ${unusable} ${what} with an id Token Desk cannot use; they are left out.`,
+      );
+    return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Cloudflare's roll: the value changes in place, the old one stops now. */

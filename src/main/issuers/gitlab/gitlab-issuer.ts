@@ -16,6 +16,7 @@
  * that rotates or creates is sent once and never repeated: rotating an already
  * rotated token makes GitLab revoke its whole family, and creating twice leaves two.
  */
+import type { VendorChoices } from '../../../shared/ipc/create-choices.js';
 import type { TokenFacts, RotationStyle } from '../../../shared/issuers/token-facts.js';
 import {
   GITLAB_MAX_EXPIRY_DAYS,
@@ -115,17 +116,10 @@ export class GitLabIssuer implements TokenIssuer {
       const personal = (await client.listPersonal(MAX_PERSONAL_PAGES))
         .filter((token) => !token.revoked)
         .map((token) => this.personalToken(token));
-      const projects = await client.namespaces('project', MAX_PROJECTS);
-      const groups = await client.namespaces('group', MAX_GROUPS);
-      if (projects.more)
-        notes.push(
-          `Token Desk lists the access tokens of the ${MAX_PROJECTS} most recently active projects you maintain on ${client.hostName}; GitLab has more, whose tokens are not shown here.`,
-        );
-      if (groups.more)
-        notes.push(
-          `Token Desk lists the access tokens of the first ${MAX_GROUPS} groups you own on ${client.hostName}; GitLab has more, whose tokens are not shown here.`,
-        );
-      const namespaces = [...projects.items, ...groups.items];
+      const namespaces = await this.managedNamespaces(client, notes, {
+        verb: 'lists the access tokens of',
+        left: 'whose tokens are not shown here',
+      });
       const perNamespace = await inBatches(namespaces, CONCURRENCY, async (namespace) => {
         try {
           const tokens = await client.listResource(namespace, MAX_RESOURCE_PAGES);
@@ -147,6 +141,61 @@ export class GitLabIssuer implements TokenIssuer {
       });
       return { tokens: [...personal, ...perNamespace.flat()], notes };
     });
+  }
+
+  /**
+   * The projects (Maintainer or more) and groups (Owner) a token can be made for: the
+   * very ones the list reads tokens from, with the same caps and the same sentences
+   * for what is left out.
+   */
+  createChoices(): Promise<VendorChoices> {
+    return this.session(async (client) => {
+      const notes: string[] = [];
+      const namespaces = await this.managedNamespaces(client, notes, {
+        verb: 'offers',
+        left: 'which you cannot choose here',
+      });
+      return {
+        kind: 'gitlab',
+        namespaces: namespaces.map(({ kind, id, path }) => ({
+          kind,
+          id,
+          path: cleanVendorText(path, 200),
+        })),
+        notes,
+      };
+    });
+  }
+
+  /**
+   * The first MAX_PROJECTS projects the person maintains and MAX_GROUPS groups they own,
+   * each once; a sentence in `notes` for each list GitLab had more of. An answer with
+   * more items than asked for is cut to the cap, not trusted.
+   */
+  private async managedNamespaces(
+    client: GitLabTokenClient,
+    notes: string[],
+    { verb, left }: { verb: string; left: string },
+  ): Promise<Namespace[]> {
+    const projects = await client.namespaces('project', MAX_PROJECTS);
+    const groups = await client.namespaces('group', MAX_GROUPS);
+    if (projects.more || projects.items.length > MAX_PROJECTS)
+      notes.push(
+        `Token Desk ${verb} the ${MAX_PROJECTS} most recently active projects you maintain on ${client.hostName}; GitLab has more, ${left}.`,
+      );
+    if (groups.more || groups.items.length > MAX_GROUPS)
+      notes.push(
+        `Token Desk ${verb} the first ${MAX_GROUPS} groups you own on ${client.hostName}; GitLab has more, ${left}.`,
+      );
+    const seen = new Set<string>();
+    return [...projects.items.slice(0, MAX_PROJECTS), ...groups.items.slice(0, MAX_GROUPS)].filter(
+      (namespace) => {
+        const key = `${namespace.kind}:${namespace.id}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      },
+    );
   }
 
   async get(id: string): Promise<IssuerToken> {

@@ -16,7 +16,12 @@
  * - the `cloudflare` npm SDK 7.3.0 (src/resources/user/tokens/*, resources/shared.ts):
  *   the envelope `{success, errors:[{code, message}], messages, result, result_info}`,
  *   `condition.request_ip` (the how-to page writes `request.ip`; the API schema and
- *   the SDK say `request_ip`), and Bearer authentication.
+ *   the SDK say `request_ip`), and Bearer authentication;
+ * - api/resources/accounts/methods/list (GET /accounts: `page`, `per_page` 5–50,
+ *   `direction`, `name`; the accounts the token can see) and api/resources/zones/
+ *   methods/list (GET /zones: `page`, `per_page` 5–50, `account.id`, `name`, `status`,
+ *   `order`, `direction`, `match`; each zone with its `account: {id, name}`), the
+ *   create form's choices of what a token applies to.
  *
  * Every request is checked against those shapes (method, path, headers, query, body
  * keys and types); anything else is answered as Cloudflare would (400) and recorded in
@@ -112,8 +117,16 @@ export interface FakeCloudflare {
   apiBase: string;
   /** A user and a token of theirs with these permission groups; returns the token's value and id. */
   addUser(email: string, groups: string[]): { userId: string; value: string; tokenId: string };
-  /** An account and a token it owns with these permission groups. */
-  addAccount(groups: string[]): { accountId: string; value: string; tokenId: string };
+  /**
+   * An account and a token it owns with these permission groups; `members` are the
+   * users who see it in GET /accounts (the account's own tokens always do).
+   */
+  addAccount(
+    groups: string[],
+    options?: { name?: string; members?: string[] },
+  ): { accountId: string; value: string; tokenId: string };
+  /** A zone in an account; its id. */
+  addZone(accountId: string, name: string): string;
   /** Adds a token directly (as the dashboard would), owned by a user or an account. */
   seed(owner: StoredToken['owner'], fields: Partial<StoredToken>): StoredToken;
   tokens: Map<string, StoredToken>;
@@ -153,6 +166,8 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
   const tokens = new Map<string, StoredToken>();
   const users = new Map<string, { email: string }>();
   const accounts = new Set<string>();
+  const accountInfo = new Map<string, { name: string; members: Set<string> }>();
+  const zones = new Map<string, { name: string; accountId: string }>();
   const failures: { method?: string; pathPart: string; misbehaviour: Misbehaviour }[] = [];
   const requests: FakeCloudflare['requests'] = [];
   const offContract: string[] = [];
@@ -203,9 +218,13 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
       );
       return { userId, value: token.value, tokenId: token.id };
     },
-    addAccount(groups) {
+    addAccount(groups, options = {}) {
       const accountId = hex(16);
       accounts.add(accountId);
+      accountInfo.set(accountId, {
+        name: options.name ?? `Account ${accountId.slice(0, 6)}`,
+        members: new Set(options.members ?? []),
+      });
       const token = seed(
         { kind: 'account', id: accountId },
         {
@@ -214,6 +233,11 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
         },
       );
       return { accountId, value: token.value, tokenId: token.id };
+    },
+    addZone(accountId, name) {
+      const zoneId = hex(16);
+      zones.set(zoneId, { name, accountId });
+      return zoneId;
     },
     seed,
     accepts: (value) =>
@@ -379,6 +403,8 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
         }),
       };
     }
+    if (method === 'GET' && (path === '/accounts' || path === '/zones'))
+      return listAccountsOrZones(call, caller);
     if (!scope) return offContractCall(`${method} ${path} is not a token endpoint`);
     const owner: StoredToken['owner'] = scope[2]
       ? { kind: 'account', id: scope[2] }
@@ -547,6 +573,81 @@ export async function startFakeCloudflare(): Promise<FakeCloudflare> {
       return { status: 200, body: envelope({ id }) };
     }
     return offContractCall(`${method} ${path}`);
+  }
+
+  /** The accounts a token can see: its own account's, or those its user is a member of. */
+  function visibleAccounts(caller: StoredToken): string[] {
+    if (caller.owner.kind === 'account') return [caller.owner.id];
+    return [...accountInfo.entries()]
+      .filter(([, info]) => info.members.has(caller.owner.id))
+      .map(([id]) => id);
+  }
+
+  function listAccountsOrZones(
+    call: Call,
+    caller: StoredToken | undefined,
+  ): { status: number; body: unknown } {
+    const { path, query } = call;
+    const isZones = path === '/zones';
+    const known = isZones
+      ? ['page', 'per_page', 'direction', 'name', 'status', 'order', 'match', 'account.id']
+      : ['page', 'per_page', 'direction', 'name'];
+    const extra = [...query.keys()].find((key) => !known.includes(key));
+    if (extra) return offContractCall(`unknown query parameter ${extra} on GET ${path}`);
+    if (call.bodyText !== '') return offContractCall(`GET ${path} takes no body`);
+    const page = Number(query.get('page') ?? 1);
+    const perPage = Number(query.get('per_page') ?? 20);
+    if (!Number.isInteger(page) || page < 1) return offContractCall('page must be an integer ≥ 1');
+    if (!Number.isInteger(perPage) || perPage < 5 || perPage > 50)
+      return offContractCall('per_page must be 5–50');
+    if (!caller || caller.status !== 'active') return invalidToken();
+    caller.last_used_on = now();
+    const visible = visibleAccounts(caller);
+    let all: unknown[];
+    if (isZones) {
+      const only = query.get('account.id');
+      // A token without a zone permission sees no zones.
+      const mayReadZones = hasGroup(
+        caller,
+        PERMISSION_GROUPS.zoneRead.id,
+        PERMISSION_GROUPS.dnsRead.id,
+        PERMISSION_GROUPS.dnsWrite.id,
+      );
+      all = !mayReadZones
+        ? []
+        : [...zones.entries()]
+            .filter(([, zone]) => visible.includes(zone.accountId))
+            .filter(([, zone]) => only === null || zone.accountId === only)
+            .map(([id, zone]) => ({
+              id,
+              name: zone.name,
+              status: 'active',
+              paused: false,
+              type: 'full',
+              account: { id: zone.accountId, name: accountInfo.get(zone.accountId)?.name },
+            }));
+    } else {
+      all = visible.map((id) => ({
+        id,
+        name: accountInfo.get(id)?.name ?? id,
+        type: 'standard',
+        settings: { enforce_twofactor: false },
+        created_on: '2024-01-01T00:00:00Z',
+      }));
+    }
+    const items = all.slice((page - 1) * perPage, page * perPage);
+    return {
+      status: 200,
+      body: envelope(items, {
+        result_info: {
+          page,
+          per_page: perPage,
+          count: items.length,
+          total_count: all.length,
+          total_pages: Math.ceil(all.length / perPage),
+        },
+      }),
+    };
   }
 
   /** A token for endless pages: listed, never stored. */

@@ -141,7 +141,7 @@ export function RevealDialog({
       title={rotated ? `New secret for “${token.name}”` : `Token “${token.name}” created`}
       // The one-time warning is a warning, not grey small print; the dialog still names
       // it as its description, so a screen reader reads it with the title.
-      describedBy={warningId}
+      describedBy={revealed.warning ? `${warningId} ${warningId}-vendor` : warningId}
       onDismiss={() => setConfirmingClose(true)}
       wide
       footer={
@@ -189,6 +189,13 @@ export function RevealDialog({
           Copy the secret now and store it in your CI secret store. It will not be shown again.
         </span>
       </Banner>
+      {revealed.warning && (
+        // What the issuer said beside the new token (npm's bypass-2FA warning, an old
+        // token it could not delete): heard with the description, so not a live region.
+        <Banner tone="warning" announce={false}>
+          <span id={`${warningId}-vendor`}>{revealed.warning}</span>
+        </Banner>
+      )}
       {error && <Banner tone="error">{error}</Banner>}
       <div className="secret-box">
         <code className="secret" data-testid="secret" aria-label="Token secret">

@@ -1,20 +1,34 @@
-import { useState, type FormEvent } from 'react';
-import type { RevealedToken } from '../../../../../shared/ipc-contract';
+import { useState, type FormEvent, type ReactNode } from 'react';
+import type { CreateChoices, RevealedToken } from '../../../../../shared/ipc-contract';
 import { normalizeName, TOKEN_NAME_MAX_LENGTH } from '../../../../../shared/token-name';
 import { call, desk } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
 import { Dialog } from '../../../components/Dialog';
-import { DAY_MS } from '../../../../../shared/time';
+import { kindName } from '../sources';
+import { CloudflareFields } from './create-fields/CloudflareFields';
+import { expiryInstant, ExpiryField, type Expiry } from './create-fields/ExpiryField';
+import { GitLabFields } from './create-fields/GitLabFields';
+import { NpmFields } from './create-fields/NpmFields';
+import {
+  buildCloudflareOptions,
+  buildGitLabOptions,
+  buildNpmOptions,
+  daysUntil,
+  npmWrites,
+  NPM_DEFAULTS,
+  presetsWithin,
+  VENDOR_PRESETS,
+  type Built,
+  type CloudflareFieldValues,
+  type GitLabFieldValues,
+  type NpmFieldValues,
+} from './create-fields/rules';
+import { useCreateChoices, useCreateSources } from './create-fields/use-create-sources';
 
-const PRESETS = [7, 30, 60, 90] as const;
+/** Our service's presets, as they always were. */
+const OWN_PRESETS = [7, 30, 60, 90] as const;
 /** The service refuses expiries further out than this (TOKEN_DESK_MAX_TOKEN_LIFETIME_DAYS, default 366). */
 const MAX_DAYS = 366;
-type Expiry = `${(typeof PRESETS)[number]}` | 'custom' | 'none';
-const EXPIRY_CHOICES: Array<[Expiry, string]> = [
-  ...PRESETS.map((days): [Expiry, string] => [`${days}`, `${days} days`]),
-  ['custom', 'Custom date'],
-  ['none', 'No expiry'],
-];
 
 interface Props {
   /** The connection that issues it (the account's own). */
@@ -25,15 +39,47 @@ interface Props {
   onFailure: (error: unknown) => string;
 }
 
-function localDate(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
+type FieldProblem = { field: string; message: string };
 
-/** The end of the chosen local day, as the expiry instant. */
-function endOfDay(date: string): number {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(y as number, (m as number) - 1, d, 23, 59, 59).getTime();
+const GITLAB_DEFAULTS: GitLabFieldValues = { namespace: '', accessLevel: 30, scopes: [] };
+const CLOUDFLARE_DEFAULTS: CloudflareFieldValues = {
+  permissionGroupIds: [],
+  target: 'all-zones',
+  accountId: '',
+  zoneId: '',
+  allowed: '',
+};
+
+/** The expiry a source allows: its cap, whether one is required, and the presets within. */
+function expiryRules(
+  kind: string,
+  choices: CreateChoices | null,
+  npm: NpmFieldValues,
+): { presets: number[]; maxDays: number; allowNone: boolean; hint?: string } {
+  if (kind === 'token-desk')
+    return { presets: [...OWN_PRESETS], maxDays: MAX_DAYS, allowNone: true };
+  const limits = choices?.limits ?? { maxExpiryDays: null, expiryRequired: false, create: true };
+  if (kind === 'npm') {
+    // npm caps only a token that can write; npm itself picks the expiry of one left open.
+    const cap = npmWrites(npm) ? (limits.maxExpiryDays ?? MAX_DAYS) : MAX_DAYS;
+    return {
+      presets: presetsWithin(VENDOR_PRESETS, cap === MAX_DAYS ? 365 : cap),
+      maxDays: cap,
+      allowNone: false,
+      ...(npmWrites(npm)
+        ? { hint: `npm lets a token that can write last at most ${cap} days.` }
+        : {}),
+    };
+  }
+  const cap = limits.maxExpiryDays ?? MAX_DAYS;
+  return {
+    presets: presetsWithin(VENDOR_PRESETS, cap === MAX_DAYS ? 365 : cap),
+    maxDays: cap,
+    allowNone: !limits.expiryRequired,
+    ...(limits.expiryRequired
+      ? { hint: `${kindName(kind)} tokens must expire, at most ${cap} days from today.` }
+      : {}),
+  };
 }
 
 export function NewTokenDialog({
@@ -43,39 +89,90 @@ export function NewTokenDialog({
   onCancel,
   onFailure,
 }: Props) {
+  const { sources, problem: sourcesProblem } = useCreateSources(connectionId);
+  const [sourceId, setSourceId] = useState(connectionId);
+  const source = sources.find((s) => s.connectionId === sourceId);
+  const kind = source?.kind ?? 'token-desk';
+  const vendor = kind !== 'token-desk';
+  const { state: choicesState, retry } = useCreateChoices(vendor ? sourceId : null);
+  const choices = choicesState?.status === 'ready' ? choicesState.choices : null;
+
   const [name, setName] = useState('');
   const [expiry, setExpiry] = useState<Expiry>('30');
   const [customDate, setCustomDate] = useState('');
   const [nameError, setNameError] = useState<string | null>(null);
   const [dateError, setDateError] = useState<string | null>(null);
+  const [fieldProblem, setFieldProblem] = useState<FieldProblem | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [today] = useState(() => Date.now());
+  const [npm, setNpm] = useState<NpmFieldValues>(NPM_DEFAULTS);
+  const [gitlab, setGitLab] = useState<GitLabFieldValues>(GITLAB_DEFAULTS);
+  const [cloudflare, setCloudflare] = useState<CloudflareFieldValues>(CLOUDFLARE_DEFAULTS);
 
   const trimmed = name.trim();
   const duplicate = trimmed !== '' && existingNames.has(trimmed.toLowerCase());
   const length = [...trimmed].length;
+  const tracks = kind === 'github' || choices?.limits.create === false;
+  const rules = expiryRules(kind, choices, npm);
+  // The first project or group is chosen until the person picks another.
+  const gitlabValues =
+    gitlab.namespace === '' && choices?.kind === 'gitlab' && choices.namespaces[0]
+      ? {
+          ...gitlab,
+          namespace: `${choices.namespaces[0].kind}:${choices.namespaces[0].id}`,
+        }
+      : gitlab;
+  // A preset the source does not allow (after switching source) reads as its longest one.
+  const expiryShown: Expiry =
+    expiry === 'none' && !rules.allowNone
+      ? `${rules.presets.at(-1) ?? 30}`
+      : expiry !== 'custom' && expiry !== 'none' && !rules.presets.includes(Number(expiry))
+        ? `${rules.presets.filter((days) => days <= Number(expiry)).at(-1) ?? rules.presets[0] ?? 30}`
+        : expiry;
 
-  function expiresAt(
-    now: number,
-  ): { ok: true; value: string | null } | { ok: false; message: string } {
-    if (expiry === 'none') return { ok: true, value: null };
-    if (expiry !== 'custom')
-      return { ok: true, value: new Date(now + Number(expiry) * DAY_MS).toISOString() };
-    if (!customDate) return { ok: false, message: 'Pick an expiry date.' };
-    const at = endOfDay(customDate);
-    if (Number.isNaN(at) || at <= now) return { ok: false, message: 'Pick a date in the future.' };
-    if (at > now + MAX_DAYS * DAY_MS)
-      return { ok: false, message: `Pick a date at most ${MAX_DAYS} days from today.` };
-    return { ok: true, value: new Date(at).toISOString() };
+  /** A field's error stays until the person changes what it is about, then goes. */
+  const edited =
+    <T,>(set: (values: T) => void) =>
+    (values: T) => {
+      set(values);
+      setFieldProblem(null);
+    };
+
+  function chooseSource(id: string) {
+    setSourceId(id);
+    setError(null);
+    setFieldProblem(null);
+    setDateError(null);
+  }
+
+  function vendorOptions(expiresAt: string | null): Built<unknown> | null {
+    switch (kind) {
+      case 'npm':
+        return buildNpmOptions(npm, daysUntil(expiresAt, Date.now()));
+      case 'gitlab':
+        return buildGitLabOptions(gitlabValues);
+      case 'cloudflare':
+        return buildCloudflareOptions(
+          cloudflare,
+          choices?.kind === 'cloudflare' ? choices.userId : null,
+        );
+      case 'github':
+        return { ok: true, options: {} };
+      default:
+        return null;
+    }
   }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const nameCheck = normalizeName(name);
-    const expiryCheck = expiresAt(Date.now());
+    const expiryCheck = tracks
+      ? ({ ok: true, value: null } as const)
+      : expiryInstant(expiryShown, customDate, rules.maxDays, Date.now());
     setNameError(nameCheck.ok ? null : nameCheck.message);
     setDateError(expiryCheck.ok ? null : expiryCheck.message);
+    setFieldProblem(null);
     if (!nameCheck.ok) {
       document.getElementById('token-name')?.focus();
       return;
@@ -84,15 +181,27 @@ export function NewTokenDialog({
       document.getElementById('token-custom-date')?.focus();
       return;
     }
+    if (vendor && !tracks && !choices) {
+      setError('Wait until the choices for this account have loaded, or try loading them again.');
+      return;
+    }
+    const built = vendorOptions(expiryCheck.value);
+    if (built && !built.ok) {
+      setFieldProblem(built);
+      if (built.field === 'token-expiry') setDateError(built.message);
+      document.getElementById(built.field)?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
       onCreated(
         await call(
           desk().tokensCreate({
-            connectionId,
+            connectionId: sourceId,
             name: nameCheck.name,
             expiresAt: expiryCheck.value,
+            ...(built ? { options: built.options } : {}),
           }),
         ),
       );
@@ -102,14 +211,48 @@ export function NewTokenDialog({
     }
   }
 
+  const busyText =
+    kind === 'npm'
+      ? 'Waiting for you to confirm with npm…'
+      : tracks
+        ? 'Waiting for the token in Token Desk’s window…'
+        : 'Creating…';
+
   return (
     <Dialog
-      title="New API token"
+      title={tracks ? 'Track a GitHub token' : 'New API token'}
       onDismiss={() => !busy && onCancel()}
-      description="Use one token per pipeline or integration, so revoking one breaks only that place."
+      description={
+        tracks
+          ? 'GitHub has no API to make a token: make it on github.com, then track it here. Token Desk asks for its value in its own window, checks it with GitHub and reminds you before it expires; it never keeps the value.'
+          : 'Use one token per pipeline or integration, so revoking one breaks only that place.'
+      }
     >
       <form onSubmit={submit} noValidate className="form">
         {error && <Banner tone="error">{error}</Banner>}
+        {sources.length > 1 && (
+          <>
+            <label htmlFor="token-source">Issued by</label>
+            <select
+              id="token-source"
+              value={sourceId}
+              disabled={busy}
+              onChange={(e) => chooseSource(e.target.value)}
+            >
+              {sources.map((s) => (
+                <option key={s.connectionId} value={s.connectionId}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
+        {sourcesProblem && (
+          <p className="hint">
+            Only Token Desk’s own tokens can be made now: the other connected accounts could not be
+            read ({sourcesProblem}).
+          </p>
+        )}
         <label htmlFor="token-name">Name</label>
         <input
           id="token-name"
@@ -149,62 +292,143 @@ export function NewTokenDialog({
           </p>
         )}
 
-        <fieldset>
-          <legend>Expires</legend>
-          <div className="choices">
-            {EXPIRY_CHOICES.map(([value, label]) => (
-              <label key={value} className="choice">
-                <input
-                  type="radio"
-                  name="expiry"
-                  value={value}
-                  checked={expiry === value}
-                  onChange={() => setExpiry(value)}
-                />
-                {label}
-              </label>
-            ))}
-          </div>
-          {expiry === 'custom' && (
-            <>
-              <label htmlFor="token-custom-date">Expiry date</label>
-              <input
-                id="token-custom-date"
-                type="date"
-                value={customDate}
-                min={localDate(today + DAY_MS)}
-                max={localDate(today + MAX_DAYS * DAY_MS)}
-                onChange={(e) => {
-                  setCustomDate(e.target.value);
-                  setDateError(null);
-                }}
-                aria-invalid={dateError ? true : undefined}
-                aria-describedby={dateError ? 'token-date-error' : undefined}
-              />
-            </>
-          )}
-          {dateError && (
-            <p id="token-date-error" className="field-error" role="alert">
-              {dateError}
-            </p>
-          )}
-          {expiry === 'none' && (
-            <p className="field-warning" role="status">
-              A token without expiry works until someone revokes it. Prefer an expiry and rotate on
-              a schedule.
-            </p>
-          )}
-        </fieldset>
+        {vendor && !tracks && (
+          <VendorSection
+            kind={kind}
+            state={choicesState}
+            retry={retry}
+            render={(ready) => {
+              switch (kind) {
+                case 'npm':
+                  return (
+                    <>
+                      <NpmFields values={npm} onChange={edited(setNpm)} error={fieldProblem} />
+                      <p className="hint">
+                        npm asks for your password, and a one-time code if you use two-factor
+                        authentication, in Token Desk’s own window, which sends them straight to
+                        npm: this window never sees them.
+                      </p>
+                    </>
+                  );
+                case 'gitlab':
+                  return ready.kind === 'gitlab' ? (
+                    ready.namespaces.length === 0 ? (
+                      <Banner tone="info">
+                        You maintain no project and own no group on this GitLab, so Token Desk
+                        cannot make an access token there: a project token needs the Maintainer
+                        role, a group token the Owner role.
+                      </Banner>
+                    ) : (
+                      <GitLabFields
+                        namespaces={ready.namespaces}
+                        values={gitlabValues}
+                        onChange={edited(setGitLab)}
+                        error={fieldProblem}
+                      />
+                    )
+                  ) : null;
+                case 'cloudflare':
+                  return ready.kind === 'cloudflare' ? (
+                    <CloudflareFields
+                      permissionGroups={ready.permissionGroups}
+                      accounts={ready.accounts}
+                      zones={ready.zones}
+                      userKnown={ready.userId !== null}
+                      values={cloudflare}
+                      onChange={edited(setCloudflare)}
+                      error={fieldProblem}
+                    />
+                  ) : null;
+                default:
+                  return null;
+              }
+            }}
+          />
+        )}
+
+        {!tracks && (
+          <ExpiryField
+            presets={rules.presets}
+            maxDays={rules.maxDays}
+            allowNone={rules.allowNone}
+            expiry={expiryShown}
+            onExpiry={(value) => {
+              setExpiry(value);
+              setDateError(null);
+            }}
+            customDate={customDate}
+            onCustomDate={(date) => {
+              setCustomDate(date);
+              setDateError(null);
+            }}
+            dateError={dateError}
+            today={today}
+            {...(rules.hint ? { hint: rules.hint } : {})}
+          />
+        )}
 
         <div className="dialog-footer">
           <button type="button" className="secondary" onClick={onCancel} disabled={busy}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create token'}
+          <button
+            type="submit"
+            className="primary"
+            disabled={
+              busy ||
+              (vendor &&
+                !tracks &&
+                (choicesState?.status !== 'ready' ||
+                  (choices?.kind === 'gitlab' && choices.namespaces.length === 0)))
+            }
+          >
+            {busy ? busyText : tracks ? 'Track token' : 'Create token'}
           </button>
         </div>
       </form>
     </Dialog>
+  );
+}
+
+/** A vendor's fields once its choices arrived; loading and failure said in words meanwhile. */
+function VendorSection({
+  kind,
+  state,
+  retry,
+  render,
+}: {
+  kind: string;
+  state: ReturnType<typeof useCreateChoices>['state'];
+  retry: () => void;
+  render: (choices: CreateChoices) => ReactNode;
+}) {
+  if (state === null || state.status === 'loading')
+    return (
+      <p className="hint" role="status">
+        Asking {kindName(kind)} what this account may create…
+      </p>
+    );
+  if (state.status === 'failed')
+    return (
+      <Banner
+        tone="error"
+        action={
+          <button type="button" className="secondary" onClick={retry}>
+            Try again
+          </button>
+        }
+      >
+        {state.message}
+      </Banner>
+    );
+  return (
+    <>
+      {state.choices.notes.map((note) => (
+        <p key={note} className="hint">
+          {note}
+        </p>
+      ))}
+      {render(state.choices)}
+    </>
   );
 }
