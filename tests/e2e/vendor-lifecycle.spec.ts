@@ -178,7 +178,7 @@ test('the fixture: every vendor answers, and main connects each one through the 
   await expect(npmRow).toContainText('npm');
   await expect(page.getByRole('row', { name: /ada-token/ })).toContainText('GitLab personal');
   await expect(page.getByRole('row', { name: /token maker/ })).toContainText('Cloudflare');
-  await page.screenshot({ path: join(SCREENS, 'vendor-fixture-inventory.png'), fullPage: true });
+  await page.screenshot({ path: join(SCREENS, 'vendor-fixture-inventory.png') });
 
   await vendors.invoke(page, 'tokens:revoke', { connectionId: npm.id, id: made.token.id });
   expect([401, 403]).toContain(await vendors.statusAt('npm', made.secret));
@@ -337,8 +337,11 @@ test.fixme('npm: connect, create a write token, send it to GitHub and GitLab, ro
     'Sign in',
   );
   await expect(connect).toHaveCount(0);
-  await expect(section.getByRole('button', { name: `Disconnect npm ${LOGIN}` })).toBeVisible();
-  await expect(section).toContainText('Issues tokens');
+  const disconnect = page.getByRole('button', { name: `Disconnect npm ${LOGIN}` });
+  await expect(section.getByRole('listitem').filter({ has: disconnect })).toContainText(
+    'Issues tokens',
+  );
+  await page.screenshot({ path: join(SCREENS, 'vendor-npm-connected.png') });
   await page.getByRole('link', { name: 'Tokens' }).click();
 
   const before = await npmIds();
@@ -459,6 +462,7 @@ test.fixme('Cloudflare: connect, create from permissions, send to GitHub and Git
   await expect(
     section.getByRole('button', { name: 'Disconnect Cloudflare ada@example.test' }),
   ).toBeVisible();
+  await page.screenshot({ path: join(SCREENS, 'vendor-cloudflare-connected.png') });
   // The page never keeps the value it sent.
   expect(await page.content()).not.toContain(vendors.accounts.cloudflare.token);
   await page.getByRole('link', { name: 'Tokens' }).click();
