@@ -72,6 +72,8 @@ export interface VendorDesk {
 
   /** Remembers values for the scan at rest (every secret the stories see). */
   remember(...values: string[]): void;
+  /** Remembers token values the desk handed out once: not even the keychain may keep them. */
+  issued(...values: string[]): void;
   /** Every secret remembered so far. */
   secrets(): string[];
 
@@ -111,7 +113,8 @@ export interface VendorDesk {
   /**
    * Where any remembered secret, or any credential main holds in the keychain, is found
    * outside the keychain: the settings folder, the token service's data folder, the
-   * harness's output and the page's storage. One line per find, never the value.
+   * harness's output and the page's storage; and any value handed out (`issued`) in the
+   * keychain too. One line per find, never the value.
    */
   secretsAtRest(page: Page): Promise<string[]>;
   stop(): Promise<void>;
@@ -206,6 +209,7 @@ export async function startVendorDesk(label: string): Promise<VendorDesk> {
   const { github, tokens: githubTokens } = withTokens;
 
   const seen = new Set<string>();
+  const handedOut = new Set<string>();
   const remember = (...values: string[]) => {
     for (const value of values) if (value) seen.add(value);
   };
@@ -287,6 +291,10 @@ export async function startVendorDesk(label: string): Promise<VendorDesk> {
       cloudflare,
       accounts,
       remember,
+      issued(...values) {
+        remember(...values);
+        for (const value of values) if (value) handedOut.add(value);
+      },
       secrets: () => [...seen],
 
       async answerNextPrompt(values) {
@@ -340,10 +348,11 @@ export async function startVendorDesk(label: string): Promise<VendorDesk> {
       },
 
       async secretsAtRest(page) {
-        const held = [
+        const entries = [
           ...(await keytar.findCredentials(PROVIDER_KEYCHAIN_SERVICE)),
           ...(await keytar.findCredentials(KEYCHAIN_SERVICE)),
-        ].map((entry) => heldSecret(entry.password));
+        ];
+        const held = entries.map((entry) => heldSecret(entry.password));
         const needles = [...new Set([...seen, ...held])].filter((value) => value.length >= 8);
         const places = [
           ...filesUnder(desk.settingsDir),
@@ -353,6 +362,11 @@ export async function startVendorDesk(label: string): Promise<VendorDesk> {
           { path: "the page's storage", text: await page.evaluate(pageStorage) },
         ];
         const found: string[] = [];
+        // Connections' credentials belong in the keychain; a token handed out does not.
+        const keychain = entries.map((entry) => entry.password).join('\n');
+        for (const value of handedOut)
+          if (keychain.includes(value))
+            found.push(`${value.slice(0, 4)}… (${value.length} characters) in the keychain`);
         for (const needle of needles)
           for (const place of places)
             if (place.text.includes(needle))

@@ -14,8 +14,10 @@
  * accounts connected for the stories, which connect npm and Cloudflare themselves.
  */
 import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import keytar from 'keytar';
 import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { PROVIDER_KEYCHAIN_SERVICE } from '../../src/main/connections/vault.js';
 import type { ConnectionInfo } from '../../src/shared/ipc/connections.js';
 import type { Inventory, RevealedToken } from '../../src/shared/ipc-contract.js';
 import type { IssuerKindName } from '../../src/shared/issuers/token-facts.js';
@@ -165,7 +167,7 @@ test('the fixture: every vendor answers, and main connects each one through the 
     expiresAt: inDays(7),
     options: NPM_WRITE,
   });
-  vendors.remember(made.secret);
+  vendors.issued(made.secret);
   expect(made.token.issuer).toEqual({ connectionId: npm.id, kind: 'npm' });
   expect(await vendors.accepts('npm', made.secret)).toBe(true);
   // The list shows every source's tokens side by side, each with its source.
@@ -196,6 +198,14 @@ test('the fixture: every vendor answers, and main connects each one through the 
   } finally {
     rmSync(planted);
   }
+  // A token handed out has no place in the keychain either.
+  await keytar.setPassword(PROVIDER_KEYCHAIN_SERVICE, 'planted', made.secret);
+  try {
+    expect(await vendors.secretsAtRest(page)).toEqual([expect.stringMatching(/in the keychain$/)]);
+  } finally {
+    await keytar.deletePassword(PROVIDER_KEYCHAIN_SERVICE, 'planted');
+  }
+  expect(await vendors.secretsAtRest(page)).toEqual([]);
 
   // The stories connect npm and Cloudflare in the window: disconnected again here.
   await vendors.invoke(page, 'connections:remove', { connectionId: npm.id });
@@ -213,7 +223,7 @@ test('the fixture: every vendor answers, and main connects each one through the 
 async function revealed(dialog: Locator): Promise<string> {
   const secret = (await dialog.getByTestId('secret').textContent())!.trim();
   expect(secret.length).toBeGreaterThan(8);
-  vendors.remember(secret);
+  vendors.issued(secret);
   return secret;
 }
 
@@ -253,8 +263,9 @@ async function newTokenFrom(kind: IssuerKindName): Promise<Locator> {
   const dialog = page.getByRole('dialog');
   const issuedBy = dialog.getByLabel('Issued by');
   // Our service first, and chosen unless the person picks another.
-  await expect(issuedBy.locator('option').first()).toHaveText(await sourceLabel('token-desk'));
-  await expect(issuedBy).toHaveValue((await inventory()).sources[0]!.connectionId);
+  const ours = await sourceLabel('token-desk');
+  await expect(issuedBy.locator('option').first()).toHaveText(ours);
+  await expect(issuedBy.locator('option:checked')).toHaveText(ours);
   await issuedBy.selectOption({ label });
   return dialog;
 }
@@ -518,7 +529,7 @@ test.fixme('GitHub: a token made on GitHub is tracked, sent, and rotated the gui
     scopes: ['repo'],
     expiration: '2027-09-01 12:00:00 UTC',
   });
-  vendors.remember(value);
+  vendors.issued(value);
   const track = await newTokenFrom('github');
   await expect(track).toHaveAccessibleName('Track a GitHub token');
   await track.getByLabel('Name', { exact: true }).fill('gh-ci-deploy');
@@ -544,7 +555,7 @@ test.fixme('GitHub: a token made on GitHub is tracked, sent, and rotated the gui
   await expect.poll(() => vendors.desk.openedLinks()).toContain(tokenPage);
   // On GitHub, the person clicks "Regenerate token" and copies the new value.
   const regenerated = vendors.githubTokens.regenerate(value, '2027-12-01 12:00:00 UTC');
-  vendors.remember(regenerated);
+  vendors.issued(regenerated);
   await vendors.typeInPrompt(
     context,
     'Rotate “gh-ci-deploy” on GitHub',
