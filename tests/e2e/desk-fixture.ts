@@ -78,6 +78,8 @@ export interface Desk {
   clickMenu(label: string): Promise<void>;
   /** Puts an event on the page's stream without main's check: what else might reach the page. */
   sendUncheckedEvent(event: string, payload: unknown): Promise<void>;
+  /** The key for the harness's control routes (main's prompt answers, native questions); never the page's. */
+  controlKey: string;
   /** A session of the same account straight on the service, for seeding and checking. */
   apiSession(): Promise<string>;
   /** Stops the service; the returned function starts it again on the same port and data. */
@@ -122,6 +124,7 @@ export async function startDesk(label: string): Promise<Desk> {
       return harness;
     },
     email,
+    controlKey,
     settingsDir,
     exportDir: () => exportDir,
     async restartHarness() {

@@ -131,20 +131,6 @@ function filesUnder(dir: string): Array<{ path: string; text: string }> {
   });
 }
 
-/**
- * The harness's control key, which the desk fixture keeps to itself: read from the
- * harness process's own environment (Linux, where the e2e suite runs). It answers main's
- * prompt; the page never has it.
- */
-function controlKeyOf(desk: Desk): string {
-  const pid = desk.harness.child.pid;
-  if (pid === undefined) throw new Error('The harness is not running.');
-  const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-  const entry = environment.find((line) => line.startsWith('TOKEN_DESK_HARNESS_CONTROL_KEY='));
-  if (!entry) throw new Error('The harness was started without a control key.');
-  return entry.slice(entry.indexOf('=') + 1);
-}
-
 /** A keychain entry's secret: the entry itself, or a stored session's token. */
 function heldSecret(entry: string): string {
   try {
@@ -242,7 +228,7 @@ export async function startVendorDesk(label: string): Promise<VendorDesk> {
       fetch(`${desk.harness.origin}${path}`, {
         ...init,
         headers: {
-          'x-harness-control-key': controlKeyOf(desk),
+          'x-harness-control-key': desk.controlKey,
           'content-type': 'application/json',
         },
       });

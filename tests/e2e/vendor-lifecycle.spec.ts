@@ -299,6 +299,8 @@ async function rotatedValue(shown?: string): Promise<{ reveal: Locator; fresh: s
     name: shown === undefined ? /^New secret for “/ : `New secret for “${shown}”`,
   });
   const fresh = await revealed(reveal);
+  // Our service's Capawesome snippets are not offered for another vendor's token.
+  await expect(reveal).not.toContainText('Capawesome');
   await expect(
     reveal.getByRole('region', {
       name: shown === undefined ? /^Rotation of / : `Rotation of ${shown}`,
@@ -377,6 +379,8 @@ test('npm: connect, create a write token, send it to GitHub and GitLab, rotate i
   );
   const reveal = page.getByRole('dialog', { name: 'Token “npm-publish” created' });
   const first = await revealed(reveal);
+  // Our service's Capawesome snippets are not offered for another vendor's token.
+  await expect(reveal).not.toContainText('Capawesome');
   expect(await vendors.accepts('npm', first)).toBe(true);
   await sendToBothPlaces(reveal, 'npm-publish', 'NPM_TOKEN');
   await closeRevealed(reveal);
@@ -429,6 +433,8 @@ test('GitLab: a project access token, sent to GitHub and GitLab, rotated create-
 
   const reveal = page.getByRole('dialog', { name: 'Token “gitlab-release” created' });
   const first = await revealed(reveal);
+  // Our service's Capawesome snippets are not offered for another vendor's token.
+  await expect(reveal).not.toContainText('Capawesome');
   expect(vendors.gitlab.tokens.byValue(first)).toMatchObject({
     name: 'gitlab-release',
     scopes: ['read_api', 'read_repository'],
@@ -497,6 +503,8 @@ test('Cloudflare: connect, create from permissions, send to GitHub and GitLab, r
 
   const reveal = page.getByRole('dialog', { name: 'Token “cf-dns-deploy” created' });
   const first = await revealed(reveal);
+  // Our service's Capawesome snippets are not offered for another vendor's token.
+  await expect(reveal).not.toContainText('Capawesome');
   expect(await vendors.accepts('cloudflare', first)).toBe(true);
   const atCloudflare = [...vendors.cloudflare.tokens.values()].find((t) => t.value === first);
   expect(

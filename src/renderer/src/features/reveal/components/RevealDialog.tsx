@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import type { RevealedToken, RotationState } from '../../../../../shared/ipc-contract';
+import type { IssuerKindName } from '../../../../../shared/issuers/token-facts';
 import {
   SNIPPET_KINDS,
   SNIPPET_LABELS,
@@ -9,6 +10,37 @@ import {
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { Banner } from '../../../components/Banner';
 import { Dialog } from '../../../components/Dialog';
+
+type VendorKind = Exclude<IssuerKindName, 'token-desk'>;
+
+/** How each vendor's own tools read a token, in words: no value, only where it goes. */
+const VENDOR_USE: Record<VendorKind, ReactNode> = {
+  npm: (
+    <>
+      Keep it in a CI secret such as <code>NPM_TOKEN</code>; npm reads it through{' '}
+      <code>.npmrc</code>: <code>//registry.npmjs.org/:_authToken=${'{NPM_TOKEN}'}</code> (with your
+      registry’s address).
+    </>
+  ),
+  gitlab: (
+    <>
+      GitLab’s API takes it in the <code>PRIVATE-TOKEN</code> header; Git over HTTPS takes it as the
+      password.
+    </>
+  ),
+  cloudflare: (
+    <>
+      Wrangler and Cloudflare’s API read it from <code>CLOUDFLARE_API_TOKEN</code> (sent as{' '}
+      <code>Authorization: Bearer …</code>).
+    </>
+  ),
+  github: (
+    <>
+      GitHub’s CLI and scripts read it from <code>GH_TOKEN</code>; in a workflow, keep it in a
+      repository secret.
+    </>
+  ),
+};
 
 interface Props {
   revealed: RevealedToken;
@@ -224,34 +256,40 @@ export function RevealDialog({
       {rotation && rotationPanel}
 
       <h3>Use it</h3>
-      <ul className="snippets">
-        {SNIPPET_KINDS.map((kind) => (
-          <li key={kind} className="snippet">
-            <div className="snippet-head">
-              <span className="snippet-label" id={`snippet-${kind}`}>
-                {SNIPPET_LABELS[kind]}
-              </span>
-              <button
-                type="button"
-                className="secondary small"
-                onClick={() => void copySnippet(kind)}
-                aria-label={`Copy the ${kind} snippet`}
-              >
-                {copied?.what === 'snippet' && copied.kind === kind ? 'Copied' : 'Copy'}
-              </button>
-            </div>
-            <pre className="snippet-text" aria-labelledby={`snippet-${kind}`}>
-              <code>
-                {snippetText(kind, serviceUrl)
-                  .split('\n')
-                  .map((line, i) => (
-                    <SnippetLine key={i} line={line} />
-                  ))}
-              </code>
-            </pre>
-          </li>
-        ))}
-      </ul>
+      {token.issuer.kind === 'token-desk' ? (
+        <ul className="snippets">
+          {SNIPPET_KINDS.map((kind) => (
+            <li key={kind} className="snippet">
+              <div className="snippet-head">
+                <span className="snippet-label" id={`snippet-${kind}`}>
+                  {SNIPPET_LABELS[kind]}
+                </span>
+                <button
+                  type="button"
+                  className="secondary small"
+                  onClick={() => void copySnippet(kind)}
+                  aria-label={`Copy the ${kind} snippet`}
+                >
+                  {copied?.what === 'snippet' && copied.kind === kind ? 'Copied' : 'Copy'}
+                </button>
+              </div>
+              <pre className="snippet-text" aria-labelledby={`snippet-${kind}`}>
+                <code>
+                  {snippetText(kind, serviceUrl)
+                    .split('\n')
+                    .map((line, i) => (
+                      <SnippetLine key={i} line={line} />
+                    ))}
+                </code>
+              </pre>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        // The Capawesome snippets are for our service's tokens; another vendor's token is
+        // used the way that vendor's own tools read it.
+        <p className="vendor-use">{VENDOR_USE[token.issuer.kind as VendorKind]}</p>
+      )}
     </Dialog>
   );
 }
