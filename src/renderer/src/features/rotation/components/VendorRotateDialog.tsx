@@ -3,7 +3,7 @@ import type { DeskToken, InventorySource } from '../../../../../shared/ipc-contr
 import type { RotationStyleChoice } from '../../../../../shared/issuers/rotation-choices';
 import type { RotationStyle } from '../../../../../shared/issuers/token-facts';
 import { Dialog } from '../../../components/Dialog';
-import { formatAbsolute, placesWord } from '../../../lib/format';
+import { placesWord } from '../../../lib/format';
 import {
   defaultPreset,
   effectiveStyle,
@@ -19,6 +19,10 @@ import type { PlacesOf } from '../hooks/use-places-shown';
 import { PlacesToUpdate } from './PlacesToUpdate';
 
 const DAY_MS = 86_400_000;
+
+/** The day a preset ends on: vendors end a token on a day (GitLab at midnight UTC), not at a minute. */
+const dayWords = (at: number): string =>
+  new Date(at).toLocaleDateString(undefined, { dateStyle: 'medium' });
 
 interface Props {
   token: DeskToken;
@@ -120,6 +124,15 @@ export function VendorRotateDialog({
         </p>
       )}
 
+      {/* First, so it is read before the choices and the button, even in a small window. */}
+      {said && (places > 0 || effectiveStyle(token, style) === 'at-once') && (
+        <div
+          className={`banner ${effectiveStyle(token, style) === 'at-once' ? 'banner-warning' : 'banner-info'}`}
+        >
+          <p>{said}</p>
+        </div>
+      )}
+
       {presets.length > 0 && (
         <div className="rotate-choice">
           <p id={expiryLabel} className="rotate-choice-label">
@@ -137,10 +150,7 @@ export function VendorRotateDialog({
                 />
                 {option.label}
                 {option.days !== null && (
-                  <span className="muted">
-                    {' '}
-                    (until {formatAbsolute(new Date(now + option.days * DAY_MS).toISOString())})
-                  </span>
+                  <span className="muted"> (until {dayWords(now + option.days * DAY_MS)})</span>
                 )}
               </label>
             ))}
@@ -167,14 +177,6 @@ export function VendorRotateDialog({
               </label>
             ))}
           </div>
-        </div>
-      )}
-
-      {said && (places > 0 || effectiveStyle(token, style) === 'at-once') && (
-        <div
-          className={`banner ${effectiveStyle(token, style) === 'at-once' ? 'banner-warning' : 'banner-info'}`}
-        >
-          <p>{said}</p>
         </div>
       )}
 
