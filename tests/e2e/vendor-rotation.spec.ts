@@ -55,6 +55,7 @@ let gitlab: FakeGitLab;
 let cloudflare: FakeCloudflare;
 let github: GitHubWithTokens;
 let githubConnection: string;
+let gitlabAccount: string;
 let trackedValue: string;
 
 const control = (path: string, init: RequestInit = {}) =>
@@ -210,7 +211,13 @@ test.beforeAll(async ({ browser }) => {
   await expect(page.getByRole('button', { name: 'New token' })).toBeVisible();
 
   // The accounts, as Settings would add them (Settings' forms are tested elsewhere).
-  await bridge('providersAdd', { provider: 'gitlab', host: gitlab.url, token: GL_TOKEN });
+  gitlabAccount = (
+    await bridge<{ id: string }>('providersAdd', {
+      provider: 'gitlab',
+      host: gitlab.url,
+      token: GL_TOKEN,
+    })
+  ).id;
   githubConnection = (
     await bridge<{ id: string }>('providersAdd', {
       provider: 'github',
@@ -352,4 +359,61 @@ test('a GitHub token rotates the guided way: its page opened, the new value type
   expect(github.tokens.violations).toEqual([]);
   // The page never held the old value, nor the connection's.
   expect(await page.content()).not.toContain(trackedValue);
+});
+
+test('a vendor token used in a place: its rotation updates it, a failed push waits for Retry, the old token lives until then', async () => {
+  // A place for the GitLab project token, recorded as a send records it.
+  const listed = await bridge<
+    Array<{ id: string; name: string; issuer: { connectionId: string } }>
+  >('tokensList', { connectionId: gitlabAccount });
+  const current = listed.find((t) => t.name === 'deploy-bot')!;
+  const seeded = await bridge<{ revealId: string; secret: string }>('tokensRotate', {
+    connectionId: gitlabAccount,
+    id: current.id,
+  });
+  await bridge('destinationsSend', {
+    revealId: seeded.revealId,
+    accountId: gitlabAccount,
+    target: { kind: 'project', path: 'acme/app', environmentScope: '*' },
+    name: 'DEPLOY_TOKEN',
+    overwrite: false,
+  });
+  await bridge('secretForget', { revealId: seeded.revealId });
+  await refreshList();
+  await expect(page.getByRole('gridcell', { name: 'Used in 1 place' })).toBeVisible();
+
+  const title = 'Rotate “deploy-bot” and update 1 place?';
+  const dialog = await openRotate('deploy-bot', 'Rotate and update 1 place…', title);
+  const places = dialog.getByRole('list', { name: 'Places that get the new deploy-bot' });
+  await expect(places.getByRole('listitem')).toHaveCount(1);
+  await expect(places).toContainText('DEPLOY_TOKEN in acme/app');
+  await expect(dialog).toContainText('the old token is deleted once every place has the new one');
+  await lookEverywhere('vendor-rotate-with-places', () =>
+    openRotate('deploy-bot', 'Rotate and update 1 place…', title),
+  );
+  await dialog
+    .getByRole('radiogroup', { name: 'New expiry' })
+    .getByRole('radio', { name: /^60 days/ })
+    .check();
+  gitlab.failNext('/variables', { status: 403, body: { message: '403 Forbidden' } });
+  await dialog.getByRole('button', { name: 'Rotate and update 1 place' }).click();
+
+  const reveal = page.getByRole('dialog', { name: 'New secret for “deploy-bot”' });
+  const fresh = (await reveal.getByTestId('secret').textContent())!;
+  const rotation = reveal.getByRole('region', { name: 'Rotation of deploy-bot' });
+  await expect(rotation).toContainText('0 of 1 places updated; 1 failed.');
+  // Made beside the old one: the old token still works, the place still holds it.
+  expect(gitlab.tokens.byValue(seeded.secret)?.revoked).toBe(false);
+  expect(gitlab.variable('project', 'acme/app', 'DEPLOY_TOKEN')?.value).toBe(seeded.secret);
+  await page.screenshot({ path: join(SCREENS, 'vendor-rotation-failed-place.png') });
+
+  await rotation.getByRole('button', { name: 'Retry' }).click();
+  await expect(rotation).toContainText('All the place has the new token; the old one is revoked.');
+  expect(gitlab.variable('project', 'acme/app', 'DEPLOY_TOKEN')?.value).toBe(fresh);
+  expect(gitlab.tokens.byValue(seeded.secret)?.revoked).toBe(true);
+  expect(gitlab.tokens.byValue(fresh)?.revoked).toBe(false);
+  await reveal.getByRole('button', { name: 'Done' }).click();
+  await reveal.getByRole('button', { name: 'Close and forget the secret' }).click();
+  await expect(page.locator('dialog')).toHaveCount(0);
+  expect(gitlab.tokens.offContract).toEqual([]);
 });

@@ -70,8 +70,8 @@ export function focusTokenRow(key: string | null): boolean {
 
 /**
  * What a row's ⋯ menu (and a right-click, Shift+F10 or the menu key) offers: what the
- * token's source lets Token Desk do (a rotation made on the vendor's site alone is not
- * offered yet; neither is Send to CI…, which is a rotation too).
+ * token's source lets Token Desk do (a guided rotation too, made on the vendor's site
+ * with Token Desk's help; Send to CI… is a rotation as well).
  */
 function rowMenu(token: DeskToken, now: number, props: Props, ticked: number): MenuItem[] {
   const items: MenuItem[] = [
