@@ -405,6 +405,9 @@ test('a vendor token used in a place: its rotation updates it, a failed push wai
   // Made beside the old one: the old token still works, the place still holds it.
   expect(gitlab.tokens.byValue(seeded.secret)?.revoked).toBe(false);
   expect(gitlab.variable('project', 'acme/app', 'DEPLOY_TOKEN')?.value).toBe(seeded.secret);
+  await expect(rotation).toContainText(
+    'The old token keeps working until every place has the new one',
+  );
   await page.screenshot({ path: join(SCREENS, 'vendor-rotation-failed-place.png') });
 
   await rotation.getByRole('button', { name: 'Retry' }).click();

@@ -116,10 +116,10 @@ export function VendorRotateDialog({
         <p>
           {effectiveStyle(token, style) === 'create-then-delete'
             ? places > 0
-              ? `A new token replaces “${token.name}”, with the same name and permissions, and Token Desk puts it into each of the ${placesWord(places)} it is recorded in.`
+              ? `A new token replaces “${token.name}”, with the same name and permissions, and Token Desk puts it into ${intoPlaces(places)}.`
               : `A new token replaces “${token.name}”, with the same name and permissions, and the old one is deleted once it is made. Nothing records where it is used, so update it wherever it is used.`
             : places > 0
-              ? `A new value replaces the one “${token.name}” has now, and Token Desk puts it into each of the ${placesWord(places)} it is recorded in.`
+              ? `A new value replaces the one “${token.name}” has now, and Token Desk puts it into ${intoPlaces(places)}.`
               : `A new value replaces the one “${token.name}” has now. Nothing records where it is used, so update it wherever it is used.`}
         </p>
       )}
@@ -198,6 +198,13 @@ export function VendorRotateDialog({
   );
 }
 
+/** "the place it is recorded in", or "each of the 3 places it is recorded in". */
+function intoPlaces(count: number): string {
+  return count === 1
+    ? 'the place it is recorded in'
+    : `each of the ${placesWord(count)} it is recorded in`;
+}
+
 /** GitHub has no API to rotate a token: what the person does there, and what Token Desk does after. */
 function GuidedSteps({ token }: { token: DeskToken }) {
   const places = token.destinationCount;
@@ -216,9 +223,7 @@ function GuidedSteps({ token }: { token: DeskToken }) {
         <li>
           Paste the new value in the window Token Desk opens (this window never sees it). Token Desk
           checks it belongs to the same GitHub account
-          {places > 0
-            ? `, then puts it into each of the ${placesWord(places)} it is used in.`
-            : '.'}
+          {places > 0 ? `, then puts it into ${intoPlaces(places)}.` : '.'}
         </li>
       </ol>
     </>
