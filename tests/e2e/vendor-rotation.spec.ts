@@ -85,12 +85,10 @@ async function answerNextPrompt(values: Record<string, string>): Promise<void> {
 
 /** A bridge call from the page, as the window makes it (answers {ok, value|error}). */
 async function bridge<T>(method: string, payload: unknown): Promise<T> {
+  type Bridge = { tokenDesk: Record<string, (body: unknown) => Promise<unknown>> };
   const result = (await page.evaluate(
-    ([name, body]) =>
-      (window as unknown as Record<string, (p: unknown) => Promise<unknown>>)['tokenDesk']![
-        name as string
-      ]!(body),
-    [method, payload] as const,
+    ({ name, body }) => (globalThis as unknown as Bridge).tokenDesk[name]!(body),
+    { name: method, body: payload },
   )) as { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
   if (!result.ok) throw new Error(`${method}: ${result.error.code}: ${result.error.message}`);
   return result.value;
