@@ -166,6 +166,7 @@ export function composeDesk(runtime: Runtime) {
     destinations,
     timers,
     pending: local.pendingRotations,
+    now,
   });
   const activity = new ActivityService({
     tokenDesk,

@@ -278,8 +278,9 @@ test('a failed source says so by name, with Retry, and the others stay listed', 
 });
 
 test('what a source does not allow is not offered; a bulk revoke goes to each token’s source', async () => {
+  // A tracked GitHub token is rotated the guided way (offered), never revoked from the list.
   const menu = await openRowMenu(page, 'laptop-classic');
-  await expect(menu.getByRole('menuitem')).toHaveText([/^Details/]);
+  await expect(menu.getByRole('menuitem')).toHaveText([/^Details/, 'Send to CI…', 'Rotate…']);
   await page.keyboard.press('Escape');
   const npmMenu = await openRowMenu(page, 'publish-acme');
   await expect(npmMenu.getByRole('menuitem', { name: 'Rotate…' })).toBeVisible();

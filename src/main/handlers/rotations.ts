@@ -1,4 +1,5 @@
 /** Rotations that update every place a token was sent to, and their unfinished ones. */
+import { requestOf } from '../services/rotation-options.js';
 import type { DeskDependencies, Handlers } from './types.js';
 
 export function rotationHandlers({
@@ -13,15 +14,31 @@ export function rotationHandlers({
   | 'rotations:finish'
 > {
   return {
-    async 'tokens:rotate-and-update'({ connectionId, id, placeIds, gracePeriodSeconds }) {
-      // Refuses, before anything starts, a connection the page may not name.
-      connections.issuer(connectionId);
-      return rotations.rotateAndUpdate(id, placeIds, gracePeriodSeconds, connectionId);
+    async 'tokens:rotate-and-update'(payload) {
+      const { connectionId, id, placeIds, gracePeriodSeconds } = payload;
+      // Refuses, before anything starts, a connection the page may not name, and a
+      // choice its issuer does not offer.
+      rotations.checkRequest(connections.issuer(connectionId).issuer, requestOf(payload));
+      return rotations.rotateAndUpdate(
+        id,
+        placeIds,
+        gracePeriodSeconds,
+        connectionId,
+        requestOf(payload),
+      );
     },
 
-    async 'tokens:rotate-and-send'({ connectionId, id, placeIds, send, endOldNow }) {
-      connections.issuer(connectionId);
-      return rotations.rotateAndSend(id, placeIds, send, endOldNow, connectionId);
+    async 'tokens:rotate-and-send'(payload) {
+      const { connectionId, id, placeIds, send, endOldNow } = payload;
+      rotations.checkRequest(connections.issuer(connectionId).issuer, requestOf(payload));
+      return rotations.rotateAndSend(
+        id,
+        placeIds,
+        send,
+        endOldNow,
+        connectionId,
+        requestOf(payload),
+      );
     },
 
     async 'rotations:list'() {

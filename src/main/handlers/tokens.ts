@@ -12,6 +12,7 @@ import type { AccountRef } from '../services/session-service.js';
 import type { DeskDependencies, Handlers } from './types.js';
 import { toDeskToken } from '../issuers/desk-token.js';
 import { inventoryOf } from '../connections/inventory.js';
+import { requestOf } from '../services/rotation-options.js';
 
 /** A create form's own fields are a few names and ranges: more than this is not a person's. */
 const MAX_OPTIONS_LENGTH = 16_384;
@@ -28,6 +29,7 @@ export function tokenHandlers({
   connections,
   sessions,
   reveals,
+  rotations,
 }: DeskDependencies): Handlers<
   | 'tokens:list'
   | 'tokens:inventory'
@@ -85,14 +87,14 @@ export function tokenHandlers({
       return null;
     },
 
-    async 'tokens:rotate'({ connectionId, id, expiresAt }) {
+    async 'tokens:rotate'(payload) {
+      const { connectionId, id } = payload;
       const connected = connections.issuer(connectionId);
-      if (typeof expiresAt === 'string' && Number.isNaN(Date.parse(expiresAt)))
-        throw new DeskError('invalid_input', 'Choose a valid expiry date.');
+      const chosen = rotations.checkRequest(connected.issuer, requestOf(payload));
       const owner = sessions.owner();
       const issued = await connected.issuer.rotate(
         id,
-        expiresAt === undefined ? undefined : { expiresAt },
+        Object.keys(chosen).length === 0 ? undefined : chosen,
       );
       const revealed = revealFor(owner, issued, connected);
       // A plain rotation is a replacement: where the vendor made a new token beside the

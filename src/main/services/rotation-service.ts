@@ -22,6 +22,7 @@ import type {
   RevealedToken,
   SendResult,
 } from '../../shared/ipc-contract.js';
+import { rotationChoices } from '../../shared/issuers/rotation-choices.js';
 import { DeskError } from '../desk-error.js';
 import { inWords } from '../ci-providers/provider-error.js';
 import type { ConnectedIssuer } from '../connections/connection.js';
@@ -42,6 +43,11 @@ import { REVEAL_LIFETIME_MS, type RevealStore } from './reveal-store.js';
 import type { Timers } from '../ports.js';
 import type { SessionService } from './session-service.js';
 import type { SettingsService } from './settings.js';
+import {
+  checkRotationRequest,
+  type RotationRequest,
+  type VendorRotateOptions,
+} from './rotation-options.js';
 
 /** Whose issuer a rotation acts through: one of the owner's connections (its own Token Desk account without an id). */
 interface Issuing {
@@ -67,6 +73,8 @@ export class RotationService {
       destinations: DestinationService;
       timers: Timers;
       pending: LocalStore['pendingRotations'];
+      /** The clock a new expiry is checked against (the issuers' own). */
+      now?: () => number;
     },
   ) {
     // A held secret belongs to the account that rotated: none survives a change of account.
@@ -81,6 +89,17 @@ export class RotationService {
   /** On quit or a change of account: drop every held secret. */
   forgetAll(): void {
     for (const rotationId of [...this.held.keys()]) this.release(rotationId);
+  }
+
+  /**
+   * A rotation's choices from the page, checked against what the issuer offers; refused
+   * in words before anything reaches the vendor.
+   */
+  checkRequest(
+    issuer: Pick<TokenIssuer, 'kind' | 'capabilities'>,
+    request: RotationRequest,
+  ): VendorRotateOptions {
+    return checkRotationRequest(issuer, request, (this.deps.now ?? Date.now)());
   }
 
   /** The signed-in user's unfinished rotations (after a restart too). */
@@ -98,8 +117,11 @@ export class RotationService {
     placeIds: readonly string[],
     gracePeriodSeconds?: number,
     connectionId?: string,
+    request: RotationRequest = {},
   ): Promise<RotationReport> {
     const owner = this.deps.sessions.owner();
+    // Before anything is read or sent: a choice the issuer does not offer stops here.
+    const chosen = this.checkRequest(this.deps.issuerFor(owner, connectionId).issuer, request);
     const grace = gracePeriodSeconds ?? this.deps.settings.get().rotationGraceSeconds;
     // The replacement inherits the places under new ids: what was shown is matched by
     // what each place is (provider, host, target, name), read before the rotation.
@@ -109,7 +131,7 @@ export class RotationService {
     const confirmed = new Set(before.filter((place) => shown.has(place.id)).map(placeKey));
     const issuing = { owner, connectionId };
     const issued = await this.asOwner(issuing, (issuer) =>
-      issuer.rotate(tokenId, { gracePeriodSeconds: grace }),
+      issuer.rotate(tokenId, { gracePeriodSeconds: grace, ...chosen }),
     );
     return this.begin(issued, tokenId, null, grace, issuing, confirmed);
   }
@@ -126,9 +148,10 @@ export class RotationService {
     send: Omit<SendInput, 'revealId'>,
     endOldNow: boolean,
     connectionId?: string,
+    request: RotationRequest = {},
   ): Promise<RotateAndSendReport> {
     const owner = this.deps.sessions.owner();
-    const report = await this.rotateAndUpdate(tokenId, placeIds, undefined, connectionId);
+    const report = await this.rotateAndUpdate(tokenId, placeIds, undefined, connectionId, request);
     const none = { sent: null, oldKept: null };
     if (!report.revealed)
       return {
@@ -210,8 +233,16 @@ export class RotationService {
     if (secret !== null) return this.retry(rotationId);
     return this.exclusively(rotationId, async () => {
       const grace = gracePeriodSeconds ?? this.deps.settings.get().rotationGraceSeconds;
+      // The replacement's secret is gone, but some places may hold it already: where the
+      // vendor can make a new token beside it, that is how it is replaced, so those places
+      // keep working until they have the next one (never a roll that would stop them now).
       const issued = await this.asOwner(record, (issuer) =>
-        issuer.rotate(record.newTokenId, { gracePeriodSeconds: grace }),
+        issuer.rotate(record.newTokenId, {
+          gracePeriodSeconds: grace,
+          ...(rotationChoices(issuer.kind).styles.includes('create-then-delete')
+            ? { style: 'create-then-delete' as const }
+            : {}),
+        }),
       );
       // The places this rotation already listed were shown to the person; any new one waits.
       const shown = new Set(record.destinations.map(placeKey));

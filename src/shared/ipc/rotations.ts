@@ -7,6 +7,7 @@ import {
 } from '../ci-destinations.js';
 import { GracePeriodSeconds, Id, NoPayload, TokenId, channel, type BridgeError } from './fields.js';
 import { SendFields, type SendResult } from './destinations.js';
+import { RotationStyleSchema } from '../issuers/rotation-choices.js';
 import { ConnectionId, type RevealedToken } from './tokens.js';
 
 export type PushStatus = 'pending' | 'updated' | 'failed';
@@ -64,6 +65,10 @@ const RotateFields = {
   id: TokenId,
   /** The places the person saw in the confirmation; any other the service lists is not pushed. */
   placeIds: Type.Array(Id, { maxItems: MAX_DESTINATIONS_PER_TOKEN, uniqueItems: true }),
+  /** Vendors whose rotation takes a new expiry (GitLab, npm): when the replacement expires. */
+  expiresAt: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+  /** Where the vendor offers both (Cloudflare): how the old value ends. */
+  style: Type.Optional(RotationStyleSchema),
 };
 
 const RotateAndUpdatePayload = Type.Object(

@@ -1,6 +1,7 @@
 /** Tokens, on the connection each channel names; each says which issuer it came from. */
 import { Type } from 'typebox';
 import { MAX_BULK_REVOKE, type ApiToken } from '../api-schemas.js';
+import { RotationStyleSchema } from '../issuers/rotation-choices.js';
 import type { IssuerKindName, RotationStyle, TokenFacts } from '../issuers/token-facts.js';
 import { Id, NoPayload, TokenId, channel, type BridgeError } from './fields.js';
 
@@ -89,6 +90,8 @@ const RotateTokenPayload = Type.Object(
     id: TokenId,
     /** Vendors whose rotation takes a new expiry (GitLab, npm). */
     expiresAt: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+    /** Where the vendor offers both (Cloudflare): how the old value ends (issuers/rotation-choices). */
+    style: Type.Optional(RotationStyleSchema),
   },
   { additionalProperties: false },
 );

@@ -16,12 +16,15 @@ import { lazyNamed, Loading } from '../components/Lazy';
 import { RevealDialog } from '../features/reveal/components/RevealDialog';
 import { PlacesToUpdate } from '../features/rotation/components/PlacesToUpdate';
 import { RotationPanel } from '../features/rotation/components/RotationPanel';
+import { VendorRotateDialog } from '../features/rotation/components/VendorRotateDialog';
+import { rotateDialogKind, type RotationChoice } from '../features/rotation/vendor-rotation';
 import type { PlacesShown } from '../features/rotation/hooks/use-places-shown';
 import { SendFromReveal } from '../features/send-to-ci/components/SendFromReveal';
 import type { SendOutcome } from '../features/send-to-ci/outcomes';
 import type { SendChoice } from '../features/send-to-ci/send-form';
 import { NewTokenDialog } from '../features/tokens/components/NewTokenDialog';
 import { rotationWarning } from '../features/tokens/sources';
+import { tokenKey } from '../features/tokens/view';
 import { durationWords, placesWord } from '../lib/format';
 import { sendPopup, type Popup } from './popups';
 
@@ -57,7 +60,8 @@ export interface PopupActions {
   reloadList(): void;
   created(revealed: RevealedToken): void;
   revoke(token: DeskToken): Promise<void>;
-  rotate(token: DeskToken): Promise<void>;
+  /** `choice`: what a vendor's rotate dialog asked beyond the token (a new expiry, how the old value ends). */
+  rotate(token: DeskToken, choice?: RotationChoice): Promise<void>;
   bulkRevoked(report: BulkRevokeReport | null): void;
   rotationChanged(next: RotationState): void;
   showRotation(report: RotationReport, outcomes?: SendOutcome[]): void;
@@ -162,6 +166,18 @@ export function PopupHost({
         </ConfirmDialog>
       );
     case 'rotate':
+      if (rotateDialogKind(popup.token) !== 'ours')
+        return (
+          <VendorRotateDialog
+            token={popup.token}
+            source={sources.find((s) => s.connectionId === popup.token.issuer.connectionId)}
+            warning={(style) => rotationWarning(style, durationWords(graceSeconds))}
+            placesReady={placesShownFor(popup.token) !== null}
+            onPlacesListed={placesListed}
+            onConfirm={(choice) => actions.rotate(popup.token, choice)}
+            onCancel={actions.close}
+          />
+        );
       return popup.token.destinationCount === 0 ? (
         <ConfirmDialog
           title={`Rotate “${popup.token.name}”?`}
@@ -169,20 +185,12 @@ export function PopupHost({
           onConfirm={() => actions.rotate(popup.token)}
           onCancel={actions.close}
         >
-          {popup.token.facts.rotation === 'create-then-delete' ? (
-            <p>
-              A new token replaces <strong>{popup.token.name}</strong>, with the same name and
-              lifetime, and the old one is deleted once it is made. Nothing records where it is
-              used, so update it wherever <strong>{popup.token.name}</strong> is used.
-            </p>
-          ) : (
-            <p>
-              A new secret replaces{' '}
-              {popup.token.prefix ? <code>{popup.token.prefix}…</code> : 'the current one'}, with
-              the same name and lifetime. The old secret stops working immediately: update it
-              wherever <strong>{popup.token.name}</strong> is used.
-            </p>
-          )}
+          <p>
+            A new secret replaces{' '}
+            {popup.token.prefix ? <code>{popup.token.prefix}…</code> : 'the current one'}, with the
+            same name and lifetime. The old secret stops working immediately: update it wherever{' '}
+            <strong>{popup.token.name}</strong> is used.
+          </p>
         </ConfirmDialog>
       ) : (
         <ConfirmDialog
@@ -370,7 +378,7 @@ export function TokenDetailsHost({
     history: (
       <Suspense fallback={<Loading />}>
         <EventList
-          key={token.id}
+          key={tokenKey(token)}
           filter={{ tokenId: token.id }}
           label={`History of ${token.name}`}
           showToken={false}

@@ -25,7 +25,8 @@ import { TokensScreen } from '../features/tokens/components/TokensScreen';
 import { useTokenList } from '../features/tokens/hooks/use-token-list';
 import { useTokenView } from '../features/tokens/hooks/use-token-view';
 import { useWideWindow } from '../features/tokens/hooks/use-wide-window';
-import { bulkRevokeSummary } from '../features/tokens/view';
+import { bulkRevokeSummary, tokenKey } from '../features/tokens/view';
+import type { RotationChoice } from '../features/rotation/vendor-rotation';
 import { DeskFailure, messageOf } from '../lib/bridge';
 import type { Command } from './CommandPalette';
 import { PopupHost, TokenDetailsHost, type PopupActions } from './PopupHost';
@@ -51,12 +52,12 @@ interface Props {
 }
 
 /**
- * The token whose details are open: its id, the token as the list last had it (shown,
+ * The token whose details are open: its key (connection and id), the token as the list last had it (shown,
  * so never older than the list), whether it has left the list, and a counter that
  * changes each time a person opens details, to bring focus to them.
  */
 interface OpenDetails {
-  id: string;
+  key: string;
   token: DeskToken;
   gone: boolean;
   focusRequest: number;
@@ -112,7 +113,7 @@ export function SignedInWindow({
   const [refocus, setRefocus] = useState<{ row: string | null } | null>(null);
   const openDetails = (token: DeskToken) =>
     setDetails((open) => ({
-      id: token.id,
+      key: tokenKey(token),
       token,
       gone: false,
       focusRequest: (open?.focusRequest ?? 0) + 1,
@@ -120,23 +121,27 @@ export function SignedInWindow({
   const closeDetails = (focusRow: boolean) => {
     if (!details) return;
     setDetails(null);
-    setRefocus({ row: focusRow ? details.id : null });
+    setRefocus({ row: focusRow ? details.key : null });
   };
 
   // The details follow the list (state adjusted while rendering, so no frame shows the
   // old facts): fresh facts when it changes; the new token when a rotation that replaced
   // this one has finished; otherwise a note that it is gone (revoked elsewhere).
   if (details && tokens) {
-    const current = tokens.find((t) => t.id === details.id);
+    const current = tokens.find((t) => tokenKey(t) === details.key);
     const successor =
       !current && details.token.replacedById
-        ? tokens.find((t) => t.id === details.token.replacedById)
+        ? tokens.find(
+            (t) =>
+              t.id === details.token.replacedById &&
+              t.issuer.connectionId === details.token.issuer.connectionId,
+          )
         : undefined;
     if (current) {
       if (current !== details.token || details.gone)
         setDetails({ ...details, token: current, gone: false });
     } else if (successor) {
-      setDetails({ ...details, id: successor.id, token: successor, gone: false });
+      setDetails({ ...details, key: tokenKey(successor), token: successor, gone: false });
       setStatus(
         `“${details.token.name}” was replaced by a rotation: its details show the new token.`,
       );
@@ -155,7 +160,7 @@ export function SignedInWindow({
 
   // Across the width where the details change form, the old form is gone before the
   // new one (loaded on first use) takes focus: the row holds it meanwhile.
-  const openId = details?.id ?? null;
+  const openId = details?.key ?? null;
   useEffect(() => {
     const focused = document.activeElement;
     if (openId && (!focused || focused === document.body)) focusTokenRow(openId);
@@ -258,9 +263,9 @@ export function SignedInWindow({
         await revokeToken(token.issuer.connectionId, token.id);
         setPopup(null);
         setStatus(`Revoked “${token.name}”.`);
-        list.removed(token.id);
+        list.removed(tokenKey(token));
         // Its details close with it; focus goes to the list, not the page.
-        if (details?.id === token.id) {
+        if (details?.key === tokenKey(token)) {
           setDetails(null);
           setRefocus({ row: null });
         }
@@ -268,7 +273,7 @@ export function SignedInWindow({
         actionFailed(error);
       }
     },
-    async rotate(token: DeskToken) {
+    async rotate(token: DeskToken, choice?: RotationChoice) {
       try {
         if (token.destinationCount > 0) {
           showRotation(
@@ -276,15 +281,18 @@ export function SignedInWindow({
               token.issuer.connectionId,
               token.id,
               places.placesShownFor(token) ?? [],
+              choice,
             ),
           );
           return;
         }
-        const revealed = await rotateToken(token.issuer.connectionId, token.id);
-        list.replaced(token.id, revealed.token);
+        const revealed = await rotateToken(token.issuer.connectionId, token.id, choice);
+        list.replaced(tokenKey(token), revealed.token);
         // Its details follow it to the token that replaced it.
         setDetails((open) =>
-          open?.id === token.id ? { ...open, id: revealed.token.id, token: revealed.token } : open,
+          open?.key === tokenKey(token)
+            ? { ...open, key: tokenKey(revealed.token), token: revealed.token }
+            : open,
         );
         setPopup({ kind: 'reveal', revealed, rotated: true });
       } catch (error) {
@@ -292,10 +300,15 @@ export function SignedInWindow({
       }
     },
     bulkRevoked(report: BulkRevokeReport | null) {
+      // The report names ids alone: they are matched among the tokens chosen, so a token
+      // of another source that has the same id stays in the list.
+      const chosen = popup?.kind === 'bulk-revoke' ? popup.tokens : [];
       setPopup(null);
       if (!report) return;
-      for (const ref of [...report.revoked, ...report.notFound]) list.removed(ref.id);
-      if (details && [...report.revoked, ...report.notFound].some((ref) => ref.id === details.id)) {
+      const ended = new Set([...report.revoked, ...report.notFound].map((ref) => ref.id));
+      const gone = new Set(chosen.filter((t) => ended.has(t.id)).map(tokenKey));
+      for (const key of gone) list.removed(key);
+      if (details && gone.has(details.key)) {
         setDetails(null);
         setRefocus({ row: null });
       }

@@ -155,10 +155,10 @@ describe('sources', () => {
 });
 
 describe('actions by facts', () => {
-  it('a guided or impossible rotation is not offered', () => {
+  it('an impossible rotation is not offered; a guided one is', () => {
     expect(canRotate(token())).toBe(true);
     expect(canRotate(vendorToken('npm'))).toBe(true);
-    expect(canRotate(vendorToken('github'))).toBe(false);
+    expect(canRotate(vendorToken('github'))).toBe(true);
     expect(canRotate(vendorToken('gitlab', { facts: { rotation: 'none' } }))).toBe(false);
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   bulkRevokeSummary,
   toggleSelection,
+  tokenKey as key,
   tokenCount,
   visibleTokens,
 } from '../../../../src/renderer/src/features/tokens/view';
@@ -72,18 +73,18 @@ describe('toggleSelection', () => {
 
   it('flips one token on a plain click', () => {
     const on = toggleSelection(new Set(), list, b!, 1, null, false);
-    expect([...on]).toEqual([b!.id]);
-    expect([...toggleSelection(on, list, b!, 1, b!.id, false)]).toEqual([]);
+    expect([...on]).toEqual([key(b!)]);
+    expect([...toggleSelection(on, list, b!, 1, key(b!), false)]).toEqual([]);
   });
 
   it('gives a Shift+click range the state of the anchor, in either direction', () => {
-    const picked = toggleSelection(new Set([a!.id]), list, d!, 3, a!.id, true);
-    expect([...picked].sort()).toEqual(ids([a!, b!, c!, d!]).sort());
-    const cleared = toggleSelection(new Set([b!.id, c!.id]), list, b!, 1, d!.id, true);
+    const picked = toggleSelection(new Set([key(a!)]), list, d!, 3, key(a!), true);
+    expect([...picked].sort()).toEqual([a!, b!, c!, d!].map(key).sort());
+    const cleared = toggleSelection(new Set([key(b!), key(c!)]), list, b!, 1, key(d!), true);
     expect([...cleared]).toEqual([]);
   });
 
   it('toggles alone when the anchor is no longer shown', () => {
-    expect([...toggleSelection(new Set(), list, c!, 2, 'gone', true)]).toEqual([c!.id]);
+    expect([...toggleSelection(new Set(), list, c!, 2, 'gone', true)]).toEqual([key(c!)]);
   });
 });

@@ -40,6 +40,8 @@ export function rotateAndSend(request: {
   choice: SendChoice;
   overwrite: boolean;
   endOldNow: boolean;
+  /** A vendor's rotation choices (a new expiry, how the old value ends); absent: its default. */
+  rotation?: { expiresAt?: string; style?: 'create-then-delete' | 'at-once' };
 }): Promise<RotateAndSendReport> {
   return call(
     desk().tokensRotateAndSend({
@@ -48,6 +50,7 @@ export function rotateAndSend(request: {
       placeIds: request.placeIds,
       send: sendFields(request.choice, request.overwrite),
       endOldNow: request.endOldNow,
+      ...request.rotation,
     }),
   );
 }

@@ -6,6 +6,12 @@ import { call, desk } from '../../lib/bridge';
 export const revokeToken = (connectionId: string, id: string): Promise<unknown> =>
   call(desk().tokensRevoke({ connectionId, id }));
 
-/** A new secret now; the old one stops at once (a token recorded nowhere). */
-export const rotateToken = (connectionId: string, id: string): Promise<RevealedToken> =>
-  call(desk().tokensRotate({ connectionId, id }));
+/**
+ * A new secret now, for a token recorded nowhere; `choice`: what a vendor's rotation
+ * was asked (a new expiry, how the old value ends), absent for our own tokens.
+ */
+export const rotateToken = (
+  connectionId: string,
+  id: string,
+  choice: { expiresAt?: string; style?: 'create-then-delete' | 'at-once' } = {},
+): Promise<RevealedToken> => call(desk().tokensRotate({ connectionId, id, ...choice }));

@@ -80,9 +80,8 @@ export function mergeInventory(
   return [...inventory.tokens.filter((t) => !failed.has(t.issuer.connectionId)), ...kept];
 }
 
-/** Whether the list may offer a rotation: a guided one (made on the vendor's site) is not offered yet. */
-export const canRotate = (token: DeskToken): boolean =>
-  token.facts.rotation !== 'none' && token.facts.rotation !== 'guided';
+/** Whether the list may offer a rotation (a guided one too: made on the vendor's site, with Token Desk's help). */
+export const canRotate = (token: DeskToken): boolean => token.facts.rotation !== 'none';
 
 /** What a rotation does to the old value, said before the person confirms it. */
 export function rotationWarning(style: RotationStyle, graceWords: string): string | null {
@@ -92,7 +91,7 @@ export function rotationWarning(style: RotationStyle, graceWords: string): strin
     case 'create-then-delete':
       return 'A new token is made first; the old token is deleted once every place has the new one, so it keeps working until then.';
     case 'at-once':
-      return 'Its source replaces the value at once: the old secret stops working the moment the new one is made, and a pipeline that runs before every place has the new value may fail.';
+      return 'Its source replaces the value at once: the old secret stops working the moment the new one is made, so pipelines running in between may fail until every place has the new value.';
     default:
       return null;
   }
@@ -108,7 +107,7 @@ export function rotationInWords(style: RotationStyle): string {
     case 'at-once':
       return 'The old secret stops at once when the new one is made';
     case 'guided':
-      return 'Made anew on the vendor’s site (not offered here yet)';
+      return 'Made anew on the vendor’s site, then Token Desk updates every place';
     case 'none':
       return 'Cannot be rotated from Token Desk';
   }

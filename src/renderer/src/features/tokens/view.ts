@@ -2,6 +2,14 @@
 import type { DeskToken } from '../../../../shared/ipc-contract';
 import { attentionRank, healthOf, URGENT_RANK, type HealthFilter } from './health';
 
+/**
+ * A token's key in the list: its connection and its id there. Ids are each vendor's
+ * own, so two sources may hold the same one (an npm key and a GitLab id can be equal
+ * strings); selection, rows and details go by this, never by the id alone.
+ */
+export const tokenKey = (token: Pick<DeskToken, 'id' | 'issuer'>): string =>
+  `${token.issuer.connectionId}:${token.id}`;
+
 export type SortKey = 'attention' | 'created' | 'name' | 'lastUsed' | 'expires';
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
@@ -56,7 +64,8 @@ export function tokenCount(shown: number, total: number, searching: boolean): st
 
 /**
  * A checkbox toggled: alone it flips one token and becomes the anchor; with Shift the
- * range from the anchor takes the anchor's state, as in file managers.
+ * range from the anchor takes the anchor's state, as in file managers. Selections and
+ * the anchor are token keys (`tokenKey`).
  */
 export function toggleSelection(
   before: ReadonlySet<string>,
@@ -66,18 +75,19 @@ export function toggleSelection(
   anchor: string | null,
   range: boolean,
 ): ReadonlySet<string> {
-  const from = range && anchor ? visible.findIndex((t) => t.id === anchor) : -1;
+  const from = range && anchor ? visible.findIndex((t) => tokenKey(t) === anchor) : -1;
   const next = new Set(before);
   if (from === -1) {
-    if (next.has(token.id)) next.delete(token.id);
-    else next.add(token.id);
+    const key = tokenKey(token);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
     return next;
   }
   const on = before.has(anchor as string);
   const [a, b] = from < index ? [from, index] : [index, from];
   for (const t of visible.slice(a, b + 1)) {
-    if (on) next.add(t.id);
-    else next.delete(t.id);
+    if (on) next.add(tokenKey(t));
+    else next.delete(tokenKey(t));
   }
   return next;
 }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { DestinationView } from '../../../../../shared/ipc-contract';
 import { call, desk, messageOf } from '../../../lib/bridge';
 import { providerSpec } from '../../../../../shared/ci-providers/registry';
+import type { PlacesOf } from '../hooks/use-places-shown';
 
 /**
  * Every place a rotation will feed, as main labels it (the host is named for anything
@@ -19,27 +20,28 @@ export function PlacesToUpdate({
   connectionId: string;
   tokenName: string;
   /** The ids shown (null while loading): main pushes to these alone, to no place added later. */
-  onListed: (tokenId: string, placeIds: string[] | null) => void;
+  onListed: (of: PlacesOf, placeIds: string[] | null) => void;
 }) {
   const [places, setPlaces] = useState<DestinationView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
-    onListed(tokenId, null);
+    const of = { tokenId, connectionId };
+    onListed(of, null);
     call(desk().destinationsList({ tokenId, connectionId })).then(
       (list) => {
         if (!live) return;
         setPlaces(list);
         onListed(
-          tokenId,
+          of,
           list.map((place) => place.id),
         );
       },
       (failure: unknown) => {
         if (!live) return;
         setError(messageOf(failure));
-        onListed(tokenId, []);
+        onListed(of, []);
       },
     );
     return () => {

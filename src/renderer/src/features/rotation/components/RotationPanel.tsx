@@ -105,7 +105,10 @@ export function RotationPanel({ rotation, onChange, onRevealed, headingLevel = 3
           <p className="rotation-grace">
             {until
               ? `The old token keeps working until ${until}, so no pipeline breaks meanwhile; then it stops.`
-              : 'The old token has already stopped working.'}
+              : rotation.oldTokenIds.length > 0
+                ? // A new token made beside the old one (npm, a GitLab project token, Cloudflare): no grace to run out.
+                  'The old token keeps working until every place has the new one, or until you revoke it.'
+                : 'The old token has already stopped working.'}
             {!rotation.secretAvailable &&
               ' Token Desk no longer holds the new secret: Finish issues another and updates every place.'}
           </p>

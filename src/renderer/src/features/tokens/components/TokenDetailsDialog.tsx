@@ -1,4 +1,5 @@
 import { Dialog } from '../../../components/Dialog';
+import { tokenKey } from '../view';
 import {
   TokenDetailsActions,
   TokenDetailsContent,
@@ -31,7 +32,7 @@ export function TokenDetailsDialog({ gone, onClose, ...details }: Props) {
       {gone ? (
         <TokenGoneNotice name={details.token.name} />
       ) : (
-        <TokenDetailsContent key={details.token.id} {...details} />
+        <TokenDetailsContent key={tokenKey(details.token)} {...details} />
       )}
     </Dialog>
   );

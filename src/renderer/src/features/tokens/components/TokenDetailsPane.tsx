@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
+import { tokenKey } from '../view';
 import {
   TokenDetailsActions,
   TokenDetailsContent,
@@ -66,7 +67,7 @@ export function TokenDetailsPane({ gone, focusRequest, onClose, ...details }: Pr
         {gone ? (
           <TokenGoneNotice name={details.token.name} />
         ) : (
-          <TokenDetailsContent key={details.token.id} {...details} />
+          <TokenDetailsContent key={tokenKey(details.token)} {...details} />
         )}
       </div>
     </section>

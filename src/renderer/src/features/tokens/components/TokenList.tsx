@@ -13,6 +13,7 @@ import { placesWord } from '../../../lib/format';
 import { COLUMN, moveFor, type Cell } from '../grid';
 import { tokenExpiryState } from '../health';
 import { canRotate } from '../sources';
+import { tokenKey } from '../view';
 import { TokenRow } from './TokenRow';
 
 const ROW_HEIGHT = 52;
@@ -33,10 +34,11 @@ interface Props {
   onDetails: (token: DeskToken) => void;
   /** Delete with checkboxes ticked: ask to revoke those, not the focused token. */
   onRevokeSelection: () => void;
-  /** The token whose details are open beside the list: its row is marked and kept rendered. */
+  /** The token whose details are open beside the list (its `tokenKey`): its row is marked and kept rendered. */
   openId: string | null;
   /** Replace an expired token: a rotation with a new lifetime. */
   onReplace: (token: DeskToken) => void;
+  /** Token keys (`tokenKey`). */
   selected: ReadonlySet<string>;
   /** A checkbox was toggled; `range` with Shift: everything from the last one toggled. */
   onSelect: (token: DeskToken, index: number, range: boolean) => void;
@@ -49,14 +51,14 @@ interface Props {
  * details does; with no id, or when the row is not in the list, the list's Tab stop.
  * False when there is no list at all.
  */
-export function focusTokenRow(id: string | null): boolean {
+export function focusTokenRow(key: string | null): boolean {
   const grid = document.querySelector<HTMLElement>('.token-table[role="grid"]');
   if (!grid) return false;
   const row =
-    id === null
+    key === null
       ? undefined
-      : [...grid.querySelectorAll<HTMLElement>('[role="row"][data-token-id]')].find(
-          (r) => r.dataset.tokenId === id,
+      : [...grid.querySelectorAll<HTMLElement>('[role="row"][data-token-key]')].find(
+          (r) => r.dataset.tokenKey === key,
         );
   const target =
     row?.querySelector<HTMLElement>('[tabindex="0"]') ??
@@ -68,8 +70,8 @@ export function focusTokenRow(id: string | null): boolean {
 
 /**
  * What a row's ⋯ menu (and a right-click, Shift+F10 or the menu key) offers: what the
- * token's source lets Token Desk do (a rotation made on the vendor's site alone is not
- * offered yet; neither is Send to CI…, which is a rotation too).
+ * token's source lets Token Desk do (a guided rotation too, made on the vendor's site
+ * with Token Desk's help; Send to CI… is a rotation as well).
  */
 function rowMenu(token: DeskToken, now: number, props: Props, ticked: number): MenuItem[] {
   const items: MenuItem[] = [
@@ -136,7 +138,7 @@ export function TokenList(props: Props) {
   const selectAll = useRef<HTMLInputElement>(null);
 
   const chosen = useMemo(
-    () => visible.filter((t) => selected.has(t.id)).length,
+    () => visible.filter((t) => selected.has(tokenKey(t))).length,
     [visible, selected],
   );
   const allChosen = chosen > 0 && chosen === visible.length;
@@ -145,7 +147,7 @@ export function TokenList(props: Props) {
   });
 
   // A token gone from the list (revoked, filtered out) leaves the Tab stop on its neighbour.
-  const found = active.id === HEADER ? -1 : visible.findIndex((t) => t.id === active.id);
+  const found = active.id === HEADER ? -1 : visible.findIndex((t) => tokenKey(t) === active.id);
   const activeRow =
     active.id === HEADER ? -1 : found !== -1 ? found : Math.min(active.row, visible.length - 1);
   const gone = active.id !== null && active.id !== HEADER && found === -1;
@@ -190,14 +192,14 @@ export function TokenList(props: Props) {
   if (activeRow >= 0 && (activeRow < first || activeRow >= last))
     shown.push({ token: visible[activeRow]!, index: activeRow });
   // So is the open token's, so closing its details can give its row focus.
-  const openRow = openId === null ? -1 : visible.findIndex((t) => t.id === openId);
+  const openRow = openId === null ? -1 : visible.findIndex((t) => tokenKey(t) === openId);
   if (openRow >= 0 && openRow !== activeRow && (openRow < first || openRow >= last))
     shown.push({ token: visible[openRow]!, index: openRow });
 
   /** Moves the Tab stop to a cell, scrolls its row into view and focuses it. */
   function moveTo(cell: Cell) {
     setActive({
-      id: cell.row === -1 ? HEADER : visible[cell.row]!.id,
+      id: cell.row === -1 ? HEADER : tokenKey(visible[cell.row]!),
       row: cell.row,
       col: cell.col,
     });
@@ -265,7 +267,7 @@ export function TokenList(props: Props) {
           const row = cell?.closest<HTMLElement>('[role="row"]');
           if (cell && row)
             setActive({
-              id: row.dataset.tokenId ?? HEADER,
+              id: row.dataset.tokenKey ?? HEADER,
               row: Number(row.getAttribute('aria-rowindex')) - 2,
               col: Number(cell.dataset.col),
             });
@@ -319,15 +321,15 @@ export function TokenList(props: Props) {
           <div className="token-spacer" style={{ height: visible.length * ROW_HEIGHT }}>
             {shown.map(({ token, index }) => (
               <TokenRow
-                key={token.id}
+                key={tokenKey(token)}
                 token={token}
                 index={index}
                 top={index * ROW_HEIGHT}
                 now={now}
-                selected={selected.has(token.id)}
-                open={token.id === openId}
+                selected={selected.has(tokenKey(token))}
+                open={tokenKey(token) === openId}
                 activeColumn={index === activeRow ? active.col : null}
-                menuOpen={menu?.token.id === token.id}
+                menuOpen={menu !== null && tokenKey(menu.token) === tokenKey(token)}
                 onSelect={onSelect}
                 onDetails={onDetails}
                 onMenu={openMenu}

@@ -4,6 +4,7 @@ import { attentionOf, healthOf, lastUseKnown, tokenExpiryLabel, tokenExpiryState
 import { sourceChip } from '../sources';
 import { formatAbsolute, formatRelative, formatShort, placesLabel } from '../../../lib/format';
 import { COLUMN } from '../grid';
+import { tokenKey } from '../view';
 
 interface Props {
   token: DeskToken;
@@ -89,6 +90,7 @@ export function TokenRow({
       aria-selected={selected}
       aria-current={open ? 'true' : undefined}
       data-token-id={token.id}
+      data-token-key={tokenKey(token)}
       style={{ transform: `translateY(${top}px)` }}
       onClick={(event) => {
         if (!(event.target as HTMLElement).closest('input, button')) onDetails(token);

@@ -25,6 +25,7 @@ interface Props {
   /** A token's details beside the list (a wide window), or nothing. */
   detail: ReactNode;
   /** The token whose details are open, in either form. */
+  /** The `tokenKey` of the token whose details are open. */
   openId: string | null;
   onNew: () => void;
   onRevoke: (token: DeskToken) => void;

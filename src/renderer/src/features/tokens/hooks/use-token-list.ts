@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { DeskToken, InventorySource } from '../../../../../shared/ipc-contract';
 import { call, desk, DeskFailure, messageOf } from '../../../lib/bridge';
 import { mergeInventory } from '../sources';
+import { tokenKey } from '../view';
 
 /** While the service is unreachable the list retries this often, so it recovers without a restart. */
 const RETRY_MS = 3000;
@@ -33,8 +34,9 @@ export interface TokenListState {
   load(): Promise<void>;
   /** Optimistic updates after an action main has confirmed. */
   added(token: DeskToken): void;
-  replaced(oldId: string, token: DeskToken): void;
-  removed(id: string): void;
+  /** `oldKey`, `key`: the token's `tokenKey` (ids alone may repeat across sources). */
+  replaced(oldKey: string, token: DeskToken): void;
+  removed(key: string): void;
 }
 
 /** A problem that is the account's own session, not a source's: the app goes back to sign-in. */
@@ -104,8 +106,8 @@ export function useTokenList(onFailure: (error: unknown) => void): TokenListStat
     now,
     load,
     added: (token) => setTokens((current) => [token, ...(current ?? [])]),
-    replaced: (oldId, token) =>
-      setTokens((current) => [token, ...(current ?? []).filter((t) => t.id !== oldId)]),
-    removed: (id) => setTokens((current) => current?.filter((t) => t.id !== id) ?? null),
+    replaced: (oldKey, token) =>
+      setTokens((current) => [token, ...(current ?? []).filter((t) => tokenKey(t) !== oldKey)]),
+    removed: (key) => setTokens((current) => current?.filter((t) => tokenKey(t) !== key) ?? null),
   };
 }

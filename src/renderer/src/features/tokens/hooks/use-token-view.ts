@@ -2,7 +2,7 @@ import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import type { DeskToken, InventorySource } from '../../../../../shared/ipc-contract';
 import { healthCounts, type HealthFilter } from '../health';
 import { sourceOptions } from '../sources';
-import { toggleSelection, visibleTokens, type SortKey } from '../view';
+import { tokenKey, toggleSelection, visibleTokens, type SortKey } from '../view';
 
 /**
  * What the list shows and what is selected: the search (deferred, so typing stays
@@ -19,7 +19,7 @@ export function useTokenView(
   const [health, setHealth] = useState<HealthFilter | null>(null);
   const [chosenSource, setSource] = useState<string | null>(null);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  /** The last checkbox toggled, by token id: where a Shift+click range starts. */
+  /** The last checkbox toggled, by token key: where a Shift+click range starts. */
   const anchor = useRef<string | null>(null);
   const deferredQuery = useDeferredValue(query);
 
@@ -37,14 +37,18 @@ export function useTokenView(
     [sources, tokens],
   );
   // Only what is in the list can stay selected (after a revoke, a refresh, a filter).
-  const chosen = useMemo(() => visible.filter((t) => selected.has(t.id)), [visible, selected]);
+  const chosen = useMemo(
+    () => visible.filter((t) => selected.has(tokenKey(t))),
+    [visible, selected],
+  );
   const revocable = useMemo(() => chosen.filter((t) => t.facts.canRevoke), [chosen]);
 
   function select(token: DeskToken, index: number, range: boolean) {
-    const from = range && anchor.current ? visible.findIndex((t) => t.id === anchor.current) : -1;
+    const from =
+      range && anchor.current ? visible.findIndex((t) => tokenKey(t) === anchor.current) : -1;
     const start = anchor.current;
     setSelected((before) => toggleSelection(before, visible, token, index, start, range));
-    if (from === -1) anchor.current = token.id;
+    if (from === -1) anchor.current = tokenKey(token);
   }
 
   return {
@@ -71,7 +75,7 @@ export function useTokenView(
     /** The chosen tokens a bulk revoke takes: those their source lets Token Desk revoke. */
     revocable,
     select,
-    selectAll: (list: DeskToken[]) => setSelected(new Set(list.map((t) => t.id))),
+    selectAll: (list: DeskToken[]) => setSelected(new Set(list.map(tokenKey))),
     clearSelection: () => setSelected(new Set()),
   };
 }

@@ -1,0 +1,138 @@
+/**
+ * Rotate… for another vendor's token: what the dialog offers per source (a new expiry
+ * within the source's longest, how the old value ends, GitHub's guided steps), what it
+ * says before the person confirms, and what it sends. The choices as pure functions,
+ * then the dialog as it renders (to markup, no browser).
+ */
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { VendorRotateDialog } from '../../../src/renderer/src/features/rotation/components/VendorRotateDialog';
+import {
+  defaultPreset,
+  expiryPresets,
+  rotateDialogKind,
+  rotationChoice,
+  styleChoices,
+} from '../../../src/renderer/src/features/rotation/vendor-rotation';
+import { rotationWarning } from '../../../src/renderer/src/features/tokens/sources';
+import type { DeskToken, InventorySource } from '../../../src/shared/ipc-contract';
+import { NOW, source, token, vendorToken } from '../../support/renderer/tokens';
+
+const npmSource = source('npm', {
+  capabilities: { ...source('npm').capabilities, maxExpiryDays: 90, expiryRequired: false },
+});
+const gitlabSource = source('gitlab', {
+  capabilities: { ...source('gitlab').capabilities, maxExpiryDays: 365, expiryRequired: true },
+});
+const labels = (t: DeskToken, s: InventorySource | undefined) =>
+  expiryPresets(t, s).map((p) => p.label);
+
+describe('what the vendor rotate dialog offers', () => {
+  it('offers expiry presets within the source’s longest lifetime, and none where a vendor takes no expiry', () => {
+    expect(labels(vendorToken('npm'), npmSource)).toEqual([
+      'Same lifetime as now',
+      '7 days',
+      '30 days',
+      '60 days',
+      '90 days',
+    ]);
+    // GitLab requires one: no "same lifetime" choice, up to a year.
+    expect(labels(vendorToken('gitlab'), gitlabSource)).toEqual([
+      '7 days',
+      '30 days',
+      '60 days',
+      '90 days',
+      '180 days',
+      '1 year',
+    ]);
+    expect(defaultPreset(expiryPresets(vendorToken('gitlab'), gitlabSource))?.label).toBe(
+      '90 days',
+    );
+    expect(defaultPreset(expiryPresets(vendorToken('npm'), npmSource))?.label).toBe(
+      'Same lifetime as now',
+    );
+    for (const kind of ['cloudflare', 'github'] as const)
+      expect(labels(vendorToken(kind), source(kind))).toEqual([]);
+    expect(labels(token(), source('token-desk'))).toEqual([]);
+    // A source the list does not know offers nothing rather than a guess.
+    expect(labels(vendorToken('npm'), undefined)).toEqual([]);
+  });
+
+  it('offers a choice of style only for Cloudflare, making a new token by default', () => {
+    expect(styleChoices(vendorToken('cloudflare'))).toEqual(['create-then-delete', 'at-once']);
+    for (const kind of ['npm', 'gitlab', 'github'] as const)
+      expect(styleChoices(vendorToken(kind))).toEqual([]);
+    expect(styleChoices(token())).toEqual([]);
+  });
+
+  it('sends only what was chosen: an expiry as an instant that many days on, a style', () => {
+    const [same, seven] = expiryPresets(vendorToken('npm'), npmSource);
+    expect(rotationChoice(same!, null, NOW)).toEqual({});
+    expect(rotationChoice(seven!, null, NOW)).toEqual({ expiresAt: '2026-06-08T12:00:00.000Z' });
+    expect(rotationChoice(null, 'at-once', NOW)).toEqual({ style: 'at-once' });
+  });
+
+  it('keeps our own tokens on their dialogs; GitHub’s is guided', () => {
+    expect(rotateDialogKind(token())).toBe('ours');
+    expect(rotateDialogKind(vendorToken('github'))).toBe('guided');
+    for (const kind of ['npm', 'gitlab', 'cloudflare'] as const)
+      expect(rotateDialogKind(vendorToken(kind))).toBe('vendor');
+  });
+});
+
+const dialog = (t: DeskToken, s?: InventorySource) =>
+  renderToStaticMarkup(
+    createElement(VendorRotateDialog, {
+      token: t,
+      source: s,
+      warning: (style) => rotationWarning(style, '1 hour'),
+      placesReady: true,
+      onPlacesListed: () => undefined,
+      onConfirm: () => Promise.resolve(),
+      onCancel: () => undefined,
+    }),
+  );
+const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+
+describe('the vendor rotate dialog as it renders', () => {
+  it('a GitLab personal token: the expiry asked, the at-once warning said before confirming', () => {
+    const html = dialog(vendorToken('gitlab', { name: 'laptop' }), gitlabSource);
+    expect(html).toContain('role="alertdialog"');
+    expect(text(html)).toContain('Rotate “laptop”?');
+    expect(html).toMatch(/role="radiogroup" aria-labelledby="[^"]+"/);
+    expect(text(html)).toContain('New expiry');
+    expect(html.match(/type="radio"/g)).toHaveLength(6);
+    expect(html).toMatch(
+      /<div class="banner banner-warning"><p>[^<]*pipelines running in between may fail/,
+    );
+    // The warning comes before the button that confirms.
+    expect(html.indexOf('pipelines running in between')).toBeLessThan(html.indexOf('Rotate token'));
+  });
+
+  it('a Cloudflare token used in two places: both ways offered, the places listed, the count on the button', () => {
+    const html = dialog(
+      vendorToken('cloudflare', { name: 'dns', destinationCount: 2 }),
+      source('cloudflare'),
+    );
+    expect(text(html)).toContain('Rotate “dns” and update 2 places?');
+    expect(text(html)).toContain('Make a new token, then delete the old one');
+    expect(text(html)).toContain('Roll the value now (the old one stops at once)');
+    expect(html).toMatch(/<input type="radio"[^>]*checked=""[^>]*\/>Make a new token/);
+    expect(text(html)).toContain('Rotate and update 2 places');
+    expect(text(html)).toContain('Listing the places…');
+    expect(text(html)).not.toContain('New expiry');
+  });
+
+  it('GitHub: the guided steps and “Open GitHub and continue”', () => {
+    const html = dialog(
+      vendorToken('github', { name: 'gh-ci', destinationCount: 1 }),
+      source('github'),
+    );
+    expect(text(html)).toContain('Rotate “gh-ci” on GitHub?');
+    expect(text(html)).toContain('Regenerate token');
+    expect(text(html)).toContain('Open GitHub and continue');
+    expect(text(html)).toContain('this window never sees it');
+    expect(html).not.toContain('type="radio"');
+  });
+});
