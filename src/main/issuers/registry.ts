@@ -13,7 +13,7 @@ import { verifyCloudflareConnection } from './cloudflare/cloudflare-connection.j
 import { openGitHubIssuer } from './github/github-issuer.js';
 import { serviceTrackedStore } from './github/service-tracked-store.js';
 import { openGitLabIssuer } from './gitlab/gitlab-issuer.js';
-import { TrackedRecords } from './tracked/tracked-records.js';
+import { trackedRecordsOf } from './tracked/tracked-records.js';
 import { openNpmIssuer } from './npm/npm-issuer.js';
 import { signInToNpm, verifyNpmConnection } from './npm/npm-sign-in.js';
 import { TokenDeskIssuer } from './token-desk/token-desk-issuer.js';
@@ -118,15 +118,7 @@ export const ISSUERS = {
             return context.fetch(input, init);
           },
         },
-        serviceTrackedStore(
-          new TrackedRecords(
-            context.api,
-            context.sessions,
-            connection.owner,
-            'github',
-            connection.host,
-          ),
-        ),
+        serviceTrackedStore(trackedRecordsOf({ ...connection, kind: 'github' }, context)),
       ),
   },
   cloudflare: {

@@ -5,10 +5,9 @@
  * (`classic.ada.<random>`: GitHub logins have no dots), so nothing about a token is
  * lost and a second computer reads the same records. Never a value.
  */
-import { randomUUID } from 'node:crypto';
-import type { GitHubTokenKind } from '../../../shared/issuers/github.js';
 import type { TrackedToken } from '../../../shared/tracked-tokens.js';
 import type { TrackedRecords } from '../tracked/tracked-records.js';
+import { githubRecordId, parseGitHubRecordId } from './record-id.js';
 import type {
   NewTrackedGitHubToken,
   TrackedGitHubToken,
@@ -16,23 +15,15 @@ import type {
   TrackedTokenStore,
 } from './tracked-token-store.js';
 
-const KINDS: readonly GitHubTokenKind[] = ['classic', 'fine-grained'];
-const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-
-function externalIdOf(kind: GitHubTokenKind, login: string): string {
-  return `${kind}.${login}.${randomUUID()}`;
-}
-
 /** A record this store wrote, or null (another writer's, or changed on the way). */
 function parse(record: TrackedToken): TrackedGitHubToken | null {
-  const [kind, login, random, ...rest] = record.externalId.split('.');
-  if (rest.length > 0 || !random || !KINDS.includes(kind as GitHubTokenKind)) return null;
-  if (!login || !LOGIN.test(login)) return null;
+  const parsed = parseGitHubRecordId(record.externalId);
+  if (!parsed) return null;
   return {
     id: record.externalId,
     name: record.name,
-    kind: kind as GitHubTokenKind,
-    login,
+    kind: parsed.kind,
+    login: parsed.login,
     scopes: null,
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
@@ -58,7 +49,7 @@ export function serviceTrackedStore(records: TrackedRecords): TrackedTokenStore 
     },
     async add(token: NewTrackedGitHubToken) {
       const saved = await records.upsert({
-        externalId: externalIdOf(token.kind, token.login),
+        externalId: githubRecordId(token.kind, token.login),
         name: token.name,
         expiresAt: token.expiresAt,
         expiryCheckedAt: token.expiryCheckedAt,
@@ -81,7 +72,7 @@ export function serviceTrackedStore(records: TrackedRecords): TrackedTokenStore 
           : { expiryCheckedAt: change.expiryCheckedAt }),
         ...(kind === before.kind && login === before.login
           ? {}
-          : { externalId: externalIdOf(kind, login) }),
+          : { externalId: githubRecordId(kind, login) }),
       });
       const parsed = parse(saved);
       if (!parsed) throw new Error('The token service changed the tracked token it saved.');

@@ -15,6 +15,7 @@ import type { RecordOwner } from '../../local-store.js';
 import type { ApiClient } from '../../services/api-client.js';
 import type { SessionService } from '../../services/session-service.js';
 import type { TokenPlaces } from '../token-places.js';
+import { isRecordOf } from '../github/record-id.js';
 
 /** The service keeps a vendor's origin (no path): a registry under a path is known by its origin. */
 export function trackedHost(host: string): string {
@@ -25,6 +26,11 @@ export function trackedHost(host: string): string {
   }
 }
 
+/** Which of a vendor's records on the host one connection may see, by the vendor's id. */
+export type RecordScope = (externalId: string) => boolean;
+
+const EVERY_RECORD: RecordScope = () => true;
+
 export class TrackedRecords {
   constructor(
     private readonly api: ApiClient,
@@ -32,6 +38,7 @@ export class TrackedRecords {
     private readonly owner: RecordOwner,
     readonly vendor: TrackedVendor,
     host: string,
+    private readonly scope: RecordScope = EVERY_RECORD,
   ) {
     this.host = trackedHost(host);
   }
@@ -45,12 +52,18 @@ export class TrackedRecords {
     );
   }
 
-  /** This vendor's and host's records (the service may answer more: only these are kept). */
+  /**
+   * This vendor's and host's records in the connection's scope (the service may answer
+   * more: only these are kept).
+   */
   async list(): Promise<TrackedToken[]> {
     const all = await this.call((url, token) =>
       this.api.listTrackedTokens(url, token, { vendor: this.vendor, host: this.host }),
     );
-    return all.filter((record) => record.vendor === this.vendor && record.host === this.host);
+    return all.filter(
+      (record) =>
+        record.vendor === this.vendor && record.host === this.host && this.scope(record.externalId),
+    );
   }
 
   async find(externalId: string): Promise<TrackedToken | undefined> {
@@ -63,12 +76,16 @@ export class TrackedRecords {
     expiresAt?: string | null;
     expiryCheckedAt?: string | null;
   }): Promise<TrackedToken> {
+    // The service's upsert would find another connection's record by its id and answer it.
+    this.requireInScope(input.externalId);
     return this.call((url, token) =>
       this.api.trackToken(url, token, { vendor: this.vendor, host: this.host, ...input }),
     );
   }
 
+  /** `id` is the service's, from this connection's list; a new vendor id must stay in scope. */
   update(id: string, change: TrackedTokenChange): Promise<TrackedToken> {
+    if (change.externalId !== undefined) this.requireInScope(change.externalId);
     return this.call((url, token) => this.api.updateTrackedToken(url, token, id, change));
   }
 
@@ -85,6 +102,34 @@ export class TrackedRecords {
       this.api.removeTrackedDestination(url, token, id, destinationId),
     );
   }
+
+  private requireInScope(externalId: string): void {
+    if (!this.scope(externalId))
+      throw new DeskError(
+        'token_not_found',
+        'That token is not tracked under this connection, so nothing was recorded.',
+      );
+  }
+}
+
+/**
+ * The records one connection sees: on GitHub only its own login's (the service keeps
+ * every GitHub record of the account under one host, the login in each id); other
+ * vendors' ids are the vendor's own, found only through the connection's credential.
+ */
+export function trackedRecordsOf(
+  connection: { owner: RecordOwner; kind: string; host: string; login: string },
+  deps: { api: ApiClient; sessions: Pick<SessionService, 'withSession'> },
+): TrackedRecords {
+  const vendor = connection.kind as TrackedVendor;
+  return new TrackedRecords(
+    deps.api,
+    deps.sessions,
+    connection.owner,
+    vendor,
+    connection.host,
+    vendor === 'github' ? isRecordOf(connection.login) : EVERY_RECORD,
+  );
 }
 
 /** Where a vendor token was sent, kept by its id at the vendor. */
