@@ -106,20 +106,23 @@ export const ISSUERS = {
   },
   github: {
     displayName: 'GitHub',
-    open: (connection, context) =>
-      openGitHubIssuer(
+    open: (connection, context) => {
+      // A value goes to the connection's host only once the person trusts it, as a
+      // credential does (reading the connection's credential asks, if it must): once
+      // per opened issuer, that is per call, not once per request.
+      let trusted: Promise<string> | null = null;
+      return openGitHubIssuer(
         connection,
         {
           ...context,
-          // A value goes to the connection's host only once the person trusts it, as a
-          // credential does (reading the connection's credential asks, if it must).
           fetch: async (input, init) => {
-            await context.credential(connection);
+            await (trusted ??= context.credential(connection));
             return context.fetch(input, init);
           },
         },
         serviceTrackedStore(trackedRecordsOf({ ...connection, kind: 'github' }, context)),
-      ),
+      );
+    },
   },
   cloudflare: {
     displayName: 'Cloudflare',

@@ -195,7 +195,7 @@ export class GitHubIssuer implements TokenIssuer {
         );
       await this.revokeValue(record, oldValue, secrets);
     }
-    const updated = await this.store.update(record.id, {
+    const updated = await this.store.update(record, {
       kind: check.kind,
       login: check.login,
       ...this.expiryOf(check),
@@ -236,7 +236,7 @@ export class GitHubIssuer implements TokenIssuer {
     if (!answer) throw cancelled(`Nothing changed: “${name}” is still tracked.`);
     const value = (answer.value ?? '').trim();
     if (value && !enterprise) await this.revokeValue(record, value, [value, answer.value ?? '']);
-    if (!(await this.store.remove(record.id))) throw notFound();
+    if (!(await this.store.remove(record))) throw notFound();
   }
 
   async revokeMany(ids: readonly string[]): Promise<{ revoked: string[]; notFound: string[] }> {

@@ -28,6 +28,7 @@ function parse(record: TrackedToken): TrackedGitHubToken | null {
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
     expiryCheckedAt: record.expiryCheckedAt,
+    recordId: record.id,
   };
 }
 
@@ -35,6 +36,23 @@ function notFound(): Error {
   return Object.assign(new Error('That GitHub token is no longer tracked.'), {
     code: 'token_not_found',
   });
+}
+
+const isNotFound = (error: unknown) =>
+  typeof error === 'object' &&
+  error !== null &&
+  ['token_not_found', 'tracked_token_not_found'].includes(
+    (error as { code?: unknown }).code as string,
+  );
+
+/** Stopped tracking elsewhere since this call read it: the service's 404 as the store's. */
+async function goneAsNotFound<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (error) {
+    if (isNotFound(error)) throw notFound();
+    throw error;
+  }
 }
 
 export function serviceTrackedStore(records: TrackedRecords): TrackedTokenStore {
@@ -58,30 +76,37 @@ export function serviceTrackedStore(records: TrackedRecords): TrackedTokenStore 
       if (!parsed) throw new Error('The token service changed the tracked token it saved.');
       return { ...parsed, scopes: token.scopes };
     },
-    async update(id: string, change: TrackedGitHubTokenChange) {
-      const current = await record(id);
-      const before = parse(current);
-      if (!before) throw notFound();
+    async update(token: TrackedGitHubToken, change: TrackedGitHubTokenChange) {
+      // The record as this call read it; only one from elsewhere is looked up again.
+      const before = token.recordId === undefined ? parse(await record(token.id)) : token;
+      if (!before?.recordId) throw notFound();
       const kind = change.kind ?? before.kind;
       const login = change.login ?? before.login;
-      const saved = await records.update(current.id, {
-        ...(change.name === undefined ? {} : { name: change.name }),
-        ...(change.expiresAt === undefined ? {} : { expiresAt: change.expiresAt }),
-        ...(change.expiryCheckedAt === undefined
-          ? {}
-          : { expiryCheckedAt: change.expiryCheckedAt }),
-        ...(kind === before.kind && login === before.login
-          ? {}
-          : { externalId: githubRecordId(kind, login) }),
-      });
+      const saved = await goneAsNotFound(
+        records.update(before.recordId, {
+          ...(change.name === undefined ? {} : { name: change.name }),
+          ...(change.expiresAt === undefined ? {} : { expiresAt: change.expiresAt }),
+          ...(change.expiryCheckedAt === undefined
+            ? {}
+            : { expiryCheckedAt: change.expiryCheckedAt }),
+          ...(kind === before.kind && login === before.login
+            ? {}
+            : { externalId: githubRecordId(kind, login) }),
+        }),
+      );
       const parsed = parse(saved);
       if (!parsed) throw new Error('The token service changed the tracked token it saved.');
       return { ...parsed, scopes: change.scopes ?? null };
     },
-    async remove(id: string) {
-      const found = await records.find(id);
-      if (!found) return false;
-      await records.forget(found.id);
+    async remove(token: TrackedGitHubToken) {
+      const recordId = token.recordId ?? (await records.find(token.id))?.id;
+      if (recordId === undefined) return false;
+      try {
+        await goneAsNotFound(records.forget(recordId));
+      } catch (error) {
+        if (isNotFound(error)) return false;
+        throw error;
+      }
       return true;
     },
   };

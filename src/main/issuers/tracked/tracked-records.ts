@@ -31,6 +31,14 @@ export type RecordScope = (externalId: string) => boolean;
 
 const EVERY_RECORD: RecordScope = () => true;
 
+/**
+ * Lists of one account's records of one vendor and host that are on their way right
+ * now, per API client: an inventory asks for GitHub's tokens and for their places'
+ * counts at once, and both take the one answer. An entry lives until its answer is in,
+ * and a write drops it, so no read ever gets an answer older than its own start.
+ */
+const listsInFlight = new WeakMap<ApiClient, Map<string, Promise<TrackedToken[]>>>();
+
 export class TrackedRecords {
   constructor(
     private readonly api: ApiClient,
@@ -57,9 +65,7 @@ export class TrackedRecords {
    * more: only these are kept).
    */
   async list(): Promise<TrackedToken[]> {
-    const all = await this.call((url, token) =>
-      this.api.listTrackedTokens(url, token, { vendor: this.vendor, host: this.host }),
-    );
+    const all = await this.listShared();
     return all.filter(
       (record) =>
         record.vendor === this.vendor && record.host === this.host && this.scope(record.externalId),
@@ -78,6 +84,7 @@ export class TrackedRecords {
   }): Promise<TrackedToken> {
     // The service's upsert would find another connection's record by its id and answer it.
     this.requireInScope(input.externalId);
+    this.writing();
     return this.call((url, token) =>
       this.api.trackToken(url, token, { vendor: this.vendor, host: this.host, ...input }),
     );
@@ -86,21 +93,56 @@ export class TrackedRecords {
   /** `id` is the service's, from this connection's list; a new vendor id must stay in scope. */
   update(id: string, change: TrackedTokenChange): Promise<TrackedToken> {
     if (change.externalId !== undefined) this.requireInScope(change.externalId);
+    this.writing();
     return this.call((url, token) => this.api.updateTrackedToken(url, token, id, change));
   }
 
   forget(id: string): Promise<void> {
+    this.writing();
     return this.call((url, token) => this.api.forgetTrackedToken(url, token, id));
   }
 
   addPlace(id: string, input: DestinationInput): Promise<Destination> {
+    this.writing();
     return this.call((url, token) => this.api.addTrackedDestination(url, token, id, input));
   }
 
   removePlace(id: string, destinationId: string): Promise<void> {
+    this.writing();
     return this.call((url, token) =>
       this.api.removeTrackedDestination(url, token, id, destinationId),
     );
+  }
+
+  private get inFlight(): Map<string, Promise<TrackedToken[]>> {
+    let lists = listsInFlight.get(this.api);
+    if (!lists) listsInFlight.set(this.api, (lists = new Map()));
+    return lists;
+  }
+
+  private get listKey(): string {
+    return JSON.stringify([this.owner.serviceUrl, this.owner.email, this.vendor, this.host]);
+  }
+
+  /** The service's list, joined when the same one is already on its way (a copy each). */
+  private async listShared(): Promise<TrackedToken[]> {
+    const key = this.listKey;
+    const running = this.inFlight.get(key);
+    if (running) return structuredClone(await running);
+    const read = this.call((url, token) =>
+      this.api.listTrackedTokens(url, token, { vendor: this.vendor, host: this.host }),
+    );
+    this.inFlight.set(key, read);
+    try {
+      return await read;
+    } finally {
+      if (this.inFlight.get(key) === read) this.inFlight.delete(key);
+    }
+  }
+
+  /** A write is about to change the records: a list already on its way may miss it. */
+  private writing(): void {
+    this.inFlight.delete(this.listKey);
   }
 
   private requireInScope(externalId: string): void {
