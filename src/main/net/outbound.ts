@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { Agent, Pool, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import { isLoopbackServiceUrl } from '../../shared/service-url.js';
-import type { Fetch, ProxyCredentialSource } from '../ports.js';
+import type { Fetch, ProxyCredential, ProxyCredentialSource } from '../ports.js';
 import { describeNetworkFailure, OutboundError, type Route } from './outbound-error.js';
 import {
   isLoopback,
@@ -60,6 +60,11 @@ export type Outbound = Fetch & {
    * handshake). Failures throw as `send` does.
    */
   probe(url: string, timeoutMs: number): Promise<ProbeResult>;
+  /**
+   * The saved sign-in for the proxy at `proxyOrigin` changed (signed in, or out): read it
+   * again on the next request, and close every agent that was given the old one.
+   */
+  proxySignInChanged(proxyOrigin: string): void;
   /** Closes every pooled connection (tests, and quitting). */
   close(): Promise<void>;
 };
@@ -76,7 +81,24 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export function createOutbound(options: OutboundOptions = {}): Outbound {
   const env = options.env ?? process.env;
   let roots: readonly string[] | null = null;
-  const dispatchers = new Map<string, Dispatcher>();
+  const dispatchers = new Map<string, { dispatcher: Dispatcher; proxyOrigin: string | null }>();
+  // Each proxy's saved sign-in, read from the keychain once per change (proxySignInChanged),
+  // not once per request.
+  const signIns = new Map<string, Promise<ProxyCredential | null>>();
+
+  const savedSignIn = (proxyOrigin: string): Promise<ProxyCredential | null> => {
+    let saved = signIns.get(proxyOrigin);
+    if (!saved) {
+      const read = Promise.resolve(options.proxyCredentials?.proxyCredential(proxyOrigin) ?? null);
+      saved = read;
+      // A failed read is not remembered: the next request asks the keychain again.
+      read.catch(() => {
+        if (signIns.get(proxyOrigin) === read) signIns.delete(proxyOrigin);
+      });
+      signIns.set(proxyOrigin, read);
+    }
+    return saved;
+  };
 
   const routeOf = (url: URL): Promise<ProxyChoice | null> | ProxyChoice | null =>
     options.systemProxy ? systemProxyFor(url, options.systemProxy) : proxyFor(url, env);
@@ -91,7 +113,7 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
       if (proxy.url.username || proxy.url.password) {
         sentProxyCredentials = true;
       } else {
-        const saved = await options.proxyCredentials?.proxyCredential(proxy.origin);
+        const saved = await savedSignIn(proxy.origin);
         if (saved) {
           token = `Basic ${Buffer.from(`${saved.username}:${saved.password}`).toString('base64')}`;
           sentProxyCredentials = true;
@@ -131,10 +153,10 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
     const key = createHash('sha256')
       .update(JSON.stringify([proxy?.url.href ?? null, token, added]))
       .digest('hex');
-    let dispatcher = dispatchers.get(key);
+    let dispatcher = dispatchers.get(key)?.dispatcher;
     if (!dispatcher) {
       dispatcher = dispatcherOf(proxy, token, { ca });
-      dispatchers.set(key, dispatcher);
+      dispatchers.set(key, { dispatcher, proxyOrigin: proxy?.origin ?? null });
     }
     try {
       const response = await undiciFetch(url, {
@@ -190,10 +212,21 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
       await dispatcher.close().catch(() => {});
     }
   };
+  outbound.proxySignInChanged = (proxyOrigin) => {
+    const origin = new URL(proxyOrigin).origin;
+    signIns.delete(origin);
+    // An agent keeps the Basic token it was made with for its life: the old one goes.
+    for (const [key, entry] of dispatchers) {
+      if (entry.proxyOrigin !== origin) continue;
+      dispatchers.delete(key);
+      void entry.dispatcher.close().catch(() => {});
+    }
+  };
   outbound.close = async () => {
     const open = [...dispatchers.values()];
     dispatchers.clear();
-    await Promise.all(open.map((dispatcher) => dispatcher.close().catch(() => {})));
+    signIns.clear();
+    await Promise.all(open.map(({ dispatcher }) => dispatcher.close().catch(() => {})));
   };
   return outbound;
 }
