@@ -121,19 +121,31 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
       }
     }
     const added = options.trust?.addedFor(url.hostname) ?? [];
+    // An HTTPS proxy's certificate is vouched for by what is trusted for the proxy's own
+    // host: an authority a person added for one site does not speak for the proxy.
+    const addedForProxy =
+      proxy?.url.protocol === 'https:' ? (options.trust?.addedFor(proxy.url.hostname) ?? []) : [];
     roots ??= (options.roots ?? baseRoots)();
     const route: Route = {
       host: url.host,
       proxy: proxy ? { origin: proxy.origin, source: proxy.source } : null,
       sentProxyCredentials,
     };
-    return { proxy, token, added, ca: [...roots, ...added], route };
+    return {
+      proxy,
+      token,
+      added: [added, addedForProxy],
+      ca: [...roots, ...added],
+      proxyCa: [...roots, ...addedForProxy],
+      route,
+    };
   }
 
   function dispatcherOf(
     proxy: ProxyChoice | null,
     token: string | null,
     tlsOptions: { ca: string[]; checkServerIdentity?: typeof checkServerIdentity },
+    proxyCa: string[],
   ): Dispatcher {
     return proxy
       ? new ProxyAgent({
@@ -141,7 +153,7 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
           ...(token ? { token } : {}),
           // The site's certificate is checked end to end, through the tunnel.
           requestTls: tlsOptions,
-          proxyTls: { ca: tlsOptions.ca },
+          proxyTls: { ca: proxyCa },
           clientFactory: (origin, options) => endingOnSilentClose(new Pool(origin, options), proxy),
         })
       : new Agent({ connect: tlsOptions });
@@ -149,13 +161,13 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
 
   const send = async (input: Parameters<Fetch>[0], init: RequestInit = {}): Promise<Response> => {
     const { url, init: merged } = await asUrlAndInit(input, init);
-    const { proxy, token, added, ca, route } = await plan(url);
+    const { proxy, token, added, ca, proxyCa, route } = await plan(url);
     const key = createHash('sha256')
       .update(JSON.stringify([proxy?.url.href ?? null, token, added]))
       .digest('hex');
     let dispatcher = dispatchers.get(key)?.dispatcher;
     if (!dispatcher) {
-      dispatcher = dispatcherOf(proxy, token, { ca });
+      dispatcher = dispatcherOf(proxy, token, { ca }, proxyCa);
       dispatchers.set(key, { dispatcher, proxyOrigin: proxy?.origin ?? null });
     }
     try {
@@ -180,16 +192,21 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
   };
   outbound.probe = async (url, timeoutMs) => {
     const parsed = new URL(url);
-    const { proxy, token, ca, route } = await plan(parsed);
+    const { proxy, token, ca, proxyCa, route } = await plan(parsed);
     let presented: PeerCertificate | null = null;
-    const dispatcher = dispatcherOf(proxy, token, {
-      ca,
-      // Node's own check still decides; this only sees what it was shown.
-      checkServerIdentity: (hostname, certificate) => {
-        presented = certificate;
-        return checkServerIdentity(hostname, certificate);
+    const dispatcher = dispatcherOf(
+      proxy,
+      token,
+      {
+        ca,
+        // Node's own check still decides; this only sees what it was shown.
+        checkServerIdentity: (hostname, certificate) => {
+          presented = certificate;
+          return checkServerIdentity(hostname, certificate);
+        },
       },
-    });
+      proxyCa,
+    );
     try {
       const response = await undiciFetch(parsed, {
         method: 'GET',
