@@ -313,6 +313,14 @@ function endingOnSilentClose(pool: Pool, proxy: ProxyChoice): Pool {
  * computer. Every caller checks its URL already; this is the last place to.
  */
 function refuseUnsafe(url: URL): void {
+  // To some resolvers a name under .localhost is this computer, to others (DNS) any
+  // address at all: it would skip the proxy as this computer's while reaching another.
+  if (url.hostname.toLowerCase().replace(/\.$/, '').endsWith('.localhost')) {
+    throw new OutboundError(
+      'insecure_url',
+      `Token Desk does not send requests to ${url.host}: a name under .localhost is this computer to some systems and any address to others. Use localhost or 127.0.0.1 for this computer.`,
+    );
+  }
   if (url.username || url.password) {
     throw new OutboundError(
       'insecure_url',
