@@ -25,8 +25,7 @@ import { SecretClipboard } from './services/secret-clipboard.js';
 import { SessionService, type AccountRef } from './services/session-service.js';
 import { Connections } from './connections/connections.js';
 import { tokenDeskFor } from './issuers/token-desk/token-desk-issuer.js';
-import { TrackedRecords, trackedPlaces } from './issuers/tracked/tracked-records.js';
-import type { TrackedVendor } from '../shared/tracked-tokens.js';
+import { trackedPlaces, trackedRecordsOf } from './issuers/tracked/tracked-records.js';
 import { SettingsService } from './services/settings.js';
 import { openLocalStore } from './local-store.js';
 import {
@@ -126,16 +125,7 @@ export function composeDesk(runtime: Runtime) {
   const connections = new Connections({
     sessions,
     accounts,
-    vendorPlaces: (connection) =>
-      trackedPlaces(
-        new TrackedRecords(
-          api,
-          sessions,
-          connection.owner,
-          connection.kind as TrackedVendor,
-          connection.host,
-        ),
-      ),
+    vendorPlaces: (connection) => trackedPlaces(trackedRecordsOf(connection, { api, sessions })),
     issuers: {
       api,
       sessions,

@@ -235,7 +235,14 @@ function checkHost(body: Record<string, unknown>): string {
     ).find((key) => SERVICE_URL_MESSAGES[key] === result.message);
     refuse(`The field "host" ${HOST_PROBLEMS[problem ?? 'unparsable']}`);
   }
-  return (result as { ok: true; url: string }).url;
+  const url = (result as { ok: true; url: string }).url;
+  // A name in another script is stored in punycode (xn--…), often three times longer.
+  if (url.length > MAX_HOST_LENGTH) {
+    refuse(
+      `The field "host" must be at most ${MAX_HOST_LENGTH} characters as stored (a host name in another script is stored in punycode, xn--…, which is longer).`,
+    );
+  }
+  return url;
 }
 
 const quoted = (items: readonly string[]) => items.map((item) => `"${item}"`);

@@ -210,6 +210,12 @@ function checkHostValue(host: string, label: string): string {
   }
   // normalizeServiceUrl keeps a path; a vendor is one origin.
   if (result.url !== new URL(result.url).origin) refuse(`${label} ${HOST_PROBLEMS.path}`);
+  // A name in another script is stored in punycode (xn--…), often three times longer.
+  if (result.url.length > URL_MAX_LENGTH) {
+    refuse(
+      `${label} must be at most ${URL_MAX_LENGTH} characters as stored (a host name in another script is stored in punycode, xn--…, which is longer).`,
+    );
+  }
   return result.url;
 }
 

@@ -13,7 +13,7 @@ import { verifyCloudflareConnection } from './cloudflare/cloudflare-connection.j
 import { openGitHubIssuer } from './github/github-issuer.js';
 import { serviceTrackedStore } from './github/service-tracked-store.js';
 import { openGitLabIssuer } from './gitlab/gitlab-issuer.js';
-import { TrackedRecords } from './tracked/tracked-records.js';
+import { trackedRecordsOf } from './tracked/tracked-records.js';
 import { openNpmIssuer } from './npm/npm-issuer.js';
 import { signInToNpm, verifyNpmConnection } from './npm/npm-sign-in.js';
 import { TokenDeskIssuer } from './token-desk/token-desk-issuer.js';
@@ -106,28 +106,23 @@ export const ISSUERS = {
   },
   github: {
     displayName: 'GitHub',
-    open: (connection, context) =>
-      openGitHubIssuer(
+    open: (connection, context) => {
+      // A value goes to the connection's host only once the person trusts it, as a
+      // credential does (reading the connection's credential asks, if it must): once
+      // per opened issuer, that is per call, not once per request.
+      let trusted: Promise<string> | null = null;
+      return openGitHubIssuer(
         connection,
         {
           ...context,
-          // A value goes to the connection's host only once the person trusts it, as a
-          // credential does (reading the connection's credential asks, if it must).
           fetch: async (input, init) => {
-            await context.credential(connection);
+            await (trusted ??= context.credential(connection));
             return context.fetch(input, init);
           },
         },
-        serviceTrackedStore(
-          new TrackedRecords(
-            context.api,
-            context.sessions,
-            connection.owner,
-            'github',
-            connection.host,
-          ),
-        ),
-      ),
+        serviceTrackedStore(trackedRecordsOf({ ...connection, kind: 'github' }, context)),
+      );
+    },
   },
   cloudflare: {
     displayName: 'Cloudflare',

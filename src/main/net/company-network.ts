@@ -145,12 +145,14 @@ export class CompanyNetwork {
       throw new DeskError('invalid_input', 'A proxy password cannot contain line breaks.');
     }
     await this.deps.vault.saveProxyCredential(origin, { username, password });
+    this.deps.outbound.proxySignInChanged(origin);
     return this.status();
   }
 
   async proxySignOut(proxyOrigin: string): Promise<NetworkStatus> {
     const origin = await this.proxyInUse(proxyOrigin);
     await this.deps.vault.removeProxyCredential(origin);
+    this.deps.outbound.proxySignInChanged(origin);
     return this.status();
   }
 

@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { Agent, Pool, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import { isLoopbackServiceUrl } from '../../shared/service-url.js';
-import type { Fetch, ProxyCredentialSource } from '../ports.js';
+import type { Fetch, ProxyCredential, ProxyCredentialSource } from '../ports.js';
 import { describeNetworkFailure, OutboundError, type Route } from './outbound-error.js';
 import {
   isLoopback,
@@ -60,6 +60,11 @@ export type Outbound = Fetch & {
    * handshake). Failures throw as `send` does.
    */
   probe(url: string, timeoutMs: number): Promise<ProbeResult>;
+  /**
+   * The saved sign-in for the proxy at `proxyOrigin` changed (signed in, or out): read it
+   * again on the next request, and close every agent that was given the old one.
+   */
+  proxySignInChanged(proxyOrigin: string): void;
   /** Closes every pooled connection (tests, and quitting). */
   close(): Promise<void>;
 };
@@ -76,7 +81,24 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export function createOutbound(options: OutboundOptions = {}): Outbound {
   const env = options.env ?? process.env;
   let roots: readonly string[] | null = null;
-  const dispatchers = new Map<string, Dispatcher>();
+  const dispatchers = new Map<string, { dispatcher: Dispatcher; proxyOrigin: string | null }>();
+  // Each proxy's saved sign-in, read from the keychain once per change (proxySignInChanged),
+  // not once per request.
+  const signIns = new Map<string, Promise<ProxyCredential | null>>();
+
+  const savedSignIn = (proxyOrigin: string): Promise<ProxyCredential | null> => {
+    let saved = signIns.get(proxyOrigin);
+    if (!saved) {
+      const read = Promise.resolve(options.proxyCredentials?.proxyCredential(proxyOrigin) ?? null);
+      saved = read;
+      // A failed read is not remembered: the next request asks the keychain again.
+      read.catch(() => {
+        if (signIns.get(proxyOrigin) === read) signIns.delete(proxyOrigin);
+      });
+      signIns.set(proxyOrigin, read);
+    }
+    return saved;
+  };
 
   const routeOf = (url: URL): Promise<ProxyChoice | null> | ProxyChoice | null =>
     options.systemProxy ? systemProxyFor(url, options.systemProxy) : proxyFor(url, env);
@@ -91,7 +113,7 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
       if (proxy.url.username || proxy.url.password) {
         sentProxyCredentials = true;
       } else {
-        const saved = await options.proxyCredentials?.proxyCredential(proxy.origin);
+        const saved = await savedSignIn(proxy.origin);
         if (saved) {
           token = `Basic ${Buffer.from(`${saved.username}:${saved.password}`).toString('base64')}`;
           sentProxyCredentials = true;
@@ -99,19 +121,31 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
       }
     }
     const added = options.trust?.addedFor(url.hostname) ?? [];
+    // An HTTPS proxy's certificate is vouched for by what is trusted for the proxy's own
+    // host: an authority a person added for one site does not speak for the proxy.
+    const addedForProxy =
+      proxy?.url.protocol === 'https:' ? (options.trust?.addedFor(proxy.url.hostname) ?? []) : [];
     roots ??= (options.roots ?? baseRoots)();
     const route: Route = {
       host: url.host,
       proxy: proxy ? { origin: proxy.origin, source: proxy.source } : null,
       sentProxyCredentials,
     };
-    return { proxy, token, added, ca: [...roots, ...added], route };
+    return {
+      proxy,
+      token,
+      added: [added, addedForProxy],
+      ca: [...roots, ...added],
+      proxyCa: [...roots, ...addedForProxy],
+      route,
+    };
   }
 
   function dispatcherOf(
     proxy: ProxyChoice | null,
     token: string | null,
     tlsOptions: { ca: string[]; checkServerIdentity?: typeof checkServerIdentity },
+    proxyCa: string[],
   ): Dispatcher {
     return proxy
       ? new ProxyAgent({
@@ -119,7 +153,7 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
           ...(token ? { token } : {}),
           // The site's certificate is checked end to end, through the tunnel.
           requestTls: tlsOptions,
-          proxyTls: { ca: tlsOptions.ca },
+          proxyTls: { ca: proxyCa },
           clientFactory: (origin, options) => endingOnSilentClose(new Pool(origin, options), proxy),
         })
       : new Agent({ connect: tlsOptions });
@@ -127,14 +161,14 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
 
   const send = async (input: Parameters<Fetch>[0], init: RequestInit = {}): Promise<Response> => {
     const { url, init: merged } = await asUrlAndInit(input, init);
-    const { proxy, token, added, ca, route } = await plan(url);
+    const { proxy, token, added, ca, proxyCa, route } = await plan(url);
     const key = createHash('sha256')
       .update(JSON.stringify([proxy?.url.href ?? null, token, added]))
       .digest('hex');
-    let dispatcher = dispatchers.get(key);
+    let dispatcher = dispatchers.get(key)?.dispatcher;
     if (!dispatcher) {
-      dispatcher = dispatcherOf(proxy, token, { ca });
-      dispatchers.set(key, dispatcher);
+      dispatcher = dispatcherOf(proxy, token, { ca }, proxyCa);
+      dispatchers.set(key, { dispatcher, proxyOrigin: proxy?.origin ?? null });
     }
     try {
       const response = await undiciFetch(url, {
@@ -158,16 +192,21 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
   };
   outbound.probe = async (url, timeoutMs) => {
     const parsed = new URL(url);
-    const { proxy, token, ca, route } = await plan(parsed);
+    const { proxy, token, ca, proxyCa, route } = await plan(parsed);
     let presented: PeerCertificate | null = null;
-    const dispatcher = dispatcherOf(proxy, token, {
-      ca,
-      // Node's own check still decides; this only sees what it was shown.
-      checkServerIdentity: (hostname, certificate) => {
-        presented = certificate;
-        return checkServerIdentity(hostname, certificate);
+    const dispatcher = dispatcherOf(
+      proxy,
+      token,
+      {
+        ca,
+        // Node's own check still decides; this only sees what it was shown.
+        checkServerIdentity: (hostname, certificate) => {
+          presented = certificate;
+          return checkServerIdentity(hostname, certificate);
+        },
       },
-    });
+      proxyCa,
+    );
     try {
       const response = await undiciFetch(parsed, {
         method: 'GET',
@@ -190,10 +229,21 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
       await dispatcher.close().catch(() => {});
     }
   };
+  outbound.proxySignInChanged = (proxyOrigin) => {
+    const origin = new URL(proxyOrigin).origin;
+    signIns.delete(origin);
+    // An agent keeps the Basic token it was made with for its life: the old one goes.
+    for (const [key, entry] of dispatchers) {
+      if (entry.proxyOrigin !== origin) continue;
+      dispatchers.delete(key);
+      void entry.dispatcher.close().catch(() => {});
+    }
+  };
   outbound.close = async () => {
     const open = [...dispatchers.values()];
     dispatchers.clear();
-    await Promise.all(open.map((dispatcher) => dispatcher.close().catch(() => {})));
+    signIns.clear();
+    await Promise.all(open.map(({ dispatcher }) => dispatcher.close().catch(() => {})));
   };
   return outbound;
 }
@@ -263,6 +313,14 @@ function endingOnSilentClose(pool: Pool, proxy: ProxyChoice): Pool {
  * computer. Every caller checks its URL already; this is the last place to.
  */
 function refuseUnsafe(url: URL): void {
+  // To some resolvers a name under .localhost is this computer, to others (DNS) any
+  // address at all: it would skip the proxy as this computer's while reaching another.
+  if (url.hostname.toLowerCase().replace(/\.$/, '').endsWith('.localhost')) {
+    throw new OutboundError(
+      'insecure_url',
+      `Token Desk does not send requests to ${url.host}: a name under .localhost is this computer to some systems and any address to others. Use localhost or 127.0.0.1 for this computer.`,
+    );
+  }
   if (url.username || url.password) {
     throw new OutboundError(
       'insecure_url',

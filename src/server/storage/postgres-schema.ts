@@ -210,6 +210,16 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX tracked_token_destinations_place
     ON tracked_token_destinations(tracked_token_id, provider, md5(host), md5(target), name);
   `,
+  // 4: a token's places keyed the same way. Host (up to 2,048 characters), a GitLab
+  // target (a 1,000-character path and a 255-character scope) and the name passed the
+  // B-tree bound together, and PostgreSQL answered an insert SQLite took with an error.
+  // The store finds a place by its columns themselves, so the digests only keep one row
+  // per place.
+  `
+  DROP INDEX token_destinations_place;
+  CREATE UNIQUE INDEX token_destinations_place
+    ON token_destinations(token_id, provider, md5(host), md5(target), name);
+  `,
 ];
 
 /**

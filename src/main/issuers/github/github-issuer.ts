@@ -29,6 +29,7 @@ import type {
   TokenIssuer,
 } from '../token-issuer.js';
 import { githubIssuerApiBase, githubTokenPage } from './github-connection.js';
+import { sameGitHubLogin } from './record-id.js';
 import {
   checkGitHubToken,
   githubHostLabel,
@@ -62,6 +63,8 @@ export class GitHubIssuer implements TokenIssuer {
   private readonly apiBase: string;
   private readonly host: string;
   private readonly fetch: Fetch;
+  /** The connection's GitHub login: the store holds only its records. */
+  private readonly login: string;
 
   constructor(
     connection: IssuerConnection,
@@ -71,6 +74,7 @@ export class GitHubIssuer implements TokenIssuer {
     this.apiBase = githubIssuerApiBase(connection.host);
     this.host = githubHostLabel(this.apiBase);
     this.fetch = context.fetch;
+    this.login = connection.login;
   }
 
   async list(): Promise<IssuerToken[]> {
@@ -113,6 +117,12 @@ export class GitHubIssuer implements TokenIssuer {
     if (!answer) throw cancelled('Nothing was tracked: the prompt was closed.');
     const value = answer.value ?? '';
     const check = await checkGitHubToken(this.apiBase, value, this.fetch);
+    // Tracked here, another login's token would be listed under that login's connection only.
+    if (!sameGitHubLogin(check.login, this.login))
+      throw new DeskError(
+        'github_other_account',
+        `GitHub says that value belongs to ${check.login}, but this connection is ${this.login}'s, so Token Desk tracked nothing. Paste a token of ${this.login}'s, or track it under ${check.login}'s GitHub account (added in Settings).`,
+      );
     const record = await this.store.add({
       name: named.name,
       kind: check.kind,
@@ -175,7 +185,8 @@ export class GitHubIssuer implements TokenIssuer {
     const oldValue = (answer.oldValue ?? '').trim();
     const secrets = [value, oldValue];
     const check = await checkGitHubToken(this.apiBase, value, this.fetch);
-    if (check.login !== record.login) throw otherAccount(check.login, record, 'the new value');
+    if (!sameGitHubLogin(check.login, record.login))
+      throw otherAccount(check.login, record, 'the new value');
     if (oldValue) {
       if (oldValue === value.trim())
         throw new DeskError(
@@ -184,7 +195,7 @@ export class GitHubIssuer implements TokenIssuer {
         );
       await this.revokeValue(record, oldValue, secrets);
     }
-    const updated = await this.store.update(record.id, {
+    const updated = await this.store.update(record, {
       kind: check.kind,
       login: check.login,
       ...this.expiryOf(check),
@@ -225,7 +236,7 @@ export class GitHubIssuer implements TokenIssuer {
     if (!answer) throw cancelled(`Nothing changed: “${name}” is still tracked.`);
     const value = (answer.value ?? '').trim();
     if (value && !enterprise) await this.revokeValue(record, value, [value, answer.value ?? '']);
-    if (!(await this.store.remove(record.id))) throw notFound();
+    if (!(await this.store.remove(record))) throw notFound();
   }
 
   async revokeMany(ids: readonly string[]): Promise<{ revoked: string[]; notFound: string[] }> {
@@ -261,7 +272,8 @@ export class GitHubIssuer implements TokenIssuer {
       if (error instanceof DeskError && error.code === 'github_token_refused') return;
       throw error;
     }
-    if (check.login !== record.login) throw otherAccount(check.login, record, 'that value');
+    if (!sameGitHubLogin(check.login, record.login))
+      throw otherAccount(check.login, record, 'that value');
     if (check.kind !== record.kind)
       throw new DeskError(
         'github_other_token',

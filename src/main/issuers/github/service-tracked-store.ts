@@ -5,10 +5,9 @@
  * (`classic.ada.<random>`: GitHub logins have no dots), so nothing about a token is
  * lost and a second computer reads the same records. Never a value.
  */
-import { randomUUID } from 'node:crypto';
-import type { GitHubTokenKind } from '../../../shared/issuers/github.js';
 import type { TrackedToken } from '../../../shared/tracked-tokens.js';
 import type { TrackedRecords } from '../tracked/tracked-records.js';
+import { githubRecordId, parseGitHubRecordId } from './record-id.js';
 import type {
   NewTrackedGitHubToken,
   TrackedGitHubToken,
@@ -16,27 +15,20 @@ import type {
   TrackedTokenStore,
 } from './tracked-token-store.js';
 
-const KINDS: readonly GitHubTokenKind[] = ['classic', 'fine-grained'];
-const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-
-function externalIdOf(kind: GitHubTokenKind, login: string): string {
-  return `${kind}.${login}.${randomUUID()}`;
-}
-
 /** A record this store wrote, or null (another writer's, or changed on the way). */
 function parse(record: TrackedToken): TrackedGitHubToken | null {
-  const [kind, login, random, ...rest] = record.externalId.split('.');
-  if (rest.length > 0 || !random || !KINDS.includes(kind as GitHubTokenKind)) return null;
-  if (!login || !LOGIN.test(login)) return null;
+  const parsed = parseGitHubRecordId(record.externalId);
+  if (!parsed) return null;
   return {
     id: record.externalId,
     name: record.name,
-    kind: kind as GitHubTokenKind,
-    login,
+    kind: parsed.kind,
+    login: parsed.login,
     scopes: null,
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
     expiryCheckedAt: record.expiryCheckedAt,
+    recordId: record.id,
   };
 }
 
@@ -44,6 +36,23 @@ function notFound(): Error {
   return Object.assign(new Error('That GitHub token is no longer tracked.'), {
     code: 'token_not_found',
   });
+}
+
+const isNotFound = (error: unknown) =>
+  typeof error === 'object' &&
+  error !== null &&
+  ['token_not_found', 'tracked_token_not_found'].includes(
+    (error as { code?: unknown }).code as string,
+  );
+
+/** Stopped tracking elsewhere since this call read it: the service's 404 as the store's. */
+async function goneAsNotFound<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (error) {
+    if (isNotFound(error)) throw notFound();
+    throw error;
+  }
 }
 
 export function serviceTrackedStore(records: TrackedRecords): TrackedTokenStore {
@@ -58,7 +67,7 @@ export function serviceTrackedStore(records: TrackedRecords): TrackedTokenStore 
     },
     async add(token: NewTrackedGitHubToken) {
       const saved = await records.upsert({
-        externalId: externalIdOf(token.kind, token.login),
+        externalId: githubRecordId(token.kind, token.login),
         name: token.name,
         expiresAt: token.expiresAt,
         expiryCheckedAt: token.expiryCheckedAt,
@@ -67,30 +76,37 @@ export function serviceTrackedStore(records: TrackedRecords): TrackedTokenStore 
       if (!parsed) throw new Error('The token service changed the tracked token it saved.');
       return { ...parsed, scopes: token.scopes };
     },
-    async update(id: string, change: TrackedGitHubTokenChange) {
-      const current = await record(id);
-      const before = parse(current);
-      if (!before) throw notFound();
+    async update(token: TrackedGitHubToken, change: TrackedGitHubTokenChange) {
+      // The record as this call read it; only one from elsewhere is looked up again.
+      const before = token.recordId === undefined ? parse(await record(token.id)) : token;
+      if (!before?.recordId) throw notFound();
       const kind = change.kind ?? before.kind;
       const login = change.login ?? before.login;
-      const saved = await records.update(current.id, {
-        ...(change.name === undefined ? {} : { name: change.name }),
-        ...(change.expiresAt === undefined ? {} : { expiresAt: change.expiresAt }),
-        ...(change.expiryCheckedAt === undefined
-          ? {}
-          : { expiryCheckedAt: change.expiryCheckedAt }),
-        ...(kind === before.kind && login === before.login
-          ? {}
-          : { externalId: externalIdOf(kind, login) }),
-      });
+      const saved = await goneAsNotFound(
+        records.update(before.recordId, {
+          ...(change.name === undefined ? {} : { name: change.name }),
+          ...(change.expiresAt === undefined ? {} : { expiresAt: change.expiresAt }),
+          ...(change.expiryCheckedAt === undefined
+            ? {}
+            : { expiryCheckedAt: change.expiryCheckedAt }),
+          ...(kind === before.kind && login === before.login
+            ? {}
+            : { externalId: githubRecordId(kind, login) }),
+        }),
+      );
       const parsed = parse(saved);
       if (!parsed) throw new Error('The token service changed the tracked token it saved.');
       return { ...parsed, scopes: change.scopes ?? null };
     },
-    async remove(id: string) {
-      const found = await records.find(id);
-      if (!found) return false;
-      await records.forget(found.id);
+    async remove(token: TrackedGitHubToken) {
+      const recordId = token.recordId ?? (await records.find(token.id))?.id;
+      if (recordId === undefined) return false;
+      try {
+        await goneAsNotFound(records.forget(recordId));
+      } catch (error) {
+        if (isNotFound(error)) return false;
+        throw error;
+      }
       return true;
     },
   };

@@ -22,9 +22,11 @@ export interface TrackedGitHubToken {
   expiresAt: string | null;
   /** When the value was last checked with GitHub; null: never (expiry unknown). */
   expiryCheckedAt: string | null;
+  /** The token service's own id for the record, when the store keeps it there. */
+  recordId?: string;
 }
 
-export type NewTrackedGitHubToken = Omit<TrackedGitHubToken, 'id' | 'createdAt'>;
+export type NewTrackedGitHubToken = Omit<TrackedGitHubToken, 'id' | 'createdAt' | 'recordId'>;
 export type TrackedGitHubTokenChange = Partial<
   Pick<TrackedGitHubToken, 'name' | 'kind' | 'login' | 'scopes' | 'expiresAt' | 'expiryCheckedAt'>
 >;
@@ -32,10 +34,13 @@ export type TrackedGitHubTokenChange = Partial<
 export interface TrackedTokenStore {
   list(): Promise<TrackedGitHubToken[]>;
   add(token: NewTrackedGitHubToken): Promise<TrackedGitHubToken>;
-  /** The changed record; an error coded `token_not_found` when it is gone. */
-  update(id: string, change: TrackedGitHubTokenChange): Promise<TrackedGitHubToken>;
+  /**
+   * The changed record (`token` as this call read it: no second look-up); an error coded
+   * `token_not_found` when it is gone.
+   */
+  update(token: TrackedGitHubToken, change: TrackedGitHubTokenChange): Promise<TrackedGitHubToken>;
   /** Whether a record was removed (false: it was gone already). */
-  remove(id: string): Promise<boolean>;
+  remove(token: TrackedGitHubToken): Promise<boolean>;
 }
 
 /** The store for tests, and for a connection whose records stay on this computer. */
@@ -58,7 +63,11 @@ export class InMemoryTrackedTokenStore implements TrackedTokenStore {
     return structuredClone(record);
   }
 
-  async update(id: string, change: TrackedGitHubTokenChange): Promise<TrackedGitHubToken> {
+  async update(
+    token: TrackedGitHubToken,
+    change: TrackedGitHubTokenChange,
+  ): Promise<TrackedGitHubToken> {
+    const id = token.id;
     const record = this.records.get(id);
     if (!record)
       throw Object.assign(new Error('No such tracked token.'), { code: 'token_not_found' });
@@ -67,7 +76,7 @@ export class InMemoryTrackedTokenStore implements TrackedTokenStore {
     return structuredClone(next);
   }
 
-  async remove(id: string): Promise<boolean> {
-    return this.records.delete(id);
+  async remove(token: TrackedGitHubToken): Promise<boolean> {
+    return this.records.delete(token.id);
   }
 }

@@ -15,6 +15,7 @@ import type { RecordOwner } from '../../local-store.js';
 import type { ApiClient } from '../../services/api-client.js';
 import type { SessionService } from '../../services/session-service.js';
 import type { TokenPlaces } from '../token-places.js';
+import { isRecordOf } from '../github/record-id.js';
 
 /** The service keeps a vendor's origin (no path): a registry under a path is known by its origin. */
 export function trackedHost(host: string): string {
@@ -25,6 +26,19 @@ export function trackedHost(host: string): string {
   }
 }
 
+/** Which of a vendor's records on the host one connection may see, by the vendor's id. */
+export type RecordScope = (externalId: string) => boolean;
+
+const EVERY_RECORD: RecordScope = () => true;
+
+/**
+ * Lists of one account's records of one vendor and host that are on their way right
+ * now, per API client: an inventory asks for GitHub's tokens and for their places'
+ * counts at once, and both take the one answer. An entry lives until its answer is in,
+ * and a write drops it, so no read ever gets an answer older than its own start.
+ */
+const listsInFlight = new WeakMap<ApiClient, Map<string, Promise<TrackedToken[]>>>();
+
 export class TrackedRecords {
   constructor(
     private readonly api: ApiClient,
@@ -32,6 +46,7 @@ export class TrackedRecords {
     private readonly owner: RecordOwner,
     readonly vendor: TrackedVendor,
     host: string,
+    private readonly scope: RecordScope = EVERY_RECORD,
   ) {
     this.host = trackedHost(host);
   }
@@ -45,12 +60,16 @@ export class TrackedRecords {
     );
   }
 
-  /** This vendor's and host's records (the service may answer more: only these are kept). */
+  /**
+   * This vendor's and host's records in the connection's scope (the service may answer
+   * more: only these are kept).
+   */
   async list(): Promise<TrackedToken[]> {
-    const all = await this.call((url, token) =>
-      this.api.listTrackedTokens(url, token, { vendor: this.vendor, host: this.host }),
+    const all = await this.listShared();
+    return all.filter(
+      (record) =>
+        record.vendor === this.vendor && record.host === this.host && this.scope(record.externalId),
     );
-    return all.filter((record) => record.vendor === this.vendor && record.host === this.host);
   }
 
   async find(externalId: string): Promise<TrackedToken | undefined> {
@@ -63,28 +82,96 @@ export class TrackedRecords {
     expiresAt?: string | null;
     expiryCheckedAt?: string | null;
   }): Promise<TrackedToken> {
+    // The service's upsert would find another connection's record by its id and answer it.
+    this.requireInScope(input.externalId);
+    this.writing();
     return this.call((url, token) =>
       this.api.trackToken(url, token, { vendor: this.vendor, host: this.host, ...input }),
     );
   }
 
+  /** `id` is the service's, from this connection's list; a new vendor id must stay in scope. */
   update(id: string, change: TrackedTokenChange): Promise<TrackedToken> {
+    if (change.externalId !== undefined) this.requireInScope(change.externalId);
+    this.writing();
     return this.call((url, token) => this.api.updateTrackedToken(url, token, id, change));
   }
 
   forget(id: string): Promise<void> {
+    this.writing();
     return this.call((url, token) => this.api.forgetTrackedToken(url, token, id));
   }
 
   addPlace(id: string, input: DestinationInput): Promise<Destination> {
+    this.writing();
     return this.call((url, token) => this.api.addTrackedDestination(url, token, id, input));
   }
 
   removePlace(id: string, destinationId: string): Promise<void> {
+    this.writing();
     return this.call((url, token) =>
       this.api.removeTrackedDestination(url, token, id, destinationId),
     );
   }
+
+  private get inFlight(): Map<string, Promise<TrackedToken[]>> {
+    let lists = listsInFlight.get(this.api);
+    if (!lists) listsInFlight.set(this.api, (lists = new Map()));
+    return lists;
+  }
+
+  private get listKey(): string {
+    return JSON.stringify([this.owner.serviceUrl, this.owner.email, this.vendor, this.host]);
+  }
+
+  /** The service's list, joined when the same one is already on its way (a copy each). */
+  private async listShared(): Promise<TrackedToken[]> {
+    const key = this.listKey;
+    const running = this.inFlight.get(key);
+    if (running) return structuredClone(await running);
+    const read = this.call((url, token) =>
+      this.api.listTrackedTokens(url, token, { vendor: this.vendor, host: this.host }),
+    );
+    this.inFlight.set(key, read);
+    try {
+      return await read;
+    } finally {
+      if (this.inFlight.get(key) === read) this.inFlight.delete(key);
+    }
+  }
+
+  /** A write is about to change the records: a list already on its way may miss it. */
+  private writing(): void {
+    this.inFlight.delete(this.listKey);
+  }
+
+  private requireInScope(externalId: string): void {
+    if (!this.scope(externalId))
+      throw new DeskError(
+        'token_not_found',
+        'That token is not tracked under this connection, so nothing was recorded.',
+      );
+  }
+}
+
+/**
+ * The records one connection sees: on GitHub only its own login's (the service keeps
+ * every GitHub record of the account under one host, the login in each id); other
+ * vendors' ids are the vendor's own, found only through the connection's credential.
+ */
+export function trackedRecordsOf(
+  connection: { owner: RecordOwner; kind: string; host: string; login: string },
+  deps: { api: ApiClient; sessions: Pick<SessionService, 'withSession'> },
+): TrackedRecords {
+  const vendor = connection.kind as TrackedVendor;
+  return new TrackedRecords(
+    deps.api,
+    deps.sessions,
+    connection.owner,
+    vendor,
+    connection.host,
+    vendor === 'github' ? isRecordOf(connection.login) : EVERY_RECORD,
+  );
 }
 
 /** Where a vendor token was sent, kept by its id at the vendor. */
