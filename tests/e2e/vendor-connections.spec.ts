@@ -281,7 +281,7 @@ test('npm sign-in with a wrong password: the dialog waits, then says so in words
       headers: { 'x-harness-key': harness.key },
     })
   ).json()) as Array<{ message: string }>;
-  expect(questions.at(-1)?.message).toBe(`Add a npm account on ${registryHost}?`);
+  expect(questions.at(-1)?.message).toBe(`Add an npm account on ${registryHost}?`);
 });
 
 test('npm sign-in with the right password connects: the row says who, where and what it does', async () => {
