@@ -97,7 +97,8 @@ test.beforeAll(async ({ browser }) => {
 
   gitlab.addUser(GL_TOKEN, 'ada');
   github.addAccount(GH_TOKEN, 'ada');
-  github.addAccount(GH_TRACKED, 'ada-ci');
+  // A second token of the connection's own login: a value of another login is not tracked under it.
+  github.addAccount(GH_TRACKED, 'ada');
   projectId = gitlab.addProject('acme/app', { ada: 40 });
   const ada = cloudflare.addUser('ada@example.test', [
     PG.apiTokensWrite.id,

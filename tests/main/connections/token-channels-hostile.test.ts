@@ -276,7 +276,7 @@ describe('token channels name their connection', () => {
         id: adaToken.id,
         expiresAt: 'soon',
       }),
-    ).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    ).toMatchObject({ ok: false, error: { code: 'invalid_rotation' } });
     expect(tokenRequests.length).toBe(sent);
     expect(await bothLists()).toEqual(before);
   });

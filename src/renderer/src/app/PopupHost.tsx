@@ -16,20 +16,26 @@ import { lazyNamed, Loading } from '../components/Lazy';
 import { RevealDialog } from '../features/reveal/components/RevealDialog';
 import { PlacesToUpdate } from '../features/rotation/components/PlacesToUpdate';
 import { RotationPanel } from '../features/rotation/components/RotationPanel';
-import { VendorRotateDialog } from '../features/rotation/components/VendorRotateDialog';
 import { rotateDialogKind, type RotationChoice } from '../features/rotation/vendor-rotation';
 import type { PlacesShown } from '../features/rotation/hooks/use-places-shown';
 import { SendFromReveal } from '../features/send-to-ci/components/SendFromReveal';
 import type { SendOutcome } from '../features/send-to-ci/outcomes';
 import type { SendChoice } from '../features/send-to-ci/send-form';
-import { NewTokenDialog } from '../features/tokens/components/NewTokenDialog';
 import { rotationWarning } from '../features/tokens/sources';
 import { tokenKey } from '../features/tokens/view';
 import { durationWords, placesWord } from '../lib/format';
 import { sendPopup, type Popup } from './popups';
 
 // The dialogs opened now and then load when first opened (the window wraps this host in
-// Suspense); creating, revealing and confirming are there from the start.
+// Suspense); revealing and confirming are there from the start.
+// The New token dialog carries every vendor's form and its rules, and the vendor rotate
+// dialog its choices: both load when first opened, so the first screen stays small.
+const NewTokenDialog = lazyNamed(() =>
+  import('../features/tokens/components/NewTokenDialog').then((m) => m.NewTokenDialog),
+);
+const VendorRotateDialog = lazyNamed(() =>
+  import('../features/rotation/components/VendorRotateDialog').then((m) => m.VendorRotateDialog),
+);
 const AddAccountDialog = lazyNamed(() =>
   import('../features/accounts/components/AddAccountDialog').then((m) => m.AddAccountDialog),
 );
