@@ -72,13 +72,14 @@ export async function verifyNpmConnection(
     );
   if (answer.status !== 200) throw npm.failure(answer, what, secrets);
   // A registry that does not know the token may still answer 200, as for someone not
-  // signed in (Verdaccio: no user name): that is a refused token, not a strange answer.
-  const body = answer.body as { username?: unknown } | null;
+  // signed in (Verdaccio: `{}`, its anonymous user having no name): that is a refused
+  // token, not a strange answer. Any other shape stays a strange answer.
+  const body = answer.body as Record<string, unknown> | null;
+  const keys =
+    typeof body === 'object' && body !== null && !Array.isArray(body) ? Object.keys(body) : null;
   if (
-    typeof body === 'object' &&
-    body !== null &&
-    !Array.isArray(body) &&
-    (body.username === undefined || body.username === null)
+    keys !== null &&
+    (keys.length === 0 || (keys.length === 1 && keys[0] === 'username' && body!.username === null))
   )
     throw npm.error(
       'npm_bad_credential',

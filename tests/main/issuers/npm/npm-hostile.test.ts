@@ -347,6 +347,16 @@ describe('checking a connection', () => {
     holdsNoSecret(error.message, 'npm_notasessionatall000');
   });
 
+  it.each([[{}], [{ username: null }]])(
+    'a whoami answer %j (no one signed in) says the token is not accepted',
+    async (body) => {
+      registry.next('whoami', { status: 200, body });
+      const error = await failure(verifyNpmConnection(registry.url, credential, { fetch }));
+      expect(error.code).toBe('npm_bad_credential');
+      expect(error.message).toMatch(/does not accept this token/);
+    },
+  );
+
   it.each([[{ username: 'ada\u202Eadmin' }], [{ username: '' }], [{ user: 'ada' }], ['ada']])(
     'a whoami answer %j is refused',
     async (body) => {
