@@ -261,6 +261,15 @@ test('Cloudflare: a permission is required; a zone token is made and Cloudflare 
   await dialog.getByLabel('Allowed IP ranges').fill('192.0.2.0/24');
   // Corrected: the error about it goes.
   await expect(dialog.getByRole('alert')).toHaveCount(0);
+  // Another source's choices are not carried over: away to GitLab and back, nothing is
+  // chosen (a permission group id could mean something else on another account).
+  await openDialog(/^GitLab/);
+  await openDialog(/^Cloudflare/);
+  await dialog.getByRole('textbox', { name: 'Filter permissions' }).fill('dns read');
+  await expect(dialog.getByRole('checkbox', { name: 'DNS Read' })).not.toBeChecked();
+  await expect(dialog.getByLabel('Allowed IP ranges')).toHaveValue('');
+  await dialog.getByRole('checkbox', { name: 'DNS Read' }).check();
+  await dialog.getByLabel('Allowed IP ranges').fill('192.0.2.0/24');
   await dialog.getByLabel('Applies to').selectOption({ label: 'One zone' });
   await dialog.getByLabel('Zone').selectOption({ label: 'example.com' });
   await checkLayoutEverywhere(page, 'create-cloudflare', async () => {

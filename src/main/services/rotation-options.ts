@@ -82,6 +82,13 @@ function checkExpiry(
         'invalid_expiry',
         `${name} tokens must expire: choose when the new one does. Nothing was rotated.`,
       );
+    // "Never" is past any longest lifetime (npm's write tokens: 90 days); leaving the
+    // expiry out keeps the token's own lifetime, which the issuer caps.
+    if ((capabilities.maxExpiryDays ?? null) !== null)
+      throw new DeskError(
+        'invalid_expiry',
+        `${name} tokens last at most ${capabilities.maxExpiryDays} days here: choose when the new one expires, or keep its lifetime. Nothing was rotated.`,
+      );
     return null;
   }
   const at = ISO_INSTANT.test(expiresAt) ? Date.parse(expiresAt) : NaN;

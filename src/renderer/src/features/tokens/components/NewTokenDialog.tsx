@@ -117,7 +117,9 @@ export function NewTokenDialog({
   const rules = expiryRules(kind, choices, npm);
   // The first project or group is chosen until the person picks another.
   const gitlabValues =
-    gitlab.namespace === '' && choices?.kind === 'gitlab' && choices.namespaces[0]
+    choices?.kind === 'gitlab' &&
+    choices.namespaces[0] &&
+    !choices.namespaces.some(({ kind, id }) => `${kind}:${id}` === gitlab.namespace)
       ? {
           ...gitlab,
           namespace: `${choices.namespaces[0].kind}:${choices.namespaces[0].id}`,
@@ -141,6 +143,11 @@ export function NewTokenDialog({
 
   function chooseSource(id: string) {
     setSourceId(id);
+    // Another account's choices are not this one's: a GitLab project id or a Cloudflare
+    // permission group means something else (or nothing) there, so none is carried over.
+    setNpm(NPM_DEFAULTS);
+    setGitLab(GITLAB_DEFAULTS);
+    setCloudflare(CLOUDFLARE_DEFAULTS);
     setError(null);
     setFieldProblem(null);
     setDateError(null);
