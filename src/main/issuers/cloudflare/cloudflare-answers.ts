@@ -8,6 +8,7 @@ import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { TokenFacts, RotationStyle } from '../../../shared/issuers/token-facts.js';
 import type { IssuerToken } from '../token-issuer.js';
+import { UNSEEN_RUNS } from '../../../shared/unseen-text.js';
 
 /** Token ids are at most 32 characters (hexadecimal in every example); they go into URL paths. */
 export const TOKEN_ID = /^[A-Za-z0-9]{1,32}$/;
@@ -115,16 +116,12 @@ export const namedPageCheck = Compile(
 export const TOKEN_VALUE = /^[A-Za-z0-9_\-.~+/=]{20,200}$/;
 
 const NAME_LIMIT = 100;
-// Control, format (zero-width, bidi overrides and isolates), separators, private use,
-// lone surrogates, tag characters and the letters that render as nothing: shown as
-// U+FFFD rather than dropped, so "ci-\u200bgithub" never reads as "ci-github". The
-// combining ones stand outside the class, as in shared/token-name.ts.
-const HIDDEN =
-  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\u{E0000}-\u{E007F}\u115F\u1160\u3164\uFFA0]|\u034F|\u17B4|\u17B5/gu;
+// What may not reach the window as it is (shared/unseen-text.ts): shown as U+FFFD rather
+// than dropped, so "ci-\u200bgithub" never reads as "ci-github".
 
 /** Text from Cloudflare (a name, a permission group) as the page may show it. */
 export function displayable(raw: string | undefined, limit = NAME_LIMIT): string {
-  const text = (raw ?? '').replace(HIDDEN, '\uFFFD').replace(/\s+/g, ' ').trim();
+  const text = (raw ?? '').replace(UNSEEN_RUNS, '\uFFFD').replace(/\s+/g, ' ').trim();
   const points = Array.from(text);
   return points.length <= limit ? text : `${points.slice(0, limit - 1).join('')}…`;
 }

@@ -35,11 +35,9 @@ function scopeInWords(scope: string): string {
   return words ? `${words} (${scope})` : scope;
 }
 
-// Beyond what plainText-style cleaning removes (control, format, separators): the
-// characters token-name.ts also refuses because they draw as nothing.
-// The combining ones stand outside the class, as in token-name.ts.
-const UNSEEN =
-  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u115F\u1160\u3164\uFFA0\uFFF0-\uFFF8\uFFFD]|\u034F|\u17B4|\u17B5/gu;
+// What shared/unseen-text.ts keeps out of the window (control, format, separators,
+// private use, every default-ignorable code point), and U+FFFD itself.
+const UNSEEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\p{Default_Ignorable_Code_Point}\uFFFD]/gu;
 
 /** A stored name as it may be shown: nothing invisible or direction-changing, at most 100 characters. */
 export function shownName(raw: string): string {

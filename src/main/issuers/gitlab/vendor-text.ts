@@ -6,17 +6,13 @@
  * the difference shows, and the whole is cut to a length a row can hold.
  */
 
-// Control, format (zero-width, bidi overrides and isolates, BOM, tags), line and
-// paragraph separators, private use, lone surrogates, and the default-ignorable
-// letters that draw as nothing (the same set token-name.ts refuses in our own names).
-const HIDDEN =
-  /(?:[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\u{E0000}-\u{E007F}\u115F\u1160\u3164\uFFA0\uFFF0-\uFFF8]|\u034F|\u17B4|\u17B5)+/gu;
+import { UNSEEN_RUNS } from '../../../shared/unseen-text.js';
 
 export const VENDOR_NAME_MAX_LENGTH = 100;
 
 /** `raw` with hidden characters made visible, spaces collapsed, at most `max` characters. */
 export function cleanVendorText(raw: string, max = VENDOR_NAME_MAX_LENGTH): string {
-  const cleaned = raw.replace(HIDDEN, '\uFFFD').replace(/\s+/g, ' ').trim();
+  const cleaned = raw.replace(UNSEEN_RUNS, '\uFFFD').replace(/\s+/g, ' ').trim();
   // By code points, so a character outside the BMP is never cut in half.
   const points = Array.from(cleaned);
   return points.length <= max ? cleaned : `${points.slice(0, max - 1).join('')}…`;

@@ -11,6 +11,7 @@ import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { TokenFacts } from '../../../shared/issuers/token-facts.js';
 import type { IssuerToken } from '../token-issuer.js';
+import { UNSEEN_RUNS } from '../../../shared/unseen-text.js';
 
 const Strings = Type.Array(Type.String({ maxLength: 300 }), { maxItems: 1000 });
 const NullableString = Type.Union([Type.String({ maxLength: 300 }), Type.Null()]);
@@ -49,12 +50,6 @@ export const tokenPageCheck = Compile(NpmTokenPage);
 
 /** Longest name shown; npm's own limit is not documented, ours is 100. */
 const MAX_NAME = 100;
-// Control, format (bidi overrides and isolates, zero-width characters), separators,
-// private-use, surrogates, and the invisible fillers Unicode lists as default-ignorable.
-// The combining ones stand outside the class, where a linter cannot take them for a sequence
-// (as in shared/token-name.ts).
-const UNSHOWABLE =
-  /(?:[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\u{E0000}-\u{E007F}\u115F\u1160\u3164\uFFA0\uFFF0-\uFFF8]|\u034F|\u17B4|\u17B5)+/gu;
 
 /**
  * A name from the registry as it is shown: unshowable characters become a space,
@@ -62,7 +57,7 @@ const UNSHOWABLE =
  */
 export function cleanTokenName(raw: string | null | undefined): string | null {
   if (typeof raw !== 'string') return null;
-  const cleaned = raw.replace(UNSHOWABLE, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = raw.replace(UNSEEN_RUNS, ' ').replace(/\s+/g, ' ').trim();
   if (cleaned === '') return null;
   const points = Array.from(cleaned);
   return points.length <= MAX_NAME
