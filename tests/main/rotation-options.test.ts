@@ -69,11 +69,16 @@ describe('what a rotation may be asked, per issuer', () => {
       expect(refusal(() => checkRotationRequest(npm, { expiresAt: malformed }, NOW))).toMatchObject(
         { code: 'invalid_expiry', message: expect.stringContaining('not a date') },
       );
-    // GitLab tokens must expire; npm's default applies when none is asked.
+    // GitLab tokens must expire; an npm token may not be made to last forever (the
+    // window leaves the expiry out to keep the token's lifetime, which npm's issuer caps).
     expect(refusal(() => checkRotationRequest(gitlab, { expiresAt: null }, NOW)).code).toBe(
       'invalid_expiry',
     );
-    expect(checkRotationRequest(npm, { expiresAt: null }, NOW)).toEqual({ expiresAt: null });
+    expect(refusal(() => checkRotationRequest(npm, { expiresAt: null }, NOW))).toMatchObject({
+      code: 'invalid_expiry',
+      message: expect.stringContaining('at most 90 days'),
+    });
+    expect(checkRotationRequest(npm, {}, NOW)).toEqual({});
   });
 
   it('passes an expiry within the limits, as an ISO instant, and nothing not asked', () => {

@@ -104,9 +104,11 @@ export function tokenHandlers({
         try {
           await connected.issuer.revoke(issued.previous.id);
         } catch (error) {
+          const notDeleted = `The old token could not be deleted, so both work now: ${inWords(error, [issued.secret]).message} Revoke the old one from the list.`;
+          // Beside what the issuer said (npm's bypass-2FA warning), never instead of it.
           return {
             ...revealed,
-            warning: `The old token could not be deleted, so both work now: ${inWords(error, [issued.secret]).message} Revoke the old one from the list.`,
+            warning: [revealed.warning, notDeleted].filter(Boolean).join(' '),
           };
         }
       }

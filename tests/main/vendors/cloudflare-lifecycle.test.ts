@@ -294,6 +294,31 @@ describe('a Cloudflare token on the desk', () => {
     expect(cloudflare.accepts(connection.value)).toBe(true);
   });
 
+  it('a replaced token Cloudflare would not delete: the new value is shown, and that both work is said beside it', async () => {
+    const created = await must('tokens:create', {
+      connectionId: connection.id,
+      name: 'zone reader',
+      expiresAt: null,
+      options: { permissionGroupIds: [PG.zoneRead.id], resources: [{ kind: 'all-zones' }] },
+    });
+    secrets.push(created.secret);
+    cloudflare.failNext(
+      { method: 'DELETE', pathPart: `/tokens/${created.token.id}` },
+      { kind: 'status', status: 500, code: 1000, message: `internal error for ${created.secret}` },
+    );
+    const rotated = await must('tokens:rotate', {
+      connectionId: connection.id,
+      id: created.token.id,
+    });
+    secrets.push(rotated.secret);
+    expect(rotated.warning).toMatch(/^The old token could not be deleted, so both work now: /);
+    expect(rotated.warning).toMatch(/Revoke the old one from the list\.$/);
+    expect(rotated.warning).not.toContain(created.secret);
+    expect(rotated.warning).not.toContain(rotated.secret);
+    expect(cloudflare.accepts(created.secret)).toBe(true);
+    expect(cloudflare.accepts(rotated.secret)).toBe(true);
+  });
+
   it('keeps nothing secret at rest', () => {
     const text = world.settingsText();
     for (const secret of secrets) expect(text).not.toContain(secret);
