@@ -85,6 +85,9 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
   // Each proxy's saved sign-in, read from the keychain once per change (proxySignInChanged),
   // not once per request.
   const signIns = new Map<string, Promise<ProxyCredential | null>>();
+  // Counts sign-in changes: a plan made across one (its keychain read begun before the
+  // person signed out, say) is made again, so the old sign-in is never sent or kept.
+  let signInChanges = 0;
 
   const savedSignIn = (proxyOrigin: string): Promise<ProxyCredential | null> => {
     let saved = signIns.get(proxyOrigin);
@@ -159,9 +162,18 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
       : new Agent({ connect: tlsOptions });
   }
 
+  /** `plan(url)` as of now: made again while a sign-in change happened during it. */
+  async function currentPlan(url: URL) {
+    for (;;) {
+      const seen = signInChanges;
+      const planned = await plan(url);
+      if (seen === signInChanges) return planned;
+    }
+  }
+
   const send = async (input: Parameters<Fetch>[0], init: RequestInit = {}): Promise<Response> => {
     const { url, init: merged } = await asUrlAndInit(input, init);
-    const { proxy, token, added, ca, proxyCa, route } = await plan(url);
+    const { proxy, token, added, ca, proxyCa, route } = await currentPlan(url);
     const key = createHash('sha256')
       .update(JSON.stringify([proxy?.url.href ?? null, token, added]))
       .digest('hex');
@@ -192,7 +204,7 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
   };
   outbound.probe = async (url, timeoutMs) => {
     const parsed = new URL(url);
-    const { proxy, token, ca, proxyCa, route } = await plan(parsed);
+    const { proxy, token, ca, proxyCa, route } = await currentPlan(parsed);
     let presented: PeerCertificate | null = null;
     const dispatcher = dispatcherOf(
       proxy,
@@ -231,6 +243,7 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
   };
   outbound.proxySignInChanged = (proxyOrigin) => {
     const origin = new URL(proxyOrigin).origin;
+    signInChanges += 1;
     signIns.delete(origin);
     // An agent keeps the Basic token it was made with for its life: the old one goes.
     for (const [key, entry] of dispatchers) {

@@ -91,4 +91,42 @@ describe("the proxy's saved sign-in", () => {
       await outbound.close();
     }
   });
+
+  it('read before a sign-out and answered after it, is not sent, nor kept in an agent', async () => {
+    // The keychain answers the first read only when told: the person signs out meanwhile.
+    let answerFirst: (saved: ProxyCredential | null) => void = () => {};
+    const source = new CountingSource(null);
+    const slow: ProxyCredentialSource = {
+      proxyCredential: async () => {
+        source.reads++;
+        if (source.reads === 1)
+          return new Promise<ProxyCredential | null>((resolve) => (answerFirst = resolve));
+        return source.saved;
+      },
+    };
+    const outbound = createOutbound({
+      env: { HTTPS_PROXY: proxy.url },
+      proxyCredentials: slow,
+      roots: () => [pki.rootCa],
+    });
+    try {
+      const tunnels = proxy.tunnels.length;
+      const refused = proxy.refusedForAuth;
+      const pending = failureOf(outbound(SITE));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(source.reads).toBe(1);
+      outbound.proxySignInChanged(proxy.url);
+      answerFirst(AUTH); // the old sign-in, read before the change
+      expect((await pending).code).toBe('proxy_auth_failed');
+      // Planned again after the change: nothing saved now, so no sign-in went.
+      expect(source.reads).toBe(2);
+      expect(proxy.refusedForAuth - refused).toBeGreaterThanOrEqual(1);
+      expect(proxy.tunnels.length).toBe(tunnels);
+      // And no agent holding the old sign-in was kept for the next request.
+      expect((await failureOf(outbound(SITE))).code).toBe('proxy_auth_failed');
+      expect(proxy.tunnels.length).toBe(tunnels);
+    } finally {
+      await outbound.close();
+    }
+  });
 });
