@@ -203,6 +203,12 @@ test('losing the session while a secret is on screen unmounts the dialog, and ma
   try {
     await timed.clock.install();
     await signIn(timed, desk);
+    // The New token dialog loads when first opened, and React reveals a loaded dialog on
+    // its own timers: opened once while the clock still runs, it is there at once below.
+    await timed.getByRole('button', { name: 'New token' }).click();
+    await expect(timed.getByRole('dialog', { name: 'New API token' })).toBeVisible();
+    await timed.getByRole('button', { name: 'Cancel' }).click();
+    await expect(timed.locator('dialog')).toHaveCount(0);
     await timed.clock.pauseAt(Date.now() + 1000);
     const forgotten = recordForgets(timed);
     // With the clock paused, React's own timers wait too: nudge them along in small
