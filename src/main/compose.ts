@@ -135,6 +135,7 @@ export function composeDesk(runtime: Runtime) {
       timers,
       now,
       credential: (connection) => accounts.credentialFor(connection.id, connection.owner),
+      trustHost: (connection) => accounts.trustHost(connection.id, connection.owner),
       saveCredential: (connection, value) =>
         accounts.replaceCredential(connection.id, connection.owner, value),
     },

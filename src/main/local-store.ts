@@ -63,6 +63,11 @@ export const ProviderAccountRecord = Type.Object(
     host: Host,
     login: Type.String({ minLength: 1, maxLength: 1000 }),
     owner: RecordOwner,
+    /**
+     * Connected without an access token (GitHub, to track tokens only): nothing in the
+     * keychain, no CI secrets stored through it.
+     */
+    tokenless: Type.Optional(Type.Literal(true)),
   },
   { additionalProperties: false },
 );

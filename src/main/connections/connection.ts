@@ -48,9 +48,10 @@ export function kindName(kind: ConnectionKind): string {
   return isIssuerKind(kind) ? ISSUERS[kind].displayName : vendorName(kind);
 }
 
-export function rolesOf(kind: ConnectionKind): ConnectionRoles {
+/** `tokenless`: connected without an access token, so it stores no CI secrets. */
+export function rolesOf(kind: ConnectionKind, tokenless = false): ConnectionRoles {
   return {
     issuesTokens: isIssuerKind(kind),
-    storesSecrets: (PROVIDERS as readonly string[]).includes(kind),
+    storesSecrets: !tokenless && (PROVIDERS as readonly string[]).includes(kind),
   };
 }

@@ -21,6 +21,7 @@ import { tokenDeskPlaces, type TokenPlaces } from '../issuers/token-places.js';
 import { kindName, rolesOf, type ConnectedIssuer, type Connection } from './connection.js';
 import type { ProviderAccounts } from './provider-accounts.js';
 import { tokenDeskConnectionId } from './vault.js';
+import { lookUpGitHubUser } from '../issuers/github/github-token-api.js';
 
 export class Connections {
   constructor(
@@ -46,7 +47,7 @@ export class Connections {
       host: record.host,
       login: record.login,
       name: null,
-      roles: rolesOf(record.provider),
+      roles: rolesOf(record.provider, record.tokenless === true),
       owner: record.owner,
     }));
     return [this.tokenDesk(owner), ...providers];
@@ -69,15 +70,59 @@ export class Connections {
     const connector = connectorOf(kind);
     if (!connector)
       throw new DeskError('not_supported', `${kindName(kind)} accounts cannot be added here.`);
-    try {
-      const record = await this.deps.accounts.addIssuing(kind, request.host, (host) =>
+    return this.added(request.token, () =>
+      this.deps.accounts.addIssuing(kind, request.host, (host) =>
         connector({ ...request, host }, this.deps.issuers),
+      ),
+    );
+  }
+
+  /**
+   * Connects a GitHub account: with an access token, as a CI provider account (it stores
+   * CI secrets and tracks tokens); without one, by its login only (GitHub looks it up,
+   * no token needed), to track tokens: each token's value is checked with GitHub when it
+   * is pasted, so none is kept for the connection.
+   */
+  async connectGitHub(request: {
+    host: string;
+    login?: string;
+    token?: string;
+  }): Promise<ConnectionInfo> {
+    const { host, login, token } = request;
+    if (token !== undefined && login !== undefined)
+      throw new DeskError(
+        'invalid_input',
+        'Connect GitHub either with an access token (GitHub says whose it is) or with a login alone, not both.',
       );
+    if (token !== undefined)
+      return this.added(token, async () => {
+        const account = await this.deps.accounts.add({ provider: 'github', host, token });
+        return { id: account.id };
+      });
+    if (login === undefined || login.trim() === '')
+      throw new DeskError(
+        'invalid_input',
+        'Enter your GitHub login, or paste an access token, to connect GitHub.',
+      );
+    return this.added(undefined, () =>
+      this.deps.accounts.addTokenless('github', host, (apiBase) =>
+        lookUpGitHubUser(apiBase, login, this.deps.issuers.fetch),
+      ),
+    );
+  }
+
+  /** The connection `save` added, as the page may know it; what was typed is cut from any error. */
+  private async added(
+    token: string | undefined,
+    save: () => Promise<{ id: string }>,
+  ): Promise<ConnectionInfo> {
+    try {
+      const record = await save();
       const added = this.list().find((entry) => entry.id === record.id);
       if (!added) throw new Error('the account was saved but is not listed');
       return infoOf(added);
     } catch (error) {
-      throw inWords(error, request.token === undefined ? [] : [request.token]);
+      throw inWords(error, token === undefined ? [] : [token]);
     }
   }
 

@@ -40,8 +40,9 @@ export interface AddAccountInput {
 /** An account on a CI provider (GitHub, GitLab): one that can open a secret store. */
 export type CiAccountRecord = ProviderAccountRecord & { provider: Provider };
 
+/** A CI provider account with an access token: one connected without one stores no secrets. */
 function isCiAccount(record: ProviderAccountRecord): record is CiAccountRecord {
-  return isCiProvider(record.provider);
+  return isCiProvider(record.provider) && record.tokenless !== true;
 }
 
 function info(record: CiAccountRecord): ProviderAccountInfo {
@@ -104,11 +105,49 @@ export class ProviderAccounts {
     return this.save(provider, host, login, credential, newHost);
   }
 
+  /**
+   * A GitHub account connected without an access token, to track tokens only: its host
+   * asked about like any other, then `lookUp` says how GitHub spells the login. Nothing
+   * goes to the keychain. The same login already connected with a token is kept as it
+   * is (it tracks tokens too).
+   */
+  async addTokenless(
+    provider: 'github',
+    rawHost: string,
+    lookUp: (host: string) => Promise<{ login: string }>,
+  ): Promise<ProviderAccountRecord> {
+    const host = normalizeProviderHost(provider, rawHost);
+    const newHost = await this.confirmHost(provider, host);
+    const { login } = await lookUp(host);
+    const existing = this.sameAccount(provider, host, login);
+    if (existing && existing.tokenless !== true)
+      throw new DeskError(
+        'already_connected',
+        `${plainText(login, 40)} on ${vendorName(provider)} is already connected with an access token, which tracks tokens too. Nothing was changed.`,
+      );
+    return this.save(provider, host, login, null, newHost);
+  }
+
+  /** The owner's account of this vendor, host and login, whatever case the login was typed in. */
+  private sameAccount(provider: Vendor, host: string, login: string) {
+    const owner = this.deps.sessions.owner();
+    return this.deps.store.providerAccounts
+      .read()
+      .find(
+        (record) =>
+          record.provider === provider &&
+          record.host === host &&
+          sameLogin(provider, record.login, login) &&
+          sameOwner(record.owner, owner),
+      );
+  }
+
+  /** `credential` null: connected without one (the record says so; nothing in the keychain). */
   private async save(
     provider: Vendor,
     host: string,
     login: string,
-    credential: string,
+    credential: string | null,
     newHost: boolean,
   ): Promise<ProviderAccountRecord> {
     const owner = this.deps.sessions.owner();
@@ -119,21 +158,17 @@ export class ProviderAccounts {
       ]);
     }
     const all = this.deps.store.providerAccounts.read();
-    const same = all.find(
-      (record) =>
-        record.provider === provider &&
-        record.host === host &&
-        record.login === login &&
-        sameOwner(record.owner, owner),
-    );
+    const same = this.sameAccount(provider, host, login);
     const record: ProviderAccountRecord = {
       id: same?.id ?? randomUUID(),
       provider,
       host,
       login,
       owner,
+      ...(credential === null ? { tokenless: true as const } : {}),
     };
-    await this.deps.vault.saveCredential(record, credential);
+    if (credential === null) await this.deps.vault.removeCredential(record);
+    else await this.deps.vault.saveCredential(record, credential);
     this.deps.store.providerAccounts.write([
       ...all.filter((entry) => entry.id !== record.id),
       record,
@@ -216,7 +251,8 @@ export class ProviderAccounts {
   /** The owner's accounts on this provider and host (a recorded place to push to). */
   forHost(provider: Provider, host: string, owner?: RecordOwner): CiAccountRecord[] {
     return this.mine(owner).filter(
-      (record): record is CiAccountRecord => record.provider === provider && record.host === host,
+      (record): record is CiAccountRecord =>
+        isCiAccount(record) && record.provider === provider && record.host === host,
     );
   }
 
@@ -228,6 +264,11 @@ export class ProviderAccounts {
   /** The credential of one of the owner's connections, for its issuer; refused like `clientFor` when gone. */
   async credentialFor(accountId: string, owner?: RecordOwner): Promise<string> {
     const account = this.find(accountId, owner);
+    if (account.tokenless === true)
+      throw new DeskError(
+        'provider_credential_missing',
+        `${plainText(account.login, 40)} on ${vendorName(account.provider)} was connected without an access token, so it only tracks tokens. To send CI secrets there, add the account with an access token in Settings.`,
+      );
     const token = await this.deps.vault.loadCredential(account);
     if (token === null) {
       throw new DeskError(
@@ -237,6 +278,15 @@ export class ProviderAccounts {
     }
     await this.ensureHostTrusted(account);
     return token;
+  }
+
+  /**
+   * Before anything of the person's goes to a connection's host when no credential is
+   * read for it (a GitHub token's value being checked): the host trusted, as
+   * `credentialFor` makes sure for one that has a credential.
+   */
+  async trustHost(accountId: string, owner?: RecordOwner): Promise<void> {
+    await this.ensureHostTrusted(this.find(accountId, owner));
   }
 
   /** A new value of an account's own credential (it rotated itself at its vendor). */
@@ -351,6 +401,11 @@ export class ProviderAccounts {
       );
     return record;
   }
+}
+
+/** GitHub logins are one account whatever their case; other vendors' are compared as they are. */
+function sameLogin(provider: Vendor, a: string, b: string): boolean {
+  return provider === 'github' ? a.toLowerCase() === b.toLowerCase() : a === b;
 }
 
 function sameOwner(

@@ -1,5 +1,6 @@
 /** The accounts the active Token Desk account is connected to, and the CI targets of those that store secrets. */
 import { inWords } from '../ci-providers/provider-error.js';
+import { DeskError } from '../desk-error.js';
 import type { DeskDependencies, Handlers } from './types.js';
 
 export function connectionHandlers({
@@ -19,7 +20,15 @@ export function connectionHandlers({
       return connections.describe();
     },
 
-    'connections:add': ({ kind, ...request }) => connections.connect(kind, request),
+    'connections:add': ({ kind, login, ...request }) => {
+      if (kind === 'github') return connections.connectGitHub({ ...request, login });
+      if (login !== undefined)
+        throw new DeskError(
+          'invalid_input',
+          `A login is asked for a GitHub account only; ${kind === 'npm' ? 'npm' : 'Cloudflare'} says whose account it is.`,
+        );
+      return connections.connect(kind, request);
+    },
 
     async 'connections:remove'({ connectionId }) {
       await connections.disconnect(connectionId);

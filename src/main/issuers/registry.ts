@@ -33,6 +33,11 @@ export interface IssuerContext {
   now: () => number;
   /** The connection's credential from the keychain (never handed to the page). */
   credential(connection: IssuerConnection): Promise<string>;
+  /**
+   * Makes sure the person trusts the connection's host (asked in main's own dialog if it
+   * must), for an issuer that sends values there without the connection's credential.
+   */
+  trustHost(connection: IssuerConnection): Promise<void>;
   /** Keeps a new value of the connection's own credential (a GitLab token that rotated itself). */
   saveCredential(connection: IssuerConnection, value: string): Promise<void>;
 }
@@ -108,15 +113,16 @@ export const ISSUERS = {
     displayName: 'GitHub',
     open: (connection, context) => {
       // A value goes to the connection's host only once the person trusts it, as a
-      // credential does (reading the connection's credential asks, if it must): once
-      // per opened issuer, that is per call, not once per request.
-      let trusted: Promise<string> | null = null;
+      // credential does; a GitHub connection may have no credential (it tracks tokens
+      // only), so the host is asked about itself: once per opened issuer, that is per
+      // call, not once per request.
+      let trusted: Promise<void> | null = null;
       return openGitHubIssuer(
         connection,
         {
           ...context,
           fetch: async (input, init) => {
-            await (trusted ??= context.credential(connection));
+            await (trusted ??= context.trustHost(connection));
             return context.fetch(input, init);
           },
         },

@@ -9,6 +9,9 @@ import type { IssuerKindName } from '../issuers/token-facts.js';
 import { PROVIDER_TOKEN_PATTERN, URL_MAX_LENGTH } from '../limits.js';
 import { Id, NoPayload, channel } from './fields.js';
 
+/** A GitHub login: letters, digits and hyphens (managed accounts add `_shortcode`), at most 100. */
+export const GITHUB_LOGIN_PATTERN = '^\\s*[A-Za-z0-9][A-Za-z0-9_-]{0,99}\\s*$';
+
 export interface ConnectionInfo {
   id: string;
   kind: IssuerKindName;
@@ -28,11 +31,14 @@ const VendorToken = Type.String({ pattern: PROVIDER_TOKEN_PATTERN });
 // wrong (a 10 KB token is "token"), where a union's first branch would speak for all.
 // Without a token, npm signs in in main's own prompt (user name, password, 2FA); a
 // Cloudflare account without one is refused in words by its connector.
+// GitHub: with a token it is a CI provider account too; without one, `login` names the
+// account (GitHub looks it up without a token) and it only tracks tokens.
 const AddConnectionPayload = Type.Object(
   {
-    kind: Type.Union([Type.Literal('npm'), Type.Literal('cloudflare')]),
+    kind: Type.Union([Type.Literal('npm'), Type.Literal('cloudflare'), Type.Literal('github')]),
     host: Host,
     token: Type.Optional(VendorToken),
+    login: Type.Optional(Type.String({ pattern: GITHUB_LOGIN_PATTERN })),
   },
   { additionalProperties: false },
 );

@@ -54,6 +54,7 @@ describe('the token issuers registry', () => {
         timers: { setTimeout: () => 0, clearTimeout: () => undefined },
         now: Date.now,
         credential: () => Promise.reject(new Error('our service uses the session')),
+        trustHost: () => Promise.reject(new Error('our service uses the session')),
         saveCredential: () => Promise.reject(new Error('our service uses the session')),
       },
     );

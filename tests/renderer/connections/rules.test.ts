@@ -3,7 +3,8 @@ import type { ConnectionInfo } from '../../../src/shared/ipc-contract';
 import {
   addressProblem,
   disconnectLabels,
-  isConnectable,
+  isRemovableHere,
+  loginProblem,
   rolesInWords,
   tokenProblem,
 } from '../../../src/renderer/src/features/connections/rules';
@@ -90,16 +91,41 @@ describe('a pasted token', () => {
 
 describe('a connection in words', () => {
   it('says what it does', () => {
-    expect(rolesInWords({ issuesTokens: true, storesSecrets: false })).toBe('Issues tokens');
-    expect(rolesInWords({ issuesTokens: false, storesSecrets: true })).toBe('Stores CI secrets');
-    expect(rolesInWords({ issuesTokens: true, storesSecrets: true })).toBe(
+    const of = (roles: { issuesTokens: boolean; storesSecrets: boolean }) =>
+      rolesInWords({ kind: 'npm', roles });
+    expect(of({ issuesTokens: true, storesSecrets: false })).toBe('Issues tokens');
+    expect(of({ issuesTokens: false, storesSecrets: true })).toBe('Stores CI secrets');
+    expect(of({ issuesTokens: true, storesSecrets: true })).toBe(
       'Issues tokens and stores CI secrets',
     );
+    // GitHub makes no tokens through an API: its connections track them.
+    expect(
+      rolesInWords({ kind: 'github', roles: { issuesTokens: true, storesSecrets: false } }),
+    ).toBe('Tracks tokens');
+    expect(
+      rolesInWords({ kind: 'github', roles: { issuesTokens: true, storesSecrets: true } }),
+    ).toBe('Tracks tokens and stores CI secrets');
   });
 
-  it('is disconnected here only for npm and Cloudflare', () => {
-    expect(['npm', 'cloudflare'].every(isConnectable)).toBe(true);
-    expect(['token-desk', 'github', 'gitlab', 'constructor', ''].some(isConnectable)).toBe(false);
+  it('is disconnected here for npm, Cloudflare and a GitHub account without a token only', () => {
+    const tracksOnly = { issuesTokens: true, storesSecrets: false };
+    const both = { issuesTokens: true, storesSecrets: true };
+    for (const kind of ['npm', 'cloudflare'] as const)
+      expect(isRemovableHere({ kind, roles: tracksOnly })).toBe(true);
+    expect(isRemovableHere({ kind: 'github', roles: tracksOnly })).toBe(true);
+    // With a token it stores CI secrets: removed under CI provider accounts.
+    expect(isRemovableHere({ kind: 'github', roles: both })).toBe(false);
+    expect(isRemovableHere({ kind: 'gitlab', roles: both })).toBe(false);
+    expect(isRemovableHere({ kind: 'token-desk', roles: tracksOnly })).toBe(false);
+    expect(isRemovableHere({ kind: 'constructor' as 'npm', roles: tracksOnly })).toBe(false);
+  });
+
+  it('checks a GitHub login before anything is sent', () => {
+    expect(loginProblem('  octocat ')).toBeNull();
+    expect(loginProblem('eve_acme')).toBeNull();
+    expect(loginProblem('')).toMatch(/Enter your GitHub login/);
+    for (const bad of ['-ada', 'a.b', 'ada/x', 'ada smith', 'x'.repeat(101), 'ada\u200b'])
+      expect(loginProblem(bad), bad).toMatch(/letters, digits and hyphens/);
   });
 
   it('names each Disconnect button by vendor and login, adding the host only when two would match', () => {

@@ -314,6 +314,74 @@ export async function checkGitHubToken(
   };
 }
 
+const publicUserCheck = Compile(
+  Type.Object({ login: Type.String({ pattern: LOGIN }), type: Type.String({ maxLength: 50 }) }),
+);
+
+/** A GitHub login as GitHub spells it, looked up without any token. */
+export interface GitHubUser {
+  login: string;
+}
+
+/**
+ * Looks a login up on GitHub without a token (`GET /users/{username}`): whether it is a
+ * person's account (an organization owns no personal access tokens) and how GitHub
+ * spells it. A login that is not login-shaped is refused before anything is sent. A
+ * GitHub Enterprise Server in private mode answers 401 to anyone without a token: said.
+ */
+export async function lookUpGitHubUser(
+  apiBase: string,
+  rawLogin: string,
+  fetch: Fetch,
+  options: { timeoutMs?: number } = {},
+): Promise<GitHubUser> {
+  const login = rawLogin.trim();
+  const host = githubHostLabel(apiBase);
+  if (!new RegExp(LOGIN).test(login) || login.length > 100)
+    throw new DeskError(
+      'invalid_login',
+      'A GitHub login is letters, digits and hyphens (such as “octocat”), as in your profile’s address on GitHub.',
+    );
+  const what = `look up ${login}`;
+  const answer = await request(
+    fetch,
+    apiBase,
+    `/users/${encodeURIComponent(login)}`,
+    { method: 'GET', headers: {} },
+    what,
+    [],
+    options.timeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS,
+  );
+  if (answer.status === 404)
+    throw new DeskError(
+      'github_user_unknown',
+      `GitHub at ${host} has no account named ${login}. Check the login: it is the name in your profile’s address.`,
+    );
+  if (answer.status === 401)
+    throw new DeskError(
+      'github_needs_token',
+      `GitHub at ${host} shows accounts only to people signed in, so Token Desk could not check ${login} without a token. Connect this GitHub with an access token instead.`,
+    );
+  if (answer.status !== 200) throw statusFailure(answer, host, what, []);
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.text);
+  } catch {
+    body = undefined;
+  }
+  if (!publicUserCheck.Check(body) || body.login.toLowerCase() !== login.toLowerCase())
+    throw new DeskError(
+      'github_invalid_response',
+      `GitHub at ${host} answered without the account Token Desk asked for when it looked up ${login}. Check the GitHub address.`,
+    );
+  if (body.type !== 'User')
+    throw new DeskError(
+      'github_not_a_person',
+      `${body.login} on GitHub at ${host} is ${body.type === 'Organization' ? 'an organization' : `a ${body.type.slice(0, 30).replace(/[^\w -]/g, '')} account`}, and only a person’s account has personal access tokens. Enter your own login.`,
+    );
+  return { login: body.login };
+}
+
 /** `X-OAuth-Scopes` as a list: only scope-shaped entries, at most MAX_SCOPES. */
 function scopesOf(header: string | null): string[] {
   if (header === null) return [];

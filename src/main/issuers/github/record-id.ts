@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { GitHubTokenKind } from '../../../shared/issuers/github.js';
 
 const KINDS: readonly GitHubTokenKind[] = ['classic', 'fine-grained'];
-const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+// Letters, digits and hyphens; managed (EMU) accounts add `_shortcode`. Never a dot.
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,99})$/;
 
 /** A new record id for a token of `kind` that GitHub says is `login`'s. */
 export function githubRecordId(kind: GitHubTokenKind, login: string): string {

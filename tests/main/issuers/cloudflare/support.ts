@@ -24,6 +24,7 @@ export function issuerFor(
     timers: realTimers,
     now: Date.now,
     credential: async () => (typeof credential === 'string' ? credential : credential()),
+    trustHost: async () => {},
     saveCredential: () =>
       Promise.reject(new Error('Cloudflare never replaces its connection’s token')),
   };

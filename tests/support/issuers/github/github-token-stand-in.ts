@@ -16,6 +16,10 @@
  *   (go-github's parseTokenExpiration and go-github#2649).
  * - `X-OAuth-Scopes` on classic tokens: https://docs.github.com/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps
  *   (fine-grained tokens have no scopes and send none).
+ * - GET /users/{username}: https://docs.github.com/rest/users/users#get-a-user
+ *   (no token needed; 200 with a public-user body whose `type` is "User" or
+ *   "Organization"; 404 "Not Found"). A private GitHub Enterprise Server answers 401
+ *   to anyone without a token (`privateMode`).
  * - POST /credentials/revoke: https://docs.github.com/rest/credentials/revoke
  *   (`{credentials: string[]}`, 1 to 1,000; 202; 422 on validation failure;
  *   "Any authenticated requests will return a 403"; github.com only: the GHES
@@ -84,7 +88,9 @@ export interface GitHubTokenStandIn {
   revoked: string[];
   requests: TokenRequest[];
   violations: string[];
-  misbehaveNext(path: '/user' | '/credentials/revoke', how: Misbehaviour): void;
+  misbehaveNext(path: '/user' | '/users' | '/credentials/revoke', how: Misbehaviour): void;
+  /** An account GitHub knows by login (a token's login is known too); an organization owns no tokens. */
+  addUser(login: string, type?: 'User' | 'Organization'): void;
 }
 
 export interface GitHubWithTokens {
@@ -122,9 +128,13 @@ function basicError(status: number, message: string) {
 export function githubTokenExtension(options: {
   contract: GitHubContract;
   enterprise?: boolean;
+  /** A GitHub Enterprise Server that shows nothing to anyone without a token. */
+  privateMode?: boolean;
 }): FakeGitHubExtension & GitHubTokenStandIn {
   const { contract } = options;
   const tokens = new Map<string, Token>();
+  /** Accounts by lower-cased login: GitHub finds one whatever case it is asked in. */
+  const users = new Map<string, { login: string; type: 'User' | 'Organization' }>();
   const misbehaviours: { path: string; how: Misbehaviour }[] = [];
   const revoked: string[] = [];
   const requests: TokenRequest[] = [];
@@ -197,6 +207,31 @@ export function githubTokenExtension(options: {
     });
   };
 
+  const lookUp = (path: string, headers: IncomingHttpHeaders, body: unknown) => {
+    if (body !== undefined) violations.push('GET /users/{username}: the client sent a body');
+    if (headers.authorization !== undefined)
+      violations.push('GET /users/{username}: a login is looked up without any token');
+    if (options.privateMode) {
+      const answer = basicError(401, 'Must authenticate to access this API.');
+      return json(401, answer);
+    }
+    const login = decodeURIComponent(path.slice('/users/'.length));
+    const user = users.get(login.toLowerCase());
+    if (!user) {
+      const answer = basicError(404, 'Not Found');
+      violations.push(...contract.checkResponse('GET', '/users/{username}', 404, answer));
+      return json(404, answer);
+    }
+    const answer = {
+      ...contract.example<Record<string, unknown>>('public-user-default-response'),
+      login: user.login,
+      type: user.type,
+      html_url: `https://github.com/${user.login}`,
+    };
+    violations.push(...contract.checkResponse('GET', '/users/{username}', 200, answer));
+    return json(200, answer);
+  };
+
   const revoke = (headers: IncomingHttpHeaders, body: unknown) => {
     if (authorization(headers) !== null || headers.authorization !== undefined) {
       // GitHub: "Any authenticated requests will return a 403."
@@ -226,6 +261,8 @@ export function githubTokenExtension(options: {
   };
 
   const add = (token: Token, kind: Kind): string => {
+    if (!users.has(token.login.toLowerCase()))
+      users.set(token.login.toLowerCase(), { login: token.login, type: 'User' });
     const value = githubTokenValue(kind);
     tokens.set(value, token);
     return value;
@@ -233,10 +270,13 @@ export function githubTokenExtension(options: {
 
   return {
     answer({ method, path, headers, body }) {
+      const users = method === 'GET' && /^\/users\/[^/]+$/.test(path);
       const known =
+        users ||
         (method === 'GET' && path === '/user') ||
         (method === 'POST' && path === '/credentials/revoke');
       if (!known) return null;
+      const key = users ? '/users' : path;
       // The fake's own accounts (CI credentials such as `ghp_ada`) keep the fake's own
       // /user; values shaped as GitHub makes them are this stand-in's, known or not.
       const value = authorization(headers) ?? '';
@@ -252,8 +292,12 @@ export function githubTokenExtension(options: {
         answer = json(404, basicError(404, 'Not Found'));
       } else {
         answer =
-          misbehave(path, { headers, body }) ??
-          (path === '/user' ? user(headers, body) : revoke(headers, body));
+          misbehave(key, { headers, body }) ??
+          (users
+            ? lookUp(path, headers, body)
+            : path === '/user'
+              ? user(headers, body)
+              : revoke(headers, body));
       }
       requests.push({
         method,
@@ -264,7 +308,7 @@ export function githubTokenExtension(options: {
           : {}),
         status: answer.status,
       });
-      return { ...answer, template: path };
+      return { ...answer, template: users ? '/users/{username}' : path };
     },
     addToken({ login, kind = 'classic', scopes = ['repo'], expiration = null }) {
       return add({ login, kind, scopes, expiration, live: true }, kind);
@@ -289,15 +333,22 @@ export function githubTokenExtension(options: {
     misbehaveNext(path, how) {
       misbehaviours.push({ path, how });
     },
+    addUser(login, type = 'User') {
+      users.set(login.toLowerCase(), { login, type });
+    },
   };
 }
 
 /** A fake GitHub (github.com's paths, or GHES's /api/v3) with the token endpoints. */
 export async function startGitHubWithTokens(
-  options: { enterprise?: boolean; contract?: GitHubContract } = {},
+  options: { enterprise?: boolean; privateMode?: boolean; contract?: GitHubContract } = {},
 ): Promise<GitHubWithTokens> {
   const contract = options.contract ?? new GitHubContract();
-  const tokens = githubTokenExtension({ contract, enterprise: options.enterprise });
+  const tokens = githubTokenExtension({
+    contract,
+    enterprise: options.enterprise,
+    privateMode: options.privateMode,
+  });
   const github = await startFakeGitHub({
     enterprise: options.enterprise,
     contract,

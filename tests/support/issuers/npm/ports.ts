@@ -87,6 +87,7 @@ export function npmContext(
     timers: ports.timers ?? fastTimers(),
     now: ports.now ?? Date.now,
     credential: async () => credential,
+    trustHost: async () => {},
     saveCredential: () =>
       Promise.reject(new Error('npm never replaces its connection’s credential')),
   };

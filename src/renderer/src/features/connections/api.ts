@@ -22,3 +22,10 @@ export const connectCloudflare = (host: string, token: string): Promise<Connecti
 /** Forgets the connection and its keychain entry; nothing is revoked at the vendor. */
 export const disconnect = (connectionId: string): Promise<null> =>
   call(desk().connectionsRemove({ connectionId }));
+
+/**
+ * Connects a GitHub account by its login alone, to track tokens: GitHub looks the login
+ * up without a token, and no credential is kept.
+ */
+export const connectGitHub = (host: string, login: string): Promise<ConnectionInfo> =>
+  call(desk().connectionsAdd({ kind: 'github', host, login }));

@@ -10,6 +10,17 @@ import { PUBLIC_VENDOR_HOSTS, VENDOR_NAMES, type IssuingVendor } from '../../../
 
 export { PUBLIC_VENDOR_HOSTS };
 
+/** Where a GitHub account is unless the person names a GitHub Enterprise Server. */
+export const PUBLIC_GITHUB = 'https://github.com';
+
+type AddressVendor = IssuingVendor | 'github';
+const ADDRESS_NAMES: Record<AddressVendor, string> = { ...VENDOR_NAMES, github: 'GitHub' };
+const ADDRESS_EXAMPLES: Record<AddressVendor, string> = {
+  ...PUBLIC_VENDOR_HOSTS,
+  github: `${PUBLIC_GITHUB} or https://github.example.com`,
+};
+const GITHUB_LOGIN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
 const TOKEN_SHAPE = new RegExp(PROVIDER_TOKEN_PATTERN);
 
 /**
@@ -17,9 +28,9 @@ const TOKEN_SHAPE = new RegExp(PROVIDER_TOKEN_PATTERN);
  * (https, or http only to this computer; no user name, query or fragment); null when
  * it can. Empty is a problem here: the field starts filled with the public address.
  */
-export function addressProblem(vendor: IssuingVendor, raw: string): string | null {
-  const name = VENDOR_NAMES[vendor];
-  const example = `for example ${PUBLIC_VENDOR_HOSTS[vendor]}`;
+export function addressProblem(vendor: AddressVendor, raw: string): string | null {
+  const name = ADDRESS_NAMES[vendor];
+  const example = `for example ${ADDRESS_EXAMPLES[vendor]}`;
   if (raw.trim() === '') return `Enter the ${name} address, ${example}.`;
   const checked = normalizeServiceUrl(raw);
   if (checked.ok) return null;
@@ -44,10 +55,21 @@ export function tokenProblem(raw: string, what: string): string | null {
   return null;
 }
 
-/** What a connection does, in words. */
-export function rolesInWords(roles: ConnectionInfo['roles']): string {
-  if (roles.issuesTokens && roles.storesSecrets) return 'Issues tokens and stores CI secrets';
-  if (roles.issuesTokens) return 'Issues tokens';
+/** Why a typed GitHub login cannot be one; null when it can (it is sent trimmed). */
+export function loginProblem(raw: string): string | null {
+  const typed = raw.trim();
+  if (typed === '') return 'Enter your GitHub login, the name in your profile’s address.';
+  if (!GITHUB_LOGIN.test(typed))
+    return 'A GitHub login is letters, digits and hyphens, such as “octocat” in github.com/octocat.';
+  return null;
+}
+
+/** What a connection does, in words: GitHub has no API to make tokens, so it tracks them. */
+export function rolesInWords(connection: Pick<ConnectionInfo, 'kind' | 'roles'>): string {
+  const { roles } = connection;
+  const issues = connection.kind === 'github' ? 'Tracks tokens' : 'Issues tokens';
+  if (roles.issuesTokens && roles.storesSecrets) return `${issues} and stores CI secrets`;
+  if (roles.issuesTokens) return issues;
   if (roles.storesSecrets) return 'Stores CI secrets';
   return 'Not used for tokens or CI secrets';
 }
@@ -55,9 +77,21 @@ export function rolesInWords(roles: ConnectionInfo['roles']): string {
 /** The kinds this section connects and disconnects itself (GitHub and GitLab have their own card). */
 export const CONNECTABLE = ['npm', 'cloudflare'] as const satisfies readonly IssuingVendor[];
 
-export function isConnectable(kind: string): kind is (typeof CONNECTABLE)[number] {
-  return (CONNECTABLE as readonly string[]).includes(kind);
+/**
+ * Whether this section disconnects the connection: npm and Cloudflare, and a GitHub
+ * account connected without a token (one with a token is removed under CI provider
+ * accounts, which it also serves).
+ */
+export function isRemovableHere(connection: Pick<ConnectionInfo, 'kind' | 'roles'>): boolean {
+  return (
+    (CONNECTABLE as readonly string[]).includes(connection.kind) ||
+    (connection.kind === 'github' && !connection.roles.storesSecrets)
+  );
 }
+
+/** A GitHub account connected without an access token: it tracks tokens, and nothing is in the keychain. */
+export const isTokenless = (connection: Pick<ConnectionInfo, 'kind' | 'roles'>): boolean =>
+  connection.kind === 'github' && !connection.roles.storesSecrets;
 
 /**
  * Each vendor connection's Disconnect button name: "Disconnect npm ada", with the host

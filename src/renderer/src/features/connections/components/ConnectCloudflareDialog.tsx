@@ -5,6 +5,7 @@ import { Dialog } from '../../../components/Dialog';
 import { messageOf } from '../../../lib/bridge';
 import { connectCloudflare } from '../api';
 import { addressProblem, PUBLIC_VENDOR_HOSTS, tokenProblem } from '../rules';
+import { ConnectField } from './ConnectField';
 
 interface Props {
   onConnected: (connection: ConnectionInfo) => void;
@@ -62,32 +63,18 @@ export function ConnectCloudflareDialog({ onConnected, onCancel }: Props) {
     >
       <form onSubmit={(event) => void submit(event)} noValidate className="form connect-form">
         {error && <Banner tone="error">{error}</Banner>}
-        <label htmlFor={`${id}-token`}>API token</label>
-        <input
+        <ConnectField
           id={`${id}-token`}
-          className="connect-secret"
+          label="API token"
+          variant="secret"
           value={token}
-          onChange={(e) => setToken(e.target.value)}
+          onChange={setToken}
           onBlur={() => token !== '' && setChecked((before) => new Set(before).add('token'))}
           readOnly={busy}
-          aria-invalid={tokenError ? true : undefined}
-          aria-describedby={tokenError ? `${id}-token-error` : `${id}-token-hint`}
-          autoComplete="off"
-          autoCapitalize="off"
-          spellCheck={false}
-          data-autofocus
+          error={tokenError}
+          autoFocus
+          hint="An API token made from Cloudflare’s “Create additional tokens” template (permission “API Tokens Write”), to list and make tokens; with “User Details Read” too, Token Desk shows the account’s email. Kept in your system keychain; Token Desk never shows it again."
         />
-        {tokenError ? (
-          <p id={`${id}-token-error`} className="field-error" role="alert">
-            {tokenError}
-          </p>
-        ) : (
-          <p id={`${id}-token-hint`} className="hint">
-            An API token made from Cloudflare’s “Create additional tokens” template (permission “API
-            Tokens Write”), to list and make tokens; with “User Details Read” too, Token Desk shows
-            the account’s email. Kept in your system keychain; Token Desk never shows it again.
-          </p>
-        )}
 
         <button
           type="button"
@@ -101,29 +88,17 @@ export function ConnectCloudflareDialog({ onConnected, onCancel }: Props) {
         <div id={`${id}-more`} hidden={!moreOpen}>
           {moreOpen && (
             <>
-              <label htmlFor={`${id}-address`}>API address</label>
-              <input
+              <ConnectField
                 id={`${id}-address`}
-                type="url"
+                label="API address"
+                variant="url"
                 value={address}
-                onChange={(e) => setAddress(e.target.value)}
+                onChange={setAddress}
                 onBlur={() => setChecked((before) => new Set(before).add('address'))}
                 readOnly={busy}
-                aria-invalid={addressError ? true : undefined}
-                aria-describedby={addressError ? `${id}-address-error` : `${id}-address-hint`}
-                autoComplete="off"
-                spellCheck={false}
+                error={addressError}
+                hint="Leave as it is unless your company reaches Cloudflare’s API through an address of its own."
               />
-              {addressError ? (
-                <p id={`${id}-address-error`} className="field-error" role="alert">
-                  {addressError}
-                </p>
-              ) : (
-                <p id={`${id}-address-hint`} className="hint">
-                  Leave as it is unless your company reaches Cloudflare’s API through an address of
-                  its own.
-                </p>
-              )}
             </>
           )}
         </div>

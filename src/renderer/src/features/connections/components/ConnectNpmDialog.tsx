@@ -5,6 +5,7 @@ import { Dialog } from '../../../components/Dialog';
 import { messageOf } from '../../../lib/bridge';
 import { connectNpm } from '../api';
 import { addressProblem, PUBLIC_VENDOR_HOSTS, tokenProblem } from '../rules';
+import { ConnectField } from './ConnectField';
 
 type Method = 'sign-in' | 'token';
 
@@ -72,30 +73,18 @@ export function ConnectNpmDialog({ onConnected, onCancel }: Props) {
     >
       <form onSubmit={(event) => void submit(event)} noValidate className="form connect-form">
         {error && <Banner tone="error">{error}</Banner>}
-        <label htmlFor={`${id}-registry`}>Registry URL</label>
-        <input
+        <ConnectField
           id={`${id}-registry`}
-          type="url"
+          label="Registry URL"
+          variant="url"
           value={registry}
-          onChange={(e) => setRegistry(e.target.value)}
+          onChange={setRegistry}
           onBlur={() => setChecked((before) => new Set(before).add('registry'))}
           readOnly={busy !== null}
-          aria-invalid={registryError ? true : undefined}
-          aria-describedby={registryError ? `${id}-registry-error` : `${id}-registry-hint`}
-          autoComplete="off"
-          spellCheck={false}
-          data-autofocus
+          error={registryError}
+          autoFocus
+          hint="The public registry, or any registry that speaks npm’s token API (https, or http on this computer)."
         />
-        {registryError ? (
-          <p id={`${id}-registry-error`} className="field-error" role="alert">
-            {registryError}
-          </p>
-        ) : (
-          <p id={`${id}-registry-hint`} className="hint">
-            The public registry, or any registry that speaks npm’s token API (https, or http on this
-            computer).
-          </p>
-        )}
 
         <fieldset disabled={busy !== null}>
           <legend>How to connect</legend>
@@ -130,32 +119,17 @@ export function ConnectNpmDialog({ onConnected, onCancel }: Props) {
             token.
           </p>
         ) : (
-          <>
-            <label htmlFor={`${id}-token`}>Access token</label>
-            <input
-              id={`${id}-token`}
-              className="connect-secret"
-              value={token}
-              onChange={(e) => setToken(e.target.value)}
-              onBlur={() => token !== '' && setChecked((before) => new Set(before).add('token'))}
-              readOnly={busy !== null}
-              aria-invalid={tokenError ? true : undefined}
-              aria-describedby={tokenError ? `${id}-token-error` : `${id}-token-hint`}
-              autoComplete="off"
-              autoCapitalize="off"
-              spellCheck={false}
-            />
-            {tokenError ? (
-              <p id={`${id}-token-error`} className="field-error" role="alert">
-                {tokenError}
-              </p>
-            ) : (
-              <p id={`${id}-token-hint`} className="hint">
-                A granular access token that may read and write tokens, from your account’s Access
-                Tokens page. Kept in your system keychain; Token Desk never shows it again.
-              </p>
-            )}
-          </>
+          <ConnectField
+            id={`${id}-token`}
+            label="Access token"
+            variant="secret"
+            value={token}
+            onChange={setToken}
+            onBlur={() => token !== '' && setChecked((before) => new Set(before).add('token'))}
+            readOnly={busy !== null}
+            error={tokenError}
+            hint="A granular access token that may read and write tokens, from your account’s Access Tokens page. Kept in your system keychain; Token Desk never shows it again."
+          />
         )}
 
         <div ref={statusRef}>

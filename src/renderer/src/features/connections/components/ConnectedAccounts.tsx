@@ -4,13 +4,15 @@ import { Banner } from '../../../components/Banner';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { messageOf } from '../../../lib/bridge';
 import { disconnect, listConnections } from '../api';
-import { disconnectLabels, isConnectable, rolesInWords } from '../rules';
+import { disconnectLabels, isRemovableHere, isTokenless, rolesInWords } from '../rules';
 import { ConnectCloudflareDialog } from './ConnectCloudflareDialog';
+import { ConnectGitHubDialog } from './ConnectGitHubDialog';
 import { ConnectNpmDialog } from './ConnectNpmDialog';
 
 type Open =
   | { kind: 'npm' }
   | { kind: 'cloudflare' }
+  | { kind: 'github' }
   | { kind: 'disconnect'; connection: ConnectionInfo; label: string };
 
 type Listed =
@@ -27,7 +29,7 @@ interface Props {
 /**
  * The body of Settings' "Connected accounts": every account the active Token Desk
  * account is connected to, what each does, and Connect npm… / Connect Cloudflare… /
- * Disconnect for the vendors that only issue tokens. The token list reads its sources
+ * Connect GitHub… (by login, to track tokens) / Disconnect for the accounts connected here. The token list reads its sources
  * afresh when it is shown again, so it has the new source on the way back.
  */
 export function ConnectedAccounts({ signedIn, reloadKey = 0 }: Props) {
@@ -67,7 +69,7 @@ export function ConnectedAccounts({ signedIn, reloadKey = 0 }: Props) {
   }, [open, listed]);
 
   if (!signedIn) {
-    return <p className="muted">Sign in to connect npm and Cloudflare accounts.</p>;
+    return <p className="muted">Sign in to connect npm, Cloudflare and GitHub accounts.</p>;
   }
 
   const connected = async (connection: ConnectionInfo) => {
@@ -91,14 +93,17 @@ export function ConnectedAccounts({ signedIn, reloadKey = 0 }: Props) {
     setOpen(null);
     setRemoveError(null);
     setStatus(
-      `Disconnected ${connection.kindName} account ${connection.login}. Its credential is gone from the keychain.`,
+      isTokenless(connection)
+        ? `Disconnected ${connection.kindName} account ${connection.login}. Its tracked tokens left the token list.`
+        : `Disconnected ${connection.kindName} account ${connection.login}. Its credential is gone from the keychain.`,
     );
     await load();
   };
 
   const connections = listed.state === 'loaded' ? listed.connections : [];
-  const labels = disconnectLabels(connections.filter((c) => isConnectable(c.kind)));
-  const vendorCount = connections.filter((c) => isConnectable(c.kind)).length;
+  const removable = connections.filter(isRemovableHere);
+  const labels = disconnectLabels(removable);
+  const vendorCount = removable.length;
 
   return (
     <div className="connections">
@@ -146,15 +151,17 @@ export function ConnectedAccounts({ signedIn, reloadKey = 0 }: Props) {
                   </span>
                 )}
                 <span className="connection-roles">
-                  {rolesInWords(connection.roles)}
+                  {rolesInWords(connection)}
                   {connection.kind === 'token-desk'
                     ? ' · the account you are signed in to'
                     : connection.roles.storesSecrets
                       ? ' · added under CI provider accounts'
-                      : ''}
+                      : isTokenless(connection)
+                        ? ' · no access token kept'
+                        : ''}
                 </span>
               </span>
-              {isConnectable(connection.kind) && (
+              {isRemovableHere(connection) && (
                 <button
                   type="button"
                   className="secondary small"
@@ -177,7 +184,8 @@ export function ConnectedAccounts({ signedIn, reloadKey = 0 }: Props) {
       )}
       {listed.state === 'loaded' && vendorCount === 0 && (
         <p className="muted connections-empty">
-          No npm or Cloudflare account yet. Connect one to see its tokens beside yours.
+          No npm, Cloudflare or GitHub account connected here yet. Connect one to see its tokens
+          beside yours.
         </p>
       )}
       <div className="connections-actions">
@@ -192,6 +200,9 @@ export function ConnectedAccounts({ signedIn, reloadKey = 0 }: Props) {
         <button type="button" className="secondary" onClick={() => setOpen({ kind: 'cloudflare' })}>
           Connect Cloudflare…
         </button>
+        <button type="button" className="secondary" onClick={() => setOpen({ kind: 'github' })}>
+          Connect GitHub…
+        </button>
       </div>
 
       {open?.kind === 'npm' && (
@@ -202,6 +213,12 @@ export function ConnectedAccounts({ signedIn, reloadKey = 0 }: Props) {
       )}
       {open?.kind === 'cloudflare' && (
         <ConnectCloudflareDialog
+          onConnected={(connection) => void connected(connection)}
+          onCancel={() => setOpen(null)}
+        />
+      )}
+      {open?.kind === 'github' && (
+        <ConnectGitHubDialog
           onConnected={(connection) => void connected(connection)}
           onCancel={() => setOpen(null)}
         />
@@ -225,6 +242,21 @@ export function ConnectedAccounts({ signedIn, reloadKey = 0 }: Props) {
 /** What disconnecting does and does not do, as main's connections:remove does it. */
 function DisconnectWords({ connection }: { connection: ConnectionInfo }) {
   const vendor = connection.kindName;
+  if (isTokenless(connection))
+    return (
+      <>
+        <p>
+          Token Desk forgets {connection.login}
+          {connection.shownHost ? ` on ${connection.shownHost}` : ''} on this computer. Its tracked
+          GitHub tokens leave the token list; no access token was kept for it.
+        </p>
+        <p>
+          Nothing is revoked on GitHub: the tokens keep working until you delete them there. Where
+          they were sent stays recorded on your Token Desk account, and shows again if you connect
+          this login again.
+        </p>
+      </>
+    );
   return (
     <>
       <p>
