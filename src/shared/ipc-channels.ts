@@ -31,6 +31,7 @@ export const CHANNELS = [
   'connections:list',
   'connections:add',
   'connections:remove',
+  'connections:cancel-sign-in',
   'destinations:check',
   'destinations:send',
   'destinations:list',

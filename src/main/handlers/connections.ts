@@ -1,6 +1,7 @@
 /** The accounts the active Token Desk account is connected to, and the CI targets of those that store secrets. */
 import { inWords } from '../ci-providers/provider-error.js';
 import { DeskError } from '../desk-error.js';
+import { cancelNpmSignIn } from '../issuers/registry.js';
 import type { DeskDependencies, Handlers } from './types.js';
 
 export function connectionHandlers({
@@ -14,6 +15,7 @@ export function connectionHandlers({
   | 'connections:list'
   | 'connections:add'
   | 'connections:remove'
+  | 'connections:cancel-sign-in'
 > {
   return {
     async 'connections:list'() {
@@ -28,6 +30,10 @@ export function connectionHandlers({
           `A login is asked for a GitHub account only; ${kind === 'npm' ? 'npm' : 'Cloudflare'} says whose account it is.`,
         );
       return connections.connect(kind, request);
+    },
+
+    async 'connections:cancel-sign-in'() {
+      return { cancelled: cancelNpmSignIn() };
     },
 
     async 'connections:remove'({ connectionId }) {

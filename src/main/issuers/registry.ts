@@ -73,7 +73,18 @@ interface IssuerEntry {
   connect?(request: ConnectRequest, context: ConnectContext): Promise<ConnectedAccount>;
 }
 
-let npmSignInRunning = false;
+/** The npm sign-in under way (one at a time), so the window can stop it. */
+let npmSignIn: AbortController | null = null;
+
+/**
+ * Stops the npm sign-in under way, if any: a browser approval stops being waited for
+ * at once; a password typed after this is not sent. True when there was one.
+ */
+export function cancelNpmSignIn(): boolean {
+  if (!npmSignIn) return false;
+  npmSignIn.abort();
+  return true;
+}
 
 export const ISSUERS = {
   'token-desk': {
@@ -90,15 +101,18 @@ export const ISSUERS = {
       }
       // The user name, password and any second factor are asked in main's own prompt; one
       // sign-in at a time, so a page cannot open browser sign-ins one after another.
-      if (npmSignInRunning)
+      if (npmSignIn)
         throw new DeskError(
           'sign_in_busy',
           'Token Desk is already signing in to npm. Finish or cancel that sign-in first.',
         );
-      npmSignInRunning = true;
-      const signedIn = await signInToNpm(host, context).finally(() => {
-        npmSignInRunning = false;
-      });
+      const running = new AbortController();
+      npmSignIn = running;
+      const signedIn = await signInToNpm(host, { ...context, signal: running.signal }).finally(
+        () => {
+          if (npmSignIn === running) npmSignIn = null;
+        },
+      );
       return { login: signedIn.username, credential: signedIn.token };
     },
   },

@@ -49,4 +49,6 @@ export const CONNECTION_CHANNELS = {
   'connections:list': channel<typeof NoPayload, ConnectionInfo[]>(NoPayload),
   'connections:add': channel<typeof AddConnectionPayload, ConnectionInfo>(AddConnectionPayload),
   'connections:remove': channel<typeof RemoveConnectionPayload, null>(RemoveConnectionPayload),
+  /** Stops an npm sign-in under way (its browser approval, or the password not yet sent). */
+  'connections:cancel-sign-in': channel<typeof NoPayload, { cancelled: boolean }>(NoPayload),
 } as const;

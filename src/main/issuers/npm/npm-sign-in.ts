@@ -106,6 +106,11 @@ export async function signInToNpm(
     webApprovalLimitMs: ports.webApprovalLimitMs,
   };
   const token = (await webLogin(npm, secondFactor)) ?? (await couchLogin(npm, secondFactor));
+  if (ports.signal?.aborted)
+    throw new DeskError(
+      'npm_cancelled',
+      'Cancelled: the sign-in was stopped, so Token Desk kept nothing. Sign in again to connect npm.',
+    );
   const { login } = await verifyNpmConnection(npm.registry, token, { fetch: ports.fetch });
   return { token, username: login, registry: npm.registry };
 }
@@ -162,6 +167,12 @@ async function couchLogin(npm: NpmRegistry, ports: SecondFactorPorts): Promise<s
     submitLabel: 'Sign in',
   });
   if (typed === null) throw new DeskError('npm_cancelled', 'Cancelled: nothing was sent to npm.');
+  // Stopped from the window while the prompt was open: the password goes nowhere.
+  if (ports.signal?.aborted)
+    throw new DeskError(
+      'npm_cancelled',
+      'Cancelled: the sign-in was stopped, and nothing was sent to npm.',
+    );
   const username = (typed.username ?? '').trim();
   const password = typed.password ?? '';
   if (!USER_NAME.test(username))

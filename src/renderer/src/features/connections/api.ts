@@ -19,6 +19,10 @@ export const connectNpm = (host: string, token?: string): Promise<ConnectionInfo
 export const connectCloudflare = (host: string, token: string): Promise<ConnectionInfo> =>
   call(desk().connectionsAdd({ kind: 'cloudflare', host, token }));
 
+/** Stops the npm sign-in under way: its pending connectNpm call then fails with main's words. */
+export const cancelNpmSignIn = (): Promise<{ cancelled: boolean }> =>
+  call(desk().connectionsCancelSignIn());
+
 /** Forgets the connection and its keychain entry; nothing is revoked at the vendor. */
 export const disconnect = (connectionId: string): Promise<null> =>
   call(desk().connectionsRemove({ connectionId }));

@@ -3,7 +3,7 @@ import type { ConnectionInfo } from '../../../../../shared/ipc-contract';
 import { Banner } from '../../../components/Banner';
 import { Dialog } from '../../../components/Dialog';
 import { messageOf } from '../../../lib/bridge';
-import { connectNpm } from '../api';
+import { cancelNpmSignIn, connectNpm } from '../api';
 import { addressProblem, PUBLIC_VENDOR_HOSTS, tokenProblem } from '../rules';
 import { ConnectField } from './ConnectField';
 
@@ -28,6 +28,7 @@ export function ConnectNpmDialog({ onConnected, onCancel }: Props) {
   const [checked, setChecked] = useState<ReadonlySet<'registry' | 'token'>>(new Set());
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<Method | null>(null);
+  const [stopping, setStopping] = useState(false);
   const statusRef = useRef<HTMLDivElement>(null);
   // In a short window the body scrolls: keep "Waiting for you to sign in…" in sight.
   useEffect(() => {
@@ -62,6 +63,18 @@ export function ConnectNpmDialog({ onConnected, onCancel }: Props) {
     } catch (failure) {
       setError(messageOf(failure));
       setBusy(null);
+      setStopping(false);
+    }
+  }
+
+  /** Main stops waiting; the pending connect call then fails and the dialog says so. */
+  async function stopSigningIn() {
+    setStopping(true);
+    try {
+      await cancelNpmSignIn();
+    } catch (failure) {
+      setError(messageOf(failure));
+      setStopping(false);
     }
   }
 
@@ -141,11 +154,21 @@ export function ConnectNpmDialog({ onConnected, onCancel }: Props) {
                 : ''}
           </p>
           {busy === 'sign-in' && (
-            <p className="hint">
-              Sign in in Token Desk’s “Sign in to npm” window, or on the page it opened in your
-              browser if the registry signs in there. To stop, choose Cancel in Token Desk’s window;
-              a browser sign-in left unfinished stops by itself after 5 minutes.
-            </p>
+            <>
+              <p className="hint">
+                Sign in in Token Desk’s “Sign in to npm” window, or on the page it opened in your
+                browser if the registry signs in there. A browser sign-in left unfinished stops by
+                itself after 5 minutes.
+              </p>
+              <button
+                type="button"
+                className="secondary small"
+                onClick={() => void stopSigningIn()}
+                disabled={stopping}
+              >
+                {stopping ? 'Stopping…' : 'Stop signing in'}
+              </button>
+            </>
           )}
         </div>
 

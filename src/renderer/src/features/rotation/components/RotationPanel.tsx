@@ -63,7 +63,7 @@ export function RotationPanel({ rotation, onChange, onRevealed, headingLevel = 3
       total === 0
         ? 'The old token is revoked.'
         : updated === total
-          ? `All ${total === 1 ? 'the place has' : `${total} places have`} the new token; the old one is revoked.`
+          ? `${total === 1 ? 'The place has' : `All ${total} places have`} the new token; the old one is revoked.`
           : 'The old token is revoked.';
   else if (failed.length > 0)
     summary = `${updated} of ${total} places updated; ${failed.length} failed.`;
