@@ -220,11 +220,11 @@ describe('Replace… of an expired vendor token', () => {
   });
 
   it('a GitLab personal or Cloudflare token: why not, and only Close', () => {
-    for (const t of [
-      vendorToken('gitlab', { name: 'laptop' }),
-      vendorToken('cloudflare', { name: 'dns' }),
-    ]) {
-      const html = dialog(t, source(t.issuer.kind), 'replace');
+    for (const [t, kind] of [
+      [vendorToken('gitlab', { name: 'laptop' }), 'gitlab'],
+      [vendorToken('cloudflare', { name: 'dns' }), 'cloudflare'],
+    ] as const) {
+      const html = dialog(t, source(kind), 'replace');
       expect(text(html)).toContain(`Replace “${t.name}”?`);
       expect(text(html)).toContain(replaceRefusal(t)!);
       expect(text(html)).toContain('Close');
