@@ -48,6 +48,7 @@ let npmToken: RevealedToken;
 let githubAccount: string;
 let gitlabConnection: string;
 let cloudflareConnection: string;
+let trackedValue: string;
 
 const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString();
 const day = (days: number) => inDays(days).slice(0, 10);
@@ -235,8 +236,22 @@ test.beforeAll(async ({ browser }) => {
   vendors.issued(npmToken.secret);
   await vendors.invoke(page, 'secret:forget', { revealId: npmToken.revealId });
 
+  // A GitHub token made on github.com, tracked: its value typed in main's prompt.
+  trackedValue = vendors.githubTokens.addToken({
+    login: LOGIN,
+    scopes: ['repo'],
+    expiration: '2027-09-01 12:00:00 UTC',
+  });
+  vendors.remember(trackedValue);
+  await vendors.answerNextPrompt({ value: trackedValue });
+  await vendors.invoke(page, 'tokens:create', {
+    connectionId: githubAccount,
+    name: 'gh-ci',
+    expiresAt: null,
+  });
+
   await page.getByRole('button', { name: 'Refresh', exact: true }).click();
-  for (const name of ['deploy-bot', 'old-bot', 'cf-roll', 'cf-expired'])
+  for (const name of ['deploy-bot', 'old-bot', 'cf-roll', 'cf-expired', 'gh-ci'])
     await expect(page.getByRole('button', { name: `Details of ${name}` })).toBeVisible();
 });
 
@@ -400,6 +415,34 @@ test('Send to CI… of a Cloudflare token rolls it at once when picked: its warn
   expect(vendors.cloudflare.accepts(fresh)).toBe(true);
   expect(vendors.gitlabVariable('CF_TOKEN')).toBe(fresh);
   expect(vendors.cloudflare.offContract).toEqual([]);
+  await closeRevealed(reveal);
+});
+
+test('Send to CI… of a GitHub token goes GitHub’s guided way: no choice, its steps, the regenerated value sent', async () => {
+  const send = await openSend('gh-ci');
+  await expect(send).toContainText('Regenerate token');
+  await expect(send).toContainText('then sends it to the place you choose below.');
+  // GitHub sets the new expiry itself when the token is regenerated there.
+  await expect(send.getByRole('radiogroup', { name: 'New expiry' })).toHaveCount(0);
+  await expect(send.getByRole('radiogroup', { name: 'How the old value ends' })).toHaveCount(0);
+  await chooseAccount(send, 'GitHub: ');
+  await send.getByRole('radio', { name: new RegExp(REPOSITORY) }).check();
+  await send.getByLabel('Secret name').fill('GH_CI');
+  const tokenPage = `${new URL(vendors.github.apiBaseUrl).origin}/settings/tokens`;
+  expect(await vendors.desk.openedLinks()).not.toContain(tokenPage);
+  // On GitHub, the person regenerates the token and pastes the new value in main's prompt.
+  const regenerated = vendors.githubTokens.regenerate(trackedValue, '2027-12-01 12:00:00 UTC');
+  await vendors.answerNextPrompt({ value: regenerated });
+  await send.getByRole('button', { name: 'Rotate and send' }).click();
+  const { fresh, reveal } = await takeRevealed('gh-ci');
+  expect(fresh).toBe(regenerated);
+  await expect(reveal.getByRole('list', { name: 'Sent to CI' })).toContainText(
+    `Created GH_CI in ${REPOSITORY}`,
+  );
+  expect(vendors.githubSecret('GH_CI')).toBe(fresh);
+  expect(await vendors.desk.openedLinks()).toContain(tokenPage);
+  expect(await vendors.accepts('github', trackedValue)).toBe(false);
+  expect(vendors.githubTokens.violations).toEqual([]);
   await closeRevealed(reveal);
 });
 
