@@ -11,9 +11,12 @@ import { VendorRotateDialog } from '../../../src/renderer/src/features/rotation/
 import {
   defaultPreset,
   expiryPresets,
+  initialPick,
+  replaceRefusal,
   rotateDialogKind,
   rotationChoice,
   styleChoices,
+  type RotateMode,
 } from '../../../src/renderer/src/features/rotation/vendor-rotation';
 import { rotationWarning } from '../../../src/renderer/src/features/tokens/sources';
 import type { DeskToken, InventorySource } from '../../../src/shared/ipc-contract';
@@ -81,11 +84,12 @@ describe('what the vendor rotate dialog offers', () => {
   });
 });
 
-const dialog = (t: DeskToken, s?: InventorySource) =>
+const dialog = (t: DeskToken, s?: InventorySource, mode?: RotateMode) =>
   renderToStaticMarkup(
     createElement(VendorRotateDialog, {
       token: t,
       source: s,
+      mode,
       warning: (style) => rotationWarning(style, '1 hour'),
       placesReady: true,
       onPlacesListed: () => undefined,
@@ -134,5 +138,104 @@ describe('the vendor rotate dialog as it renders', () => {
     expect(text(html)).toContain('Open GitHub and continue');
     expect(text(html)).toContain('this window never sees it');
     expect(html).not.toContain('type="radio"');
+  });
+});
+
+const projectFacts = {
+  source: { kind: 'gitlab' as const, variant: 'project', label: 'GitLab project' },
+  rotation: 'create-then-delete' as const,
+  status: 'expired' as const,
+};
+
+describe('Replace… of an expired vendor token', () => {
+  it('keeps the vendor’s choices, and says “the same lifetime” is counted from today', () => {
+    expect(labels(vendorToken('npm'), npmSource)).toContain('Same lifetime as now');
+    expect(expiryPresets(vendorToken('npm'), npmSource, 'replace').map((p) => p.label)).toEqual([
+      'Same lifetime as before, from today',
+      '7 days',
+      '30 days',
+      '60 days',
+      '90 days',
+    ]);
+    expect(initialPick(vendorToken('npm'), npmSource, 'replace')).toEqual({
+      preset: { days: null, label: 'Same lifetime as before, from today' },
+      style: null,
+    });
+    expect(initialPick(vendorToken('gitlab'), gitlabSource, 'replace').preset?.days).toBe(90);
+  });
+
+  it('says where the vendor cannot give an expired token a working value, and nowhere else', () => {
+    // GitLab refuses to rotate an expired personal token; Cloudflare keeps the expiry when
+    // it rolls, and its replacement would need a new one.
+    expect(replaceRefusal(vendorToken('gitlab', { name: 'laptop' }))).toContain(
+      'GitLab does not rotate an expired personal access token',
+    );
+    expect(replaceRefusal(vendorToken('cloudflare', { name: 'dns' }))).toContain(
+      'Cloudflare keeps a token’s expiry when it rolls the value',
+    );
+    for (const t of [
+      vendorToken('npm'),
+      vendorToken('github'),
+      vendorToken('gitlab', { facts: projectFacts }),
+      token(),
+    ])
+      expect(replaceRefusal(t)).toBeNull();
+  });
+
+  it('a GitLab project token: “Replace”, the expiry GitLab requires, no grace period', () => {
+    const html = dialog(
+      vendorToken('gitlab', { name: 'old-bot', facts: projectFacts }),
+      gitlabSource,
+      'replace',
+    );
+    expect(html).toContain('role="alertdialog"');
+    expect(text(html)).toContain('Replace “old-bot”?');
+    expect(text(html)).toContain('“old-bot” has expired. A new token replaces “old-bot”');
+    expect(text(html)).toContain('New expiry');
+    expect(html).toMatch(/<input type="radio"[^>]*checked=""[^>]*\/>90 days/);
+    expect(text(html)).toContain('Replace token');
+    // Our own service's words are not the vendor's.
+    expect(text(html)).not.toMatch(/grace|same lifetime counted from today|Rotate/);
+  });
+
+  it('an npm token used in a place: the places listed, the count on the button', () => {
+    const html = dialog(
+      vendorToken('npm', { name: 'publish', destinationCount: 1 }),
+      npmSource,
+      'replace',
+    );
+    expect(text(html)).toContain('Replace “publish” and update 1 place?');
+    expect(text(html)).toContain('Same lifetime as before, from today');
+    expect(text(html)).toContain('the old token is deleted once every place has the new one');
+    expect(text(html)).toContain('Replace and update 1 place');
+    expect(text(html)).toContain('Listing the places…');
+  });
+
+  it('GitHub: the guided way, titled Replace', () => {
+    const html = dialog(vendorToken('github', { name: 'gh-ci' }), source('github'), 'replace');
+    expect(text(html)).toContain('Replace “gh-ci” on GitHub?');
+    expect(text(html)).toContain('“gh-ci” has expired.');
+    expect(text(html)).toContain('Regenerate token');
+    expect(text(html)).toContain('Open GitHub and continue');
+  });
+
+  it('a GitLab personal or Cloudflare token: why not, and only Close', () => {
+    for (const [t, kind] of [
+      [vendorToken('gitlab', { name: 'laptop' }), 'gitlab'],
+      [vendorToken('cloudflare', { name: 'dns' }), 'cloudflare'],
+    ] as const) {
+      const html = dialog(t, source(kind), 'replace');
+      expect(text(html)).toContain(`Replace “${t.name}”?`);
+      expect(text(html)).toContain(replaceRefusal(t)!);
+      expect(text(html)).toContain('Close');
+      expect(html).not.toContain('type="radio"');
+      expect(text(html)).not.toContain('Replace token');
+    }
+  });
+
+  it('a live token’s Rotate… is unchanged by the replace words', () => {
+    const html = dialog(vendorToken('gitlab', { name: 'laptop' }), gitlabSource);
+    expect(text(html)).not.toContain('has expired');
+    expect(text(html)).not.toContain('from today');
   });
 });

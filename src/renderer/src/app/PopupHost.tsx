@@ -16,7 +16,12 @@ import { lazyNamed, Loading } from '../components/Lazy';
 import { RevealDialog } from '../features/reveal/components/RevealDialog';
 import { PlacesToUpdate } from '../features/rotation/components/PlacesToUpdate';
 import { RotationPanel } from '../features/rotation/components/RotationPanel';
-import { rotateDialogKind, type RotationChoice } from '../features/rotation/vendor-rotation';
+import {
+  initialPick,
+  rotateDialogKind,
+  type RotationChoice,
+  type RotationPick,
+} from '../features/rotation/vendor-rotation';
 import type { PlacesShown } from '../features/rotation/hooks/use-places-shown';
 import { SendFromReveal } from '../features/send-to-ci/components/SendFromReveal';
 import type { SendOutcome } from '../features/send-to-ci/outcomes';
@@ -35,6 +40,9 @@ const NewTokenDialog = lazyNamed(() =>
 );
 const VendorRotateDialog = lazyNamed(() =>
   import('../features/rotation/components/VendorRotateDialog').then((m) => m.VendorRotateDialog),
+);
+const VendorSendChoices = lazyNamed(() =>
+  import('../features/rotation/components/VendorSendChoices').then((m) => m.VendorSendChoices),
 );
 const AddAccountDialog = lazyNamed(() =>
   import('../features/accounts/components/AddAccountDialog').then((m) => m.AddAccountDialog),
@@ -75,6 +83,8 @@ export interface PopupActions {
   sessionChanged(state: SessionState): void;
   /** A row's Send to CI…: the choice of stopping the old secret at once. */
   setEndOldNow(on: boolean): void;
+  /** A row's Send to CI… of a vendor token: its rotation choices as picked. */
+  setRotationPick(pick: RotationPick): void;
   rowSend(token: DeskToken, choice: SendChoice, overwrite: boolean): Promise<SendResult>;
   rowSendOutcome(outcome: SendOutcome): void;
 }
@@ -111,6 +121,8 @@ export function PopupHost({
 }: Props) {
   if (popup === null) return null;
   const { placesListed, placesShownFor } = places;
+  const sourceOf = (token: DeskToken) =>
+    sources.find((s) => s.connectionId === token.issuer.connectionId);
   switch (popup.kind) {
     case 'new':
       return (
@@ -176,7 +188,7 @@ export function PopupHost({
         return (
           <VendorRotateDialog
             token={popup.token}
-            source={sources.find((s) => s.connectionId === popup.token.issuer.connectionId)}
+            source={sourceOf(popup.token)}
             warning={(style) => rotationWarning(style, durationWords(graceSeconds))}
             placesReady={placesShownFor(popup.token) !== null}
             onPlacesListed={placesListed}
@@ -222,6 +234,19 @@ export function PopupHost({
         </ConfirmDialog>
       );
     case 'replace':
+      if (rotateDialogKind(popup.token) !== 'ours')
+        return (
+          <VendorRotateDialog
+            token={popup.token}
+            source={sourceOf(popup.token)}
+            mode="replace"
+            warning={(style) => rotationWarning(style, durationWords(graceSeconds))}
+            placesReady={placesShownFor(popup.token) !== null}
+            onPlacesListed={placesListed}
+            onConfirm={(choice) => actions.rotate(popup.token, choice)}
+            onCancel={actions.close}
+          />
+        );
       return (
         <ConfirmDialog
           title={`Replace “${popup.token.name}”?`}
@@ -289,18 +314,20 @@ export function PopupHost({
           }
           notice={
             popup.token.facts.rotation !== 'grace' ? (
-              // Another vendor's rotation: what happens to the old value is its own.
-              <div className="banner banner-warning old-secret-choice">
-                <p>{rotationWarning(popup.token.facts.rotation, durationWords(graceSeconds))}</p>
-                {popup.token.destinationCount > 0 && (
-                  <PlacesToUpdate
-                    tokenId={popup.token.id}
-                    connectionId={popup.token.issuer.connectionId}
-                    tokenName={popup.token.name}
-                    onListed={placesListed}
+              // Another vendor's rotation: its own words and choices, as its Rotate… has them.
+              (busy: boolean) => (
+                <Suspense fallback={<Loading />}>
+                  <VendorSendChoices
+                    token={popup.token}
+                    source={sourceOf(popup.token)}
+                    pick={popup.rotation ?? initialPick(popup.token, sourceOf(popup.token))}
+                    onPick={actions.setRotationPick}
+                    warning={(style) => rotationWarning(style, durationWords(graceSeconds))}
+                    busy={busy}
+                    onPlacesListed={placesListed}
                   />
-                )}
-              </div>
+                </Suspense>
+              )
             ) : popup.token.destinationCount > 0 ? (
               <div className="banner banner-warning old-secret-choice">
                 <p>

@@ -26,7 +26,11 @@ import { useTokenList } from '../features/tokens/hooks/use-token-list';
 import { useTokenView } from '../features/tokens/hooks/use-token-view';
 import { useWideWindow } from '../features/tokens/hooks/use-wide-window';
 import { bulkRevokeSummary, tokenKey } from '../features/tokens/view';
-import type { RotationChoice } from '../features/rotation/vendor-rotation';
+import {
+  initialPick,
+  rotationChoice,
+  type RotationChoice,
+} from '../features/rotation/vendor-rotation';
 import { DeskFailure, messageOf } from '../lib/bridge';
 import type { Command } from './CommandPalette';
 import { PopupHost, TokenDetailsHost, type PopupActions } from './PopupHost';
@@ -326,7 +330,18 @@ export function SignedInWindow({
     setEndOldNow(on: boolean) {
       setPopup((open) => (open?.kind === 'send' ? { ...open, endOldNow: on } : open));
     },
+    setRotationPick(pick) {
+      setPopup((open) => (open?.kind === 'send' ? { ...open, rotation: pick } : open));
+    },
     async rowSend(token, choice, overwrite) {
+      // A vendor's rotation choices as the dialog shows them (its defaults until touched);
+      // our own tokens and GitHub's guided rotation have none, so nothing is sent for them.
+      const pick =
+        (popup?.kind === 'send' ? popup.rotation : null) ??
+        initialPick(
+          token,
+          sources?.find((s) => s.connectionId === token.issuer.connectionId),
+        );
       const result = await rotateAndSend({
         connectionId: token.issuer.connectionId,
         tokenId: token.id,
@@ -334,6 +349,7 @@ export function SignedInWindow({
         choice,
         overwrite,
         endOldNow: popup?.kind === 'send' && popup.endOldNow,
+        rotation: rotationChoice(pick.preset, pick.style, Date.now()),
       });
       rowRotation.current = result.report;
       if (result.sendProblem)

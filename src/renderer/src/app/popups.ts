@@ -5,6 +5,7 @@
  * shown beside the list or, in a narrow window, in a dialog under these.
  */
 import type { DeskToken, RevealedToken, RotationState } from '../../../shared/ipc-contract';
+import type { RotationPick } from '../features/rotation/vendor-rotation';
 import type { SendOutcome } from '../features/send-to-ci/outcomes';
 
 export type Popup =
@@ -19,8 +20,17 @@ export type Popup =
     }
   | { kind: 'revoke'; token: DeskToken }
   | { kind: 'rotate'; token: DeskToken }
-  /** A row's Send to CI…: a rotation whose new secret goes to the chosen place. */
-  | { kind: 'send'; token: DeskToken; outcomes: SendOutcome[]; endOldNow: boolean }
+  /**
+   * A row's Send to CI…: a rotation whose new secret goes to the chosen place; a vendor
+   * token's rotation choices as picked (null: its defaults, not touched yet).
+   */
+  | {
+      kind: 'send';
+      token: DeskToken;
+      outcomes: SendOutcome[];
+      endOldNow: boolean;
+      rotation: RotationPick | null;
+    }
   /** An expired token: a rotation with a new lifetime. */
   | { kind: 'replace'; token: DeskToken }
   | { kind: 'bulk-revoke'; tokens: DeskToken[] }
@@ -32,4 +42,5 @@ export const sendPopup = (token: DeskToken): Popup => ({
   token,
   outcomes: [],
   endOldNow: false,
+  rotation: null,
 });

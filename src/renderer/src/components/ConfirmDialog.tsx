@@ -4,10 +4,13 @@ import { Dialog } from './Dialog';
 interface Props {
   title: string;
   confirmLabel: string;
+  /** What the confirm button says while the work runs ("Working…" unless the work is elsewhere). */
+  busyLabel?: string;
   danger?: boolean;
   /** Not yet: what the person confirms is still loading. */
   confirmDisabled?: boolean;
-  children: ReactNode;
+  /** The body; a function of whether the work runs, where choices in it must hold still meanwhile. */
+  children: ReactNode | ((busy: boolean) => ReactNode);
   onConfirm: () => Promise<void>;
   onCancel: () => void;
 }
@@ -15,6 +18,7 @@ interface Props {
 export function ConfirmDialog({
   title,
   confirmLabel,
+  busyLabel = 'Working…',
   danger,
   confirmDisabled = false,
   children,
@@ -47,12 +51,12 @@ export function ConfirmDialog({
               void onConfirm().finally(() => setBusy(false));
             }}
           >
-            {busy ? 'Working…' : confirmLabel}
+            {busy ? busyLabel : confirmLabel}
           </button>
         </>
       }
     >
-      {children}
+      {typeof children === 'function' ? children(busy) : children}
     </Dialog>
   );
 }

@@ -26,6 +26,15 @@ export interface ExpiryPreset {
   label: string;
 }
 
+/** The radios as the person left them: an expiry preset and a style, where the vendor offers them. */
+export interface RotationPick {
+  preset: ExpiryPreset | null;
+  style: RotationStyleChoice | null;
+}
+
+/** Rotate… for a live token, or Replace… for an expired one (the same rotation, other words). */
+export type RotateMode = 'rotate' | 'replace';
+
 /** Which dialog a token's Rotate… opens. */
 export type RotateDialogKind = 'ours' | 'vendor' | 'guided';
 
@@ -42,6 +51,7 @@ export function rotateDialogKind(token: DeskToken): RotateDialogKind {
 export function expiryPresets(
   token: DeskToken,
   source: InventorySource | undefined,
+  mode: RotateMode = 'rotate',
 ): ExpiryPreset[] {
   if (!source || !rotationChoices(token.issuer.kind).expiry) return [];
   const longest = source.capabilities.maxExpiryDays ?? 365;
@@ -50,7 +60,11 @@ export function expiryPresets(
     label: days === 365 ? '1 year' : `${days} days`,
   }));
   if (!source.capabilities.expiryRequired)
-    presets.unshift({ days: null, label: 'Same lifetime as now' });
+    presets.unshift({
+      days: null,
+      // An expired token's lifetime is over: the vendor gives the new one as long, from today.
+      label: mode === 'replace' ? 'Same lifetime as before, from today' : 'Same lifetime as now',
+    });
   return presets;
 }
 
@@ -85,6 +99,32 @@ export function rotationChoice(
       : {}),
     ...(style ? { style } : {}),
   };
+}
+
+/** The radios when the dialog opens: the default expiry, the vendor's default style. */
+export function initialPick(
+  token: DeskToken,
+  source: InventorySource | undefined,
+  mode: RotateMode = 'rotate',
+): RotationPick {
+  return {
+    preset: defaultPreset(expiryPresets(token, source, mode)),
+    style: styleChoices(token)[0] ?? null,
+  };
+}
+
+/**
+ * Why an expired token's vendor cannot give it a working replacement from Token Desk,
+ * in words, or null where it can: GitLab refuses to rotate an expired personal token,
+ * and a Cloudflare token keeps its expiry when rolled while its replacement would need
+ * a new one, which Cloudflare's rotation here does not take.
+ */
+export function replaceRefusal(token: DeskToken): string | null {
+  if (token.issuer.kind === 'gitlab' && token.facts.rotation === 'at-once')
+    return `GitLab does not rotate an expired personal access token, so Token Desk cannot replace “${token.name}”. Create a new token on GitLab, then revoke this one.`;
+  if (token.issuer.kind === 'cloudflare')
+    return `Cloudflare keeps a token’s expiry when it rolls the value, and Token Desk cannot ask a new expiry for a Cloudflare replacement, so neither would give “${token.name}” a working value. Create a new token with New token, then revoke this one.`;
+  return null;
 }
 
 /** A style's radio label. */

@@ -36,8 +36,11 @@ interface Props {
   onClose: () => void;
   /** False when one send ends the dialog (a row's Send to CI…). */
   repeatable: boolean;
-  /** What happens to the current secret, and the choice to end it (a row's Send to CI…). */
-  notice?: ReactNode;
+  /**
+   * What happens to the current secret and the choices about it (a row's Send to CI…):
+   * a function of whether a send is under way, when those choices must hold still meanwhile.
+   */
+  notice?: ReactNode | ((busy: boolean) => ReactNode);
   /** False while something the person must see first is loading (the places a row's send updates). */
   ready?: boolean;
   /** The form that adds a GitHub or GitLab account (the accounts feature's, composed by the app). */
@@ -267,7 +270,7 @@ export function SendToCiDialog({
       ) : (
         <form id={`${id}-form`} className="send-form" onSubmit={(e) => void submit(e)} noValidate>
           {formError && <Banner tone="error">{formError}</Banner>}
-          {notice}
+          {typeof notice === 'function' ? notice(sending) : notice}
           <div className="send-row">
             <div className="send-field">
               <label htmlFor={`${id}-account`}>Account</label>
