@@ -20,12 +20,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeDesk } from '../../../src/main/compose.js';
 import { invokeChannel } from '../../../src/main/ipc/invoke-channel.js';
-import { createOutbound } from '../../../src/main/net/outbound.js';
 import { realTimers, type Fetch } from '../../../src/main/ports.js';
 import { MemoryClipboard, RecordingConfirm } from '../../../src/harness/stand-ins.js';
 import { MAINTAINER, signUp, startCiWorld, type CiWorld } from '../../support/main/ci-desk.js';
 import { memoryKeychain } from '../../support/main/test-keychain.js';
 import { RecordingBrowser, RecordingPrompt } from '../../support/issuers/npm/ports.js';
+import { asGitHubCom } from '../../support/issuers/github/as-github-com.js';
 import {
   startGitHubWithTokens,
   type GitHubWithTokens,
@@ -57,18 +57,6 @@ const call = <T = any>(channel: string, payload: unknown) =>
   callOn<T>(main.handlers, channel, payload);
 const must = <T = any>(channel: string, payload: unknown) =>
   mustOn<T>(main.handlers, channel, payload);
-
-/** Main's outbound layer, with github.com's API answered by the local stand-in. */
-function asGitHubCom(standInBase: string): Fetch {
-  const outbound = createOutbound({ env: {} });
-  return (input, init) => {
-    const raw = input instanceof Request ? input.url : String(input);
-    const url = new URL(raw);
-    if (url.origin !== 'https://api.github.com') return outbound(input, init);
-    const local = `${standInBase}${url.pathname}${url.search}`;
-    return outbound(input instanceof Request ? new Request(local, input) : local, init);
-  };
-}
 
 let email: string;
 let githubId: string;

@@ -9,10 +9,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invokeChannel } from '../../../../src/main/ipc/invoke-channel.js';
-import { createOutbound } from '../../../../src/main/net/outbound.js';
-import type { Fetch } from '../../../../src/main/ports.js';
 import { MAINTAINER, signUp, startCiWorld, type CiWorld } from '../../../support/main/ci-desk.js';
 import { RecordingBrowser, RecordingPrompt } from '../../../support/issuers/npm/ports.js';
+import { asGitHubCom } from '../../../support/issuers/github/as-github-com.js';
 import {
   startGitHubWithTokens,
   type GitHubWithTokens,
@@ -35,17 +34,6 @@ async function must<T = any>(channel: string, payload: unknown): Promise<T> {
   const result = await call<T>(channel, payload);
   if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
   return result.value;
-}
-
-/** Main's outbound layer, with github.com's API answered by the local stand-in. */
-function asGitHubCom(standInBase: string): Fetch {
-  const outbound = createOutbound({ env: {} });
-  return (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.origin !== 'https://api.github.com') return outbound(input, init);
-    const local = `${standInBase}${url.pathname}${url.search}`;
-    return outbound(input instanceof Request ? new Request(local, input) : local, init);
-  };
 }
 
 let adaId: string;

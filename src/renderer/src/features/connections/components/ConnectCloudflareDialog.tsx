@@ -5,7 +5,7 @@ import { Dialog } from '../../../components/Dialog';
 import { messageOf } from '../../../lib/bridge';
 import { connectCloudflare } from '../api';
 import { addressProblem, PUBLIC_VENDOR_HOSTS, tokenProblem } from '../rules';
-import { ConnectField } from './ConnectField';
+import { ConnectField, ConnectFooter, MoreOptions } from './ConnectField';
 
 interface Props {
   onConnected: (connection: ConnectionInfo) => void;
@@ -76,45 +76,29 @@ export function ConnectCloudflareDialog({ onConnected, onCancel }: Props) {
           hint="An API token made from Cloudflare’s “Create additional tokens” template (permission “API Tokens Write”), to list and make tokens; with “User Details Read” too, Token Desk shows the account’s email. Kept in your system keychain; Token Desk never shows it again."
         />
 
-        <button
-          type="button"
-          className="link-button connect-more"
-          aria-expanded={moreOpen}
-          aria-controls={`${id}-more`}
-          onClick={() => setMoreOpen((open) => !open)}
+        <MoreOptions
+          id={`${id}-more`}
+          open={moreOpen}
+          onToggle={() => setMoreOpen((open) => !open)}
         >
-          More options
-        </button>
-        <div id={`${id}-more`} hidden={!moreOpen}>
-          {moreOpen && (
-            <>
-              <ConnectField
-                id={`${id}-address`}
-                label="API address"
-                variant="url"
-                value={address}
-                onChange={setAddress}
-                onBlur={() => setChecked((before) => new Set(before).add('address'))}
-                readOnly={busy}
-                error={addressError}
-                hint="Leave as it is unless your company reaches Cloudflare’s API through an address of its own."
-              />
-            </>
-          )}
-        </div>
+          <ConnectField
+            id={`${id}-address`}
+            label="API address"
+            variant="url"
+            value={address}
+            onChange={setAddress}
+            onBlur={() => setChecked((before) => new Set(before).add('address'))}
+            readOnly={busy}
+            error={addressError}
+            hint="Leave as it is unless your company reaches Cloudflare’s API through an address of its own."
+          />
+        </MoreOptions>
 
         <p className="connect-status" role="status">
           {busy ? 'Checking the token with Cloudflare…' : ''}
         </p>
 
-        <div className="dialog-footer">
-          <button type="button" className="secondary" onClick={onCancel} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Connecting…' : 'Connect'}
-          </button>
-        </div>
+        <ConnectFooter busy={busy} onCancel={onCancel} />
       </form>
     </Dialog>
   );

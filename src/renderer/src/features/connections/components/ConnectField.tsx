@@ -64,3 +64,47 @@ export function ConnectField({
     </>
   );
 }
+
+/** "More options": a disclosure for what most people leave as it is (an API address). */
+export function MoreOptions({
+  id,
+  open,
+  onToggle,
+  children,
+}: {
+  id: string;
+  open: boolean;
+  onToggle: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <button
+        type="button"
+        className="link-button connect-more"
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={onToggle}
+      >
+        More options
+      </button>
+      <div id={id} hidden={!open}>
+        {open && children}
+      </div>
+    </>
+  );
+}
+
+/** A Connect dialog's Cancel and Connect, both held while main is connecting. */
+export function ConnectFooter({ busy, onCancel }: { busy: boolean; onCancel: () => void }) {
+  return (
+    <div className="dialog-footer">
+      <button type="button" className="secondary" onClick={onCancel} disabled={busy}>
+        Cancel
+      </button>
+      <button type="submit" className="primary" disabled={busy}>
+        {busy ? 'Connecting…' : 'Connect'}
+      </button>
+    </div>
+  );
+}

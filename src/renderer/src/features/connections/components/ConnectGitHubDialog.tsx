@@ -5,7 +5,7 @@ import { Dialog } from '../../../components/Dialog';
 import { messageOf } from '../../../lib/bridge';
 import { connectGitHub } from '../api';
 import { addressProblem, loginProblem, PUBLIC_GITHUB } from '../rules';
-import { ConnectField } from './ConnectField';
+import { ConnectField, ConnectFooter, MoreOptions } from './ConnectField';
 
 interface Props {
   onConnected: (connection: ConnectionInfo) => void;
@@ -74,30 +74,23 @@ export function ConnectGitHubDialog({ onConnected, onCancel }: Props) {
           hint="Your user name on GitHub, as in github.com/octocat. GitHub has no API that lists your tokens: you add each one from the token list, and Token Desk checks its value with GitHub then."
         />
 
-        <button
-          type="button"
-          className="link-button connect-more"
-          aria-expanded={moreOpen}
-          aria-controls={`${id}-more`}
-          onClick={() => setMoreOpen((open) => !open)}
+        <MoreOptions
+          id={`${id}-more`}
+          open={moreOpen}
+          onToggle={() => setMoreOpen((open) => !open)}
         >
-          More options
-        </button>
-        <div id={`${id}-more`} hidden={!moreOpen}>
-          {moreOpen && (
-            <ConnectField
-              id={`${id}-address`}
-              label="GitHub address"
-              variant="url"
-              value={address}
-              onChange={setAddress}
-              onBlur={() => setChecked((before) => new Set(before).add('address'))}
-              readOnly={busy}
-              error={addressError}
-              hint="Leave as it is for github.com. For GitHub Enterprise Server, its address, such as https://github.example.com."
-            />
-          )}
-        </div>
+          <ConnectField
+            id={`${id}-address`}
+            label="GitHub address"
+            variant="url"
+            value={address}
+            onChange={setAddress}
+            onBlur={() => setChecked((before) => new Set(before).add('address'))}
+            readOnly={busy}
+            error={addressError}
+            hint="Leave as it is for github.com. For GitHub Enterprise Server, its address, such as https://github.example.com."
+          />
+        </MoreOptions>
 
         <p className="hint connect-explain">
           To send secrets to GitHub Actions as well, add this account with an access token under CI
@@ -108,14 +101,7 @@ export function ConnectGitHubDialog({ onConnected, onCancel }: Props) {
           {busy ? 'Looking the login up on GitHub…' : ''}
         </p>
 
-        <div className="dialog-footer">
-          <button type="button" className="secondary" onClick={onCancel} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Connecting…' : 'Connect'}
-          </button>
-        </div>
+        <ConnectFooter busy={busy} onCancel={onCancel} />
       </form>
     </Dialog>
   );

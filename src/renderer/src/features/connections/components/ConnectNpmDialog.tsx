@@ -5,7 +5,7 @@ import { Dialog } from '../../../components/Dialog';
 import { messageOf } from '../../../lib/bridge';
 import { cancelNpmSignIn, connectNpm } from '../api';
 import { addressProblem, PUBLIC_VENDOR_HOSTS, tokenProblem } from '../rules';
-import { ConnectField } from './ConnectField';
+import { ConnectField, ConnectFooter } from './ConnectField';
 
 type Method = 'sign-in' | 'token';
 
@@ -172,14 +172,7 @@ export function ConnectNpmDialog({ onConnected, onCancel }: Props) {
           )}
         </div>
 
-        <div className="dialog-footer">
-          <button type="button" className="secondary" onClick={onCancel} disabled={busy !== null}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy !== null}>
-            {busy ? 'Connecting…' : 'Connect'}
-          </button>
-        </div>
+        <ConnectFooter busy={busy !== null} onCancel={onCancel} />
       </form>
     </Dialog>
   );
