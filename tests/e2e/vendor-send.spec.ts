@@ -7,8 +7,8 @@
  * project token sent with a 30-day expiry is made with that expiry, a Cloudflare token
  * rolled at once is rolled (one request). A page cannot send a choice the vendor does
  * not offer: refused in words, and nothing reaches the vendor. Replace… of an expired
- * vendor token speaks the vendor's words, not our service's, or says why the vendor
- * cannot replace it. Each dialog is looked at at every size, light and dark, and
+ * vendor token speaks the vendor's words, not our service's: a Cloudflare token gets a
+ * new token with a new expiry (its roll would keep the past one). Each dialog is looked at at every size, light and dark, and
  * checked with axe.
  */
 import { AxeBuilder } from '@axe-core/playwright';
@@ -279,9 +279,9 @@ test('a page cannot send a choice the vendor does not offer on rotate-and-send: 
     [npmConnection, npm.id, { expiresAt: inDays(91) }],
     [npmConnection, npm.id, { expiresAt: inDays(-1) }],
     [npmConnection, npm.id, { expiresAt: 'in a month' }],
-    // Cloudflare takes no expiry on rotation.
-    [cloudflareConnection, cloudflare.id, { expiresAt: inDays(30) }],
-    [cloudflareConnection, cloudflare.id, { expiresAt: null }],
+    // Cloudflare's roll keeps the token's expiry: none may be asked with it.
+    [cloudflareConnection, cloudflare.id, { style: 'at-once', expiresAt: inDays(30) }],
+    [cloudflareConnection, cloudflare.id, { style: 'at-once', expiresAt: null }],
     // GitLab decides how the old value ends, and requires an expiry within a year.
     [gitlabConnection, project.id, { style: 'at-once' }],
     [gitlabConnection, project.id, { expiresAt: inDays(366) }],
@@ -478,16 +478,32 @@ test('Replace… of an expired GitLab project token speaks GitLab’s words and 
   await expect(page.getByRole('button', { name: 'Details of old-bot' })).toBeVisible();
 });
 
-test('Replace… of an expired Cloudflare token says why Cloudflare cannot replace it, and sends nothing', async () => {
+test('Replace… of an expired Cloudflare token makes a new token with a new expiry (a roll would keep the past one)', async () => {
   const title = 'Replace “cf-expired”?';
   const dialog = await openReplace('cf-expired', title);
-  await expect(dialog).toContainText('Cloudflare keeps a token’s expiry when it rolls the value');
-  await expect(dialog.getByRole('radio')).toHaveCount(0);
-  await expect(dialog.getByRole('button', { name: 'Replace token' })).toHaveCount(0);
+  await expect(dialog).toContainText('“cf-expired” has expired.');
+  const expiry = dialog.getByRole('radiogroup', { name: 'New expiry' });
+  // Its date is past: keeping it is not offered, and neither is a roll.
+  await expect(expiry.getByRole('radio', { name: /^Same expiry/ })).toHaveCount(0);
+  await expect(dialog.getByRole('radio', { name: /^Roll the value now/ })).toHaveCount(0);
   await lookEverywhere('vendor-replace-cloudflare', () => openReplace('cf-expired', title));
+  await expiry.getByRole('radio', { name: /^30 days/ }).check();
+  const old = [...vendors.cloudflare.tokens.values()].find((t) => t.name === 'cf-expired')!;
   const before = vendors.cloudflare.requests.length;
-  await dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
-  await expect(page.locator('dialog')).toHaveCount(0);
-  expect(vendors.cloudflare.requests.slice(before)).toEqual([]);
+  await dialog.getByRole('button', { name: 'Replace token' }).click();
+  const { fresh, reveal } = await takeRevealed('cf-expired');
+  const made = [...vendors.cloudflare.tokens.values()].find((t) => t.value === fresh);
+  expect(made?.name).toBe('cf-expired');
+  expect(made?.expires_on?.slice(0, 10)).toBe(day(30));
+  expect(await vendors.accepts('cloudflare', fresh)).toBe(true);
+  // Made new, then the old one deleted; never rolled.
+  const writes = vendors.cloudflare.requests
+    .slice(before)
+    .filter((r) => r.method !== 'GET')
+    .map((r) => r.method);
+  expect(writes).toEqual(['POST', 'DELETE']);
+  expect(vendors.cloudflare.tokens.has(old.id)).toBe(false);
+  expect(vendors.cloudflare.offContract).toEqual([]);
+  await closeRevealed(reveal);
   expect(await vendors.secretsAtRest(page)).toEqual([]);
 });

@@ -97,10 +97,25 @@ describe('what a rotation may be asked, per issuer', () => {
         expect(refused.code).toBe('invalid_rotation');
         expect(refused.message.length).toBeGreaterThan(40);
       }
-    for (const issuer of [ours, cloudflareIssuer, github])
+    for (const issuer of [ours, github])
       expect(refusal(() => checkRotationRequest(issuer, { expiresAt: at(30) }, NOW))).toMatchObject(
         { code: 'invalid_rotation', message: expect.stringContaining('Nothing was rotated') },
       );
+    // Cloudflare's new token takes an expiry; its roll keeps the token's own.
+    expect(
+      checkRotationRequest(
+        cloudflareIssuer,
+        { style: 'create-then-delete', expiresAt: at(30) },
+        NOW,
+      ),
+    ).toEqual({ style: 'create-then-delete', expiresAt: at(30) });
+    for (const expiresAt of [at(30), null])
+      expect(
+        refusal(() => checkRotationRequest(cloudflareIssuer, { style: 'at-once', expiresAt }, NOW)),
+      ).toMatchObject({
+        code: 'invalid_rotation',
+        message: expect.stringContaining('rolls the value'),
+      });
     expect(refusal(() => checkRotationRequest(ours, { expiresAt: at(30) }, NOW)).message).toContain(
       'grace period',
     );

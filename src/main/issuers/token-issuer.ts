@@ -7,6 +7,7 @@
  * Failures are errors with a stable `code` (`token_not_found` for a token the issuer
  * does not hold) and a sentence a person can act on.
  */
+import { DeskError } from '../desk-error.js';
 import type { ApiToken, IssuedApiToken, TokenUsage } from '../../shared/api-schemas.js';
 import type { VendorChoices } from '../../shared/ipc/create-choices.js';
 import type { RotationStyle, TokenFacts } from '../../shared/issuers/token-facts.js';
@@ -110,4 +111,12 @@ export interface TokenIssuer {
 /** Whether `error` is an issuer's answer with this code. */
 export function hasCode(error: unknown, code: string): boolean {
   return error instanceof Error && 'code' in error && error.code === code;
+}
+
+/** A roll changes the value only: the token keeps its expiry, so none may be asked with one. */
+export function rollKeepsExpiry(name: string): DeskError {
+  return new DeskError(
+    'invalid_rotation',
+    `${name} keeps a token’s expiry when it rolls the value at once. To choose a new expiry, make a new token and delete the old one. Nothing was rotated.`,
+  );
 }

@@ -11,7 +11,7 @@ import {
   type RotationStyleChoice,
 } from '../../shared/issuers/rotation-choices.js';
 import { DeskError } from '../desk-error.js';
-import type { RotateOptions, TokenIssuer } from '../issuers/token-issuer.js';
+import { rollKeepsExpiry, type RotateOptions, type TokenIssuer } from '../issuers/token-issuer.js';
 import { ISSUERS, isIssuerKind } from '../issuers/registry.js';
 
 const DAY_MS = 86_400_000;
@@ -67,6 +67,7 @@ export function checkRotationRequest(
       );
     options.expiresAt = checkExpiry(request.expiresAt, issuer, name, now);
   }
+  if (options.style === 'at-once' && options.expiresAt !== undefined) throw rollKeepsExpiry(name);
   return options;
 }
 

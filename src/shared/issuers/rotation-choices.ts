@@ -1,7 +1,9 @@
 /**
- * What a person may choose when rotating a token, per issuer: a new expiry (npm and
- * GitLab make the replacement with the one asked for), how the old value ends
- * (Cloudflare can make a new token and delete the old one, or roll the value at once),
+ * What a person may choose when rotating a token, per issuer: a new expiry (npm,
+ * GitLab and Cloudflare's new token are made with the one asked for; Cloudflare's roll
+ * keeps the token's expiry, so an expiry goes with making a new token only), how the
+ * old value ends (Cloudflare can make a new token and delete the old one, or roll the
+ * value at once),
  * or nothing (our service keeps the old secret for a grace period instead; GitHub's
  * rotation is made on github.com, which sets the expiry; GitLab decides by the kind of
  * token). Main refuses any other choice before the vendor is asked; the window offers
@@ -33,7 +35,7 @@ const CHOICES: Record<IssuerKindName, RotationChoices> = {
   'token-desk': NONE,
   npm: { expiry: true, styles: [] },
   gitlab: { expiry: true, styles: [] },
-  cloudflare: { expiry: false, styles: ROTATION_STYLES },
+  cloudflare: { expiry: true, styles: ROTATION_STYLES },
   github: NONE,
 };
 

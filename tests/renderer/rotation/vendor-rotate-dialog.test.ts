@@ -55,8 +55,13 @@ describe('what the vendor rotate dialog offers', () => {
     expect(defaultPreset(expiryPresets(vendorToken('npm'), npmSource))?.label).toBe(
       'Same lifetime as now',
     );
-    for (const kind of ['cloudflare', 'github'] as const)
-      expect(labels(vendorToken(kind), source(kind))).toEqual([]);
+    // Cloudflare keeps a date, not a lifetime; a replacement of an expired one needs a new date.
+    expect(labels(vendorToken('cloudflare'), source('cloudflare'))[0]).toBe('Same expiry as now');
+    expect(labels(vendorToken('cloudflare'), source('cloudflare')).length).toBeGreaterThan(1);
+    expect(
+      expiryPresets(vendorToken('cloudflare'), source('cloudflare'), 'replace').map((p) => p.days),
+    ).not.toContain(null);
+    expect(labels(vendorToken('github'), source('github'))).toEqual([]);
     expect(labels(token(), source('token-desk'))).toEqual([]);
     // A source the list does not know offers nothing rather than a guess.
     expect(labels(vendorToken('npm'), undefined)).toEqual([]);
@@ -64,6 +69,8 @@ describe('what the vendor rotate dialog offers', () => {
 
   it('offers a choice of style only for Cloudflare, making a new token by default', () => {
     expect(styleChoices(vendorToken('cloudflare'))).toEqual(['create-then-delete', 'at-once']);
+    // A roll would keep an expired token's past expiry: its replacement is a new token.
+    expect(styleChoices(vendorToken('cloudflare'), 'replace')).toEqual(['create-then-delete']);
     for (const kind of ['npm', 'gitlab', 'github'] as const)
       expect(styleChoices(vendorToken(kind))).toEqual([]);
     expect(styleChoices(token())).toEqual([]);
@@ -74,6 +81,12 @@ describe('what the vendor rotate dialog offers', () => {
     expect(rotationChoice(same!, null, NOW)).toEqual({});
     expect(rotationChoice(seven!, null, NOW)).toEqual({ expiresAt: '2026-06-08T12:00:00.000Z' });
     expect(rotationChoice(null, 'at-once', NOW)).toEqual({ style: 'at-once' });
+    // A roll keeps the token's expiry: an expiry picked before switching to it is not sent.
+    expect(rotationChoice(seven!, 'at-once', NOW)).toEqual({ style: 'at-once' });
+    expect(rotationChoice(seven!, 'create-then-delete', NOW)).toEqual({
+      expiresAt: '2026-06-08T12:00:00.000Z',
+      style: 'create-then-delete',
+    });
   });
 
   it('keeps our own tokens on their dialogs; GitHub’s is guided', () => {
@@ -125,7 +138,9 @@ describe('the vendor rotate dialog as it renders', () => {
     expect(html).toMatch(/<input type="radio"[^>]*checked=""[^>]*\/>Make a new token/);
     expect(text(html)).toContain('Rotate and update 2 places');
     expect(text(html)).toContain('Listing the places…');
-    expect(text(html)).not.toContain('New expiry');
+    // The new token may get a new expiry; by default it keeps the old one's date.
+    expect(text(html)).toContain('New expiry');
+    expect(html).toMatch(/<input type="radio"[^>]*checked=""[^>]*\/>Same expiry as now/);
   });
 
   it('GitHub: the guided steps and “Open GitHub and continue”', () => {
@@ -165,15 +180,12 @@ describe('Replace… of an expired vendor token', () => {
   });
 
   it('says where the vendor cannot give an expired token a working value, and nowhere else', () => {
-    // GitLab refuses to rotate an expired personal token; Cloudflare keeps the expiry when
-    // it rolls, and its replacement would need a new one.
+    // GitLab refuses to rotate an expired personal token.
     expect(replaceRefusal(vendorToken('gitlab', { name: 'laptop' }))).toContain(
       'GitLab does not rotate an expired personal access token',
     );
-    expect(replaceRefusal(vendorToken('cloudflare', { name: 'dns' }))).toContain(
-      'Cloudflare keeps a token’s expiry when it rolls the value',
-    );
     for (const t of [
+      vendorToken('cloudflare', { name: 'dns' }),
       vendorToken('npm'),
       vendorToken('github'),
       vendorToken('gitlab', { facts: projectFacts }),
@@ -219,11 +231,21 @@ describe('Replace… of an expired vendor token', () => {
     expect(text(html)).toContain('Open GitHub and continue');
   });
 
-  it('a GitLab personal or Cloudflare token: why not, and only Close', () => {
-    for (const [t, kind] of [
-      [vendorToken('gitlab', { name: 'laptop' }), 'gitlab'],
-      [vendorToken('cloudflare', { name: 'dns' }), 'cloudflare'],
-    ] as const) {
+  it('a Cloudflare token: a new token with a new expiry, no roll offered', () => {
+    const html = dialog(
+      vendorToken('cloudflare', { name: 'dns' }),
+      source('cloudflare'),
+      'replace',
+    );
+    expect(text(html)).toContain('Replace “dns”?');
+    expect(text(html)).toContain('New expiry');
+    expect(text(html)).not.toContain('Same expiry as now');
+    expect(text(html)).not.toContain('Roll the value now');
+    expect(text(html)).toContain('Replace token');
+  });
+
+  it('a GitLab personal token: why not, and only Close', () => {
+    for (const [t, kind] of [[vendorToken('gitlab', { name: 'laptop' }), 'gitlab']] as const) {
       const html = dialog(t, source(kind), 'replace');
       expect(text(html)).toContain(`Replace “${t.name}”?`);
       expect(text(html)).toContain(replaceRefusal(t)!);

@@ -22,6 +22,7 @@ import type { IssuerConnection, IssuerContext } from '../registry.js';
 import type { VendorChoices } from '../../../shared/ipc/create-choices.js';
 import {
   hasCode,
+  rollKeepsExpiry,
   type CreateTokenInput,
   type IssuedToken,
   type IssuerCapabilities,
@@ -137,6 +138,8 @@ export class CloudflareIssuer implements TokenIssuer {
   async rotate(id: string, options: CloudflareRotateOptions = {}): Promise<RotatedToken> {
     await this.refuseOwn(id, 'rotate');
     const style = options.style ?? this.rotation;
+    // A roll keeps the token's expiry: an expiry asked with one would be dropped unsaid.
+    if (style === 'at-once' && options.expiresAt !== undefined) throw rollKeepsExpiry('Cloudflare');
     return style === 'at-once' ? this.roll(id) : this.replace(id, options.expiresAt);
   }
 

@@ -265,6 +265,21 @@ describe('the Cloudflare issuer', () => {
     expect(fake.accepts(rolled.secret)).toBe(false);
     expect(fake.accepts(again.secret)).toBe(true);
     expect(fake.requests.filter((entry) => entry.path.endsWith('/value'))).toHaveLength(2);
+
+    // A roll keeps the token's expiry: one asked with it (or with a connection that rolls
+    // by default) is refused before Cloudflare hears of it, never dropped unsaid.
+    const sent = fake.requests.length;
+    for (const [by, options] of [
+      [issuer, { style: 'at-once', expiresAt: future(30) }],
+      [rolling, { expiresAt: future(30) }],
+      [rolling, { expiresAt: null }],
+    ] as const)
+      await expect(by.rotate(made.id, options)).rejects.toMatchObject({
+        code: 'invalid_rotation',
+        message: expect.stringContaining('rolls the value'),
+      });
+    expect(fake.requests.slice(sent).filter((entry) => entry.method !== 'GET')).toEqual([]);
+    expect(fake.accepts(again.secret)).toBe(true);
   });
 
   it('revokes one at a time, telling apart the tokens it no longer holds', async () => {

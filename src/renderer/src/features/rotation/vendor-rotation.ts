@@ -54,16 +54,23 @@ export function expiryPresets(
   mode: RotateMode = 'rotate',
 ): ExpiryPreset[] {
   if (!source || !rotationChoices(token.issuer.kind).expiry) return [];
+  // Cloudflare keeps a date, not a lifetime: an expired token's date is past, so a
+  // replacement needs a new one.
+  const dated = token.issuer.kind === 'cloudflare';
   const longest = source.capabilities.maxExpiryDays ?? 365;
   const presets: ExpiryPreset[] = PRESET_DAYS.filter((days) => days <= longest).map((days) => ({
     days,
     label: days === 365 ? '1 year' : `${days} days`,
   }));
-  if (!source.capabilities.expiryRequired)
+  if (!source.capabilities.expiryRequired && !(dated && mode === 'replace'))
     presets.unshift({
       days: null,
       // An expired token's lifetime is over: the vendor gives the new one as long, from today.
-      label: mode === 'replace' ? 'Same lifetime as before, from today' : 'Same lifetime as now',
+      label: dated
+        ? 'Same expiry as now'
+        : mode === 'replace'
+          ? 'Same lifetime as before, from today'
+          : 'Same lifetime as now',
     });
   return presets;
 }
@@ -79,8 +86,14 @@ export function defaultPreset(presets: readonly ExpiryPreset[]): ExpiryPreset | 
 }
 
 /** The ways the old value may end for this token (the vendor's default first); empty: no choice. */
-export const styleChoices = (token: DeskToken): readonly RotationStyleChoice[] =>
-  rotationChoices(token.issuer.kind).styles;
+export const styleChoices = (
+  token: DeskToken,
+  mode: RotateMode = 'rotate',
+): readonly RotationStyleChoice[] =>
+  // A roll keeps an expired token's past expiry: a replacement is a new token.
+  mode === 'replace' && token.issuer.kind === 'cloudflare'
+    ? ['create-then-delete']
+    : rotationChoices(token.issuer.kind).styles;
 
 /** What a rotation does to the old value with this choice, for the warning said before confirming. */
 export function effectiveStyle(token: DeskToken, style: RotationStyleChoice | null): RotationStyle {
@@ -93,8 +106,9 @@ export function rotationChoice(
   style: RotationStyleChoice | null,
   now: number,
 ): RotationChoice {
+  // A roll keeps the token's expiry: none is sent with one.
   return {
-    ...(preset && preset.days !== null
+    ...(preset && preset.days !== null && style !== 'at-once'
       ? { expiresAt: new Date(now + preset.days * DAY_MS).toISOString() }
       : {}),
     ...(style ? { style } : {}),
@@ -109,21 +123,19 @@ export function initialPick(
 ): RotationPick {
   return {
     preset: defaultPreset(expiryPresets(token, source, mode)),
-    style: styleChoices(token)[0] ?? null,
+    style: styleChoices(token, mode)[0] ?? null,
   };
 }
 
 /**
  * Why an expired token's vendor cannot give it a working replacement from Token Desk,
- * in words, or null where it can: GitLab refuses to rotate an expired personal token,
- * and a Cloudflare token keeps its expiry when rolled while its replacement would need
- * a new one, which Cloudflare's rotation here does not take.
+ * in words, or null where it can: GitLab refuses to rotate an expired personal token.
+ * (A Cloudflare token is replaced by a new one with a new expiry: a roll would keep
+ * the past one.)
  */
 export function replaceRefusal(token: DeskToken): string | null {
   if (token.issuer.kind === 'gitlab' && token.facts.rotation === 'at-once')
     return `GitLab does not rotate an expired personal access token, so Token Desk cannot replace “${token.name}”. Create a new token on GitLab, then revoke this one.`;
-  if (token.issuer.kind === 'cloudflare')
-    return `Cloudflare keeps a token’s expiry when it rolls the value, and Token Desk cannot ask a new expiry for a Cloudflare replacement, so neither would give “${token.name}” a working value. Create a new token with New token, then revoke this one.`;
   return null;
 }
 

@@ -50,7 +50,7 @@ export function VendorChoices({
   disabled,
 }: Props) {
   const presets = expiryPresets(token, source, mode);
-  const styles = styleChoices(token);
+  const styles = styleChoices(token, mode);
   // The dates beside the presets, as of when the choices appeared.
   const [now] = useState(() => Date.now());
   const expiryLabel = useId();
@@ -66,7 +66,8 @@ export function VendorChoices({
         </div>
       )}
 
-      {presets.length > 0 && (
+      {/* A roll keeps the token's expiry: nothing to choose then. */}
+      {presets.length > 0 && pick.style !== 'at-once' && (
         <div className="rotate-choice">
           <p id={expiryLabel} className="rotate-choice-label">
             New expiry
@@ -91,7 +92,7 @@ export function VendorChoices({
         </div>
       )}
 
-      {styles.length > 0 && (
+      {styles.length > 1 && (
         <div className="rotate-choice">
           <p id={styleLegend} className="rotate-choice-label">
             How the old value ends
