@@ -117,14 +117,8 @@ export class ProviderAccounts {
     lookUp: (host: string) => Promise<{ login: string }>,
   ): Promise<ProviderAccountRecord> {
     const host = normalizeProviderHost(provider, rawHost);
-    const newHost = await this.confirmHost(provider, host);
+    const newHost = await this.confirmHost(provider, host, { tokenless: true });
     const { login } = await lookUp(host);
-    const existing = this.sameAccount(provider, host, login);
-    if (existing && existing.tokenless !== true)
-      throw new DeskError(
-        'already_connected',
-        `${plainText(login, 40)} on ${vendorName(provider)} is already connected with an access token, which tracks tokens too. Nothing was changed.`,
-      );
     return this.save(provider, host, login, null, newHost);
   }
 
@@ -142,8 +136,34 @@ export class ProviderAccounts {
       );
   }
 
-  /** `credential` null: connected without one (the record says so; nothing in the keychain). */
-  private async save(
+  /**
+   * One change to the accounts at a time: a save reads the list, awaits the keychain and
+   * writes the list back, so two at once (a token added while the page connects the same
+   * login without one) would each write over the other's keychain entry and record.
+   */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.changes.then(work, work);
+    this.changes = run.catch(() => undefined);
+    return run;
+  }
+
+  private changes: Promise<unknown> = Promise.resolve();
+
+  /**
+   * `credential` null: connected without one (the record says so; nothing in the
+   * keychain), refused over the same account connected with one, which would lose it.
+   */
+  private save(
+    provider: Vendor,
+    host: string,
+    login: string,
+    credential: string | null,
+    newHost: boolean,
+  ): Promise<ProviderAccountRecord> {
+    return this.serial(() => this.saveNow(provider, host, login, credential, newHost));
+  }
+
+  private async saveNow(
     provider: Vendor,
     host: string,
     login: string,
@@ -159,6 +179,14 @@ export class ProviderAccounts {
     }
     const all = this.deps.store.providerAccounts.read();
     const same = this.sameAccount(provider, host, login);
+    if (credential === null && same && same.tokenless !== true)
+      throw new DeskError(
+        'already_connected',
+        `${plainText(login, 40)} on ${vendorName(provider)} is already connected with an access token, which tracks tokens too. Nothing was changed.`,
+      );
+    // GitHub spelled the login another way (case): its keychain entry is named by the old
+    // spelling, and would otherwise stay there unreachable.
+    if (same && same.login !== login) await this.deps.vault.removeCredential(same);
     const record: ProviderAccountRecord = {
       id: same?.id ?? randomUUID(),
       provider,
@@ -176,13 +204,15 @@ export class ProviderAccounts {
     return record;
   }
 
-  async remove(accountId: string): Promise<void> {
-    const record = this.find(accountId);
-    await this.deps.vault.removeCredential(record);
-    this.deps.store.providerAccounts.write(
-      this.deps.store.providerAccounts.read().filter((entry) => entry.id !== accountId),
-    );
-    this.forgetUnusedHosts();
+  remove(accountId: string): Promise<void> {
+    return this.serial(async () => {
+      const record = this.find(accountId);
+      await this.deps.vault.removeCredential(record);
+      this.deps.store.providerAccounts.write(
+        this.deps.store.providerAccounts.read().filter((entry) => entry.id !== accountId),
+      );
+      this.forgetUnusedHosts();
+    });
   }
 
   /** Removes every provider account of one Token Desk account, credentials included. */
@@ -316,7 +346,11 @@ export class ProviderAccounts {
    * verified): a compromised page could otherwise add an account on its own server and
    * have rotations feed it.
    */
-  private async confirmHost(provider: Vendor, host: string): Promise<boolean> {
+  private async confirmHost(
+    provider: Vendor,
+    host: string,
+    how: { tokenless?: boolean } = {},
+  ): Promise<boolean> {
     if (this.hostConfirmed(provider, host)) return false;
     const name = vendorName(provider);
     const shown = visibleVendorHost(provider, host) ?? host;
@@ -324,8 +358,10 @@ export class ProviderAccounts {
       title: `Trust ${shown}?`,
       message: `Add ${/^[aeio]/i.test(name) || name === 'npm' ? 'an' : 'a'} ${name} account on ${shown}?`,
       detail:
-        `Token Desk has never used ${host} before. It will send the access token you entered there now, ` +
-        `and your tokens' secrets whenever you send or rotate a token recorded on that host. ` +
+        `Token Desk has never used ${host} before. ` +
+        (how.tokenless
+          ? `It will look your login up there now, and send each token's value there whenever you track, rotate or revoke a token of that account. `
+          : `It will send the access token you entered there now, and your tokens' secrets whenever you send or rotate a token recorded on that host. `) +
         `Continue only if ${shown} is your organization's ${name} server and you asked to add it just now.`,
       confirmLabel: 'Trust and add account',
     });
@@ -351,9 +387,11 @@ export class ProviderAccounts {
       message: `Send to ${name} on ${shown}?`,
       detail:
         `The ${name} account ${plainText(account.login, 40)} on ${account.host} was added before Token Desk asked ` +
-        `about hosts. Token Desk is about to send its access token there, and with it your tokens' secrets ` +
-        `whenever you send or rotate a token recorded on that host. Continue only if ${shown} is your ` +
-        `organization's ${name} server.`,
+        `about hosts, or its host's trust was withdrawn. ` +
+        (account.tokenless === true
+          ? `Token Desk is about to send a token's value there, as it does whenever you track, rotate or revoke a token of that account. `
+          : `Token Desk is about to send its access token there, and with it your tokens' secrets whenever you send or rotate a token recorded on that host. `) +
+        `Continue only if ${shown} is your organization's ${name} server.`,
       confirmLabel: 'Trust and continue',
     });
     if (!yes)

@@ -67,6 +67,7 @@ beforeAll(async () => {
   github.tokens.addUser('ada');
   github.tokens.addUser('acme', 'Organization');
   github.tokens.addUser('eve_acme');
+  github.tokens.addUser('bo');
   world.gitlab.addUser(GL_TOKEN, 'ada');
   world.gitlab.addProject('acme/app', { ada: MAINTAINER });
   main = world.launch({
@@ -186,6 +187,9 @@ describe('a GitHub account connected without a token', () => {
       login: 'ada',
     });
     expect(refused).toMatchObject({ ok: false, error: { code: 'github_needs_token' } });
+    // Main asked about the new host first, in words true of a connection without a token.
+    expect(world.confirm.asked.at(-1)?.detail).toContain('look your login up there now');
+    expect(world.confirm.asked.at(-1)?.detail).not.toContain('access token you entered');
     expect(lookups(privateGhes)).toEqual([
       expect.objectContaining({ method: 'GET', path: '/users/ada', authenticated: false }),
     ]);
@@ -358,5 +362,66 @@ describe('a GitHub account connected without a token', () => {
     });
     expect(refused).toMatchObject({ ok: false, error: { code: 'already_connected' } });
     expect((await connections()).find((c) => c.id === ada.id)?.roles.storesSecrets).toBe(true);
+  });
+
+  it('a token added while the page connects the same login without one: the token is kept, whatever the order', async () => {
+    const bo = await must<Info>('connections:add', {
+      kind: 'github',
+      host: 'https://github.com',
+      login: 'bo',
+    });
+    const token = github.tokens.addToken({ login: 'bo' });
+    const [withToken, without] = await Promise.all([
+      call<Info>('connections:add', { kind: 'github', host: 'https://github.com', token }),
+      call<Info>('connections:add', { kind: 'github', host: 'https://github.com', login: 'bo' }),
+    ]);
+    expect(withToken).toMatchObject({ ok: true, value: { id: bo.id } });
+    if (!without.ok) expect(without.error.code).toBe('already_connected');
+    expect((await connections()).find((c) => c.id === bo.id)?.roles.storesSecrets).toBe(true);
+    expect(
+      await world.keychain.getPassword(
+        PROVIDER_KEYCHAIN_SERVICE,
+        providerKeychainAccount({
+          provider: 'github',
+          login: 'bo',
+          host: bo.host,
+          owner: { serviceUrl: world.service.baseUrl, email },
+        }),
+      ),
+    ).toBe(token);
+  });
+
+  it('GitHub spelling a login another way keeps one keychain entry, under the new spelling', async () => {
+    const entry = (login: string) =>
+      world.keychain.getPassword(
+        PROVIDER_KEYCHAIN_SERVICE,
+        providerKeychainAccount({
+          provider: 'github',
+          login,
+          host: 'https://api.github.com',
+          owner: { serviceUrl: world.service.baseUrl, email },
+        }),
+      );
+    const first = github.tokens.addToken({ login: 'Cy' });
+    const cy = await must<Info>('connections:add', {
+      kind: 'github',
+      host: 'https://github.com',
+      token: first,
+    });
+    expect(await entry('Cy')).toBe(first);
+    // The same account, as GitHub now spells it.
+    const second = github.tokens.addToken({ login: 'cy' });
+    const again = await must<Info>('connections:add', {
+      kind: 'github',
+      host: 'https://github.com',
+      token: second,
+    });
+    expect(again).toMatchObject({ id: cy.id, login: 'cy' });
+    expect(await entry('cy')).toBe(second);
+    expect(await entry('Cy')).toBeNull();
+    await must('connections:remove', { connectionId: cy.id }).catch(() =>
+      must('providers:remove', { accountId: cy.id }),
+    );
+    expect(await entry('cy')).toBeNull();
   });
 });

@@ -38,6 +38,9 @@ const browser = new RecordingBrowser();
 
 const call = async <T = any>(channel: string, payload: unknown) =>
   (await invokeChannel(main.handlers, channel, payload, silent)) as Result<T>;
+const bearer = (request: { authorization: string | null }) =>
+  (request.authorization ?? '').replace(/^Bearer /, '');
+
 /** The couch login's requests (the password travels in them). */
 const couchRequests = () =>
   registry.requests.filter((r) => r.path.includes('org.couchdb.user')).length;
@@ -111,10 +114,62 @@ describe('stopping an npm sign-in from the window', () => {
     expect(await npmConnections()).toEqual([]);
   });
 
+  it('asks and sends nothing more after a stop during the one-time code prompt', async () => {
+    registry.mode = 'otp';
+    try {
+      const sessions = registry.sessions.size;
+      const signingIn = call('connections:add', { kind: 'npm', host: registry.url });
+      await expect.poll(() => prompt.asked.length, { timeout: 15_000 }).toBe(2);
+      prompt.answer({ username: 'ada', password: PASSWORD });
+      await expect.poll(() => prompt.asked.length, { timeout: 15_000 }).toBe(3);
+      expect(prompt.asked[2]?.title).toBe('npm one-time code');
+      const withCode = registry.requests.filter((r) => r.otp !== null).length;
+      expect((await call('connections:cancel-sign-in', null)).ok).toBe(true);
+      prompt.answer({ otp: registry.otp });
+      const stopped = await signingIn;
+      expect(stopped).toMatchObject({ ok: false, error: { code: 'npm_cancelled' } });
+      if (!stopped.ok) expect(stopped.error.message).not.toContain(PASSWORD);
+      // Neither the code nor the password went again: no session was made.
+      expect(registry.requests.filter((r) => r.otp !== null).length).toBe(withCode);
+      expect(registry.sessions.size).toBe(sessions);
+      expect(await npmConnections()).toEqual([]);
+    } finally {
+      registry.mode = 'none';
+    }
+  });
+
+  it('signs a session out again when the stop comes after the registry made it: nothing kept, and said', async () => {
+    const sessions = new Set(registry.sessions.keys());
+    registry.next('whoami', (request) => {
+      // The person stops while the registry says whose the new session is.
+      void call('connections:cancel-sign-in', null);
+      return { status: 200, body: { username: registry.sessions.get(bearer(request)) ?? 'ada' } };
+    });
+    const signingIn = call('connections:add', { kind: 'npm', host: registry.url });
+    await expect.poll(() => prompt.asked.length, { timeout: 15_000 }).toBe(4);
+    prompt.answer({ username: 'ada', password: PASSWORD });
+    const stopped = await signingIn;
+    expect(stopped).toMatchObject({
+      ok: false,
+      error: {
+        code: 'npm_cancelled',
+        message: expect.stringContaining('signed that session out again'),
+      },
+    });
+    const made = registry.requests.filter(
+      (r) => r.method === 'DELETE' && r.path.startsWith('/-/user/token/'),
+    );
+    expect(made).toHaveLength(1);
+    // Every session the registry holds now was there before: the new one is gone.
+    expect([...registry.sessions.keys()].filter((key) => !sessions.has(key))).toEqual([]);
+    expect(registry.offContract).toEqual([]);
+    expect(await npmConnections()).toEqual([]);
+  });
+
   it('signs in again afterwards: the stop does not outlive its sign-in', async () => {
     const couchBefore = couchRequests();
     const signingIn = call('connections:add', { kind: 'npm', host: registry.url });
-    await expect.poll(() => prompt.asked.length, { timeout: 15_000 }).toBe(2);
+    await expect.poll(() => prompt.asked.length, { timeout: 15_000 }).toBe(5);
     prompt.answer({ username: 'ada', password: PASSWORD });
     expect(await signingIn).toMatchObject({ ok: true, value: { kind: 'npm', login: 'ada' } });
     expect(await npmConnections()).toHaveLength(1);

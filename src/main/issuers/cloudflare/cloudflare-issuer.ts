@@ -136,10 +136,16 @@ export class CloudflareIssuer implements TokenIssuer {
   }
 
   async rotate(id: string, options: CloudflareRotateOptions = {}): Promise<RotatedToken> {
-    await this.refuseOwn(id, 'rotate');
     const style = options.style ?? this.rotation;
     // A roll keeps the token's expiry: an expiry asked with one would be dropped unsaid.
     if (style === 'at-once' && options.expiresAt !== undefined) throw rollKeepsExpiry('Cloudflare');
+    // A rotation keeps or moves a token's expiry; it does not take one away.
+    if (options.expiresAt === null)
+      throw new DeskError(
+        'invalid_expiry',
+        'A rotated Cloudflare token keeps its expiry unless you choose a new date; Token Desk does not make it last forever. Nothing was rotated.',
+      );
+    await this.refuseOwn(id, 'rotate');
     return style === 'at-once' ? this.roll(id) : this.replace(id, options.expiresAt);
   }
 

@@ -106,13 +106,40 @@ export async function signInToNpm(
     webApprovalLimitMs: ports.webApprovalLimitMs,
   };
   const token = (await webLogin(npm, secondFactor)) ?? (await couchLogin(npm, secondFactor));
-  if (ports.signal?.aborted)
-    throw new DeskError(
-      'npm_cancelled',
-      'Cancelled: the sign-in was stopped, so Token Desk kept nothing. Sign in again to connect npm.',
-    );
+  if (ports.signal?.aborted) return signOutStopped(npm, token);
   const { login } = await verifyNpmConnection(npm.registry, token, { fetch: ports.fetch });
+  // Stopped while the registry said whose it is: the session is not kept either.
+  if (ports.signal?.aborted) return signOutStopped(npm, token);
   return { token, username: login, registry: npm.registry };
+}
+
+/**
+ * A sign-in stopped after the registry had made its session token: nothing keeps it, so
+ * it is signed out again as npm logout does (`DELETE /-/user/token/{token}` with it as
+ * the bearer), and the person is told whether that worked. Never dropped unsaid.
+ */
+async function signOutStopped(npm: NpmRegistry, token: string): Promise<never> {
+  let signedOut = false;
+  try {
+    const answer = await npm.call(
+      {
+        method: 'DELETE',
+        target: `-/user/token/${encodeURIComponent(token)}`,
+        auth: { kind: 'bearer', token },
+        what: 'sign out the stopped sign-in',
+      },
+      [token],
+    );
+    signedOut = answer.status >= 200 && answer.status < 300;
+  } catch {
+    // Said below: the session is left to end by itself.
+  }
+  throw new DeskError(
+    'npm_cancelled',
+    signedOut
+      ? `Stopped: ${npm.who} had already signed you in, so Token Desk signed that session out again. Nothing was kept.`
+      : `Stopped: ${npm.who} had already signed you in, and Token Desk could not sign that session out again. Nothing was kept; the session ends by itself (after two hours on registry.npmjs.org), or sign out of it at ${npm.label}.`,
+  );
 }
 
 /** npm's web login, or null when the registry does not offer it. */

@@ -86,6 +86,8 @@ export async function withSecondFactor(
   const first = await attempt(undefined);
   const asked = secondFactorAsked(first);
   if (!asked) return first;
+  // A sign-in stopped from the window asks nothing more and sends nothing more.
+  stopIfAborted(registry, ports, what, secrets);
   let otp: string;
   if (asked.kind === 'web') {
     otp = await approveInBrowser(registry, ports, asked, what, secrets, pollAuth);
@@ -93,6 +95,7 @@ export async function withSecondFactor(
     otp = await askForCode(registry, ports.prompt, what, secrets);
   }
   secrets.push(otp);
+  stopIfAborted(registry, ports, what, secrets);
   const second = await attempt(otp);
   if (secondFactorAsked(second)) {
     throw registry.error(
@@ -104,6 +107,20 @@ export async function withSecondFactor(
     );
   }
   return second;
+}
+
+function stopIfAborted(
+  registry: NpmRegistry,
+  ports: SecondFactorPorts,
+  what: string,
+  secrets: readonly string[],
+): void {
+  if (ports.signal?.aborted)
+    throw registry.error(
+      'npm_cancelled',
+      `Cancelled: it was stopped, so Token Desk sent nothing more to npm and did not ${what}.`,
+      secrets,
+    );
 }
 
 async function askForCode(

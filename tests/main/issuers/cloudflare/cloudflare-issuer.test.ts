@@ -278,6 +278,10 @@ describe('the Cloudflare issuer', () => {
         code: 'invalid_rotation',
         message: expect.stringContaining('rolls the value'),
       });
+    // Nor does a new token take the expiry away: "never" is not a rotation's to choose.
+    await expect(
+      issuer.rotate(made.id, { style: 'create-then-delete', expiresAt: null }),
+    ).rejects.toMatchObject({ code: 'invalid_expiry' });
     expect(fake.requests.slice(sent).filter((entry) => entry.method !== 'GET')).toEqual([]);
     expect(fake.accepts(again.secret)).toBe(true);
   });

@@ -28,7 +28,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 export type TwoFactorMode = 'none' | 'otp' | 'web';
-export type Route = 'login' | 'done' | 'couch' | 'whoami' | 'list' | 'create' | 'delete';
+export type Route = 'login' | 'done' | 'couch' | 'logout' | 'whoami' | 'list' | 'create' | 'delete';
 
 export interface CannedAnswer {
   status: number;
@@ -275,6 +275,21 @@ export async function startNpm2fa(
           if (flow.kind === 'login') state.sessions.set(flow.result, username);
           else webCodes.add(flow.result);
           return { status: 200, body: { token: flow.result } };
+        },
+      ];
+    }
+    // npm logout (npm/cli lib/commands/logout.js): DELETE /-/user/token/{token}, sent
+    // with that token as its bearer.
+    const logout = /^\/-\/user\/token\/([^/]+)$/.exec(path);
+    if (method === 'DELETE' && logout) {
+      return [
+        'logout',
+        (): CannedAnswer => {
+          const token = decodeURIComponent(logout[1]!);
+          if (request.authorization !== `Bearer ${token}`)
+            offContract(request, 'logout without that session token as its bearer');
+          if (!state.sessions.delete(token)) return { status: 404, body: { error: 'Not found' } };
+          return { status: 200, body: { ok: 'Logged out' } };
         },
       ];
     }
