@@ -38,6 +38,13 @@ export type RotatedToken = IssuedToken & {
     /** The old token still works and main deletes it once every place has the new one. */
     revokeAfterPush?: boolean;
   };
+  /**
+   * The token rotated was the one its own connection signs in with (a GitLab connection's
+   * access token): `secret` is that connection's credential now. Main keeps it (`saved`:
+   * whether it reached the keychain) and pushes it to the places recorded for the token;
+   * the page never gets it.
+   */
+  connectionCredential?: { saved: boolean };
 };
 
 /**
@@ -62,6 +69,11 @@ export interface RotateOptions {
    * old one stops now) or make a new token and delete the old one after the pushes.
    */
   style?: 'create-then-delete' | 'at-once';
+  /**
+   * The new value would go to a place the page chose (a row's Send to CI…): a token that
+   * is its connection's own credential is refused before anything reaches the vendor.
+   */
+  refuseConnectionCredential?: boolean;
 }
 
 export interface IssuerCapabilities {
