@@ -365,6 +365,8 @@ export class RotationService {
       // The rotation stands (the new secret is shown); the places wait for Retry or Finish.
       return this.view(record, { problem: inWords(error, [secret]) });
     }
+    // Opened once for every push of this pass: their records share one look-up.
+    let connected: ConnectedIssuer | null = null;
     for (const place of record.destinations) {
       if (place.status === 'updated' || (only !== undefined && place.destinationId !== only))
         continue;
@@ -376,11 +378,8 @@ export class RotationService {
         // new token still live and not replaced (another window, a bulk revoke).
         if (!this.deps.sessions.isSignedIn(record.owner))
           return this.view(record, { problem: this.ownerSignedOut(record.owner) });
-        await this.deps.destinations.ensureLive(
-          record.newTokenId,
-          record.owner,
-          record.connectionId,
-        );
+        connected ??= this.deps.issuerFor(record.owner, record.connectionId);
+        await this.deps.destinations.ensureLive(record.newTokenId, connected);
       } catch (error) {
         return this.view(record, { problem: inWords(error, [secret]) });
       }
@@ -390,7 +389,7 @@ export class RotationService {
           secret,
           { id: record.newTokenId, name: record.tokenName },
           record.owner,
-          record.connectionId,
+          connected,
         );
         place.status = 'updated';
         place.error = null;
