@@ -89,6 +89,12 @@ export interface IssuerCapabilities {
   create?: boolean;
   /** The longest a new token may last, in days (npm write tokens: 90; GitLab: 365); null or absent: no limit. */
   maxExpiryDays?: number | null;
+  /**
+   * `maxExpiryDays` bounds only some of the issuer's tokens (npm: those that can write):
+   * the issuer checks a rotation's expiry against the token it replaces, before it asks
+   * the vendor for anything, instead of main refusing every token past it.
+   */
+  maxExpiryDaysPerToken?: boolean;
   /** What a rotation usually does to the old value here (each token's facts say its own); default `grace`. */
   rotation?: RotationStyle;
 }
