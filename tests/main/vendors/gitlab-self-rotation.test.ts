@@ -216,6 +216,42 @@ describe('the GitLab connection’s own token, rotated', () => {
     await must('secret:forget', { revealId: result.revealId });
   });
 
+  it('rotations:finish of an unfinished one: rotated again, kept in main, no value in its report', async () => {
+    const before = ownToken();
+    const id = `personal-${before.id}`;
+    const { places } = main.connections.issuerFor(main.sessions.owner(), gitlabId);
+    // A place on a host no account here uses: its push fails, so the rotation waits.
+    await places.add(
+      id,
+      {
+        provider: 'github',
+        host: 'https://github.example.test/api/v3',
+        target: { kind: 'repository', owner: 'ada', repo: 'elsewhere' },
+        name: 'GITLAB_API',
+      },
+      { name: before.name },
+    );
+    const shown = await must('destinations:list', { tokenId: id, connectionId: gitlabId });
+    const first = await must('tokens:rotate-and-update', {
+      connectionId: gitlabId,
+      id,
+      placeIds: shown.map((p: { id: string }) => p.id),
+      expiresAt: inDays(30),
+    });
+    expect(first.rotation.finished).toBe(false);
+    expect(JSON.stringify(first)).not.toContain(ownToken().value);
+    // The app restarted, say: main no longer holds the value, so Finish rotates again.
+    main.rotations.forgetAll();
+    const finished = await must('rotations:finish', { rotationId: first.rotation.id });
+    const value = ownToken().value;
+    expect(await main.accounts.credentialFor(gitlabId)).toBe(value);
+    expect(JSON.stringify(finished)).not.toContain(value);
+    expect(finished.revealed).toMatchObject({ secret: '', connectionCredential: { saved: true } });
+    await nothingByRevealId(finished.revealed.revealId, value);
+    // Leaves nothing waiting for the tests after this one.
+    await must('rotations:revoke-old', { rotationId: finished.rotation.id });
+  });
+
   it('the keychain refusing the new value: said in words, the value still not shown', async () => {
     const before = ownToken();
     const replace = main.accounts.replaceCredential;
