@@ -100,3 +100,16 @@ export function tooManyTokens(limit: number, rotationWithGrace = false): ApiErro
       : `${has}. Revoke tokens you no longer use (Token Desk's Needs attention view lists the unused ones), then try again.`,
   );
 }
+
+/**
+ * 409 `destination_conflict`: a place the unique index cannot keep beside another of the
+ * token's (on PostgreSQL it knows host and target by their md5 digests, which two
+ * different places can share). Nothing was recorded.
+ */
+export function placeConflict(): ApiError {
+  return new ApiError(
+    409,
+    'destination_conflict',
+    'This place cannot be recorded for this token: the service cannot tell it apart from another place already recorded for it (their host and target have the same digest). Nothing was recorded. Forget the other place, or use another secret or variable name for this one.',
+  );
+}

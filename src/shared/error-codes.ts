@@ -31,6 +31,7 @@ export const API_ERROR_CODES = [
   'token_not_found',
   'destination_not_found',
   'too_many_destinations',
+  'destination_conflict',
   'tracked_token_not_found',
   'tracked_token_exists',
   'too_many_tracked_tokens',

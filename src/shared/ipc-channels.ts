@@ -87,13 +87,26 @@ export const ID_PATTERN = `^${CREDENTIAL_PREFIXES}[A-Za-z0-9][A-Za-z0-9-]{0,99}$
  */
 export const TOKEN_ID_PATTERN = `^${CREDENTIAL_PREFIXES}[A-Za-z0-9][A-Za-z0-9.~-]{0,255}$`;
 const idPattern = new RegExp(ID_PATTERN);
+const tokenIdPattern = new RegExp(TOKEN_ID_PATTERN);
 
 // ---------------------------------------------------------------- main → renderer events
 
-/** "Open this token": a reminder was clicked; main has already made `account` the active one. */
+/**
+ * "Open this token": a reminder was clicked; main has already made `account` the active
+ * one. The token is named by its connection and its id there, as the list keys it.
+ */
 export interface OpenTokenEvent {
   account: { serviceUrl: string; email: string };
+  connectionId: string;
   tokenId: string;
+}
+
+/** Whether `token` is the one the event names: ids are each vendor's own, so never by the id alone. */
+export function opensToken(
+  event: Pick<OpenTokenEvent, 'connectionId' | 'tokenId'>,
+  token: { id: string; issuer: { connectionId: string } },
+): boolean {
+  return token.issuer.connectionId === event.connectionId && token.id === event.tokenId;
 }
 
 /** A plain object with exactly these own keys (a payload smuggling more is refused). */
@@ -108,12 +121,15 @@ const isText = (value: unknown, max: number): value is string =>
 
 function isOpenTokenEvent(value: unknown): value is OpenTokenEvent {
   return (
-    hasExactly(value, ['account', 'tokenId']) &&
+    hasExactly(value, ['account', 'connectionId', 'tokenId']) &&
     hasExactly(value.account, ['serviceUrl', 'email']) &&
     isText(value.account.serviceUrl, URL_MAX_LENGTH) &&
     isText(value.account.email, EMAIL_MAX_LENGTH) &&
-    isText(value.tokenId, 100) &&
-    idPattern.test(value.tokenId)
+    isText(value.connectionId, 100) &&
+    idPattern.test(value.connectionId) &&
+    // A vendor's id as the list has it (npm's long keys, a tracked GitHub token's dots).
+    isText(value.tokenId, 256) &&
+    tokenIdPattern.test(value.tokenId)
   );
 }
 

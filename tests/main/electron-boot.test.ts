@@ -631,6 +631,7 @@ describe('the built preload, run as a sandboxed preload is', () => {
     const ipcEvent = { sender: { send: () => {} }, ports: [] };
     const payload = {
       account: { serviceUrl: 'http://127.0.0.1:4780', email: 'ada@example.test' },
+      connectionId: '9b1f2f4e-0c3a-4d55-9d0e-6a7f1b2c3d4e',
       tokenId: '4ec2c920-78bc-4ab9-8f64-f4081d9708d4',
     };
     listeners.emit('ui:open-token', ipcEvent, payload);
@@ -645,6 +646,7 @@ describe('the built preload, run as a sandboxed preload is', () => {
       { ...payload, tokenId: '../../etc' },
       { account: { ...payload.account, token: 'ses_x' }, tokenId: payload.tokenId },
       { account: null, tokenId: payload.tokenId },
+      { account: payload.account, tokenId: payload.tokenId },
     ])
       listeners.emit('ui:open-token', ipcEvent, hostile);
     expect(received).toHaveLength(1);

@@ -215,7 +215,10 @@ describe('expiry reminders', () => {
     reminder.onClick();
     await vi_waitFor(() => app.opened.length === 1);
 
-    expect(app.opened).toEqual([{ account: a, tokenId: token.token.id }]);
+    // The token by its connection and its id: another source may hold the same id.
+    expect(app.opened).toEqual([
+      { account: a, connectionId: token.token.issuer.connectionId, tokenId: token.token.id },
+    ]);
     expect((await app.desk['session:get'](null)).account?.email).toBe(a.email);
   });
 
@@ -258,6 +261,7 @@ describe('the ui:open-token event', () => {
     const app = launch();
     const good = {
       account: { serviceUrl: service.baseUrl, email: 'ada@example.test' },
+      connectionId: '9b1f2f4e-0c3a-4d55-9d0e-6a7f1b2c3d4e',
       tokenId: '4ec2c920-78bc-4ab9-8f64-f4081d9708d4',
     };
     for (const bad of [
@@ -265,13 +269,23 @@ describe('the ui:open-token event', () => {
       { ...good, secret: 'x' },
       { account: { ...good.account, token: 'ses_x' }, tokenId: good.tokenId },
       { account: good.account },
+      // Without its connection, or with one that is not an id, a token cannot be told
+      // from another source's token of the same id.
+      { account: good.account, tokenId: good.tokenId },
+      { ...good, connectionId: '' },
+      { ...good, connectionId: '../x' },
+      { ...good, connectionId: generateSecret('api_token') },
+      { ...good, tokenId: 'a/b' },
     ])
       expect(() => app.rendererEvents.emit('ui:open-token', bad as OpenTokenEvent)).toThrow(
         'fails its check',
       );
     expect(app.opened).toEqual([]);
     app.rendererEvents.emit('ui:open-token', good);
-    expect(app.opened).toEqual([good]);
+    // A vendor's id as the token list has it (a tracked GitHub token's has dots).
+    const github = { ...good, tokenId: 'classic.ada.4ec2c920-78bc-4ab9-8f64-f4081d9708d4' };
+    app.rendererEvents.emit('ui:open-token', github);
+    expect(app.opened).toEqual([good, github]);
   });
 });
 

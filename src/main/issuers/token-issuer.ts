@@ -38,6 +38,13 @@ export type RotatedToken = IssuedToken & {
     /** The old token still works and main deletes it once every place has the new one. */
     revokeAfterPush?: boolean;
   };
+  /**
+   * The token rotated was the one its own connection signs in with (a GitLab connection's
+   * access token): `secret` is that connection's credential now. Main keeps it (`saved`:
+   * whether it reached the keychain) and pushes it to the places recorded for the token;
+   * the page never gets it.
+   */
+  connectionCredential?: { saved: boolean };
 };
 
 /**
@@ -62,6 +69,11 @@ export interface RotateOptions {
    * old one stops now) or make a new token and delete the old one after the pushes.
    */
   style?: 'create-then-delete' | 'at-once';
+  /**
+   * The new value would go to a place the page chose (a row's Send to CI…): a token that
+   * is its connection's own credential is refused before anything reaches the vendor.
+   */
+  refuseConnectionCredential?: boolean;
 }
 
 export interface IssuerCapabilities {
@@ -77,6 +89,12 @@ export interface IssuerCapabilities {
   create?: boolean;
   /** The longest a new token may last, in days (npm write tokens: 90; GitLab: 365); null or absent: no limit. */
   maxExpiryDays?: number | null;
+  /**
+   * `maxExpiryDays` bounds only some of the issuer's tokens (npm: those that can write):
+   * the issuer checks a rotation's expiry against the token it replaces, before it asks
+   * the vendor for anything, instead of main refusing every token past it.
+   */
+  maxExpiryDaysPerToken?: boolean;
   /** What a rotation usually does to the old value here (each token's facts say its own); default `grace`. */
   rotation?: RotationStyle;
 }

@@ -113,8 +113,8 @@ export class DestinationService {
       throw wrongProvider(account.provider, target);
     const name = checkedName(account.provider, input.name);
     const place: Place = { provider: account.provider, host: account.host, target, name };
-    const { connectionId } = token.issuer;
-    await this.ensureLive(token.id, owner, connectionId);
+    const connected = this.deps.issuerFor(owner, token.issuer.connectionId);
+    await this.ensureLive(token.id, connected);
     const scrub = [secret, ...(await this.deps.accounts.credentialOf(account))];
     let outcome: PushOutcome;
     try {
@@ -135,7 +135,7 @@ export class DestinationService {
     } catch (error) {
       throw inWords(error, scrub);
     }
-    const recorded = await this.record(token, place, owner, connectionId);
+    const recorded = await this.record(token, place, connected);
     return {
       outcome,
       label: placeLabel(place),
@@ -148,15 +148,16 @@ export class DestinationService {
   /**
    * Pushes a secret to a place recorded on the service, with an account of `owner`
    * on that provider and host, keeping the place's own settings. The caller checks
-   * the token is live first (`ensureLive`). `connectionId`: the token's issuer among
-   * the owner's connections (its own Token Desk account's without one).
+   * the token is live first (`ensureLive`). `connected`: the token's issuer among the
+   * owner's connections, opened once for all of a rotation's pushes so that their
+   * records share one look-up of the token's record.
    */
   async pushRecorded(
     place: Place,
     secret: string,
     token: { id: string; name: string },
     owner: RecordOwner,
-    connectionId?: string,
+    connected: ConnectedIssuer,
   ): Promise<PushOutcome> {
     const accounts = this.deps.accounts.forHost(place.provider, place.host, owner);
     if (accounts.length === 0) {
@@ -174,7 +175,7 @@ export class DestinationService {
         const outcome = await client.push(place.target, place.name, secret, {
           keepExistingSettings: true,
         });
-        await this.record(token, place, owner, connectionId);
+        await this.record(token, place, connected);
         return outcome;
       } catch (error) {
         failure = inWords(error, scrub);
@@ -196,11 +197,11 @@ export class DestinationService {
    * revealed before a revoke or a rotation (in this window or another) must not
    * reach a CI secret store, where it would fail later, far from here.
    */
-  async ensureLive(tokenId: string, owner: RecordOwner, connectionId?: string): Promise<void> {
+  async ensureLive(tokenId: string, { issuer }: ConnectedIssuer): Promise<void> {
     let token: { name: string; expiresAt: string | null; replacedById: string | null } | null;
     try {
       // One token, not the whole list: this runs before every push.
-      token = await this.deps.issuerFor(owner, connectionId).issuer.get(tokenId);
+      token = await issuer.get(tokenId);
     } catch (error) {
       if (!hasCode(error, 'token_not_found')) throw error;
       token = null;
@@ -290,8 +291,7 @@ export class DestinationService {
   private async record(
     token: { id: string; name: string },
     place: Place,
-    owner: RecordOwner,
-    connectionId: string | undefined,
+    { places }: ConnectedIssuer,
   ): Promise<{
     destination: Destination | null;
     problem: { code: string; message: string } | null;
@@ -303,9 +303,7 @@ export class DestinationService {
       name: place.name,
     };
     try {
-      const destination = await this.deps
-        .issuerFor(owner, connectionId)
-        .places.add(token.id, input, { name: token.name });
+      const destination = await places.add(token.id, input, { name: token.name });
       return { destination, problem: null };
     } catch (error) {
       const words = inWords(error, []);

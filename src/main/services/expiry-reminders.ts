@@ -114,10 +114,14 @@ export class ExpiryReminders {
   private async checkAccount(account: ActiveSession): Promise<void> {
     const ref = { serviceUrl: account.serviceUrl, email: account.email };
     const tokens: IssuerToken[] = [];
+    /** Each token's connection: a click opens it by both, as the list keys it. */
+    const connectionOf = new Map<IssuerToken, string>();
     let complete = true;
-    for (const { issuer } of this.deps.issuersOf(ref)) {
+    for (const { issuer, ref: source } of this.deps.issuersOf(ref)) {
       try {
-        tokens.push(...(await issuer.list()));
+        const listed = await issuer.list();
+        for (const token of listed) connectionOf.set(token, source.connectionId);
+        tokens.push(...listed);
       } catch (error) {
         // One vendor unreachable: the others still remind; its tokens wait for the next check.
         complete = false;
@@ -157,15 +161,19 @@ export class ExpiryReminders {
     for (const { token, threshold } of due) {
       this.deps.notifier.show({
         ...words(token, threshold, account),
-        onClick: () => void this.open(ref, token.id),
+        onClick: () => void this.open(ref, connectionOf.get(token)!, token.id),
       });
     }
   }
 
-  private async open(ref: { serviceUrl: string; email: string }, tokenId: string): Promise<void> {
+  private async open(
+    ref: { serviceUrl: string; email: string },
+    connectionId: string,
+    tokenId: string,
+  ): Promise<void> {
     try {
       await this.deps.sessions.switchTo(ref);
-      this.deps.rendererEvents.emit('ui:open-token', { account: ref, tokenId });
+      this.deps.rendererEvents.emit('ui:open-token', { account: ref, connectionId, tokenId });
     } catch (error) {
       this.deps.log.error('could not open the token of a reminder', error);
     }

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { toDeskToken } from '../issuers/desk-token.js';
-import type { IssuedToken } from '../issuers/token-issuer.js';
+import type { RotatedToken } from '../issuers/token-issuer.js';
 import type { DeskToken, RevealedToken, TokenIssuerRef } from '../../shared/ipc-contract.js';
 import { DeskError } from '../desk-error.js';
 import type { Timers } from '../ports.js';
@@ -37,11 +37,23 @@ export class RevealStore {
     return this.entries.size;
   }
 
-  /** `issuer`: the connection that issued it, which the token says to the page. */
-  reveal(issued: IssuedToken, issuer: TokenIssuerRef): RevealedToken {
-    const { secret } = issued;
-    const token: DeskToken = toDeskToken(issued, issuer);
+  /**
+   * `issuer`: the connection that issued it, which the token says to the page. A new
+   * value of the connection's own credential is not kept here at all: the page gets
+   * words instead, and a reveal id main holds nothing under, so no copy or send by it
+   * can reach that value.
+   */
+  reveal(issued: RotatedToken, issuer: TokenIssuerRef): RevealedToken {
+    const { secret, connectionCredential, warnings: _warnings, ...fields } = issued;
+    const token: DeskToken = toDeskToken(fields, issuer);
     const revealId = randomUUID();
+    if (connectionCredential)
+      return {
+        token,
+        secret: '',
+        revealId,
+        connectionCredential: { saved: connectionCredential.saved, places: 0 },
+      };
     const timer = this.timers.setTimeout(() => this.forget(revealId), REVEAL_LIFETIME_MS);
     this.entries.set(revealId, { secret, token, timer });
     // What the issuer said beside the new value reaches the reveal dialog, never dropped.

@@ -83,9 +83,10 @@ function checkExpiry(
         'invalid_expiry',
         `${name} tokens must expire: choose when the new one does. Nothing was rotated.`,
       );
-    // "Never" is past any longest lifetime (npm's write tokens: 90 days); leaving the
-    // expiry out keeps the token's own lifetime, which the issuer caps.
-    if ((capabilities.maxExpiryDays ?? null) !== null)
+    // "Never" is past any longest lifetime (GitLab's 365 days); leaving the expiry out
+    // keeps the token's own lifetime, which the issuer caps. Where the longest depends on
+    // the token (npm: only write tokens), the issuer refuses it for those it bounds.
+    if ((capabilities.maxExpiryDays ?? null) !== null && !capabilities.maxExpiryDaysPerToken)
       throw new DeskError(
         'invalid_expiry',
         `${name} tokens last at most ${capabilities.maxExpiryDays} days here: choose when the new one expires, or keep its lifetime. Nothing was rotated.`,
@@ -103,7 +104,7 @@ function checkExpiry(
       'invalid_expiry',
       'The new expiry has already passed: choose a day in the future. Nothing was rotated.',
     );
-  const maxDays = capabilities.maxExpiryDays ?? null;
+  const maxDays = capabilities.maxExpiryDaysPerToken ? null : (capabilities.maxExpiryDays ?? null);
   if (maxDays !== null && at > now + maxDays * DAY_MS)
     throw new DeskError(
       'invalid_expiry',

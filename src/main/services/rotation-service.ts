@@ -119,6 +119,18 @@ export class RotationService {
     connectionId?: string,
     request: RotationRequest = {},
   ): Promise<RotationReport> {
+    return this.rotateAndUpdateFor(tokenId, placeIds, gracePeriodSeconds, connectionId, request);
+  }
+
+  /** `toChosenPlace`: the new value then goes where the page said (a connection's own credential may not). */
+  private async rotateAndUpdateFor(
+    tokenId: string,
+    placeIds: readonly string[],
+    gracePeriodSeconds: number | undefined,
+    connectionId: string | undefined,
+    request: RotationRequest,
+    toChosenPlace = false,
+  ): Promise<RotationReport> {
     const owner = this.deps.sessions.owner();
     // Before anything is read or sent: a choice the issuer does not offer stops here.
     const chosen = this.checkRequest(this.deps.issuerFor(owner, connectionId).issuer, request);
@@ -131,7 +143,11 @@ export class RotationService {
     const confirmed = new Set(before.filter((place) => shown.has(place.id)).map(placeKey));
     const issuing = { owner, connectionId };
     const issued = await this.asOwner(issuing, (issuer) =>
-      issuer.rotate(tokenId, { gracePeriodSeconds: grace, ...chosen }),
+      issuer.rotate(tokenId, {
+        gracePeriodSeconds: grace,
+        ...chosen,
+        ...(toChosenPlace ? { refuseConnectionCredential: true } : {}),
+      }),
     );
     return this.begin(issued, tokenId, null, grace, issuing, confirmed);
   }
@@ -151,7 +167,14 @@ export class RotationService {
     request: RotationRequest = {},
   ): Promise<RotateAndSendReport> {
     const owner = this.deps.sessions.owner();
-    const report = await this.rotateAndUpdate(tokenId, placeIds, undefined, connectionId, request);
+    const report = await this.rotateAndUpdateFor(
+      tokenId,
+      placeIds,
+      undefined,
+      connectionId,
+      request,
+      true,
+    );
     const none = { sent: null, oldKept: null };
     if (!report.revealed)
       return {
@@ -159,11 +182,23 @@ export class RotationService {
         ...none,
         sendProblem: { code: 'account_changed', message: 'The rotation gave no new secret.' },
       };
+    // The issuer refuses this before rotating; should one not, the value still goes nowhere new.
+    if (report.revealed.connectionCredential)
+      return {
+        report,
+        ...none,
+        sendProblem: {
+          code: 'connection_token',
+          message:
+            'The new value is this connection’s own access token: Token Desk sent it only to the places already recorded for it.',
+        },
+      };
+    const newSecret = report.revealed.secret;
     let sent: SendResult;
     try {
       sent = await this.deps.destinations.send({ ...send, revealId: report.revealed.revealId });
     } catch (error) {
-      const words = inWords(error, [report.revealed.secret]);
+      const words = inWords(error, [newSecret]);
       return { report, ...none, sendProblem: { code: words.code, message: words.message } };
     }
     const { rotation } = report;
@@ -175,7 +210,7 @@ export class RotationService {
     try {
       await this.deps.issuerFor(owner, connectionId).issuer.revoke(tokenId);
     } catch (error) {
-      const words = inWords(error, [report.revealed.secret]);
+      const words = inWords(error, [newSecret]);
       return {
         report,
         sent,
@@ -309,6 +344,11 @@ export class RotationService {
     const state = await this.exclusively(record.id, () =>
       this.pushAll(record, issued.secret, undefined, confirmed),
     );
+    if (revealed?.connectionCredential)
+      // The page is told where main sent the value it does not show.
+      revealed.connectionCredential.places = state.destinations.filter(
+        (place) => place.status === 'updated',
+      ).length;
     return { rotation: state, revealed };
   }
 
@@ -325,6 +365,8 @@ export class RotationService {
       // The rotation stands (the new secret is shown); the places wait for Retry or Finish.
       return this.view(record, { problem: inWords(error, [secret]) });
     }
+    // Opened once for every push of this pass: their records share one look-up.
+    let connected: ConnectedIssuer | null = null;
     for (const place of record.destinations) {
       if (place.status === 'updated' || (only !== undefined && place.destinationId !== only))
         continue;
@@ -336,11 +378,8 @@ export class RotationService {
         // new token still live and not replaced (another window, a bulk revoke).
         if (!this.deps.sessions.isSignedIn(record.owner))
           return this.view(record, { problem: this.ownerSignedOut(record.owner) });
-        await this.deps.destinations.ensureLive(
-          record.newTokenId,
-          record.owner,
-          record.connectionId,
-        );
+        connected ??= this.deps.issuerFor(record.owner, record.connectionId);
+        await this.deps.destinations.ensureLive(record.newTokenId, connected);
       } catch (error) {
         return this.view(record, { problem: inWords(error, [secret]) });
       }
@@ -350,7 +389,7 @@ export class RotationService {
           secret,
           { id: record.newTokenId, name: record.tokenName },
           record.owner,
-          record.connectionId,
+          connected,
         );
         place.status = 'updated';
         place.error = null;

@@ -44,13 +44,34 @@ export interface Inventory {
   tokens: DeskToken[];
 }
 
+/**
+ * A new token on its way to the reveal-once dialog: its secret, or, when the token is
+ * its own connection's credential, words instead (main never shows that value).
+ */
+export type RevealedToken = ShownSecret | KeptCredential;
+
 /** A secret on its way to the reveal-once dialog. `revealId` lets main copy it without the renderer sending it back. */
-export interface RevealedToken {
+export interface ShownSecret {
   token: DeskToken;
   secret: string;
   revealId: string;
   /** Something that went wrong beside it, in words (a replaced token that could not be deleted). */
   warning?: string;
+  connectionCredential?: undefined;
+}
+
+/**
+ * The token rotated was the credential its own connection signs in with (a GitLab
+ * connection's access token): main kept the new value (`saved`: in the keychain) and sent
+ * it to `places` recorded places. There is no secret to show, copy or send: `secret` is
+ * empty and main holds nothing under `revealId`.
+ */
+export interface KeptCredential {
+  token: DeskToken;
+  secret: '';
+  revealId: string;
+  warning?: string;
+  connectionCredential: { saved: boolean; places: number };
 }
 
 /** A token named in a bulk outcome; `name` is null for an id the list did not hold. */

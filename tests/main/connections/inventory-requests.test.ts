@@ -223,10 +223,10 @@ describe('one call, its requests', () => {
     // Tracking needs no credential of the connection's (the value pasted is checked
     // with GitHub): the host's trust is made sure of without reading it. Before: 1.
     expect(cost.githubCredentialReads).toBe(0);
-    // Before: 4 + 2 a place (the places, the record to rotate and again to update it, the
-    // places again; then a liveness check and a look-up to record each push). The two a
-    // place are RotationService's and DestinationService's own (each opens the issuer).
-    expect(cost.trackedLists, cost.requests.join('\n')).toBe(3 + 2 * 5);
+    // The places, the record to rotate, the places again; then one look-up of the record
+    // for every push's record, and the liveness check before each push. Before: 3 + 2 a
+    // place (each push's record looked the record up again).
+    expect(cost.trackedLists, cost.requests.join('\n')).toBe(3 + 1 + 5);
   });
 
   it('stopping tracking with the value asks GitHub twice and never reads its credential', async () => {

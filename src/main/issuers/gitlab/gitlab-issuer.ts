@@ -10,7 +10,8 @@
  * Rotation follows GitLab's rules. A personal token is rotated by GitLab itself
  * (`at-once`: the old value stops there and then), always with an expiry (without
  * one GitLab gives a week), and the connection's own token through `self/rotate`,
- * after which the connection must use the new value. A project or group token is
+ * after which the connection must use the new value: main keeps it (the keychain, the
+ * token's recorded places) and the page never sees it. A project or group token is
  * replaced by a new one with the same name, scopes and role, and the old one is
  * revoked by main once every place has the new value (`create-then-delete`). A call
  * that rotates or creates is sent once and never repeated: rotating an already
@@ -74,13 +75,11 @@ export const GITLAB_CAPABILITIES: IssuerCapabilities = {
 
 /**
  * A rotation's answer. `connectionCredential` is set when the token rotated was the one
- * this connection uses: its old value no longer works anywhere, so main must keep
- * `secret` as the connection's credential. `saved` says whether the issuer's
- * `saveCredential` hook did it already.
+ * this connection uses: its old value no longer works anywhere, and `secret` is the
+ * connection's credential now, which main keeps and never shows the page. `saved` says
+ * whether the issuer's `saveCredential` hook put it in the keychain.
  */
-export type GitLabRotatedToken = RotatedToken & {
-  connectionCredential?: { replaced: true; saved: boolean };
-};
+export type GitLabRotatedToken = RotatedToken;
 
 export interface GitLabIssuerHooks {
   /** Keeps a new value of the connection's own token in the keychain, right after GitLab made it. */
@@ -241,7 +240,7 @@ export class GitLabIssuer implements TokenIssuer {
     return oneAtATime(this.connection.id, () =>
       this.session(async (client, secrets) => {
         if (ref.kind === 'personal')
-          return this.rotatePersonal(client, ref.tokenId, requested, secrets);
+          return this.rotatePersonal(client, ref.tokenId, requested, secrets, options);
         await this.refuseOwn(client, ref);
         const old = await this.readLive(client, ref);
         const answer = old.answer as ResourceTokenAnswer;
@@ -319,11 +318,17 @@ export class GitLabIssuer implements TokenIssuer {
     tokenId: number,
     requested: string | null,
     secrets: string[],
+    options: RotateOptions,
   ): Promise<GitLabRotatedToken> {
     const self = await client.selfToken();
     const isSelf = self.id === tokenId;
     const old = isSelf ? self : await this.personalOrGone(client, tokenId);
     const name = cleanVendorText(old.name);
+    if (isSelf && options.refuseConnectionCredential)
+      throw new DeskError(
+        'connection_token',
+        `“${name}” is this GitLab connection’s own access token: Token Desk keeps its value to itself and sends it only to the places already recorded for it, never to a new one. Rotate it from the list (its recorded places are updated), or send another token.`,
+      );
     this.refuseDead(old, `“${name}”`);
     const expiresOn = requested === null ? this.keepLifetime(old) : this.expiryDate(requested);
     const sent = await client.rotatePersonal(
@@ -358,14 +363,15 @@ export class GitLabIssuer implements TokenIssuer {
     if (isSelf) {
       let saved = false;
       if (this.hooks.saveCredential) {
-        // Never thrown: the new value is the only one that works now, and it is in
-        // this answer; main shows it and says the connection must be updated.
+        // Never thrown: GitLab has rotated it, so the rotation stands; main pushes the new
+        // value to the token's recorded places and tells the person, without the value,
+        // that the connection must be added again.
         saved = await this.hooks.saveCredential(value).then(
           () => true,
           () => false,
         );
       }
-      result.connectionCredential = { replaced: true, saved };
+      result.connectionCredential = { saved };
     }
     return result;
   }

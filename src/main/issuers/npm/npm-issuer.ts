@@ -56,8 +56,10 @@ export const NPM_CAPABILITIES: IssuerCapabilities = {
   // npm picks 7 days for a write token when none is given.
   expiryRequired: false,
   create: true,
-  // For tokens that can write; a read-only token may last longer.
+  // For tokens that can write; a read-only token may last longer, so each rotation's
+  // expiry is checked here against the token it replaces.
   maxExpiryDays: NPM_LIMITS.maxWriteExpiryDays,
+  maxExpiryDaysPerToken: true,
 };
 
 /** A token list page can be large (up to 1,000 tokens with their package lists). */
@@ -253,6 +255,21 @@ export class NpmIssuer implements TokenIssuer {
       options.expiresAt !== undefined
         ? expiryDays(options.expiresAt, this.context.now())
         : sameLifetime(old, settings);
+    // npm caps only tokens that can write; a read-only one gets the expiry asked for, or
+    // none (npm's own rule then). Said before the password is asked.
+    if (canWrite(settings) && options.expiresAt !== undefined) {
+      const most = NPM_LIMITS.maxWriteExpiryDays;
+      if (days === null)
+        throw new DeskError(
+          'invalid_expiry',
+          `npm lets a token that can write last at most ${most} days: choose when the new one expires, or keep its lifetime. Nothing was rotated.`,
+        );
+      if (days > most)
+        throw new DeskError(
+          'invalid_expiry',
+          `npm lets a token that can write last at most ${most} days (this one would last ${days}): choose an earlier expiry. Nothing was rotated.`,
+        );
+    }
     const problem = checkNpmCreateOptions(optionsFrom(settings), days);
     if (problem) throw new DeskError('invalid_options', problem);
     const issued = await this.mint(newName, days, optionsFrom(settings), 'rotate', old);
@@ -487,8 +504,12 @@ function sameLifetime(old: NpmTokenObject, settings: TokenSettings): number | nu
   const expires = typeof old.expires === 'string' ? Date.parse(old.expires) : Number.NaN;
   if (!Number.isFinite(created) || !Number.isFinite(expires) || expires <= created) return null;
   const days = Math.max(1, Math.round((expires - created) / DAY_MS));
-  const writes = settings.permission === 'read-write' || settings.orgsPermission === 'read-write';
-  return writes ? Math.min(days, NPM_LIMITS.maxWriteExpiryDays) : days;
+  return canWrite(settings) ? Math.min(days, NPM_LIMITS.maxWriteExpiryDays) : days;
+}
+
+/** Whether a token may write anywhere: only such tokens have npm's 90-day cap. */
+function canWrite(settings: TokenSettings): boolean {
+  return settings.permission === 'read-write' || settings.orgsPermission === 'read-write';
 }
 
 export function openNpmIssuer(connection: IssuerConnection, context: IssuerContext): NpmIssuer {

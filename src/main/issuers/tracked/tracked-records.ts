@@ -174,16 +174,25 @@ export function trackedRecordsOf(
   );
 }
 
-/** Where a vendor token was sent, kept by its id at the vendor. */
+/**
+ * Where a vendor token was sent, kept by its id at the vendor. Opened for one call (a
+ * rotation's pushes share one): the service's id of a token's record, once looked up to
+ * record a push, is used for the next push's record instead of listing again.
+ */
 export function trackedPlaces(records: TrackedRecords): TokenPlaces {
+  const recordIds = new Map<string, string>();
   return {
     async list(tokenId) {
       return (await records.find(tokenId))?.places ?? [];
     },
     async add(tokenId, input, { name }) {
-      const record =
-        (await records.find(tokenId)) ?? (await records.upsert({ externalId: tokenId, name }));
-      return records.addPlace(record.id, input);
+      let recordId = recordIds.get(tokenId);
+      if (recordId === undefined) {
+        const record =
+          (await records.find(tokenId)) ?? (await records.upsert({ externalId: tokenId, name }));
+        recordIds.set(tokenId, (recordId = record.id));
+      }
+      return records.addPlace(recordId, input);
     },
     async remove(tokenId, destinationId) {
       const record = await records.find(tokenId);

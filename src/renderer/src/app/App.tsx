@@ -1,5 +1,6 @@
 import { Suspense, useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { SessionState, Settings } from '../../../shared/ipc-contract';
+import type { OpenTokenEvent } from '../../../shared/ipc-channels';
 import { call, desk, messageOf, type DeskFailure } from '../lib/bridge';
 import { Banner } from '../components/Banner';
 import { lazyNamed, Loading } from '../components/Lazy';
@@ -39,7 +40,7 @@ export function App() {
   const [lastEmail, setLastEmail] = useState('');
   const [keychainNoticeShown, setKeychainNoticeShown] = useState(false);
   /** A clicked expiry reminder: the token whose details to open (main made its account active). */
-  const [openTokenId, setOpenTokenId] = useState<string | null>(null);
+  const [openToken, setOpenToken] = useState<OpenTokenEvent | null>(null);
   /** Counts the CI provider accounts added or removed, so Connected accounts lists them too. */
   const [providerChanges, setProviderChanges] = useState(0);
 
@@ -50,7 +51,7 @@ export function App() {
           (next) => {
             setSession(next);
             setView('tokens');
-            setOpenTokenId(event.tokenId);
+            setOpenToken(event);
           },
           (error: unknown) => setNotice(messageOf(error)),
         );
@@ -168,8 +169,8 @@ export function App() {
         graceSeconds={settings.rotationGraceSeconds}
         onSessionLost={onSessionLost}
         onSessionChanged={setSession}
-        openTokenId={openTokenId}
-        onOpenedToken={() => setOpenTokenId(null)}
+        openToken={openToken}
+        onOpenedToken={() => setOpenToken(null)}
         onCommands={setScreenCommands}
         onOpenNetworkSettings={() => {
           setSettingsCard('network');

@@ -9,6 +9,7 @@ import type {
   SessionState,
   SignedInAccount,
 } from '../../../shared/ipc-contract';
+import { opensToken, type OpenTokenEvent } from '../../../shared/ipc-channels';
 import { Banner } from '../components/Banner';
 import { Loading } from '../components/Lazy';
 import { switchAccount, signOut } from '../features/accounts/api';
@@ -47,8 +48,8 @@ interface Props {
   onSessionLost: (error: DeskFailure, email: string) => void;
   /** Signed out, switched or added an account: the app shows whatever is now active. */
   onSessionChanged: (state: SessionState) => void;
-  /** Open this token's details once the list has it (a clicked reminder). */
-  openTokenId: string | null;
+  /** Open this token's details once the list has it (a clicked reminder): its connection and id. */
+  openToken: Pick<OpenTokenEvent, 'connectionId' | 'tokenId'> | null;
   onOpenedToken: () => void;
   /** What this window offers the command palette while it is shown. */
   onCommands: (commands: readonly Command[]) => void;
@@ -80,7 +81,7 @@ export function SignedInWindow({
   graceSeconds,
   onSessionLost,
   onSessionChanged,
-  openTokenId,
+  openToken,
   onOpenedToken,
   onCommands,
   onOpenNetworkSettings,
@@ -191,15 +192,15 @@ export function SignedInWindow({
 
   // A clicked reminder opens its token once the list has loaded (state adjusted while
   // rendering, as React recommends over an effect); the app then forgets the request.
-  const [openedFor, setOpenedFor] = useState<string | null>(null);
-  if (openTokenId && tokens && openedFor !== openTokenId) {
-    setOpenedFor(openTokenId);
-    const token = tokens.find((t) => t.id === openTokenId);
+  const [openedFor, setOpenedFor] = useState<typeof openToken>(null);
+  if (openToken && tokens && openedFor !== openToken) {
+    setOpenedFor(openToken);
+    const token = tokens.find((t) => opensToken(openToken, t));
     if (token) openDetails(token);
     else
       setActionError('That token is no longer in the list (revoked, or replaced by a rotation).');
   }
-  if (!openTokenId && openedFor !== null) setOpenedFor(null);
+  if (!openToken && openedFor !== null) setOpenedFor(null);
   useEffect(() => {
     if (openedFor) onOpenedToken();
   }, [openedFor, onOpenedToken]);

@@ -13,7 +13,7 @@ import {
   checkDestinationInput,
   describeDestinationTarget,
 } from '../../../shared/ci-destinations.js';
-import { ApiError, describeValidationError } from '../../errors.js';
+import { ApiError, describeValidationError, placeConflict } from '../../errors.js';
 import { formatUtc } from '../../human-time.js';
 import type { Services } from '../../services.js';
 import type { RecordIn } from './store.js';
@@ -101,7 +101,8 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<Services> = async (app
           "computer), the name must follow the provider's rules, and no field may hold a " +
           `secret. At most ${MAX_DESTINATIONS_PER_TOKEN} places per token (409 ` +
           '`too_many_destinations`). A token already replaced by a rotation gets 409 ' +
-          '`token_replaced`: record places on its replacement.',
+          '`token_replaced`: record places on its replacement. A place the service cannot tell ' +
+          'apart from another of the token’s gets 409 `destination_conflict`.',
         params: IdParams,
         body: DestinationInput,
         response: {
@@ -147,6 +148,7 @@ export const destinationRoutes: FastifyPluginAsyncTypebox<Services> = async (app
           `This token was replaced by a rotation and stops working on ${formatUtc(result.graceEndsAt)}. Record where its replacement was sent instead.`,
         );
       }
+      if (result.outcome === 'conflict') throw placeConflict();
       if (result.outcome === 'too_many') {
         throw new ApiError(
           409,

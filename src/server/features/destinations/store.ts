@@ -11,7 +11,14 @@ import {
   type DestinationInput,
   type DestinationTarget,
 } from '../../../shared/ci-destinations.js';
-import { dialects, sql, type Queryable } from '../../storage/sql.js';
+import {
+  dialects,
+  isUniqueViolation,
+  sql,
+  type Param,
+  type Queryable,
+  type Statement,
+} from '../../storage/sql.js';
 import { toTimestamp } from '../../storage/timestamps.js';
 
 interface DestinationRow {
@@ -28,6 +35,7 @@ export type UpsertResult =
   | { outcome: 'created' | 'updated'; destination: Destination }
   | { outcome: 'too_many' }
   | { outcome: 'not_found' }
+  | { outcome: 'conflict' }
   | { outcome: 'replaced'; graceEndsAt: string };
 
 /** Records an event in the same transaction as the change it describes. */
@@ -70,6 +78,38 @@ function toDestination(row: DestinationRow): Destination {
 }
 
 const COLUMNS = 'id, provider, host, target, name, first_pushed_at, last_pushed_at';
+
+/**
+ * A place's insert that its unique index refused although no row has the same columns:
+ * on PostgreSQL the index keys host and target by md5 (schema 4), so two different places
+ * of one token whose digests collide cannot both be kept. Thrown out of the transaction
+ * (which rolls back) and answered as the `conflict` outcome.
+ */
+class PlaceIndexConflict extends Error {}
+
+/** Inserts a place (token_destinations or tracked_token_destinations) inside `tx`. */
+export async function insertPlace(
+  tx: Queryable,
+  statement: Statement,
+  params: readonly Param[],
+): Promise<void> {
+  try {
+    await tx.run(statement, params);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new PlaceIndexConflict();
+    throw error;
+  }
+}
+
+/** A place transaction's answer, with an index conflict as the `conflict` outcome. */
+export async function orPlaceConflict<T>(work: Promise<T>): Promise<T | { outcome: 'conflict' }> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof PlaceIndexConflict) return { outcome: 'conflict' };
+    throw error;
+  }
+}
 
 // Oldest first; the insertion order breaks ties (rows were recorded, or copied, in it).
 const BY_TOKEN = dialects(
@@ -137,37 +177,48 @@ export class DestinationStore {
     const target = canonicalTarget(input.target);
     const at = toTimestamp(now);
     const place = [tokenId, input.provider, input.host, target, input.name];
-    return this.db.transaction(async (tx): Promise<UpsertResult> => {
-      const token = await tx.get<{ grace_ends_at: string | null }>(LIVE_TOKEN, [
-        tokenId,
-        userId,
-        at,
-      ]);
-      if (!token) return { outcome: 'not_found' };
-      if (token.grace_ends_at !== null) {
-        return { outcome: 'replaced', graceEndsAt: token.grace_ends_at };
-      }
-      const existing = await tx.get<DestinationRow>(FIND_PLACE, place);
-      if (existing) {
-        await tx.run(TOUCH, [at, existing.id]);
-        const updated = (await tx.get<DestinationRow>(FIND_PLACE, place)) as DestinationRow;
-        return { outcome: 'updated', destination: toDestination(updated) };
-      }
-      if ((await this.countFor(tokenId, tx)) >= MAX_DESTINATIONS_PER_TOKEN) {
-        return { outcome: 'too_many' };
-      }
-      const id = randomUUID();
-      await tx.run(INSERT, [id, tokenId, input.provider, input.host, target, input.name, at, at]);
-      const destination: Destination = {
-        id,
-        ...input,
-        target: JSON.parse(target) as DestinationTarget,
-        firstPushedAt: at,
-        lastPushedAt: at,
-      };
-      await onCreated?.(destination, tx);
-      return { outcome: 'created', destination };
-    });
+    return orPlaceConflict(
+      this.db.transaction(async (tx): Promise<UpsertResult> => {
+        const token = await tx.get<{ grace_ends_at: string | null }>(LIVE_TOKEN, [
+          tokenId,
+          userId,
+          at,
+        ]);
+        if (!token) return { outcome: 'not_found' };
+        if (token.grace_ends_at !== null) {
+          return { outcome: 'replaced', graceEndsAt: token.grace_ends_at };
+        }
+        const existing = await tx.get<DestinationRow>(FIND_PLACE, place);
+        if (existing) {
+          await tx.run(TOUCH, [at, existing.id]);
+          const updated = (await tx.get<DestinationRow>(FIND_PLACE, place)) as DestinationRow;
+          return { outcome: 'updated', destination: toDestination(updated) };
+        }
+        if ((await this.countFor(tokenId, tx)) >= MAX_DESTINATIONS_PER_TOKEN) {
+          return { outcome: 'too_many' };
+        }
+        const id = randomUUID();
+        await insertPlace(tx, INSERT, [
+          id,
+          tokenId,
+          input.provider,
+          input.host,
+          target,
+          input.name,
+          at,
+          at,
+        ]);
+        const destination: Destination = {
+          id,
+          ...input,
+          target: JSON.parse(target) as DestinationTarget,
+          firstPushedAt: at,
+          lastPushedAt: at,
+        };
+        await onCreated?.(destination, tx);
+        return { outcome: 'created', destination };
+      }),
+    );
   }
 
   /**

@@ -26,7 +26,7 @@ import {
   checkTrackedTokenFilter,
   checkTrackedTokenInput,
 } from '../../../shared/tracked-tokens.js';
-import { ApiError, describeValidationError, type AjvError } from '../../errors.js';
+import { ApiError, describeValidationError, placeConflict, type AjvError } from '../../errors.js';
 import { byRequest, principalOf, requireAuthentication } from '../../http/authenticated.js';
 import { bearerSecurity, errors, SESSION_ONLY } from '../../http/schema-parts.js';
 import type { Services } from '../../services.js';
@@ -263,7 +263,8 @@ export const trackedTokenRoutes: FastifyPluginAsyncTypebox<Services> = async (ap
           'token already has it (`lastPushedAt` moves to now). Every field is checked (400 ' +
           '`invalid_destination` names the field). At most ' +
           `${MAX_DESTINATIONS_PER_TOKEN} places per token and ${PLACE_LIMIT} for all of an ` +
-          "account's tracked tokens (409 `too_many_destinations`).",
+          "account's tracked tokens (409 `too_many_destinations`); 409 `destination_conflict` " +
+          'for a place the service cannot tell apart from another of the token’s.',
         params: IdParams,
         body: DestinationInput,
         response: {
@@ -294,6 +295,7 @@ export const trackedTokenRoutes: FastifyPluginAsyncTypebox<Services> = async (ap
           `A token can be recorded in at most ${MAX_DESTINATIONS_PER_TOKEN} places. Remove places it is no longer used in, or use another token for the rest.`,
         );
       }
+      if (result.outcome === 'conflict') throw placeConflict();
       if (result.outcome === 'too_many_for_account') {
         throw new ApiError(
           409,

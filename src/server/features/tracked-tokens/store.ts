@@ -27,7 +27,7 @@ import {
 } from '../../../shared/tracked-tokens.js';
 import { dialects, sql, type Param, type Queryable, type Statement } from '../../storage/sql.js';
 import { toTimestamp } from '../../storage/timestamps.js';
-import { canonicalTarget } from '../destinations/store.js';
+import { canonicalTarget, insertPlace, orPlaceConflict } from '../destinations/store.js';
 
 interface TrackedRow {
   id: string;
@@ -76,7 +76,8 @@ export type PlaceResult =
   | { outcome: 'created' | 'updated'; destination: Destination }
   | { outcome: 'not_found' }
   | { outcome: 'too_many' }
-  | { outcome: 'too_many_for_account' };
+  | { outcome: 'too_many_for_account' }
+  | { outcome: 'conflict' };
 
 const TOKEN_COLUMNS =
   't.id, t.vendor, t.host, t.external_id, t.name, t.expires_at, t.expiry_checked_at, t.created_at, t.updated_at';
@@ -383,41 +384,43 @@ export class TrackedTokenStore {
     const target = canonicalTarget(input.target);
     const at = toTimestamp(now);
     const place = [id, input.provider, input.host, target, input.name];
-    return this.db.transaction(async (tx): Promise<PlaceResult> => {
-      await tx.get(LOCK_ACCOUNT, [userId]);
-      const row = await tx.get<TrackedRow>(FIND_OWN, [id, userId]);
-      if (!row) return { outcome: 'not_found' };
-      const existing = await tx.get<PlaceRow>(FIND_PLACE, place);
-      if (existing) {
-        await tx.run(TOUCH_PLACE, [at, existing.id]);
-        const updated = (await tx.get<PlaceRow>(FIND_PLACE, place)) as PlaceRow;
-        return { outcome: 'updated', destination: toPlace(updated) };
-      }
-      const count = (await tx.get<{ n: number }>(COUNT_PLACES, [id]))?.n ?? 0;
-      if (count >= MAX_DESTINATIONS_PER_TOKEN) return { outcome: 'too_many' };
-      const total = (await tx.get<{ n: number }>(COUNT_ACCOUNT_PLACES, [userId]))?.n ?? 0;
-      if (total >= MAX_TRACKED_PLACES_PER_USER) return { outcome: 'too_many_for_account' };
-      const placeId = randomUUID();
-      await tx.run(INSERT_PLACE, [
-        placeId,
-        id,
-        input.provider,
-        input.host,
-        target,
-        input.name,
-        at,
-        at,
-      ]);
-      const destination: Destination = {
-        id: placeId,
-        ...input,
-        target: JSON.parse(target) as DestinationTarget,
-        firstPushedAt: at,
-        lastPushedAt: at,
-      };
-      await onCreated?.(destination, toTracked(row, []), tx);
-      return { outcome: 'created', destination };
-    });
+    return orPlaceConflict(
+      this.db.transaction(async (tx): Promise<PlaceResult> => {
+        await tx.get(LOCK_ACCOUNT, [userId]);
+        const row = await tx.get<TrackedRow>(FIND_OWN, [id, userId]);
+        if (!row) return { outcome: 'not_found' };
+        const existing = await tx.get<PlaceRow>(FIND_PLACE, place);
+        if (existing) {
+          await tx.run(TOUCH_PLACE, [at, existing.id]);
+          const updated = (await tx.get<PlaceRow>(FIND_PLACE, place)) as PlaceRow;
+          return { outcome: 'updated', destination: toPlace(updated) };
+        }
+        const count = (await tx.get<{ n: number }>(COUNT_PLACES, [id]))?.n ?? 0;
+        if (count >= MAX_DESTINATIONS_PER_TOKEN) return { outcome: 'too_many' };
+        const total = (await tx.get<{ n: number }>(COUNT_ACCOUNT_PLACES, [userId]))?.n ?? 0;
+        if (total >= MAX_TRACKED_PLACES_PER_USER) return { outcome: 'too_many_for_account' };
+        const placeId = randomUUID();
+        await insertPlace(tx, INSERT_PLACE, [
+          placeId,
+          id,
+          input.provider,
+          input.host,
+          target,
+          input.name,
+          at,
+          at,
+        ]);
+        const destination: Destination = {
+          id: placeId,
+          ...input,
+          target: JSON.parse(target) as DestinationTarget,
+          firstPushedAt: at,
+          lastPushedAt: at,
+        };
+        await onCreated?.(destination, toTracked(row, []), tx);
+        return { outcome: 'created', destination };
+      }),
+    );
   }
 
   /**

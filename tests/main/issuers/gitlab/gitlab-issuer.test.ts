@@ -279,7 +279,7 @@ describe('rotating', () => {
         .slice(before)
         .map((request) => request.path),
     ).toEqual(['/api/v4/personal_access_tokens/self/rotate']);
-    expect(rotated.connectionCredential).toEqual({ replaced: true, saved: true });
+    expect(rotated.connectionCredential).toEqual({ saved: true });
     expect(saved).toEqual([rotated.secret]);
     // The connection goes on with the new value.
     expect((await issuer.list()).map((token) => token.id)).toContain(rotated.id);
@@ -291,7 +291,7 @@ describe('rotating', () => {
       credential: () => 'glpat-adaSelfHookFails001',
       hooks: { saveCredential: () => Promise.reject(new Error('keychain locked')) },
     }).rotate(`personal-${own.id}`, { expiresAt: inDays(30) });
-    expect(rotated.connectionCredential).toEqual({ replaced: true, saved: false });
+    expect(rotated.connectionCredential).toEqual({ saved: false });
     expect(gitlab.tokens.authenticate(rotated.secret)?.username).toBe('ada');
   });
 
@@ -300,7 +300,7 @@ describe('rotating', () => {
     const rotated = await issuerFor(gitlab, {
       credential: () => 'glpat-adaSelfNoHook000001',
     }).rotate(`personal-${own.id}`, { expiresAt: inDays(30) });
-    expect(rotated.connectionCredential).toEqual({ replaced: true, saved: false });
+    expect(rotated.connectionCredential).toEqual({ saved: false });
   });
 
   it('a project token: a new one with the same name, scopes and role; the old works until main revokes it', async () => {

@@ -42,6 +42,19 @@ const VENDOR_USE: Record<VendorKind, ReactNode> = {
   ),
 };
 
+/** Vendors whose connection's own credential can come back from a rotation, by name. */
+const VENDOR_NAME: Record<VendorKind, string> = {
+  npm: 'npm',
+  gitlab: 'GitLab',
+  cloudflare: 'Cloudflare',
+  github: 'GitHub',
+};
+
+const sentInWords = (count: number) =>
+  count === 0
+    ? 'Token Desk did not send it anywhere.'
+    : `Token Desk sent it to ${count === 1 ? 'the 1 place' : `the ${count} places`} where this token is used.`;
+
 interface Props {
   revealed: RevealedToken;
   rotated: boolean;
@@ -85,7 +98,61 @@ const pendingForgets = new Map<string, ReturnType<typeof setTimeout>>();
  * unmounting tells main to forget the secret and drops the only element holding it,
  * after which the page has no copy left.
  */
-export function RevealDialog({
+export function RevealDialog(props: Props) {
+  if (props.revealed.connectionCredential) return <KeptCredentialDialog {...props} />;
+  return <SecretDialog {...props} />;
+}
+
+/**
+ * A rotation of the credential the token's own connection signs in with: main kept the
+ * new value (the keychain, the recorded places) and sent none to this page, so the
+ * dialog says where it went instead of showing it; there is nothing to copy or send.
+ */
+function KeptCredentialDialog({ revealed, onClosed, rotation = null, rotationPanel }: Props) {
+  const descriptionId = useId();
+  const { token, connectionCredential } = revealed;
+  if (!connectionCredential) return null;
+  const vendor = VENDOR_NAME[token.issuer.kind as VendorKind] ?? token.issuer.kind;
+  // While a rotation's places are retried, the count follows them.
+  const places = rotation
+    ? rotation.destinations.filter((place) => place.status === 'updated').length
+    : connectionCredential.places;
+  const sent = sentInWords(places);
+  return (
+    <Dialog
+      title={`“${token.name}” rotated`}
+      describedBy={descriptionId}
+      onDismiss={onClosed}
+      wide
+      footer={
+        <button type="button" className="primary" onClick={onClosed} autoFocus>
+          Done
+        </button>
+      }
+    >
+      <Banner tone={connectionCredential.saved ? 'info' : 'warning'} announce={false}>
+        <span id={descriptionId} data-testid="kept-credential">
+          {connectionCredential.saved
+            ? `The new value is this ${vendor} connection’s own access token: Token Desk keeps it in the keychain, and it is not shown here. ${sent}`
+            : `The new value is this ${vendor} connection’s own access token, and it is not shown here. Token Desk could not keep it in the keychain, so this ${vendor} connection no longer works: add the account again in Settings with a new token. ${sent}`}
+        </span>
+      </Banner>
+      {revealed.warning && (
+        <Banner tone="warning" announce={false}>
+          {revealed.warning}
+        </Banner>
+      )}
+      {!rotation && (
+        <Banner tone="warning">
+          The previous value has stopped working; anything else that used it needs another token.
+        </Banner>
+      )}
+      {rotation && rotationPanel}
+    </Dialog>
+  );
+}
+
+function SecretDialog({
   revealed,
   rotated,
   serviceUrl,
