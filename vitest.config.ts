@@ -1,8 +1,14 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     exclude: ['tests/e2e/**', 'node_modules/**'],
+    // At least two files at a time (Vitest's default is one fewer than the cores: one on a
+    // 2-core CI machine): most files spend their time waiting on the processes, sockets and
+    // timers they start, and each file's services have data folders and PostgreSQL schemas
+    // of their own.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Builds the service once (some tests run it as a real process).

@@ -3,8 +3,9 @@
 // socket waits. A lane runs its steps one after another.
 //   1. lint, typecheck, and one build of everything the tests run (out/);
 //   2. on that build (TOKEN_DESK_TESTS_BUILT tells the global setups not to build it
-//      again): Vitest's sqlite project (every test file) and then its postgres project
-//      (the service's tests on PostgreSQL), beside Playwright.
+//      again): Vitest, its sqlite project (every test file) and its postgres project
+//      (the service's tests on PostgreSQL) in one run that shares its workers between
+//      them, beside Playwright.
 // Each step's lines are prefixed with its name; the run fails if any step fails, and
 // a summary says which, with how long each took.
 import { spawn } from 'node:child_process';
@@ -19,10 +20,7 @@ const ROUNDS = [
     [{ name: 'build', command: [process.execPath, 'scripts/build-for-tests.mjs'] }],
   ],
   [
-    [
-      { name: 'unit', command: [npm, 'run', 'test:unit', '--', '--project', 'sqlite'] },
-      { name: 'postgres', command: [npm, 'run', 'test:unit', '--', '--project', 'postgres'] },
-    ],
+    [{ name: 'unit', command: [npm, 'run', 'test:unit'] }],
     [{ name: 'e2e', command: [npm, 'run', 'test:e2e'] }],
   ],
 ];
