@@ -156,7 +156,7 @@ async function axe(name: string): Promise<void> {
   expect(found).toEqual([]);
 }
 
-test('the section lists the account’s own connection, says what it does, and offers both vendors', async () => {
+test('the section lists the account’s own connection, says what it does, and offers every vendor it connects', async () => {
   await openSettings();
   const own = list().getByRole('listitem');
   await expect(own).toHaveCount(1);
@@ -165,9 +165,10 @@ test('the section lists the account’s own connection, says what it does, and o
   await expect(own).toContainText('Issues tokens');
   // The account's own connection is signed out from the account menu, not disconnected here.
   await expect(own.getByRole('button')).toHaveCount(0);
-  await expect(section()).toContainText('No npm or Cloudflare account yet');
+  await expect(section()).toContainText('No npm, Cloudflare or GitHub account connected here yet');
   await expect(section().getByRole('button', { name: 'Connect npm…' })).toBeVisible();
   await expect(section().getByRole('button', { name: 'Connect Cloudflare…' })).toBeVisible();
+  await expect(section().getByRole('button', { name: 'Connect GitHub…' })).toBeVisible();
   await checkLayoutEverywhere(page, 'connections-empty', async () => {
     await section().scrollIntoViewIfNeeded();
     await expect(list()).toBeVisible();
@@ -259,7 +260,9 @@ test('npm sign-in with the right password connects: the row says who, where and 
   await expect(row.getByRole('button', { name: 'Disconnect npm ada', exact: true })).toBeVisible();
   await expect(row).toBeFocused();
   await expect(section().getByRole('status')).toContainText('Connected npm account ada');
-  await expect(section()).not.toContainText('No npm or Cloudflare account yet');
+  await expect(section()).not.toContainText(
+    'No npm, Cloudflare or GitHub account connected here yet',
+  );
 });
 
 test('npm with an access token: a refused token is said in words and kept; a good one connects and leaves the page', async () => {
@@ -509,7 +512,7 @@ test('a GitHub account added under CI provider accounts is listed here too, and 
   await form.getByRole('button', { name: 'Add GitHub account' }).click();
   const row = list().getByRole('listitem').filter({ hasText: 'ada-lovelace' });
   await expect(row).toContainText('GitHub');
-  await expect(row).toContainText('Issues tokens and stores CI secrets');
+  await expect(row).toContainText('Tracks tokens and stores CI secrets');
   await expect(row).toContainText('added under CI provider accounts');
   // GitHub and GitLab accounts are removed in their own card, which says what that does.
   await expect(row.getByRole('button')).toHaveCount(0);

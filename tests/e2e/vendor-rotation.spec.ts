@@ -375,7 +375,7 @@ test('a vendor token used in a place: its rotation updates it, a failed push wai
   await page.screenshot({ path: join(SCREENS, 'vendor-rotation-failed-place.png') });
 
   await rotation.getByRole('button', { name: 'Retry' }).click();
-  await expect(rotation).toContainText('All the place has the new token; the old one is revoked.');
+  await expect(rotation).toContainText('The place has the new token; the old one is revoked.');
   expect(gitlab.variable('project', 'acme/app', 'DEPLOY_TOKEN')?.value).toBe(fresh);
   expect(gitlab.tokens.byValue(seeded.secret)?.revoked).toBe(true);
   expect(gitlab.tokens.byValue(fresh)?.revoked).toBe(false);
