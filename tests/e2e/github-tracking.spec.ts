@@ -11,12 +11,12 @@
  * one is refused by main with nothing sent to GitHub.
  */
 import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import keytar from 'keytar';
 import { join } from 'node:path';
 import { PROVIDER_KEYCHAIN_SERVICE } from '../../src/main/connections/vault.js';
 import type { Inventory } from '../../src/shared/ipc-contract.js';
 import { checkLayoutEverywhere, SCREENS, signIn } from './desk-fixture.js';
 import { chooseRowAction } from './row-menu.js';
+import { findCredentials } from '../support/keychain-scan.js';
 import { LOGIN, PROJECT, startVendorDesk, type VendorDesk } from './vendor-fixture.js';
 
 test.describe.configure({ mode: 'serial' });
@@ -121,8 +121,10 @@ test('Settings → Connect GitHub… by login alone: checked words, GitHub’s a
     null,
   );
   expect(providers.accounts.map((a) => a.provider)).toEqual(['gitlab']);
-  const held = await keytar.findCredentials(PROVIDER_KEYCHAIN_SERVICE);
-  expect(held.filter((entry) => entry.account.startsWith('github:'))).toEqual([]);
+  // Other specs' desks share this keyring: only this desk's account's entries count.
+  const held = await findCredentials(PROVIDER_KEYCHAIN_SERVICE);
+  const mine = held.filter((entry) => entry.account.includes(` for ${vendors.desk.email} on `));
+  expect(mine.map((entry) => entry.account.split(' ')[0])).toEqual(['gitlab:ada']);
   await page.screenshot({ path: join(SCREENS, 'connected-accounts-github.png') });
 });
 

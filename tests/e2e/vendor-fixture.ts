@@ -10,7 +10,6 @@
  * keychain.
  */
 import { expect, type BrowserContext, type Page } from '@playwright/test';
-import keytar from 'keytar';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KEYCHAIN_SERVICE, PROVIDER_KEYCHAIN_SERVICE } from '../../src/main/connections/vault.js';
@@ -30,6 +29,7 @@ import {
 import { startVerdaccio, type Verdaccio } from '../support/issuers/npm/verdaccio.js';
 import { startDesk, type Desk } from './desk-fixture.js';
 import { pageStorage } from './in-page.mjs';
+import { findCredentials } from '../support/keychain-scan.js';
 
 /** GitLab's Maintainer role: may make project access tokens and write CI variables. */
 const MAINTAINER = 40;
@@ -335,8 +335,8 @@ export async function startVendorDesk(label: string): Promise<VendorDesk> {
 
       async secretsAtRest(page) {
         const entries = [
-          ...(await keytar.findCredentials(PROVIDER_KEYCHAIN_SERVICE)),
-          ...(await keytar.findCredentials(KEYCHAIN_SERVICE)),
+          ...(await findCredentials(PROVIDER_KEYCHAIN_SERVICE)),
+          ...(await findCredentials(KEYCHAIN_SERVICE)),
         ];
         const held = entries.map((entry) => heldSecret(entry.password));
         const needles = [...new Set([...seen, ...held])].filter((value) => value.length >= 8);

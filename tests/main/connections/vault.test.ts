@@ -1,4 +1,5 @@
 import keytar from 'keytar';
+import { findCredentials } from '../../support/keychain-scan.js';
 import { describe, expect, it } from 'vitest';
 import {
   ConnectionVault,
@@ -100,9 +101,9 @@ describe.skipIf(!inKeyring)(
       expect(
         await restarted.loadCredential({ ...github, host: 'https://ghe.example.com/api/v3' }),
       ).toBeNull();
-      const entries = await keytar.findCredentials(PROVIDER_KEYCHAIN_SERVICE);
+      const entries = await findCredentials(PROVIDER_KEYCHAIN_SERVICE);
       expect(entries.map((entry) => entry.account)).toContain(providerKeychainAccount(github));
-      const sessions = await keytar.findCredentials(KEYCHAIN_SERVICE);
+      const sessions = await findCredentials(KEYCHAIN_SERVICE);
       expect(sessions.some((entry) => entry.password === 'ghp_one')).toBe(false);
       await restarted.removeCredential(github);
       expect(await new ConnectionVault(keytar).loadCredential(github)).toBeNull();
