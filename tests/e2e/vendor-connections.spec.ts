@@ -465,7 +465,8 @@ test('a page-side call with a made-up kind, a javascript: address or a 10 KB tok
       javascript: await bridge.connectionsAdd({ kind: 'npm', host: 'javascript:alert(1)', token: 'npm_aaaaaaaaaaaaaaaaaaaa' }),
       javascriptSignIn: await bridge.connectionsAdd({ kind: 'npm', host: 'javascript:alert(1)' }),
       huge: await bridge.connectionsAdd({ kind: 'cloudflare', host: ${JSON.stringify(cloudflare.apiBase)}, token: 'a'.repeat(10240) }),
-      extra: await bridge.connectionsAdd({ kind: 'cloudflare', host: ${JSON.stringify(cloudflare.apiBase)}, token: 'cfut_abc', login: 'mallory' }),
+      extra: await bridge.connectionsAdd({ kind: 'cloudflare', host: ${JSON.stringify(cloudflare.apiBase)}, token: 'cfut_abc', owner: 'mallory' }),
+      loginElsewhere: await bridge.connectionsAdd({ kind: 'cloudflare', host: ${JSON.stringify(cloudflare.apiBase)}, token: 'cfut_abc', login: 'mallory' }),
       removeOwn: await bridge.connectionsRemove({ connectionId: own }),
       removeMadeUp: await bridge.connectionsRemove({ connectionId: 'f0f0f0f0-0000-4000-8000-000000000000' }),
     };
@@ -492,6 +493,11 @@ test('a page-side call with a made-up kind, a javascript: address or a 10 KB tok
   });
   expect(refusal('huge').message).not.toContain('a'.repeat(20));
   expect(refusal('extra').code).toBe('invalid_payload');
+  // A login names a GitHub account only: Cloudflare says whose its token is.
+  expect(refusal('loginElsewhere')).toEqual({
+    code: 'invalid_input',
+    message: 'A login is asked for a GitHub account only; Cloudflare says whose account it is.',
+  });
   expect(refusal('removeOwn')).toEqual({
     code: 'not_removable',
     message: 'A Token Desk account is signed out from the account menu, not removed here.',
