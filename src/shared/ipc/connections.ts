@@ -8,9 +8,10 @@ import { Type } from 'typebox';
 import type { IssuerKindName } from '../issuers/token-facts.js';
 import { PROVIDER_TOKEN_PATTERN, URL_MAX_LENGTH } from '../limits.js';
 import { Id, NoPayload, channel } from './fields.js';
+import { GITHUB_LOGIN_SOURCE } from '../github-login.js';
 
-/** A GitHub login: letters, digits and hyphens (managed accounts add `_shortcode`), at most 100. */
-export const GITHUB_LOGIN_PATTERN = '^\\s*[A-Za-z0-9][A-Za-z0-9_-]{0,99}\\s*$';
+/** A GitHub login as typed: the shared pattern, with spaces around it (main trims them). */
+const GITHUB_LOGIN_PATTERN = `^\\s*${GITHUB_LOGIN_SOURCE}\\s*$`;
 
 export interface ConnectionInfo {
   id: string;

@@ -13,6 +13,7 @@ import { Type } from 'typebox';
 import { redactSecrets } from '../../../shared/credential-patterns.js';
 import { isLoopbackServiceUrl } from '../../../shared/service-url.js';
 import type { GitHubTokenKind } from '../../../shared/issuers/github.js';
+import { GITHUB_LOGIN } from '../../../shared/github-login.js';
 import { DeskError } from '../../desk-error.js';
 import { findOutboundError } from '../../net/outbound-error.js';
 import type { Fetch } from '../../ports.js';
@@ -38,8 +39,7 @@ const OTHER_KINDS: [RegExp, string][] = [
   [/^ghr_/, "a GitHub App's refresh token (ghr_)"],
 ];
 
-// Logins are letters, digits and hyphens; managed (EMU) accounts add `_shortcode`.
-const LOGIN = '^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,99})$';
+const LOGIN = GITHUB_LOGIN.source;
 const userCheck = Compile(Type.Object({ login: Type.String({ pattern: LOGIN }) }));
 const SCOPE = /^[a-z][a-z0-9_:]{0,49}$/;
 const MAX_SCOPES = 50;
@@ -337,7 +337,7 @@ export async function lookUpGitHubUser(
 ): Promise<GitHubUser> {
   const login = rawLogin.trim();
   const host = githubHostLabel(apiBase);
-  if (!new RegExp(LOGIN).test(login) || login.length > 100)
+  if (!GITHUB_LOGIN.test(login))
     throw new DeskError(
       'invalid_login',
       'A GitHub login is letters, digits and hyphens (such as “octocat”), as in your profile’s address on GitHub.',

@@ -6,10 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { GitHubTokenKind } from '../../../shared/issuers/github.js';
+import { GITHUB_LOGIN } from '../../../shared/github-login.js';
 
 const KINDS: readonly GitHubTokenKind[] = ['classic', 'fine-grained'];
-// Letters, digits and hyphens; managed (EMU) accounts add `_shortcode`. Never a dot.
-const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,99})$/;
 
 /** A new record id for a token of `kind` that GitHub says is `login`'s. */
 export function githubRecordId(kind: GitHubTokenKind, login: string): string {
@@ -20,7 +19,7 @@ export function githubRecordId(kind: GitHubTokenKind, login: string): string {
 export function parseGitHubRecordId(id: string): { kind: GitHubTokenKind; login: string } | null {
   const [kind, login, random, ...rest] = id.split('.');
   if (rest.length > 0 || !random || !KINDS.includes(kind as GitHubTokenKind)) return null;
-  if (!login || !LOGIN.test(login)) return null;
+  if (!login || !GITHUB_LOGIN.test(login)) return null;
   return { kind: kind as GitHubTokenKind, login };
 }
 

@@ -7,6 +7,7 @@ import type { ConnectionInfo } from '../../../../shared/ipc-contract';
 import { PROVIDER_TOKEN_MAX_LENGTH, PROVIDER_TOKEN_PATTERN } from '../../../../shared/limits';
 import { normalizeServiceUrl, SERVICE_URL_MESSAGES } from '../../../../shared/service-url';
 import { PUBLIC_VENDOR_HOSTS, VENDOR_NAMES, type IssuingVendor } from '../../../../shared/vendors';
+import { GITHUB_LOGIN } from '../../../../shared/github-login';
 
 export { PUBLIC_VENDOR_HOSTS };
 
@@ -19,7 +20,6 @@ const ADDRESS_EXAMPLES: Record<AddressVendor, string> = {
   ...PUBLIC_VENDOR_HOSTS,
   github: `${PUBLIC_GITHUB} or https://github.example.com`,
 };
-const GITHUB_LOGIN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 
 const TOKEN_SHAPE = new RegExp(PROVIDER_TOKEN_PATTERN);
 
